@@ -1,0 +1,35 @@
+/* config.h — config/bedside.yaml: database path, forms folder, print
+ * command, the patient-list score and the follow-up schedule. */
+#ifndef BEDSIDE_CONFIG_H
+#define BEDSIDE_CONFIG_H
+
+#include "util.h"
+
+typedef struct {
+    char *id, *label;
+    int day;                  /* offset from the hip's index date */
+    int before, after;        /* window, in days, around day */
+    char **forms;             /* form ids expected here */
+    int n_forms;
+} sched_tp;
+
+typedef struct {
+    char *path;               /* the file read */
+    char *database;           /* NULL if not set; ~ and relative paths resolved */
+    char *forms_dir;          /* resolved against the config file's folder */
+    char **print_cmd;         /* argv, NULL-terminated; default {"lpr", NULL} */
+    char *list_form, *list_score;  /* score shown in the patient list (hhs, total) */
+    sched_tp *tp;             /* sorted by day */
+    int n_tp;
+} config;
+
+/* Load and check a config file. Returns 0, or -1 with every problem added to d
+ * as FILE:LINE:COLUMN. Forms named in the schedule are not checked here
+ * (see config_check_forms). */
+int config_load(config *c, const char *path, diag *d);
+int config_load_buffer(config *c, const char *name, const char *buf, size_t len, diag *d);
+void config_free(config *c);
+/* Index of timepoint id, or -1. "unscheduled" is never in the schedule. */
+int config_timepoint(const config *c, const char *id);
+
+#endif

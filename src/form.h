@@ -1,0 +1,162 @@
+/* form.h — YAML-defined forms: loading, answers, validation and scoring.
+ *
+ * Every rule about a form comes from its YAML file. Expressions (show_if,
+ * check, score expr, summary) are SQL expressions evaluated by SQLite on a
+ * private in-memory connection with an authorizer that denies every table
+ * access, ATTACH and PRAGMA (see form_expr.c). No curses, no patient data. */
+#ifndef BEDSIDE_FORM_H
+#define BEDSIDE_FORM_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+enum form_type { FT_CHOICE, FT_MULTI, FT_YESNO, FT_INTEGER, FT_DECIMAL, FT_TEXT, FT_DATE, FT_NOTE };
+enum form_scope { SCOPE_HIP, SCOPE_PATIENT };
+enum form_better { BETTER_NONE, BETTER_HIGHER, BETTER_LOWER };
+/* How the dashboard uses a form's `summary` line (optional YAML block). */
+enum form_show { SHOW_NONE, SHOW_ALL, SHOW_LATEST, SHOW_ALERT };
+
+typedef struct form_expr form_expr;   /* a prepared, sandboxed expression */
+typedef struct form_sandbox form_sandbox;
+
+typedef struct {
+    char *code, *label;
+    double points;
+    int exclusive;                    /* multi: clears every other option */
+} form_option;
+
+typedef struct {
+    char *id, *label, *help, *check_message, *unit;
+    char *def;                        /* default, canonical text, or NULL */
+    enum form_type type;
+    int required;
+    int section;                      /* index into form.sec */
+    form_expr *show_if, *check;       /* NULL when absent */
+    form_option *opt;
+    int n_opt;
+    int has_points;                   /* choice: options carry points */
+    int has_min, has_max;
+    double min, max;
+    int decimals;                     /* decimal */
+    int max_length;                   /* text, in characters; 0 = default 1000 */
+    int line, col;                    /* where the field is defined */
+} form_field;
+
+typedef struct {
+    char *title;
+    form_expr *show_if;
+    int first, count;                 /* its fields: field[first .. first+count) */
+} form_section;
+
+typedef struct {
+    double min;
+    char *label;
+} form_band;
+
+typedef struct {
+    char *id, *label;
+    form_expr *expr;
+    int decimals;
+    int has_min, has_max;
+    double min, max;
+    int trend;
+    enum form_better better;
+    int has_mcid;
+    double mcid;
+    form_band *band;                  /* ordered by descending min */
+    int n_band;
+} form_score;
+
+typedef struct form {
+    char *path, *id, *title, *description;
+    int version;
+    enum form_scope scope;
+    form_section *sec;
+    int n_sec;
+    form_field *field;                /* all fields, in order, across sections */
+    int n_field;
+    form_score *score;
+    int n_score;
+    /* Optional dashboard block:  summary: {label:, show: all|latest|alert, expr:} */
+    char *summary_label;
+    enum form_show summary_show;
+    form_expr *summary;
+    /* Optional: ends_follow_up: FIELD (a date field); the hip's follow-up
+     * ends on that date (e.g. conversion to hip replacement). -1 if none. */
+    int ends_follow_up;
+    form_sandbox *sb;
+} form;
+
+typedef struct {
+    form **v;
+    int n;
+} form_set;
+
+/* Load one form. Returns NULL and adds every problem found to d. */
+form *form_load(const char *path, diag *d);
+form *form_load_buffer(const char *name, const char *buf, size_t len, diag *d);
+void form_free(form *f);
+/* Load every *.yaml in dir, sorted by file name; a form with problems is
+ * left out and its problems added to d (as are ids used twice). Returns the
+ * number of files with problems. */
+int form_set_load(form_set *s, const char *dir, diag *d);
+const form *form_set_find(const form_set *s, const char *id);
+void form_set_free(form_set *s);
+
+int form_field_index(const form *f, const char *id);   /* -1 if unknown */
+int form_score_index(const form *f, const char *id);
+int form_option_index(const form_field *fl, const char *code);
+const char *form_type_name(enum form_type t);
+
+/* Answers: one canonical text per field, NULL when unanswered.
+ *   choice: the code; multi: codes joined by "," in option order;
+ *   yesno: "yes" or "no"; integer: decimal digits; decimal: formatted with
+ *   the field's decimals; text: as typed; date: YYYY-MM-DD; note: never set. */
+typedef struct {
+    const form *f;
+    char **val;
+} form_answers;
+
+form_answers *form_answers_new(const form *f);
+void form_answers_free(form_answers *a);
+int form_answers_count(const form_answers *a);
+/* Fill in the fields' defaults for fields that are unanswered. */
+void form_answers_defaults(form_answers *a);
+
+/* Parse user text for a field and set it. Checks type, option codes,
+ * exclusivity, range, decimals, length, UTF-8 and the field's `check`
+ * (evaluated with the new value among the current answers; NULL passes).
+ * Returns 0, or -1 leaving the answer unchanged and a message in err. */
+int form_answer_set(form_answers *a, int field, const char *text, char *err, size_t errlen);
+/* Set a stored canonical value without checking (resuming a draft). */
+void form_answer_load(form_answers *a, int field, const char *value);
+void form_answer_clear(form_answers *a, int field);
+
+/* Is the field shown with the current answers? (section and field show_if;
+ * NULL counts as false). Note fields are shown but never answered. */
+int form_field_visible(const form_answers *a, int field);
+/* Drop answers of hidden fields, repeating until stable. Returns how many. */
+int form_answers_prune(form_answers *a);
+
+/* Full validation before saving a final record: prunes hidden answers, then
+ * re-checks every answer and every `check`, and reports required visible
+ * fields left empty. Calls cb(ctx, field_id, message) per problem (field_id
+ * is a score id for a score outside its min..max). Returns the count. */
+typedef void (*form_problem_fn)(void *ctx, const char *field_id, const char *msg);
+int form_validate(form_answers *a, form_problem_fn cb, void *ctx);
+
+/* Compute every score in order (a score may use fields and earlier scores).
+ * val[i] is rounded to the score's decimals; isnull[i] set when NULL. */
+void form_compute(const form_answers *a, double *val, int *isnull);
+/* "12.5" with the score's decimals; out must hold 32 bytes. */
+void form_score_format(const form_score *s, double v, char out[32]);
+const char *form_score_band(const form_score *s, double v);   /* NULL if none */
+
+/* What an answer means to a reader: option labels, "Yes"/"No", numbers with
+ * their unit. Caller frees; NULL when unanswered. Not escaped. */
+char *form_answer_display(const form_answers *a, int field);
+/* The form's summary line for these answers, or NULL. Caller frees. */
+char *form_summary(const form_answers *a);
+
+#endif

@@ -1,0 +1,35 @@
+/* sched.h — where a hip stands on the follow-up schedule. Pure date logic. */
+#ifndef BEDSIDE_SCHED_H
+#define BEDSIDE_SCHED_H
+
+#include "config.h"
+
+enum sched_state {
+    TP_UPCOMING,   /* window not open yet */
+    TP_DUE,        /* window open today, not complete */
+    TP_OVERDUE,    /* window closed, not complete, next window not open yet */
+    TP_MISSED,     /* window closed, not complete, a later window has opened */
+    TP_DONE,       /* every expected form has a current final record */
+    TP_ENDED       /* after the hip's follow-up ended (e.g. hip replacement) */
+};
+
+typedef struct {
+    int tp;                   /* index into config.tp */
+    enum sched_state state;
+    int target, open, close;  /* days since epoch */
+    int n_done, n_expected;   /* expected forms with a current final record */
+} sched_item;
+
+/* done(ctx, timepoint_id, form_id) says whether a current final record exists.
+ * end_date: the day follow-up ended, or -1. Fills out[0 .. c->n_tp). */
+typedef int (*sched_done_fn)(void *ctx, const char *tp, const char *form);
+void sched_hip(const config *c, int index_date, int today, int end_date, sched_done_fn done,
+               void *ctx, sched_item *out);
+/* The scheduled timepoint whose window holds visit_date (the nearest target if
+ * several), or -1 for "unscheduled". */
+int sched_timepoint_for(const config *c, int index_date, int visit_date);
+/* The item to act on next: first DUE or OVERDUE, else first UPCOMING; NULL if none. */
+const sched_item *sched_next(const sched_item *items, int n);
+const char *sched_state_name(enum sched_state s);   /* "due", "missed", ... */
+
+#endif

@@ -1,0 +1,194 @@
+/* store.h — the one SQLite file: patients, hips, records, audit.
+ *
+ * All SQL of the program lives in src/store*.c, as prepared statements. Every
+ * write runs in BEGIN IMMEDIATE. Final records are never updated in place: an
+ * amendment or a void is a new row that supersedes the old one, so an offline
+ * copy can be merged by UUID. The audit table is append-only (triggers).
+ *
+ * Conventions: functions returning int give 0 on success, 1 for "not found"
+ * where that is possible, -1 on error with a message in *err (caller frees)
+ * when err is not NULL. Strings in returned structs are owned by the struct
+ * and freed with the matching *_free function. Dates are days since epoch. */
+#ifndef BEDSIDE_STORE_H
+#define BEDSIDE_STORE_H
+
+#include <stddef.h>
+
+#define STORE_SCHEMA_VERSION 1
+#define STORE_APPLICATION_ID 0x42454453 /* "BEDS" */
+#define TIMEPOINT_UNSCHEDULED "unscheduled"
+
+typedef struct store store;
+
+enum { STORE_CREATE = 1, STORE_READONLY = 2 };
+
+/* Open (and with STORE_CREATE create, mode 0660 in a 0770 folder) a bedside
+ * database; migrates an older schema. Refuses a file that is not a bedside
+ * database, one from a newer schema, or a corrupt one, with a clear message. */
+store *store_open(const char *path, int flags, char **err);
+void store_close(store *s);
+const char *store_path(const store *s);
+/* 0 if this process can write the database now; else -1 and why. Used
+ * before a nurse starts typing. */
+int store_can_write(store *s, char **err);
+/* Group many writes in one transaction (demo cohort). Writes made inside
+ * do not open their own transaction. */
+int store_begin(store *s, char **err);
+int store_commit(store *s, char **err);
+void store_rollback(store *s);
+
+typedef struct {
+    char uuid[37];
+    char *mrn, *name;
+    char sex;                          /* 'F', 'M' or 'X' */
+    int born;
+} st_patient;
+
+typedef struct {
+    char uuid[37], patient[37];
+    char side;                         /* 'L' or 'R' */
+    char *etiology, *stage_system, *stage;   /* may be NULL */
+    int has_involvement;
+    double involvement;                /* % of the femoral head */
+    int index_date;
+} st_hip;
+
+typedef struct {
+    char *key, *value;
+} st_kv;
+
+typedef struct {
+    char uuid[37], patient[37], hip[37];  /* hip is "" for patient scope */
+    char side;                         /* 'L', 'R', or 0 for patient scope */
+    char *timepoint;                   /* schedule id or "unscheduled" */
+    int visit_date;
+    char *form;
+    int form_version;
+    char status;                       /* 'd' draft, 'f' final, 'v' void */
+    char *entered_by, *entered_at;     /* NULL on input: login and now */
+    char supersedes[37];               /* "" if none */
+    char *reason;                      /* amendment or void reason */
+    int current;                       /* final and not superseded */
+    int amended;                       /* supersedes an earlier final */
+    st_kv *ans;                        /* answers, canonical text values */
+    int n_ans;
+    char **score_id;                   /* computed scores (NULL ones absent) */
+    double *score_val;
+    int n_score;
+} st_record;
+
+void st_patient_free(st_patient *p);
+void st_hip_free(st_hip *h);
+void st_record_free(st_record *r);
+/* Append an answer / a score to a record being built (copies strings). */
+void st_record_answer(st_record *r, const char *key, const char *value);
+void st_record_score(st_record *r, const char *id, double value);
+const char *st_record_get(const st_record *r, const char *key);   /* NULL if absent */
+
+/* Patients. */
+int store_patient_add(store *s, st_patient *p, char **err);  /* fills uuid */
+int store_patient_get(store *s, const char *mrn, st_patient *p);
+int store_patient_by_uuid(store *s, const char *uuid, st_patient *p);
+typedef struct {
+    st_patient p;
+    char sides[3];                     /* "", "L", "R" or "LR" */
+    int has_score;
+    double score;                      /* latest current value of the list score */
+} st_patient_row;
+/* Patients whose MRN or name contains search (case-insensitive; NULL or ""
+ * for all), ordered by MRN, at most limit rows (0 = no limit). The score is
+ * the latest (by visit date) current final value of score_id in form. */
+st_patient_row *store_patient_list(store *s, const char *search, const char *score_form,
+                                   const char *score_id, size_t limit, size_t *n);
+void store_patient_rows_free(st_patient_row *rows, size_t n);
+
+/* Hips. */
+int store_hip_add(store *s, st_hip *h, char **err);          /* fills uuid */
+int store_hip_get(store *s, const char *patient_uuid, char side, st_hip *h);
+st_hip *store_hips_of(store *s, const char *patient_uuid, size_t *n);  /* L before R */
+void store_hips_free(st_hip *h, size_t n);
+
+/* Which (timepoint, form) pairs have a current final record for a hip,
+ * counting the patient's patient-scope records too. */
+typedef struct {
+    char **tp, **form;
+    int n;
+} st_done;
+int st_done_has(void *done, const char *tp, const char *form);  /* a sched_done_fn */
+
+/* Call fn for every hip (of one patient, or all when mrn is NULL), ordered by
+ * MRN then side. end_date is the earliest date answer of end_field in a
+ * current final end_form record of that hip, or -1 (both may be NULL).
+ * fn returns non-zero to stop. */
+typedef int (*store_hip_fn)(void *ctx, const st_patient *p, const st_hip *h, const st_done *done,
+                            int end_date);
+int store_each_hip(store *s, const char *mrn, const char *end_form, const char *end_field,
+                   store_hip_fn fn, void *ctx);
+
+/* Final records. store_record_final refuses a second current final record
+ * for the same patient, hip, timepoint and form (unscheduled excepted); the
+ * message names the existing record (uuid, date, who). A draft with the same
+ * key is consumed in the same transaction. Fills r->uuid. Audited. */
+int store_record_final(store *s, st_record *r, char **err);
+/* A new final row that supersedes old_uuid (a current final record); the
+ * reason is required. Audited with every old and new value. */
+int store_record_amend(store *s, const char *old_uuid, st_record *r, const char *reason,
+                       char **err);
+int store_record_void(store *s, const char *uuid, const char *reason, char **err);
+int store_record_get(store *s, const char *uuid, st_record *r);   /* uuid or unique prefix */
+/* The current final record for a key, 1 if none. hip "" for patient scope. */
+int store_record_current(store *s, const char *patient_uuid, const char *hip_uuid,
+                         const char *tp, const char *form, st_record *r);
+/* Records of a patient with answers and scores, ordered by hip side,
+ * visit date, entered_at. With all == 0 only current final records. */
+st_record *store_records_of(store *s, const char *patient_uuid, int all, size_t *n);
+void store_records_free(st_record *r, size_t n);
+/* Stream current final records (of one form, or all), ordered by MRN, side,
+ * visit date; memory stays flat. fn gets the patient's MRN too. */
+typedef int (*store_record_fn)(void *ctx, const char *mrn, const st_record *r);
+int store_each_current(store *s, const char *form, store_record_fn fn, void *ctx);
+
+/* Drafts: one per patient, hip, timepoint and form. Each accepted answer is
+ * written at once; entered_by/entered_at say who saved it last and when. */
+int store_draft_find(store *s, const char *patient_uuid, const char *hip_uuid, const char *tp,
+                     const char *form, st_record *r);              /* 1 if none */
+int store_draft_open(store *s, st_record *r, char **err);         /* create; fills uuid */
+int store_draft_answer(store *s, const char *draft_uuid, const char *field, const char *value,
+                       char **err);                                /* value NULL: remove */
+int store_draft_set_date(store *s, const char *draft_uuid, int visit_date, char **err);
+int store_draft_discard(store *s, const char *draft_uuid, char **err);   /* audited */
+/* Turn a draft into a final record with r's answers and scores (same checks
+ * as store_record_final). */
+int store_draft_finalize(store *s, const char *draft_uuid, st_record *r, char **err);
+typedef struct {
+    char uuid[37];
+    char *mrn;
+    char side;
+    char *timepoint, *form, *saved_by, *saved_at;
+    int visit_date, n_answers;
+} st_draft_row;
+st_draft_row *store_drafts(store *s, size_t *n);    /* oldest first */
+void store_draft_rows_free(st_draft_row *d, size_t n);
+
+/* The audit trail of a patient, oldest first. */
+typedef struct {
+    char *field, *old_value, *new_value;   /* old or new NULL when absent */
+} st_change;
+typedef struct {
+    char *at, *who, *action;           /* action: patient, hip, create, amend, void, discard */
+    char record[37];                   /* "" for patient and hip rows */
+    char *form, *timepoint, *reason;
+    char side;
+    st_change *chg;
+    int n_chg;
+} st_audit_row;
+st_audit_row *store_history(store *s, const char *patient_uuid, size_t *n);
+void store_history_free(st_audit_row *a, size_t n);
+
+/* Maintenance. */
+int store_backup(store *s, const char *dest, char **err);   /* online backup API */
+/* integrity_check, foreign keys, orphans, broken supersede chains, double
+ * current finals; cb once per problem. Returns the number of problems. */
+int store_check(store *s, void (*cb)(void *ctx, const char *problem), void *ctx);
+
+#endif

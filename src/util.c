@@ -1,0 +1,376 @@
+/* util.c — memory, strings, diagnostics, dates, identity, UTF-8, escaping. */
+#include "util.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+static void oom(void)
+{
+    fputs("bedside: out of memory\n", stderr);
+    abort();
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+char *xstrdup(const char *s)
+{
+    return s ? xstrndup(s, strlen(s)) : NULL;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+    char *d = xmalloc(n + 1);
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+static char *xvasprintf(const char *fmt, va_list ap)
+{
+    va_list aq;
+    va_copy(aq, ap);
+    int n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    if (n < 0)
+        oom();
+    char *s = xmalloc((size_t)n + 1);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = xvasprintf(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+void sbuf_addn(sbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        b->s = xrealloc(b->s, cap);
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+void sbuf_add(sbuf *b, const char *s)
+{
+    sbuf_addn(b, s, strlen(s));
+}
+
+void sbuf_addc(sbuf *b, char c)
+{
+    sbuf_addn(b, &c, 1);
+}
+
+void sbuf_printf(sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = xvasprintf(fmt, ap);
+    va_end(ap);
+    sbuf_add(b, s);
+    free(s);
+}
+
+char *sbuf_take(sbuf *b)
+{
+    char *s = b->s ? b->s : xstrdup("");
+    b->s = NULL;
+    b->len = b->cap = 0;
+    return s;
+}
+
+void sbuf_free(sbuf *b)
+{
+    free(b->s);
+    b->s = NULL;
+    b->len = b->cap = 0;
+}
+
+void diag_add(diag *d, const char *file, int line, int col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = xvasprintf(fmt, ap);
+    va_end(ap);
+    d->msg = xrealloc(d->msg, (d->n + 1) * sizeof *d->msg);
+    d->msg[d->n++] = xasprintf("%s:%d:%d: %s", file, line, col, m);
+    free(m);
+}
+
+void diag_print(const diag *d, FILE *out)
+{
+    for (size_t i = 0; i < d->n; i++)
+        fprintf(out, "%s\n", d->msg[i]);
+}
+
+void diag_free(diag *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        free(d->msg[i]);
+    free(d->msg);
+    d->msg = NULL;
+    d->n = 0;
+}
+
+/* Days from civil date: Howard Hinnant's public-domain algorithm. */
+static int days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    int era = (y >= 0 ? y : y - 399) / 400;
+    int yoe = y - era * 400;
+    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int era = (z >= 0 ? z : z - 146096) / 146097;
+    int doe = z - era * 146097;
+    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp + (mp < 10 ? 3 : -9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : dm[m - 1];
+}
+
+int date_parse(const char *s, int *days)
+{
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return -1;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return -1;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+        return -1;
+    *days = days_from_civil(y, m, d);
+    return 0;
+}
+
+void date_format(int days, char out[11])
+{
+    int y, m, d;
+    civil_from_days(days, &y, &m, &d);
+    snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m, d);
+}
+
+static int pinned_day;
+static int pinned;
+
+void date_pin(int days)
+{
+    pinned_day = days;
+    pinned = 1;
+}
+
+int date_is_pinned(void)
+{
+    return pinned;
+}
+
+int date_today(void)
+{
+    if (pinned)
+        return pinned_day;
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    return days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+int age_years(int born, int today)
+{
+    int by, bm, bd, ty, tm, td;
+    civil_from_days(born, &by, &bm, &bd);
+    civil_from_days(today, &ty, &tm, &td);
+    int age = ty - by;
+    if (tm < bm || (tm == bm && td < bd))
+        age--;
+    return age;
+}
+
+void uuid_v4(char out[37])
+{
+    unsigned char b[16];
+    size_t got = 0;
+    while (got < sizeof b) {
+        ssize_t r = getrandom(b + got, sizeof b - got, 0);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            fputs("bedside: no randomness for UUIDs\n", stderr);
+            abort();
+        }
+        got += (size_t)r;
+    }
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    snprintf(out, 37,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11],
+             b[12], b[13], b[14], b[15]);
+}
+
+const char *util_login(void)
+{
+    static char name[64];
+    if (!name[0]) {
+        struct passwd *pw = getpwuid(getuid());
+        if (pw && pw->pw_name)
+            snprintf(name, sizeof name, "%s", pw->pw_name);
+        else
+            snprintf(name, sizeof name, "uid%ld", (long)getuid());
+    }
+    return name;
+}
+
+void util_timestamp(char out[21])
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t len;
+    uint32_t cp, min;
+    if ((c & 0xe0) == 0xc0) {
+        len = 2, cp = c & 0x1f, min = 0x80;
+    } else if ((c & 0xf0) == 0xe0) {
+        len = 3, cp = c & 0x0f, min = 0x800;
+    } else if ((c & 0xf8) == 0xf0) {
+        len = 4, cp = c & 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return len;
+}
+
+int utf8_valid(const char *s, size_t n, size_t *bad_offset)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        size_t l = utf8_seq(u + i, n - i);
+        if (!l) {
+            if (bad_offset)
+                *bad_offset = i;
+            return 0;
+        }
+        i += l;
+    }
+    return 1;
+}
+
+size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xc0) != 0x80)
+            n++;
+    return n;
+}
+
+/* Is the code point at u (sequence length l) a C1 control (U+0080..U+009F)? */
+static int is_c1(const unsigned char *u, size_t l)
+{
+    return l == 2 && u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f;
+}
+
+char *text_escape(const char *s)
+{
+    sbuf b = {0};
+    if (!s)
+        return xstrdup("");
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = strlen(s), i = 0;
+    while (i < n) {
+        size_t l = utf8_seq(u + i, n - i);
+        if (l == 1 && (u[i] < 0x20 || u[i] == 0x7f)) {
+            char esc[3] = {'^', (char)(u[i] == 0x7f ? '?' : u[i] + '@'), 0};
+            sbuf_add(&b, esc);
+        } else if (l == 0 || is_c1(u + i, l)) {
+            size_t k = l ? l : 1;
+            for (size_t j = 0; j < k; j++)
+                sbuf_printf(&b, "\\x%02X", u[i + j]);
+            i += k;
+            continue;
+        } else {
+            sbuf_addn(&b, s + i, l);
+        }
+        i += l ? l : 1;
+    }
+    return sbuf_take(&b);
+}
+
+int text_needs_escape(const char *s)
+{
+    char *e = text_escape(s);
+    int differ = strcmp(e, s ? s : "") != 0;
+    free(e);
+    return differ;
+}

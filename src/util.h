@@ -1,0 +1,73 @@
+/* util.h — small helpers shared by every module: memory, strings, dates,
+ * identity, UTF-8 and the escaping of untrusted text.  No curses, no SQL. */
+#ifndef BEDSIDE_UTIL_H
+#define BEDSIDE_UTIL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define BEDSIDE_VERSION "0.1.0"
+
+#define PRINTF_LIKE(a, b) __attribute__((format(printf, a, b)))
+
+/* Allocation that never returns NULL: out of memory aborts with a message. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);          /* xstrdup(NULL) == NULL */
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+/* Growable string; zero-initialise ({0}) before use. s is always
+ * NUL-terminated once anything was added. */
+typedef struct {
+    char *s;
+    size_t len, cap;
+} sbuf;
+void sbuf_addn(sbuf *b, const char *s, size_t n);
+void sbuf_add(sbuf *b, const char *s);
+void sbuf_addc(sbuf *b, char c);
+void sbuf_printf(sbuf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
+char *sbuf_take(sbuf *b);              /* returns the string ("" if empty), resets b */
+void sbuf_free(sbuf *b);
+
+/* Diagnostics: a list of "FILE:LINE:COLUMN: message" lines. Loaders add every
+ * problem they find, so a check can print all of them, not only the first. */
+typedef struct {
+    char **msg;
+    size_t n;
+} diag;
+void diag_add(diag *d, const char *file, int line, int col, const char *fmt, ...)
+    PRINTF_LIKE(5, 6);
+void diag_print(const diag *d, FILE *out);
+void diag_free(diag *d);
+
+/* Dates are whole days since 1970-01-01 (proleptic Gregorian). */
+int date_parse(const char *s, int *days);  /* strict YYYY-MM-DD; 0 ok, -1 bad */
+void date_format(int days, char out[11]);
+int date_today(void);                      /* the pinned day, else the local date */
+void date_pin(int days);                   /* --today */
+int date_is_pinned(void);
+int age_years(int born, int today);
+
+/* A random (version 4) UUID, 36 characters plus NUL, from getrandom(2). */
+void uuid_v4(char out[37]);
+/* The Unix login of the real user (getpwuid(getuid())); never from the
+ * environment, so entered_by cannot be forged with a variable. */
+const char *util_login(void);
+/* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ". */
+void util_timestamp(char out[21]);
+
+/* UTF-8. utf8_valid returns 1 when s[0..n) is valid UTF-8 (no overlongs,
+ * surrogates or code points past U+10FFFF); else 0 with the byte offset. */
+int utf8_valid(const char *s, size_t n, size_t *bad_offset);
+size_t utf8_chars(const char *s);          /* code points in a valid string */
+
+/* Untrusted text (names, free text) made safe for a terminal or printer:
+ * C0 controls and DEL become ^X / ^?, C1 controls and invalid bytes become
+ * \xHH. Newline and tab are escaped too (one record stays one line). */
+char *text_escape(const char *s);
+/* 1 if text_escape would change s. */
+int text_needs_escape(const char *s);
+
+#endif

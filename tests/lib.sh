@@ -1,0 +1,63 @@
+# tests/lib.sh — shared helpers for the shell test scripts.
+# Source it; call t_done at the end. Each script runs in its own temp dir
+# ($T) with a fresh database path ($DB), the in-tree forms and config, and
+# "today" pinned to 2026-06-15 unless a test says otherwise.
+set -u
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BEDSIDE=${BEDSIDE:-$TOP/bedside}
+T=$(mktemp -d "${TMPDIR:-/tmp}/bedside-test.XXXXXX")
+DB=$T/test.db
+export BEDSIDE_DB=$DB
+export BEDSIDE_CONFIG=$TOP/config/bedside.yaml
+export LC_ALL=C.UTF-8
+TODAY=2026-06-15
+t_pass=0
+t_fail=0
+# ncurses and the UI keep memory until exit; LeakSanitizer would flag it.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+trap 't_cleanup' EXIT
+t_cleanup() { rm -rf "$T"; }
+
+# bs ARGS... — run bedside with today pinned; output in $T/out, $T/err, $rc.
+bs() {
+    "$BEDSIDE" --today "$TODAY" "$@" >"$T/out" 2>"$T/err"
+    rc=$?
+    return 0
+}
+
+ok() { t_pass=$((t_pass + 1)); }
+fail() {
+    t_fail=$((t_fail + 1))
+    echo "FAIL ${BASH_SOURCE[1]##*/}:${BASH_LINENO[0]}: $*"
+    if [ -s "$T/err" ]; then sed 's/^/     stderr: /' "$T/err" | head -5; fi
+}
+
+# expect_rc N DESCRIPTION — the last bs exited with N.
+expect_rc() {
+    if [ "$rc" = "$1" ]; then ok; else fail "$2: exit $rc, want $1"; fi
+}
+# expect_out PATTERN DESCRIPTION — stdout of the last bs matches (grep -E).
+expect_out() {
+    if grep -qE -- "$1" "$T/out"; then ok; else fail "$2: stdout lacks /$1/"; fi
+}
+expect_err() {
+    if grep -qE -- "$1" "$T/err"; then ok; else fail "$2: stderr lacks /$1/"; fi
+}
+expect_no_out() {
+    if grep -qE -- "$1" "$T/out"; then fail "$2: stdout has /$1/"; else ok; fi
+}
+# expect_same A B DESCRIPTION — two strings are equal.
+expect_same() {
+    if [ "$1" = "$2" ]; then ok; else fail "$3: got '$1', want '$2'"; fi
+}
+# db_sum — a fingerprint of the database content, to prove "nothing changed".
+db_sum() {
+    if [ -f "$DB" ]; then sqlite3 "$DB" .dump 2>/dev/null | md5sum | cut -d' ' -f1; else echo none; fi
+}
+
+t_done() {
+    echo "$t_pass passed, $t_fail failed"
+    [ "$t_fail" = 0 ]
+}
