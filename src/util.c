@@ -200,7 +200,9 @@ void date_format(int days, char out[11])
 {
     int y, m, d;
     civil_from_days(days, &y, &m, &d);
-    snprintf(out, 11, "%04d-%02d-%02d", y % 10000, m, d);
+    /* clamp so the compiler can see the output always fits */
+    unsigned yy = (unsigned)y % 10000u, mm = (unsigned)m % 100u, dd = (unsigned)d % 100u;
+    snprintf(out, 11, "%04u-%02u-%02u", yy, mm, dd);
 }
 
 static int pinned_day;

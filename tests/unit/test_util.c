@@ -1,0 +1,106 @@
+/* test_util.c — dates, UUIDs, UTF-8 checks and escaping of untrusted text. */
+#include <stdlib.h>
+
+#include "t.h"
+#include "util.h"
+
+static void test_dates(void)
+{
+    int d;
+    CHECK_INT(date_parse("1970-01-01", &d), 0);
+    CHECK_INT(d, 0);
+    CHECK_INT(date_parse("2024-02-29", &d), 0);     /* leap year */
+    CHECK_INT(date_parse("2023-02-29", &d), -1);
+    CHECK_INT(date_parse("1900-02-29", &d), -1);    /* century, not leap */
+    CHECK_INT(date_parse("2000-02-29", &d), 0);     /* 400-year leap */
+    CHECK_INT(date_parse("2026-13-01", &d), -1);
+    CHECK_INT(date_parse("2026-1-01", &d), -1);
+    CHECK_INT(date_parse("2026-01-01x", &d), -1);
+    CHECK_INT(date_parse("", &d), -1);
+    CHECK_INT(date_parse(NULL, &d), -1);
+    char buf[11];
+    date_parse("2026-11-21", &d);
+    date_format(d, buf);
+    CHECK_STR(buf, "2026-11-21");
+    date_format(d + 41, buf);
+    CHECK_STR(buf, "2027-01-01");
+    int born, today;
+    date_parse("1990-06-15", &born);
+    date_parse("2026-06-14", &today);
+    CHECK_INT(age_years(born, today), 35);
+    date_parse("2026-06-15", &today);
+    CHECK_INT(age_years(born, today), 36);
+    date_pin(today);
+    CHECK_INT(date_today(), today);
+    CHECK(date_is_pinned());
+}
+
+static void test_uuid(void)
+{
+    char a[37], b[37];
+    uuid_v4(a);
+    uuid_v4(b);
+    CHECK_INT(strlen(a), 36);
+    CHECK(a[14] == '4');
+    CHECK(strchr("89ab", a[19]) != NULL);
+    CHECK(strcmp(a, b) != 0);
+}
+
+static void test_utf8(void)
+{
+    size_t off = 99;
+    CHECK(utf8_valid("Zoë Łukasz", strlen("Zoë Łukasz"), &off));
+    CHECK(!utf8_valid("ab\xff", 3, &off));
+    CHECK_INT(off, 2);
+    CHECK(!utf8_valid("\xc0\xaf", 2, &off));          /* overlong '/' */
+    CHECK(!utf8_valid("\xed\xa0\x80", 3, &off));      /* surrogate */
+    CHECK(!utf8_valid("\xe2\x82", 2, &off));          /* truncated */
+    CHECK_INT(utf8_chars("Zoë"), 3);
+}
+
+static void test_escape(void)
+{
+    char *e = text_escape("a\x1b[2Jb");
+    CHECK_STR(e, "a^[[2Jb");
+    free(e);
+    e = text_escape("tab\there\nnl\x7f");
+    CHECK_STR(e, "tab^Ihere^Jnl^?");
+    free(e);
+    e = text_escape("c1\xc2\x9b" "x");                 /* CSI as a C1 control */
+    CHECK_STR(e, "c1\\xC2\\x9Bx");
+    free(e);
+    e = text_escape("bad\xff");
+    CHECK_STR(e, "bad\\xFF");
+    free(e);
+    e = text_escape("José");
+    CHECK_STR(e, "José");
+    free(e);
+    CHECK(!text_needs_escape("Zoë"));
+    CHECK(text_needs_escape("x\x1b"));
+}
+
+static void test_sbuf_diag(void)
+{
+    sbuf b = {0};
+    sbuf_add(&b, "a");
+    sbuf_printf(&b, "%d", 42);
+    sbuf_addc(&b, '!');
+    char *s = sbuf_take(&b);
+    CHECK_STR(s, "a42!");
+    free(s);
+    diag d = {0};
+    diag_add(&d, "f.yaml", 3, 7, "unknown key '%s'", "requird");
+    CHECK_INT(d.n, 1);
+    CHECK_STR(d.msg[0], "f.yaml:3:7: unknown key 'requird'");
+    diag_free(&d);
+}
+
+int main(void)
+{
+    test_dates();
+    test_uuid();
+    test_utf8();
+    test_escape();
+    test_sbuf_diag();
+    return t_done();
+}
