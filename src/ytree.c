@@ -1,0 +1,641 @@
+/* ytree.c — libyaml events to a small tree with 1-based positions, strictly.
+ *
+ * Forms and the configuration are hand-written, so every YAML feature that
+ * can surprise a reader (anchors, aliases, tags, duplicate keys, several
+ * documents) is refused with a message that names the line and column. */
+#include "ytree.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml.h>
+
+/* Beyond this, a broken or hostile file only produces noise. */
+#define YTREE_MAX_PROBLEMS 20
+
+typedef struct {
+    yaml_parser_t p;
+    const char *name;
+    const char *buf;
+    size_t len;
+    diag *d;
+    int problems;
+    int fatal;            /* parsing cannot go on (syntax error, too deep) */
+} yparse;
+
+static void yproblem(yparse *y, int line, int col, const char *fmt, ...) PRINTF_LIKE(4, 5);
+
+static void yproblem(yparse *y, int line, int col, const char *fmt, ...)
+{
+    if (y->problems >= YTREE_MAX_PROBLEMS) {
+        y->fatal = 1;
+        return;
+    }
+    if (++y->problems == YTREE_MAX_PROBLEMS) {
+        diag_add(y->d, y->name, line, col, "too many problems; stopping here");
+        y->fatal = 1;
+        return;
+    }
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    diag_add(y->d, y->name, line, col, "%s", msg);
+}
+
+/* Text from the file, made safe for a terminal; caller frees. */
+static char *esc(const void *s)
+{
+    return text_escape((const char *)s);
+}
+
+/* Does the line holding byte offset `off` have a tab in its indentation? */
+static int tab_indent_line(const char *buf, size_t len, size_t off, int *tab_col)
+{
+    if (off > len)
+        off = len;
+    size_t start = off;
+    while (start > 0 && buf[start - 1] != '\n')
+        start--;
+    for (size_t i = start; i < len && (buf[i] == ' ' || buf[i] == '\t'); i++)
+        if (buf[i] == '\t') {
+            *tab_col = (int)(i - start) + 1;
+            return 1;
+        }
+    return 0;
+}
+
+/* libyaml's message for a syntax error; the most common cause in hand-edited
+ * files, a tab in the indentation, gets a message that says so. */
+static void syntax_problem(yparse *y)
+{
+    yaml_parser_t *p = &y->p;
+    int line = (int)p->problem_mark.line + 1, col = (int)p->problem_mark.column + 1;
+    int tab_col = 0;
+    if (p->error == YAML_SCANNER_ERROR || p->error == YAML_PARSER_ERROR) {
+        if (tab_indent_line(y->buf, y->len, p->problem_mark.index, &tab_col)) {
+            yproblem(y, line, tab_col, "tab used for indentation (indent with spaces)");
+            y->fatal = 1;
+            return;
+        }
+    }
+    sbuf b = {0};
+    sbuf_add(&b, p->problem ? p->problem : "syntax error");
+    if (p->context) {
+        char *ctx = xasprintf(" (%s at line %d, column %d)", p->context,
+                              (int)p->context_mark.line + 1, (int)p->context_mark.column + 1);
+        sbuf_add(&b, ctx);
+        free(ctx);
+    }
+    char *m = sbuf_take(&b);
+    char *e = esc(m);
+    yproblem(y, line, col, "YAML syntax error: %s", e);
+    free(e);
+    free(m);
+    y->fatal = 1;
+}
+
+static int next_event(yparse *y, yaml_event_t *ev)
+{
+    if (!yaml_parser_parse(&y->p, ev)) {
+        syntax_problem(y);
+        return -1;
+    }
+    return 0;
+}
+
+static ynode *new_node(ytype t, const yaml_mark_t *m)
+{
+    ynode *n = xcalloc(1, sizeof *n);
+    n->type = t;
+    n->line = (int)m->line + 1;
+    n->col = (int)m->column + 1;
+    return n;
+}
+
+/* Anchors and explicit tags: refused wherever they appear. */
+static void check_props(yparse *y, const yaml_event_t *ev, const yaml_char_t *anchor,
+                        const yaml_char_t *tag, int implicit)
+{
+    int line = (int)ev->start_mark.line + 1, col = (int)ev->start_mark.column + 1;
+    if (anchor) {
+        char *a = esc(anchor);
+        yproblem(y, line, col, "anchors are not allowed ('&%s')", a);
+        free(a);
+    }
+    if (tag && !implicit) {
+        char *t = esc(tag);
+        yproblem(y, line, col, "tags are not allowed ('%s')", t);
+        free(t);
+    }
+}
+
+static ynode *parse_node(yparse *y, yaml_event_t *ev, int depth);
+
+static void add_child(ynode *n, ynode *key, ynode *val)
+{
+    n->item = xrealloc(n->item, (n->n + 1) * sizeof *n->item);
+    if (key)
+        n->key = xrealloc(n->key, (n->n + 1) * sizeof *n->key);
+    n->item[n->n] = val;
+    if (key)
+        n->key[n->n] = key;
+    n->n++;
+}
+
+/* Parse the rest of a sequence or mapping whose start event was consumed. */
+static int parse_children(yparse *y, ynode *n, int depth)
+{
+    yaml_event_type_t end = n->type == YT_SEQ ? YAML_SEQUENCE_END_EVENT : YAML_MAPPING_END_EVENT;
+    for (;;) {
+        yaml_event_t ev;
+        if (next_event(y, &ev) < 0)
+            return -1;
+        if (ev.type == end) {
+            yaml_event_delete(&ev);
+            return 0;
+        }
+        ynode *first = parse_node(y, &ev, depth + 1);
+        yaml_event_delete(&ev);
+        if (!first)
+            return -1;
+        if (n->type == YT_SEQ) {
+            add_child(n, NULL, first);
+            continue;
+        }
+        yaml_event_t vev;
+        if (next_event(y, &vev) < 0) {
+            ytree_free(first);
+            return -1;
+        }
+        ynode *val = parse_node(y, &vev, depth + 1);
+        yaml_event_delete(&vev);
+        if (!val) {
+            ytree_free(first);
+            return -1;
+        }
+        if (first->type != YT_SCALAR) {
+            yproblem(y, first->line, first->col, "mapping keys must be plain text");
+        } else {
+            for (size_t i = 0; i < n->n; i++)
+                if (strcmp(n->key[i]->str, first->str) == 0) {
+                    char *k = esc(first->str);
+                    yproblem(y, first->line, first->col, "duplicate key '%s' (first at line %d)",
+                             k, n->key[i]->line);
+                    free(k);
+                    break;
+                }
+        }
+        add_child(n, first, val);
+    }
+}
+
+/* Build the node that starts with ev (not consumed here). NULL when parsing
+ * had to stop; recoverable problems are recorded and parsing goes on. */
+static ynode *parse_node(yparse *y, yaml_event_t *ev, int depth)
+{
+    int line = (int)ev->start_mark.line + 1, col = (int)ev->start_mark.column + 1;
+    if (depth > YTREE_MAX_DEPTH) {
+        yproblem(y, line, col, "nesting deeper than %d levels", YTREE_MAX_DEPTH);
+        y->fatal = 1;
+        return NULL;
+    }
+    ynode *n;
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT: {
+        const yaml_event_t *e = ev;
+        check_props(y, ev, e->data.scalar.anchor, e->data.scalar.tag,
+                    e->data.scalar.plain_implicit || e->data.scalar.quoted_implicit);
+        n = new_node(YT_SCALAR, &ev->start_mark);
+        n->str = xstrndup((const char *)e->data.scalar.value, e->data.scalar.length);
+        n->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        if (strlen(n->str) != e->data.scalar.length)
+            yproblem(y, line, col, "text must not contain a NUL character");
+        return n;
+    }
+    case YAML_SEQUENCE_START_EVENT:
+        check_props(y, ev, ev->data.sequence_start.anchor, ev->data.sequence_start.tag,
+                    ev->data.sequence_start.implicit);
+        n = new_node(YT_SEQ, &ev->start_mark);
+        break;
+    case YAML_MAPPING_START_EVENT:
+        check_props(y, ev, ev->data.mapping_start.anchor, ev->data.mapping_start.tag,
+                    ev->data.mapping_start.implicit);
+        n = new_node(YT_MAP, &ev->start_mark);
+        break;
+    case YAML_ALIAS_EVENT:
+        /* Never expanded, so "billion laughs" costs nothing; still an error. */
+        char *a = esc(ev->data.alias.anchor);
+        yproblem(y, line, col, "aliases are not allowed ('*%s')", a);
+        free(a);
+        return new_node(YT_SCALAR, &ev->start_mark);
+    default:
+        yproblem(y, line, col, "unexpected YAML event");
+        y->fatal = 1;
+        return NULL;
+    }
+    if (parse_children(y, n, depth) < 0) {
+        ytree_free(n);
+        return NULL;
+    }
+    return n;
+}
+
+/* Report the first invalid UTF-8 byte with its 1-based line and column. */
+static int check_utf8(yparse *y)
+{
+    size_t bad;
+    if (utf8_valid(y->buf, y->len, &bad))
+        return 0;
+    int line = 1, col = 1;
+    for (size_t i = 0; i < bad; i++) {
+        unsigned char c = (unsigned char)y->buf[i];
+        if (c == '\n') {
+            line++;
+            col = 1;
+        } else if ((c & 0xc0) != 0x80) {
+            col++;
+        }
+    }
+    yproblem(y, line, col, "invalid UTF-8 (byte 0x%02X); save the file as UTF-8",
+             (unsigned char)y->buf[bad]);
+    return -1;
+}
+
+static ynode *parse_stream(yparse *y)
+{
+    yaml_event_t ev;
+    ynode *root = NULL;
+    int docs = 0;
+    while (!y->fatal) {
+        if (next_event(y, &ev) < 0)
+            break;
+        yaml_event_type_t t = ev.type;
+        if (t == YAML_STREAM_END_EVENT) {
+            yaml_event_delete(&ev);
+            break;
+        }
+        if (t == YAML_DOCUMENT_START_EVENT) {
+            if (++docs > 1) {
+                yproblem(y, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
+                         "only one YAML document is allowed per file");
+                yaml_event_delete(&ev);
+                break;
+            }
+        } else if (t != YAML_STREAM_START_EVENT && t != YAML_DOCUMENT_END_EVENT) {
+            root = parse_node(y, &ev, 1);
+        }
+        yaml_event_delete(&ev);
+    }
+    if (!root && !y->problems)
+        yproblem(y, 1, 1, "empty file (no YAML document)");
+    if (y->problems) {
+        ytree_free(root);
+        return NULL;
+    }
+    return root;
+}
+
+ynode *ytree_load_buffer(const char *name, const char *buf, size_t len, diag *d)
+{
+    yparse y = {.name = name, .buf = buf, .len = len, .d = d};
+    if (len > YTREE_MAX_BYTES) {
+        diag_add(d, name, 1, 1, "file is too large (%zu bytes; at most %u)", len,
+                 (unsigned)YTREE_MAX_BYTES);
+        return NULL;
+    }
+    if (len == 0) {
+        diag_add(d, name, 1, 1, "empty file");
+        return NULL;
+    }
+    if (check_utf8(&y) < 0)
+        return NULL;
+    if (!yaml_parser_initialize(&y.p)) {
+        diag_add(d, name, 1, 1, "cannot start the YAML parser");
+        return NULL;
+    }
+    yaml_parser_set_input_string(&y.p, (const unsigned char *)buf, len);
+    yaml_parser_set_encoding(&y.p, YAML_UTF8_ENCODING);
+    ynode *root = parse_stream(&y);
+    yaml_parser_delete(&y.p);
+    return root;
+}
+
+ynode *ytree_load_file(const char *path, diag *d)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        diag_add(d, path, 1, 1, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        diag_add(d, path, 1, 1, "not a regular file");
+        close(fd);
+        return NULL;
+    }
+    /* Refuse before reading, so a huge file costs nothing. */
+    if (st.st_size > (off_t)YTREE_MAX_BYTES) {
+        diag_add(d, path, 1, 1, "file is too large (%lld bytes; at most %u)",
+                 (long long)st.st_size, (unsigned)YTREE_MAX_BYTES);
+        close(fd);
+        return NULL;
+    }
+    /* One byte more than allowed, in case the file grew since fstat. */
+    size_t cap = (size_t)YTREE_MAX_BYTES + 1, len = 0;
+    char *buf = xmalloc(cap);
+    for (;;) {
+        ssize_t r = read(fd, buf + len, cap - len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            diag_add(d, path, 1, 1, "cannot read: %s", strerror(errno));
+            free(buf);
+            close(fd);
+            return NULL;
+        }
+        if (r == 0)
+            break;
+        len += (size_t)r;
+        if (len == cap)
+            break;
+    }
+    close(fd);
+    ynode *root = ytree_load_buffer(path, buf, len, d);
+    free(buf);
+    return root;
+}
+
+void ytree_free(ynode *n)
+{
+    if (!n)
+        return;
+    for (size_t i = 0; i < n->n; i++) {
+        ytree_free(n->item[i]);
+        if (n->key)
+            ytree_free(n->key[i]);
+    }
+    free(n->item);
+    free(n->key);
+    free(n->str);
+    free(n);
+}
+
+const ynode *ytree_key(const ynode *map, const char *key)
+{
+    if (!map || map->type != YT_MAP)
+        return NULL;
+    for (size_t i = 0; i < map->n; i++)
+        if (map->key[i]->type == YT_SCALAR && strcmp(map->key[i]->str, key) == 0)
+            return map->key[i];
+    return NULL;
+}
+
+const ynode *ytree_get(const ynode *map, const char *key)
+{
+    if (!map || map->type != YT_MAP)
+        return NULL;
+    for (size_t i = 0; i < map->n; i++)
+        if (map->key[i]->type == YT_SCALAR && strcmp(map->key[i]->str, key) == 0)
+            return map->item[i];
+    return NULL;
+}
+
+/* ---- schema helpers ---- */
+
+static void cproblem(ycheck *c, const ynode *at, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+/* Key names come from C, never from the file, so they need no escaping. */
+static void cproblem(ycheck *c, const ynode *at, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    diag_add(c->d, c->file, at ? at->line : 1, at ? at->col : 1, "%s", msg);
+}
+
+/* A plain empty value, "~" or "null" means "not given". */
+static int is_null(const ynode *v)
+{
+    return v->type == YT_SCALAR && v->plain &&
+           (!v->str[0] || strcmp(v->str, "~") == 0 || strcmp(v->str, "null") == 0);
+}
+
+/* The value node for key, NULL if absent (then reports it when required). */
+static const ynode *lookup(ycheck *c, const ynode *map, const char *key, int required,
+                           int *rc)
+{
+    const ynode *v = ytree_get(map, key);
+    if (v && is_null(v)) {
+        if (required) {
+            cproblem(c, v, "'%s' has no value", key);
+            *rc = -1;
+        } else {
+            *rc = 1;
+        }
+        return NULL;
+    }
+    if (!v) {
+        if (required) {
+            cproblem(c, map, "missing required key '%s'", key);
+            *rc = -1;
+        } else {
+            *rc = 1;
+        }
+        return NULL;
+    }
+    *rc = 0;
+    return v;
+}
+
+int ytree_keys(ycheck *c, const ynode *map, const char *const *allowed, const char *what)
+{
+    if (!map || map->type != YT_MAP)
+        return 0;
+    int unknown = 0;
+    for (size_t i = 0; i < map->n; i++) {
+        const ynode *k = map->key[i];
+        if (k->type != YT_SCALAR)
+            continue;
+        int ok = 0;
+        for (size_t j = 0; allowed[j]; j++)
+            if (strcmp(allowed[j], k->str) == 0)
+                ok = 1;
+        if (!ok) {
+            char *ek = text_escape(k->str);
+            diag_add(c->d, c->file, k->line, k->col, "unknown key '%s' in %s", ek, what);
+            free(ek);
+            unknown++;
+        }
+    }
+    return unknown;
+}
+
+int ytree_str(ycheck *c, const ynode *map, const char *key, int required, char **out)
+{
+    int rc;
+    const ynode *v = lookup(c, map, key, required, &rc);
+    if (!v)
+        return rc;
+    if (v->type != YT_SCALAR) {
+        cproblem(c, v, "'%s' must be text", key);
+        return -1;
+    }
+    *out = xstrdup(v->str);
+    return 0;
+}
+
+/* Optional sign, then digits only. */
+static int parse_long(const char *s, long *out)
+{
+    const char *p = s;
+    if (*p == '-' || *p == '+')
+        p++;
+    if (!*p)
+        return -1;
+    for (const char *q = p; *q; q++)
+        if (*q < '0' || *q > '9')
+            return -1;
+    errno = 0;
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (errno || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int ytree_int(ycheck *c, const ynode *map, const char *key, int required, long min, long max,
+              long *out)
+{
+    int rc;
+    const ynode *v = lookup(c, map, key, required, &rc);
+    if (!v)
+        return rc;
+    long x;
+    if (v->type != YT_SCALAR || !v->plain || parse_long(v->str, &x) < 0) {
+        cproblem(c, v, "'%s' must be an integer", key);
+        return -1;
+    }
+    if (x < min || x > max) {
+        cproblem(c, v, "'%s' must be between %ld and %ld", key, min, max);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+/* A decimal number as people write it: -12, 3.5, 1e3. No hex, inf or nan. */
+static int parse_num(const char *s, double *out)
+{
+    const char *p = s;
+    if (*p == '-' || *p == '+')
+        p++;
+    int digits = 0;
+    while (*p >= '0' && *p <= '9')
+        p++, digits++;
+    if (*p == '.') {
+        p++;
+        while (*p >= '0' && *p <= '9')
+            p++, digits++;
+    }
+    if (!digits)
+        return -1;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '-' || *p == '+')
+            p++;
+        if (*p < '0' || *p > '9')
+            return -1;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (*p)
+        return -1;
+    double v = strtod(s, NULL);
+    if (!isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int ytree_num(ycheck *c, const ynode *map, const char *key, int required, double *out)
+{
+    int rc;
+    const ynode *v = lookup(c, map, key, required, &rc);
+    if (!v)
+        return rc;
+    double x;
+    if (v->type != YT_SCALAR || !v->plain || parse_num(v->str, &x) < 0) {
+        cproblem(c, v, "'%s' must be a number", key);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+int ytree_bool(ycheck *c, const ynode *map, const char *key, int required, int *out)
+{
+    int rc;
+    const ynode *v = lookup(c, map, key, required, &rc);
+    if (!v)
+        return rc;
+    if (v->type == YT_SCALAR && v->plain && strcmp(v->str, "true") == 0) {
+        *out = 1;
+        return 0;
+    }
+    if (v->type == YT_SCALAR && v->plain && strcmp(v->str, "false") == 0) {
+        *out = 0;
+        return 0;
+    }
+    cproblem(c, v, "'%s' must be true or false", key);
+    return -1;
+}
+
+int ytree_strlist(ycheck *c, const ynode *map, const char *key, int required, char ***out,
+                  size_t *n)
+{
+    int rc;
+    const ynode *v = lookup(c, map, key, required, &rc);
+    if (!v)
+        return rc;
+    if (v->type == YT_SCALAR) {
+        char **l = xcalloc(2, sizeof *l);
+        l[0] = xstrdup(v->str);
+        *out = l;
+        *n = 1;
+        return 0;
+    }
+    if (v->type != YT_SEQ) {
+        cproblem(c, v, "'%s' must be a list of text", key);
+        return -1;
+    }
+    for (size_t i = 0; i < v->n; i++)
+        if (v->item[i]->type != YT_SCALAR || is_null(v->item[i])) {
+            cproblem(c, v->item[i], "'%s' must be a list of text", key);
+            return -1;
+        }
+    char **l = xcalloc(v->n + 1, sizeof *l);
+    for (size_t i = 0; i < v->n; i++)
+        l[i] = xstrdup(v->item[i]->str);
+    *out = l;
+    *n = v->n;
+    return 0;
+}
+
+void ytree_strlist_free(char **list)
+{
+    if (!list)
+        return;
+    for (size_t i = 0; list[i]; i++)
+        free(list[i]);
+    free(list);
+}
