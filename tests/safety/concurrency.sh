@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Several nurses write to one database at once (issue 6, "Concurrency"):
+# 8 processes x 25 `bedside record` at once lose nothing and fail nothing;
+# two TUI sessions on the same patient both save; a second final record for
+# the same hip, timepoint and form is refused, naming the first, and amending
+# that one works.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib_safety.sh"
+. "$(dirname "$0")/lib_term.sh"
+trap 'term_stop; t_cleanup' EXIT
+
+# --- 8 writers x 25 records -------------------------------------------------
+# Writer p owns patients W<p>-1..5 (hip L, day 0 on 2025-01-01) and records a
+# VAS at five timepoints of each, so no two records share a key.
+TPS=(baseline 1m 3m 6m 12m)
+DATES=(2025-01-01 2025-01-31 2025-04-02 2025-07-02 2026-01-01)
+for p in 1 2 3 4 5 6 7 8; do
+    for k in 1 2 3 4 5; do
+        mk_patient "W$p-$k" && mk_hip "W$p-$k" L 2025-01-01
+    done
+done
+
+writer() {
+    local p=$1 k t i=0 v
+    for k in 1 2 3 4 5; do
+        for t in 0 1 2 3 4; do
+            i=$((i + 1))
+            v=$(( (p * 25 + i) % 100 ))
+            v="$((v / 10)).$((v % 10))"
+            if ! "$BEDSIDE" --today "$TODAY" record "W$p-$k" --form vas --hip L \
+                --timepoint "${TPS[t]}" --date "${DATES[t]}" "pain=$v" \
+                >"$T/w$p.$i.out" 2>"$T/w$p.$i.err"; then
+                echo "W$p-$k ${TPS[t]}: exit $?: $(head -1 "$T/w$p.$i.err")" >>"$T/failures"
+            fi
+            echo "W$p-$k,${TPS[t]},$v" >>"$T/expected.$p"
+        done
+    done
+}
+: >"$T/failures"
+pids=()
+for p in 1 2 3 4 5 6 7 8; do
+    writer "$p" &
+    pids+=($!)
+done
+for pid in "${pids[@]}"; do wait "$pid"; done
+
+if [ -s "$T/failures" ]; then
+    fail "concurrent record: $(wc -l <"$T/failures") commands failed, e.g. $(head -3 "$T/failures")"
+else
+    ok
+fi
+n=$(csv_rows --form vas)
+expect_same "$n" 200 "concurrent record: records in export csv"
+# Every record carries the value its writer sent (nothing mixed up).
+c_mrn=$(csv_col MRN); c_tp=$(csv_col timepoint); c_pain=$(csv_col pain)
+if [ -n "$c_mrn" ] && [ -n "$c_tp" ] && [ -n "$c_pain" ]; then
+    tail -n +2 "$T/csv" | tr -d '\r"' |
+        awk -F, -v m="$c_mrn" -v t="$c_tp" -v v="$c_pain" '{print $m "," $t "," $v}' |
+        sort >"$T/got"
+    cat "$T/expected".* | sort >"$T/want"
+    if cmp -s "$T/got" "$T/want"; then ok; else
+        fail "concurrent record: exported values differ from those sent: $(diff "$T/want" "$T/got" | head -5 | tr '\n' ' ')"
+    fi
+else
+    fail "export csv header lacks MRN/timepoint/pain: $(head -1 "$T/csv")"
+fi
+bs check
+expect_rc 0 "bedside check after the concurrent writers"
+
+# --- the same hip, timepoint and form twice as final -----------------------
+mk_patient DUP-1 && mk_hip DUP-1 L 2025-01-01
+bs record DUP-1 --form vas --hip L --timepoint baseline --date 2025-01-01 pain=6.5
+expect_rc 0 "first VAS at baseline"
+first=$(sql "SELECT uuid FROM records WHERE form = 'vas'" 2>/dev/null | head -1)
+before=$(db_sum)
+bs record DUP-1 --form vas --hip L --timepoint baseline --date 2025-01-01 pain=2.0
+expect_rc 1 "second final VAS for the same hip and timepoint"
+if [ -n "$first" ] && grep -q -- "${first:0:8}" "$T/err"; then ok; else
+    fail "refusal names the existing record ${first:-(uuid unknown)}: $(head -2 "$T/err")"
+fi
+expect_err "2025-01-01" "refusal gives the existing record's date"
+expect_err "$(id -un)" "refusal says who entered the existing record"
+expect_same "$(db_sum)" "$before" "refused duplicate leaves the database unchanged"
+# The nurse amends the existing record instead.
+bs amend "$first" --reason "pain re-measured" pain=2.0
+expect_rc 0 "amend the existing record"
+n=$(csv_rows --form vas)
+expect_same "$n" 201 "amendment replaces, does not add, a current record"
+grep -E '^"?DUP-1"?,' "$T/csv" | grep -q '2\.0' && ok || fail "amended value 2.0 in export: $(grep DUP-1 "$T/csv")"
+
+t_done
