@@ -16,10 +16,11 @@ typedef struct {
 typedef struct {
     char *path;               /* the file read */
     char *database;           /* NULL if not set; ~ and relative paths resolved */
-    char *forms_dir;          /* resolved against the config file's folder */
+    char *forms_dir;          /* resolved against the config file's folder; NULL if not set */
     char **print_cmd;         /* argv, NULL-terminated; default {"lpr", NULL} */
-    char *list_form, *list_score;  /* score shown in the patient list (hhs, total) */
-    sched_tp *tp;             /* sorted by day */
+    char *list_form, *list_score;  /* score shown in the patient list (hhs, total);
+                                    * both NULL when patient_list is not set */
+    sched_tp *tp;             /* strictly increasing day, windows apart (checked) */
     int n_tp;
 } config;
 
