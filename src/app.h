@@ -31,6 +31,28 @@ typedef struct {
 typedef int (*ui_main_fn)(app *a, const ui_start *start);
 int ui_main(app *a, const ui_start *start);
 
+/* src/app.c: where the global options point, and what a command needs
+ * loaded. NULL members take their defaults (environment, config, XDG). */
+typedef struct {
+    const char *db, *config, *forms;
+    int ascii;
+} app_opts;
+enum {
+    APP_CONFIG = 1,   /* the configuration only (forms check) */
+    APP_FORMS = 2,    /* config + forms, cross-checked with the schedule */
+    APP_DB_READ = 4,  /* + an existing database (never created) */
+    APP_DB_WRITE = 8  /* + the database, created with its folder if missing */
+};
+/* Fill a from o with what `need` asks for (APP_* flags). Prints every problem
+ * as "bedside: ..." on stderr; returns 0, or the exit status (1). a is
+ * always safe to pass to app_free afterwards. */
+int app_init(app *a, const app_opts *o, int need);
+void app_free(app *a);
+/* The configuration file that will be read: --config, $BEDSIDE_CONFIG,
+ * $XDG_CONFIG_HOME/bedside/bedside.yaml if it exists, else the shipped one.
+ * Caller frees. */
+char *app_config_path(const char *opt);
+
 /* src/cli.c: parse global options and run a subcommand (or the TUI). */
 int cli_main(int argc, char **argv, ui_main_fn ui);
 

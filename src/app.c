@@ -1,0 +1,250 @@
+/* app.c — build the app a command runs with: find and load the configuration,
+ * the forms and the database, in that order, stopping at the first layer
+ * with problems (a later layer would only repeat them). */
+#include "app.h"
+
+#include <errno.h>
+#include <langinfo.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef BEDSIDE_DATADIR
+#define BEDSIDE_DATADIR "."
+#endif
+
+/* An environment variable, or NULL when unset or empty. */
+static const char *env(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : NULL;
+}
+
+static const char *home_dir(void)
+{
+    const char *h = env("HOME");
+    if (h)
+        return h;
+    struct passwd *pw = getpwuid(getuid());
+    return pw && pw->pw_dir ? pw->pw_dir : "/";
+}
+
+/* $NAME if it is an absolute path (the XDG spec says to ignore relative
+ * ones), else ~/fallback. Caller frees. */
+static char *xdg_dir(const char *name, const char *fallback)
+{
+    const char *v = env(name);
+    if (v && v[0] == '/')
+        return xstrdup(v);
+    return xasprintf("%s/%s", home_dir(), fallback);
+}
+
+static int file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+char *app_config_path(const char *opt)
+{
+    if (opt)
+        return xstrdup(opt);
+    if (env("BEDSIDE_CONFIG"))
+        return xstrdup(env("BEDSIDE_CONFIG"));
+    char *dir = xdg_dir("XDG_CONFIG_HOME", ".config");
+    char *user = xasprintf("%s/bedside/bedside.yaml", dir);
+    free(dir);
+    if (file_exists(user))
+        return user;
+    free(user);
+    return xstrdup(BEDSIDE_DATADIR "/config/bedside.yaml");
+}
+
+/* mkdir -p for the XDG data folder itself (private to the user, as the
+ * spec asks); the store creates the bedside folder inside it. */
+static int make_dirs(const char *path)
+{
+    char *p = xstrdup(path);
+    int rc = 0;
+    for (char *s = p + 1; rc == 0; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char c = *s;
+        *s = '\0';
+        if (mkdir(p, 0700) != 0 && errno != EEXIST) {
+            fprintf(stderr, "bedside: cannot create the folder %s: %s\n", p, strerror(errno));
+            rc = -1;
+        }
+        *s = c;
+        if (c == '\0')
+            break;
+    }
+    free(p);
+    return rc;
+}
+
+static int load_config(app *a, const app_opts *o)
+{
+    char *path = app_config_path(o->config);
+    diag d = {0};
+    int rc = config_load(&a->cfg, path, &d);
+    if (rc != 0 || d.n) {
+        diag_print(&d, stderr);
+        fprintf(stderr, "bedside: the configuration %s has problems\n", path);
+    }
+    diag_free(&d);
+    free(path);
+    return rc != 0;
+}
+
+/* Every form the configuration names must exist, or the schedule and the
+ * patient list would silently show nothing for it. */
+static int check_config_forms(const app *a, const char *dir)
+{
+    int bad = 0;
+    for (int i = 0; i < a->cfg.n_tp; i++) {
+        const sched_tp *tp = &a->cfg.tp[i];
+        for (int j = 0; j < tp->n_forms; j++) {
+            if (form_set_find(&a->forms, tp->forms[j]))
+                continue;
+            fprintf(stderr, "bedside: %s: timepoint '%s' expects form '%s', which is not in %s\n",
+                    a->cfg.path, tp->id, tp->forms[j], dir);
+            bad++;
+        }
+    }
+    if (a->cfg.list_form) {
+        const form *f = form_set_find(&a->forms, a->cfg.list_form);
+        if (!f) {
+            fprintf(stderr, "bedside: %s: patient_list names form '%s', which is not in %s\n",
+                    a->cfg.path, a->cfg.list_form, dir);
+            bad++;
+        } else if (a->cfg.list_score && form_score_index(f, a->cfg.list_score) < 0) {
+            fprintf(stderr, "bedside: %s: patient_list names score '%s', which form '%s' lacks\n",
+                    a->cfg.path, a->cfg.list_score, f->id);
+            bad++;
+        }
+    }
+    return bad;
+}
+
+static int load_forms(app *a, const app_opts *o)
+{
+    const char *dir = o->forms ? o->forms : a->cfg.forms_dir;
+    if (!dir) {
+        fprintf(stderr, "bedside: no forms folder: set 'forms' in %s or use --forms DIR\n",
+                a->cfg.path);
+        return 1;
+    }
+    diag d = {0};
+    int bad = form_set_load(&a->forms, dir, &d);
+    if (bad || d.n) {
+        diag_print(&d, stderr);
+        fprintf(stderr, "bedside: the forms folder has problems; see bedside forms check\n");
+        diag_free(&d);
+        return 1;
+    }
+    diag_free(&d);
+    if (a->forms.n == 0) {
+        fprintf(stderr, "bedside: no forms (*.yaml) in %s\n", dir);
+        return 1;
+    }
+    if (check_config_forms(a, dir))
+        return 1;
+    for (int i = 0; i < a->forms.n; i++) {
+        const form *f = a->forms.v[i];
+        if (f->ends_follow_up >= 0 && f->ends_follow_up < f->n_field) {
+            a->end_form = f;
+            a->end_field = f->field[f->ends_follow_up].id;
+            break;
+        }
+    }
+    return 0;
+}
+
+static char *db_path(const app *a, const app_opts *o, int *is_default)
+{
+    *is_default = 0;
+    if (o->db)
+        return xstrdup(o->db);
+    if (env("BEDSIDE_DB"))
+        return xstrdup(env("BEDSIDE_DB"));
+    if (a->cfg.database)
+        return xstrdup(a->cfg.database);
+    *is_default = 1;
+    char *dir = xdg_dir("XDG_DATA_HOME", ".local/share");
+    char *p = xasprintf("%s/bedside/bedside.db", dir);
+    free(dir);
+    return p;
+}
+
+static int open_db(app *a, const app_opts *o, int need)
+{
+    int is_default;
+    a->db_path = db_path(a, o, &is_default);
+    int exists = file_exists(a->db_path);
+    int flags;
+    if (need & APP_DB_WRITE) {
+        /* A database we may not write is still opened, read-only: the TUI
+         * can browse it, and writers refuse with store_can_write's reason. */
+        flags = exists && access(a->db_path, W_OK) != 0 ? STORE_READONLY : STORE_CREATE;
+        if (!exists && is_default) {
+            char *dir = xdg_dir("XDG_DATA_HOME", ".local/share");
+            int rc = make_dirs(dir);
+            free(dir);
+            if (rc)
+                return 1;
+        }
+    } else {
+        /* Reading never creates: a typo in --db must not yield an empty
+         * database that looks like "no patients". */
+        if (!exists) {
+            fprintf(stderr, "bedside: %s: no such database\n", a->db_path);
+            return 1;
+        }
+        flags = access(a->db_path, W_OK) != 0 ? STORE_READONLY : 0;
+    }
+    char *err = NULL;
+    a->db = store_open(a->db_path, flags, &err);
+    if (!a->db) {
+        fprintf(stderr, "bedside: %s\n", err ? err : "cannot open the database");
+        free(err);
+        return 1;
+    }
+    return 0;
+}
+
+static int locale_is_utf8(void)
+{
+    const char *cs = nl_langinfo(CODESET);
+    return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
+int app_init(app *a, const app_opts *o, int need)
+{
+    memset(a, 0, sizeof *a);
+    a->today = date_today();
+    a->ascii = o->ascii || !locale_is_utf8();
+    if (!need)
+        return 0;
+    if (load_config(a, o))
+        return 1;
+    if (!(need & (APP_FORMS | APP_DB_READ | APP_DB_WRITE)))
+        return 0;
+    if (load_forms(a, o))
+        return 1;
+    if (need & (APP_DB_READ | APP_DB_WRITE))
+        return open_db(a, o, need);
+    return 0;
+}
+
+void app_free(app *a)
+{
+    if (a->db)
+        store_close(a->db);
+    form_set_free(&a->forms);
+    config_free(&a->cfg);
+    free(a->db_path);
+    memset(a, 0, sizeof *a);
+}

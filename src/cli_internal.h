@@ -1,0 +1,65 @@
+/* cli_internal.h — helpers shared by the subcommand files (cli_*.c). Not a
+ * contract for other modules: cli.h is. */
+#ifndef BEDSIDE_CLI_INTERNAL_H
+#define BEDSIDE_CLI_INTERNAL_H
+
+#include <stdio.h>
+
+#include "app.h"
+#include "util.h"
+
+/* Load what a subcommand needs (APP_* flags) after it parsed its options,
+ * so that `--help` needs no database. writes != 0 also refuses a database
+ * this process cannot write. Returns 0 or the exit status. */
+int cli_load(app *a, int need, int writes);
+
+/* Before a subcommand's getopt_long loop: a full reset of getopt's state
+ * (glibc keeps the ordering mode of the global parse otherwise). */
+void cli_getopt_reset(void);
+/* getopt_long returned '?' or ':' (optstrings start with ":"): say which
+ * option and why (cmd NULL for the global options), then the usage, on
+ * stderr. Returns 2. */
+int cli_bad_option(const char *cmd, int c, char **argv, const char *usage);
+/* A usage problem other than an option: message, usage, return 2. */
+int cli_usage_error(const char *usage, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/* "bedside: " + message + newline on stderr. Returns 1 (for `return cli_err(...)`). */
+int cli_err(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* text_escape(s) kept until cli_esc_flush (called once per command), so
+ * that messages can escape inline without a free per value. */
+const char *cli_esc(const char *s);
+void cli_esc_flush(void);
+
+/* Parsers for option values; each prints its own message naming the
+ * option and the value. Return 0 or -1. */
+int cli_parse_date(const char *opt, const char *s, int *days);
+int cli_parse_side(const char *opt, const char *s, char *side);     /* L|R */
+int cli_parse_int(const char *opt, const char *s, long min, long max, long *out);
+
+/* The patient with this MRN, or a message and 1. p is freed by the caller
+ * only on success. */
+int cli_find_patient(app *a, const char *mrn, st_patient *p);
+
+/* What a record or an entry is about: patient, hip (hip-scope forms), form
+ * and timepoint, checked like the command line promises. */
+typedef struct {
+    st_patient p;
+    st_hip h;
+    int has_p, has_h;
+    const form *f;
+    char *tp;            /* NULL when not given and no visit date to infer it */
+} cli_target;
+/* visit_date < 0: do not infer the timepoint (the TUI picks it). */
+int cli_target_resolve(app *a, const char *mrn, const char *form_id, char side, const char *tp,
+                       int visit_date, cli_target *t);
+void cli_target_free(cli_target *t);
+
+/* Print every score of a record's form as ID=VALUE (NA when NULL). */
+void cli_print_scores(const form *f, const form_answers *ans);
+/* Fill a record's answers and scores from validated answers. */
+void cli_record_fill(st_record *r, const form_answers *ans);
+
+/* The side of a hip for people: "L", "R" or "-". */
+const char *cli_side(char side);
+
+#endif
