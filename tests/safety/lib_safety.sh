@@ -22,9 +22,8 @@ mk_hip() {
     [ "$rc" = 0 ] || { fail "setup: hip add $1 $2: exit $rc"; return 1; }
 }
 
-# csv_rows [ARGS...] — data rows of `bedside export csv ARGS` (header left
-# out), into $T/csv; prints the count. Free-text cells may hold newlines, so
-# this counts records by their leading MRN cell, which the tests choose.
+# csv_rows [ARGS...] — the number of data rows (header left out) of
+# `bedside export csv ARGS`, which is kept in $T/csv; -1 if export failed.
 csv_rows() {
     "$BEDSIDE" --today "$TODAY" export csv "$@" >"$T/csv" 2>"$T/csv.err"
     local st=$?
@@ -33,7 +32,9 @@ csv_rows() {
         echo -1
         return
     fi
-    tail -n +2 "$T/csv" | grep -c '^"\{0,1\}[A-Z][A-Z0-9-]*"\{0,1\},' || true
+    local rows
+    rows=$(awk -f "$TOP/tests/safety/csvcells.awk" "$T/csv" | cut -f1 | sort -u | wc -l)
+    echo $((rows > 0 ? rows - 1 : 0))
 }
 
 # csv_col NAME — the 1-based column number of NAME in the header of $T/csv.
@@ -44,3 +45,12 @@ csv_col() {
 # sql QUERY... — run sqlite3 on $DB (output in stdout); a test helper for
 # reading the file behind bedside's back, never for setting data up.
 sql() { sqlite3 -batch "$DB" "$@"; }
+
+# csv_cell ROW COLUMN_NAME — one cell of $T/csv (row 1 is the header).
+csv_cell() {
+    local col
+    col=$(csv_col "$2")
+    [ -n "$col" ] || return 1
+    awk -f "$TOP/tests/safety/csvcells.awk" "$T/csv" |
+        awk -F'\t' -v r="$1" -v c="$col" '$1 == r && $2 == c { sub(/^[^\t]*\t[^\t]*\t/, ""); print; exit }'
+}

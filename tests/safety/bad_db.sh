@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Databases that bedside must refuse (issue 6, "Databases"): a text file, an
+# unrelated SQLite database, a newer schema, a truncated or overwritten file,
+# and a database the user cannot write. Each: a clear message, a non-zero
+# exit below 128 (no crash), and the file byte for byte unchanged.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib_safety.sh"
+. "$(dirname "$0")/lib_term.sh"
+trap 'term_stop; t_cleanup' EXIT
+
+fsum() { md5sum "$1" | cut -d' ' -f1; }
+
+# refused FILE WHAT ARGS... — bedside --db FILE ARGS fails cleanly and leaves
+# FILE (and no -wal/-journal beside it) as it was.
+refused() {
+    local file=$1 what=$2; shift 2
+    local sum
+    sum=$(fsum "$file")
+    bs --db "$file" "$@"
+    if [ "$rc" -ge 1 ] && [ "$rc" -lt 128 ]; then ok; else fail "$what: $*: exit $rc, want 1..127"; fi
+    if grep -q '^bedside: ' "$T/err" && grep -qF "${file##*/}" "$T/err"; then ok; else
+        fail "$what: $*: no 'bedside: ...' message naming ${file##*/}"
+    fi
+    grep -qE 'AddressSanitizer|runtime error|Segmentation' "$T/err" && fail "$what: $*: sanitizer report"
+    expect_same "$(fsum "$file")" "$sum" "$what: $* leaves the file unchanged"
+    if [ -e "$file-wal" ] || [ -e "$file-journal" ]; then
+        fail "$what: $* left a -wal or -journal beside the file"
+        rm -f "$file-wal" "$file-shm" "$file-journal"
+    else ok; fi
+}
+
+# --- not a bedside database --------------------------------------------------
+printf 'MRN,name\n1,Ada\n' >"$T/text.db"
+refused "$T/text.db" "text file" patient list
+refused "$T/text.db" "text file" patient add X-1 --name A --sex F --born 1970-01-01
+
+sqlite3 "$T/other.db" "CREATE TABLE patients(id, name); INSERT INTO patients VALUES (1, 'Ada');"
+refused "$T/other.db" "unrelated SQLite db" patient list
+refused "$T/other.db" "unrelated SQLite db" patient add X-1 --name A --sex F --born 1970-01-01
+refused "$T/other.db" "unrelated SQLite db" check
+# An empty file that merely has another program's application_id.
+sqlite3 "$T/app.db" "PRAGMA application_id = 1234; CREATE TABLE t(x);"
+refused "$T/app.db" "SQLite db of another application" patient list
+
+# --- a real database, then damaged copies -----------------------------------
+bs demo --patients 60 --seed 7
+expect_rc 0 "demo cohort for the damage tests"
+real_sum=$(fsum "$DB")
+bs check
+expect_rc 0 "bedside check passes on the intact database"
+expect_same "$(fsum "$DB")" "$real_sum" "bedside check does not change the file"
+
+cp "$DB" "$T/newer.db"
+sqlite3 "$T/newer.db" "PRAGMA user_version = 99;"
+refused "$T/newer.db" "newer schema" patient list
+grep -qiE 'version|newer' "$T/err" && ok || fail "newer schema: message says version: $(head -1 "$T/err")"
+refused "$T/newer.db" "newer schema" patient add X-1 --name A --sex F --born 1970-01-01
+
+size=$(stat -c %s "$DB")
+cp "$DB" "$T/trunc.db"
+truncate -s $((size / 2)) "$T/trunc.db"
+refused "$T/trunc.db" "truncated file" check
+refused "$T/trunc.db" "truncated file" patient list
+refused "$T/trunc.db" "truncated file" export csv
+refused "$T/trunc.db" "truncated file" patient add X-1 --name A --sex F --born 1970-01-01
+
+# Garbage over the pages after the first (the header stays valid).
+cp "$DB" "$T/garbage.db"
+psize=$(sqlite3 "$DB" "PRAGMA page_size;")
+pages=$((size / psize))
+head -c $((psize * (pages - 2))) /dev/urandom |
+    dd of="$T/garbage.db" bs="$psize" seek=1 conv=notrunc status=none
+refused "$T/garbage.db" "overwritten pages" check
+refused "$T/garbage.db" "overwritten pages" export csv
+
+# A zero-length file at the path is not a database someone can lose data
+# in, but a file of zeros that is not empty is not ours.
+head -c 8192 /dev/zero >"$T/zeros.db"
+refused "$T/zeros.db" "file of zeros" patient list
+
+# --- read-only: refused before the nurse types -------------------------------
+# Root ignores file modes, so these run as root without the capabilities that
+# override them: the file's owner bits then apply as for any nurse.
+NOCAP=(setpriv --bounding-set=-dac_override,-dac_read_search,-fowner)
+probe=$T/probe
+: >"$probe"; chmod 0444 "$probe"
+if "${NOCAP[@]}" sh -c "echo x >>'$probe'" 2>/dev/null; then
+    fail "cannot drop root's permission override (setpriv); read-only cases not run"
+else
+    ok
+    mk_patient RO-1 && mk_hip RO-1 L 2026-06-15
+    mkdir -m 0755 "$T/rofile"
+    cp "$DB" "$T/rofile/ro.db"
+    chmod 0444 "$T/rofile/ro.db"
+    mkdir -m 0755 "$T/rodir"
+    cp "$DB" "$T/rodir/ro.db"
+    chmod 0555 "$T/rodir"
+    for f in "$T/rofile/ro.db" "$T/rodir/ro.db"; do
+        what="read-only ${f#$T/}"
+        sum=$(fsum "$f")
+        "${NOCAP[@]}" "$BEDSIDE" --today "$TODAY" --db "$f" record RO-1 --form vas --hip L \
+            --timepoint baseline pain=3.0 >"$T/out" 2>"$T/err"
+        rc=$?
+        if [ "$rc" -ge 1 ] && [ "$rc" -lt 128 ] && grep -q '^bedside: ' "$T/err"; then ok; else
+            fail "$what: record: exit $rc, want a message and 1..127"
+        fi
+        # The TUI deep link must say so before the form opens.
+        name=ro$RANDOM
+        term_start "$name" env TERM=xterm-256color LANG=C.UTF-8 BEDSIDE_DB="$f" \
+            BEDSIDE_CONFIG="$BEDSIDE_CONFIG" ASAN_OPTIONS="$ASAN_OPTIONS" \
+            "${NOCAP[@]}" "$BEDSIDE" --today "$TODAY" enter RO-1 --form hhs --hip L
+        if term_wait "$name" '[Rr]ead.?only|[Cc]annot write|not writable|[Pp]ermission|[Rr]efus' 20; then
+            ok
+        else
+            fail_screen "$what: enter shows no read-only message"
+        fi
+        term_screen "$name" >"$T/screen"
+        grep -qE 'Limp|Stairs|Public' "$T/screen" && fail_screen "$what: enter opened the form anyway"
+        if term_dead "$name"; then
+            st=$(term_status "$name")
+            [ "$st" != 0 ] && [ "$st" -lt 128 ] && ok || fail "$what: enter exit $st, want 1..127"
+        fi
+        tm kill-session -t "$name" 2>/dev/null
+        expect_same "$(fsum "$f")" "$sum" "$what: file unchanged"
+    done
+    chmod 0755 "$T/rodir"
+fi
+
+t_done
