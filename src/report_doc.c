@@ -1,0 +1,315 @@
+/* report_doc.c — the neutral document the trend view is drawn into: lines
+ * of UTF-8 text with attribute spans, measured in display columns, and its
+ * plain or ANSI output. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "report_int.h"
+
+void rdoc_line(report_doc *d)
+{
+    d->line = xrealloc(d->line, (size_t)(d->n + 1) * sizeof *d->line);
+    d->line[d->n] = (report_line){.text = xstrdup("")};
+    d->n++;
+}
+
+void rdoc_add(report_doc *d, const char *s, int attr)
+{
+    if (!d->n)
+        rdoc_line(d);
+    report_line *l = &d->line[d->n - 1];
+    size_t old = strlen(l->text), add = strlen(s);
+    if (!add)
+        return;
+    l->text = xrealloc(l->text, old + add + 1);
+    memcpy(l->text + old, s, add + 1);
+    if (attr) {
+        l->span = xrealloc(l->span, (size_t)(l->n_span + 1) * sizeof *l->span);
+        l->span[l->n_span++] = (report_span){.start = (int)old, .len = (int)add, .attr = attr};
+    }
+}
+
+void rdoc_addf(report_doc *d, int attr, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char tmp[256];
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof tmp) {
+        rdoc_add(d, tmp, attr);
+        return;
+    }
+    char *big = xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    rdoc_add(d, big, attr);
+    free(big);
+}
+
+void rdoc_add_untrusted(report_doc *d, const char *s, int attr)
+{
+    char *e = text_escape(s);
+    rdoc_add(d, e, attr);
+    free(e);
+}
+
+int rdoc_width(const report_doc *d)
+{
+    return d->n ? rtext_width(d->line[d->n - 1].text) : 0;
+}
+
+void rdoc_pad(report_doc *d, int col)
+{
+    int w = rdoc_width(d);
+    if (w >= col)
+        return;
+    char *sp = xmalloc((size_t)(col - w) + 1);
+    memset(sp, ' ', (size_t)(col - w));
+    sp[col - w] = 0;
+    rdoc_add(d, sp, 0);
+    free(sp);
+}
+
+void rdoc_append(report_doc *dst, report_doc *src)
+{
+    if (!src->n)
+        return;
+    dst->line = xrealloc(dst->line, (size_t)(dst->n + src->n) * sizeof *dst->line);
+    memcpy(dst->line + dst->n, src->line, (size_t)src->n * sizeof *src->line);
+    dst->n += src->n;
+    free(src->line);
+    *src = (report_doc){0};
+}
+
+/* Append line src (text and spans) to the last line of d. */
+static void rdoc_join(report_doc *d, const report_line *src)
+{
+    if (!d->n)
+        rdoc_line(d);
+    report_line *l = &d->line[d->n - 1];
+    int base = (int)strlen(l->text);
+    rdoc_add(d, src->text, 0);
+    if (!src->n_span)
+        return;
+    l->span = xrealloc(l->span, (size_t)(l->n_span + src->n_span) * sizeof *l->span);
+    for (int i = 0; i < src->n_span; i++) {
+        report_span s = src->span[i];
+        s.start += base;
+        l->span[l->n_span++] = s;
+    }
+}
+
+void rdoc_beside(report_doc *dst, report_doc *l, report_doc *r, int lw, int gap)
+{
+    int n = l->n > r->n ? l->n : r->n;
+    for (int i = 0; i < n; i++) {
+        rdoc_line(dst);
+        if (i < l->n)
+            rdoc_join(dst, &l->line[i]);
+        if (i < r->n) {
+            rdoc_pad(dst, lw + gap);
+            rdoc_join(dst, &r->line[i]);
+        }
+    }
+    report_doc_free(l);
+    report_doc_free(r);
+}
+
+void report_doc_free(report_doc *doc)
+{
+    for (int i = 0; i < doc->n; i++) {
+        free(doc->line[i].text);
+        free(doc->line[i].span);
+    }
+    free(doc->line);
+    *doc = (report_doc){0};
+}
+
+/* Decode one UTF-8 character at s; returns its length (1 for a stray byte). */
+static int utf8_next(const unsigned char *s, unsigned *cp)
+{
+    int len = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
+            : (s[0] & 0xf8) == 0xf0 ? 4 : 1;
+    unsigned c = len == 1 ? s[0] : s[0] & (0x7f >> len);
+    for (int i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80) {
+            *cp = s[0];
+            return 1;
+        }
+        c = (c << 6) | (s[i] & 0x3f);
+    }
+    *cp = c;
+    return len;
+}
+
+static int char_width(unsigned cp)
+{
+    if (cp < 0x80)
+        return 1;
+    int w = wcwidth((wchar_t)cp);
+    /* Outside a UTF-8 locale wcwidth knows nothing: count one column. */
+    return w < 0 ? 1 : w;
+}
+
+int rtext_width(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    int w = 0;
+    while (*u) {
+        unsigned cp;
+        u += utf8_next(u, &cp);
+        w += char_width(cp);
+    }
+    return w;
+}
+
+char *rtext_fit(const char *s, int width)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    int w = 0;
+    while (*u) {
+        unsigned cp;
+        int len = utf8_next(u, &cp);
+        int cw = char_width(cp);
+        if (w + cw > width)
+            break;
+        w += cw;
+        u += len;
+    }
+    return xstrndup(s, (size_t)((const char *)u - s));
+}
+
+/* SGR parameters for a span's attributes. */
+static void sgr(FILE *out, int attr)
+{
+    static const struct {
+        int attr;
+        const char *code;
+    } map[] = {
+        {RA_BOLD, "1"}, {RA_DIM, "2"}, {RA_REVERSE, "7"}, {RA_GOOD, "32"},
+        {RA_BAD, "31"}, {RA_WARN, "33"}, {RA_ALERT, "1;7;31"},
+    };
+    fputs("\033[", out);
+    int first = 1;
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        if (attr & map[i].attr) {
+            fprintf(out, "%s%s", first ? "" : ";", map[i].code);
+            first = 0;
+        }
+    }
+    fputc('m', out);
+}
+
+void report_write(const report_doc *doc, FILE *out, int ansi)
+{
+    for (int i = 0; i < doc->n; i++) {
+        const report_line *l = &doc->line[i];
+        if (!ansi || !l->n_span) {
+            fputs(l->text, out);
+            fputc('\n', out);
+            continue;
+        }
+        int pos = 0, len = (int)strlen(l->text);
+        for (int k = 0; k < l->n_span; k++) {
+            const report_span *s = &l->span[k];
+            if (s->start < pos || s->start + s->len > len)
+                continue;   /* overlapping spans are never built; be safe */
+            fwrite(l->text + pos, 1, (size_t)(s->start - pos), out);
+            sgr(out, s->attr);
+            fwrite(l->text + s->start, 1, (size_t)s->len, out);
+            fputs("\033[0m", out);
+            pos = s->start + s->len;
+        }
+        fputs(l->text + pos, out);
+        fputc('\n', out);
+    }
+}
+
+static const char *const spark_utf8[8] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+static const char *const spark_ascii[8] = {"_", ".", ",", "-", "~", "=", "+", "^"};
+
+const rglyphs *rglyphs_get(int ascii)
+{
+    static const rglyphs utf8 = {
+        .up = "↑", .down = "↓", .flat = "→", .ended = "—", .hrule = "─",
+        .box_tl = "╔", .box_tr = "╗", .box_bl = "╚", .box_br = "╝", .box_v = "║",
+        .spark = spark_utf8, .sep = " · ",
+    };
+    static const rglyphs asc = {
+        .up = "^", .down = "v", .flat = "=", .ended = "n/a", .hrule = "-",
+        .box_tl = "+", .box_tr = "+", .box_bl = "+", .box_br = "+", .box_v = "!",
+        .spark = spark_ascii, .sep = " | ",
+    };
+    return ascii ? &asc : &utf8;
+}
+
+char *rspark(const double *v, int n, double lo, double hi, int ascii)
+{
+    const rglyphs *g = rglyphs_get(ascii);
+    sbuf b = {0};
+    for (int i = 0; i < n; i++) {
+        int level = 3;
+        if (hi > lo) {
+            double x = (v[i] - lo) / (hi - lo);
+            x = x < 0 ? 0 : x > 1 ? 1 : x;
+            level = (int)(x * 7 + 0.5);
+        }
+        sbuf_add(&b, g->spark[level]);
+    }
+    return sbuf_take(&b);
+}
+
+void rdoc_rule(report_doc *d, int width, int ascii, int attr)
+{
+    const rglyphs *g = rglyphs_get(ascii);
+    sbuf b = {0};
+    for (int i = 0; i < width; i++)
+        sbuf_add(&b, g->hrule);
+    char *s = sbuf_take(&b);
+    rdoc_add(d, s, attr);
+    free(s);
+}
+
+void rdoc_wrap(report_doc *d, const char *s, int attr, int width, int indent)
+{
+    if (width <= indent + 1)
+        width = indent + 2;   /* always room for at least some text */
+    while (*s) {
+        int room = width - rdoc_width(d);
+        if (room <= 0) {
+            rdoc_line(d);
+            rdoc_pad(d, indent);
+            while (*s == ' ')
+                s++;
+            continue;
+        }
+        if (rtext_width(s) <= room) {
+            rdoc_add(d, s, attr);
+            return;
+        }
+        char *fit = rtext_fit(s, room);
+        size_t cut = strlen(fit);
+        /* Break at the last space that fits, unless that leaves nothing. */
+        char *sp = strrchr(fit, ' ');
+        if (s[cut] == ' ')
+            sp = fit + cut;
+        if (sp && sp > fit)
+            cut = (size_t)(sp - fit);
+        else if (rdoc_width(d) > indent)
+            cut = 0;   /* the word may fit whole on the next line */
+        fit[cut] = 0;
+        rdoc_add(d, fit, attr);
+        free(fit);
+        s += cut;
+        rdoc_line(d);
+        rdoc_pad(d, indent);
+        while (*s == ' ')
+            s++;
+    }
+}

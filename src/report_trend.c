@@ -1,0 +1,349 @@
+/* report_trend.c — the per-patient trend view: gathers the patient, hips,
+ * records and schedule, and lays out the header and one block per hip
+ * (side by side when there is room). Everything form-specific comes from
+ * the forms: trend columns, summary lines, the form that ends follow-up. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_int.h"
+
+#define BESIDE_MIN 160    /* columns from which both hips go side by side */
+#define BESIDE_GAP 3
+
+int rhip_has(const rhip *h, const st_record *r)
+{
+    return r->hip[0] == 0 || strcmp(r->hip, h->h->uuid) == 0;
+}
+
+char *rtp_label(const config *c, const char *tp)
+{
+    int i = config_timepoint(c, tp);
+    if (i >= 0)
+        return text_escape(c->tp[i].label ? c->tp[i].label : c->tp[i].id);
+    if (strcmp(tp, TIMEPOINT_UNSCHEDULED) == 0)
+        return xstrdup("Unscheduled");
+    return text_escape(tp);
+}
+
+/* The form's summary line for a record, escaped; NULL when it has none. */
+static char *rec_summary(const form *f, const st_record *r)
+{
+    if (!f->summary)
+        return NULL;
+    form_answers *ans = form_answers_new(f);
+    for (int k = 0; k < r->n_ans; k++) {
+        int i = form_field_index(f, r->ans[k].key);
+        if (i >= 0)
+            form_answer_load(ans, i, r->ans[k].value);
+    }
+    char *s = form_summary(ans);
+    form_answers_free(ans);
+    if (!s)
+        return NULL;
+    char *e = text_escape(s);
+    free(s);
+    return e;
+}
+
+static char *summary_label(const form *f)
+{
+    const char *l = f->summary_label ? f->summary_label : f->title ? f->title : f->id;
+    return text_escape(l);
+}
+
+/* Trend columns: forms in the order the schedule first names them, then the
+ * forms it does not name, each with its trend scores in form order. */
+static rcol *build_cols(const app *a, int *n)
+{
+    const form_set *fs = &a->forms;
+    const config *c = &a->cfg;
+    int *order = xmalloc((size_t)(fs->n + 1) * sizeof *order), k = 0;
+    char *seen = xcalloc((size_t)fs->n + 1, 1);
+    for (int t = 0; t < c->n_tp; t++) {
+        for (int j = 0; j < c->tp[t].n_forms; j++) {
+            for (int i = 0; i < fs->n; i++) {
+                if (!seen[i] && strcmp(fs->v[i]->id, c->tp[t].forms[j]) == 0)
+                    seen[i] = 1, order[k++] = i;
+            }
+        }
+    }
+    for (int i = 0; i < fs->n; i++)
+        if (!seen[i])
+            order[k++] = i;
+    int total = 0;
+    for (int i = 0; i < fs->n; i++)
+        for (int s = 0; s < fs->v[i]->n_score; s++)
+            total += fs->v[i]->score[s].trend != 0;
+    rcol *col = xmalloc((size_t)(total + 1) * sizeof *col);
+    *n = 0;
+    for (int j = 0; j < k; j++) {
+        const form *f = fs->v[order[j]];
+        for (int s = 0; s < f->n_score; s++)
+            if (f->score[s].trend)
+                col[(*n)++] = (rcol){.f = f, .s = &f->score[s]};
+    }
+    free(order);
+    free(seen);
+    return col;
+}
+
+static void alert_box(report_doc *d, const char *text, int width, int ascii)
+{
+    const rglyphs *g = rglyphs_get(ascii);
+    int inner = width - 4;
+    if (inner > rtext_width(text))
+        inner = rtext_width(text);
+    if (inner < 10)
+        inner = 10;
+    report_doc body = {0};
+    rdoc_line(&body);
+    rdoc_wrap(&body, text, 0, inner, 0);
+    rdoc_line(d);
+    rdoc_add(d, g->box_tl, RA_ALERT);
+    rdoc_rule(d, inner + 2, ascii, RA_ALERT);
+    rdoc_add(d, g->box_tr, RA_ALERT);
+    for (int i = 0; i < body.n; i++) {
+        int pad = inner - rtext_width(body.line[i].text);
+        char *row = xasprintf("%s %s%*s %s", g->box_v, body.line[i].text, pad > 0 ? pad : 0, "",
+                              g->box_v);
+        rdoc_line(d);
+        rdoc_add(d, row, RA_ALERT);
+        free(row);
+    }
+    rdoc_line(d);
+    rdoc_add(d, g->box_bl, RA_ALERT);
+    rdoc_rule(d, inner + 2, ascii, RA_ALERT);
+    rdoc_add(d, g->box_br, RA_ALERT);
+    report_doc_free(&body);
+}
+
+/* One line per record: "  3 months  2025-04-10  <summary>". */
+static void summary_item(report_doc *d, const app *a, const st_record *r, const char *sum, int width)
+{
+    char date[11];
+    date_format(r->visit_date, date);
+    char *tp = rtp_label(&a->cfg, r->timepoint);
+    rdoc_line(d);
+    rdoc_addf(d, 0, "  %s  %s  ", tp, date);
+    free(tp);
+    int indent = rdoc_width(d);
+    rdoc_wrap(d, sum, 0, width, indent > width / 2 ? 4 : indent);
+}
+
+/* Summary lines of the forms of one scope: alerts first (prominent), then
+ * every record of SHOW_ALL forms, then the latest of SHOW_LATEST forms. */
+static void summaries(report_doc *d, const app *a, const report_opts *o, const rhip *h,
+                      const st_record *rec, size_t n, int width)
+{
+    static const enum form_show pass[] = {SHOW_ALERT, SHOW_ALL, SHOW_LATEST};
+    for (size_t p = 0; p < sizeof pass / sizeof pass[0]; p++) {
+        for (int i = 0; i < a->forms.n; i++) {
+            const form *f = a->forms.v[i];
+            if (f->summary_show != pass[p] || !f->summary)
+                continue;
+            if ((f->scope == SCOPE_HIP) != (h != NULL))
+                continue;
+            char *label = summary_label(f);
+            int any = 0;
+            const st_record *latest = NULL;
+            for (size_t k = 0; k < n; k++) {
+                const st_record *r = &rec[k];
+                if (strcmp(r->form, f->id) != 0 || (h && strcmp(r->hip, h->h->uuid) != 0))
+                    continue;
+                if (pass[p] == SHOW_LATEST) {
+                    if (!latest || r->visit_date >= latest->visit_date)
+                        latest = r;
+                    continue;
+                }
+                char *sum = rec_summary(f, r);
+                if (!sum)
+                    continue;
+                if (pass[p] == SHOW_ALERT) {
+                    char date[11];
+                    date_format(r->visit_date, date);
+                    char *text = xasprintf("%s: %s (%s)", label, sum, date);
+                    alert_box(d, text, width, o->ascii);
+                    free(text);
+                } else {
+                    if (!any) {
+                        rdoc_line(d);
+                        rdoc_addf(d, RA_BOLD, "%s", label);
+                    }
+                    summary_item(d, a, r, sum, width);
+                }
+                any = 1;
+                free(sum);
+            }
+            char *sum = latest ? rec_summary(f, latest) : NULL;
+            if (sum) {
+                char date[11];
+                date_format(latest->visit_date, date);
+                char *tp = rtp_label(&a->cfg, latest->timepoint);
+                rdoc_line(d);
+                rdoc_addf(d, RA_BOLD, "%s", label);
+                rdoc_addf(d, 0, " (%s, %s): ", tp, date);
+                rdoc_wrap(d, sum, 0, width, 4);
+                free(tp);
+                free(sum);
+            }
+            free(label);
+        }
+    }
+}
+
+static void hip_block(report_doc *d, const rhip *h, const st_record *rec, size_t n, int width)
+{
+    const app *a = h->a;
+    const st_hip *hp = h->h;
+    const rglyphs *g = rglyphs_get(h->o->ascii);
+    rdoc_line(d);
+    rdoc_add(d, hp->side == 'L' ? "LEFT HIP" : "RIGHT HIP", RA_BOLD | RA_REVERSE);
+    rdoc_line(d);
+    rdoc_add(d, "Etiology ", RA_DIM);
+    rdoc_add_untrusted(d, hp->etiology ? hp->etiology : "not recorded", 0);
+    rdoc_add(d, g->sep, 0);
+    rdoc_add(d, "Stage ", RA_DIM);
+    if (hp->stage_system || hp->stage) {
+        if (hp->stage_system) {
+            rdoc_add_untrusted(d, hp->stage_system, 0);
+            rdoc_add(d, " ", 0);
+        }
+        rdoc_add_untrusted(d, hp->stage ? hp->stage : "?", 0);
+    } else {
+        rdoc_add(d, "not recorded", 0);
+    }
+    if (hp->has_involvement) {
+        rdoc_add(d, g->sep, 0);
+        rdoc_add(d, "Involvement ", RA_DIM);
+        rdoc_addf(d, 0, "%.0f%%", hp->involvement);
+    }
+    char date[11];
+    date_format(hp->index_date, date);
+    rdoc_line(d);
+    rdoc_add(d, "Index date ", RA_DIM);
+    int days = h->o->today - hp->index_date;
+    if (days >= 0)
+        rdoc_addf(d, 0, "%s, %d day%s ago", date, days, days == 1 ? "" : "s");
+    else
+        rdoc_addf(d, 0, "%s, in %d day%s", date, -days, days == -1 ? "" : "s");
+    if (h->end_date >= 0) {
+        date_format(h->end_date, date);
+        rdoc_add(d, g->sep, 0);
+        rdoc_addf(d, RA_ALERT, "follow-up ended %s", date);
+    }
+    summaries(d, a, h->o, h, rec, n, width);
+    rdoc_line(d);
+    report_hip_table(d, h, width);
+}
+
+typedef struct {
+    const st_hip *hips;
+    size_t n;
+    const config *c;
+    int today;
+    sched_item *items;        /* n * c->n_tp */
+    int *end, *have;
+} sched_ctx;
+
+static int collect_sched(void *ctx, const st_patient *p, const st_hip *h, const st_done *done,
+                         int end_date)
+{
+    sched_ctx *s = ctx;
+    for (size_t i = 0; i < s->n; i++) {
+        if (strcmp(s->hips[i].uuid, h->uuid) != 0)
+            continue;
+        sched_hip(s->c, h->index_date, s->today, end_date, st_done_has, (void *)done,
+                  s->items + i * (size_t)s->c->n_tp);
+        s->end[i] = end_date;
+        s->have[i] = 1;
+    }
+    return 0;
+}
+
+static void header(report_doc *d, const st_patient *p, const report_opts *o)
+{
+    const rglyphs *g = rglyphs_get(o->ascii);
+    rdoc_line(d);
+    rdoc_add(d, "MRN ", RA_DIM);
+    rdoc_add_untrusted(d, p->mrn, RA_BOLD);
+    rdoc_add(d, g->sep, 0);
+    rdoc_add_untrusted(d, p->name, RA_BOLD);
+    rdoc_line(d);
+    char born[11], today[11];
+    date_format(p->born, born);
+    date_format(o->today, today);
+    const char *sex = p->sex == 'F' ? "female" : p->sex == 'M' ? "male" : "sex X";
+    rdoc_addf(d, 0, "%d years, %s", age_years(p->born, o->today), sex);
+    rdoc_add(d, g->sep, 0);
+    rdoc_addf(d, 0, "born %s", born);
+    rdoc_add(d, g->sep, 0);
+    rdoc_addf(d, 0, "today %s", today);
+    rdoc_line(d);
+    rdoc_rule(d, o->width, o->ascii, RA_DIM);
+}
+
+int report_trend(app *a, const char *mrn, const report_opts *o, report_doc *doc, char **err)
+{
+    *doc = (report_doc){0};
+    st_patient p = {0};
+    int rc = store_patient_get(a->db, mrn, &p);
+    if (rc != 0) {
+        if (rc < 0 && err)
+            *err = xasprintf("cannot read patient '%s' from %s", mrn, store_path(a->db));
+        return rc > 0 ? 1 : -1;
+    }
+    size_t n_hip = 0, n_rec = 0;
+    st_hip *hips = store_hips_of(a->db, p.uuid, &n_hip);
+    st_record *rec = store_records_of(a->db, p.uuid, 0, &n_rec);
+    int n_tp = a->cfg.n_tp;
+    sched_ctx sc = {
+        .hips = hips, .n = n_hip, .c = &a->cfg, .today = o->today,
+        .items = xcalloc(n_hip * (size_t)n_tp + 1, sizeof(sched_item)),
+        .end = xcalloc(n_hip + 1, sizeof(int)), .have = xcalloc(n_hip + 1, sizeof(int)),
+    };
+    const char *end_form = a->end_form ? a->end_form->id : NULL;
+    if (store_each_hip(a->db, mrn, end_form, end_form ? a->end_field : NULL, collect_sched, &sc) < 0) {
+        if (err)
+            *err = xasprintf("cannot read the follow-up of patient '%s'", mrn);
+        rc = -1;
+        goto out;
+    }
+    int n_col;
+    rcol *col = build_cols(a, &n_col);
+    header(doc, &p, o);
+    summaries(doc, a, o, NULL, rec, n_rec, o->width);
+    if (!n_hip) {
+        rdoc_line(doc);
+        rdoc_add(doc, "No hip is recorded for this patient.", RA_DIM);
+    }
+    int beside = n_hip == 2 && o->width >= BESIDE_MIN;
+    int hw = beside ? (o->width - BESIDE_GAP) / 2 : o->width;
+    report_doc part[2] = {{0}, {0}};
+    for (size_t i = 0; i < n_hip; i++) {
+        rhip h = {
+            .a = a, .o = o, .h = &hips[i], .rec = rec, .n_rec = n_rec,
+            .item = sc.have[i] ? sc.items + i * (size_t)n_tp : NULL,
+            .end_date = sc.have[i] ? sc.end[i] : -1, .col = col, .n_col = n_col,
+        };
+        report_doc *dst = beside ? &part[i] : doc;
+        if (!beside)
+            rdoc_line(dst);
+        hip_block(dst, &h, rec, n_rec, hw);
+    }
+    if (beside) {
+        rdoc_line(doc);
+        rdoc_beside(doc, &part[0], &part[1], hw, BESIDE_GAP);
+    }
+    free(col);
+    rc = 0;
+out:
+    free(sc.items);
+    free(sc.end);
+    free(sc.have);
+    store_hips_free(hips, n_hip);
+    store_records_free(rec, n_rec);
+    st_patient_free(&p);
+    if (rc)
+        report_doc_free(doc);
+    return rc;
+}
