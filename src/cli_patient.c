@@ -1,0 +1,345 @@
+/* cli_patient.c — `patient add`, `patient list` and `hip add`. */
+#include <ctype.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_internal.h"
+
+static const char patient_usage[] =
+    "usage: bedside patient add MRN --name NAME --sex F|M|X --born YYYY-MM-DD\n"
+    "       bedside patient list [SEARCH]\n";
+
+static const char hip_usage[] =
+    "usage: bedside hip add MRN --side L|R --index-date YYYY-MM-DD [--etiology E]\n"
+    "                       [--stage-system steinberg|arco] [--stage S] [--involvement PCT]\n"
+    "  E: corticosteroid, idiopathic, alcohol, sickle_cell, trauma, other\n"
+    "  S: steinberg I-VI (I-V may end in A, B or C); arco 0-IV or 1-4 (III may end in A or B)\n";
+
+#define NAME_MAX_CHARS 200
+
+static int check_mrn(const char *mrn)
+{
+    size_t n = strlen(mrn);
+    int ok = n >= 1 && n <= 32;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = isalnum((unsigned char)mrn[i]) || mrn[i] == '_' || mrn[i] == '-';
+    if (!ok)
+        cli_err("MRN '%s': use 1 to 32 letters, digits, '_' or '-'", cli_esc(mrn));
+    return ok ? 0 : -1;
+}
+
+static int check_name(const char *name)
+{
+    size_t n = strlen(name), bad;
+    int blank = 1;
+    for (size_t i = 0; i < n; i++)
+        if (!isspace((unsigned char)name[i]))
+            blank = 0;
+    if (blank)
+        return cli_err("--name: the name is empty");
+    if (!utf8_valid(name, n, &bad))
+        return cli_err("--name: '%s' is not valid UTF-8 (byte %zu)", cli_esc(name), bad + 1);
+    if (utf8_chars(name) > NAME_MAX_CHARS)
+        return cli_err("--name: longer than %d characters", NAME_MAX_CHARS);
+    return 0;
+}
+
+static int patient_add(app *a, int argc, char **argv)
+{
+    enum { O_NAME = 1, O_SEX, O_BORN, O_HELP };
+    static const struct option opts[] = {
+        {"name", required_argument, NULL, O_NAME}, {"sex", required_argument, NULL, O_SEX},
+        {"born", required_argument, NULL, O_BORN}, {"help", no_argument, NULL, O_HELP},
+        {0, 0, 0, 0},
+    };
+    const char *name = NULL, *sex = NULL, *born = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        switch (c) {
+        case O_NAME: name = optarg; break;
+        case O_SEX: sex = optarg; break;
+        case O_BORN: born = optarg; break;
+        case O_HELP: fputs(patient_usage, stdout); return 0;
+        default: return cli_bad_option("patient add", c, argv, patient_usage);
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage_error(patient_usage, "patient add: give one MRN");
+    if (!name || !sex || !born)
+        return cli_usage_error(patient_usage, "patient add: --name, --sex and --born are required");
+    const char *mrn = argv[optind];
+    int days;
+    if (check_mrn(mrn) || check_name(name) || cli_parse_date("--born", born, &days))
+        return 1;
+    char sx = (char)toupper((unsigned char)sex[0]);
+    if (!sex[0] || sex[1] || (sx != 'F' && sx != 'M' && sx != 'X'))
+        return cli_err("--sex: '%s' is not F, M or X", cli_esc(sex));
+    if (days > date_today()) {
+        char t[11];
+        date_format(date_today(), t);
+        return cli_err("--born: %s is in the future (today is %s)", born, t);
+    }
+    int rc = cli_load(a, APP_DB_WRITE, 1);
+    if (rc)
+        return rc;
+    st_patient p = {0};
+    if (store_patient_get(a->db, mrn, &p) == 0) {
+        cli_err("a patient with MRN '%s' already exists (%s)", cli_esc(mrn), cli_esc(p.name));
+        st_patient_free(&p);
+        return 1;
+    }
+    memset(&p, 0, sizeof p);
+    p.mrn = xstrdup(mrn);
+    p.name = xstrdup(name);
+    p.sex = sx;
+    p.born = days;
+    char *err = NULL;
+    rc = store_patient_add(a->db, &p, &err);
+    st_patient_free(&p);
+    if (rc != 0) {
+        cli_err("%s", err ? err : "could not add the patient");
+        free(err);
+        return 1;
+    }
+    printf("added patient %s\n", mrn);
+    return 0;
+}
+
+static const char *hips_text(const char *sides)
+{
+    return strcmp(sides, "LR") == 0 ? "L+R" : *sides ? sides : "-";
+}
+
+static int patient_list(app *a, int argc, char **argv)
+{
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(patient_usage, stdout);
+            return 0;
+        }
+        return cli_bad_option("patient list", c, argv, patient_usage);
+    }
+    if (argc - optind > 1)
+        return cli_usage_error(patient_usage, "patient list: at most one SEARCH");
+    const char *search = optind < argc ? argv[optind] : NULL;
+    int rc = cli_load(a, APP_DB_READ, 0);
+    if (rc)
+        return rc;
+    size_t n = 0;
+    st_patient_row *rows =
+        store_patient_list(a->db, search, a->cfg.list_form, a->cfg.list_score, 0, &n);
+    if (n == 0) {
+        store_patient_rows_free(rows, n);
+        if (search)
+            fprintf(stderr, "bedside: no patient matches '%s'\n", cli_esc(search));
+        else
+            fprintf(stderr, "bedside: no patients yet\n");
+        return 0;
+    }
+    /* Widths in characters: escaped names are valid UTF-8. */
+    size_t wm = 3, wn = 4;
+    char **names = xcalloc(n, sizeof *names);
+    for (size_t i = 0; i < n; i++) {
+        names[i] = text_escape(rows[i].p.name);
+        size_t lm = strlen(rows[i].p.mrn), ln = utf8_chars(names[i]);
+        wm = lm > wm ? lm : wm;
+        wn = ln > wn ? ln : wn;
+    }
+    printf("%-*s  %-*s  AGE  SEX  HIPS\n", (int)wm, "MRN", (int)wn, "NAME");
+    for (size_t i = 0; i < n; i++) {
+        const st_patient *p = &rows[i].p;
+        size_t pad = wn - utf8_chars(names[i]);
+        printf("%-*s  %s%*s  %3d  %-3c  %s\n", (int)wm, p->mrn, names[i], (int)pad, "",
+               age_years(p->born, a->today), p->sex, hips_text(rows[i].sides));
+        free(names[i]);
+    }
+    free(names);
+    store_patient_rows_free(rows, n);
+    return 0;
+}
+
+int cli_patient(app *a, int argc, char **argv)
+{
+    if (argc < 2)
+        return cli_usage_error(patient_usage, "patient: say add or list");
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(patient_usage, stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "add") == 0)
+        return patient_add(a, argc - 1, argv + 1);
+    if (strcmp(argv[1], "list") == 0)
+        return patient_list(a, argc - 1, argv + 1);
+    return cli_usage_error(patient_usage, "patient: unknown action '%s'", cli_esc(argv[1]));
+}
+
+static const char *const etiologies[] = {"corticosteroid", "idiopathic", "alcohol",
+                                         "sickle_cell", "trauma", "other", NULL};
+
+/* A stage in canonical form (upper case, roman numerals), or NULL. */
+static char *norm_stage(const char *system, const char *s)
+{
+    static const char *const arabic[] = {"0", "1", "2", "3", "4"};
+    static const char *const roman[] = {"0", "I", "II", "III", "IV", "V", "VI"};
+    char up[8];
+    size_t n = strlen(s);
+    if (n == 0 || n >= sizeof up)
+        return NULL;
+    for (size_t i = 0; i <= n; i++)
+        up[i] = (char)toupper((unsigned char)s[i]);
+    int arco = strcmp(system, "arco") == 0;
+    if (arco)
+        for (int i = 0; i < 5; i++)
+            if (strcmp(up, arabic[i]) == 0)
+                return xstrdup(roman[i]);
+    /* Steinberg: I-VI, I-V with a subclass A-C. ARCO: 0-IV, III with A-B. */
+    char suffix = 0;
+    if (n > 1 && up[n - 1] >= 'A' && up[n - 1] <= 'C') {
+        suffix = up[n - 1];
+        up[n - 1] = '\0';
+    }
+    int first = arco ? 0 : 1, last = arco ? 4 : 6;
+    for (int i = first; i <= last; i++) {
+        if (strcmp(up, roman[i]) != 0)
+            continue;
+        if (suffix && (arco ? (i != 3 || suffix == 'C') : i == 6))
+            return NULL;
+        return suffix ? xasprintf("%s%c", roman[i], suffix) : xstrdup(roman[i]);
+    }
+    return NULL;
+}
+
+typedef struct {
+    char side;
+    int index_date;
+    const char *etiology, *system, *stage, *involvement;
+} hip_args;
+
+static int check_hip_args(const hip_args *h, st_hip *out)
+{
+    if (h->etiology) {
+        int ok = 0;
+        for (int i = 0; etiologies[i]; i++)
+            ok |= strcmp(h->etiology, etiologies[i]) == 0;
+        if (!ok)
+            return cli_err("--etiology: '%s' is not one of corticosteroid, idiopathic, alcohol, "
+                           "sickle_cell, trauma, other",
+                           cli_esc(h->etiology));
+        out->etiology = xstrdup(h->etiology);
+    }
+    const char *system = h->system ? h->system : "steinberg";
+    if (strcmp(system, "steinberg") != 0 && strcmp(system, "arco") != 0)
+        return cli_err("--stage-system: '%s' is not steinberg or arco", cli_esc(system));
+    if (h->stage) {
+        out->stage = norm_stage(system, h->stage);
+        if (!out->stage)
+            return cli_err("--stage: '%s' is not a %s stage (%s)", cli_esc(h->stage), system,
+                           strcmp(system, "arco") == 0 ? "0-IV or 1-4, IIIA, IIIB"
+                                                       : "I-VI, I-V may end in A, B or C");
+    }
+    if (h->stage || h->system)
+        out->stage_system = xstrdup(system);
+    if (h->involvement) {
+        char *end;
+        double v = strtod(h->involvement, &end);
+        if (!*h->involvement || *end || !isfinite(v) || v < 0 || v > 100)
+            return cli_err("--involvement: '%s' is not a percentage from 0 to 100",
+                           cli_esc(h->involvement));
+        out->has_involvement = 1;
+        out->involvement = v;
+    }
+    return 0;
+}
+
+static int hip_add(app *a, int argc, char **argv)
+{
+    enum { O_SIDE = 1, O_INDEX, O_ETIO, O_STAGE, O_SYSTEM, O_INV, O_HELP };
+    static const struct option opts[] = {
+        {"side", required_argument, NULL, O_SIDE},
+        {"index-date", required_argument, NULL, O_INDEX},
+        {"etiology", required_argument, NULL, O_ETIO},
+        {"stage", required_argument, NULL, O_STAGE},
+        {"stage-system", required_argument, NULL, O_SYSTEM},
+        {"involvement", required_argument, NULL, O_INV},
+        {"help", no_argument, NULL, O_HELP},
+        {0, 0, 0, 0},
+    };
+    hip_args h = {.index_date = -1};
+    const char *index = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        switch (c) {
+        case O_SIDE:
+            if (cli_parse_side("--side", optarg, &h.side))
+                return 1;
+            break;
+        case O_INDEX: index = optarg; break;
+        case O_ETIO: h.etiology = optarg; break;
+        case O_STAGE: h.stage = optarg; break;
+        case O_SYSTEM: h.system = optarg; break;
+        case O_INV: h.involvement = optarg; break;
+        case O_HELP: fputs(hip_usage, stdout); return 0;
+        default: return cli_bad_option("hip add", c, argv, hip_usage);
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage_error(hip_usage, "hip add: give one MRN");
+    if (!h.side || !index)
+        return cli_usage_error(hip_usage, "hip add: --side and --index-date are required");
+    if (cli_parse_date("--index-date", index, &h.index_date))
+        return 1;
+    /* Up to a year ahead: a hip can be registered for a planned procedure. */
+    if (h.index_date > date_today() + 365)
+        return cli_err("--index-date: %s is more than a year ahead", index);
+    st_hip hip = {0};
+    int rc = check_hip_args(&h, &hip);
+    if (!rc)
+        rc = cli_load(a, APP_DB_READ, 1);   /* the patient must exist: never create */
+    const char *mrn = argv[optind];
+    st_patient p = {0};
+    if (!rc && (rc = cli_find_patient(a, mrn, &p)) == 0) {
+        st_hip old = {0};
+        char d[11];
+        if (h.index_date < p.born) {
+            date_format(p.born, d);
+            rc = cli_err("--index-date: %s is before the patient's birth date %s", index, d);
+        } else if (store_hip_get(a->db, p.uuid, h.side, &old) == 0) {
+            date_format(old.index_date, d);
+            rc = cli_err("patient '%s' already has a %s hip (index date %s)", cli_esc(mrn),
+                         h.side == 'L' ? "left" : "right", d);
+            st_hip_free(&old);
+        } else {
+            char *err = NULL;
+            memcpy(hip.patient, p.uuid, sizeof hip.patient);
+            hip.side = h.side;
+            hip.index_date = h.index_date;
+            if (store_hip_add(a->db, &hip, &err) != 0) {
+                rc = cli_err("%s", err ? err : "could not add the hip");
+                free(err);
+            } else {
+                printf("added %s hip of patient %s\n", h.side == 'L' ? "left" : "right", mrn);
+            }
+        }
+        st_patient_free(&p);
+    }
+    st_hip_free(&hip);
+    return rc;
+}
+
+int cli_hip(app *a, int argc, char **argv)
+{
+    if (argc < 2)
+        return cli_usage_error(hip_usage, "hip: say add");
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(hip_usage, stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "add") == 0)
+        return hip_add(a, argc - 1, argv + 1);
+    return cli_usage_error(hip_usage, "hip: unknown action '%s'", cli_esc(argv[1]));
+}
