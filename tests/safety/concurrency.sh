@@ -91,4 +91,40 @@ expect_same "$n" 201 "amendment replaces, does not add, a current record"
 row=$(awk -f "$TOP/tests/safety/csvcells.awk" "$T/csv" | awk -F'\t' -v c="$(csv_col mrn)" '$2 == c && $3 == "DUP-1" { print $1 }')
 expect_same "$(csv_cell "${row:-0}" pain)" 2.0 "the export holds the amended value"
 
+# --- two TUI sessions on the same patient at once ----------------------------
+mk_patient DUO-1 "Two Sessions" && mk_hip DUO-1 L "$TODAY" && mk_hip DUO-1 R "$TODAY"
+tui_enter nurseA DUO-1 hhs L baseline
+tui_enter nurseB DUO-1 vas R baseline
+term_wait nurseA 'Limp' 20 || fail_screen "nurse A: the HHS form did not open"
+term_wait nurseB 'VAS|[Pp]ain' 20 || fail_screen "nurse B: the VAS form did not open"
+HHS_MRN=DUO-1
+hhs_type nurseA 1 8
+term_text nurseB 3.5
+term_keys nurseB Enter
+wait_draft DUO-1 vas 1 15 && ok || fail_screen "nurse B: the VAS answer was not stored while A typed"
+hhs_type nurseA 9 17
+term_keys nurseB C-s
+term_keys nurseA C-s
+term_wait nurseB '[Rr]eview' 15 || fail_screen "nurse B: no review screen"
+term_wait nurseA '[Rr]eview' 15 || fail_screen "nurse A: no review screen"
+# Both save within the same instant.
+term_keys nurseA Enter
+term_keys nurseB Enter
+for ((i = 0; i < 100 * TM_SLOW; i++)); do
+    [ "$(draft_count DUO-1 hhs)$(draft_count DUO-1 vas)" = 00 ] &&
+        [ -n "$(sql "SELECT 1 FROM records r JOIN patients p ON p.uuid = r.patient
+                     WHERE p.mrn = 'DUO-1' AND r.form = 'vas' AND r.status = 'final'")" ] && break
+    sleep 0.1
+done
+"$BEDSIDE" --today "$TODAY" export csv >"$T/all.csv" 2>"$T/err"
+awk -f "$TOP/tests/safety/csvcells.awk" "$T/all.csv" >"$T/cells"
+rows=$(awk -F'\t' '$2 == 1 && $3 == "DUO-1" { print $1 }' "$T/cells")
+expect_same "$(echo $rows | wc -w)" 2 "both nurses' records saved (one HHS, one VAS)"
+bs export csv --form hhs
+grep -q 'DUO-1' "$T/out" && grep 'DUO-1' "$T/out" | grep -q "$HHS_FULL_TOTAL" && ok ||
+    fail "nurse A's HHS is saved with total $HHS_FULL_TOTAL"
+bs export csv --form vas
+grep 'DUO-1' "$T/out" | grep -q ',R,' && grep 'DUO-1' "$T/out" | grep -q '3\.5' && ok ||
+    fail "nurse B's VAS of the right hip is saved with 3.5"
+
 t_done

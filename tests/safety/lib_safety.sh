@@ -54,3 +54,57 @@ csv_cell() {
     awk -f "$TOP/tests/safety/csvcells.awk" "$T/csv" |
         awk -F'\t' -v r="$1" -v c="$col" '$1 == r && $2 == c { sub(/^[^\t]*\t[^\t]*\t/, ""); print; exit }'
 }
+
+# draft_answers MRN FORM — "field=value" lines of that patient's open draft of
+# FORM, sorted, read from records.answers (a JSON object) behind bedside's back.
+draft_answers() {
+    sql "SELECT j.key || '=' || j.value FROM records r JOIN patients p ON p.uuid = r.patient,
+         json_each(r.answers) j WHERE p.mrn = '$1' AND r.form = '$2' AND r.status = 'draft'
+         ORDER BY j.key" 2>/dev/null
+}
+draft_count() { draft_answers "$1" "$2" | grep -c . || true; }
+
+# wait_draft MRN FORM N [SECONDS] — until the draft holds N answers: the proof
+# that each accepted answer reached the database at once.
+wait_draft() {
+    local secs=${4:-15} i
+    for ((i = 0; i < secs * 10 * ${TM_SLOW:-1}; i++)); do
+        [ "$(draft_count "$1" "$2")" = "$3" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# want_answers N FIELD=VALUE... — the first N of the given answers, sorted,
+# as draft_answers prints them.
+want_answers() {
+    local n=$1; shift
+    printf '%s\n' "${@:1:n}" | sort
+}
+
+# The HHS of HHS_FULL typed as a nurse would in the form screen: a digit per
+# choice (it selects and moves on), y per yesno, degrees then Enter.
+# hhs_type NAME FROM TO — type fields FROM..TO (1-based, in HHS_FULL order),
+# waiting after each for the draft to hold that many answers (MRN in $HHS_MRN).
+HHS_KEYS=(2 1 2 2 2 1 1 1 y y y y 90 10 10 10 5)
+hhs_type() {
+    local name=$1 from=$2 to=$3 i k
+    for ((i = from; i <= to; i++)); do
+        k=${HHS_KEYS[i - 1]}
+        term_text "$name" "$k"
+        [ "${#k}" -gt 1 ] || [ "$i" -gt 12 ] && term_keys "$name" Enter
+        if ! wait_draft "$HHS_MRN" hhs "$i" 15; then
+            fail_screen "typing HHS field $i ($k): the draft holds $(draft_count "$HHS_MRN" hhs) answers, want $i"
+            return 1
+        fi
+    done
+}
+
+# tui_enter NAME MRN FORM SIDE TP — bedside enter in a tmux session; the
+# pane's pid is bedside's own; stderr goes to $T/NAME.err.
+tui_enter() {
+    local name=$1 mrn=$2 form=$3 side=$4 tp=$5
+    term_start "$name" sh -c 'exec "$@" 2>>"$0"' "$T/$name.err" \
+        env TERM=xterm-256color LANG=C.UTF-8 BEDSIDE_DB="$DB" BEDSIDE_CONFIG="$BEDSIDE_CONFIG" \
+        "$BEDSIDE" --today "$TODAY" enter "$mrn" --form "$form" --hip "$side" --timepoint "$tp"
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# SIGTERM behaves as a hangup, and so does a SIGHUP sent directly (issue 6):
+# bedside exits by itself within seconds, without waiting for a key, and
+# every accepted answer is in the draft.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib_safety.sh"
+. "$(dirname "$0")/lib_term.sh"
+trap 'term_stop; t_cleanup' EXIT
+
+HHS_MRN=SIG-1
+mk_patient SIG-1 && mk_hip SIG-1 L "$TODAY"
+n=0
+for sig in TERM HUP; do
+    name=s$sig
+    tui_enter "$name" SIG-1 hhs L baseline
+    if [ "$n" = 0 ]; then
+        term_wait "$name" 'Limp' 20 || { fail_screen "the HHS form did not open"; continue; }
+    else
+        term_wait "$name" '[Rr]esume' 20 || fail_screen "SIG$sig: the draft is offered for resuming"
+        term_text "$name" r
+        term_wait "$name" 'Limp' 15 || fail_screen "SIG$sig: the form did not open after resuming"
+    fi
+    pid=$(term_pid "$name")
+    hhs_type "$name" $((n + 1)) $((n + 5))
+    n=$((n + 5))
+    kill -"$sig" "$pid"
+    if pid_wait_exit "$pid" 10; then ok; else
+        fail "SIG$sig: bedside still runs 10 s later"
+        kill -9 "$pid" 2>/dev/null
+    fi
+    expect_same "$(draft_answers SIG-1 hhs)" "$(want_answers "$n" "${HHS_FULL[@]}")" "draft after SIG$sig"
+    if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error' "$T/$name.err"; then
+        fail "SIG$sig: sanitizer report: $(grep -m2 -E 'Sanitizer|runtime error' "$T/$name.err")"
+    else ok; fi
+    tm kill-session -t "$name" 2>/dev/null
+done
+bs check
+expect_rc 0 "bedside check after the signals"
+
+t_done
