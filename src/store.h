@@ -136,6 +136,9 @@ int store_record_amend(store *s, const char *old_uuid, st_record *r, const char 
                        char **err);
 int store_record_void(store *s, const char *uuid, const char *reason, char **err);
 int store_record_get(store *s, const char *uuid, st_record *r);   /* uuid or unique prefix */
+/* The same with a message: 1 if no such record, -1 for a prefix shorter than
+ * 8 characters, an ambiguous one or an error. */
+int store_record_lookup(store *s, const char *id, st_record *r, char **err);
 /* The current final record for a key, 1 if none. hip "" for patient scope. */
 int store_record_current(store *s, const char *patient_uuid, const char *hip_uuid,
                          const char *tp, const char *form, st_record *r);
@@ -146,6 +149,7 @@ void store_records_free(st_record *r, size_t n);
 /* Stream current final records (of one form, or all), ordered by MRN, side,
  * visit date; memory stays flat. fn gets the patient's MRN too. */
 typedef int (*store_record_fn)(void *ctx, const char *mrn, const st_record *r);
+/* Returns 0, fn's non-zero value if it stopped, or -1 on a database error. */
 int store_each_current(store *s, const char *form, store_record_fn fn, void *ctx);
 
 /* Drafts: one per patient, hip, timepoint and form. Each accepted answer is

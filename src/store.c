@@ -1,0 +1,393 @@
+/* store.c — opening a bedside database: creation with safe permissions,
+ * recognising foreign, newer and damaged files, migrations, batches and the
+ * "can this process write?" question.
+ *
+ * Connection settings: WAL, foreign_keys=ON, a 5 s busy timeout, and
+ * synchronous left at SQLite's default (FULL), so a committed answer survives
+ * a power cut, not only a crash. */
+#include "store_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define BUSY_TIMEOUT_MS 5000
+
+static const char *const our_tables[] = {"patients", "hips", "records", "scores", "audit"};
+
+/* mkdir -p for the folder of path; folders made here get 0770 (and keep the
+ * setgid bit a shared data folder passes on). */
+static int make_folders(const char *path, char **err)
+{
+    char *dup = xstrdup(path);
+    char *dir = xstrdup(dirname(dup));
+    free(dup);
+    struct stat st;
+    int rc = 0;
+    if (stat(dir, &st) == 0) {
+        if (!S_ISDIR(st.st_mode))
+            rc = st_fail(err, "cannot create %s: %s is not a folder", path, dir);
+    } else if (strcmp(dir, "/") != 0 && strcmp(dir, ".") != 0 &&
+               (rc = make_folders(dir, err)) == 0) {
+        if (mkdir(dir, 0770) < 0 && errno != EEXIST)
+            rc = st_fail(err, "cannot create the folder %s: %s", dir, strerror(errno));
+        else if (stat(dir, &st) == 0)
+            chmod(dir, 0770 | (st.st_mode & S_ISGID));
+    }
+    free(dir);
+    return rc;
+}
+
+/* Create the database file itself with mode 0660 whatever the umask: SQLite
+ * would make it 0644, and WAL/SHM files copy the database's mode. */
+static int create_file(const char *path, char **err)
+{
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0660);
+    if (fd < 0) {
+        if (errno == EEXIST)   /* another process was first: fine */
+            return 0;
+        return st_fail(err, "cannot create %s: %s", path, strerror(errno));
+    }
+    fchmod(fd, 0660);
+    close(fd);
+    return 0;
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Look at the 100-byte SQLite header before SQLite does, to give a clear
+ * message for a file that is not SQLite at all or was cut short. */
+static int check_header(const char *path, off_t size, char **err)
+{
+    if (size == 0)
+        return 0;
+    unsigned char h[100];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return st_fail(err, "cannot open %s: %s", path, strerror(errno));
+    ssize_t got = read(fd, h, sizeof h);
+    close(fd);
+    if (got < (ssize_t)sizeof h || memcmp(h, "SQLite format 3", 16) != 0)
+        return st_fail(err, "%s is not a bedside database (it is not an SQLite file)", path);
+    uint32_t page = (uint32_t)h[16] << 8 | h[17];
+    if (page == 1)
+        page = 65536;
+    uint32_t pages = be32(h + 28);
+    /* The page count is only trusted when its "valid for" counter matches;
+     * with a live WAL file, pages may legitimately not be checkpointed yet. */
+    if (be32(h + 92) != be32(h + 24) || pages == 0)
+        return 0;
+    char *wal = xasprintf("%s-wal", path);
+    struct stat ws;
+    int live_wal = stat(wal, &ws) == 0 && ws.st_size > 0;
+    free(wal);
+    if (!live_wal && (uint64_t)size < (uint64_t)pages * page)
+        return st_fail(err, "%s is damaged: it is shorter than its header says (%lld of %llu "
+                            "bytes); it was probably truncated",
+                       path, (long long)size, (unsigned long long)pages * page);
+    return 0;
+}
+
+/* Run a single-value query on a fresh statement; returns the SQLite code. */
+static int query_int(sqlite3 *db, const char *sql, int *out)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &q, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(q);
+        if (rc == SQLITE_ROW) {
+            *out = sqlite3_column_int(q, 0);
+            rc = SQLITE_OK;
+        } else if (rc == SQLITE_DONE) {
+            *out = 0;
+            rc = SQLITE_OK;
+        }
+    }
+    if (rc != SQLITE_OK)
+        rc = sqlite3_extended_errcode(db);
+    sqlite3_finalize(q);
+    return rc;
+}
+
+/* Turn a failed first read into the message a nurse or admin can act on. */
+static int open_fail(store *s, int rc, char **err)
+{
+    switch (rc & 0xff) {
+    case SQLITE_NOTADB:
+        return st_fail(err, "%s is not a bedside database (it is not an SQLite file)", s->path);
+    case SQLITE_CORRUPT:
+        return st_fail(err, "%s is damaged: %s", s->path, sqlite3_errmsg(s->db));
+    case SQLITE_BUSY:
+        return st_fail(err, "%s is busy (locked by another program); try again", s->path);
+    default:
+        return st_fail(err, "cannot open %s: %s", s->path, sqlite3_errmsg(s->db));
+    }
+}
+
+/* Read the first and last row of each of our tables: cheap (a root-to-leaf
+ * path each) and it finds most truncated or overwritten files at once. */
+static int cheap_check(store *s, char **err)
+{
+    static const char *const probes[] = {
+        "SELECT count(*) FROM (SELECT 1 FROM patients LIMIT 1)",
+        "SELECT max(rowid) FROM patients",
+        "SELECT count(*) FROM (SELECT 1 FROM hips LIMIT 1)",
+        "SELECT max(rowid) FROM hips",
+        "SELECT count(*) FROM (SELECT 1 FROM records LIMIT 1)",
+        "SELECT max(rowid) FROM records",
+        "SELECT count(*) FROM (SELECT 1 FROM scores LIMIT 1)",
+        "SELECT count(*) FROM (SELECT 1 FROM scores ORDER BY record DESC LIMIT 1)",
+        "SELECT count(*) FROM (SELECT 1 FROM audit LIMIT 1)",
+        "SELECT max(rowid) FROM audit",
+    };
+    for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
+        int v;
+        int rc = query_int(s->db, probes[i], &v);
+        if (rc != SQLITE_OK)
+            return open_fail(s, rc, err);
+    }
+    return 0;
+}
+
+static int set_version(store *s, int v, char **err)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return st_fail_db(s, err, "cannot set the schema version");
+    return 0;
+}
+
+/* Bring the schema up to STORE_SCHEMA_VERSION, one transaction per step. The
+ * version is read again under the write lock: another process may have
+ * migrated (or created) the database meanwhile. */
+static int migrate(store *s, char **err)
+{
+    for (;;) {
+        if (st_begin_immediate(s, err) < 0)
+            return -1;
+        int v = 0, app = 0, objects = 0, rc;
+        if ((rc = query_int(s->db, "PRAGMA user_version", &v)) != SQLITE_OK ||
+            (rc = query_int(s->db, "PRAGMA application_id", &app)) != SQLITE_OK ||
+            (rc = query_int(s->db, "SELECT count(*) FROM sqlite_master", &objects)) !=
+                SQLITE_OK) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return open_fail(s, rc, err);
+        }
+        if (v >= STORE_SCHEMA_VERSION) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return 0;
+        }
+        int bad = 0;
+        if (v == 0 && (app != 0 || objects > 0))
+            bad = st_fail(err, "%s is not a bedside database", s->path);
+        if (!bad && v == 0) {
+            char sql[64];
+            snprintf(sql, sizeof sql, "PRAGMA application_id = %d", STORE_APPLICATION_ID);
+            if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+                bad = st_fail_db(s, err, "cannot mark the database");
+        }
+        if (!bad)
+            bad = st_schema_step(s, v, err);
+        if (!bad)
+            bad = set_version(s, v + 1, err);
+        if (bad) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return -1;
+        }
+        if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+            st_fail_db(s, err, "cannot save the schema");
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return -1;
+        }
+    }
+}
+
+/* Recognise the file: ours, new, foreign, newer or damaged. */
+static int identify(store *s, char **err)
+{
+    int app = 0, v = 0, objects = 0, rc;
+    if ((rc = query_int(s->db, "PRAGMA application_id", &app)) != SQLITE_OK ||
+        (rc = query_int(s->db, "PRAGMA user_version", &v)) != SQLITE_OK ||
+        (rc = query_int(s->db, "SELECT count(*) FROM sqlite_master", &objects)) != SQLITE_OK)
+        return open_fail(s, rc, err);
+    int fresh = app == 0 && v == 0 && objects == 0;
+    if (!fresh && app != STORE_APPLICATION_ID)
+        return st_fail(err, "%s is not a bedside database", s->path);
+    if (v > STORE_SCHEMA_VERSION)
+        return st_fail(err, "%s was written by a newer bedside (schema %d, this program knows %d)",
+                       s->path, v, STORE_SCHEMA_VERSION);
+    if (v < STORE_SCHEMA_VERSION) {
+        if (s->readonly)
+            return st_fail(err, "%s %s, but it is open read-only", s->path,
+                           fresh ? "is empty" : "needs a schema upgrade");
+        char *mode = NULL;
+        sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, &mode);
+        sqlite3_free(mode);
+        if (migrate(s, err) < 0)
+            return -1;
+    }
+    int n = 0;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                           "(?1, ?2, ?3, ?4, ?5)",
+                           -1, &q, NULL) == SQLITE_OK) {
+        for (int i = 0; i < 5; i++)
+            sqlite3_bind_text(q, i + 1, our_tables[i], -1, SQLITE_STATIC);
+        if (sqlite3_step(q) == SQLITE_ROW)
+            n = sqlite3_column_int(q, 0);
+    }
+    sqlite3_finalize(q);
+    if (n != 5)
+        return st_fail(err, "%s is not a bedside database (its tables are missing)", s->path);
+    return cheap_check(s, err);
+}
+
+store *store_open(const char *path, int flags, char **err)
+{
+    if (!path || !*path) {
+        st_fail(err, "no database file given");
+        return NULL;
+    }
+    int ro = (flags & STORE_READONLY) != 0;
+    struct stat st;
+    if (stat(path, &st) < 0) {
+        if (errno != ENOENT || ro || !(flags & STORE_CREATE)) {
+            st_fail(err, "cannot open %s: %s", path, strerror(errno));
+            return NULL;
+        }
+        if (make_folders(path, err) < 0 || create_file(path, err) < 0)
+            return NULL;
+        if (stat(path, &st) < 0) {
+            st_fail(err, "cannot open %s: %s", path, strerror(errno));
+            return NULL;
+        }
+    }
+    if (S_ISDIR(st.st_mode)) {
+        st_fail(err, "%s is a folder, not a bedside database", path);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        st_fail(err, "%s is not a regular file, so not a bedside database", path);
+        return NULL;
+    }
+    if (check_header(path, st.st_size, err) < 0)
+        return NULL;
+    /* A file nobody may write is read-only even for root, who would
+     * otherwise ignore the permission bits. */
+    if (!(st.st_mode & 0222))
+        ro = 1;
+
+    store *s = xcalloc(1, sizeof *s);
+    s->path = xstrdup(path);
+    s->readonly = ro;
+    int rc = sqlite3_open_v2(path, &s->db,
+                             ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE, NULL);
+    if (rc != SQLITE_OK) {
+        st_fail(err, "cannot open %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        store_close(s);
+        return NULL;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+    if (sqlite3_db_readonly(s->db, "main") == 1)
+        s->readonly = 1;
+    if (sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK ||
+        identify(s, err) < 0) {
+        if (err && !*err)
+            st_fail_db(s, err, "cannot open");
+        store_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+void store_close(store *s)
+{
+    if (!s)
+        return;
+    if (s->db && !sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    for (int i = 0; i < ST_CACHE; i++)
+        if (s->cache[i].st)
+            sqlite3_finalize(s->cache[i].st);
+    sqlite3_close(s->db);
+    free(s->path);
+    free(s);
+}
+
+const char *store_path(const store *s)
+{
+    return s->path;
+}
+
+int store_can_write(store *s, char **err)
+{
+    if (s->readonly || sqlite3_db_readonly(s->db, "main") == 1)
+        return st_fail(err, "%s is read-only; nothing could be saved", s->path);
+    struct stat st;
+    if (stat(s->path, &st) < 0)
+        return st_fail(err, "%s: %s", s->path, strerror(errno));
+    if (!(st.st_mode & 0222) || access(s->path, W_OK) < 0)
+        return st_fail(err, "%s is not writable by %s; nothing could be saved", s->path,
+                       util_login());
+    /* SQLite creates the -wal and -shm files next to the database. */
+    char *dup = xstrdup(s->path);
+    const char *dir = dirname(dup);
+    int rc = 0;
+    if (access(dir, W_OK | X_OK) < 0)
+        rc = st_fail(err, "the folder %s of %s is not writable by %s; nothing could be saved",
+                     dir, s->path, util_login());
+    free(dup);
+    for (int i = 0; rc == 0 && i < 2; i++) {
+        char *side = xasprintf("%s%s", s->path, i ? "-shm" : "-wal");
+        if (access(side, F_OK) == 0 && access(side, W_OK) < 0)
+            rc = st_fail(err, "%s is not writable by %s; nothing could be saved", side,
+                         util_login());
+        free(side);
+    }
+    return rc;
+}
+
+int store_begin(store *s, char **err)
+{
+    if (s->batch)
+        return st_fail(err, "%s: a batch is already open", s->path);
+    if (st_begin_immediate(s, err) < 0)
+        return -1;
+    s->batch = 1;
+    return 0;
+}
+
+int store_commit(store *s, char **err)
+{
+    if (!s->batch)
+        return st_fail(err, "%s: no batch is open", s->path);
+    s->batch = 0;
+    s->depth = 0;
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        st_fail_db(s, err, "cannot save");
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    return 0;
+}
+
+void store_rollback(store *s)
+{
+    if (!s->batch)
+        return;
+    s->batch = 0;
+    s->depth = 0;
+    if (!sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}

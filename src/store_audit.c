@@ -1,0 +1,118 @@
+/* store_audit.c — the append-only audit trail: writing a row, reading a
+ * patient's history. who is always the Unix login, never the environment. */
+#include "store_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char SQL_AUDIT_INSERT[] =
+    "INSERT INTO audit(uuid, at, who, action, patient, hip, record, form, timepoint, detail, "
+    "reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+
+int st_audit(store *s, const char *action, const char *patient, const char *hip,
+             const char *record, const char *form, const char *tp, const char *detail,
+             const char *reason, char **err)
+{
+    sqlite3_stmt *q = st_stmt(s, SQL_AUDIT_INSERT);
+    if (!q)
+        return st_fail(err, "%s: cannot write the audit trail", s->path);
+    char uuid[37], at[21];
+    uuid_v4(uuid);
+    util_timestamp(at);
+    st_bind_text(q, 1, uuid);
+    st_bind_text(q, 2, at);
+    st_bind_text(q, 3, util_login());
+    st_bind_text(q, 4, action);
+    st_bind_text(q, 5, patient);
+    st_bind_text(q, 6, hip && *hip ? hip : NULL);
+    st_bind_text(q, 7, record);
+    st_bind_text(q, 8, form);
+    st_bind_text(q, 9, tp);
+    st_bind_text(q, 10, detail);
+    st_bind_text(q, 11, reason);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return st_fail_db(s, err, "cannot write the audit trail");
+    return 0;
+}
+
+static const char SQL_HISTORY[] =
+    "SELECT a.at, a.who, a.action, ifnull(a.record, ''), a.form, a.timepoint, h.side, "
+    "a.reason, a.detail FROM audit a LEFT JOIN hips h ON h.uuid = a.hip "
+    "WHERE a.patient = ?1 ORDER BY a.at, a.rowid";
+/* Values are kept as JSON strings; ->> gives their text (NULL for null). */
+static const char SQL_DETAIL[] =
+    "SELECT key, value ->> '$[0]', value ->> '$[1]' FROM json_each(?1)";
+
+static void load_changes(store *s, st_audit_row *a, const char *detail)
+{
+    sqlite3_stmt *q = st_stmt(s, SQL_DETAIL);
+    if (!q || !detail)
+        return;
+    st_bind_text(q, 1, detail);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        a->chg = xrealloc(a->chg, (size_t)(a->n_chg + 1) * sizeof *a->chg);
+        st_change *c = &a->chg[a->n_chg++];
+        c->field = st_col_strdup(q, 0);
+        c->old_value = st_col_strdup(q, 1);
+        c->new_value = st_col_strdup(q, 2);
+    }
+    sqlite3_reset(q);
+}
+
+st_audit_row *store_history(store *s, const char *patient_uuid, size_t *n)
+{
+    *n = 0;
+    sqlite3_stmt *q = st_stmt(s, SQL_HISTORY);
+    if (!q)
+        return NULL;
+    st_bind_text(q, 1, patient_uuid);
+    st_audit_row *v = NULL;
+    /* Details are parsed after the scan: load_changes uses another cached
+     * statement, and keeping rows short-lived keeps the read simple. */
+    char **details = NULL;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        v = xrealloc(v, (*n + 1) * sizeof *v);
+        details = xrealloc(details, (*n + 1) * sizeof *details);
+        st_audit_row *a = &v[*n];
+        memset(a, 0, sizeof *a);
+        a->at = st_col_strdup(q, 0);
+        a->who = st_col_strdup(q, 1);
+        a->action = st_col_strdup(q, 2);
+        st_col_uuid(q, 3, a->record);
+        a->form = st_col_strdup(q, 4);
+        a->timepoint = st_col_strdup(q, 5);
+        const char *side = (const char *)sqlite3_column_text(q, 6);
+        a->side = side ? side[0] : 0;
+        a->reason = st_col_strdup(q, 7);
+        details[*n] = st_col_strdup(q, 8);
+        (*n)++;
+    }
+    sqlite3_reset(q);
+    for (size_t i = 0; i < *n; i++) {
+        load_changes(s, &v[i], details[i]);
+        free(details[i]);
+    }
+    free(details);
+    return v;
+}
+
+void store_history_free(st_audit_row *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(a[i].at);
+        free(a[i].who);
+        free(a[i].action);
+        free(a[i].form);
+        free(a[i].timepoint);
+        free(a[i].reason);
+        for (int j = 0; j < a[i].n_chg; j++) {
+            free(a[i].chg[j].field);
+            free(a[i].chg[j].old_value);
+            free(a[i].chg[j].new_value);
+        }
+        free(a[i].chg);
+    }
+    free(a);
+}

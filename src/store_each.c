@@ -1,0 +1,159 @@
+/* store_each.c — every hip with what has been done for it, for the schedule
+ * (due lists, the dashboard). Two queries in MRN order, merged here: one over
+ * hips, one over current final records; never a query per hip, so 12,500
+ * hips and 300,000 records take one pass each. */
+#include "store_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Not cached: both stay active while fn runs, and fn may use the store. */
+static const char SQL_HIPS_ALL[] =
+    "SELECT p.uuid, p.mrn, p.name, p.sex, p.born, h.uuid, h.patient, h.side, h.etiology, "
+    "h.stage_system, h.stage, h.involvement, h.index_date "
+    "FROM patients p JOIN hips h ON h.patient = p.uuid ORDER BY p.mrn, h.side";
+static const char SQL_HIPS_ONE[] =
+    "SELECT p.uuid, p.mrn, p.name, p.sex, p.born, h.uuid, h.patient, h.side, h.etiology, "
+    "h.stage_system, h.stage, h.involvement, h.index_date "
+    "FROM patients p JOIN hips h ON h.patient = p.uuid WHERE p.mrn = ?3 ORDER BY h.side";
+/* Ordered by MRN only: SQLite walks patients by the MRN index and each
+ * patient's records by records_patient, without sorting 300,000 rows. */
+#define DONE_SQL(where)                                                                       \
+    "SELECT p.mrn, ifnull(r.hip, ''), r.timepoint, r.form, "                                  \
+    "CASE WHEN r.form = ?1 THEN json_extract(r.answers, ?2) END "                             \
+    "FROM patients p JOIN records r ON r.patient = p.uuid "                                   \
+    "WHERE " where "r.status = 'final' AND NOT EXISTS (SELECT 1 FROM records n "              \
+    "WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) ORDER BY p.mrn"
+static const char SQL_DONE_ALL[] = DONE_SQL("");
+static const char SQL_DONE_ONE[] = DONE_SQL("p.mrn = ?3 AND ");
+
+/* The current finals of one patient, copied out of the cursor. */
+typedef struct {
+    char *mrn;
+    char **hip, **tp, **form;
+    int *end;
+    int n, cap;
+} pat_done;
+
+static void pat_clear(pat_done *d)
+{
+    for (int i = 0; i < d->n; i++) {
+        free(d->hip[i]);
+        free(d->tp[i]);
+        free(d->form[i]);
+    }
+    free(d->mrn);
+    d->mrn = NULL;
+    d->n = 0;
+}
+
+static void pat_add(pat_done *d, sqlite3_stmt *q)
+{
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 64;
+        d->hip = xrealloc(d->hip, (size_t)d->cap * sizeof *d->hip);
+        d->tp = xrealloc(d->tp, (size_t)d->cap * sizeof *d->tp);
+        d->form = xrealloc(d->form, (size_t)d->cap * sizeof *d->form);
+        d->end = xrealloc(d->end, (size_t)d->cap * sizeof *d->end);
+    }
+    d->hip[d->n] = st_col_strdup(q, 1);
+    d->tp[d->n] = st_col_strdup(q, 2);
+    d->form[d->n] = st_col_strdup(q, 3);
+    d->end[d->n] = sqlite3_column_type(q, 4) == SQLITE_NULL ? -1 : st_col_date(q, 4);
+    d->n++;
+}
+
+static sqlite3_stmt *prepare(store *s, const char *sql)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
+        fprintf(stderr, "bedside: internal error preparing SQL: %s\n", sqlite3_errmsg(s->db));
+        return NULL;
+    }
+    return q;
+}
+
+int store_each_hip(store *s, const char *mrn, const char *end_form, const char *end_field,
+                   store_hip_fn fn, void *ctx)
+{
+    sqlite3_stmt *hq = prepare(s, mrn ? SQL_HIPS_ONE : SQL_HIPS_ALL);
+    sqlite3_stmt *dq = prepare(s, mrn ? SQL_DONE_ONE : SQL_DONE_ALL);
+    if (!hq || !dq) {
+        sqlite3_finalize(hq);
+        sqlite3_finalize(dq);
+        return -1;
+    }
+    char *path = end_form ? st_json_path(end_field) : NULL;
+    st_bind_text(dq, 1, path ? end_form : NULL);
+    st_bind_text(dq, 2, path);
+    if (mrn) {
+        st_bind_text(hq, 3, mrn);
+        st_bind_text(dq, 3, mrn);
+    }
+    pat_done pd = {0};
+    st_done done = {0};
+    int cap = 0, stop = 0, hrc = SQLITE_DONE, drc = sqlite3_step(dq);
+    while (!stop && (hrc = sqlite3_step(hq)) == SQLITE_ROW) {
+        st_patient p;
+        st_hip h;
+        st_patient_from_row(hq, 0, &p);
+        st_hip_from_row(hq, 5, &h);
+        if (!pd.mrn || strcmp(pd.mrn, p.mrn) != 0) {
+            pat_clear(&pd);
+            pd.mrn = xstrdup(p.mrn);
+            /* Records of patients without hips sort in between: skip them. */
+            while (drc == SQLITE_ROW &&
+                   strcmp((const char *)sqlite3_column_text(dq, 0), p.mrn) < 0)
+                drc = sqlite3_step(dq);
+            while (drc == SQLITE_ROW &&
+                   strcmp((const char *)sqlite3_column_text(dq, 0), p.mrn) == 0) {
+                pat_add(&pd, dq);
+                drc = sqlite3_step(dq);
+            }
+        }
+        if (pd.n > cap) {
+            cap = pd.n;
+            done.tp = xrealloc(done.tp, (size_t)cap * sizeof *done.tp);
+            done.form = xrealloc(done.form, (size_t)cap * sizeof *done.form);
+        }
+        done.n = 0;
+        int end = -1;
+        for (int i = 0; i < pd.n; i++) {
+            int mine = strcmp(pd.hip[i], h.uuid) == 0;
+            if (!mine && pd.hip[i][0])
+                continue;
+            done.tp[done.n] = pd.tp[i];
+            done.form[done.n] = pd.form[i];
+            done.n++;
+            if (mine && pd.end[i] >= 0 && (end < 0 || pd.end[i] < end))
+                end = pd.end[i];
+        }
+        stop = fn(ctx, &p, &h, &done, end);
+        st_patient_free(&p);
+        st_hip_free(&h);
+    }
+    if (!stop && (hrc != SQLITE_DONE || (drc != SQLITE_ROW && drc != SQLITE_DONE))) {
+        fprintf(stderr, "bedside: %s: %s\n", s->path, sqlite3_errmsg(s->db));
+        stop = -1;
+    }
+    pat_clear(&pd);
+    free(pd.hip);
+    free(pd.tp);
+    free(pd.form);
+    free(pd.end);
+    free(done.tp);
+    free(done.form);
+    free(path);
+    sqlite3_finalize(hq);
+    sqlite3_finalize(dq);
+    return stop;
+}
+
+int st_done_has(void *done, const char *tp, const char *form)
+{
+    const st_done *d = done;
+    for (int i = 0; i < d->n; i++)
+        if (strcmp(d->tp[i], tp) == 0 && strcmp(d->form[i], form) == 0)
+            return 1;
+    return 0;
+}

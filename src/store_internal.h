@@ -1,0 +1,97 @@
+/* store_internal.h — what the store*.c files share and nobody else sees:
+ * the connection, the prepared-statement cache, transactions, messages. */
+#ifndef BEDSIDE_STORE_INTERNAL_H
+#define BEDSIDE_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "util.h"
+
+#define ST_CACHE 256   /* statement cache slots (a power of two) */
+
+struct store {
+    sqlite3 *db;
+    char *path;
+    int readonly;      /* opened read-only, or the file has no write bit */
+    int batch;         /* inside store_begin .. store_commit */
+    int depth;         /* nesting of st_tx_begin (savepoints inside a batch) */
+    struct {
+        const char *sql;
+        sqlite3_stmt *st;
+    } cache[ST_CACHE];
+};
+
+/* A cached prepared statement for a static SQL string (the cache is keyed by
+ * the string's address), reset and unbound; NULL on a prepare error, which is
+ * reported on stderr since it is a program bug, not bad input. */
+sqlite3_stmt *st_stmt(store *s, const char *sql);
+/* Set *err (if err) to a formatted message; always returns -1. */
+int st_fail(char **err, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* The same, adding ": <sqlite message>" for the connection. */
+int st_fail_db(store *s, char **err, const char *what);
+
+/* A write transaction: BEGIN IMMEDIATE, or a savepoint inside a batch so a
+ * refused write leaves the batch as it was. st_tx_end commits when ok != 0,
+ * else rolls back; it returns 0 or -1 (with *err) if the commit failed. */
+int st_tx_begin(store *s, char **err);
+int st_begin_immediate(store *s, char **err);   /* store_begin's */
+int st_tx_end(store *s, int ok, char **err);
+
+/* Run the migration step from schema version `from` (store_schema.c); the
+ * caller holds the write transaction. */
+int st_schema_step(store *s, int from, char **err);
+
+/* Binding helpers: NULL text binds NULL; dates as YYYY-MM-DD text. */
+void st_bind_text(sqlite3_stmt *q, int i, const char *v);
+void st_bind_date(sqlite3_stmt *q, int i, int days);
+int st_col_date(sqlite3_stmt *q, int i);            /* -1 if NULL or bad */
+char *st_col_strdup(sqlite3_stmt *q, int i);        /* NULL if NULL */
+void st_col_uuid(sqlite3_stmt *q, int i, char out[37]);
+
+/* JSON text of a flat object of strings, properly escaped. */
+void st_json_string(sbuf *b, const char *s);
+char *st_answers_json(const st_record *r);
+/* The JSON path $."field" for json_set/json_extract; NULL if the id cannot be
+ * quoted (a double quote or backslash in it). Caller frees. */
+char *st_json_path(const char *field);
+
+/* Audit rows (store_audit.c). detail is a JSON object or NULL. */
+int st_audit(store *s, const char *action, const char *patient, const char *hip,
+             const char *record, const char *form, const char *tp, const char *detail,
+             const char *reason, char **err);
+/* Append "field": [old, new] to a JSON object being built ("{" already
+ * added; *first tracks the commas). NULL old/new become JSON null. */
+void st_detail_add(sbuf *b, int *first, const char *field, const char *old_v, const char *new_v);
+
+/* A patient from 5 columns starting at c: uuid, mrn, name, sex, born. */
+void st_patient_from_row(sqlite3_stmt *q, int c, st_patient *p);
+/* A hip from 8 columns starting at c: uuid, patient, side, etiology,
+ * stage_system, stage, involvement, index_date (store_patient.c). */
+void st_hip_from_row(sqlite3_stmt *q, int c, st_hip *h);
+
+/* Records (store_record.c) shared with drafts. */
+#define ST_REC_SELECT                                                                       \
+    "r.uuid, r.patient, ifnull(r.hip,''), h.side, r.timepoint, r.visit_date, r.form, "     \
+    "r.form_version, r.status, r.entered_by, r.entered_at, ifnull(r.supersedes,''), "      \
+    "r.reason, (r.status = 'final' AND NOT EXISTS (SELECT 1 FROM records n "               \
+    "WHERE n.supersedes = r.uuid AND n.status IN ('final','void'))), "                     \
+    "(r.status = 'final' AND r.supersedes IS NOT NULL), r.answers "
+#define ST_REC_NCOLS 16
+#define ST_REC_FROM "FROM records r LEFT JOIN hips h ON h.uuid = r.hip "
+#define ST_REC_COLS ST_REC_SELECT ST_REC_FROM
+/* Fill r from a row selected with ST_REC_COLS (answers and scores too). */
+void st_record_from_row(store *s, sqlite3_stmt *q, st_record *r);
+/* Answers of a JSON object into r (json_each). */
+void st_record_load_answers(store *s, st_record *r, const char *json);
+/* Checks shared by a final record and a draft: the patient exists, the hip
+ * (if any) is the patient's, and no current final record has the same key
+ * (unless unscheduled). Inside a write transaction. */
+int st_record_check_key(store *s, const st_record *r, char **err);
+int st_scores_insert(store *s, const char *uuid, const st_record *r, char **err);
+/* Audit detail for a create: every answer as [null, value], plus the date. */
+char *st_create_detail(const st_record *r);
+/* Resolve a uuid or unique prefix (>= 8 characters) to a full uuid. */
+int st_resolve(store *s, const char *id, char out[37], char **err);
+
+#endif

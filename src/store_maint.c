@@ -1,0 +1,176 @@
+/* store_maint.c — maintenance: an online backup that is safe while nurses
+ * write, and a consistency check that names each problem's record. */
+#include "store_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define BACKUP_PAGES 1024   /* pages copied per step */
+
+int store_backup(store *s, const char *dest, char **err)
+{
+    if (!dest || !*dest)
+        return st_fail(err, "no backup file given");
+    /* O_EXCL: never overwrite, even if a file appears meanwhile. */
+    int fd = open(dest, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0660);
+    if (fd < 0) {
+        if (errno == EEXIST)
+            return st_fail(err, "%s already exists; a backup never overwrites a file", dest);
+        return st_fail(err, "cannot create %s: %s", dest, strerror(errno));
+    }
+    fchmod(fd, 0660);
+    close(fd);
+    sqlite3 *dst = NULL;
+    int rc = sqlite3_open_v2(dest, &dst, SQLITE_OPEN_READWRITE, NULL);
+    sqlite3_backup *b = rc == SQLITE_OK ? sqlite3_backup_init(dst, "main", s->db, "main") : NULL;
+    if (!b) {
+        st_fail(err, "cannot back up to %s: %s", dest, dst ? sqlite3_errmsg(dst) : "no memory");
+        sqlite3_close(dst);
+        unlink(dest);
+        return -1;
+    }
+    /* A read transaction on the source keeps one snapshot for every step:
+     * others keep writing to the WAL, and the copy is still consistent
+     * instead of restarting whenever they commit. */
+    int own_read = sqlite3_get_autocommit(s->db);
+    if (own_read)
+        sqlite3_exec(s->db, "BEGIN; SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+    do {
+        rc = sqlite3_backup_step(b, BACKUP_PAGES);
+        if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+            sqlite3_sleep(50);
+    } while (rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED);
+    if (own_read)
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE) {
+        st_fail(err, "backup to %s failed: %s", dest, sqlite3_errstr(rc));
+        sqlite3_close(dst);
+        unlink(dest);
+        return -1;
+    }
+    sqlite3_close(dst);
+    return 0;
+}
+
+/* Each check: a query whose rows are problems; the columns are joined into
+ * one readable line by its format (%1$s ... as printf positional args). */
+typedef struct {
+    const char *sql;
+    const char *fmt;   /* three %s (positional %N$s allowed) */
+    int fk;            /* a problem PRAGMA foreign_key_check also counts */
+} check_def;
+
+static const check_def checks[] = {
+    {"SELECT uuid, patient, '' FROM hips h WHERE NOT EXISTS "
+     "(SELECT 1 FROM patients p WHERE p.uuid = h.patient)",
+     "hip %s belongs to a missing patient %s%s", 1},
+    {"SELECT uuid, patient, '' FROM records r WHERE NOT EXISTS "
+     "(SELECT 1 FROM patients p WHERE p.uuid = r.patient)",
+     "record %s belongs to a missing patient %s%s", 1},
+    {"SELECT uuid, hip, '' FROM records r WHERE hip IS NOT NULL AND NOT EXISTS "
+     "(SELECT 1 FROM hips h WHERE h.uuid = r.hip)",
+     "record %s belongs to a missing hip %s%s", 1},
+    {"SELECT r.uuid, r.hip, r.patient FROM records r JOIN hips h ON h.uuid = r.hip "
+     "WHERE h.patient <> r.patient",
+     "record %s is for hip %s, which is not a hip of its patient %s", 0},
+    {"SELECT record, score, '' FROM scores sc WHERE NOT EXISTS "
+     "(SELECT 1 FROM records r WHERE r.uuid = sc.record)",
+     "score %2$s belongs to a missing record %1$s%3$s", 1},
+    {"SELECT uuid, supersedes, '' FROM records r WHERE supersedes IS NOT NULL AND NOT EXISTS "
+     "(SELECT 1 FROM records o WHERE o.uuid = r.supersedes)",
+     "record %s supersedes a missing record %s%s", 1},
+    {"SELECT r.uuid, r.supersedes, o.status FROM records r JOIN records o "
+     "ON o.uuid = r.supersedes WHERE r.status <> 'draft' AND o.status <> 'final'",
+     "record %s supersedes record %s, which is a %s, not a final record", 0},
+    {"SELECT r.uuid, r.supersedes, '' FROM records r JOIN records o ON o.uuid = r.supersedes "
+     "WHERE r.patient <> o.patient OR ifnull(r.hip, '') <> ifnull(o.hip, '') "
+     "OR r.timepoint <> o.timepoint OR r.form <> o.form",
+     "record %s supersedes record %s of another patient, hip, timepoint or form%s", 0},
+    {"SELECT supersedes, group_concat(uuid, ', '), '' FROM records "
+     "WHERE supersedes IS NOT NULL AND status <> 'draft' GROUP BY supersedes "
+     "HAVING count(*) > 1",
+     "record %s is superseded twice, by %s%s", 0},
+    {"SELECT uuid, supersedes, '' FROM records WHERE status = 'draft' AND supersedes IS NOT NULL",
+     "draft %s supersedes record %s; drafts never supersede%s", 0},
+    {"SELECT group_concat(uuid, ', '), form, timepoint FROM current_records "
+     "WHERE timepoint <> 'unscheduled' GROUP BY patient, ifnull(hip, ''), timepoint, form "
+     "HAVING count(*) > 1",
+     "records %s are all current %s at %s (the same visit recorded twice; amend or void one)", 0},
+    {"SELECT uuid, status, '' FROM records WHERE status = 'void' AND answers <> '{}'",
+     "void entry %s carries answers (status %s)%s", 0},
+};
+
+int store_check(store *s, void (*cb)(void *ctx, const char *problem), void *ctx)
+{
+    int problems = 0;
+    sqlite3_stmt *q = NULL;
+    /* The full page-level check first: the later queries trust the b-trees. */
+    if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &q, NULL) == SQLITE_OK) {
+        int rc;
+        while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+            const char *m = (const char *)sqlite3_column_text(q, 0);
+            if (m && strcmp(m, "ok") != 0) {
+                char *line = xasprintf("%s: integrity: %s", s->path, m);
+                cb(ctx, line);
+                free(line);
+                problems++;
+            }
+        }
+        if (rc != SQLITE_DONE) {
+            char *line = xasprintf("%s is damaged: %s", s->path, sqlite3_errmsg(s->db));
+            cb(ctx, line);
+            free(line);
+            problems++;
+        }
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+    /* foreign_key_check covers every reference, including ones added by
+     * later schema versions; the queries below name the rows precisely. */
+    int fk = 0, named = 0;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &q, NULL) == SQLITE_OK)
+        while (sqlite3_step(q) == SQLITE_ROW)
+            fk++;
+    sqlite3_finalize(q);
+    q = NULL;
+    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+        if (sqlite3_prepare_v2(s->db, checks[i].sql, -1, &q, NULL) != SQLITE_OK) {
+            char *line = xasprintf("%s: cannot run a check: %s", s->path, sqlite3_errmsg(s->db));
+            cb(ctx, line);
+            free(line);
+            problems++;
+            continue;
+        }
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            const char *a[3];
+            for (int c = 0; c < 3; c++) {
+                a[c] = (const char *)sqlite3_column_text(q, c);
+                if (!a[c])
+                    a[c] = "(none)";
+            }
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+            char *line = xasprintf(checks[i].fmt, a[0], a[1], a[2]);
+#pragma GCC diagnostic pop
+            cb(ctx, line);
+            free(line);
+            problems++;
+            named += checks[i].fk;
+        }
+        sqlite3_finalize(q);
+        q = NULL;
+    }
+    if (fk > named) {
+        char *line = xasprintf("%s: %d broken references (PRAGMA foreign_key_check)", s->path,
+                               fk - named);
+        cb(ctx, line);
+        free(line);
+        problems++;
+    }
+    return problems;
+}

@@ -1,0 +1,356 @@
+/* store_patient.c — patients and their hips, and the patient list. */
+#include "store_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void st_patient_free(st_patient *p)
+{
+    if (!p)
+        return;
+    free(p->mrn);
+    free(p->name);
+    memset(p, 0, sizeof *p);
+}
+
+void st_hip_free(st_hip *h)
+{
+    if (!h)
+        return;
+    free(h->etiology);
+    free(h->stage_system);
+    free(h->stage);
+    memset(h, 0, sizeof *h);
+}
+
+/* A hospital number is typed and searched for: printable, one line. */
+static int check_mrn(const char *mrn, char **err)
+{
+    if (!mrn || !*mrn)
+        return st_fail(err, "the MRN is empty");
+    size_t bad;
+    if (!utf8_valid(mrn, strlen(mrn), &bad))
+        return st_fail(err, "the MRN is not valid UTF-8 (byte %zu)", bad);
+    if (text_needs_escape(mrn)) {
+        char *e = text_escape(mrn);
+        st_fail(err, "the MRN \"%s\" contains control characters", e);
+        free(e);
+        return -1;
+    }
+    if (strlen(mrn) > 64)
+        return st_fail(err, "the MRN is longer than 64 bytes");
+    return 0;
+}
+
+static int check_text(const char *what, const char *v, char **err)
+{
+    size_t bad;
+    if (v && !utf8_valid(v, strlen(v), &bad))
+        return st_fail(err, "the %s is not valid UTF-8 (byte %zu)", what, bad);
+    return 0;
+}
+
+static const char SQL_PATIENT_BY_MRN[] =
+    "SELECT uuid, mrn, name, sex, born FROM patients WHERE mrn = ?1";
+static const char SQL_PATIENT_BY_UUID[] =
+    "SELECT uuid, mrn, name, sex, born FROM patients WHERE uuid = ?1";
+static const char SQL_PATIENT_INSERT[] =
+    "INSERT INTO patients(uuid, mrn, name, sex, born, created_by, created_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+void st_patient_from_row(sqlite3_stmt *q, int c, st_patient *p)
+{
+    memset(p, 0, sizeof *p);
+    st_col_uuid(q, c, p->uuid);
+    p->mrn = st_col_strdup(q, c + 1);
+    p->name = st_col_strdup(q, c + 2);
+    const char *sex = (const char *)sqlite3_column_text(q, c + 3);
+    p->sex = sex ? sex[0] : 'X';
+    p->born = st_col_date(q, c + 4);
+}
+
+static int patient_query(store *s, const char *sql, const char *key, st_patient *p)
+{
+    sqlite3_stmt *q = st_stmt(s, sql);
+    if (!q || !key)
+        return -1;
+    st_bind_text(q, 1, key);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        st_patient_from_row(q, 0, p);
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int store_patient_get(store *s, const char *mrn, st_patient *p)
+{
+    return patient_query(s, SQL_PATIENT_BY_MRN, mrn, p);
+}
+
+int store_patient_by_uuid(store *s, const char *uuid, st_patient *p)
+{
+    return patient_query(s, SQL_PATIENT_BY_UUID, uuid, p);
+}
+
+int store_patient_add(store *s, st_patient *p, char **err)
+{
+    if (check_mrn(p->mrn, err) < 0)
+        return -1;
+    if (!p->name || !*p->name)
+        return st_fail(err, "patient %s: the name is empty", p->mrn);
+    if (check_text("name", p->name, err) < 0)
+        return -1;
+    if (p->sex != 'F' && p->sex != 'M' && p->sex != 'X')
+        return st_fail(err, "patient %s: sex must be F, M or X", p->mrn);
+    char born[11];
+    date_format(p->born, born);
+    if (p->born > date_today())
+        return st_fail(err, "patient %s: the birth date %s is in the future", p->mrn, born);
+    if (st_tx_begin(s, err) < 0)
+        return -1;
+    st_patient old;
+    int rc = store_patient_get(s, p->mrn, &old);
+    if (rc == 0) {
+        st_patient_free(&old);
+        st_fail(err, "a patient with MRN %s already exists", p->mrn);
+        return st_tx_end(s, 0, err);
+    }
+    char uuid[37], at[21], sex[2] = {p->sex, 0};
+    uuid_v4(uuid);
+    util_timestamp(at);
+    sqlite3_stmt *q = st_stmt(s, SQL_PATIENT_INSERT);
+    int ok = q != NULL && rc == 1;
+    if (rc < 0)
+        st_fail_db(s, err, "cannot look up the MRN");
+    if (ok) {
+        st_bind_text(q, 1, uuid);
+        st_bind_text(q, 2, p->mrn);
+        st_bind_text(q, 3, p->name);
+        st_bind_text(q, 4, sex);
+        st_bind_text(q, 5, born);
+        st_bind_text(q, 6, util_login());
+        st_bind_text(q, 7, at);
+        ok = sqlite3_step(q) == SQLITE_DONE;
+        if (!ok)
+            st_fail_db(s, err, "cannot add the patient");
+        sqlite3_reset(q);
+    }
+    if (ok) {
+        sbuf d = {0};
+        int first = 1;
+        sbuf_addc(&d, '{');
+        st_detail_add(&d, &first, "mrn", NULL, p->mrn);
+        st_detail_add(&d, &first, "name", NULL, p->name);
+        st_detail_add(&d, &first, "sex", NULL, sex);
+        st_detail_add(&d, &first, "born", NULL, born);
+        sbuf_addc(&d, '}');
+        ok = st_audit(s, "patient", uuid, NULL, NULL, NULL, NULL, d.s, NULL, err) == 0;
+        sbuf_free(&d);
+    }
+    if (st_tx_end(s, ok, err) < 0)
+        return -1;
+    memcpy(p->uuid, uuid, sizeof uuid);
+    return 0;
+}
+
+/* Hips. */
+
+static const char SQL_HIP_GET[] =
+    "SELECT uuid, patient, side, etiology, stage_system, stage, involvement, index_date "
+    "FROM hips WHERE patient = ?1 AND side = ?2";
+static const char SQL_HIPS_OF[] =
+    "SELECT uuid, patient, side, etiology, stage_system, stage, involvement, index_date "
+    "FROM hips WHERE patient = ?1 ORDER BY side";
+static const char SQL_HIP_INSERT[] =
+    "INSERT INTO hips(uuid, patient, side, etiology, stage_system, stage, involvement, "
+    "index_date, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
+void st_hip_from_row(sqlite3_stmt *q, int c, st_hip *h)
+{
+    memset(h, 0, sizeof *h);
+    st_col_uuid(q, c, h->uuid);
+    st_col_uuid(q, c + 1, h->patient);
+    const char *side = (const char *)sqlite3_column_text(q, c + 2);
+    h->side = side ? side[0] : 0;
+    h->etiology = st_col_strdup(q, c + 3);
+    h->stage_system = st_col_strdup(q, c + 4);
+    h->stage = st_col_strdup(q, c + 5);
+    h->has_involvement = sqlite3_column_type(q, c + 6) != SQLITE_NULL;
+    h->involvement = sqlite3_column_double(q, c + 6);
+    h->index_date = st_col_date(q, c + 7);
+}
+
+int store_hip_get(store *s, const char *patient_uuid, char side, st_hip *h)
+{
+    sqlite3_stmt *q = st_stmt(s, SQL_HIP_GET);
+    if (!q)
+        return -1;
+    char sd[2] = {side, 0};
+    st_bind_text(q, 1, patient_uuid);
+    st_bind_text(q, 2, sd);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        st_hip_from_row(q, 0, h);
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+st_hip *store_hips_of(store *s, const char *patient_uuid, size_t *n)
+{
+    *n = 0;
+    sqlite3_stmt *q = st_stmt(s, SQL_HIPS_OF);
+    if (!q)
+        return NULL;
+    st_bind_text(q, 1, patient_uuid);
+    st_hip *v = NULL;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        v = xrealloc(v, (*n + 1) * sizeof *v);
+        st_hip_from_row(q, 0, &v[(*n)++]);
+    }
+    sqlite3_reset(q);
+    return v;
+}
+
+void store_hips_free(st_hip *h, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        st_hip_free(&h[i]);
+    free(h);
+}
+
+int store_hip_add(store *s, st_hip *h, char **err)
+{
+    if (h->side != 'L' && h->side != 'R')
+        return st_fail(err, "the side must be L or R");
+    if (h->has_involvement && !(h->involvement >= 0 && h->involvement <= 100))
+        return st_fail(err, "the involvement %g%% is not between 0 and 100", h->involvement);
+    if (check_text("etiology", h->etiology, err) < 0 ||
+        check_text("stage system", h->stage_system, err) < 0 ||
+        check_text("stage", h->stage, err) < 0)
+        return -1;
+    if (st_tx_begin(s, err) < 0)
+        return -1;
+    st_patient p;
+    int ok = 1;
+    if (store_patient_by_uuid(s, h->patient, &p) != 0) {
+        st_fail(err, "no patient with uuid %s", h->patient);
+        return st_tx_end(s, 0, err);
+    }
+    st_hip old;
+    const char *side_name = h->side == 'L' ? "left" : "right";
+    if (store_hip_get(s, h->patient, h->side, &old) == 0) {
+        st_hip_free(&old);
+        st_fail(err, "patient %s already has a %s hip", p.mrn, side_name);
+        st_patient_free(&p);
+        return st_tx_end(s, 0, err);
+    }
+    char uuid[37], at[21], sd[2] = {h->side, 0}, idx[11], inv[32];
+    uuid_v4(uuid);
+    util_timestamp(at);
+    date_format(h->index_date, idx);
+    snprintf(inv, sizeof inv, "%g", h->involvement);
+    sqlite3_stmt *q = st_stmt(s, SQL_HIP_INSERT);
+    ok = q != NULL;
+    if (ok) {
+        st_bind_text(q, 1, uuid);
+        st_bind_text(q, 2, h->patient);
+        st_bind_text(q, 3, sd);
+        st_bind_text(q, 4, h->etiology);
+        st_bind_text(q, 5, h->stage_system);
+        st_bind_text(q, 6, h->stage);
+        if (h->has_involvement)
+            sqlite3_bind_double(q, 7, h->involvement);
+        st_bind_text(q, 8, idx);
+        st_bind_text(q, 9, util_login());
+        st_bind_text(q, 10, at);
+        ok = sqlite3_step(q) == SQLITE_DONE;
+        if (!ok)
+            st_fail_db(s, err, "cannot add the hip");
+        sqlite3_reset(q);
+    }
+    if (ok) {
+        sbuf d = {0};
+        int first = 1;
+        sbuf_addc(&d, '{');
+        st_detail_add(&d, &first, "side", NULL, sd);
+        st_detail_add(&d, &first, "index_date", NULL, idx);
+        if (h->etiology)
+            st_detail_add(&d, &first, "etiology", NULL, h->etiology);
+        if (h->stage_system)
+            st_detail_add(&d, &first, "stage_system", NULL, h->stage_system);
+        if (h->stage)
+            st_detail_add(&d, &first, "stage", NULL, h->stage);
+        if (h->has_involvement)
+            st_detail_add(&d, &first, "involvement", NULL, inv);
+        sbuf_addc(&d, '}');
+        ok = st_audit(s, "hip", h->patient, uuid, NULL, NULL, NULL, d.s, NULL, err) == 0;
+        sbuf_free(&d);
+    }
+    st_patient_free(&p);
+    if (st_tx_end(s, ok, err) < 0)
+        return -1;
+    memcpy(h->uuid, uuid, sizeof uuid);
+    return 0;
+}
+
+/* The patient list: one query whatever the number of patients, the sides
+ * and the latest current score found by correlated subqueries on indexes. */
+static const char SQL_PATIENT_LIST[] =
+    "SELECT p.uuid, p.mrn, p.name, p.sex, p.born,"
+    " (SELECT group_concat(side, '') FROM (SELECT side FROM hips WHERE patient = p.uuid"
+    "   ORDER BY side)),"
+    " (SELECT sc.value FROM records r JOIN scores sc ON sc.record = r.uuid AND sc.score = ?3"
+    "   WHERE r.patient = p.uuid AND r.form = ?2 AND r.status = 'final' AND NOT EXISTS"
+    "   (SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void'))"
+    "   ORDER BY r.visit_date DESC, r.entered_at DESC LIMIT 1)"
+    " FROM patients p"
+    " WHERE ?1 IS NULL OR p.mrn LIKE ?1 ESCAPE '\\' OR p.name LIKE ?1 ESCAPE '\\'"
+    " ORDER BY p.mrn LIMIT ?4";
+
+st_patient_row *store_patient_list(store *s, const char *search, const char *score_form,
+                                   const char *score_id, size_t limit, size_t *n)
+{
+    *n = 0;
+    sqlite3_stmt *q = st_stmt(s, SQL_PATIENT_LIST);
+    if (!q)
+        return NULL;
+    if (search && *search) {
+        sbuf pat = {0};
+        sbuf_addc(&pat, '%');
+        for (const char *c = search; *c; c++) {
+            if (*c == '%' || *c == '_' || *c == '\\')
+                sbuf_addc(&pat, '\\');
+            sbuf_addc(&pat, *c);
+        }
+        sbuf_addc(&pat, '%');
+        st_bind_text(q, 1, pat.s);
+        sbuf_free(&pat);
+    }
+    st_bind_text(q, 2, score_form);
+    st_bind_text(q, 3, score_id);
+    sqlite3_bind_int64(q, 4, limit ? (sqlite3_int64)limit : -1);
+    st_patient_row *v = NULL;
+    size_t cap = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            v = xrealloc(v, cap * sizeof *v);
+        }
+        st_patient_row *row = &v[(*n)++];
+        memset(row, 0, sizeof *row);
+        st_patient_from_row(q, 0, &row->p);
+        const char *sides = (const char *)sqlite3_column_text(q, 5);
+        snprintf(row->sides, sizeof row->sides, "%s", sides ? sides : "");
+        row->has_score = sqlite3_column_type(q, 6) != SQLITE_NULL;
+        row->score = sqlite3_column_double(q, 6);
+    }
+    sqlite3_reset(q);
+    return v;
+}
+
+void store_patient_rows_free(st_patient_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        st_patient_free(&rows[i].p);
+    free(rows);
+}

@@ -1,0 +1,285 @@
+/* store_record.c — reading records: building st_record values, lookups by
+ * uuid or prefix, a patient's records and the streaming of current ones. */
+#include "store_internal.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+void st_record_free(st_record *r)
+{
+    if (!r)
+        return;
+    free(r->timepoint);
+    free(r->form);
+    free(r->entered_by);
+    free(r->entered_at);
+    free(r->reason);
+    for (int i = 0; i < r->n_ans; i++) {
+        free(r->ans[i].key);
+        free(r->ans[i].value);
+    }
+    free(r->ans);
+    for (int i = 0; i < r->n_score; i++)
+        free(r->score_id[i]);
+    free(r->score_id);
+    free(r->score_val);
+    memset(r, 0, sizeof *r);
+}
+
+void st_record_answer(st_record *r, const char *key, const char *value)
+{
+    for (int i = 0; i < r->n_ans; i++) {
+        if (strcmp(r->ans[i].key, key) == 0) {   /* a second value replaces the first */
+            free(r->ans[i].value);
+            r->ans[i].value = xstrdup(value);
+            return;
+        }
+    }
+    r->ans = xrealloc(r->ans, (size_t)(r->n_ans + 1) * sizeof *r->ans);
+    r->ans[r->n_ans].key = xstrdup(key);
+    r->ans[r->n_ans].value = xstrdup(value);
+    r->n_ans++;
+}
+
+void st_record_score(st_record *r, const char *id, double value)
+{
+    for (int i = 0; i < r->n_score; i++) {
+        if (strcmp(r->score_id[i], id) == 0) {
+            r->score_val[i] = value;
+            return;
+        }
+    }
+    r->score_id = xrealloc(r->score_id, (size_t)(r->n_score + 1) * sizeof *r->score_id);
+    r->score_val = xrealloc(r->score_val, (size_t)(r->n_score + 1) * sizeof *r->score_val);
+    r->score_id[r->n_score] = xstrdup(id);
+    r->score_val[r->n_score] = value;
+    r->n_score++;
+}
+
+const char *st_record_get(const st_record *r, const char *key)
+{
+    for (int i = 0; i < r->n_ans; i++)
+        if (strcmp(r->ans[i].key, key) == 0)
+            return r->ans[i].value;
+    return NULL;
+}
+
+static const char SQL_ANSWERS[] = "SELECT key, value FROM json_each(?1)";
+static const char SQL_SCORES[] = "SELECT score, value FROM scores WHERE record = ?1";
+
+void st_record_load_answers(store *s, st_record *r, const char *json)
+{
+    sqlite3_stmt *q = st_stmt(s, SQL_ANSWERS);
+    if (!q || !json)
+        return;
+    st_bind_text(q, 1, json);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        const char *k = (const char *)sqlite3_column_text(q, 0);
+        const char *v = (const char *)sqlite3_column_text(q, 1);
+        if (k && v)
+            st_record_answer(r, k, v);
+    }
+    sqlite3_reset(q);
+}
+
+static void load_scores(store *s, st_record *r)
+{
+    sqlite3_stmt *q = st_stmt(s, SQL_SCORES);
+    if (!q)
+        return;
+    st_bind_text(q, 1, r->uuid);
+    while (sqlite3_step(q) == SQLITE_ROW)
+        st_record_score(r, (const char *)sqlite3_column_text(q, 0), sqlite3_column_double(q, 1));
+    sqlite3_reset(q);
+}
+
+void st_record_from_row(store *s, sqlite3_stmt *q, st_record *r)
+{
+    memset(r, 0, sizeof *r);
+    st_col_uuid(q, 0, r->uuid);
+    st_col_uuid(q, 1, r->patient);
+    st_col_uuid(q, 2, r->hip);
+    const char *side = (const char *)sqlite3_column_text(q, 3);
+    r->side = side ? side[0] : 0;
+    r->timepoint = st_col_strdup(q, 4);
+    r->visit_date = st_col_date(q, 5);
+    r->form = st_col_strdup(q, 6);
+    r->form_version = sqlite3_column_int(q, 7);
+    const char *status = (const char *)sqlite3_column_text(q, 8);
+    r->status = status ? status[0] : 'f';
+    r->entered_by = st_col_strdup(q, 9);
+    r->entered_at = st_col_strdup(q, 10);
+    st_col_uuid(q, 11, r->supersedes);
+    r->reason = st_col_strdup(q, 12);
+    r->current = sqlite3_column_int(q, 13);
+    r->amended = sqlite3_column_int(q, 14);
+    st_record_load_answers(s, r, (const char *)sqlite3_column_text(q, 15));
+    load_scores(s, r);
+}
+
+static const char SQL_PREFIX[] =
+    "SELECT uuid FROM records WHERE uuid BETWEEN ?1 AND ?1 || '~' ORDER BY uuid LIMIT 2";
+
+int st_resolve(store *s, const char *id, char out[37], char **err)
+{
+    size_t len = id ? strlen(id) : 0;
+    if (len < 8 || len > 36)
+        return st_fail(err, "\"%s\" is not a record id (give at least 8 characters of it)",
+                       id ? id : "");
+    char low[37];
+    for (size_t i = 0; i <= len; i++) {
+        unsigned char c = (unsigned char)id[i];
+        if (c && !isxdigit(c) && c != '-')
+            return st_fail(err, "\"%.36s\" is not a record id", id);
+        low[i] = (char)tolower(c);
+    }
+    sqlite3_stmt *q = st_stmt(s, SQL_PREFIX);
+    if (!q)
+        return -1;
+    st_bind_text(q, 1, low);
+    int n = 0, rc;
+    char first[37] = "";
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (n++ == 0)
+            st_col_uuid(q, 0, first);
+    }
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return st_fail_db(s, err, "cannot look up the record");
+    if (n == 0) {
+        st_fail(err, "no record %s", low);
+        return 1;
+    }
+    if (n > 1)
+        return st_fail(err, "record id %s is ambiguous; give more of it", low);
+    memcpy(out, first, 37);
+    return 0;
+}
+
+static const char SQL_REC_BY_UUID[] = "SELECT " ST_REC_COLS "WHERE r.uuid = ?1";
+
+int store_record_lookup(store *s, const char *id, st_record *r, char **err)
+{
+    char uuid[37];
+    int rc = st_resolve(s, id, uuid, err);
+    if (rc != 0)
+        return rc;
+    sqlite3_stmt *q = st_stmt(s, SQL_REC_BY_UUID);
+    if (!q)
+        return -1;
+    st_bind_text(q, 1, uuid);
+    rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        st_record_from_row(s, q, r);
+    sqlite3_reset(q);
+    if (rc != SQLITE_ROW) {
+        st_fail(err, "no record %s", uuid);
+        return rc == SQLITE_DONE ? 1 : -1;
+    }
+    return 0;
+}
+
+int store_record_get(store *s, const char *uuid, st_record *r)
+{
+    return store_record_lookup(s, uuid, r, NULL);
+}
+
+/* The key lookups: by the (hip, timepoint, form) index for a hip; by the
+ * patient for patient scope (the unary + keeps SQLite off records_key, whose
+ * NULL-hip entries span every patient). */
+static const char SQL_CURRENT_HIP[] =
+    "SELECT " ST_REC_COLS "WHERE r.hip = ?2 AND r.timepoint = ?3 AND r.form = ?4 "
+    "AND r.patient = ?1 AND r.status = 'final' AND NOT EXISTS (SELECT 1 FROM records n "
+    "WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) "
+    "ORDER BY r.visit_date DESC, r.entered_at DESC LIMIT 1";
+static const char SQL_CURRENT_PATIENT[] =
+    "SELECT " ST_REC_COLS "WHERE r.patient = ?1 AND +r.hip IS NULL AND +r.timepoint = ?3 "
+    "AND +r.form = ?4 AND r.status = 'final' AND NOT EXISTS (SELECT 1 FROM records n "
+    "WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) "
+    "ORDER BY r.visit_date DESC, r.entered_at DESC LIMIT 1";
+
+int store_record_current(store *s, const char *patient_uuid, const char *hip_uuid,
+                         const char *tp, const char *form, st_record *r)
+{
+    int hip = hip_uuid && *hip_uuid;
+    sqlite3_stmt *q = st_stmt(s, hip ? SQL_CURRENT_HIP : SQL_CURRENT_PATIENT);
+    if (!q)
+        return -1;
+    st_bind_text(q, 1, patient_uuid);
+    if (hip)
+        st_bind_text(q, 2, hip_uuid);
+    st_bind_text(q, 3, tp);
+    st_bind_text(q, 4, form);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        st_record_from_row(s, q, r);
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+static const char SQL_RECORDS_ALL[] =
+    "SELECT " ST_REC_COLS "WHERE r.patient = ?1 "
+    "ORDER BY ifnull(h.side, ''), r.visit_date, r.entered_at, r.uuid";
+static const char SQL_RECORDS_CURRENT[] =
+    "SELECT " ST_REC_COLS "WHERE r.patient = ?1 AND r.status = 'final' AND NOT EXISTS "
+    "(SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) "
+    "ORDER BY ifnull(h.side, ''), r.visit_date, r.entered_at, r.uuid";
+
+st_record *store_records_of(store *s, const char *patient_uuid, int all, size_t *n)
+{
+    *n = 0;
+    sqlite3_stmt *q = st_stmt(s, all ? SQL_RECORDS_ALL : SQL_RECORDS_CURRENT);
+    if (!q)
+        return NULL;
+    st_bind_text(q, 1, patient_uuid);
+    st_record *v = NULL;
+    size_t cap = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 32;
+            v = xrealloc(v, cap * sizeof *v);
+        }
+        st_record_from_row(s, q, &v[(*n)++]);
+    }
+    sqlite3_reset(q);
+    return v;
+}
+
+void store_records_free(st_record *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        st_record_free(&r[i]);
+    free(r);
+}
+
+/* Not cached: the statement stays active while fn runs, and fn may well
+ * use the store (even this function) meanwhile. */
+static const char SQL_EACH_CURRENT[] =
+    "SELECT " ST_REC_SELECT ", p.mrn " ST_REC_FROM "JOIN patients p ON p.uuid = r.patient "
+    "WHERE r.status = 'final' AND (?1 IS NULL OR r.form = ?1) AND NOT EXISTS "
+    "(SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) "
+    "ORDER BY p.mrn, ifnull(h.side, ''), r.visit_date, r.entered_at, r.uuid";
+
+int store_each_current(store *s, const char *form, store_record_fn fn, void *ctx)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, SQL_EACH_CURRENT, -1, &q, NULL) != SQLITE_OK) {
+        fprintf(stderr, "bedside: internal error preparing SQL: %s\n", sqlite3_errmsg(s->db));
+        return -1;
+    }
+    st_bind_text(q, 1, form);
+    int rc = SQLITE_DONE, stop = 0;
+    while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        st_record r;
+        st_record_from_row(s, q, &r);
+        stop = fn(ctx, (const char *)sqlite3_column_text(q, ST_REC_NCOLS), &r);
+        st_record_free(&r);
+    }
+    if (!stop && rc != SQLITE_DONE) {
+        fprintf(stderr, "bedside: %s: %s\n", s->path, sqlite3_errmsg(s->db));
+        stop = -1;
+    }
+    sqlite3_finalize(q);
+    return stop;
+}

@@ -1,0 +1,118 @@
+/* store_schema.c — the schema, as migration steps indexed by user_version.
+ *
+ * Step i turns a version-i database into version i+1 and runs inside one
+ * BEGIN IMMEDIATE transaction together with the new user_version, so a crash
+ * leaves either the old or the new schema. */
+#include "store_internal.h"
+
+/* Version 0 -> 1: the first schema.
+ *
+ * UUID keys everywhere, so an offline copy merges as a plain union by uuid.
+ * Foreign keys are DEFERRABLE INITIALLY DEFERRED: a merge (or a record and
+ * its scores) may insert rows in any order inside one transaction. */
+static const char SCHEMA_1[] =
+    "CREATE TABLE patients("
+    "  uuid TEXT PRIMARY KEY NOT NULL,"
+    "  mrn TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  sex TEXT NOT NULL CHECK (sex IN ('F','M','X')),"
+    "  born TEXT NOT NULL,"
+    "  created_by TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL);"
+    "CREATE TABLE hips("
+    "  uuid TEXT PRIMARY KEY NOT NULL,"
+    "  patient TEXT NOT NULL REFERENCES patients(uuid) DEFERRABLE INITIALLY DEFERRED,"
+    "  side TEXT NOT NULL CHECK (side IN ('L','R')),"
+    "  etiology TEXT, stage_system TEXT, stage TEXT,"
+    "  involvement REAL CHECK (involvement IS NULL OR involvement BETWEEN 0 AND 100),"
+    "  index_date TEXT NOT NULL,"
+    "  created_by TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  UNIQUE(patient, side));"
+    "CREATE TABLE records("
+    "  uuid TEXT PRIMARY KEY NOT NULL,"
+    "  patient TEXT NOT NULL REFERENCES patients(uuid) DEFERRABLE INITIALLY DEFERRED,"
+    "  hip TEXT REFERENCES hips(uuid) DEFERRABLE INITIALLY DEFERRED,"
+    "  timepoint TEXT NOT NULL,"
+    "  visit_date TEXT NOT NULL,"
+    "  form TEXT NOT NULL,"
+    "  form_version INTEGER NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('draft','final','void')),"
+    "  answers TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(answers)),"
+    "  entered_by TEXT NOT NULL,"
+    "  entered_at TEXT NOT NULL,"
+    "  supersedes TEXT REFERENCES records(uuid) DEFERRABLE INITIALLY DEFERRED,"
+    "  reason TEXT,"
+    "  CHECK (supersedes IS NULL OR status = 'draft' OR length(reason) > 0),"
+    "  CHECK (status <> 'void' OR supersedes IS NOT NULL));"
+    "CREATE INDEX records_patient ON records(patient);"
+    "CREATE INDEX records_key ON records(hip, timepoint, form);"
+    "CREATE INDEX records_supersedes ON records(supersedes);"
+    "CREATE INDEX records_form ON records(form);"
+    "CREATE UNIQUE INDEX records_draft_key"
+    "  ON records(patient, ifnull(hip,''), timepoint, form) WHERE status = 'draft';"
+    "CREATE TABLE scores("
+    "  record TEXT NOT NULL REFERENCES records(uuid) DEFERRABLE INITIALLY DEFERRED,"
+    "  score TEXT NOT NULL,"
+    "  value REAL NOT NULL,"
+    "  PRIMARY KEY(record, score)) WITHOUT ROWID;"
+    "CREATE INDEX scores_value ON scores(score, value);"
+    /* hip, form and timepoint are kept in the audit row itself: a discarded
+     * draft's record row is gone, its history entry must still say what it was. */
+    "CREATE TABLE audit("
+    "  uuid TEXT PRIMARY KEY NOT NULL,"
+    "  at TEXT NOT NULL,"
+    "  who TEXT NOT NULL,"
+    "  action TEXT NOT NULL"
+    "    CHECK (action IN ('patient','hip','create','amend','void','discard')),"
+    "  patient TEXT,"
+    "  hip TEXT,"
+    "  record TEXT,"
+    "  form TEXT,"
+    "  timepoint TEXT,"
+    "  detail TEXT CHECK (detail IS NULL OR json_valid(detail)),"
+    "  reason TEXT);"
+    "CREATE INDEX audit_patient ON audit(patient, at);"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;"
+    "CREATE TRIGGER records_final_no_update BEFORE UPDATE ON records"
+    "  WHEN OLD.status <> 'draft'"
+    "  BEGIN SELECT RAISE(ABORT, 'final records are never updated in place'); END;"
+    "CREATE TRIGGER records_final_no_delete BEFORE DELETE ON records"
+    "  WHEN OLD.status <> 'draft'"
+    "  BEGIN SELECT RAISE(ABORT, 'final records are never deleted'); END;"
+    /* A score may be inserted before its record row exists (the deferred
+     * foreign key makes sure it does by commit); that is how a new final
+     * record gets its scores. Once the record is final or void, never. */
+    "CREATE TRIGGER scores_final_no_insert BEFORE INSERT ON scores"
+    "  WHEN (SELECT status FROM records WHERE uuid = NEW.record) IN ('final','void')"
+    "  BEGIN SELECT RAISE(ABORT, 'scores of a final record are never changed'); END;"
+    "CREATE TRIGGER scores_final_no_update BEFORE UPDATE ON scores"
+    "  WHEN (SELECT status FROM records WHERE uuid = OLD.record) IS NOT 'draft'"
+    "    OR (SELECT status FROM records WHERE uuid = NEW.record) IS NOT 'draft'"
+    "  BEGIN SELECT RAISE(ABORT, 'scores of a final record are never changed'); END;"
+    "CREATE TRIGGER scores_final_no_delete BEFORE DELETE ON scores"
+    "  WHEN (SELECT status FROM records WHERE uuid = OLD.record) IN ('final','void')"
+    "  BEGIN SELECT RAISE(ABORT, 'scores of a final record are never changed'); END;"
+    /* Current = final and superseded by no final or void row. */
+    "CREATE VIEW current_records AS"
+    "  SELECT r.* FROM records r WHERE r.status = 'final' AND NOT EXISTS"
+    "  (SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void'));";
+
+static const char *const steps[] = {SCHEMA_1};
+
+int st_schema_step(store *s, int from, char **err)
+{
+    if (from < 0 || from >= (int)(sizeof steps / sizeof steps[0]))
+        return st_fail(err, "%s: no migration from schema %d", s->path, from);
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, steps[from], NULL, NULL, &msg) != SQLITE_OK) {
+        st_fail(err, "%s: cannot upgrade the schema from version %d: %s", s->path, from,
+                msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,242 @@
+/* store_util.c — the plumbing every store file uses: the prepared-statement
+ * cache, write transactions, messages, bindings and JSON text. */
+#include "store_internal.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+sqlite3_stmt *st_stmt(store *s, const char *sql)
+{
+    /* Open addressing on the string's address: every SQL text is a static
+     * literal, so its address names it. */
+    size_t h = ((uintptr_t)sql >> 3) * 2654435761u;
+    for (size_t i = 0; i < ST_CACHE; i++) {
+        size_t k = (h + i) & (ST_CACHE - 1);
+        if (s->cache[k].sql == sql) {
+            sqlite3_reset(s->cache[k].st);
+            sqlite3_clear_bindings(s->cache[k].st);
+            return s->cache[k].st;
+        }
+        if (!s->cache[k].sql) {
+            sqlite3_stmt *st = NULL;
+            if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
+                SQLITE_OK) {
+                fprintf(stderr, "bedside: internal error preparing SQL: %s\n",
+                        sqlite3_errmsg(s->db));
+                return NULL;
+            }
+            s->cache[k].sql = sql;
+            s->cache[k].st = st;
+            return st;
+        }
+    }
+    /* The cache is full (more statements than slots): prepare uncached would
+     * leak, so this is a program bug to fix by growing ST_CACHE. */
+    fputs("bedside: internal error: statement cache full\n", stderr);
+    return NULL;
+}
+
+int st_fail(char **err, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        char *m = NULL;
+        if (vasprintf(&m, fmt, ap) < 0)
+            m = NULL;
+        va_end(ap);
+        free(*err);
+        *err = m ? m : xstrdup("out of memory");
+    }
+    return -1;
+}
+
+int st_fail_db(store *s, char **err, const char *what)
+{
+    return st_fail(err, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+/* Run one fixed statement (BEGIN, COMMIT, SAVEPOINT...) through the cache. */
+static int exec1(store *s, const char *sql)
+{
+    sqlite3_stmt *q = st_stmt(s, sql);
+    if (!q)
+        return SQLITE_ERROR;
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
+static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_ROLLBACK[] = "ROLLBACK";
+static const char SQL_SAVEPOINT[] = "SAVEPOINT st_write";
+static const char SQL_RELEASE[] = "RELEASE st_write";
+static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO st_write";
+
+int st_begin_immediate(store *s, char **err)
+{
+    if (s->readonly || sqlite3_db_readonly(s->db, "main") == 1)
+        return st_fail(err, "%s is read-only; nothing can be saved", s->path);
+    /* The busy handler waits for the write lock; a few more tries cover the
+     * cases where SQLite returns BUSY without calling it (e.g. WAL recovery
+     * by another process). */
+    int rc = SQLITE_BUSY;
+    for (int tries = 0; tries < 5; tries++) {
+        rc = exec1(s, SQL_BEGIN);
+        if (rc != SQLITE_BUSY && (rc & 0xff) != SQLITE_BUSY)
+            break;
+        sqlite3_sleep(200);
+    }
+    if (rc != SQLITE_OK) {
+        if ((rc & 0xff) == SQLITE_BUSY)
+            return st_fail(err, "%s is busy (another program holds the write lock); try again",
+                           s->path);
+        return st_fail_db(s, err, "cannot start a write");
+    }
+    return 0;
+}
+
+int st_tx_begin(store *s, char **err)
+{
+    if (s->batch || s->depth > 0) {
+        if (s->depth > 0)   /* nested: part of the caller's transaction */
+            return s->depth++, 0;
+        if (exec1(s, SQL_SAVEPOINT) != SQLITE_OK)
+            return st_fail_db(s, err, "cannot start a write");
+        s->depth = 1;
+        return 0;
+    }
+    if (st_begin_immediate(s, err) < 0)
+        return -1;
+    s->depth = 1;
+    return 0;
+}
+
+int st_tx_end(store *s, int ok, char **err)
+{
+    if (s->depth > 1) {
+        s->depth--;
+        return ok ? 0 : -1;
+    }
+    s->depth = 0;
+    if (s->batch) {
+        if (ok && exec1(s, SQL_RELEASE) == SQLITE_OK)
+            return 0;
+        if (ok)
+            st_fail_db(s, err, "cannot save");
+        exec1(s, SQL_ROLLBACK_TO);
+        exec1(s, SQL_RELEASE);
+        return -1;
+    }
+    if (ok) {
+        int rc = exec1(s, SQL_COMMIT);
+        if (rc == SQLITE_OK)
+            return 0;
+        st_fail_db(s, err, "cannot save");
+    }
+    if (!sqlite3_get_autocommit(s->db))
+        exec1(s, SQL_ROLLBACK);
+    return -1;
+}
+
+void st_bind_text(sqlite3_stmt *q, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(q, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(q, i);
+}
+
+void st_bind_date(sqlite3_stmt *q, int i, int days)
+{
+    char d[11];
+    date_format(days, d);
+    sqlite3_bind_text(q, i, d, -1, SQLITE_TRANSIENT);
+}
+
+int st_col_date(sqlite3_stmt *q, int i)
+{
+    const char *t = (const char *)sqlite3_column_text(q, i);
+    int d;
+    if (!t || date_parse(t, &d) < 0)
+        return -1;
+    return d;
+}
+
+char *st_col_strdup(sqlite3_stmt *q, int i)
+{
+    const unsigned char *t = sqlite3_column_text(q, i);
+    return t ? xstrdup((const char *)t) : NULL;
+}
+
+void st_col_uuid(sqlite3_stmt *q, int i, char out[37])
+{
+    const char *t = (const char *)sqlite3_column_text(q, i);
+    snprintf(out, 37, "%s", t ? t : "");
+}
+
+void st_json_string(sbuf *b, const char *s)
+{
+    sbuf_addc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': sbuf_add(b, "\\\""); break;
+        case '\\': sbuf_add(b, "\\\\"); break;
+        case '\n': sbuf_add(b, "\\n"); break;
+        case '\r': sbuf_add(b, "\\r"); break;
+        case '\t': sbuf_add(b, "\\t"); break;
+        default:
+            if (*p < 0x20 || *p == 0x7f)
+                sbuf_printf(b, "\\u%04x", *p);
+            else
+                sbuf_addc(b, (char)*p);
+        }
+    }
+    sbuf_addc(b, '"');
+}
+
+char *st_answers_json(const st_record *r)
+{
+    sbuf b = {0};
+    sbuf_addc(&b, '{');
+    for (int i = 0; i < r->n_ans; i++) {
+        if (!r->ans[i].value)
+            continue;
+        if (b.len > 1)
+            sbuf_addc(&b, ',');
+        st_json_string(&b, r->ans[i].key);
+        sbuf_addc(&b, ':');
+        st_json_string(&b, r->ans[i].value);
+    }
+    sbuf_addc(&b, '}');
+    return sbuf_take(&b);
+}
+
+char *st_json_path(const char *field)
+{
+    if (!field || !*field || strpbrk(field, "\"\\"))
+        return NULL;
+    return xasprintf("$.\"%s\"", field);
+}
+
+void st_detail_add(sbuf *b, int *first, const char *field, const char *old_v, const char *new_v)
+{
+    if (!*first)
+        sbuf_addc(b, ',');
+    *first = 0;
+    st_json_string(b, field);
+    sbuf_add(b, ":[");
+    if (old_v)
+        st_json_string(b, old_v);
+    else
+        sbuf_add(b, "null");
+    sbuf_addc(b, ',');
+    if (new_v)
+        st_json_string(b, new_v);
+    else
+        sbuf_add(b, "null");
+    sbuf_addc(b, ']');
+}

@@ -1,0 +1,455 @@
+/* test_store.c — the store's core against real SQLite files: opening and
+ * recognising files, patients, hips, final records, duplicates, amendments,
+ * voids, the per-patient and per-hip reads. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "t.h"
+#include "util.h"
+
+static char dir[64];
+
+static char *path_in(const char *name)
+{
+    return xasprintf("%s/%s", dir, name);
+}
+
+static int day(const char *s)
+{
+    int d = -1;
+    date_parse(s, &d);
+    return d;
+}
+
+static store *open_new(const char *name)
+{
+    char *p = path_in(name);
+    char *err = NULL;
+    store *s = store_open(p, STORE_CREATE, &err);
+    if (!s)
+        printf("open %s: %s\n", p, err);
+    free(err);
+    free(p);
+    return s;
+}
+
+static void add_patient(store *s, const char *mrn, const char *name, st_patient *p)
+{
+    memset(p, 0, sizeof *p);
+    p->mrn = xstrdup(mrn);
+    p->name = xstrdup(name);
+    p->sex = 'F';
+    p->born = day("1970-03-04");
+    char *err = NULL;
+    CHECK_INT(store_patient_add(s, p, &err), 0);
+    if (err)
+        printf("     %s\n", err);
+    free(err);
+}
+
+static void add_hip(store *s, const char *patient, char side, const char *idx, st_hip *h)
+{
+    memset(h, 0, sizeof *h);
+    memcpy(h->patient, patient, 37);
+    h->side = side;
+    h->index_date = day(idx);
+    h->stage = xstrdup("II");
+    char *err = NULL;
+    CHECK_INT(store_hip_add(s, h, &err), 0);
+    free(err);
+}
+
+static void rec_init(st_record *r, const st_patient *p, const st_hip *h, const char *tp,
+                     const char *form, const char *date)
+{
+    memset(r, 0, sizeof *r);
+    memcpy(r->patient, p->uuid, 37);
+    if (h)
+        memcpy(r->hip, h->uuid, 37);
+    r->timepoint = xstrdup(tp);
+    r->form = xstrdup(form);
+    r->form_version = 1;
+    r->visit_date = day(date);
+}
+
+static void test_open_and_files(void)
+{
+    char *err = NULL;
+    char *p = path_in("sub/dir/new.db");
+    store *s = store_open(p, STORE_CREATE, &err);
+    CHECK(s != NULL);
+    struct stat st;
+    CHECK(stat(p, &st) == 0 && (st.st_mode & 0777) == 0660);
+    char *folder = path_in("sub/dir");
+    CHECK(stat(folder, &st) == 0 && (st.st_mode & 0777) == 0770);
+    free(folder);
+    CHECK_STR(store_path(s), p);
+    CHECK_INT(store_can_write(s, &err), 0);
+    store_close(s);
+    /* Reopening the same file works and keeps the data. */
+    s = store_open(p, 0, &err);
+    CHECK(s != NULL);
+    store_close(s);
+
+    /* Missing file without STORE_CREATE. */
+    char *missing = path_in("missing.db");
+    CHECK(store_open(missing, 0, &err) == NULL);
+    CHECK(err && strstr(err, "missing.db"));
+    free(err);
+    err = NULL;
+    free(missing);
+
+    /* A text file. */
+    char *txt = path_in("notes.txt");
+    FILE *f = fopen(txt, "w");
+    fputs("this is not a database, just some text that is long enough to fill a header "
+          "of one hundred bytes and more, more, more.\n",
+          f);
+    fclose(f);
+    CHECK(store_open(txt, STORE_CREATE, &err) == NULL);
+    CHECK(err && strstr(err, "is not a bedside database") && strstr(err, "notes.txt"));
+    free(err);
+    err = NULL;
+    free(txt);
+
+    /* A directory. */
+    CHECK(store_open(dir, 0, &err) == NULL);
+    CHECK(err && strstr(err, "folder"));
+    free(err);
+    err = NULL;
+    free(p);
+}
+
+static void test_patients(void)
+{
+    store *s = open_new("patients.db");
+    st_patient a, b, got;
+    add_patient(s, "100", "Ada Lovelace", &a);
+    CHECK(a.uuid[0] != 0);
+    add_patient(s, "200", "Bob", &b);
+
+    char *err = NULL;
+    st_patient dup = {.mrn = "100", .name = "Again", .sex = 'M', .born = day("1980-01-01")};
+    CHECK_INT(store_patient_add(s, &dup, &err), -1);
+    CHECK(err && strstr(err, "MRN 100 already exists"));
+    free(err);
+    err = NULL;
+    st_patient future = {.mrn = "300", .name = "Future", .sex = 'M', .born = date_today() + 5};
+    CHECK_INT(store_patient_add(s, &future, &err), -1);
+    CHECK(err && strstr(err, "future"));
+    free(err);
+    err = NULL;
+    st_patient badsex = {.mrn = "301", .name = "Z", .sex = 'Q', .born = day("1980-01-01")};
+    CHECK_INT(store_patient_add(s, &badsex, &err), -1);
+    free(err);
+    err = NULL;
+    st_patient ctl = {.mrn = "3\x1b[2J", .name = "Z", .sex = 'M', .born = day("1980-01-01")};
+    CHECK_INT(store_patient_add(s, &ctl, &err), -1);
+    CHECK(err && strstr(err, "control"));
+    free(err);
+    err = NULL;
+
+    CHECK_INT(store_patient_get(s, "100", &got), 0);
+    CHECK_STR(got.name, "Ada Lovelace");
+    CHECK_INT(got.sex, 'F');
+    CHECK_INT(got.born, day("1970-03-04"));
+    CHECK_STR(got.uuid, a.uuid);
+    st_patient_free(&got);
+    CHECK_INT(store_patient_get(s, "999", &got), 1);
+    CHECK_INT(store_patient_by_uuid(s, b.uuid, &got), 0);
+    CHECK_STR(got.mrn, "200");
+    st_patient_free(&got);
+
+    /* Hips: one per side. */
+    st_hip hl, hr, h2;
+    add_hip(s, a.uuid, 'R', "2025-01-10", &hr);
+    add_hip(s, a.uuid, 'L', "2025-02-10", &hl);
+    memset(&h2, 0, sizeof h2);
+    memcpy(h2.patient, a.uuid, 37);
+    h2.side = 'L';
+    h2.index_date = day("2025-03-01");
+    CHECK_INT(store_hip_add(s, &h2, &err), -1);
+    CHECK(err && strstr(err, "already has a left hip"));
+    free(err);
+    err = NULL;
+    h2.side = 'R';
+    memcpy(h2.patient, "no-such-patient", 16);
+    CHECK_INT(store_hip_add(s, &h2, &err), -1);
+    free(err);
+    err = NULL;
+    h2.has_involvement = 1;
+    h2.involvement = 130;
+    memcpy(h2.patient, b.uuid, 37);
+    CHECK_INT(store_hip_add(s, &h2, &err), -1);
+    CHECK(err && strstr(err, "130"));
+    free(err);
+    err = NULL;
+
+    size_t n;
+    st_hip *hips = store_hips_of(s, a.uuid, &n);
+    CHECK_INT(n, 2);
+    CHECK_INT(hips[0].side, 'L');
+    CHECK_INT(hips[1].side, 'R');
+    CHECK_INT(hips[1].index_date, day("2025-01-10"));
+    CHECK_STR(hips[0].stage, "II");
+    CHECK(!hips[0].has_involvement);
+    store_hips_free(hips, n);
+    st_hip g;
+    CHECK_INT(store_hip_get(s, a.uuid, 'L', &g), 0);
+    CHECK_STR(g.uuid, hl.uuid);
+    st_hip_free(&g);
+    CHECK_INT(store_hip_get(s, b.uuid, 'L', &g), 1);
+
+    /* The patient list: search, sides, limit. */
+    st_patient_row *rows = store_patient_list(s, NULL, NULL, NULL, 0, &n);
+    CHECK_INT(n, 2);
+    CHECK_STR(rows[0].p.mrn, "100");
+    CHECK_STR(rows[0].sides, "LR");
+    CHECK_STR(rows[1].sides, "");
+    store_patient_rows_free(rows, n);
+    rows = store_patient_list(s, "lovE", NULL, NULL, 0, &n);
+    CHECK_INT(n, 1);
+    store_patient_rows_free(rows, n);
+    rows = store_patient_list(s, "%", NULL, NULL, 0, &n);   /* literal %, not a wildcard */
+    CHECK_INT(n, 0);
+    store_patient_rows_free(rows, n);
+    rows = store_patient_list(s, "", NULL, NULL, 1, &n);
+    CHECK_INT(n, 1);
+    store_patient_rows_free(rows, n);
+
+    st_patient_free(&a);
+    st_patient_free(&b);
+    st_hip_free(&hl);
+    st_hip_free(&hr);
+    store_close(s);
+}
+
+static int count_cb(void *ctx, const char *mrn, const st_record *r)
+{
+    (void)mrn;
+    (void)r;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+typedef struct {
+    int hips, done_left, end_left;
+    char sides[8];
+} hip_ctx;
+
+static int hip_cb(void *ctx, const st_patient *p, const st_hip *h, const st_done *done, int end)
+{
+    hip_ctx *c = ctx;
+    (void)p;
+    c->sides[c->hips++] = h->side;
+    if (h->side == 'L') {
+        c->done_left = done->n;
+        c->end_left = end;
+    }
+    return 0;
+}
+
+static void test_records(void)
+{
+    store *s = open_new("records.db");
+    st_patient p;
+    st_hip hl, hr;
+    add_patient(s, "A1", "Ann", &p);
+    add_hip(s, p.uuid, 'L', "2025-01-01", &hl);
+    add_hip(s, p.uuid, 'R', "2025-01-01", &hr);
+    char *err = NULL;
+
+    st_record r;
+    rec_init(&r, &p, &hl, "3m", "hhs", "2025-04-01");
+    st_record_answer(&r, "pain", "30");
+    st_record_answer(&r, "note", "say \"hi\"\n\\ok");
+    st_record_score(&r, "total", 71.5);
+    CHECK_INT(store_record_final(s, &r, &err), 0);
+    CHECK(r.uuid[0] != 0);
+    CHECK_STR(r.entered_by, util_login());
+    char first[37];
+    memcpy(first, r.uuid, 37);
+    st_record_free(&r);
+
+    /* The same visit again is refused, naming the record. */
+    rec_init(&r, &p, &hl, "3m", "hhs", "2025-04-02");
+    st_record_answer(&r, "pain", "20");
+    CHECK_INT(store_record_final(s, &r, &err), -1);
+    CHECK(err && strstr(err, "hhs at 3m for the left hip is already recorded"));
+    char short_id[9];
+    snprintf(short_id, sizeof short_id, "%.8s", first);
+    CHECK(err && strstr(err, short_id) && strstr(err, "2025-04-01"));
+    free(err);
+    err = NULL;
+    /* The other hip and unscheduled visits are fine. */
+    memcpy(r.hip, hr.uuid, 37);
+    CHECK_INT(store_record_final(s, &r, &err), 0);
+    st_record_free(&r);
+    for (int i = 0; i < 2; i++) {
+        rec_init(&r, &p, &hl, TIMEPOINT_UNSCHEDULED, "hhs", "2025-05-01");
+        CHECK_INT(store_record_final(s, &r, &err), 0);
+        st_record_free(&r);
+    }
+    /* A patient-scope record, and a hip of another patient refused. */
+    rec_init(&r, &p, NULL, "24m", "satisfaction", "2027-01-01");
+    st_record_answer(&r, "happy", "yes");
+    CHECK_INT(store_record_final(s, &r, &err), 0);
+    st_record_free(&r);
+    rec_init(&r, &p, NULL, "24m", "satisfaction", "2027-01-02");
+    CHECK_INT(store_record_final(s, &r, &err), -1);
+    CHECK(err && strstr(err, "satisfaction at 24m is already recorded"));
+    free(err);
+    err = NULL;
+    st_record_free(&r);
+    st_patient q;
+    st_hip qh;
+    add_patient(s, "B2", "Ben", &q);
+    add_hip(s, q.uuid, 'L', "2025-01-01", &qh);
+    rec_init(&r, &p, &qh, "1m", "vas", "2025-02-01");
+    CHECK_INT(store_record_final(s, &r, &err), -1);
+    CHECK(err && strstr(err, "not a hip of patient"));
+    free(err);
+    err = NULL;
+    st_record_free(&r);
+
+    /* Reading back: answers with quotes survive the JSON. */
+    st_record got;
+    CHECK_INT(store_record_get(s, first, &got), 0);
+    CHECK_STR(st_record_get(&got, "note"), "say \"hi\"\n\\ok");
+    CHECK_STR(st_record_get(&got, "pain"), "30");
+    CHECK_INT(got.n_score, 1);
+    CHECK_NEAR(got.score_val[0], 71.5);
+    CHECK_INT(got.side, 'L');
+    CHECK_INT(got.status, 'f');
+    CHECK(got.current && !got.amended);
+    st_record_free(&got);
+    CHECK_INT(store_record_get(s, short_id, &got), 0);
+    st_record_free(&got);
+    CHECK_INT(store_record_lookup(s, "abc", &got, &err), -1);
+    free(err);
+    err = NULL;
+    CHECK_INT(store_record_lookup(s, "ffffffff", &got, &err), 1);
+    CHECK(err && strstr(err, "no record"));
+    free(err);
+    err = NULL;
+
+    /* Amend: a new row; the old one stays, no longer current. */
+    rec_init(&r, &p, &hl, "3m", "hhs", "2025-04-01");
+    st_record_answer(&r, "pain", "40");
+    st_record_score(&r, "total", 81.5);
+    CHECK_INT(store_record_amend(s, first, &r, "", &err), -1);
+    free(err);
+    err = NULL;
+    CHECK_INT(store_record_amend(s, short_id, &r, "typo in pain", &err), 0);
+    char amended[37];
+    memcpy(amended, r.uuid, 37);
+    CHECK_STR(r.supersedes, first);
+    st_record_free(&r);
+    CHECK_INT(store_record_get(s, first, &got), 0);
+    CHECK(!got.current);
+    st_record_free(&got);
+    CHECK_INT(store_record_current(s, p.uuid, hl.uuid, "3m", "hhs", &got), 0);
+    CHECK_STR(got.uuid, amended);
+    CHECK(got.amended);
+    CHECK_STR(st_record_get(&got, "pain"), "40");
+    CHECK_STR(st_record_get(&got, "note"), NULL);
+    CHECK_STR(got.reason, "typo in pain");
+    st_record_free(&got);
+    /* Amending the old version again is refused, naming the current one. */
+    rec_init(&r, &p, &hl, "3m", "hhs", "2025-04-01");
+    CHECK_INT(store_record_amend(s, first, &r, "again", &err), -1);
+    CHECK(err && strstr(err, "already amended"));
+    free(err);
+    err = NULL;
+    st_record_free(&r);
+    /* An amendment that changes nothing is refused. */
+    rec_init(&r, &p, &hl, "3m", "hhs", "2025-04-01");
+    st_record_answer(&r, "pain", "40");
+    CHECK_INT(store_record_amend(s, amended, &r, "same", &err), -1);
+    CHECK(err && strstr(err, "changes nothing"));
+    free(err);
+    err = NULL;
+    st_record_free(&r);
+
+    /* Void: needs a reason; afterwards nothing current for the key, and a
+     * new record may be entered. */
+    CHECK_INT(store_record_void(s, amended, NULL, &err), -1);
+    free(err);
+    err = NULL;
+    CHECK_INT(store_record_void(s, amended, "wrong patient", &err), 0);
+    CHECK_INT(store_record_current(s, p.uuid, hl.uuid, "3m", "hhs", &got), 1);
+    CHECK_INT(store_record_void(s, amended, "twice", &err), -1);
+    CHECK(err && strstr(err, "voided"));
+    free(err);
+    err = NULL;
+    rec_init(&r, &p, &hl, "3m", "hhs", "2025-04-03");
+    CHECK_INT(store_record_final(s, &r, &err), 0);
+    st_record_free(&r);
+
+    size_t n;
+    st_record *all = store_records_of(s, p.uuid, 1, &n);
+    CHECK_INT(n, 8);   /* 2 + 2 unscheduled + satisfaction + amend + void + new */
+    CHECK_INT(all[0].side, 0);   /* patient scope first */
+    store_records_free(all, n);
+    all = store_records_of(s, p.uuid, 0, &n);
+    CHECK_INT(n, 5);
+    int in_order = 1;
+    for (size_t i = 1; i < n; i++)
+        if (all[i].side < all[i - 1].side ||
+            (all[i].side == all[i - 1].side && all[i].visit_date < all[i - 1].visit_date))
+            in_order = 0;
+    CHECK(in_order);
+    store_records_free(all, n);
+
+    int count = 0;
+    CHECK_INT(store_each_current(s, NULL, count_cb, &count), 0);
+    CHECK_INT(count, 5);
+    count = 0;
+    CHECK_INT(store_each_current(s, "satisfaction", count_cb, &count), 0);
+    CHECK_INT(count, 1);
+
+    /* each_hip: the left hip sees its own finals and the patient's. */
+    rec_init(&r, &p, &hl, "6m", "tha", "2025-07-01");
+    st_record_answer(&r, "date", "2025-06-20");
+    CHECK_INT(store_record_final(s, &r, &err), 0);
+    st_record_free(&r);
+    hip_ctx hc = {0};
+    CHECK_INT(store_each_hip(s, NULL, "tha", "date", hip_cb, &hc), 0);
+    CHECK_INT(hc.hips, 3);
+    CHECK_STR(hc.sides, "LRL");
+    CHECK_INT(hc.done_left, 0);   /* the last L is B2's: nothing */
+    memset(&hc, 0, sizeof hc);
+    CHECK_INT(store_each_hip(s, "A1", "tha", "date", hip_cb, &hc), 0);
+    CHECK_INT(hc.hips, 2);
+    /* 3m new + 2 unscheduled + tha + satisfaction */
+    CHECK_INT(hc.done_left, 5);
+    CHECK_INT(hc.end_left, day("2025-06-20"));
+    memset(&hc, 0, sizeof hc);
+    CHECK_INT(store_each_hip(s, "A1", NULL, NULL, hip_cb, &hc), 0);
+    CHECK_INT(hc.end_left, -1);
+
+    st_patient_free(&p);
+    st_patient_free(&q);
+    st_hip_free(&hl);
+    st_hip_free(&hr);
+    st_hip_free(&qh);
+    store_close(s);
+}
+
+int main(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/test_store.XXXXXX");
+    if (!mkdtemp(dir))
+        return 1;
+    test_open_and_files();
+    test_patients();
+    test_records();
+    char *cmd = xasprintf("rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        printf("could not remove %s\n", dir);
+    free(cmd);
+    return t_done();
+}
