@@ -49,4 +49,38 @@ void report_doc_free(report_doc *doc);
 /* Write a document; ansi != 0 adds SGR escapes for the spans (a terminal). */
 void report_write(const report_doc *doc, FILE *out, int ansi);
 
+/* The printed summary: the trend view, then every current final record
+ * with all its answers labelled as on the form (grouped by hip and
+ * timepoint), then a sign-off line; plain text, never an escape sequence,
+ * pages separated by form feeds, each with a header (MRN, name, birth
+ * date) and a footer (Page n of m, printed date and time, login, version).
+ * The printed time is now, or $SOURCE_DATE_EPOCH when set (reproducible). */
+typedef struct {
+    int width;        /* columns; 80 on paper */
+    int page_length;  /* lines per page, at least REPORT_PAGE_MIN; 66 usual */
+    int ascii;        /* ASCII sparklines, arrows and rules */
+    int today;        /* days since epoch */
+} report_print_opts;
+
+#define REPORT_PAGE_MIN 12
+#define REPORT_PAGE_MAX 10000
+
+/* Each returns 0, 1 if the MRN is unknown, -1 on error (message in *err). */
+int report_print_text(app *a, const char *mrn, const report_print_opts *o, char **text,
+                      size_t *len, char **err);
+int report_print(app *a, const char *mrn, const report_print_opts *o, FILE *out, char **err);
+/* Write to path (created 0640, or truncated); refuses a directory or a
+ * symbolic link. For the TUI's "save to a file". */
+int report_print_file(app *a, const char *mrn, const report_print_opts *o, const char *path,
+                      char **err);
+/* Feed the summary to the configured print command (a->cfg.print_cmd, plus
+ * "-P printer" when printer is not NULL), run with fork and execvp from an
+ * argument vector, never a shell. A command that cannot start or exits
+ * non-zero is an error. The TUI should end curses mode (endwin) around it. */
+int report_print_lpr(app *a, const char *mrn, const report_print_opts *o, const char *printer,
+                     char **err);
+/* Run argv (plus "-P printer") with text on its standard input. */
+int report_run_print_command(char *const *argv, const char *printer, const char *text, size_t len,
+                             char **err);
+
 #endif

@@ -74,5 +74,8 @@ int rrec_score(const st_record *r, const char *id, double *v);
 char *rtp_label(const config *c, const char *tp);
 /* The hip's table of trend scores, then a sparkline block per score. */
 void report_hip_table(report_doc *d, const rhip *h, int width);
+/* The printed listing of records (current finals of one patient). */
+void report_records(report_doc *d, const app *a, const st_record *rec, size_t n, int width,
+                    int ascii);
 
 #endif

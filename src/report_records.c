@@ -1,0 +1,180 @@
+/* report_records.c — the printed listing of every current final record:
+ * grouped by hip and timepoint, each answer labelled as on its form, with
+ * its scores and, for an amended record, who amended it, when and why. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_int.h"
+
+typedef struct {
+    const st_record *r;
+    int side;             /* 0 left, 1 right, 2 patient scope */
+    int tp;               /* schedule order; unscheduled after every timepoint */
+    int form;             /* position in the form set */
+} rsort;
+
+static int cmp_rec(const void *x, const void *y)
+{
+    const rsort *a = x, *b = y;
+    if (a->side != b->side)
+        return a->side - b->side;
+    if (a->tp != b->tp)
+        return a->tp - b->tp;
+    if (a->r->visit_date != b->r->visit_date)
+        return (a->r->visit_date > b->r->visit_date) - (a->r->visit_date < b->r->visit_date);
+    if (a->form != b->form)
+        return a->form - b->form;
+    return strcmp(a->r->form, b->r->form);
+}
+
+static int form_pos(const form_set *fs, const char *id)
+{
+    for (int i = 0; i < fs->n; i++)
+        if (strcmp(fs->v[i]->id, id) == 0)
+            return i;
+    return fs->n;
+}
+
+/* "      Label: value", wrapped under the value. Both escaped here. */
+static void item(report_doc *d, int indent, const char *label, const char *value, int width)
+{
+    char *l = text_escape(label), *v = text_escape(value);
+    rdoc_line(d);
+    rdoc_pad(d, indent);
+    rdoc_add(d, l, 0);
+    rdoc_add(d, ": ", 0);
+    rdoc_wrap(d, v, 0, width, indent + 4);
+    free(l);
+    free(v);
+}
+
+static void one_record(report_doc *d, const app *a, const st_record *r, int group_date, int width)
+{
+    const form *f = form_set_find(&a->forms, r->form);
+    char *title = text_escape(f && f->title ? f->title : r->form);
+    char *id = text_escape(r->form);
+    rdoc_line(d);
+    rdoc_pad(d, 4);
+    rdoc_addf(d, RA_BOLD, "%s", title);
+    rdoc_addf(d, 0, " (%s, version %d)", id, r->form_version);
+    if (r->visit_date != group_date) {
+        char date[11];
+        date_format(r->visit_date, date);
+        rdoc_addf(d, 0, ", visit %s", date);
+    }
+    free(title);
+    free(id);
+    if (r->amended) {
+        char *why = text_escape(r->reason ? r->reason : "");
+        char *who = text_escape(r->entered_by ? r->entered_by : "?");
+        char *when = text_escape(r->entered_at ? r->entered_at : "?");
+        char *text = xasprintf("amended (reason \"%s\", by %s, on %s)", why, who, when);
+        rdoc_line(d);
+        rdoc_pad(d, 6);
+        rdoc_wrap(d, text, RA_WARN, width, 8);
+        free(text);
+        free(why);
+        free(who);
+        free(when);
+    }
+    if (!f) {
+        /* A form no longer in the forms folder: its answers as stored. */
+        for (int k = 0; k < r->n_ans; k++)
+            item(d, 6, r->ans[k].key, r->ans[k].value, width);
+        return;
+    }
+    form_answers *ans = form_answers_new(f);
+    char *used = xcalloc((size_t)r->n_ans + 1, 1);
+    for (int k = 0; k < r->n_ans; k++) {
+        int i = form_field_index(f, r->ans[k].key);
+        if (i >= 0) {
+            form_answer_load(ans, i, r->ans[k].value);
+            used[k] = 1;
+        }
+    }
+    for (int i = 0; i < f->n_field; i++) {
+        if (f->field[i].type == FT_NOTE)
+            continue;
+        char *shown = form_answer_display(ans, i);
+        if (shown)
+            item(d, 6, f->field[i].label ? f->field[i].label : f->field[i].id, shown, width);
+        free(shown);
+    }
+    for (int k = 0; k < r->n_ans; k++) {
+        if (!used[k]) {
+            char *label = xasprintf("%s (not on form version %d)", r->ans[k].key, f->version);
+            item(d, 6, label, r->ans[k].value, width);
+            free(label);
+        }
+    }
+    for (int s = 0; s < f->n_score; s++) {
+        const form_score *sc = &f->score[s];
+        double v;
+        if (rrec_score(r, sc->id, &v) < 0)
+            continue;
+        char num[32];
+        form_score_format(sc, v, num);
+        const char *band = form_score_band(sc, v);
+        char *val = band ? xasprintf("%s (%s)", num, band) : xstrdup(num);
+        char *label = xasprintf("Score: %s", sc->label ? sc->label : sc->id);
+        item(d, 6, label, val, width);
+        free(label);
+        free(val);
+    }
+    free(used);
+    form_answers_free(ans);
+}
+
+void report_records(report_doc *d, const app *a, const st_record *rec, size_t n, int width,
+                    int ascii)
+{
+    int group_date = -1;
+    rdoc_line(d);
+    rdoc_line(d);
+    rdoc_add(d, "RECORDS", RA_BOLD);
+    rdoc_line(d);
+    rdoc_rule(d, width, ascii, 0);
+    if (!n) {
+        rdoc_line(d);
+        rdoc_add(d, "No final record yet.", 0);
+        return;
+    }
+    const config *c = &a->cfg;
+    rsort *s = xmalloc(n * sizeof *s);
+    for (size_t i = 0; i < n; i++) {
+        int tp = config_timepoint(c, rec[i].timepoint);
+        s[i] = (rsort){
+            .r = &rec[i],
+            .side = rec[i].side == 'L' ? 0 : rec[i].side == 'R' ? 1 : 2,
+            .tp = tp >= 0 ? tp : c->n_tp,
+            .form = form_pos(&a->forms, rec[i].form),
+        };
+    }
+    qsort(s, n, sizeof *s, cmp_rec);
+    for (size_t i = 0; i < n; i++) {
+        const st_record *r = s[i].r;
+        int new_side = i == 0 || s[i].side != s[i - 1].side;
+        if (new_side) {
+            rdoc_line(d);
+            rdoc_line(d);
+            rdoc_add(d, s[i].side == 0 ? "Left hip" : s[i].side == 1 ? "Right hip" : "Patient",
+                     RA_BOLD);
+        }
+        if (new_side || s[i].tp != s[i - 1].tp ||
+            (s[i].tp == c->n_tp && r->visit_date != s[i - 1].r->visit_date)) {
+            char date[11];
+            date_format(r->visit_date, date);
+            char *tp = rtp_label(c, r->timepoint);
+            rdoc_line(d);
+            rdoc_line(d);
+            rdoc_pad(d, 2);
+            rdoc_addf(d, RA_BOLD, "%s, %s", tp, date);
+            free(tp);
+            group_date = r->visit_date;
+        } else {
+            rdoc_line(d);   /* keeps records apart, and lets a page break fall here */
+        }
+        one_record(d, a, r, group_date, width);
+    }
+    free(s);
+}
