@@ -86,6 +86,7 @@ typedef struct form {
      * ends on that date (e.g. conversion to hip replacement). -1 if none. */
     int ends_follow_up;
     form_sandbox *sb;
+    int id_line, id_col;              /* where `id:` is, for messages */
 } form;
 
 typedef struct {
@@ -124,7 +125,8 @@ int form_answers_count(const form_answers *a);
 /* Fill in the fields' defaults for fields that are unanswered. */
 void form_answers_defaults(form_answers *a);
 
-/* Parse user text for a field and set it. Checks type, option codes,
+/* Parse user text for a field and set it. Empty (or blank) text clears the
+ * answer. Checks type, option codes,
  * exclusivity, range, decimals, length, UTF-8 and the field's `check`
  * (evaluated with the new value among the current answers; NULL passes).
  * Returns 0, or -1 leaving the answer unchanged and a message in err. */

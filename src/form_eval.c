@@ -1,0 +1,269 @@
+/* form_eval.c — visibility, validation, scores and the summary line: the
+ * answers bound into the form's expressions. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "form_internal.h"
+
+void form_bind_value(const form_field *fl, const char *canon, form_value *v)
+{
+    v->kind = FV_NULL;
+    if (!canon)
+        return;
+    int k;
+    switch (fl->type) {
+    case FT_CHOICE:
+        k = form_option_index(fl, canon);
+        if (k < 0)
+            return;
+        if (!fl->has_points) {
+            v->kind = FV_TEXT;
+            v->s = fl->opt[k].code;
+        } else if (fl->opt[k].points == floor(fl->opt[k].points) &&
+                   fabs(fl->opt[k].points) < 1e15) {
+            /* Whole points bind as integers, so "||" shows "44", not "44.0". */
+            v->kind = FV_INT;
+            v->i = (long long)fl->opt[k].points;
+        } else {
+            v->kind = FV_REAL;
+            v->r = fl->opt[k].points;
+        }
+        return;
+    case FT_YESNO:
+        v->kind = FV_INT;
+        v->i = strcmp(canon, "yes") == 0;
+        return;
+    case FT_INTEGER:
+        v->kind = FV_INT;
+        v->i = strtoll(canon, NULL, 10);
+        return;
+    case FT_DECIMAL:
+        v->kind = FV_REAL;
+        v->r = strtod(canon, NULL);
+        return;
+    case FT_MULTI:
+    case FT_TEXT:
+    case FT_DATE:
+        v->kind = FV_TEXT;
+        v->s = canon;
+        return;
+    case FT_NOTE:
+        return;
+    }
+}
+
+/* show_if: NULL and errors count as false. */
+static int shown(form_expr *e, const form_value *vals, int n)
+{
+    if (!e)
+        return 1;
+    form_value out;
+    char *text = NULL, err[200];
+    int t = form_expr_eval(e, vals, n, &out, &text, err, sizeof err) < 0 ? 0
+                                                                          : form_expr_truth(&out);
+    free(text);
+    return t == 1;
+}
+
+void form_effective(const form_answers *a, int ov, const char *override, int *vis,
+                    form_value *vals)
+{
+    const form *f = a->f;
+    int nf = f->n_field, n = nf + f->n_score;
+    int *dropped = xcalloc((size_t)nf + 1, sizeof *dropped);
+    int *secvis = xcalloc((size_t)f->n_sec + 1, sizeof *secvis);
+    /* Dropping only grows, so this ends within n_field + 1 rounds. */
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (int i = 0; i < n; i++)
+            vals[i].kind = FV_NULL;
+        for (int i = 0; i < nf; i++) {
+            const char *v = i == ov ? override : a->val[i];
+            if (!dropped[i])
+                form_bind_value(&f->field[i], v, &vals[i]);
+        }
+        for (int s = 0; s < f->n_sec; s++)
+            secvis[s] = shown(f->sec[s].show_if, vals, nf);
+        for (int i = 0; i < nf; i++) {
+            vis[i] = secvis[f->field[i].section] && shown(f->field[i].show_if, vals, nf);
+            if (!vis[i] && !dropped[i] && vals[i].kind != FV_NULL) {
+                dropped[i] = 1;
+                changed = 1;
+            }
+        }
+    }
+    free(dropped);
+    free(secvis);
+}
+
+/* Fields' effective values and visibility, in fresh arrays. */
+static form_value *effective(const form_answers *a, int **vis)
+{
+    size_t n = (size_t)(a->f->n_field + a->f->n_score) + 1;
+    *vis = xcalloc(n, sizeof **vis);
+    form_value *vals = xcalloc(n, sizeof *vals);
+    form_effective(a, -1, NULL, *vis, vals);
+    return vals;
+}
+
+int form_field_visible(const form_answers *a, int field)
+{
+    if (field < 0 || field >= a->f->n_field)
+        return 0;
+    int *vis;
+    form_value *vals = effective(a, &vis);
+    int v = vis[field];
+    free(vis);
+    free(vals);
+    return v;
+}
+
+int form_answers_prune(form_answers *a)
+{
+    int *vis;
+    form_value *vals = effective(a, &vis);
+    int n = 0;
+    for (int i = 0; i < a->f->n_field; i++)
+        if (a->val[i] && vals[i].kind == FV_NULL) {
+            form_answer_clear(a, i);
+            n++;
+        }
+    free(vis);
+    free(vals);
+    return n;
+}
+
+double form_round(double v, int decimals)
+{
+    double p = pow(10, decimals), x = v * p;
+    /* The small nudge makes 4.35 (stored as 4.34999...) round like on paper. */
+    double r = x >= 0 ? floor(x + 0.5 + 1e-9) : -floor(-x + 0.5 + 1e-9);
+    r /= p;
+    return r == 0 ? 0 : r;
+}
+
+/* Scores in order into vals[n_field ..]; val/isnull as form_compute. */
+static void compute(const form *f, form_value *vals, double *val, int *isnull)
+{
+    int nf = f->n_field;
+    for (int k = 0; k < f->n_score; k++) {
+        const form_score *s = &f->score[k];
+        form_value out = {.kind = FV_NULL};
+        char *text = NULL, err[200];
+        double v = 0;
+        int null = 1;
+        if (s->expr && form_expr_eval(s->expr, vals, nf + k, &out, &text, err, sizeof err) == 0) {
+            if (out.kind == FV_INT)
+                v = (double)out.i, null = 0;
+            else if (out.kind == FV_REAL && isfinite(out.r))
+                v = out.r, null = 0;
+        }
+        free(text);
+        if (!null)
+            v = form_round(v, s->decimals);
+        vals[nf + k].kind = null ? FV_NULL : FV_REAL;
+        vals[nf + k].r = v;
+        val[k] = null ? 0 : v;
+        isnull[k] = null;
+    }
+}
+
+void form_compute(const form_answers *a, double *val, int *isnull)
+{
+    int *vis;
+    form_value *vals = effective(a, &vis);
+    compute(a->f, vals, val, isnull);
+    free(vis);
+    free(vals);
+}
+
+int form_validate(form_answers *a, form_problem_fn cb, void *ctx)
+{
+    const form *f = a->f;
+    form_answers_prune(a);
+    int *vis;
+    form_value *vals = effective(a, &vis);
+    int problems = 0;
+    char err[300];
+    for (int i = 0; i < f->n_field; i++) {
+        const form_field *fl = &f->field[i];
+        if (!vis[i] || fl->type == FT_NOTE)
+            continue;
+        if (a->val[i]) {
+            if (form_answer_recheck(a, i, err, sizeof err) < 0) {
+                cb(ctx, fl->id, err);
+                problems++;
+            }
+        } else if (fl->required) {
+            cb(ctx, fl->id, "an answer is required");
+            problems++;
+        }
+    }
+    size_t ns = (size_t)f->n_score + 1;
+    double *val = xcalloc(ns, sizeof *val);
+    int *isnull = xcalloc(ns, sizeof *isnull);
+    compute(f, vals, val, isnull);
+    for (int k = 0; k < f->n_score; k++) {
+        const form_score *s = &f->score[k];
+        if (isnull[k] || ((!s->has_min || val[k] >= s->min) && (!s->has_max || val[k] <= s->max)))
+            continue;
+        char v[32];
+        form_score_format(s, val[k], v);
+        if (s->has_min && val[k] < s->min)
+            snprintf(err, sizeof err, "score %s is below its minimum %g", v, s->min);
+        else
+            snprintf(err, sizeof err, "score %s is above its maximum %g", v, s->max);
+        cb(ctx, s->id, err);
+        problems++;
+    }
+    free(val);
+    free(isnull);
+    free(vis);
+    free(vals);
+    return problems;
+}
+
+void form_score_format(const form_score *s, double v, char out[32])
+{
+    v = form_round(v, s->decimals);
+    snprintf(out, 32, "%.*f", s->decimals, v == 0 ? 0 : v);
+}
+
+const char *form_score_band(const form_score *s, double v)
+{
+    for (int i = 0; i < s->n_band; i++)
+        if (v >= s->band[i].min)
+            return s->band[i].label;
+    return NULL;
+}
+
+char *form_summary(const form_answers *a)
+{
+    const form *f = a->f;
+    if (!f->summary)
+        return NULL;
+    int *vis;
+    form_value *vals = effective(a, &vis);
+    size_t ns = (size_t)f->n_score + 1;
+    double *val = xcalloc(ns, sizeof *val);
+    int *isnull = xcalloc(ns, sizeof *isnull);
+    compute(f, vals, val, isnull);
+    form_value out;
+    char *text = NULL, err[200], *res = NULL;
+    if (form_expr_eval(f->summary, vals, f->n_field + f->n_score, &out, &text, err,
+                       sizeof err) == 0) {
+        if (out.kind == FV_TEXT && out.s[0])
+            res = xstrdup(out.s);
+        else if (out.kind == FV_INT)
+            res = xasprintf("%lld", out.i);
+        else if (out.kind == FV_REAL)
+            res = xasprintf("%g", out.r);
+    }
+    free(text);
+    free(val);
+    free(isnull);
+    free(vis);
+    free(vals);
+    return res;
+}

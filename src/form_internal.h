@@ -1,0 +1,65 @@
+/* form_internal.h — what the form_*.c files share and nobody else needs. */
+#ifndef BEDSIDE_FORM_INTERNAL_H
+#define BEDSIDE_FORM_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "form.h"
+#include "ytree.h"
+
+/* A value as bound into an expression (and read back from one). */
+enum fv_kind { FV_NULL, FV_INT, FV_REAL, FV_TEXT };
+typedef struct {
+    enum fv_kind kind;
+    long long i;
+    double r;
+    const char *s;       /* FV_TEXT: borrowed */
+} form_value;
+
+/* form_expr.c: the sandbox, one per form. */
+form_sandbox *form_sandbox_new(void);
+void form_sandbox_free(form_sandbox *sb);
+/* Compile `text` for a form whose binding names are names[0..n): parameter
+ * ?k+1 is names[k]. On failure returns NULL and writes a message (without
+ * position) to err. */
+form_expr *form_expr_new(form_sandbox *sb, const char *text, const char *const *names, int n,
+                         char *err, size_t errlen);
+void form_expr_free(form_expr *e);
+/* Evaluate with vals[0..n) (n >= the names given at compile time). Returns
+ * -1 on an evaluation error (message in err), else 0 with *out set; text
+ * results are copied into *text (caller frees), out->s points at it. */
+int form_expr_eval(form_expr *e, const form_value *vals, int n, form_value *out, char **text,
+                   char *err, size_t errlen);
+/* Is an identifier usable as a binding name (not an SQL keyword that breaks
+ * "SELECT ?1 AS id")? */
+int form_expr_name_ok(form_sandbox *sb, const char *id);
+/* show_if / check truth: 1 true, 0 false, -1 NULL or error. */
+int form_expr_truth(const form_value *v);
+
+/* form_answer.c */
+/* Parse user text for field fl into canonical text (caller frees). Returns
+ * NULL with a message in err. Empty text is not handled here. */
+char *form_parse_value(const form_field *fl, const char *text, char *err, size_t errlen);
+
+/* Re-check a stored answer (type, options, range and check): validation. */
+int form_answer_recheck(const form_answers *a, int field, char *err, size_t errlen);
+
+/* form_eval.c */
+/* The value of field i as bound in expressions (hidden: NULL). */
+void form_bind_value(const form_field *fl, const char *canon, form_value *v);
+/* vis[i]: field i is visible, after dropping hidden answers to a fixed point;
+ * vals (n_field + n_score entries) filled with the fields' values, hidden and
+ * unanswered ones NULL; scores left NULL. `override` replaces field `ov`'s
+ * answer when ov >= 0. */
+void form_effective(const form_answers *a, int ov, const char *override, int *vis,
+                    form_value *vals);
+
+/* Round half away from zero to `decimals` places. */
+double form_round(double v, int decimals);
+
+/* form_set.c: the id pattern [a-z][a-z0-9_]* */
+int form_id_ok(const char *s);
+/* An option code: [a-z0-9][a-z0-9_]* */
+int form_code_ok(const char *s);
+
+#endif
