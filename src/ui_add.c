@@ -1,0 +1,297 @@
+/* ui_add.c — the add-patient and add-hip dialogs: several labelled lines in
+ * one box, checked like `bedside patient add` / `bedside hip add` before
+ * anything is written. */
+#include "ui.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    const char *label, *hint;
+    ui_edit ed;
+} dfield;
+
+typedef struct {
+    const char *title;
+    dfield *f;
+    int n, cur;
+    char err[256];
+    WINDOW *w;
+} fdlg;
+
+static void fdlg_draw(ui *u, void *ctx)
+{
+    fdlg *d = ctx;
+    int width = u->cols - 8 < 72 ? u->cols - 8 : 72;
+    int height = d->n * 2 + 5;
+    if (d->w)
+        delwin(d->w);
+    d->w = newwin(height, width, (u->rows - height) / 2, (u->cols - width) / 2);
+    WINDOW *w = d->w;
+    werase(w);
+    ui_box(u, w);
+    char *t = xasprintf(" %s ", d->title);
+    ui_put(u, w, 0, 2, t, width - 4, ui_attr(u, UC_HEAD));
+    free(t);
+    for (int i = 0; i < d->n; i++) {
+        int y = 1 + i * 2;
+        ui_put(u, w, y, 2, d->f[i].label, 16, i == d->cur ? A_BOLD : A_NORMAL);
+        ui_edit_draw(u, &d->f[i].ed, w, y, 19, width - 21, i == d->cur,
+                     i == d->cur ? ui_attr(u, UC_SELECT) : A_UNDERLINE);
+        if (d->f[i].hint)
+            ui_put(u, w, y + 1, 19, d->f[i].hint, width - 21, ui_attr(u, UC_DIM));
+    }
+    if (d->err[0])
+        ui_put(u, w, height - 3, 2, d->err, width - 4, ui_attr(u, UC_ERROR));
+    ui_put(u, w, height - 2, 2, "Tab/Up/Down move   Enter on the last line or Ctrl-S saves   Esc",
+           width - 4, ui_attr(u, UC_DIM));
+    wnoutrefresh(w);
+}
+
+/* Runs the dialog until submit returns 0 (saved) or the user cancels.
+ * submit returns the index of the field at fault with a message in err. */
+typedef int (*fdlg_submit)(ui *u, dfield *f, void *ctx, char *err, size_t errlen);
+
+static int fdlg_run(ui *u, fdlg *d, fdlg_submit submit, void *ctx)
+{
+    ui_modal_push(u, fdlg_draw, d);
+    ui_draw_all(u);
+    int saved = 0;
+    for (;;) {
+        int k = ui_getkey(u);
+        if (k == UK_HANGUP || k == UK_ESC || k == UI_CTRL('c') || k == UI_CTRL('x'))
+            break;
+        int enter = k == '\r' || k == '\n' || k == UK(KEY_ENTER);
+        if (k == UI_CTRL('s') || (enter && d->cur == d->n - 1)) {
+            d->err[0] = '\0';
+            int bad = submit(u, d->f, ctx, d->err, sizeof d->err);
+            if (bad < 0) {
+                saved = 1;
+                break;
+            }
+            d->cur = bad;
+        } else if (enter || k == '\t' || k == UK(KEY_DOWN)) {
+            d->cur = (d->cur + 1) % d->n;
+        } else if (k == UK(KEY_BTAB) || k == UK(KEY_UP)) {
+            d->cur = (d->cur + d->n - 1) % d->n;
+        } else if (!ui_edit_key(u, &d->f[d->cur].ed, k)) {
+            continue;
+        }
+        fdlg_draw(u, d);
+        ui_flush(u);
+    }
+    if (d->w)
+        delwin(d->w);
+    d->w = NULL;
+    for (int i = 0; i < d->n; i++)
+        ui_edit_free(&d->f[i].ed);
+    ui_modal_pop(u);
+    return saved;
+}
+
+static const char *trimmed(dfield *f)
+{
+    /* Leading and trailing blanks are never meant. */
+    char *s = f->ed.b.s;
+    if (!s)
+        return "";
+    size_t n = strlen(s);
+    while (n && s[n - 1] == ' ')
+        s[--n] = '\0';
+    f->ed.b.len = n;
+    while (*s == ' ')
+        s++;
+    return s;
+}
+
+/* ---- add patient ---- */
+
+typedef struct {
+    char *mrn_out;
+} add_pat;
+
+static int valid_mrn(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 1 || n > 32)
+        return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+            return 0;
+    return 1;
+}
+
+static int submit_patient(ui *u, dfield *f, void *ctx, char *err, size_t errlen)
+{
+    add_pat *ap = ctx;
+    const char *mrn = trimmed(&f[0]), *name = trimmed(&f[1]), *sex = trimmed(&f[2]),
+               *born = trimmed(&f[3]);
+    int born_day;
+    if (!valid_mrn(mrn)) {
+        snprintf(err, errlen, "MRN: 1 to 32 letters, digits, '_' or '-'");
+        return 0;
+    }
+    if (!*name) {
+        snprintf(err, errlen, "name: required");
+        return 1;
+    }
+    char sx = (char)toupper((unsigned char)sex[0]);
+    if (strlen(sex) != 1 || (sx != 'F' && sx != 'M' && sx != 'X')) {
+        snprintf(err, errlen, "sex: F, M or X");
+        return 2;
+    }
+    if (date_parse(born, &born_day) < 0) {
+        snprintf(err, errlen, "born: a date as YYYY-MM-DD");
+        return 3;
+    }
+    if (born_day > u->a->today) {
+        snprintf(err, errlen, "born: %s is in the future", born);
+        return 3;
+    }
+    st_patient p = {.mrn = (char *)mrn, .name = (char *)name, .sex = sx, .born = born_day};
+    char *e = NULL;
+    if (store_patient_add(u->a->db, &p, &e) != 0) {
+        snprintf(err, errlen, "%s", e ? e : "could not save the patient");
+        free(e);
+        return 0;
+    }
+    snprintf(ap->mrn_out, 64, "%s", mrn);
+    u->data_gen++;
+    return -1;
+}
+
+int ui_add_patient(ui *u, char mrn_out[64])
+{
+    dfield f[4] = {
+        {.label = "MRN", .hint = "hospital number: letters, digits, _ or -"},
+        {.label = "Name", .hint = "as on the wristband"},
+        {.label = "Sex", .hint = "F, M or X"},
+        {.label = "Born", .hint = "YYYY-MM-DD"},
+    };
+    f[0].ed.max_chars = 32;
+    f[1].ed.max_chars = 200;
+    f[2].ed.max_chars = 1;
+    f[3].ed.max_chars = 10;
+    for (int i = 0; i < 4; i++)
+        ui_edit_set(&f[i].ed, "");
+    fdlg d = {.title = "Add patient", .f = f, .n = 4};
+    add_pat ap = {.mrn_out = mrn_out};
+    return fdlg_run(u, &d, submit_patient, &ap);
+}
+
+/* ---- add hip ---- */
+
+static const char *const etiologies[] = {"corticosteroid", "idiopathic", "alcohol",
+                                         "sickle_cell", "trauma", "other", NULL};
+
+static int in_list(const char *s, const char *const *list)
+{
+    for (int i = 0; list[i]; i++)
+        if (strcmp(s, list[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Steinberg I-VI (with an optional A/B/C extent); ARCO 0-IV. */
+static int valid_stage(const char *sys, const char *st)
+{
+    static const char *const roman[] = {"I", "II", "III", "IV", "V", "VI", NULL};
+    static const char *const arco[] = {"0", "I", "II", "III", "IV", NULL};
+    if (strcmp(sys, "arco") == 0)
+        return in_list(st, arco);
+    char base[8];
+    size_t n = strlen(st);
+    if (n == 0 || n >= sizeof base)
+        return 0;
+    memcpy(base, st, n + 1);
+    if (n > 1 && strchr("ABC", base[n - 1]))
+        base[n - 1] = '\0';
+    return in_list(base, roman);
+}
+
+static int submit_hip(ui *u, dfield *f, void *ctx, char *err, size_t errlen)
+{
+    const st_patient *p = ctx;
+    const char *side = trimmed(&f[0]), *idx = trimmed(&f[1]), *eti = trimmed(&f[2]),
+               *sys = trimmed(&f[3]), *stage = trimmed(&f[4]), *inv = trimmed(&f[5]);
+    char sd = (char)toupper((unsigned char)side[0]);
+    if (strlen(side) != 1 || (sd != 'L' && sd != 'R')) {
+        snprintf(err, errlen, "side: L or R");
+        return 0;
+    }
+    int day;
+    if (date_parse(idx, &day) < 0) {
+        snprintf(err, errlen, "index date: a date as YYYY-MM-DD");
+        return 1;
+    }
+    if (day < p->born) {
+        snprintf(err, errlen, "index date: %s is before the birth date", idx);
+        return 1;
+    }
+    if (day > u->a->today + 365) {
+        snprintf(err, errlen, "index date: %s is more than a year ahead", idx);
+        return 1;
+    }
+    if (*eti && !in_list(eti, etiologies)) {
+        snprintf(err, errlen, "etiology: one of corticosteroid, idiopathic, alcohol, "
+                              "sickle_cell, trauma, other");
+        return 2;
+    }
+    if (*sys && strcmp(sys, "steinberg") != 0 && strcmp(sys, "arco") != 0) {
+        snprintf(err, errlen, "stage system: steinberg or arco");
+        return 3;
+    }
+    if (*stage && !valid_stage(*sys ? sys : "steinberg", stage)) {
+        snprintf(err, errlen, "stage: '%s' is not a %s stage", stage, *sys ? sys : "steinberg");
+        return 4;
+    }
+    double pct = 0;
+    if (*inv) {
+        char *end;
+        pct = strtod(inv, &end);
+        if (*end || pct < 0 || pct > 100) {
+            snprintf(err, errlen, "involvement: a percentage from 0 to 100");
+            return 5;
+        }
+    }
+    st_hip h = {.side = sd, .index_date = day, .etiology = *eti ? (char *)eti : NULL,
+                .stage_system = *stage ? (char *)(*sys ? sys : "steinberg") : NULL,
+                .stage = *stage ? (char *)stage : NULL, .has_involvement = *inv != '\0',
+                .involvement = pct};
+    memcpy(h.patient, p->uuid, sizeof h.patient);
+    char *e = NULL;
+    if (store_hip_add(u->a->db, &h, &e) != 0) {
+        snprintf(err, errlen, "%s", e ? e : "could not save the hip");
+        free(e);
+        return 0;
+    }
+    u->data_gen++;
+    return -1;
+}
+
+int ui_add_hip(ui *u, const st_patient *p)
+{
+    dfield f[6] = {
+        {.label = "Side", .hint = "L or R"},
+        {.label = "Index date", .hint = "day 0 (the procedure), YYYY-MM-DD"},
+        {.label = "Etiology", .hint = "corticosteroid idiopathic alcohol sickle_cell trauma other"},
+        {.label = "Stage system", .hint = "steinberg or arco"},
+        {.label = "Stage", .hint = "Steinberg I-VI (A/B/C), ARCO 0-IV; may be empty"},
+        {.label = "Involvement %", .hint = "of the femoral head, 0-100; may be empty"},
+    };
+    size_t nh = 0;
+    st_hip *hips = store_hips_of(u->a->db, p->uuid, &nh);
+    const char *side = nh == 1 ? (hips[0].side == 'L' ? "R" : "L") : "";
+    store_hips_free(hips, nh);
+    char today[11];
+    date_format(u->a->today, today);
+    ui_edit_set(&f[0].ed, side);
+    ui_edit_set(&f[1].ed, today);
+    ui_edit_set(&f[2].ed, "");
+    ui_edit_set(&f[3].ed, "steinberg");
+    ui_edit_set(&f[4].ed, "");
+    ui_edit_set(&f[5].ed, "");
+    fdlg d = {.title = "Add hip", .f = f, .n = 6};
+    return fdlg_run(u, &d, submit_hip, (void *)p);
+}

@@ -1,0 +1,695 @@
+/* ui_form.c — entering a form by keyboard: moving between fields, taking
+ * answers through the form engine, writing each accepted answer to the
+ * draft at once, review and the final save (or an amendment). Every rule
+ * about the form (types, ranges, checks, show_if, scores) is the engine's. */
+#include "ui_form.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int ui_form_opt_key(int i)
+{
+    return i < 9 ? '1' + i : i < 9 + 26 ? 'a' + (i - 9) : 0;
+}
+
+static int opt_of_key(const form_field *fl, int k)
+{
+    for (int i = 0; i < fl->n_opt; i++)
+        if (ui_form_opt_key(i) == k)
+            return i;
+    return -1;
+}
+
+int ui_form_field_ok(const form_st *s, int i)
+{
+    return i >= 0 && i < s->f->n_field && s->f->field[i].type != FT_NOTE &&
+           form_field_visible(s->ans, i);
+}
+
+static int typed(const form_field *fl)
+{
+    return fl->type == FT_INTEGER || fl->type == FT_DECIMAL || fl->type == FT_TEXT ||
+           fl->type == FT_DATE;
+}
+
+static void compute(form_st *s)
+{
+    form_compute(s->ans, s->sv, s->sn);
+}
+
+/* Make field i current; a typed field's editor starts from its answer. */
+static void set_cur(form_st *s, int i)
+{
+    s->cur = i;
+    s->opt = 0;
+    const form_field *fl = &s->f->field[i];
+    if (typed(fl)) {
+        ui_edit_set(&s->ed, s->ans->val[i]);
+        s->ed.max_chars = fl->type == FT_TEXT ? (size_t)(fl->max_length ? fl->max_length : 1000)
+                                              : 64;
+        s->ed_field = i;
+    } else {
+        s->ed_field = -1;
+    }
+}
+
+static int next_ok(const form_st *s, int from, int dir)
+{
+    for (int i = from + dir; i >= 0 && i < s->f->n_field; i += dir)
+        if (ui_form_field_ok(s, i))
+            return i;
+    return -1;
+}
+
+/* The first answerable field of the section after (dir 1) or before (-1) the
+ * current one. */
+static int section_jump(const form_st *s, int dir)
+{
+    int sec = s->f->field[s->cur].section;
+    for (int t = sec + dir; t >= 0 && t < s->f->n_sec; t += dir) {
+        const form_section *sc = &s->f->sec[t];
+        for (int i = sc->first; i < sc->first + sc->count; i++)
+            if (ui_form_field_ok(s, i))
+                return i;
+    }
+    return -1;
+}
+
+static void msg_err(ui *u, const char *what, char *err)
+{
+    ui_msg(u, UC_ERROR, "NOT SAVED: %s: %s", what, err ? err : "database error");
+    free(err);
+}
+
+/* The draft is made when the first answer is accepted, with every answer
+ * present then (defaults included). Amendments have no draft. */
+static int ensure_draft(ui *u, form_st *s)
+{
+    if (s->draft[0] || s->amend[0])
+        return 0;
+    st_record r = {0};
+    memcpy(r.patient, s->p.uuid, sizeof r.patient);
+    if (s->has_hip) {
+        memcpy(r.hip, s->h.uuid, sizeof r.hip);
+        r.side = s->h.side;
+    }
+    r.timepoint = xstrdup(s->tp);
+    r.form = xstrdup(s->f->id);
+    r.form_version = s->f->version;
+    r.visit_date = s->visit_date;
+    r.status = 'd';
+    for (int i = 0; i < s->f->n_field; i++)
+        if (s->ans->val[i])
+            st_record_answer(&r, s->f->field[i].id, s->ans->val[i]);
+    char *err = NULL;
+    int rc = store_draft_open(u->a->db, &r, &err);
+    if (rc == 0)
+        memcpy(s->draft, r.uuid, sizeof s->draft);
+    else
+        msg_err(u, "draft", err);
+    st_record_free(&r);
+    if (rc == 0)
+        u->data_gen++;
+    return rc;
+}
+
+/* After field i changed: write it, drop answers that became hidden (and
+ * write those removals too), recompute the scores. */
+static void changed(ui *u, form_st *s, int i)
+{
+    int n = s->f->n_field;
+    char *had = xcalloc((size_t)n, 1);
+    for (int j = 0; j < n; j++)
+        had[j] = s->ans->val[j] != NULL;
+    form_answers_prune(s->ans);
+    compute(s);
+    if (s->amend[0] || ensure_draft(u, s) < 0) {
+        free(had);
+        return;
+    }
+    char *err = NULL;
+    int bad = store_draft_answer(u->a->db, s->draft, s->f->field[i].id, s->ans->val[i], &err);
+    for (int j = 0; j < n && !bad; j++)
+        if (j != i && had[j] && !s->ans->val[j])
+            bad = store_draft_answer(u->a->db, s->draft, s->f->field[j].id, NULL, &err);
+    if (bad)
+        msg_err(u, s->f->field[i].id, err);
+    free(had);
+}
+
+/* Accept what was typed into the current field. 0 when accepted (or nothing
+ * to accept), -1 with the message on the status line when refused: the
+ * text stays and the cursor does not move on. */
+static int commit(ui *u, form_st *s)
+{
+    if (s->ed_field != s->cur || !s->ed.changed)
+        return 0;
+    const char *t = ui_edit_text(&s->ed);
+    int i = s->cur;
+    if (!*t) {
+        if (s->ans->val[i]) {
+            form_answer_clear(s->ans, i);
+            changed(u, s, i);
+        }
+        s->ed.changed = 0;
+        return 0;
+    }
+    char err[256];
+    if (form_answer_set(s->ans, i, t, err, sizeof err) < 0) {
+        ui_msg(u, UC_ERROR, "%s", err);
+        return -1;
+    }
+    s->ed.changed = 0;
+    changed(u, s, i);
+    /* Show the canonical form (e.g. 7 -> 7.0 for one decimal). */
+    ui_edit_set(&s->ed, s->ans->val[i]);
+    return 0;
+}
+
+static void go(ui *u, form_st *s, int i)
+{
+    if (i < 0) {
+        ui_msg(u, UC_OK, "Last field. Ctrl-S to review and save.");
+        set_cur(s, s->cur);
+        return;
+    }
+    set_cur(s, i);
+}
+
+static void advance(ui *u, form_st *s)
+{
+    go(u, s, next_ok(s, s->cur, 1));
+}
+
+static void set_answer(ui *u, form_st *s, const char *text)
+{
+    char err[256];
+    if (form_answer_set(s->ans, s->cur, text, err, sizeof err) < 0) {
+        ui_msg(u, UC_ERROR, "%s", err);
+        return;
+    }
+    changed(u, s, s->cur);
+    advance(u, s);
+}
+
+/* Multi: toggle option o; an exclusive option clears the others, and any
+ * other option clears a selected exclusive one. The engine has the last word. */
+static void toggle(ui *u, form_st *s, int o)
+{
+    const form_field *fl = &s->f->field[s->cur];
+    const char *cur = s->ans->val[s->cur] ? s->ans->val[s->cur] : "";
+    char *on = xcalloc((size_t)fl->n_opt, 1);
+    for (int i = 0; i < fl->n_opt; i++) {
+        const char *c = fl->opt[i].code, *p = cur;
+        size_t n = strlen(c);
+        while ((p = strstr(p, c)) != NULL) {
+            if ((p == cur || p[-1] == ',') && (p[n] == ',' || p[n] == '\0')) {
+                on[i] = 1;
+                break;
+            }
+            p += n;
+        }
+    }
+    on[o] = !on[o];
+    if (on[o])
+        for (int i = 0; i < fl->n_opt; i++)
+            if (i != o && (fl->opt[o].exclusive || fl->opt[i].exclusive))
+                on[i] = 0;
+    sbuf b = {0};
+    for (int i = 0; i < fl->n_opt; i++)
+        if (on[i]) {
+            if (b.len)
+                sbuf_addc(&b, ',');
+            sbuf_add(&b, fl->opt[i].code);
+        }
+    free(on);
+    char err[256];
+    if (!b.len) {
+        form_answer_clear(s->ans, s->cur);
+        changed(u, s, s->cur);
+    } else if (form_answer_set(s->ans, s->cur, b.s, err, sizeof err) < 0) {
+        ui_msg(u, UC_ERROR, "%s", err);
+    } else {
+        changed(u, s, s->cur);
+    }
+    sbuf_free(&b);
+    s->opt = o;
+}
+
+static void problem(void *ctx, const char *field, const char *msg)
+{
+    form_st *s = ctx;
+    int i = form_field_index(s->f, field);
+    const char *label = i >= 0 ? s->f->field[i].label : field;
+    s->prob = xrealloc(s->prob, (size_t)(s->n_prob + 1) * sizeof *s->prob);
+    s->prob[s->n_prob++] = xasprintf("%s: %s", label, msg);
+}
+
+static void clear_problems(form_st *s)
+{
+    for (int i = 0; i < s->n_prob; i++)
+        free(s->prob[i]);
+    free(s->prob);
+    s->prob = NULL;
+    s->n_prob = 0;
+}
+
+static void review(ui *u, form_st *s)
+{
+    clear_problems(s);
+    form_validate(s->ans, problem, s);
+    compute(s);
+    s->review = 1;
+    s->rtop = 0;
+    if (s->n_prob)
+        ui_msg(u, UC_WARN, "%d problem%s: the form stays a draft until they are fixed (Esc edits)",
+               s->n_prob, s->n_prob == 1 ? "" : "s");
+    else
+        ui_msg(u, UC_OK, "All required answers present. Enter saves the final record.");
+}
+
+static void build_record(form_st *s, st_record *r)
+{
+    memset(r, 0, sizeof *r);
+    memcpy(r->patient, s->p.uuid, sizeof r->patient);
+    if (s->has_hip) {
+        memcpy(r->hip, s->h.uuid, sizeof r->hip);
+        r->side = s->h.side;
+    }
+    r->timepoint = xstrdup(s->tp);
+    r->form = xstrdup(s->f->id);
+    r->form_version = s->f->version;
+    r->visit_date = s->visit_date;
+    r->status = 'f';
+    for (int i = 0; i < s->f->n_field; i++)
+        if (s->ans->val[i])
+            st_record_answer(r, s->f->field[i].id, s->ans->val[i]);
+    for (int i = 0; i < s->f->n_score; i++)
+        if (!s->sn[i])
+            st_record_score(r, s->f->score[i].id, s->sv[i]);
+}
+
+static void saved(ui *u, form_st *s, const char *how)
+{
+    u->data_gen++;
+    u->form_result = UI_FORM_SAVED;
+    char sc[64] = "";
+    for (int i = 0; i < s->f->n_score; i++)
+        if (s->f->score[i].trend && !s->sn[i]) {
+            char v[32];
+            form_score_format(&s->f->score[i], s->sv[i], v);
+            snprintf(sc, sizeof sc, ": %s %s", s->f->score[i].label, v);
+            break;
+        }
+    ui_msg(u, UC_OK, "%s %s %s%s", how, s->f->title, s->tp, sc);
+    ui_pop(u);
+}
+
+/* The store refused a second final record: offer to amend the existing one
+ * with these answers instead (with a reason), then drop the draft. */
+static void offer_amend(ui *u, form_st *s, st_record *r, const char *why)
+{
+    st_record old;
+    if (store_record_current(u->a->db, s->p.uuid, s->has_hip ? s->h.uuid : "", s->tp, s->f->id,
+                             &old) != 0) {
+        ui_alert(u, "Not saved", why);
+        return;
+    }
+    char *q = xasprintf("%s\n\nAmend that record with these answers instead? "
+                        "(a)mend / (k)eep this as a draft",
+                        why);
+    int k = ui_ask(u, "A final record exists", q, "ak");
+    free(q);
+    char *reason = NULL;
+    if (k == 'a' && ui_input(u, "Amend", "Reason:", &reason) && reason && *reason) {
+        char *err = NULL;
+        if (store_record_amend(u->a->db, old.uuid, r, reason, &err) == 0) {
+            if (s->draft[0] && store_draft_discard(u->a->db, s->draft, NULL) == 0)
+                s->draft[0] = '\0';
+            st_record_free(&old);
+            free(reason);
+            saved(u, s, "Amended");
+            return;
+        }
+        ui_alert(u, "Not saved", err ? err : "the amendment failed");
+        free(err);
+    } else if (k == 'a') {
+        ui_msg(u, UC_ERROR, "an amendment needs a reason; the form stays a draft");
+    }
+    free(reason);
+    st_record_free(&old);
+}
+
+static void save(ui *u, form_st *s)
+{
+    review(u, s);
+    if (s->n_prob)
+        return;
+    st_record r;
+    build_record(s, &r);
+    char *err = NULL;
+    int rc;
+    if (s->amend[0])
+        rc = store_record_amend(u->a->db, s->amend, &r, s->reason, &err);
+    else if (s->draft[0])
+        rc = store_draft_finalize(u->a->db, s->draft, &r, &err);
+    else
+        rc = store_record_final(u->a->db, &r, &err);
+    if (rc == 0) {
+        s->draft[0] = '\0';
+        st_record_free(&r);
+        saved(u, s, s->amend[0] ? "Amended" : "Saved");
+        return;
+    }
+    if (!s->amend[0])
+        offer_amend(u, s, &r, err ? err : "the record was not saved");
+    else
+        ui_alert(u, "Not saved", err ? err : "the amendment failed");
+    free(err);
+    st_record_free(&r);
+}
+
+static void leave(ui *u, form_st *s)
+{
+    int n = form_answers_count(s->ans);
+    if (s->draft[0] && !s->amend[0]) {
+        char *q = xasprintf("The draft with %d answer%s stays saved; open this form again to "
+                            "resume it.\n\n(l)eave   (d)iscard the draft   (s)tay",
+                            n, n == 1 ? "" : "s");
+        int k = ui_ask(u, "Leave the form?", q, "lds");
+        free(q);
+        if (k == 'd') {
+            char *q2 = xasprintf("Throw away the %d answer%s of this draft for good?", n,
+                                 n == 1 ? "" : "s");
+            int yes = ui_confirm(u, "Discard the draft", q2);
+            free(q2);
+            if (!yes)
+                return;
+            char *err = NULL;
+            if (store_draft_discard(u->a->db, s->draft, &err) != 0) {
+                ui_alert(u, "Not discarded", err ? err : "database error");
+                free(err);
+                return;
+            }
+            s->draft[0] = '\0';
+            u->data_gen++;
+            u->form_result = UI_FORM_LEFT;
+            ui_msg(u, UC_OK, "Draft discarded.");
+            ui_pop(u);
+            return;
+        }
+        if (k != 'l')
+            return;
+        ui_msg(u, UC_OK, "Draft kept: %s %s, %d answer%s.", s->f->title, s->tp, n,
+               n == 1 ? "" : "s");
+    } else if (s->amend[0] && n) {
+        if (!ui_confirm(u, "Leave the amendment?", "The changes are not saved. Leave anyway?"))
+            return;
+    }
+    u->form_result = UI_FORM_LEFT;
+    ui_pop(u);
+}
+
+static void review_key(ui *u, form_st *s, int k)
+{
+    if (k == '\r' || k == '\n' || k == UK(KEY_ENTER) || k == UI_CTRL('s')) {
+        save(u, s);
+        return;
+    } else if (k == UK_ESC || k == UI_CTRL('c') || k == UI_CTRL('x') || k == 'e') {
+        s->review = 0;
+    } else if (k == UK(KEY_UP) || k == 'k') {
+        s->rtop--;
+    } else if (k == UK(KEY_DOWN) || k == 'j') {
+        s->rtop++;
+    } else if (k == UK(KEY_PPAGE)) {
+        s->rtop -= u->rows / 2;
+    } else if (k == UK(KEY_NPAGE) || k == ' ') {
+        s->rtop += u->rows / 2;
+    } else if (k == '?' || k == UK(KEY_F(1))) {
+        ui_help(u);
+        return;
+    } else {
+        return;
+    }
+    if (s->rtop < 0)
+        s->rtop = 0;
+    ui_draw_all(u);
+}
+
+static int move_key(ui *u, form_st *s, int k)
+{
+    int to;
+    switch (k) {
+    case UK(KEY_UP):
+    case UK(KEY_BTAB):
+        to = next_ok(s, s->cur, -1);
+        break;
+    case UK(KEY_DOWN):
+    case '\t':
+        to = next_ok(s, s->cur, 1);
+        break;
+    case UK(KEY_NPAGE):
+        to = section_jump(s, 1);
+        break;
+    case UK(KEY_PPAGE):
+        to = section_jump(s, -1);
+        break;
+    case UK(KEY_HOME):
+        if (s->ed_field == s->cur)
+            return 0;   /* start of the typed line */
+        to = next_ok(s, -1, 1);
+        break;
+    default:
+        return 0;
+    }
+    if (commit(u, s) < 0)
+        return 1;
+    if (to >= 0)
+        set_cur(s, to);
+    return 1;
+}
+
+static void form_key(ui *u, void *stp, int k)
+{
+    form_st *s = stp;
+    if (s->review) {
+        review_key(u, s, k);
+        return;
+    }
+    const form_field *fl = &s->f->field[s->cur];
+    int enter = k == '\r' || k == '\n' || k == UK(KEY_ENTER);
+    if (k == UI_CTRL('s')) {
+        if (commit(u, s) == 0)
+            review(u, s);
+    } else if (k == UK_ESC || k == UI_CTRL('x') || k == UI_CTRL('c')) {
+        if (s->ed_field == s->cur && s->ed.changed && commit(u, s) < 0)
+            ui_edit_set(&s->ed, s->ans->val[s->cur]);   /* never accepted: not kept */
+        leave(u, s);
+        return;
+    } else if (k == UK(KEY_F(1)) || (k == '?' && fl->type != FT_TEXT)) {
+        ui_help(u);
+        return;
+    } else if (move_key(u, s, k)) {
+        /* moved, or refused with a message */
+    } else if (enter) {
+        if (commit(u, s) == 0)
+            advance(u, s);
+    } else if (typed(fl)) {
+        if (!ui_edit_key(u, &s->ed, k))
+            return;
+        ui_form_draw_edit(u, s);    /* only the line being typed is redrawn */
+        return;
+    } else if (k == UK(KEY_BACKSPACE) || k == 127 || k == UK(KEY_DC) || k == UI_CTRL('h')) {
+        if (s->ans->val[s->cur]) {
+            form_answer_clear(s->ans, s->cur);
+            changed(u, s, s->cur);
+        }
+    } else if (fl->type == FT_YESNO && (k == 'y' || k == 'Y' || k == 'n' || k == 'N')) {
+        set_answer(u, s, k == 'y' || k == 'Y' ? "yes" : "no");
+    } else if (fl->type == FT_CHOICE && opt_of_key(fl, k) >= 0) {
+        set_answer(u, s, fl->opt[opt_of_key(fl, k)].code);
+    } else if (fl->type == FT_MULTI && (opt_of_key(fl, k) >= 0 || k == ' ')) {
+        toggle(u, s, k == ' ' ? s->opt : opt_of_key(fl, k));
+    } else if (fl->type == FT_MULTI && (k == UK(KEY_LEFT) || k == UK(KEY_RIGHT))) {
+        s->opt = (s->opt + (k == UK(KEY_LEFT) ? fl->n_opt - 1 : 1)) % fl->n_opt;
+    } else {
+        if (fl->type == FT_CHOICE || fl->type == FT_MULTI)
+            ui_msg(u, UC_ERROR, "press the number (or letter) of an option");
+        else if (fl->type == FT_YESNO)
+            ui_msg(u, UC_ERROR, "press y or n");
+    }
+    ui_draw_all(u);
+}
+
+static void form_leave(ui *u, void *stp)
+{
+    form_st *s = stp;
+    (void)u;
+    form_answers_free(s->ans);
+    st_patient_free(&s->p);
+    if (s->has_hip)
+        st_hip_free(&s->h);
+    free(s->tp);
+    free(s->reason);
+    ui_edit_free(&s->ed);
+    free(s->sv);
+    free(s->sn);
+    clear_problems(s);
+    free(s);
+}
+
+static const char *const form_help[] = {
+    "Form entry",
+    "  Up/Down, Tab/Shift-Tab   previous / next field",
+    "  PgUp/PgDn                previous / next section",
+    "  1-9, a-z    choice: pick that option and move on",
+    "              multi: toggle it (Space toggles the marked one, Left/Right mark)",
+    "  y / n       yes/no fields",
+    "  Enter       accept a typed number, date or text and move on",
+    "  Backspace   on a choice, multi or yes/no field: clear the answer",
+    "  Ctrl-S      review every answer and score; Enter there saves the record",
+    "  Esc, Ctrl-X leave (the draft is kept; you may discard it after confirming)",
+    "",
+    "Every accepted answer is written to the draft at once. A value that is",
+    "refused stays in the field with its message; fix it or clear it.",
+    "Hidden fields (show_if) are skipped and not stored.",
+    NULL,
+};
+
+const ui_screen_ops ui_form_ops = {
+    .name = "form",
+    .side_width = 28,
+    .leave = form_leave,
+    .draw = ui_form_draw,
+    .key = form_key,
+    .keys = "1-9 pick  y/n  Enter next  Up/Down  PgUp/PgDn section  Ctrl-S review  Esc leave  ? help",
+    .help = form_help,
+};
+
+int ui_form_result(ui *u)
+{
+    return u->form_result;
+}
+
+/* Resume, discard or cancel an existing draft. 1 resumed, 0 start afresh,
+ * -1 cancelled. */
+static int ask_resume(ui *u, form_st *s, st_record *d)
+{
+    char when[24];
+    snprintf(when, sizeof when, "%.10s %.5s", d->entered_at ? d->entered_at : "",
+             d->entered_at && strlen(d->entered_at) > 11 ? d->entered_at + 11 : "");
+    char *who = text_escape(d->entered_by);
+    char *q = xasprintf("Resume draft with %d answer%s saved by %s at %s UTC?\n\n"
+                        "(r)esume   (d)iscard it   (c)ancel",
+                        d->n_ans, d->n_ans == 1 ? "" : "s", who, when);
+    free(who);
+    for (;;) {
+        int k = ui_ask(u, s->f->title, q, "rdc");
+        if (k == 'r') {
+            free(q);
+            for (int i = 0; i < d->n_ans; i++) {
+                int fi = form_field_index(s->f, d->ans[i].key);
+                if (fi >= 0)
+                    form_answer_load(s->ans, fi, d->ans[i].value);
+            }
+            memcpy(s->draft, d->uuid, sizeof s->draft);
+            s->visit_date = d->visit_date;
+            return 1;
+        }
+        if (k == 'd') {
+            char *q2 = xasprintf("Throw away the %d answer%s of this draft for good?", d->n_ans,
+                                 d->n_ans == 1 ? "" : "s");
+            int yes = ui_confirm(u, "Discard the draft", q2);
+            free(q2);
+            if (!yes)
+                continue;
+            char *err = NULL;
+            if (store_draft_discard(u->a->db, d->uuid, &err) != 0) {
+                ui_alert(u, "Not discarded", err ? err : "database error");
+                free(err);
+                continue;
+            }
+            u->data_gen++;
+            free(q);
+            return 0;
+        }
+        free(q);
+        return -1;
+    }
+}
+
+static form_st *new_state(ui *u, const ui_form_args *a)
+{
+    form_st *s = xcalloc(1, sizeof *s);
+    s->f = a->f;
+    s->ans = form_answers_new(a->f);
+    s->p = *a->p;
+    s->p.mrn = xstrdup(a->p->mrn);
+    s->p.name = xstrdup(a->p->name);
+    if (a->h) {
+        s->has_hip = 1;
+        s->h = *a->h;
+        s->h.etiology = xstrdup(a->h->etiology);
+        s->h.stage_system = xstrdup(a->h->stage_system);
+        s->h.stage = xstrdup(a->h->stage);
+    }
+    s->tp = xstrdup(a->tp);
+    s->visit_date = a->visit_date;
+    s->sv = xcalloc((size_t)a->f->n_score + 1, sizeof *s->sv);
+    s->sn = xcalloc((size_t)a->f->n_score + 1, sizeof *s->sn);
+    s->ed_field = -1;
+    (void)u;
+    return s;
+}
+
+int ui_form_open(ui *u, const ui_form_args *a)
+{
+    u->form_result = UI_FORM_NOT_OPENED;
+    char *err = NULL;
+    if (store_can_write(u->a->db, &err) != 0) {
+        ui_alert(u, "Entry refused", err ? err : "the database cannot be written");
+        free(err);
+        return -1;
+    }
+    form_st *s = new_state(u, a);
+    const char *hip = a->h ? a->h->uuid : "";
+    if (a->amend) {
+        memcpy(s->amend, a->amend->uuid, sizeof s->amend);
+        s->reason = xstrdup(a->reason);
+        s->visit_date = a->amend->visit_date;
+        for (int i = 0; i < a->amend->n_ans; i++) {
+            int fi = form_field_index(s->f, a->amend->ans[i].key);
+            if (fi >= 0)
+                form_answer_load(s->ans, fi, a->amend->ans[i].value);
+        }
+    } else {
+        st_record d;
+        int resumed = 0;
+        if (store_draft_find(u->a->db, a->p->uuid, hip, a->tp, a->f->id, &d) == 0) {
+            resumed = ask_resume(u, s, &d);
+            st_record_free(&d);
+            if (resumed < 0 || u->dead) {
+                form_leave(u, s);
+                return -1;
+            }
+        }
+        if (!resumed)
+            form_answers_defaults(s->ans);
+    }
+    compute(s);
+    int first = next_ok(s, -1, 1);
+    /* Resuming starts at the first visible field still unanswered. */
+    for (int i = first; i >= 0; i = next_ok(s, i, 1))
+        if (!s->ans->val[i]) {
+            first = i;
+            break;
+        }
+    if (first < 0) {
+        ui_alert(u, s->f->title, "This form has no field to answer with these answers.");
+        form_leave(u, s);
+        return -1;
+    }
+    set_cur(s, first);
+    ui_push(u, UI_FORM, s);
+    return 0;
+}

@@ -1,0 +1,41 @@
+/* ui_form.h — the form entry screen's model, shared by ui_form.c (keys,
+ * answers, drafts, saving) and ui_form_draw.c (drawing). */
+#ifndef BEDSIDE_UI_FORM_H
+#define BEDSIDE_UI_FORM_H
+
+#include "ui.h"
+
+typedef struct {
+    const form *f;
+    form_answers *ans;
+    st_patient p;
+    st_hip h;
+    int has_hip;
+    char *tp;
+    int visit_date;
+    char draft[37];         /* "" until the first accepted answer creates it */
+    char amend[37];         /* amending this final record, else "" */
+    char *reason;
+    int cur;                /* current field */
+    int opt;                /* option cursor of a multi field */
+    int top;                /* first body row shown */
+    ui_edit ed;             /* the typed text of a number, date or text field */
+    int ed_field;           /* field the edit buffer belongs to, -1 none */
+    int ed_y, ed_x, ed_w;   /* where the edit line was last drawn */
+    double *sv;             /* scores */
+    int *sn;
+    int review, rtop;
+    char **prob;            /* review: "Label: message" */
+    int n_prob;
+} form_st;
+
+/* ui_form.c */
+int ui_form_field_ok(const form_st *s, int i);      /* visible and answerable */
+/* The key that picks option i of a choice or multi field: 1-9, then a-z. */
+int ui_form_opt_key(int i);
+
+/* ui_form_draw.c */
+void ui_form_draw(ui *u, void *st);
+void ui_form_draw_edit(ui *u, form_st *s);    /* only the line being typed */
+
+#endif

@@ -1,0 +1,282 @@
+/* ui_form_draw.c — drawing the form screen: the current section's fields
+ * (the current one with its options), the live score panel, the field's
+ * help, and the review page. */
+#include "ui_form.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    int field, opt;         /* opt -1: the field's own line */
+} frow;
+
+static int collect_rows(const form_st *s, frow *rows, int max)
+{
+    int n = 0, sec = s->f->field[s->cur].section;
+    const form_section *sc = &s->f->sec[sec];
+    for (int i = sc->first; i < sc->first + sc->count && n < max; i++) {
+        if (!form_field_visible(s->ans, i))
+            continue;
+        rows[n++] = (frow){i, -1};
+        const form_field *fl = &s->f->field[i];
+        if (i == s->cur && (fl->type == FT_CHOICE || fl->type == FT_MULTI))
+            for (int o = 0; o < fl->n_opt && n < max; o++)
+                rows[n++] = (frow){i, o};
+    }
+    return n;
+}
+
+static int selected(const form_st *s, int field, const char *code)
+{
+    const char *v = s->ans->val[field];
+    if (!v)
+        return 0;
+    size_t n = strlen(code);
+    for (const char *p = v; (p = strstr(p, code)) != NULL; p += n)
+        if ((p == v || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
+            return 1;
+    return 0;
+}
+
+static void draw_top(ui *u, form_st *s)
+{
+    attr_t at = ui_attr(u, UC_TITLE);
+    werase(u->top);
+    ui_fill(u->top, 0, 0, u->cols, at);
+    char d[11];
+    date_format(s->visit_date, d);
+    char *name = text_escape(s->p.name), *mrn = text_escape(s->p.mrn);
+    char hip[16] = "patient";
+    if (s->has_hip)
+        snprintf(hip, sizeof hip, "%s hip", s->h.side == 'L' ? "Left" : "Right");
+    ui_putf(u, u->top, 0, 1, u->cols - 2, at, "%s%s v%d  %s %s  %s  %s  %s", s->amend[0] ? "AMEND " : "",
+            s->f->title, s->f->version, mrn, name, hip, s->tp, d);
+    free(name);
+    free(mrn);
+    wnoutrefresh(u->top);
+}
+
+static void draw_scores(ui *u, form_st *s)
+{
+    WINDOW *w = u->side;
+    int h = getmaxy(w), wd = getmaxx(w);
+    werase(w);
+    for (int y = 0; y < h; y++)
+        ui_put(u, w, y, 0, u->a->ascii ? "|" : "\u2502", 1, ui_attr(u, UC_DIM));
+    ui_put(u, w, 0, 2, "Scores", wd - 3, ui_attr(u, UC_HEAD));
+    int y = 1;
+    for (int i = 0; i < s->f->n_score && y < h - 3; i++, y++) {
+        const form_score *sc = &s->f->score[i];
+        ui_put(u, w, y, 2, sc->label, wd - 10, A_NORMAL);
+        char v[32];
+        const char *band = NULL;
+        if (s->sn[i]) {
+            snprintf(v, sizeof v, "%s", ui_glyph(u, G_NULL));
+        } else {
+            form_score_format(sc, s->sv[i], v);
+            band = form_score_band(sc, s->sv[i]);
+        }
+        int vw = ui_width(u, v);
+        ui_put(u, w, y, wd - 1 - vw, v, vw, A_BOLD);
+        if (band && y + 1 < h - 3)
+            ui_put(u, w, ++y, 4, band, wd - 5, ui_attr(u, UC_DIM));
+    }
+    int n = 0, total = 0;
+    for (int i = 0; i < s->f->n_field; i++)
+        if (ui_form_field_ok(s, i)) {
+            total++;
+            n += s->ans->val[i] != NULL;
+        }
+    ui_putf(u, w, h - 2, 2, wd - 3, A_NORMAL, "Answered %d of %d", n, total);
+    ui_put(u, w, h - 1, 2,
+           s->amend[0] ? "amending a final record" : s->draft[0] ? "draft saved" : "nothing saved yet",
+           wd - 3, ui_attr(u, s->draft[0] ? UC_OK : UC_DIM));
+    wnoutrefresh(w);
+}
+
+static void hint(const form_field *fl, char *out, size_t n)
+{
+    switch (fl->type) {
+    case FT_CHOICE:
+        snprintf(out, n, "press 1-%c to choose", ui_form_opt_key(fl->n_opt - 1));
+        break;
+    case FT_MULTI:
+        snprintf(out, n, "1-%c toggle, Enter when done", ui_form_opt_key(fl->n_opt - 1));
+        break;
+    case FT_YESNO:
+        snprintf(out, n, "y yes, n no");
+        break;
+    case FT_INTEGER:
+    case FT_DECIMAL:
+        if (fl->has_min && fl->has_max)
+            snprintf(out, n, "%s %g to %g%s%s, then Enter",
+                     fl->type == FT_INTEGER ? "whole number" : "number", fl->min, fl->max,
+                     fl->unit ? " " : "", fl->unit ? fl->unit : "");
+        else
+            snprintf(out, n, "a number, then Enter");
+        break;
+    case FT_DATE:
+        snprintf(out, n, "date as YYYY-MM-DD, then Enter");
+        break;
+    case FT_TEXT:
+        snprintf(out, n, "text, then Enter (empty clears)");
+        break;
+    default:
+        snprintf(out, n, " ");
+    }
+}
+
+static void draw_help(ui *u, form_st *s)
+{
+    werase(u->help);
+    const form_field *fl = &s->f->field[s->cur];
+    char h[160];
+    hint(fl, h, sizeof h);
+    if (s->review)
+        snprintf(h, sizeof h, "Review: Enter saves the final record, Esc goes back to editing");
+    int x = 1;
+    if (!s->review && fl->help) {
+        x += ui_put(u, u->help, 0, x, fl->help, u->cols - 30, A_NORMAL);
+        x += ui_put(u, u->help, 0, x, "  ", 2, A_NORMAL);
+    }
+    ui_put(u, u->help, 0, x, h, u->cols - x - 1, ui_attr(u, UC_DIM));
+    wnoutrefresh(u->help);
+}
+
+static void draw_value(ui *u, form_st *s, int y, int x, int w, int i, attr_t at)
+{
+    char *v = form_answer_display(s->ans, i);
+    if (v)
+        ui_put_esc(u, u->body, y, x, v, w, at);
+    else
+        ui_put(u, u->body, y, x, ui_glyph(u, G_NULL), w, at | ui_attr(u, UC_DIM));
+    free(v);
+}
+
+static void draw_fields(ui *u, form_st *s)
+{
+    WINDOW *w = u->body;
+    int h = getmaxy(w), wd = getmaxx(w);
+    werase(w);
+    int sec = s->f->field[s->cur].section;
+    ui_putf(u, w, 0, 1, wd - 2, ui_attr(u, UC_HEAD), "%s", s->f->sec[sec].title);
+    ui_putf(u, w, 0, wd - 18, 17, ui_attr(u, UC_DIM), "section %d of %d", sec + 1, s->f->n_sec);
+    frow rows[256];
+    int n = collect_rows(s, rows, 256), first = -1, last = -1;
+    for (int r = 0; r < n; r++)
+        if (rows[r].field == s->cur) {
+            if (first < 0)
+                first = r;
+            last = r;
+        }
+    int room = h - 1;
+    if (last - s->top >= room)
+        s->top = last - room + 1;
+    if (first < s->top)
+        s->top = first;
+    if (s->top < 0)
+        s->top = 0;
+    int lw = wd / 2 - 3, vx = lw + 4;
+    for (int r = s->top; r < n && r - s->top < room; r++) {
+        int y = 1 + r - s->top, i = rows[r].field;
+        const form_field *fl = &s->f->field[i];
+        int cur = i == s->cur;
+        if (rows[r].opt >= 0) {
+            int o = rows[r].opt, on = selected(s, i, fl->opt[o].code);
+            attr_t at = fl->type == FT_MULTI && o == s->opt ? ui_attr(u, UC_SELECT) : A_NORMAL;
+            ui_putf(u, w, y, 4, 2, A_BOLD, "%c", ui_form_opt_key(o));
+            if (fl->type == FT_MULTI)
+                ui_put(u, w, y, 6, ui_glyph(u, on ? G_SEL : G_UNSEL), 3, at);
+            else
+                ui_put(u, w, y, 7, on ? ui_glyph(u, G_RADIO) : " ", 1, A_BOLD);
+            ui_put(u, w, y, 10, fl->opt[o].label, wd - 11, on ? A_BOLD | at : at);
+            continue;
+        }
+        if (fl->type == FT_NOTE) {
+            ui_put(u, w, y, 2, fl->label, wd - 3, ui_attr(u, UC_DIM));
+            continue;
+        }
+        attr_t la = cur ? ui_attr(u, UC_CURSOR) : A_NORMAL;
+        if (cur)
+            ui_fill(w, y, 0, vx - 1, la);
+        ui_put(u, w, y, 0, cur ? ">" : " ", 1, la);
+        ui_put(u, w, y, 1, fl->required ? "*" : " ", 1, la);
+        ui_put(u, w, y, 2, fl->label, lw, la);
+        if (cur && s->ed_field == i) {
+            s->ed_y = y;
+            s->ed_x = vx;
+            s->ed_w = wd - vx - 1;
+            ui_edit_draw(u, &s->ed, w, y, vx, s->ed_w, 1, ui_attr(u, UC_SELECT));
+        } else {
+            draw_value(u, s, y, vx, wd - vx - 1, i, cur ? A_BOLD : A_NORMAL);
+        }
+    }
+    if (s->top > 0)
+        ui_put(u, w, 1, wd - 2, ui_glyph(u, G_MORE_UP), 1, A_BOLD);
+    if (n - s->top > room)
+        ui_put(u, w, h - 1, wd - 2, ui_glyph(u, G_MORE_DOWN), 1, A_BOLD);
+    wnoutrefresh(w);
+}
+
+static void draw_review(ui *u, form_st *s)
+{
+    WINDOW *w = u->body;
+    int h = getmaxy(w), wd = getmaxx(w), lw = wd / 2 - 2;
+    werase(w);
+    ui_putf(u, w, 0, 1, wd - 2, ui_attr(u, UC_HEAD), "Review: %s", s->f->title);
+    /* Lines: problems first (they decide whether Enter saves), then answers. */
+    int total = s->n_prob + (s->n_prob ? 1 : 0);
+    for (int i = 0; i < s->f->n_field; i++)
+        total += form_field_visible(s->ans, i) && s->f->field[i].type != FT_NOTE;
+    int room = h - 1;
+    if (s->rtop > total - room)
+        s->rtop = total - room;
+    if (s->rtop < 0)
+        s->rtop = 0;
+    int line = 0;
+    for (int p = 0; p < s->n_prob; p++, line++)
+        if (line >= s->rtop && line - s->rtop < room)
+            ui_putf(u, w, 1 + line - s->rtop, 1, wd - 2, ui_attr(u, UC_ERROR), "%s %s",
+                    ui_glyph(u, G_MISSING), s->prob[p]);
+    if (s->n_prob)
+        line++;
+    for (int i = 0; i < s->f->n_field; i++) {
+        const form_field *fl = &s->f->field[i];
+        if (!form_field_visible(s->ans, i) || fl->type == FT_NOTE)
+            continue;
+        if (line >= s->rtop && line - s->rtop < room) {
+            int y = 1 + line - s->rtop;
+            int missing = fl->required && !s->ans->val[i];
+            ui_put(u, w, y, 1, missing ? ui_glyph(u, G_MISSING) : " ", 1, ui_attr(u, UC_BAD));
+            ui_put(u, w, y, 3, fl->label, lw, A_NORMAL);
+            if (missing)
+                ui_put(u, w, y, lw + 4, "missing (required)", wd - lw - 5, ui_attr(u, UC_BAD));
+            else
+                draw_value(u, s, y, lw + 4, wd - lw - 5, i, A_BOLD);
+        }
+        line++;
+    }
+    if (s->rtop + room < total)
+        ui_put(u, w, h - 1, wd - 2, ui_glyph(u, G_MORE_DOWN), 1, A_BOLD);
+    wnoutrefresh(w);
+}
+
+void ui_form_draw(ui *u, void *st)
+{
+    form_st *s = st;
+    draw_top(u, s);
+    if (s->review)
+        draw_review(u, s);
+    else
+        draw_fields(u, s);
+    draw_scores(u, s);
+    draw_help(u, s);
+}
+
+void ui_form_draw_edit(ui *u, form_st *s)
+{
+    if (u->too_small || s->ed_field != s->cur || s->ed_w <= 0)
+        return;
+    ui_edit_draw(u, &s->ed, u->body, s->ed_y, s->ed_x, s->ed_w, 1, ui_attr(u, UC_SELECT));
+    wnoutrefresh(u->body);
+}

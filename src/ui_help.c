@@ -1,0 +1,83 @@
+/* ui_help.c — `?`: the keys of the current screen, in a box that scrolls. */
+#include "ui.h"
+
+#include <stdlib.h>
+
+static const char *const general[] = {
+    "",
+    "Everywhere",
+    "  ?            this help (F1 too)",
+    "  Esc, Ctrl-X  back / leave (a form's draft is kept)",
+    "  Ctrl-C       like Esc",
+    "",
+    "Every accepted answer is saved at once as a draft; if the connection",
+    "drops, open the same form again and choose (r)esume.",
+    NULL,
+};
+
+typedef struct {
+    const char *const *lines;
+    int n, top;
+    WINDOW *w;
+} help_view;
+
+static const char *line_at(const ui *u, int i)
+{
+    const char *const *h = ui_screens[ui_top(u)]->help;
+    int n = 0;
+    while (h && h[n])
+        n++;
+    return i < n ? h[i] : general[i - n];
+}
+
+static void help_draw(ui *u, void *ctx)
+{
+    help_view *hv = ctx;
+    int width = u->cols - 6 < 76 ? u->cols - 6 : 76;
+    int height = u->rows - 4;
+    if (hv->w)
+        delwin(hv->w);
+    hv->w = newwin(height, width, 2, (u->cols - width) / 2);
+    WINDOW *w = hv->w;
+    werase(w);
+    ui_box(u, w);
+    char *t = xasprintf(" Help: %s ", ui_screens[ui_top(u)]->name);
+    ui_put(u, w, 0, 2, t, width - 4, ui_attr(u, UC_HEAD));
+    free(t);
+    int room = height - 3;
+    if (hv->top > hv->n - room)
+        hv->top = hv->n - room;
+    if (hv->top < 0)
+        hv->top = 0;
+    for (int i = 0; i < room && hv->top + i < hv->n; i++)
+        ui_put(u, w, 1 + i, 2, line_at(u, hv->top + i), width - 4, A_NORMAL);
+    ui_put(u, w, height - 2, 2, "Up/Down scroll   any other key closes", width - 4,
+           ui_attr(u, UC_DIM));
+    wnoutrefresh(w);
+}
+
+void ui_help(ui *u)
+{
+    help_view hv = {0};
+    const char *const *h = ui_screens[ui_top(u)]->help;
+    while (h && h[hv.n])
+        hv.n++;
+    for (int i = 0; general[i]; i++)
+        hv.n++;
+    ui_modal_push(u, help_draw, &hv);
+    ui_draw_all(u);
+    for (;;) {
+        int k = ui_getkey(u);
+        if (k == UK(KEY_UP) || k == UK(KEY_PPAGE))
+            hv.top -= k == UK(KEY_UP) ? 1 : u->rows / 2;
+        else if (k == UK(KEY_DOWN) || k == UK(KEY_NPAGE))
+            hv.top += k == UK(KEY_DOWN) ? 1 : u->rows / 2;
+        else
+            break;
+        help_draw(u, &hv);
+        ui_flush(u);
+    }
+    if (hv.w)
+        delwin(hv.w);
+    ui_modal_pop(u);
+}

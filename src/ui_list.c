@@ -1,0 +1,450 @@
+/* ui_list.c — the start screen: patients with incremental search, and the
+ * Due view (hips whose window is open or already passed, soonest first). */
+#include "ui.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sched.h"
+
+#define LIST_LIMIT 500   /* rows fetched per search; a count says when there are more */
+
+/* Where one hip stands on its schedule, computed once per reload. */
+typedef struct {
+    char *mrn, *name;
+    char side;
+    int tp;             /* config timepoint index, -1 if nothing is next */
+    enum sched_state state;
+    int target, open, close;
+} hip_due;
+
+typedef struct {
+    st_patient_row *rows;
+    size_t n;
+    hip_due *hd;        /* every hip, by MRN then side */
+    size_t nhd;
+    hip_due **due;      /* into hd: due or overdue, soonest first */
+    size_t ndue;
+    int due_view, searching;
+    ui_edit search;
+    int sel, top, gen;
+} list_st;
+
+/* store_each_hip's callback gets no ui; this carries both. */
+typedef struct {
+    list_st *l;
+    const app *a;
+    sched_item *items;
+} collect_ctx;
+
+static int collect(void *ctx, const st_patient *p, const st_hip *h, const st_done *done,
+                   int end_date)
+{
+    collect_ctx *c = ctx;
+    list_st *l = c->l;
+    const config *cfg = &c->a->cfg;
+    sched_hip(cfg, h->index_date, c->a->today, end_date, st_done_has, (void *)done, c->items);
+    const sched_item *nx = sched_next(c->items, cfg->n_tp);
+    l->hd = xrealloc(l->hd, (l->nhd + 1) * sizeof *l->hd);
+    hip_due *d = &l->hd[l->nhd++];
+    d->mrn = xstrdup(p->mrn);
+    d->name = xstrdup(p->name);
+    d->side = h->side;
+    d->tp = nx ? nx->tp : -1;
+    d->state = nx ? nx->state : TP_DONE;
+    d->target = nx ? nx->target : 0;
+    d->open = nx ? nx->open : 0;
+    d->close = nx ? nx->close : 0;
+    return 0;
+}
+
+static int by_mrn(const void *x, const void *y)
+{
+    const hip_due *a = x, *b = y;
+    int c = strcmp(a->mrn, b->mrn);
+    return c ? c : a->side - b->side;
+}
+
+static int by_target(const void *x, const void *y)
+{
+    const hip_due *a = *(hip_due *const *)x, *b = *(hip_due *const *)y;
+    if (a->target != b->target)
+        return a->target < b->target ? -1 : 1;
+    return by_mrn(a, b);
+}
+
+static void free_hips(list_st *l)
+{
+    for (size_t i = 0; i < l->nhd; i++) {
+        free(l->hd[i].mrn);
+        free(l->hd[i].name);
+    }
+    free(l->hd);
+    free(l->due);
+    l->hd = NULL;
+    l->due = NULL;
+    l->nhd = l->ndue = 0;
+}
+
+static void load_rows(ui *u, list_st *l)
+{
+    store_patient_rows_free(l->rows, l->n);
+    l->rows = store_patient_list(u->a->db, ui_edit_text(&l->search), u->a->cfg.list_form,
+                                 u->a->cfg.list_score, LIST_LIMIT + 1, &l->n);
+    if (l->sel >= (int)l->n)
+        l->sel = l->n ? (int)l->n - 1 : 0;
+}
+
+/* One pass over every hip: the schedule of 10,000 patients is computed once
+ * per reload, not per keystroke or per drawn row. */
+static void load(ui *u, list_st *l)
+{
+    free_hips(l);
+    collect_ctx c = {.l = l, .a = u->a, .items = xcalloc((size_t)u->a->cfg.n_tp + 1,
+                                                           sizeof(sched_item))};
+    const app *a = u->a;
+    store_each_hip(u->a->db, NULL, a->end_form ? a->end_form->id : NULL, a->end_field, collect,
+                   &c);
+    free(c.items);
+    if (l->nhd)
+        qsort(l->hd, l->nhd, sizeof *l->hd, by_mrn);
+    l->due = xcalloc(l->nhd + 1, sizeof *l->due);
+    for (size_t i = 0; i < l->nhd; i++)
+        if (l->hd[i].tp >= 0 && (l->hd[i].state == TP_DUE || l->hd[i].state == TP_OVERDUE))
+            l->due[l->ndue++] = &l->hd[i];
+    if (l->ndue)
+        qsort(l->due, l->ndue, sizeof *l->due, by_target);
+    load_rows(u, l);
+    l->gen = u->data_gen;
+}
+
+/* The most pressing hip of a patient: due or overdue first, then upcoming. */
+static const hip_due *next_of(const list_st *l, const char *mrn)
+{
+    size_t lo = 0, hi = l->nhd;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (strcmp(l->hd[mid].mrn, mrn) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    const hip_due *best = NULL;
+    for (size_t i = lo; i < l->nhd && strcmp(l->hd[i].mrn, mrn) == 0; i++) {
+        const hip_due *d = &l->hd[i];
+        if (d->tp < 0)
+            continue;
+        int urgent = d->state == TP_DUE || d->state == TP_OVERDUE;
+        int best_urgent = best && (best->state == TP_DUE || best->state == TP_OVERDUE);
+        if (!best || urgent > best_urgent || (urgent == best_urgent && d->target < best->target))
+            best = d;
+    }
+    return best;
+}
+
+static int count(const list_st *l)
+{
+    if (l->due_view)
+        return (int)l->ndue;
+    return (int)(l->n > LIST_LIMIT ? LIST_LIMIT : l->n);
+}
+
+static void draw_top(ui *u, list_st *l)
+{
+    attr_t at = ui_attr(u, UC_TITLE);
+    werase(u->top);
+    ui_fill(u->top, 0, 0, u->cols, at);
+    char today[11];
+    date_format(u->a->today, today);
+    char what[160];
+    if (l->due_view)
+        snprintf(what, sizeof what, "Due now or overdue: %zu hips", l->ndue);
+    else if (l->n > LIST_LIMIT)
+        snprintf(what, sizeof what, "Patients: first %d shown, more match - type to narrow",
+                 LIST_LIMIT);
+    else
+        snprintf(what, sizeof what, "Patients: %zu", l->n);
+    ui_putf(u, u->top, 0, 1, u->cols - 14, at, "bedside  %s", what);
+    ui_put(u, u->top, 0, u->cols - 11, today, 10, at);
+    wnoutrefresh(u->top);
+}
+
+static void draw_help_line(ui *u, list_st *l)
+{
+    werase(u->help);
+    const char *s = ui_edit_text(&l->search);
+    if (l->searching || *s) {
+        int x = ui_put(u, u->help, 0, 1, "Search: ", 10, A_BOLD) + 1;
+        ui_edit_draw(u, &l->search, u->help, 0, x, 40, l->searching, ui_attr(u, UC_SELECT));
+        if (!l->searching)
+            ui_put(u, u->help, 0, x + 42, "(/ to change, Esc clears)", 30, ui_attr(u, UC_DIM));
+    } else {
+        ui_put(u, u->help, 0, 1, "/ search by MRN or name   d due view   a add patient", u->cols - 2,
+               ui_attr(u, UC_DIM));
+    }
+    wnoutrefresh(u->help);
+}
+
+static void draw_due_row(ui *u, const list_st *l, int y, const hip_due *d, attr_t at)
+{
+    const config *c = &u->a->cfg;
+    char tgt[11], op[11], cl[11];
+    date_format(d->target, tgt);
+    date_format(d->open, op);
+    date_format(d->close, cl);
+    int w = u->cols;
+    ui_fill(u->body, y, 0, w, at);
+    ui_put_esc(u, u->body, y, 1, d->mrn, 12, at);
+    ui_put_esc(u, u->body, y, 14, d->name, w - 14 - 52, at);
+    ui_putf(u, u->body, y, w - 51, 50, at, "%c  %-8s %s  %s..%s", d->side, c->tp[d->tp].id, tgt,
+            op, cl);
+    int over = d->state == TP_OVERDUE;
+    attr_t st = at ? at : ui_attr(u, over ? UC_BAD : UC_WARN);
+    ui_putf(u, u->body, y, w - 9, 9, st, "%s%s", sched_state_name(d->state),
+            over ? ui_glyph(u, G_OVERDUE) : "");
+    (void)l;
+}
+
+static void draw_patient_row(ui *u, const list_st *l, int y, const st_patient_row *r, attr_t at)
+{
+    int w = u->cols;
+    ui_fill(u->body, y, 0, w, at);
+    ui_put_esc(u, u->body, y, 1, r->p.mrn, 12, at);
+    ui_put_esc(u, u->body, y, 14, r->p.name, w - 14 - 46, at);
+    int x = w - 45;
+    ui_putf(u, u->body, y, x, 7, at, "%3d %c", age_years(r->p.born, u->a->today), r->p.sex);
+    const char *hips = strcmp(r->sides, "LR") == 0 ? "L+R" : r->sides;
+    ui_put(u, u->body, y, x + 8, hips, 4, at);
+    const hip_due *d = next_of(l, r->p.mrn);
+    if (d) {
+        char tgt[11];
+        date_format(d->target, tgt);
+        int over = d->state == TP_OVERDUE;
+        int due = d->state == TP_DUE;
+        attr_t dat = at ? at : over ? ui_attr(u, UC_BAD) : due ? ui_attr(u, UC_WARN) : A_NORMAL;
+        ui_putf(u, u->body, y, x + 13, 22, dat, "%c %-4s %s%s", d->side,
+                u->a->cfg.tp[d->tp].id, tgt, over ? ui_glyph(u, G_OVERDUE) : due ? "*" : "");
+    }
+    if (r->has_score)
+        ui_putf(u, u->body, y, x + 37, 7, at, "%6.1f", r->score);
+    else
+        ui_putf(u, u->body, y, x + 37, 7, at, "%6s", ui_glyph(u, G_NULL));
+}
+
+static void list_draw(ui *u, void *stp)
+{
+    list_st *l = stp;
+    if (l->gen != u->data_gen)
+        load(u, l);
+    draw_top(u, l);
+    werase(u->body);
+    int h = getmaxy(u->body), w = u->cols, n = count(l);
+    attr_t hd = ui_attr(u, UC_HEAD);
+    if (l->due_view) {
+        ui_put(u, u->body, 0, 1, "MRN", 12, hd);
+        ui_put(u, u->body, 0, 14, "Name", 20, hd);
+        ui_put(u, u->body, 0, w - 51, "Hip Next     Target      Window", 40, hd);
+        ui_put(u, u->body, 0, w - 9, "State", 8, hd);
+    } else {
+        ui_put(u, u->body, 0, 1, "MRN", 12, hd);
+        ui_put(u, u->body, 0, 14, "Name", 20, hd);
+        ui_put(u, u->body, 0, w - 45, "Age/Sx  Hips Next due", 40, hd);
+        char sc[16];
+        const char *lf = u->a->cfg.list_form ? u->a->cfg.list_form : "score";
+        size_t i = 0;
+        for (; lf[i] && i < 6; i++)
+            sc[i] = (char)(lf[i] >= 'a' && lf[i] <= 'z' ? lf[i] - 32 : lf[i]);
+        sc[i] = '\0';
+        ui_putf(u, u->body, 0, w - 8, 7, hd, "%6s", sc);
+    }
+    int rows = h - 1;
+    if (l->sel >= n)
+        l->sel = n ? n - 1 : 0;
+    if (l->sel < l->top)
+        l->top = l->sel;
+    if (l->sel >= l->top + rows)
+        l->top = l->sel - rows + 1;
+    for (int i = 0; i < rows && l->top + i < n; i++) {
+        int it = l->top + i;
+        attr_t at = it == l->sel && !l->searching ? ui_attr(u, UC_CURSOR) : 0;
+        if (l->due_view)
+            draw_due_row(u, l, 1 + i, l->due[it], at);
+        else
+            draw_patient_row(u, l, 1 + i, &l->rows[it], at);
+    }
+    if (!n)
+        ui_put(u, u->body, 2, 2,
+               l->due_view ? "No hip is due or overdue today."
+               : *ui_edit_text(&l->search) ? "No patient matches the search."
+                                            : "No patients yet: press a to add one.",
+               w - 4, ui_attr(u, UC_DIM));
+    wnoutrefresh(u->body);
+    draw_help_line(u, l);
+}
+
+static const char *selected_mrn(list_st *l)
+{
+    int n = count(l);
+    if (l->sel < 0 || l->sel >= n)
+        return NULL;
+    return l->due_view ? l->due[l->sel]->mrn : l->rows[l->sel].p.mrn;
+}
+
+static void search_key(ui *u, list_st *l, int k)
+{
+    if (k == UK_ESC || k == UI_CTRL('c')) {
+        ui_edit_set(&l->search, "");
+        l->searching = 0;
+    } else if (k == '\r' || k == '\n' || k == UK(KEY_ENTER) || k == UK(KEY_DOWN) || k == '\t') {
+        l->searching = 0;
+    } else if (ui_edit_key(u, &l->search, k)) {
+        if (l->search.changed) {
+            l->search.changed = 0;
+            l->sel = l->top = 0;
+            load_rows(u, l);   /* one query per keystroke, limited rows */
+        }
+    } else {
+        return;
+    }
+    ui_draw_all(u);
+}
+
+static void list_key(ui *u, void *stp, int k)
+{
+    list_st *l = stp;
+    if (l->searching) {
+        search_key(u, l, k);
+        return;
+    }
+    int n = count(l), page = u->rows - 6;
+    switch (k) {
+    case UK(KEY_UP):
+    case 'k':
+        l->sel--;
+        break;
+    case UK(KEY_DOWN):
+    case 'j':
+        l->sel++;
+        break;
+    case UK(KEY_PPAGE):
+        l->sel -= page;
+        break;
+    case UK(KEY_NPAGE):
+    case ' ':
+        l->sel += page;
+        break;
+    case UK(KEY_HOME):
+    case 'g':
+        l->sel = 0;
+        break;
+    case UK(KEY_END):
+    case 'G':
+        l->sel = n - 1;
+        break;
+    case '/':
+        l->due_view = 0;
+        l->searching = 1;
+        break;
+    case 'd':
+        l->due_view = !l->due_view;
+        l->sel = l->top = 0;
+        break;
+    case 'a': {
+        char mrn[64] = "";
+        if (ui_add_patient(u, mrn)) {
+            ui_patient_open(u, mrn);
+            return;
+        }
+        break;
+    }
+    case '\r':
+    case '\n':
+    case 'o':
+    case UK(KEY_ENTER):
+    case UK(KEY_RIGHT): {
+        const char *mrn = selected_mrn(l);
+        if (mrn) {
+            char *m = xstrdup(mrn);
+            ui_patient_open(u, m);
+            free(m);
+        }
+        return;
+    }
+    case '?':
+    case UK(KEY_F(1)):
+        ui_help(u);
+        return;
+    case UK_ESC:
+    case UI_CTRL('c'):
+        if (*ui_edit_text(&l->search)) {
+            ui_edit_set(&l->search, "");
+            l->sel = l->top = 0;
+            load_rows(u, l);
+            break;
+        }
+        return;
+    case 'q':
+    case UI_CTRL('x'):
+        ui_pop(u);
+        return;
+    default:
+        return;
+    }
+    if (l->sel >= count(l))
+        l->sel = count(l) - 1;
+    if (l->sel < 0)
+        l->sel = 0;
+    ui_draw_all(u);
+}
+
+static void list_resume(ui *u, void *stp)
+{
+    list_st *l = stp;
+    if (l->gen != u->data_gen)
+        load(u, l);
+}
+
+static void list_leave(ui *u, void *stp)
+{
+    list_st *l = stp;
+    (void)u;
+    store_patient_rows_free(l->rows, l->n);
+    free_hips(l);
+    ui_edit_free(&l->search);
+    free(l);
+}
+
+static const char *const list_help[] = {
+    "Patient list",
+    "  Up/Down, PgUp/PgDn, Home/End   move",
+    "  Enter or o   open the patient",
+    "  /            search by MRN or name as you type; Enter keeps it, Esc clears",
+    "  d            Due view: hips whose window is open or passed, soonest first",
+    "  a            add a patient",
+    "  q            quit",
+    "",
+    "Next due shows the hip, the timepoint and its target date; * marks one due",
+    "now, ! one overdue. The last column is the latest score set in the config.",
+    NULL,
+};
+
+const ui_screen_ops ui_list_ops = {
+    .name = "patients",
+    .side_width = 0,
+    .leave = list_leave,
+    .resume = list_resume,
+    .draw = list_draw,
+    .key = list_key,
+    .keys = "/ search  d due  a add  Enter open  ? help  q quit",
+    .help = list_help,
+};
+
+void ui_list_open(ui *u)
+{
+    list_st *l = xcalloc(1, sizeof *l);
+    ui_edit_set(&l->search, "");
+    l->search.max_chars = 64;
+    l->gen = u->data_gen - 1;   /* load on first draw */
+    load(u, l);
+    ui_push(u, UI_LIST, l);
+}
