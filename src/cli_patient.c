@@ -238,7 +238,7 @@ static int check_hip_args(const hip_args *h, st_hip *out)
     if (h->stage) {
         out->stage = norm_stage(system, h->stage);
         if (!out->stage)
-            return cli_err("--stage: '%s' is not a %s stage (%s)", cli_esc(h->stage), system,
+            return cli_err("--stage: '%s' is not a stage of %s (%s)", cli_esc(h->stage), system,
                            strcmp(system, "arco") == 0 ? "0-IV or 1-4, IIIA, IIIB"
                                                        : "I-VI, I-V may end in A, B or C");
     }

@@ -194,14 +194,16 @@ int cli_record(app *a, int argc, char **argv)
 static int get_current(app *a, const char *id, st_record *r)
 {
     memset(r, 0, sizeof *r);
-    if (strlen(id) < 8)
-        return cli_err("record '%s': give at least 8 characters of its UUID", cli_esc(id));
-    int rc = store_record_get(a->db, id, r);
-    if (rc > 0)
-        return cli_err("no record '%s'", cli_esc(id));
-    if (rc < 0)
-        return cli_err("record '%s' is ambiguous or cannot be read: give more of its UUID",
-                       cli_esc(id));
+    char *err = NULL;
+    int rc = store_record_lookup(a->db, id, r, &err);
+    if (rc != 0) {
+        if (rc > 0)
+            cli_err("no record '%s'", cli_esc(id));
+        else
+            cli_err("%s", err ? err : "cannot read the record");
+        free(err);
+        return 1;
+    }
     if (r->status != 'f' || !r->current) {
         cli_err("record %.8s is %s; only a current final record can be changed", r->uuid,
                 r->status == 'd' ? "a draft" : r->status == 'v' ? "a void entry"

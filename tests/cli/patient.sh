@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# patient.sh — `patient add`, `patient list` and `hip add`: what they store,
+# how they print, and every bad input refused with a message, a non-zero
+# exit and the database unchanged.
+. "$(dirname "$0")/../lib.sh"
+
+# refused RC WHAT PATTERN ARGS... — bedside ARGS exits RC with PATTERN on
+# stderr and leaves the database exactly as it was.
+refused() {
+    local want=$1 what=$2 pat=$3
+    shift 3
+    local before
+    before=$(db_sum)
+    bs "$@"
+    expect_rc "$want" "$what"
+    expect_err "^bedside: .*$pat" "$what: message"
+    expect_same "$(db_sum)" "$before" "$what: database unchanged"
+}
+
+# --- a read-only command never creates the database ---------------------
+bs patient list
+expect_rc 1 "patient list without a database"
+expect_err "no such database" "patient list names the missing database"
+expect_err "$DB" "the message names the path"
+expect_same "$(db_sum)" none "patient list created no database"
+
+# --- patient add ------------------------------------------------------------
+bs patient add 1001 --name "Zoë Martin" --sex F --born 1980-04-02
+expect_rc 0 "patient add"
+expect_out "1001" "patient add says which patient"
+[ -f "$DB" ] && ok || fail "patient add created the database"
+bs patient add P-2_b --name "José Ángel" --sex m --born 1966-12-31
+expect_rc 0 "patient add, lower-case sex and a dash and underscore in the MRN"
+
+refused 1 "duplicate MRN" "1001.*already exists" \
+    patient add 1001 --name "Other Person" --sex M --born 1970-01-01
+refused 1 "future birth date" "in the future" \
+    patient add 1002 --name "Future Kid" --sex F --born 2026-06-16
+refused 1 "bad birth date" "2026-02-30.*not a valid date" \
+    patient add 1002 --name "Bad Date" --sex F --born 2026-02-30
+refused 1 "birth date before 1900" "not a valid date" \
+    patient add 1002 --name "Old" --sex F --born 1899-12-31
+refused 1 "birth date not ISO" "not a valid date" \
+    patient add 1002 --name "Slashes" --sex F --born 02/04/1980
+refused 1 "bad sex" "--sex.*'Q'" patient add 1002 --name "A" --sex Q --born 1980-01-01
+refused 1 "MRN with a space" "MRN 'a b'" patient add "a b" --name "A" --sex F --born 1980-01-01
+refused 1 "MRN too long" "1 to 32" \
+    patient add 123456789012345678901234567890123 --name "A" --sex F --born 1980-01-01
+refused 1 "empty name" "name is empty" patient add 1002 --name "  " --sex F --born 1980-01-01
+refused 1 "invalid UTF-8 name" "not valid UTF-8" \
+    patient add 1002 --name $'Bad\xff' --sex F --born 1980-01-01
+refused 2 "missing --born" "required" patient add 1002 --name "A" --sex F
+refused 2 "unknown option" "unknown option '--colour'" \
+    patient add 1002 --name "A" --sex F --born 1980-01-01 --colour red
+expect_err "^usage: bedside patient" "unknown option prints the usage"
+refused 2 "no MRN" "one MRN" patient add --name "A" --sex F --born 1980-01-01
+refused 2 "unknown action" "unknown action 'remove'" patient remove 1001
+
+# --- hip add -----------------------------------------------------------------
+bs hip add 1001 --side L --index-date 2026-03-02 --etiology corticosteroid --stage iic \
+    --involvement 30
+expect_rc 0 "hip add left"
+sides=$(sqlite3 "$DB" "SELECT side || ':' || stage_system || ':' || stage || ':' || involvement
+                       FROM hips ORDER BY side")
+expect_same "$sides" "L:steinberg:IIC:30.0" "stage normalised to upper case, Steinberg by default"
+bs hip add 1001 --side r --index-date 2026-05-01 --stage-system arco --stage 3
+expect_rc 0 "hip add right, ARCO given as a number"
+stage=$(sqlite3 "$DB" "SELECT stage FROM hips WHERE side = 'R'")
+expect_same "$stage" "III" "ARCO 3 stored as III"
+
+refused 1 "second left hip" "already has a left hip" hip add 1001 --side L --index-date 2026-04-01
+refused 1 "hip of an unknown MRN" "no patient with MRN '9999'" \
+    hip add 9999 --side L --index-date 2026-04-01
+refused 1 "bad side" "--side.*'X'" hip add P-2_b --side X --index-date 2026-04-01
+refused 1 "bad index date" "not a valid date" hip add P-2_b --side L --index-date 2026-13-01
+refused 1 "index date before birth" "before the patient's birth date" \
+    hip add P-2_b --side L --index-date 1960-01-01
+refused 1 "index date far ahead" "more than a year ahead" \
+    hip add P-2_b --side L --index-date 2027-07-01
+refused 1 "unknown etiology" "etiology.*'steroids'" \
+    hip add P-2_b --side L --index-date 2026-04-01 --etiology steroids
+refused 1 "Steinberg stage VII" "not a stage of steinberg" \
+    hip add P-2_b --side L --index-date 2026-04-01 --stage VII
+refused 1 "Steinberg VI has no subclass" "not a stage of steinberg" \
+    hip add P-2_b --side L --index-date 2026-04-01 --stage VIA
+refused 1 "ARCO stage V" "not a stage of arco" \
+    hip add P-2_b --side L --index-date 2026-04-01 --stage-system arco --stage V
+refused 1 "unknown stage system" "steinberg or arco" \
+    hip add P-2_b --side L --index-date 2026-04-01 --stage-system ficat --stage II
+refused 1 "involvement over 100" "percentage" \
+    hip add P-2_b --side L --index-date 2026-04-01 --involvement 101
+refused 1 "involvement not a number" "percentage" \
+    hip add P-2_b --side L --index-date 2026-04-01 --involvement 30%
+refused 2 "hip add without --side" "required" hip add P-2_b --index-date 2026-04-01
+bs hip add P-2_b --side L --index-date 2027-06-01
+expect_rc 0 "index date within a year ahead (a planned procedure)"
+
+# --- patient list -------------------------------------------------------------
+bs patient add 1003 --name $'Evil\e[2J\x07Name' --sex X --born 2000-06-15
+expect_rc 0 "a name with control characters is kept as typed"
+stored=$(sqlite3 "$DB" "SELECT hex(name) FROM patients WHERE mrn = '1003'")
+expect_same "$stored" "$(printf 'Evil\e[2J\aName' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)" \
+    "the name is stored unchanged"
+bs patient list
+expect_rc 0 "patient list"
+expect_out "^MRN +NAME +AGE +SEX +HIPS$" "header"
+expect_out "^1001 +Zoë Martin +46 +F +L\+R$" "a bilateral patient, age on the pinned day"
+expect_out "^P-2_b +José Ángel +59 +M +L$" "one hip"
+expect_out '^1003 +Evil\^\[\[2J\^GName +26 +X +-$' "control characters escaped, age on the birthday"
+[ "$(grep -c $'\e' "$T/out")" = 0 ] && ok || fail "patient list printed a raw ESC"
+# The columns line up: SEX starts at the same character on every line.
+cols=$(sed 's/ [FMX] .*//' "$T/out" | tail -n +2 | while IFS= read -r l; do echo "${#l}"; done | sort -u | wc -l)
+expect_same "$cols" 1 "columns aligned by characters, not bytes"
+bs patient list zoë
+expect_rc 0 "patient list SEARCH"
+expect_out "^1001 " "search by name"
+expect_no_out "^P-2_b" "search leaves others out"
+bs patient list nobody
+expect_rc 0 "a search with no match is not an error"
+expect_err "no patient matches 'nobody'" "says nothing matched"
+
+# --- help ---------------------------------------------------------------------
+for cmd in "patient --help" "patient add --help" "patient list --help" "hip --help" "hip add --help"; do
+    rm -f "$T/none.db"
+    "$BEDSIDE" --db "$T/none.db" $cmd >"$T/out" 2>"$T/err"
+    rc=$?
+    expect_rc 0 "$cmd"
+    expect_out "^usage: bedside (patient|hip)" "$cmd prints the usage on stdout"
+    [ ! -e "$T/none.db" ] && ok || fail "$cmd created a database"
+done
+
+t_done
