@@ -112,7 +112,7 @@ void rdoc_beside(report_doc *dst, report_doc *l, report_doc *r, int lw, int gap)
         rdoc_line(dst);
         if (i < l->n)
             rdoc_join(dst, &l->line[i]);
-        if (i < r->n) {
+        if (i < r->n && r->line[i].text[0]) {
             rdoc_pad(dst, lw + gap);
             rdoc_join(dst, &r->line[i]);
         }
@@ -238,12 +238,12 @@ const rglyphs *rglyphs_get(int ascii)
 {
     static const rglyphs utf8 = {
         .up = "↑", .down = "↓", .flat = "→", .ended = "—", .hrule = "─",
-        .box_tl = "╔", .box_tr = "╗", .box_bl = "╚", .box_br = "╝", .box_v = "║",
+        .box_tl = "╔", .box_tr = "╗", .box_bl = "╚", .box_br = "╝", .box_h = "═", .box_v = "║",
         .spark = spark_utf8, .sep = " · ",
     };
     static const rglyphs asc = {
         .up = "^", .down = "v", .flat = "=", .ended = "n/a", .hrule = "-",
-        .box_tl = "+", .box_tr = "+", .box_bl = "+", .box_br = "+", .box_v = "!",
+        .box_tl = "+", .box_tr = "+", .box_bl = "+", .box_br = "+", .box_h = "=", .box_v = "!",
         .spark = spark_ascii, .sep = " | ",
     };
     return ascii ? &asc : &utf8;

@@ -37,7 +37,7 @@ typedef struct {
     const char *up, *down, *flat;     /* change arrows */
     const char *ended;                /* a timepoint after follow-up ended */
     const char *hrule;                /* one column of a horizontal rule */
-    const char *box_tl, *box_tr, *box_bl, *box_br, *box_v;
+    const char *box_tl, *box_tr, *box_bl, *box_br, *box_h, *box_v;
     const char *const *spark;         /* 8 levels, lowest first */
     const char *sep;                  /* between items in a heading */
 } rglyphs;

@@ -98,10 +98,11 @@ static void alert_box(report_doc *d, const char *text, int width, int ascii)
     report_doc body = {0};
     rdoc_line(&body);
     rdoc_wrap(&body, text, 0, inner, 0);
+    sbuf edge = {0};
+    for (int i = 0; i < inner + 2; i++)
+        sbuf_add(&edge, g->box_h);
     rdoc_line(d);
-    rdoc_add(d, g->box_tl, RA_ALERT);
-    rdoc_rule(d, inner + 2, ascii, RA_ALERT);
-    rdoc_add(d, g->box_tr, RA_ALERT);
+    rdoc_addf(d, RA_ALERT, "%s%s%s", g->box_tl, edge.s, g->box_tr);
     for (int i = 0; i < body.n; i++) {
         int pad = inner - rtext_width(body.line[i].text);
         char *row = xasprintf("%s %s%*s %s", g->box_v, body.line[i].text, pad > 0 ? pad : 0, "",
@@ -111,9 +112,8 @@ static void alert_box(report_doc *d, const char *text, int width, int ascii)
         free(row);
     }
     rdoc_line(d);
-    rdoc_add(d, g->box_bl, RA_ALERT);
-    rdoc_rule(d, inner + 2, ascii, RA_ALERT);
-    rdoc_add(d, g->box_br, RA_ALERT);
+    rdoc_addf(d, RA_ALERT, "%s%s%s", g->box_bl, edge.s, g->box_br);
+    sbuf_free(&edge);
     report_doc_free(&body);
 }
 
@@ -161,7 +161,9 @@ static void summaries(report_doc *d, const app *a, const report_opts *o, const r
                 if (pass[p] == SHOW_ALERT) {
                     char date[11];
                     date_format(r->visit_date, date);
-                    char *text = xasprintf("%s: %s (%s)", label, sum, date);
+                    /* The date, unless the summary already says it. */
+                    char *text = strstr(sum, date) ? xasprintf("%s: %s", label, sum)
+                                                    : xasprintf("%s: %s (%s)", label, sum, date);
                     alert_box(d, text, width, o->ascii);
                     free(text);
                 } else {
