@@ -146,6 +146,10 @@ form_sandbox *form_sandbox_new(void)
     sqlite3_create_function(db, "selected", 2, flags, NULL, fn_selected, NULL, NULL);
     sqlite3_create_function(db, "count_selected", 1, flags, NULL, fn_count_selected, NULL,
                             NULL);
+    /* Read the (empty) schema now: otherwise the first expression that names
+     * a table-valued function makes SQLite read sqlite_master under the
+     * authorizer, and the author would be told about a table they never named. */
+    sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
     /* Installed last: the set-up above needs no permission. */
     sqlite3_set_authorizer(db, authorize, sb);
     sqlite3_progress_handler(db, PROGRESS_OPS, progress, sb);
