@@ -90,7 +90,7 @@ static int block_len(const rlines *l, int pos)
     while (j < l->n && l->v[j][0])
         j++;
     int len = j - pos;
-    if (len <= 2 && j < l->n)
+    if (len <= 3 && j < l->n)
         len += block_len(l, j);
     return len;
 }
