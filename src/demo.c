@@ -1,0 +1,548 @@
+/* demo.c — the synthetic cohort: patients, hips, their course and visits.
+ *
+ * Proportions and trajectories follow the first seeded study (46 patients,
+ * 58 hips; ../shared/seeds/000): ~25 % bilateral, ~70 % male, Steinberg
+ * I/II/III 24/50/26 %, VAS 7.8 -> 2.1 and HHS 54.6 -> 84.2 over 24 months,
+ * stage III doing worse with ~40 % converting to hip replacement. Index
+ * dates are spread over the last ~4 years so every stage of follow-up
+ * exists today. demo_forms.c turns a visit into form answers. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "demo.h"
+#include "sched.h"
+
+/* ---- PRNG ---- */
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+void demo_rng_seed(demo_rng *r, uint64_t seed)
+{
+    for (int i = 0; i < 4; i++)
+        r->s[i] = splitmix64(&seed);
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+uint64_t demo_rng_next(demo_rng *r)
+{
+    uint64_t *s = r->s;
+    uint64_t out = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return out;
+}
+
+double demo_rng_unit(demo_rng *r)
+{
+    return (double)(demo_rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+int demo_rng_int(demo_rng *r, int lo, int hi)
+{
+    return lo + (int)(demo_rng_unit(r) * (double)(hi - lo + 1));
+}
+
+/* Box-Muller; one value per call keeps the stream easy to reason about. */
+double demo_rng_normal(demo_rng *r, double mean, double sd)
+{
+    double u = 1.0 - demo_rng_unit(r), v = demo_rng_unit(r);
+    return mean + sd * sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
+}
+
+int demo_rng_chance(demo_rng *r, double p)
+{
+    return demo_rng_unit(r) < p;
+}
+
+/* Index of a weighted choice; weights sum to 1. */
+static int pick(demo_rng *r, const double *w, int n)
+{
+    double u = demo_rng_unit(r);
+    for (int i = 0; i < n - 1; i++) {
+        if (u < w[i])
+            return i;
+        u -= w[i];
+    }
+    return n - 1;
+}
+
+static double clampd(double x, double lo, double hi)
+{
+    return x < lo ? lo : x > hi ? hi : x;
+}
+
+/* ---- names ---- */
+
+static const char *const male[] = {
+    "James",  "Mohamed", "Luca",  "José",   "Łukasz",   "Ahmed",  "Pierre", "Jan",
+    "Kwame",  "Hiroshi", "Daniel", "Omar",  "Mateo",    "Sören",  "Ivan",   "Chinedu",
+    "André",  "Rafael",  "Tomás", "Yusuf",  "Thomas",   "Bjørn",  "Karim",  "Nikolai",
+    "Samuel", "Oliver",  "Arjun", "François", "Diego",  "Mehmet", "Paul",   "Ali"};
+static const char *const female[] = {
+    "Zoë",   "Maria", "Amira", "Chloé", "Fatima", "Ana",   "Sofia",  "Ingrid",
+    "Aisha", "Małgorzata", "Emma", "Leïla", "Yuki", "Grace", "Lucía", "Hannah",
+    "Nadia", "Ewa",   "Ama",   "Irène", "Priya",  "Olga",  "Sarah",  "Élodie"};
+static const char *const surname[] = {
+    "Martin",  "Dubois",  "Kowalski", "Nowak",    "García",  "Fernández", "Müller",
+    "Schmidt", "Rossi",   "Bianchi",  "Okafor",   "Mensah",  "Diallo",    "Nguyen",
+    "Tanaka",  "Kim",     "Haddad",   "Yılmaz",   "Petrov",  "Jansen",    "O'Brien",
+    "Smith",   "Johnson", "Brown",    "Silva",    "Santos",  "Pereira",   "Andersson",
+    "Nielsen", "Öztürk",  "Łuczak",   "Benali",   "Traoré",  "Cohen",     "Patel",
+    "Singh",   "Moreau",  "Lefèvre",  "Hernández", "Novák",  "Dvořák",    "Wójcik",
+    "Murphy",  "Costa",   "Ahmed",    "Osei",     "Lambert", "Weber"};
+static const char *const nurses[] = {"amartin", "jdubois", "ekowalska", "sfernandez",
+                                     "lnguyen", "mobrien"};
+static const char *const amend_reasons[] = {
+    "transcription error", "wrong option ticked on the paper form",
+    "corrected after checking the source document"};
+
+#define NELEM(a) ((int)(sizeof(a) / sizeof *(a)))
+
+/* ---- population curves (study means by day) ---- */
+
+static const double curve_day[] = {0, 30, 91, 182, 365, 547, 730};
+static const double curve_vas[] = {7.8, 5.6, 4.3, 3.0, 2.2, 2.0, 1.9};
+static const double curve_hhs[] = {54.6, 61.0, 66.5, 73.5, 82.0, 84.0, 85.2};
+
+static double curve(const double *y, int day)
+{
+    int n = NELEM(curve_day);
+    if (day <= 0)
+        return y[0];
+    for (int i = 1; i < n; i++)
+        if (day <= curve_day[i]) {
+            double f = (day - curve_day[i - 1]) / (curve_day[i] - curve_day[i - 1]);
+            return y[i - 1] + f * (y[i] - y[i - 1]);
+        }
+    return y[n - 1];
+}
+
+/* ---- one hip's course ---- */
+
+typedef struct {
+    st_hip h;
+    int stage;               /* 1..3 */
+    double base_vas, base_hhs, response;
+    int tha_date;            /* -1 if the hip keeps its head */
+    int comp_tp;             /* timepoint index of the complication, -1 none */
+    int comp_event, comp_grade;
+    int mri_final;           /* -1 improved, 0 stable, 1 progressed */
+} hip_plan;
+
+/* Patient-scope forms are filled once per patient and timepoint. */
+typedef struct {
+    int tp;
+    const char *form;
+} pdone;
+
+typedef struct {
+    store *s;
+    const config *c;
+    const form_set *fs;
+    demo_rng *r;
+    int today;
+    demo_stats *st;
+    char **err;
+    pdone *pd;
+    int n_pd, cap_pd;
+    char uuid[37];           /* patient */
+} gen;
+
+static const char *const etiology[] = {"corticosteroid", "idiopathic", "alcohol", "sickle_cell"};
+static const double etiology_w[] = {0.36, 0.33, 0.12, 0.19};
+static const double stage_w[] = {0.24, 0.50, 0.26};
+static const char *const stage_name[] = {"I", "II", "III"};
+
+static void plan_hip(gen *g, hip_plan *hp, int etio, int index_date)
+{
+    demo_rng *r = g->r;
+    hp->stage = 1 + pick(r, stage_w, 3);
+    hp->h.etiology = xstrdup(etiology[etio]);
+    hp->h.stage_system = xstrdup("steinberg");
+    hp->h.stage = xstrdup(stage_name[hp->stage - 1]);
+    hp->h.has_involvement = 1;
+    double inv = demo_rng_normal(r, 5.0 + 10.0 * hp->stage, 6.0);
+    hp->h.involvement = round(clampd(inv, 5, 80));
+    hp->h.index_date = index_date;
+
+    static const double stage_adj[] = {0.4, 0.0, -0.5};
+    static const double etio_adj[] = {0.0, 0.25, -0.1, -0.4};
+    hp->response = demo_rng_normal(r, stage_adj[hp->stage - 1] + etio_adj[etio], 1.0);
+    hp->base_vas = clampd(demo_rng_normal(r, 7.7 + 0.2 * (hp->stage - 2), 1.0), 4.5, 10);
+    hp->base_hhs = clampd(demo_rng_normal(r, 54.6 - 2.0 * (hp->stage - 2), 6.3), 30, 75);
+
+    /* Radiological outcome by stage (study Table 3); every THA progressed. */
+    static const double mri_w[3][3] = {{0.71, 0.29, 0.0}, {0.55, 0.24, 0.21}, {0.2, 0.4, 0.4}};
+    hp->mri_final = pick(r, mri_w[hp->stage - 1], 3) - 1;
+    hp->tha_date = -1;
+    if (hp->stage == 3 && demo_rng_chance(r, 0.4)) {
+        hp->tha_date = index_date + demo_rng_int(r, 150, 700);
+        hp->mri_final = 1;
+        hp->response = -1.5;
+    }
+
+    /* Mostly mild events at the first visit after an injection. */
+    hp->comp_tp = -1;
+    if (demo_rng_chance(r, 0.15)) {
+        static const double ev_w[] = {0.5, 0.32, 0.1, 0.04, 0.04};
+        hp->comp_event = pick(r, ev_w, 5);
+        hp->comp_grade = demo_rng_chance(r, 0.9) ? 1 : 2;
+        hp->comp_tp = demo_rng_chance(r, 0.7) ? 1 : demo_rng_int(r, 1, 3);
+    }
+}
+
+/* The course of a hip at `day`: VAS and Harris total to aim for. */
+static void course(const hip_plan *hp, int day, demo_rng *r, demo_visit *v)
+{
+    double vas = hp->base_vas, hhs = hp->base_hhs;
+    if (day > 0) {
+        vas = hp->base_vas - (7.8 - curve(curve_vas, day)) * (1 + 0.18 * hp->response) +
+              demo_rng_normal(r, 0, 0.6);
+        hhs = hp->base_hhs + (curve(curve_hhs, day) - 54.6) * (1 + 0.2 * hp->response) +
+              demo_rng_normal(r, 0, 3.0);
+    }
+    /* A hip heading for replacement improves, then slides back. */
+    if (hp->tha_date >= 0 && day > 90) {
+        double f = clampd((double)(day - 90) / (hp->tha_date - hp->h.index_date - 90), 0, 1);
+        vas = vas * (1 - f) + 7.2 * f;
+        hhs = hhs * (1 - f) + 50.0 * f;
+    }
+    v->vas = round(clampd(vas, 0, 10) * 10) / 10;
+    v->hhs = clampd(hhs, 15, 100);
+}
+
+static int mri_trend_at(const hip_plan *hp, int day)
+{
+    /* The verdict shows by 6 months in most hips, later in some. */
+    if (day < 150)
+        return 0;
+    if (day < 300 && hp->mri_final != 0 && (hp->h.index_date + day) % 3 == 0)
+        return 0;
+    return hp->mri_final;
+}
+
+static int satisfaction_of(double hhs)
+{
+    return hhs >= 88 ? 5 : hhs >= 78 ? 4 : hhs >= 68 ? 3 : hhs >= 55 ? 2 : 1;
+}
+
+/* ---- saving ---- */
+
+static void stamp(gen *g, st_record *r, int date)
+{
+    char d[11];
+    date_format(date, d);
+    r->entered_by = xstrdup(nurses[demo_rng_int(g->r, 0, NELEM(nurses) - 1)]);
+    r->entered_at = xasprintf("%sT%02d:%02d:%02dZ", d, demo_rng_int(g->r, 7, 17),
+                              demo_rng_int(g->r, 0, 59), demo_rng_int(g->r, 0, 59));
+}
+
+typedef struct {
+    sbuf msg;
+    int n;
+} problems;
+
+static void on_problem(void *ctx, const char *field, const char *msg)
+{
+    problems *p = ctx;
+    if (p->n++ < 3)
+        sbuf_printf(&p->msg, "%s%s: %s", p->n > 1 ? "; " : "", field, msg);
+}
+
+/* Answers for v, checked like the command line checks them; then the row. */
+static int build(gen *g, const form *f, const demo_visit *v, st_record *rec)
+{
+    form_answers *a = form_answers_new(f);
+    int rc = demo_fill(a, v, g->r, g->err);
+    problems p = {{0}, 0};
+    if (rc == 0 && form_validate(a, on_problem, &p) > 0) {
+        *g->err = xasprintf("form '%s' refused the demo's answers: %s", f->id, p.msg.s);
+        rc = -1;
+    }
+    sbuf_free(&p.msg);
+    if (rc == 0) {
+        free(rec->form);
+        rec->form = xstrdup(f->id);
+        rec->form_version = f->version;
+        for (int i = 0; i < f->n_field; i++)
+            if (a->val[i])
+                st_record_answer(rec, f->field[i].id, a->val[i]);
+        double *val = xcalloc((size_t)f->n_score + 1, sizeof *val);
+        int *isnull = xcalloc((size_t)f->n_score + 1, sizeof *isnull);
+        form_compute(a, val, isnull);
+        for (int i = 0; i < f->n_score; i++)
+            if (!isnull[i])
+                st_record_score(rec, f->score[i].id, val[i]);
+        free(val);
+        free(isnull);
+    }
+    form_answers_free(a);
+    return rc;
+}
+
+static void record_key(gen *g, st_record *rec, const hip_plan *hp, const form *f,
+                       const char *tp, int date)
+{
+    memcpy(rec->patient, g->uuid, sizeof rec->patient);
+    if (f->scope == SCOPE_HIP) {
+        memcpy(rec->hip, hp->h.uuid, sizeof rec->hip);
+        rec->side = hp->h.side;
+    }
+    rec->timepoint = xstrdup(tp);
+    rec->visit_date = date;
+    rec->status = 'f';
+}
+
+static int same_answers(const st_record *a, const st_record *b)
+{
+    if (a->n_ans != b->n_ans)
+        return 0;
+    for (int i = 0; i < a->n_ans; i++) {
+        const char *v = st_record_get(b, a->ans[i].key);
+        if (!v || strcmp(v, a->ans[i].value) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+static int save(gen *g, const hip_plan *hp, const form *f, const char *tp, demo_visit *v)
+{
+    st_record rec = {0};
+    record_key(g, &rec, hp, f, tp, v->visit_date);
+    stamp(g, &rec, v->visit_date + (demo_rng_chance(g->r, 0.8) ? 0 : demo_rng_int(g->r, 1, 5)));
+    int rc = build(g, f, v, &rec);
+    if (rc == 0)
+        rc = store_record_final(g->s, &rec, g->err) == 0 ? 0 : -1;
+    if (rc == 0)
+        g->st->records++;
+    /* A few records are corrected later, as happens with paper source forms;
+     * a form that came out the same (no complication twice) is left alone. */
+    if (rc == 0 && demo_rng_chance(g->r, 0.025)) {
+        st_record fix = {0};
+        record_key(g, &fix, hp, f, tp, v->visit_date);
+        stamp(g, &fix, v->visit_date + demo_rng_int(g->r, 2, 40));
+        demo_visit v2 = *v;
+        v2.vas = round(clampd(v->vas + (demo_rng_chance(g->r, 0.5) ? 0.5 : -0.5), 0, 10) * 10) /
+                 10;
+        v2.hhs = clampd(v->hhs + (demo_rng_chance(g->r, 0.5) ? 6 : -6), 15, 100);
+        rc = build(g, f, &v2, &fix);
+        const char *why = amend_reasons[demo_rng_int(g->r, 0, NELEM(amend_reasons) - 1)];
+        if (rc == 0 && !same_answers(&rec, &fix)) {
+            rc = store_record_amend(g->s, rec.uuid, &fix, why, g->err) == 0 ? 0 : -1;
+            if (rc == 0)
+                g->st->amended++;
+        }
+        st_record_free(&fix);
+    }
+    st_record_free(&rec);
+    return rc;
+}
+
+static int patient_done(gen *g, int tp, const char *form_id)
+{
+    for (int i = 0; i < g->n_pd; i++)
+        if (g->pd[i].tp == tp && strcmp(g->pd[i].form, form_id) == 0)
+            return 1;
+    if (g->n_pd == g->cap_pd) {
+        g->cap_pd = g->cap_pd ? 2 * g->cap_pd : 16;
+        g->pd = xrealloc(g->pd, (size_t)g->cap_pd * sizeof *g->pd);
+    }
+    g->pd[g->n_pd++] = (pdone){tp, form_id};
+    return 0;
+}
+
+/* Injections are numbered by the visits that expect a procedure form. */
+static int injection_at(const config *c, int tp, const char *form_id)
+{
+    int n = 0;
+    for (int i = 0; i <= tp; i++)
+        for (int j = 0; j < c->tp[i].n_forms; j++)
+            if (strcmp(c->tp[i].forms[j], form_id) == 0)
+                n++;
+    return n;
+}
+
+/* The visit date for a timepoint: mostly inside the window, some late. */
+static int visit_day(demo_rng *r, const sched_tp *t)
+{
+    if (t->before == 0 && t->after == 0)
+        return t->day;
+    if (demo_rng_chance(r, 0.05))
+        return t->day + t->after + demo_rng_int(r, 1, 21);
+    int d = (int)lround(demo_rng_normal(r, 0, (t->before + t->after) / 5.0));
+    if (d < -t->before)
+        d = -t->before;
+    if (d > t->after)
+        d = t->after;
+    return t->day + d;
+}
+
+/* The form that ends a hip's follow-up (hip replacement), if any. */
+static const form *end_form(const form_set *fs)
+{
+    for (int i = 0; i < fs->n; i++)
+        if (fs->v[i]->ends_follow_up >= 0)
+            return fs->v[i];
+    return NULL;
+}
+
+static int follow_hip(gen *g, hip_plan *hp)
+{
+    const config *c = g->c;
+    for (int i = 0; i < c->n_tp; i++) {
+        const sched_tp *t = &c->tp[i];
+        int day = visit_day(g->r, t);
+        int date = hp->h.index_date + day;
+        int missed = i > 0 && demo_rng_chance(g->r, 0.065);
+        if (date > g->today || (hp->tha_date >= 0 && date >= hp->tha_date))
+            break;
+        if (missed) {
+            g->st->missed++;
+            continue;
+        }
+        demo_visit v = {.visit_date = date, .index_date = hp->h.index_date,
+                        .stage = hp->stage, .involvement = hp->h.involvement,
+                        .complication = -1, .tha_date = -1};
+        course(hp, day, g->r, &v);
+        v.mri_trend = mri_trend_at(hp, day);
+        v.satisfaction = satisfaction_of(v.hhs + demo_rng_normal(g->r, 0, 4));
+        if (i == hp->comp_tp) {
+            v.complication = hp->comp_event;
+            v.grade = hp->comp_grade;
+            g->st->complications++;
+        }
+        for (int j = 0; j < t->n_forms; j++) {
+            const form *f = form_set_find(g->fs, t->forms[j]);
+            if (!f)
+                continue;
+            if (f->scope == SCOPE_PATIENT && patient_done(g, i, f->id))
+                continue;
+            v.injection = injection_at(c, i, f->id);
+            if (save(g, hp, f, t->id, &v) < 0)
+                return -1;
+        }
+    }
+    if (hp->tha_date >= 0 && hp->tha_date <= g->today) {
+        const form *f = end_form(g->fs);
+        g->st->tha++;
+        if (f) {
+            demo_visit v = {.visit_date = hp->tha_date, .index_date = hp->h.index_date,
+                            .stage = 3, .involvement = hp->h.involvement, .complication = -1,
+                            .mri_trend = 1, .tha_date = hp->tha_date};
+            int tp = sched_timepoint_for(c, hp->h.index_date, hp->tha_date);
+            if (save(g, hp, f, tp >= 0 ? c->tp[tp].id : TIMEPOINT_UNSCHEDULED, &v) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* How long ago a patient's first hip was treated: some not yet at 1 month,
+ * many in the middle of follow-up, many past 24 months. */
+static int index_offset(demo_rng *r)
+{
+    static const double w[] = {0.08, 0.5, 0.42};
+    switch (pick(r, w, 3)) {
+    case 0: return demo_rng_int(r, 0, 29);
+    case 1: return demo_rng_int(r, 30, 760);
+    default: return demo_rng_int(r, 761, 1500);
+    }
+}
+
+static int one_patient(gen *g, int n)
+{
+    demo_rng *r = g->r;
+    st_patient p = {0};
+    p.sex = demo_rng_chance(r, 0.7) ? 'M' : 'F';
+    const char *first = p.sex == 'M' ? male[demo_rng_int(r, 0, NELEM(male) - 1)]
+                                     : female[demo_rng_int(r, 0, NELEM(female) - 1)];
+    p.name = xasprintf("%s %s", first, surname[demo_rng_int(r, 0, NELEM(surname) - 1)]);
+    p.mrn = xasprintf("D%06d", n);
+    int index = g->today - index_offset(r);
+    int age = (int)lround(clampd(demo_rng_normal(r, 38.7, 7.9), 18, 55));
+    p.born = index - (int)(age * 365.25) - demo_rng_int(r, 0, 360);
+    int rc = store_patient_add(g->s, &p, g->err) == 0 ? 0 : -1;
+    memcpy(g->uuid, p.uuid, sizeof g->uuid);
+    st_patient_free(&p);
+    if (rc < 0)
+        return -1;
+    g->st->patients++;
+    g->n_pd = 0;
+
+    int etio = pick(r, etiology_w, 4);
+    int bilateral = demo_rng_chance(r, 0.25);
+    char first_side = demo_rng_chance(r, 0.5) ? 'L' : 'R';
+    hip_plan hp[2];
+    memset(hp, 0, sizeof hp);
+    int n_hips = bilateral ? 2 : 1;
+    for (int i = 0; i < n_hips && rc == 0; i++) {
+        int when = index;
+        if (i == 1) {
+            /* The other hip is usually treated weeks to months later. */
+            when = index + demo_rng_int(r, 14, 180);
+            if (when > g->today)
+                when = g->today;
+        }
+        plan_hip(g, &hp[i], etio, when);
+        hp[i].h.side = i == 0 ? first_side : (first_side == 'L' ? 'R' : 'L');
+        memcpy(hp[i].h.patient, g->uuid, sizeof hp[i].h.patient);
+        rc = store_hip_add(g->s, &hp[i].h, g->err) == 0 ? 0 : -1;
+        if (rc == 0) {
+            g->st->hips++;
+            rc = follow_hip(g, &hp[i]);
+        }
+    }
+    if (bilateral)
+        g->st->bilateral++;
+    for (int i = 0; i < 2; i++)
+        st_hip_free(&hp[i].h);
+    return rc;
+}
+
+int demo_generate(store *s, const config *c, const form_set *fs, const demo_opts *o,
+                  demo_stats *st, char **err)
+{
+    memset(st, 0, sizeof *st);
+    *err = NULL;
+    size_t n = 0;
+    st_patient_row *rows = store_patient_list(s, NULL, NULL, NULL, 1, &n);
+    store_patient_rows_free(rows, n);
+    if (n > 0) {
+        *err = xasprintf("%s already holds patients; the demo cohort only goes into an empty "
+                         "database, so that synthetic and real data never mix",
+                         store_path(s));
+        return 1;
+    }
+    demo_rng r;
+    demo_rng_seed(&r, o->seed);
+    gen g = {.s = s, .c = c, .fs = fs, .r = &r, .today = o->today, .st = st, .err = err};
+    if (store_begin(s, err) != 0)
+        return -1;
+    int rc = 0;
+    for (int i = 1; i <= o->patients && rc == 0; i++)
+        rc = one_patient(&g, i);
+    free(g.pd);
+    if (rc == 0)
+        return store_commit(s, err) == 0 ? 0 : -1;
+    store_rollback(s);
+    memset(st, 0, sizeof *st);
+    if (!*err)
+        *err = xstrdup("the demo cohort could not be written");
+    return -1;
+}
