@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# demo.sh — bedside demo: deterministic by seed, refuses a non-empty
+# database, and the cohort looks like the seeded study (with tolerances).
+. "$(dirname "$0")/../lib.sh"
+
+# q DB SQL — a query over CSV exports imported into an in-memory database
+# (sqlite3 reads RFC 4180, so quoted commas in free text are handled).
+q() {
+    sqlite3 -batch -noheader :memory: \
+        ".import --csv $T/all.csv a" ".import --csv $T/hhs.csv hhs" \
+        ".import --csv $T/vas.csv vas" ".import --csv $T/tha.csv tha" \
+        ".import --csv $T/satisfaction.csv sat" ".import --csv $T/complications.csv comp" "$1"
+}
+# between X LO HI DESCRIPTION — LO <= X <= HI (decimals allowed).
+between() {
+    if awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x >= lo && x <= hi) }'; then ok
+    else fail "$4: $1 not in [$2, $3]"; fi
+}
+
+# --- usage ---
+bs demo --help
+expect_rc 0 "demo --help"
+expect_out "--patients N" "help names --patients"
+[ ! -e "$DB" ] && ok || fail "--help created a database"
+bs demo --patients 0
+expect_rc 2 "--patients 0"
+expect_err "--patients" "message names the option"
+bs demo --patients many
+expect_rc 2 "--patients many"
+bs demo --seed -3
+expect_rc 2 "negative seed"
+bs demo --colour
+expect_rc 2 "unknown option"
+bs demo extra
+expect_rc 2 "stray argument"
+
+# --- the cohort ---
+bs demo --patients 300 --seed 5
+expect_rc 0 "demo 300"
+expect_out "^demo: 300 patients" "summary line"
+bs export csv
+expect_rc 0 "export"
+cp "$T/out" "$T/all.csv"
+for f in hhs vas tha satisfaction complications; do
+    bs export csv --form "$f"
+    cp "$T/out" "$T/$f.csv"
+done
+bs patient list
+cp "$T/out" "$T/list1"
+
+# Determinism: the same seed and today give byte-identical exports.
+DB2=$T/second.db
+"$BEDSIDE" --db "$DB2" --today "$TODAY" demo --patients 300 --seed 5 >/dev/null 2>&1
+"$BEDSIDE" --db "$DB2" --today "$TODAY" export csv >"$T/all2.csv" 2>/dev/null
+if cmp -s "$T/all.csv" "$T/all2.csv"; then ok; else fail "same seed, different export"; fi
+"$BEDSIDE" --db "$DB2" --today "$TODAY" patient list >"$T/list2" 2>/dev/null
+if cmp -s "$T/list1" "$T/list2"; then ok; else fail "same seed, different patient list"; fi
+# A different seed gives a different cohort.
+DB3=$T/third.db
+"$BEDSIDE" --db "$DB3" --today "$TODAY" demo --patients 300 --seed 6 >/dev/null 2>&1
+"$BEDSIDE" --db "$DB3" --today "$TODAY" export csv >"$T/all3.csv" 2>/dev/null
+if [ -s "$T/all3.csv" ] && ! cmp -s "$T/all.csv" "$T/all3.csv"; then ok
+else fail "seed 6 gave the same export as seed 5"; fi
+
+# Patients: MRNs, ~70 % male, ~25 % bilateral, some non-ASCII names.
+n=$(grep -c '^D[0-9]\{6\} ' "$T/list1")
+expect_same "$n" 300 "patients listed"
+bilateral=$(grep -c 'L+R' "$T/list1")
+between "$bilateral" 48 105 "bilateral patients of 300 (~25 %)"
+male=$(grep -cE '^D[0-9]{6} .* M ' "$T/list1")
+between "$male" 180 240 "male patients of 300 (~70 %)"
+grep -q "$(printf '\xc3')\|$(printf '\xc5')" "$T/list1" && ok || fail "no non-ASCII names"
+
+# Trajectories like the study: VAS 7.8 -> ~2, HHS ~55 -> ~84.
+between "$(q "select avg(pain) from vas where timepoint='baseline'")" 7.2 8.4 "baseline VAS"
+between "$(q "select avg(pain) from vas where timepoint='3m'")" 3.6 5.0 "3m VAS"
+between "$(q "select avg(pain) from vas where timepoint='24m'")" 1.2 3.0 "24m VAS"
+between "$(q "select avg(total) from hhs where timepoint='baseline'")" 50 59 "baseline HHS"
+between "$(q "select avg(total) from hhs where timepoint='6m'")" 67 78 "6m HHS"
+between "$(q "select avg(total) from hhs where timepoint='24m'")" 78 90 "24m HHS"
+# Every timepoint of the schedule has records, and nothing has a total
+# that the form's points could not give.
+expect_same "$(q "select count(distinct timepoint) from hhs where timepoint <> 'unscheduled'")" 7 \
+    "timepoints with HHS"
+expect_same "$(q "select count(*) from hhs where total+0 < 0 or total+0 > 100")" 0 "HHS in 0..100"
+# Hip replacements happen, end follow-up: no HHS after a hip's THA date.
+between "$(q "select count(*) from tha")" 5 60 "hip replacements"
+expect_same "$(q "select count(*) from hhs h join tha t on h.mrn = t.mrn and h.hip = t.hip
+                  where h.visit_date > t.tha_date")" 0 "no visit after THA"
+# ~15 % of hips report a complication, mostly mild (grade i).
+hips=$(q "select count(distinct mrn || hip) from hhs where timepoint='baseline'")
+comp=$(q "select count(distinct mrn || hip) from comp where events <> 'none'")
+between "$(awk -v c="$comp" -v h="$hips" 'BEGIN { print c / h }')" 0.07 0.24 "hips with a complication"
+between "$(q "select 1.0 * sum(grade = 'i') / count(*) from comp where events <> 'none'")" 0.7 1 \
+    "mostly grade I"
+# Satisfaction is per patient: at most one per patient and timepoint.
+expect_same "$(q "select count(*) from (select mrn, timepoint from sat group by 1, 2
+                  having count(*) > 1)")" 0 "satisfaction once per patient"
+# Some visits outside their window, some missed: not every hip is complete.
+late=$(q "select count(*) from vas v join vas b on v.mrn = b.mrn and v.hip = b.hip
+          and b.timepoint = 'baseline' where v.timepoint = '1m'
+          and julianday(v.visit_date) - julianday(b.visit_date) > 37")
+between "$late" 1 60 "late 1m visits"
+# Nurses and entry dates look real.
+between "$(q "select count(distinct entered_by) from a")" 3 10 "nurse logins"
+expect_same "$(q "select count(*) from a where substr(entered_at, 1, 10) < visit_date")" 0 \
+    "entered on or after the visit"
+
+# Patients at every stage of follow-up: due has content, show works.
+bs due
+expect_rc 0 "due"
+expect_out " due " "some visits are due"
+expect_out "overdue" "some visits are overdue"
+bs show D000001
+expect_rc 0 "show D000001"
+expect_out "D000001" "show names the patient"
+
+# --- refusals: never mix synthetic and real data ---
+before=$(db_sum)
+bs demo --patients 5 --seed 9
+expect_rc 1 "demo on a demo database"
+expect_err "already holds patients" "refusal says why"
+expect_same "$(db_sum)" "$before" "database unchanged by the refusal"
+
+DB=$T/real.db
+export BEDSIDE_DB=$DB
+bs patient add H123 --name "Real Person" --sex F --born 1970-03-04
+expect_rc 0 "a real patient"
+before=$(db_sum)
+bs demo --patients 5
+expect_rc 1 "demo on a database with a real patient"
+expect_err "already holds patients" "refusal names the reason"
+expect_same "$(db_sum)" "$before" "real database unchanged"
+
+t_done
