@@ -562,7 +562,7 @@ const ui_screen_ops ui_form_ops = {
     .leave = form_leave,
     .draw = ui_form_draw,
     .key = form_key,
-    .keys = "1-9 pick  y/n  Enter next  Up/Down  PgUp/PgDn section  Ctrl-S review  Esc leave  ? help",
+    .keys = "1-9 pick  y/n  Enter next  PgUp/PgDn section  Ctrl-S review  Esc leave  ? help",
     .help = form_help,
 };
 

@@ -67,7 +67,7 @@ static void draw_scores(ui *u, form_st *s)
     int y = 1;
     for (int i = 0; i < s->f->n_score && y < h - 3; i++, y++) {
         const form_score *sc = &s->f->score[i];
-        ui_put(u, w, y, 2, sc->label, wd - 10, A_NORMAL);
+        ui_put(u, w, y, 2, sc->label, wd - 9, A_NORMAL);
         char v[32];
         const char *band = NULL;
         if (s->sn[i]) {
@@ -176,7 +176,8 @@ static void draw_fields(ui *u, form_st *s)
         s->top = first;
     if (s->top < 0)
         s->top = 0;
-    int lw = wd / 2 - 3, vx = lw + 4;
+    /* Labels get three fifths: they are longer than the values typed. */
+    int lw = wd * 3 / 5 - 3, vx = lw + 4;
     for (int r = s->top; r < n && r - s->top < room; r++) {
         int y = 1 + r - s->top, i = rows[r].field;
         const form_field *fl = &s->f->field[i];

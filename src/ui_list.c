@@ -295,6 +295,8 @@ static void search_key(ui *u, list_st *l, int k)
     if (k == UK_ESC || k == UI_CTRL('c')) {
         ui_edit_set(&l->search, "");
         l->searching = 0;
+        l->sel = l->top = 0;
+        load_rows(u, l);
     } else if (k == '\r' || k == '\n' || k == UK(KEY_ENTER) || k == UK(KEY_DOWN) || k == '\t') {
         l->searching = 0;
     } else if (ui_edit_key(u, &l->search, k)) {

@@ -210,10 +210,26 @@ void ui_hline(ui *u, WINDOW *w, int y, int x, int n, attr_t at)
         ui_put(u, w, y, x + i, ui_glyph(u, G_HLINE), 1, at);
 }
 
+/* Boxes are drawn with Unicode line characters (or ASCII), not the VT100
+ * alternate character set, which PuTTY and others garble in UTF-8 mode. */
 void ui_box(ui *u, WINDOW *w)
 {
-    if (u->a->ascii)
-        wborder(w, '|', '|', '-', '-', '+', '+', '+', '+');
-    else
-        box(w, 0, 0);
+    int h, wd;
+    getmaxyx(w, h, wd);
+    int a = u->a->ascii;
+    const char *hl = a ? "-" : "\u2500", *vl = a ? "|" : "\u2502";
+    for (int x = 1; x < wd - 1; x++) {
+        ui_put(u, w, 0, x, hl, 1, A_NORMAL);
+        ui_put(u, w, h - 1, x, hl, 1, A_NORMAL);
+    }
+    for (int y = 1; y < h - 1; y++) {
+        ui_put(u, w, y, 0, vl, 1, A_NORMAL);
+        ui_put(u, w, y, wd - 1, vl, 1, A_NORMAL);
+    }
+    ui_put(u, w, 0, 0, a ? "+" : "\u250c", 1, A_NORMAL);
+    ui_put(u, w, 0, wd - 1, a ? "+" : "\u2510", 1, A_NORMAL);
+    ui_put(u, w, h - 1, 0, a ? "+" : "\u2514", 1, A_NORMAL);
+    /* The bottom-right cell of a window cannot take waddch without ERR; it
+     * is still drawn. */
+    ui_put(u, w, h - 1, wd - 1, a ? "+" : "\u2518", 1, A_NORMAL);
 }
