@@ -16,7 +16,6 @@ typedef struct {
     const char *name;
     int (*run)(app *a, int argc, char **argv);   /* NULL: enter, which needs the UI */
     int need;
-    int writes;          /* refuse a database this process cannot write */
     const char *summary;
 } cli_cmd;
 
@@ -37,8 +36,7 @@ static const cli_cmd commands[] = {
     {.name = "history", .run = cli_history, .summary = "a patient's audit trail"},
     {.name = "backup", .run = cli_backup, .summary = "copy the database safely while in use"},
     {.name = "check", .run = cli_check, .summary = "check the database's consistency"},
-    {.name = "demo", .run = cli_demo, .need = APP_DB_WRITE, .writes = 1,
-     .summary = "fill an empty database with a synthetic cohort"},
+    {.name = "demo", .run = cli_demo, .summary = "fill an empty database with a synthetic cohort"},
     {.name = "forms", .run = cli_forms, .need = APP_CONFIG,
      .summary = "check or list the forms"},
 };
@@ -141,7 +139,7 @@ static int run_command(app *a, int argc, char **argv, ui_main_fn ui)
     /* `bedside demo --help` must not create a database to print a usage. */
     int help = argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
     if (c->need && !help) {
-        int rc = cli_load(a, c->need, c->writes);
+        int rc = cli_load(a, c->need, 0);
         if (rc)
             return rc;
     }
