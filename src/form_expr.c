@@ -36,44 +36,55 @@ static const char *const denied_functions[] = {
     "last_insert_rowid", "sqlite_offset", "fts3_tokenizer", NULL,
 };
 
+/* Why op is refused (a static message, filled into buf), or NULL if allowed. */
+static const char *refusal(int op, const char *a, const char *b, char *buf, size_t n)
+{
+    switch (op) {
+    case SQLITE_SELECT:
+        return NULL;
+    case SQLITE_FUNCTION:
+        for (int i = 0; denied_functions[i]; i++)
+            if (b && strcmp(b, denied_functions[i]) == 0) {
+                snprintf(buf, n, "function '%s' is not allowed", b);
+                return buf;
+            }
+        return NULL;
+    case SQLITE_READ:
+        snprintf(buf, n, "expressions may not read tables (reads '%s')", a ? a : "?");
+        return buf;
+    case SQLITE_INSERT:
+    case SQLITE_UPDATE:
+    case SQLITE_DELETE:
+        /* No expression can write the schema itself: SQLite does that while
+         * setting up a table-valued function such as pragma_table_info. */
+        if (a && (strcmp(a, "sqlite_master") == 0 || strcmp(a, "sqlite_temp_master") == 0))
+            return "expressions may not read tables or table-valued functions";
+        snprintf(buf, n, "expressions may not change tables (writes '%s')", a ? a : "?");
+        return buf;
+    case SQLITE_ATTACH:
+    case SQLITE_DETACH:
+        return "ATTACH and DETACH are not allowed";
+    case SQLITE_PRAGMA:
+        return "PRAGMA is not allowed";
+    case SQLITE_RECURSIVE:
+        return "recursive queries are not allowed";
+    default:
+        return "only a SELECT expression is allowed";
+    }
+}
+
 static int authorize(void *ctx, int op, const char *a, const char *b, const char *db_name,
                      const char *trigger)
 {
     form_sandbox *sb = ctx;
-    switch (op) {
-    case SQLITE_SELECT:
+    char buf[sizeof sb->denied];
+    const char *why = refusal(op, a, b, buf, sizeof buf);
+    if (!why)
         return SQLITE_OK;
-    case SQLITE_FUNCTION:
-        for (int i = 0; denied_functions[i]; i++)
-            if (b && strcmp(b, denied_functions[i]) == 0) {
-                snprintf(sb->denied, sizeof sb->denied, "function '%s' is not allowed", b);
-                return SQLITE_DENY;
-            }
-        return SQLITE_OK;
-    case SQLITE_READ:
-        snprintf(sb->denied, sizeof sb->denied,
-                 "expressions may not read tables (reads '%s')", a ? a : "?");
-        return SQLITE_DENY;
-    case SQLITE_INSERT:
-    case SQLITE_UPDATE:
-    case SQLITE_DELETE:
-        snprintf(sb->denied, sizeof sb->denied,
-                 "expressions may not change tables (writes '%s')", a ? a : "?");
-        return SQLITE_DENY;
-    case SQLITE_ATTACH:
-    case SQLITE_DETACH:
-        snprintf(sb->denied, sizeof sb->denied, "ATTACH and DETACH are not allowed");
-        return SQLITE_DENY;
-    case SQLITE_PRAGMA:
-        snprintf(sb->denied, sizeof sb->denied, "PRAGMA is not allowed");
-        return SQLITE_DENY;
-    case SQLITE_RECURSIVE:
-        snprintf(sb->denied, sizeof sb->denied, "recursive queries are not allowed");
-        return SQLITE_DENY;
-    default:
-        snprintf(sb->denied, sizeof sb->denied, "only a SELECT expression is allowed");
-        return SQLITE_DENY;
-    }
+    /* The first refusal is the one the author wrote; later ones follow from it. */
+    if (!sb->denied[0])
+        snprintf(sb->denied, sizeof sb->denied, "%s", why);
+    return SQLITE_DENY;
 }
 
 static int progress(void *ctx)
@@ -165,10 +176,12 @@ void form_sandbox_free(form_sandbox *sb)
 }
 
 /* Turn SQLite's message into one for a form author. */
-static void explain(form_sandbox *sb, int rc, char *err, size_t errlen)
+static void explain(form_sandbox *sb, char *err, size_t errlen)
 {
     const char *m = sqlite3_errmsg(sb->db);
-    if (rc == SQLITE_AUTH && sb->denied[0])
+    if (strncmp(m, "vtable constructor failed: ", 27) == 0)
+        snprintf(err, errlen, "expressions may not read tables (reads '%s')", m + 27);
+    else if (sb->denied[0])
         snprintf(err, errlen, "%s", sb->denied);
     else if (strncmp(m, "no such column: ", 16) == 0)
         snprintf(err, errlen, "unknown field '%s'", m + 16);
@@ -199,7 +212,7 @@ form_expr *form_expr_new(form_sandbox *sb, const char *text, const char *const *
     int rc = sqlite3_prepare_v3(sb->db, q.s, (int)q.len, SQLITE_PREPARE_PERSISTENT, &st,
                                 &tail);
     if (rc != SQLITE_OK) {
-        explain(sb, rc, err, errlen);
+        explain(sb, err, errlen);
         sbuf_free(&q);
         return NULL;
     }
