@@ -46,39 +46,24 @@ static void rec_draw(ui *u, void *stp)
         ui_putf(u, w, y++, 1, wd - 2, ui_attr(u, UC_WARN), "amended: %s", why);
         free(why);
     }
-    /* Lines: fields then scores; s->top scrolls them. */
-    int line = 0, room = h - y;
-    int n_lines = 0;
-    if (s->f)
-        for (int i = 0; i < s->f->n_field; i++)
-            n_lines += s->f->field[i].type != FT_NOTE && form_field_visible(s->ans, i);
-    n_lines += 2 + s->r.n_score;
+    /* Scores first (what the record says), then every answer; s->top
+     * scrolls both. */
+    int room = h - y, line = 0;
+    int n_fields = 0;
+    for (int i = 0; s->f && i < s->f->n_field; i++)
+        n_fields += s->f->field[i].type != FT_NOTE && form_field_visible(s->ans, i);
+    int n_lines = 1 + s->r.n_score + 2 + n_fields;
     if (s->top > n_lines - room)
         s->top = n_lines - room;
     if (s->top < 0)
         s->top = 0;
-    for (int i = 0; s->f && i < s->f->n_field; i++) {
-        const form_field *fl = &s->f->field[i];
-        if (fl->type == FT_NOTE || !form_field_visible(s->ans, i))
-            continue;
-        if (line >= s->top && line - s->top < room) {
-            int yy = y + line - s->top;
-            ui_put(u, w, yy, 2, fl->label, lw, A_NORMAL);
-            char *v = form_answer_display(s->ans, i);
-            if (v)
-                ui_put_esc(u, w, yy, lw + 3, v, wd - lw - 4, A_BOLD);
-            else
-                ui_put(u, w, yy, lw + 3, ui_glyph(u, G_NULL), 1, ui_attr(u, UC_DIM));
-            free(v);
-        }
-        line++;
-    }
-    line++;
-    if (line >= s->top && line - s->top < room)
-        ui_put(u, w, y + line - s->top, 1, "Scores", 10, ui_attr(u, UC_HEAD));
+#define SHOWN(l) ((l) >= s->top && (l) - s->top < room)
+#define ROW(l) (y + (l) - s->top)
+    if (SHOWN(line))
+        ui_put(u, w, ROW(line), 1, "Scores", 10, ui_attr(u, UC_HEAD));
     line++;
     for (int i = 0; i < s->r.n_score; i++, line++) {
-        if (line < s->top || line - s->top >= room)
+        if (!SHOWN(line))
             continue;
         int si = s->f ? form_score_index(s->f, s->r.score_id[i]) : -1;
         char v[32];
@@ -89,11 +74,34 @@ static void rec_draw(ui *u, void *stp)
         } else {
             snprintf(v, sizeof v, "%g", s->r.score_val[i]);
         }
-        int yy = y + line - s->top;
-        ui_put(u, w, yy, 2, si >= 0 ? s->f->score[si].label : s->r.score_id[i], lw, A_NORMAL);
-        ui_putf(u, w, yy, lw + 3, wd - lw - 4, A_BOLD, "%s%s%s", v, band ? "  " : "",
+        ui_put(u, w, ROW(line), 2, si >= 0 ? s->f->score[si].label : s->r.score_id[i], lw,
+               A_NORMAL);
+        ui_putf(u, w, ROW(line), lw + 3, wd - lw - 4, A_BOLD, "%s%s%s", v, band ? "  " : "",
                 band ? band : "");
     }
+    line++;
+    if (SHOWN(line))
+        ui_put(u, w, ROW(line), 1, "Answers", 10, ui_attr(u, UC_HEAD));
+    line++;
+    for (int i = 0; s->f && i < s->f->n_field; i++) {
+        const form_field *fl = &s->f->field[i];
+        if (fl->type == FT_NOTE || !form_field_visible(s->ans, i))
+            continue;
+        if (SHOWN(line)) {
+            ui_put(u, w, ROW(line), 2, fl->label, lw, A_NORMAL);
+            char *v = form_answer_display(s->ans, i);
+            if (v)
+                ui_put_esc(u, w, ROW(line), lw + 3, v, wd - lw - 4, A_BOLD);
+            else
+                ui_put(u, w, ROW(line), lw + 3, ui_glyph(u, G_NULL), 1, ui_attr(u, UC_DIM));
+            free(v);
+        }
+        line++;
+    }
+#undef SHOWN
+#undef ROW
+    if (s->top + room < n_lines)
+        ui_put(u, w, h - 1, wd - 2, ui_glyph(u, G_MORE_DOWN), 1, A_BOLD);
     wnoutrefresh(w);
     werase(u->help);
     ui_put(u, u->help, 0, 1, "A amends this record (a reason is asked first)", u->cols - 2,

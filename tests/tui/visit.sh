@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# A whole 1-month visit by keys only, from the list: find the patient, n
+# (timepoint and date preselected), then VAS, HHS and complications one
+# after another; the saved records and scores are checked with
+# `bedside export csv`, and the trend view shows the new values.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib_tmux.sh"
+trap 'tui_stop; t_cleanup' EXIT
+
+bs patient add V-1 --name "Vera Lind" --sex F --born 1966-07-01
+bs hip add V-1 --side L --index-date 2026-05-15 --etiology corticosteroid --stage III
+expect_rc 0 "setup"
+me=$(id -un)
+
+tui_bedside v 80 24
+tui_expect v 'Patients: 1' "list"
+tui_keys v / 
+tui_type v v-1
+tui_keys v Enter Enter
+tui_expect v 'MRN V-1' "patient screen"
+tui_keys v n
+tui_expect v 'Timepoint' "n asks the timepoint"
+tui_expect v '1m +1 month +2026-06-14 +due' "1m is due"
+tui_keys v Enter
+tui_expect v 'Date \(YYYY-MM-DD\): 2026-06-15' "the date defaults to today"
+tui_keys v Enter
+
+# VAS first (the schedule's order for 1m: vas, hhs, complications).
+tui_expect v 'VAS pain v1 +V-1 Vera Lind +Left hip +1m +2026-06-15' "the VAS form opens"
+tui_type v 6.5
+tui_keys v Enter
+tui_expect v 'Last field' "accepted; the last field"
+tui_expect v 'VAS pain +6\.5' "the live score"
+tui_keys v C-s
+tui_expect v 'Enter saves the final record' "review"
+tui_keys v Enter
+
+# HHS: a digit per choice, y per yes/no, degrees then Enter.
+tui_expect v 'Harris Hip Score v1' "then the HHS"
+tui_expect v 'Saved VAS pain 1m' "the VAS was saved"
+for k in 2 1 2 2 2 1 1 1; do tui_type v "$k"; done
+tui_expect v 'Fixed flexion contracture' "the choices moved on to the deformity section"
+tui_expect v 'Function +38' "function score live"
+for k in y y y y; do tui_type v "$k"; done
+tui_expect v 'Range of motion +section 4 of 4' "then range of motion"
+for deg in 90 10 10 10 5; do
+    tui_type v "$deg"
+    tui_keys v Enter
+done
+tui_expect v 'HHS total +86\.3' "total live: 86.3"
+tui_expect v 'Answered 17 of 17' "every field answered"
+tui_keys v C-s
+tui_expect v 'Review: Harris Hip Score' "review page"
+tui_expect v 'Stairs +Normally, using a rail' "the review lists answers by label"
+tui_keys v Enter
+
+# Complications: hematoma and other; other's text and the grade appear.
+tui_expect v 'Complications v1' "then complications"
+tui_type v 4
+tui_type v c
+tui_expect v 'Hematoma, Other|Hematoma.*Other' "two complications toggled"
+tui_keys v Enter
+tui_expect v '>\*Other complication' "the text field shown by show_if comes next"
+tui_type v 'Bruise café'
+tui_keys v Enter
+tui_expect v '>\*Clavien-Dindo grade' "then the grade"
+tui_type v 1
+tui_expect v '>.*Action taken' "then the action"
+tui_type v 'Ice; ürgent review'
+tui_keys v Enter
+tui_keys v C-s
+tui_expect v 'All required answers present' "review without problems"
+tui_keys v Enter
+tui_expect v 'Saved Complications 1m' "saved; back on the patient screen"
+tui_expect v 'MRN V-1' "patient screen"
+
+bs export csv --form vas
+expect_rc 0 "export vas"
+expect_out "^V-1,L,1m,2026-06-15,vas,1,$me,[^,]+,6\\.5,6\\.5" "VAS record and score"
+bs export csv --form hhs
+expect_out "^V-1,L,1m,2026-06-15,hhs,1,$me,[^,]+,slight,none,cane_long_walks,six_blocks,railing,ease,ordinary_chair,able,yes,yes,yes,yes,90,10,10,10,5,40,38,4,4\\.3,86\\.3," \
+    "HHS answers and scores"
+bs export csv --form complications
+expect_out "^V-1,L,1m,2026-06-15,complications,1,$me,[^,]+,\"hematoma,other\",Bruise café,i,Ice; ürgent review,2" \
+    "complications with UTF-8 text"
+bs drafts
+expect_err 'no open drafts' "no draft left behind"
+
+# The trend view on the patient screen: the new values with their band.
+tui_expect v '1 month +2026-06-15 +6\.5 .*86\.3' "the trend table shows VAS and HHS"
+tui_expect v '86\.3 Good' "the HHS band"
+tui_keys v G
+tui_expect v '[▁▂▃▄▅▆▇█]' "sparklines at the bottom of the view"
+
+# o opens a record; it shows its answers.
+tui_keys v o
+tui_expect v 'Open a record' "record picker"
+tui_expect v 'Harris Hip Score' "the HHS is listed"
+tui_screen v >/dev/null
+# The items are numbered in order: pick the HHS by its number.
+num=$(grep -oE '[1-9] L +1m +2026-06-15 +Harris' "$T/screen" | head -1 | cut -c1)
+tui_type v "${num:-1}"
+tui_expect v 'final, entered by' "the record view"
+tui_expect v 'HHS total +86\.3 +Good' "its scores"
+tui_keys v q q q
+if tui_wait_exit "$(tui_pid v)" 5; then ok; else tui_fail "q q q leaves"; fi
+t_done
