@@ -44,10 +44,14 @@ static void table_print(table *t)
         }
         putchar('\n');
     }
+    free(w);
+}
+
+static void table_free(table *t)
+{
     for (int i = 0; i < t->nrow * t->ncol; i++)
         free(t->cell[i]);
     free(t->cell);
-    free(w);
 }
 
 /* Options: only --help, and a fixed number of arguments. */
@@ -146,7 +150,8 @@ int cli_due(app *a, int argc, char **argv)
     const char *end_form = a->end_form ? a->end_form->id : NULL;
     if (store_each_hip(a->db, NULL, end_form, a->end_field, due_hip, &d) != 0)
         rc = cli_err("cannot read the hips from %s", a->db_path);
-    qsort(d.row, d.n, sizeof *d.row, due_cmp);
+    if (d.n)
+        qsort(d.row, d.n, sizeof *d.row, due_cmp);   /* qsort(NULL, 0) is undefined */
     table t = {.ncol = 8};
     char *head[] = {"MRN", "NAME", "SIDE", "TIMEPOINT", "TARGET", "WINDOW", "STATE", "MISSING"};
     table_add(&t, head);
@@ -170,11 +175,7 @@ int cli_due(app *a, int argc, char **argv)
         fprintf(stderr, "bedside: nothing is due\n");
     else if (!rc)
         table_print(&t);
-    if (rc || d.n == 0) {
-        for (int i = 0; i < t.nrow * t.ncol; i++)
-            free(t.cell[i]);
-        free(t.cell);
-    }
+    table_free(&t);
     free(d.row);
     free(d.items);
     return rc;
@@ -205,6 +206,7 @@ int cli_drafts(app *a, int argc, char **argv)
         table_add(&t, row);
     }
     table_print(&t);
+    table_free(&t);
     store_draft_rows_free(d, n);
     return 0;
 }
