@@ -115,9 +115,10 @@ static void parse_options(loader *L, form_field *fl, const ynode *opts, const ch
         op->code = code;
         if (ytree_str(&L->c, o, "label", 0, &op->label) == 1)
             op->label = xstrdup(code);
-        if (ytree_num(&L->c, o, "points", 0, &op->points) == 0) {
-            with_points++;
-            only_for(L, o, "points", fl->type == FT_CHOICE, "choice", owner);
+        if (ytree_get(o, "points")) {
+            with_points++;   /* counted even when malformed: one message is enough */
+            if (ytree_num(&L->c, o, "points", 0, &op->points) == 0)
+                only_for(L, o, "points", fl->type == FT_CHOICE, "choice", owner);
         }
         if (ytree_bool(&L->c, o, "exclusive", 0, &op->exclusive) == 0)
             only_for(L, o, "exclusive", fl->type == FT_MULTI, "multi", owner);

@@ -26,6 +26,8 @@ typedef struct {
     diag *d;
     int problems;
     int fatal;            /* parsing cannot go on (syntax error, too deep) */
+    char **aliases;       /* alias names already reported */
+    size_t n_aliases;
 } yparse;
 
 static void yproblem(yparse *y, int line, int col, const char *fmt, ...) PRINTF_LIKE(4, 5);
@@ -138,6 +140,17 @@ static void check_props(yparse *y, const yaml_event_t *ev, const yaml_char_t *an
 
 static ynode *parse_node(yparse *y, yaml_event_t *ev, int depth);
 
+/* 1 if this alias name was reported already; else remembers it. */
+static int seen_alias(yparse *y, const char *name)
+{
+    for (size_t i = 0; i < y->n_aliases; i++)
+        if (strcmp(y->aliases[i], name) == 0)
+            return 1;
+    y->aliases = xrealloc(y->aliases, (y->n_aliases + 1) * sizeof *y->aliases);
+    y->aliases[y->n_aliases++] = xstrdup(name);
+    return 0;
+}
+
 static void add_child(ynode *n, ynode *key, ynode *val)
 {
     n->item = xrealloc(n->item, (n->n + 1) * sizeof *n->item);
@@ -229,12 +242,19 @@ static ynode *parse_node(yparse *y, yaml_event_t *ev, int depth)
                     ev->data.mapping_start.implicit);
         n = new_node(YT_MAP, &ev->start_mark);
         break;
-    case YAML_ALIAS_EVENT:
-        /* Never expanded, so "billion laughs" costs nothing; still an error. */
-        char *a = esc(ev->data.alias.anchor);
-        yproblem(y, line, col, "aliases are not allowed ('*%s')", a);
-        free(a);
-        return new_node(YT_SCALAR, &ev->start_mark);
+    case YAML_ALIAS_EVENT: {
+        /* Never expanded, so "billion laughs" costs nothing; still an error,
+         * reported once per name so that a bomb does not bury the rest. */
+        const char *name = (const char *)ev->data.alias.anchor;
+        if (!seen_alias(y, name)) {
+            char *a = esc(name);
+            yproblem(y, line, col, "aliases are not allowed ('*%s')", a);
+            free(a);
+        }
+        n = new_node(YT_SCALAR, &ev->start_mark);
+        n->str = xstrdup("");
+        return n;
+    }
     default:
         yproblem(y, line, col, "unexpected YAML event");
         y->fatal = 1;
@@ -324,6 +344,9 @@ ynode *ytree_load_buffer(const char *name, const char *buf, size_t len, diag *d)
     yaml_parser_set_encoding(&y.p, YAML_UTF8_ENCODING);
     ynode *root = parse_stream(&y);
     yaml_parser_delete(&y.p);
+    for (size_t i = 0; i < y.n_aliases; i++)
+        free(y.aliases[i]);
+    free(y.aliases);
     return root;
 }
 
