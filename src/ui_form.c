@@ -156,7 +156,7 @@ static int commit(ui *u, form_st *s)
     }
     char err[256];
     if (form_answer_set(s->ans, i, t, err, sizeof err) < 0) {
-        ui_msg(u, UC_ERROR, "%s", err);
+        ui_msg(u, UC_ERROR, "%s: %s", s->f->field[i].label, err);
         return -1;
     }
     s->ed.changed = 0;
@@ -185,7 +185,7 @@ static void set_answer(ui *u, form_st *s, const char *text)
 {
     char err[256];
     if (form_answer_set(s->ans, s->cur, text, err, sizeof err) < 0) {
-        ui_msg(u, UC_ERROR, "%s", err);
+        ui_msg(u, UC_ERROR, "%s: %s", s->f->field[s->cur].label, err);
         return;
     }
     changed(u, s, s->cur);
@@ -228,7 +228,7 @@ static void toggle(ui *u, form_st *s, int o)
         form_answer_clear(s->ans, s->cur);
         changed(u, s, s->cur);
     } else if (form_answer_set(s->ans, s->cur, b.s, err, sizeof err) < 0) {
-        ui_msg(u, UC_ERROR, "%s", err);
+        ui_msg(u, UC_ERROR, "%s: %s", fl->label, err);
     } else {
         changed(u, s, s->cur);
     }
