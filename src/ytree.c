@@ -197,7 +197,7 @@ static int parse_children(yparse *y, ynode *n, int depth)
             yproblem(y, first->line, first->col, "mapping keys must be plain text");
         } else {
             for (size_t i = 0; i < n->n; i++)
-                if (strcmp(n->key[i]->str, first->str) == 0) {
+                if (n->key[i]->type == YT_SCALAR && strcmp(n->key[i]->str, first->str) == 0) {
                     char *k = esc(first->str);
                     yproblem(y, first->line, first->col, "duplicate key '%s' (first at line %d)",
                              k, n->key[i]->line);

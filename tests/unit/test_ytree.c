@@ -69,6 +69,8 @@ static void test_refusals(void)
     CHECK_STR(p("a: 1\nbé: x\xff\n"), "t.yaml:2:6: invalid UTF-8 (byte 0xFF); save the file as UTF-8");
     CHECK_STR(p("\xc0\xaf: 1\n"), "t.yaml:1:1: invalid UTF-8 (byte 0xC0); save the file as UTF-8");
     CHECK_STR(p("[a]: 1\n"), "t.yaml:1:1: mapping keys must be plain text");
+    /* A key after a non-scalar one (found by fuzzing: compared a NULL string). */
+    CHECK_STR(p("? {a: 1}\n: 1\nb: 2\n"), "t.yaml:1:3: mapping keys must be plain text");
     CHECK_STR(p("a: !!str 1\n"), "t.yaml:1:4: tags are not allowed ('tag:yaml.org,2002:str')");
     CHECK_STR(p("a: \"x\\0y\"\n"), "t.yaml:1:4: text must not contain a NUL character");
     CHECK_STR(p("a: [1, 2\n"),
