@@ -30,14 +30,27 @@ static int check_config(const app *a, const form_set *s, const char *dir)
 {
     int bad = 0;
     const config *c = &a->cfg;
+    /* One line per missing form, naming every timepoint that expects it. */
     for (int i = 0; i < c->n_tp; i++)
-        for (int j = 0; j < c->tp[i].n_forms; j++)
-            if (!form_set_find(s, c->tp[i].forms[j])) {
-                cli_err("%s: timepoint '%s' expects form '%s', which is not in %s",
-                        cli_esc(c->path), cli_esc(c->tp[i].id), cli_esc(c->tp[i].forms[j]),
-                        cli_esc(dir));
-                bad++;
-            }
+        for (int j = 0; j < c->tp[i].n_forms; j++) {
+            const char *id = c->tp[i].forms[j];
+            int first = 1;
+            for (int pi = 0; pi <= i && first; pi++)
+                for (int pj = 0; pj < (pi == i ? j : c->tp[pi].n_forms); pj++)
+                    if (strcmp(c->tp[pi].forms[pj], id) == 0)
+                        first = 0;
+            if (!first || form_set_find(s, id))
+                continue;
+            sbuf tps = {0};
+            for (int k = i; k < c->n_tp; k++)
+                for (int m = 0; m < c->tp[k].n_forms; m++)
+                    if (strcmp(c->tp[k].forms[m], id) == 0)
+                        sbuf_printf(&tps, "%s'%s'", tps.len ? ", " : "", cli_esc(c->tp[k].id));
+            cli_err("%s: the schedule expects form '%s' (timepoint %s), which is not in %s",
+                    cli_esc(c->path), cli_esc(id), tps.s, cli_esc(dir));
+            sbuf_free(&tps);
+            bad++;
+        }
     if (c->list_form) {
         const form *f = form_set_find(s, c->list_form);
         if (!f) {
