@@ -10,7 +10,8 @@ enum sched_state {
     TP_OVERDUE,    /* window closed, not complete, next window not open yet */
     TP_MISSED,     /* window closed, not complete, a later window has opened */
     TP_DONE,       /* every expected form has a current final record */
-    TP_ENDED       /* after the hip's follow-up ended (e.g. hip replacement) */
+    TP_ENDED       /* not complete, and follow-up ended (e.g. hip replacement)
+                    * before its window closed */
 };
 
 typedef struct {
@@ -20,8 +21,11 @@ typedef struct {
     int n_done, n_expected;   /* expected forms with a current final record */
 } sched_item;
 
-/* done(ctx, timepoint_id, form_id) says whether a current final record exists.
- * end_date: the day follow-up ended, or -1. Fills out[0 .. c->n_tp). */
+/* done(ctx, timepoint_id, form_id) says whether a current final record exists
+ * (done may be NULL: nothing is done). end_date: the day follow-up ended, or
+ * -1; once it is set, an incomplete timepoint whose window closed before
+ * end_date is MISSED and every other incomplete one ENDED, whatever today is.
+ * DONE always wins. Fills out[0 .. c->n_tp). */
 typedef int (*sched_done_fn)(void *ctx, const char *tp, const char *form);
 void sched_hip(const config *c, int index_date, int today, int end_date, sched_done_fn done,
                void *ctx, sched_item *out);
