@@ -204,9 +204,9 @@ static void pat_resume(ui *u, void *stp)
     if (ui_top(u) != UI_PATIENT || !s->q_form)
         return;
     int r = ui_form_result(u);
+    char keep[sizeof u->msg];   /* the form's last word, kept in front */
+    snprintf(keep, sizeof keep, "%s", u->msg);
     if (r == UI_FORM_SAVED && s->q_next < s->q_n) {
-        char keep[512];
-        snprintf(keep, sizeof keep, "%s", u->msg);
         queue_next(u, s);
         if (ui_top(u) == UI_FORM)
             ui_msg(u, UC_OK, "%s  Next form %d of %d.", keep, s->q_next, s->q_n);
@@ -214,7 +214,7 @@ static void pat_resume(ui *u, void *stp)
     }
     if (r != UI_FORM_SAVED && s->q_next < s->q_n)
         ui_msg(u, UC_WARN, "%s  The visit's other forms were not opened (n starts again).",
-               u->msg);
+               keep);
     queue_clear(s);
 }
 
