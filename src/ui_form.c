@@ -642,6 +642,35 @@ static form_st *new_state(ui *u, const ui_form_args *a)
     return s;
 }
 
+/* A final record already exists for this key: amend it (with a reason)
+ * or do nothing. */
+static int offer_amend_existing(ui *u, const ui_form_args *a, const st_record *old)
+{
+    char d[11];
+    date_format(old->visit_date, d);
+    char *by = text_escape(old->entered_by);
+    char *q = xasprintf("A final %s record for %s already exists: %.8s of %s, entered by %s.\n\n"
+                        "(a)mend it   (c)ancel",
+                        a->f->title, a->tp, old->uuid, d, by);
+    free(by);
+    int k = ui_ask(u, "Already recorded", q, "ac");
+    free(q);
+    char *reason = NULL;
+    int rc = -1;
+    if (k == 'a' && ui_input(u, "Amend the record", "Reason:", &reason)) {
+        if (reason && *reason) {
+            ui_form_args b = *a;
+            b.amend = old;
+            b.reason = reason;
+            rc = ui_form_open(u, &b);
+        } else {
+            ui_msg(u, UC_ERROR, "an amendment needs a reason; nothing changed");
+        }
+    }
+    free(reason);
+    return rc;
+}
+
 int ui_form_open(ui *u, const ui_form_args *a)
 {
     u->form_result = UI_FORM_NOT_OPENED;
@@ -651,8 +680,16 @@ int ui_form_open(ui *u, const ui_form_args *a)
         free(err);
         return -1;
     }
-    form_st *s = new_state(u, a);
     const char *hip = a->h ? a->h->uuid : "";
+    st_record old;
+    if (!a->amend && strcmp(a->tp, TIMEPOINT_UNSCHEDULED) != 0 &&
+        store_record_current(u->a->db, a->p->uuid, hip, a->tp, a->f->id, &old) == 0) {
+        /* Said before any typing: this visit is already recorded. */
+        int rc = offer_amend_existing(u, a, &old);
+        st_record_free(&old);
+        return rc;
+    }
+    form_st *s = new_state(u, a);
     if (a->amend) {
         memcpy(s->amend, a->amend->uuid, sizeof s->amend);
         s->reason = xstrdup(a->reason);
