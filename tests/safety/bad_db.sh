@@ -5,8 +5,8 @@
 # exit below 128 (no crash), and the file byte for byte unchanged.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib_safety.sh"
-. "$(dirname "$0")/lib_term.sh"
-trap 'term_stop; t_cleanup' EXIT
+. "$(dirname "$0")/../tui/lib_tmux.sh"
+trap 'tui_stop; t_cleanup' EXIT
 
 fsum() { md5sum "$1" | cut -d' ' -f1; }
 
@@ -45,6 +45,8 @@ refused "$T/app.db" "SQLite db of another application" patient list
 # --- a real database, then damaged copies -----------------------------------
 bs demo --patients 60 --seed 7
 expect_rc 0 "demo cohort for the damage tests"
+# Everything in the main file, so that copies of it are whole databases.
+sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
 real_sum=$(fsum "$DB")
 bs check
 expect_rc 0 "bedside check passes on the intact database"
@@ -106,21 +108,21 @@ else
         fi
         # The TUI deep link must say so before the form opens.
         name=ro$RANDOM
-        term_start "$name" env TERM=xterm-256color LANG=C.UTF-8 BEDSIDE_DB="$f" \
+        tui_start "$name" 80 24 env TERM=xterm-256color LANG=C.UTF-8 BEDSIDE_DB="$f" \
             BEDSIDE_CONFIG="$BEDSIDE_CONFIG" ASAN_OPTIONS="$ASAN_OPTIONS" \
             "${NOCAP[@]}" "$BEDSIDE" --today "$TODAY" enter RO-1 --form hhs --hip L
-        if term_wait "$name" '[Rr]ead.?only|[Cc]annot write|not writable|[Pp]ermission|[Rr]efus' 20; then
+        if tui_wait "$name" '[Rr]ead.?only|[Cc]annot write|not writable|[Pp]ermission|[Rr]efus' 20; then
             ok
         else
-            fail_screen "$what: enter shows no read-only message"
+            tui_fail "$what: enter shows no read-only message"
         fi
-        term_screen "$name" >"$T/screen"
-        grep -qE 'Limp|Stairs|Public' "$T/screen" && fail_screen "$what: enter opened the form anyway"
-        if term_dead "$name"; then
-            st=$(term_status "$name")
+        tui_screen "$name" >"$T/screen"
+        grep -qE 'Harris Hip Score v1|Answered [0-9]+ of' "$T/screen" && tui_fail "$what: enter opened the form anyway"
+        if tui_dead "$name"; then
+            st=$(tui_status "$name")
             [ "$st" != 0 ] && [ "$st" -lt 128 ] && ok || fail "$what: enter exit $st, want 1..127"
         fi
-        tm kill-session -t "$name" 2>/dev/null
+        tui_tmux kill-session -t "$name" 2>/dev/null
         expect_same "$(fsum "$f")" "$sum" "$what: file unchanged"
     done
     chmod 0755 "$T/rodir"

@@ -6,8 +6,8 @@
 # that one works.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib_safety.sh"
-. "$(dirname "$0")/lib_term.sh"
-trap 'term_stop; t_cleanup' EXIT
+. "$(dirname "$0")/../tui/lib_tmux.sh"
+trap 'tui_stop; t_cleanup' EXIT
 
 # --- 8 writers x 25 records -------------------------------------------------
 # Writer p owns patients W<p>-1..5 (hip L, day 0 on 2025-01-01) and records a
@@ -73,7 +73,7 @@ expect_rc 0 "bedside check after the concurrent writers"
 mk_patient DUP-1 && mk_hip DUP-1 L 2025-01-01
 bs record DUP-1 --form vas --hip L --timepoint baseline --date 2025-01-01 pain=6.5
 expect_rc 0 "first VAS at baseline"
-first=$(sql "SELECT uuid FROM records WHERE form = 'vas'" 2>/dev/null | head -1)
+first=$(record_uuid DUP-1 vas)
 before=$(db_sum)
 bs record DUP-1 --form vas --hip L --timepoint baseline --date 2025-01-01 pain=2.0
 expect_rc 1 "second final VAS for the same hip and timepoint"
@@ -95,22 +95,22 @@ expect_same "$(csv_cell "${row:-0}" pain)" 2.0 "the export holds the amended val
 mk_patient DUO-1 "Two Sessions" && mk_hip DUO-1 L "$TODAY" && mk_hip DUO-1 R "$TODAY"
 tui_enter nurseA DUO-1 hhs L baseline
 tui_enter nurseB DUO-1 vas R baseline
-term_wait nurseA 'Limp' 20 || fail_screen "nurse A: the HHS form did not open"
-term_wait nurseB 'VAS|[Pp]ain' 20 || fail_screen "nurse B: the VAS form did not open"
+tui_wait nurseA 'Harris Hip Score v1' 20 || tui_fail "nurse A: the HHS form did not open"
+tui_wait nurseB 'VAS pain v1' 20 || tui_fail "nurse B: the VAS form did not open"
 HHS_MRN=DUO-1
 hhs_type nurseA 1 8
-term_text nurseB 3.5
-term_keys nurseB Enter
-wait_draft DUO-1 vas 1 15 && ok || fail_screen "nurse B: the VAS answer was not stored while A typed"
+tui_type nurseB 3.5
+tui_keys nurseB Enter
+wait_draft DUO-1 vas 1 15 && ok || tui_fail "nurse B: the VAS answer was not stored while A typed"
 hhs_type nurseA 9 17
-term_keys nurseB C-s
-term_keys nurseA C-s
-term_wait nurseB '[Rr]eview' 15 || fail_screen "nurse B: no review screen"
-term_wait nurseA '[Rr]eview' 15 || fail_screen "nurse A: no review screen"
+tui_keys nurseB C-s
+tui_keys nurseA C-s
+tui_wait nurseB '[Rr]eview' 15 || tui_fail "nurse B: no review screen"
+tui_wait nurseA '[Rr]eview' 15 || tui_fail "nurse A: no review screen"
 # Both save within the same instant.
-term_keys nurseA Enter
-term_keys nurseB Enter
-for ((i = 0; i < 100 * TM_SLOW; i++)); do
+tui_keys nurseA Enter
+tui_keys nurseB Enter
+for ((i = 0; i < 100 * TUI_SLOW; i++)); do
     [ "$(draft_count DUO-1 hhs)$(draft_count DUO-1 vas)" = 00 ] &&
         [ -n "$(sql "SELECT 1 FROM records r JOIN patients p ON p.uuid = r.patient
                      WHERE p.mrn = 'DUO-1' AND r.form = 'vas' AND r.status = 'final'")" ] && break

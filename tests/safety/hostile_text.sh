@@ -7,12 +7,15 @@
 # numbers); print --lpr runs the print command with no shell.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib_safety.sh"
-. "$(dirname "$0")/lib_term.sh"
-trap 'term_stop; t_cleanup' EXIT
+. "$(dirname "$0")/../tui/lib_tmux.sh"
+trap 'tui_stop; t_cleanup' EXIT
 
 ESC=$'\e'
 CSI8=$'\xc2\x9b'          # U+009B, the 8-bit CSI, as UTF-8
-BAD_NAME=$'Eve\e[2J\e]0;pwned\aMallory\xc2\x9b31m\x9bTwo\nLines\x7f'
+BAD_NAME=$'Eve\e[2J\e]0;pwned\aMallory\xc2\x9b31mTwo\nLines\x7f'
+# Not valid UTF-8 (a raw 8-bit CSI): refused at entry, but a file merged from
+# elsewhere could hold it, so it is stored behind bedside's back.
+RAW_NAME=$'Raw\x9b2JByte\xff'
 BAD_TEXT=$'wound\e[31mred\e]0;title\a\r\nsecond line\e[?1049h'
 
 # raw_free FILE WHAT — FILE holds no ESC, no BEL and no C1 control.
@@ -22,6 +25,8 @@ raw_free() {
     if LC_ALL=C grep -q "$CSI8" "$1" || LC_ALL=C grep -q $'\x9b' "$1"; then
         fail "$2: raw C1 CSI in output"
     else ok; fi
+    # Invalid bytes must come out as \xHH, never raw.
+    iconv -f UTF-8 -t UTF-8 "$1" >/dev/null 2>&1 && ok || fail "$2: invalid UTF-8 in output"
 }
 
 # --- hostile data, through the front door where the command line takes it ---
@@ -37,6 +42,9 @@ else
         fail "setup: could not store the hostile name"
 fi
 mk_hip EVIL-1 L 2025-01-01
+mk_patient EVIL-2 "Raw Placeholder"
+sqlite3 "$DB" "UPDATE patients SET name = CAST(X'$(printf '%s' "$RAW_NAME" | od -An -tx1 | tr -d ' \n')' AS TEXT) WHERE mrn = 'EVIL-2'" ||
+    fail "setup: could not store the raw-byte name"
 bs record EVIL-1 --form complications --hip L --timepoint 1m --date 2025-01-31 \
     events=hematoma,other "other_text=$BAD_TEXT" "action=$BAD_TEXT" grade=II
 expect_rc 0 "complications with escape sequences in free text"
@@ -48,7 +56,8 @@ bs amend "$cu" --reason $'typo\e[2J' events=hematoma,other "other_text=$BAD_TEXT
     "action=$BAD_TEXT" grade=II
 expect_rc 0 "amend with hostile text and reason"
 
-for cmd in "show EVIL-1" "print EVIL-1" "patient list" "history EVIL-1" "drafts"; do
+for cmd in "show EVIL-1" "print EVIL-1" "show EVIL-2" "print EVIL-2" "patient list" "history EVIL-1" \
+    "history EVIL-2" "drafts"; do
     # shellcheck disable=SC2086
     bs $cmd
     expect_rc 0 "$cmd"
@@ -67,20 +76,21 @@ bs patient list
 # One patient is one line, whatever newlines the name holds.
 expect_same "$(grep -c 'EVIL-1' "$T/out")" 1 "patient list: the hostile name stays on one line"
 grep 'EVIL-1' "$T/out" | grep -q 'Lines' && ok || fail "patient list: name escaped, not cut at the newline"
+grep 'EVIL-2' "$T/out" | grep -q 'Raw.x9b2JByte.xff' && ok || fail "patient list: invalid bytes shown as \\xHH"
 
 # --- the TUI shows ^[ instead of obeying the escape -------------------------
 name=tui$RANDOM
-term_start "$name" env TERM=xterm-256color LANG=C.UTF-8 BEDSIDE_DB="$DB" \
+tui_start "$name" 80 24 env TERM=xterm-256color LANG=C.UTF-8 BEDSIDE_DB="$DB" \
     BEDSIDE_CONFIG="$BEDSIDE_CONFIG" ASAN_OPTIONS="$ASAN_OPTIONS" "$BEDSIDE" --today "$TODAY"
-if term_wait "$name" 'EVIL-1' 20; then
+if tui_wait "$name" 'EVIL-1' 20; then
     ok
-    grep -q 'Eve^\[\[2J' "$T/screen" && ok || fail_screen "TUI patient list shows the ESC as ^["
-    title=$(tm display-message -p -t "$name" '#{pane_title}')
+    grep -q 'Eve^\[\[2J' "$T/screen" && ok || tui_fail "TUI patient list shows the ESC as ^["
+    title=$(tui_tmux display-message -p -t "$name" '#{pane_title}')
     [ "$title" != pwned ] && ok || fail "TUI let an OSC sequence set the terminal title"
 else
-    fail_screen "TUI patient list never showed EVIL-1"
+    tui_fail "TUI patient list never showed EVIL-1"
 fi
-tm kill-session -t "$name" 2>/dev/null
+tui_tmux kill-session -t "$name" 2>/dev/null
 
 # --- CSV formula injection ---------------------------------------------------
 # A test-only form with a field that may be negative, next to the shipped ones.

@@ -5,20 +5,20 @@
 # can be resumed and finished.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib_safety.sh"
-. "$(dirname "$0")/lib_term.sh"
-trap 'term_stop; t_cleanup' EXIT
+. "$(dirname "$0")/../tui/lib_tmux.sh"
+trap 'tui_stop; t_cleanup' EXIT
 
 HHS_MRN=K9-1
 mk_patient K9-1 && mk_hip K9-1 L "$TODAY"
 tui_enter k1 K9-1 hhs L baseline
-term_wait k1 'Limp' 20 || { fail_screen "the HHS form did not open"; t_done; exit; }
-pid=$(term_pid k1)
+tui_wait k1 'Harris Hip Score v1' 20 || { tui_fail "the HHS form did not open"; t_done; exit; }
+pid=$(tui_pid k1)
 hhs_type k1 1 13
 # abduction half typed: "1" of "10", no Enter.
-term_text k1 1
+tui_type k1 1
 sleep 0.3
 kill -9 "$pid"
-pid_wait_exit "$pid" 5 && ok || fail "bedside survived kill -9?"
+tui_wait_exit "$pid" 5 && ok || fail "bedside survived kill -9?"
 expect_same "$(draft_answers K9-1 hhs)" "$(want_answers 13 "${HHS_FULL[@]}")" \
     "draft after kill -9: every accepted answer, not the half-typed one"
 draft_answers K9-1 hhs | grep -q '^abduction=' && fail "the half-typed abduction was stored" || ok
@@ -28,32 +28,32 @@ expect_rc 0 "bedside check after kill -9"
 
 # kill -9 right after an answer is accepted (no pause): it is there too.
 tui_enter k2 K9-1 hhs L baseline
-term_wait k2 '[Rr]esume' 20 || fail_screen "the draft is offered for resuming after kill -9"
-term_text k2 r
-term_wait k2 'Limp' 15 || fail_screen "the form did not open after resuming"
-pid=$(term_pid k2)
+tui_wait k2 '[Rr]esume' 20 || tui_fail "the draft is offered for resuming after kill -9"
+tui_type k2 r
+tui_wait k2 'Harris Hip Score v1' 15 || tui_fail "the form did not open after resuming"
+pid=$(tui_pid k2)
 hhs_type k2 14 14 && kill -9 "$pid"
-pid_wait_exit "$pid" 5
+tui_wait_exit "$pid" 5
 expect_same "$(draft_answers K9-1 hhs)" "$(want_answers 14 "${HHS_FULL[@]}")" \
     "draft after a kill -9 right after Enter"
 
 # kill -9 in a free-text field half typed (complications.action).
 mk_hip K9-1 R 2026-05-01
 tui_enter k3 K9-1 complications R 1m
-term_wait k3 '[Ee]vents|[Hh]ematoma' 20 || fail_screen "the complications form did not open"
-pid=$(term_pid k3)
-term_text k3 1
+tui_wait k3 '[Ee]vents|[Hh]ematoma' 20 || tui_fail "the complications form did not open"
+pid=$(tui_pid k3)
+tui_type k3 1
 HHS_MRN=K9-1
-for ((i = 0; i < 100 * TM_SLOW; i++)); do
+for ((i = 0; i < 100 * TUI_SLOW; i++)); do
     [ "$(draft_count K9-1 complications)" -ge 1 ] && break
     sleep 0.1
 done
 n=$(draft_count K9-1 complications)
-[ "$n" -ge 1 ] && ok || fail_screen "complications: choosing 'none' was not stored at once"
-term_text k3 "half typed acti"
+[ "$n" -ge 1 ] && ok || tui_fail "complications: choosing 'none' was not stored at once"
+tui_type k3 "half typed acti"
 sleep 0.3
 kill -9 "$pid"
-pid_wait_exit "$pid" 5
+tui_wait_exit "$pid" 5
 expect_same "$(draft_count K9-1 complications)" "$n" "complications draft after kill -9 mid-text"
 draft_answers K9-1 complications | grep -q 'half typed' && fail "half-typed text was stored" || ok
 

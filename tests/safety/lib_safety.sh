@@ -68,7 +68,7 @@ draft_count() { draft_answers "$1" "$2" | grep -c . || true; }
 # that each accepted answer reached the database at once.
 wait_draft() {
     local secs=${4:-15} i
-    for ((i = 0; i < secs * 10 * ${TM_SLOW:-1}; i++)); do
+    for ((i = 0; i < secs * 10 * ${TUI_SLOW:-1}; i++)); do
         [ "$(draft_count "$1" "$2")" = "$3" ] && return 0
         sleep 0.1
     done
@@ -91,20 +91,21 @@ hhs_type() {
     local name=$1 from=$2 to=$3 i k
     for ((i = from; i <= to; i++)); do
         k=${HHS_KEYS[i - 1]}
-        term_text "$name" "$k"
-        [ "${#k}" -gt 1 ] || [ "$i" -gt 12 ] && term_keys "$name" Enter
+        tui_type "$name" "$k"
+        if [ "$i" -gt 12 ]; then tui_keys "$name" Enter; fi
         if ! wait_draft "$HHS_MRN" hhs "$i" 15; then
-            fail_screen "typing HHS field $i ($k): the draft holds $(draft_count "$HHS_MRN" hhs) answers, want $i"
+            tui_fail "typing HHS field $i ($k): the draft holds $(draft_count "$HHS_MRN" hhs) answers, want $i"
             return 1
         fi
     done
 }
 
-# tui_enter NAME MRN FORM SIDE TP — bedside enter in a tmux session; the
-# pane's pid is bedside's own; stderr goes to $T/NAME.err.
-tui_enter() {
-    local name=$1 mrn=$2 form=$3 side=$4 tp=$5
-    term_start "$name" sh -c 'exec "$@" 2>>"$0"' "$T/$name.err" \
-        env TERM=xterm-256color LANG=C.UTF-8 BEDSIDE_DB="$DB" BEDSIDE_CONFIG="$BEDSIDE_CONFIG" \
-        "$BEDSIDE" --today "$TODAY" enter "$mrn" --form "$form" --hip "$side" --timepoint "$tp"
+# tui_enter NAME MRN FORM SIDE TP — `bedside enter` at 80x24 in tmux
+# (tests/tui/lib_tmux.sh); the pane's pid is bedside's own.
+tui_enter() { tui_bedside "$1" 80 24 enter "$2" --form "$3" --hip "$4" --timepoint "$5"; }
+
+# record_uuid MRN FORM [STATUS] — uuid of that patient's (first) record of FORM.
+record_uuid() {
+    sql "SELECT r.uuid FROM records r JOIN patients p ON p.uuid = r.patient
+         WHERE p.mrn = '$1' AND r.form = '$2' AND r.status = '${3:-final}' ORDER BY r.rowid LIMIT 1"
 }

@@ -4,8 +4,8 @@
 # every accepted answer is in the draft.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib_safety.sh"
-. "$(dirname "$0")/lib_term.sh"
-trap 'term_stop; t_cleanup' EXIT
+. "$(dirname "$0")/../tui/lib_tmux.sh"
+trap 'tui_stop; t_cleanup' EXIT
 
 HHS_MRN=SIG-1
 mk_patient SIG-1 && mk_hip SIG-1 L "$TODAY"
@@ -14,17 +14,17 @@ for sig in TERM HUP; do
     name=s$sig
     tui_enter "$name" SIG-1 hhs L baseline
     if [ "$n" = 0 ]; then
-        term_wait "$name" 'Limp' 20 || { fail_screen "the HHS form did not open"; continue; }
+        tui_wait "$name" 'Harris Hip Score v1' 20 || { tui_fail "the HHS form did not open"; continue; }
     else
-        term_wait "$name" '[Rr]esume' 20 || fail_screen "SIG$sig: the draft is offered for resuming"
-        term_text "$name" r
-        term_wait "$name" 'Limp' 15 || fail_screen "SIG$sig: the form did not open after resuming"
+        tui_wait "$name" '[Rr]esume' 20 || tui_fail "SIG$sig: the draft is offered for resuming"
+        tui_type "$name" r
+        tui_wait "$name" 'Harris Hip Score v1' 15 || tui_fail "SIG$sig: the form did not open after resuming"
     fi
-    pid=$(term_pid "$name")
+    pid=$(tui_pid "$name")
     hhs_type "$name" $((n + 1)) $((n + 5))
     n=$((n + 5))
     kill -"$sig" "$pid"
-    if pid_wait_exit "$pid" 10; then ok; else
+    if tui_wait_exit "$pid" 10; then ok; else
         fail "SIG$sig: bedside still runs 10 s later"
         kill -9 "$pid" 2>/dev/null
     fi
@@ -32,7 +32,7 @@ for sig in TERM HUP; do
     if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error' "$T/$name.err"; then
         fail "SIG$sig: sanitizer report: $(grep -m2 -E 'Sanitizer|runtime error' "$T/$name.err")"
     else ok; fi
-    tm kill-session -t "$name" 2>/dev/null
+    tui_tmux kill-session -t "$name" 2>/dev/null
 done
 bs check
 expect_rc 0 "bedside check after the signals"

@@ -7,9 +7,9 @@
 # record with every answer.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib_safety.sh"
-. "$(dirname "$0")/lib_term.sh"
+. "$(dirname "$0")/../tui/lib_tmux.sh"
 . "$(dirname "$0")/lib_sshd.sh"
-trap 'term_stop; sshd_stop; t_cleanup' EXIT
+trap 'tui_stop; sshd_stop; t_cleanup' EXIT
 
 if ! sshd_start; then
     fail "cannot run sshd (openssh-server is in the Makefile's TEST_DEBS)"
@@ -37,9 +37,9 @@ sanitizer_clean() {
 
 # --- first session: type 13 answers and half of the 14th, then drop the link
 rm -f "$T/rpid"
-term_start s1 "${SSH_ARGV[@]}" "$(remote)"
-if ! term_wait s1 'Limp|Pain' 30; then
-    fail_screen "the HHS form did not open over ssh"
+tui_start s1 80 24 "${SSH_ARGV[@]}" "$(remote)"
+if ! tui_wait s1 'Harris Hip Score v1' 30; then
+    tui_fail "the HHS form did not open over ssh"
     sed 's/^/     sshd| /' "$SSHD_DIR/sshd.log" | tail -5
     t_done
     exit
@@ -48,12 +48,12 @@ ok
 rpid=$(cat "$T/rpid")
 hhs_type s1 1 13
 # Half of abduction: typed, never accepted with Enter.
-term_text s1 "1"
+tui_type s1 "1"
 sleep 0.3
 before=$(draft_answers SSH-1 hhs)
-client=$(term_pid s1)
+client=$(tui_pid s1)
 kill -9 "$client"
-if pid_wait_exit "$rpid" 15; then ok; else
+if tui_wait_exit "$rpid" 15; then ok; else
     fail "bedside (pid $rpid) still runs 15 s after the ssh connection dropped"
     ps -o pid,stat,wchan:20,cmd -p "$rpid" | sed 's/^/     /'
     kill -9 "$rpid" 2>/dev/null
@@ -73,19 +73,19 @@ echo "$line" | grep -q "$(id -un)" && ok || fail "drafts line says who saved it:
 
 # --- reconnect: resume, finish, save -------------------------------------------
 rm -f "$T/rpid"
-term_start s2 "${SSH_ARGV[@]}" "$(remote)"
-if term_wait s2 '[Rr]esume' 30; then ok; else fail_screen "reopening the form does not offer to resume"; fi
-grep -q '13' "$T/screen" && ok || fail_screen "the resume offer says how many answers (13)"
-grep -q "$(id -un)" "$T/screen" && ok || fail_screen "the resume offer says who saved the draft"
-term_text s2 r
-term_wait s2 'Limp' 15 || fail_screen "the form did not open after resuming"
+tui_start s2 80 24 "${SSH_ARGV[@]}" "$(remote)"
+if tui_wait s2 '[Rr]esume' 30; then ok; else tui_fail "reopening the form does not offer to resume"; fi
+grep -q '13' "$T/screen" && ok || tui_fail "the resume offer says how many answers (13)"
+grep -q "$(id -un)" "$T/screen" && ok || tui_fail "the resume offer says who saved the draft"
+tui_type s2 r
+tui_wait s2 'Harris Hip Score v1' 15 || tui_fail "the form did not open after resuming"
 rpid=$(cat "$T/rpid")
 hhs_type s2 14 17
-term_keys s2 C-s
-term_wait s2 '[Rr]eview|[Ss]ave' 15 || fail_screen "Ctrl-S shows no review"
-grep -q "$HHS_FULL_TOTAL" "$T/screen" && ok || fail_screen "the review shows the total $HHS_FULL_TOTAL"
-term_keys s2 Enter
-for ((i = 0; i < 100 * TM_SLOW; i++)); do
+tui_keys s2 C-s
+tui_wait s2 '[Rr]eview|[Ss]ave' 15 || tui_fail "Ctrl-S shows no review"
+grep -q "$HHS_FULL_TOTAL" "$T/screen" && ok || tui_fail "the review shows the total $HHS_FULL_TOTAL"
+tui_keys s2 Enter
+for ((i = 0; i < 100 * TUI_SLOW; i++)); do
     [ "$(csv_rows --form hhs)" = 1 ] && break
     sleep 0.1
 done
@@ -99,8 +99,8 @@ expect_same "$(draft_count SSH-1 hhs)" 0 "the draft was consumed by the final re
 bs drafts
 expect_no_out 'SSH-1' "no draft left in bedside drafts"
 # Leave the second session the same way; bedside must go as well.
-kill -9 "$(term_pid s2)"
-if pid_wait_exit "$rpid" 15; then ok; else
+kill -9 "$(tui_pid s2)"
+if tui_wait_exit "$rpid" 15; then ok; else
     fail "bedside still runs after the second hangup"
     kill -9 "$rpid" 2>/dev/null
 fi
