@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# The patient screen's actions: add hips through the dialog (validated like
+# `bedside hip add`), the hip question of a new visit, printing to a file and
+# to the configured print command after a confirmation, help, and a
+# read-only database refusing entry before any typing.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib_tmux.sh"
+trap 'tui_stop; t_cleanup' EXIT
+
+# A config whose print command writes what it is fed to a file.
+sed -e "s|^forms:.*|forms: $TOP/forms|" \
+    -e "s|^print_command:.*|print_command: [dd, \"of=$T/printed\", status=none]|" \
+    "$TOP/config/bedside.yaml" >"$T/bedside.yaml"
+export BEDSIDE_CONFIG=$T/bedside.yaml
+
+bs patient add PS-1 --name "Paul Stein" --sex M --born 1965-08-08
+expect_rc 0 "setup"
+
+tui_bedside p 80 24
+tui_expect p 'Patients: 1' "list"
+tui_keys p Enter
+tui_expect p 'MRN PS-1' "patient screen"
+tui_keys p n
+tui_expect p 'no hip yet: h adds one' "a visit needs a hip"
+
+tui_keys p h
+tui_expect p 'Add hip' "h opens the hip dialog"
+tui_expect p 'Index date +2026-06-15' "the index date defaults to today"
+tui_type p l
+tui_keys p Tab Tab
+tui_type p steroid
+tui_keys p C-s
+tui_expect p 'etiology: one of corticosteroid' "an unknown etiology is refused"
+bs show PS-1
+expect_no_out 'LEFT HIP' "nothing saved"
+tui_keys p C-u
+tui_type p corticosteroid
+tui_keys p Tab Tab
+tui_type p IIB
+tui_keys p Tab
+tui_type p 30
+tui_keys p C-s
+tui_expect p 'Hip added' "saved"
+tui_expect p 'LEFT HIP' "the patient screen shows it"
+tui_expect p 'corticosteroid' "with its etiology"
+tui_keys p h
+tui_expect p 'Side +R ' "the other side is proposed"
+tui_keys p C-s
+tui_expect p 'Hip added' "the right hip"
+tui_keys p h
+tui_expect p 'Both hips are already recorded' "no third hip"
+
+tui_keys p n
+tui_expect p 'Which hip\?' "two hips: which one"
+tui_expect p 'Right hip \(day 0 2026-06-15\)' "listed with day 0"
+tui_keys p Escape
+tui_wait_gone p 'Which hip' 5 && ok || tui_fail "Esc cancels"
+
+# Print to a file, after a confirmation.
+tui_keys p p
+tui_expect p 'Print the summary of PS-1' "p asks first"
+tui_keys p f
+tui_expect p 'File: bedside-PS-1-2026-06-15\.txt' "a file name is proposed"
+tui_keys p C-u
+tui_type p "$T/summary.txt"
+tui_keys p Enter
+tui_expect p 'Saved to .*summary\.txt' "saved"
+grep -q 'Page 1 of' "$T/summary.txt" && ok || fail "the file is the printed summary"
+grep -q 'PS-1' "$T/summary.txt" && ok || fail "for this patient"
+# Cancel prints nothing.
+tui_keys p p
+tui_expect p 'Print the summary' "p again"
+tui_keys p c
+tui_wait_gone p 'Print the summary' 5 && ok || tui_fail "c cancels"
+[ -e "$T/printed" ] && fail "cancel must not print" || ok
+# The print command gets the text on its standard input.
+tui_keys p p
+tui_expect p 'Print the summary' "p again"
+tui_keys p p
+tui_expect p 'Sent to the printer' "printed"
+grep -q 'Page 1 of' "$T/printed" && ok || fail "the print command received the summary"
+tui_expect p 'MRN PS-1' "the screen is back after the print command ran"
+
+tui_keys p '?'
+tui_expect p 'Help: patient' "? shows help for this screen"
+tui_expect p 'new visit' "with its keys"
+tui_keys p x
+tui_wait_gone p 'Help: patient' 5 && ok || tui_fail "any key closes help"
+tui_keys p q q
+tui_wait_exit "$(tui_pid p)" 5 && ok || tui_fail "quit"
+
+# A read-only database: browsing works, entry is refused before typing.
+chmod 0444 "$DB"
+# `bedside enter` refuses at once (stderr, exit 1); the TUI itself is
+# checked from the patient screen below.
+bs enter PS-1 --form vas --hip L --timepoint baseline
+expect_rc 1 "enter on a read-only database exits 1"
+expect_err 'read-only|not writable' "and says why"
+tui_bedside r2 80 24
+tui_expect r2 'Patients: 1' "a read-only database can be browsed"
+tui_keys r2 Enter n
+tui_expect r2 'Which hip' "new visit"
+tui_keys r2 1 Enter Enter
+tui_expect r2 'Entry refused' "entry refused from the patient screen too"
+tui_expect r2 'read-only|not writable' "with the reason"
+tui_kill r2
+chmod 0644 "$DB"
+bs drafts
+expect_err 'no open drafts' "nothing was written"
+t_done
