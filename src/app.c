@@ -163,6 +163,15 @@ static int load_forms(app *a, const app_opts *o)
     return 0;
 }
 
+static int folder_writable(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+    int ok = access(dir, W_OK) == 0;
+    free(dir);
+    return ok;
+}
+
 static char *db_path(const app *a, const app_opts *o, int *is_default)
 {
     *is_default = 0;
@@ -207,6 +216,11 @@ static int open_db(app *a, const app_opts *o, int need)
     }
     char *err = NULL;
     a->db = store_open(a->db_path, flags, &err);
+    if (!a->db && exists && !folder_writable(a->db_path))
+        /* SQLite's own words ("attempt to write a readonly database") do not
+         * say that it is the folder, for the -wal and -shm files. */
+        fprintf(stderr, "bedside: read-only folder: the database's -wal and -shm files cannot "
+                "be made beside %s\n", a->db_path);
     if (!a->db) {
         fprintf(stderr, "bedside: %s\n", err ? err : "cannot open the database");
         free(err);
