@@ -100,17 +100,28 @@ static int load_config(app *a, const app_opts *o)
 }
 
 /* Every form the configuration names must exist, or the schedule and the
- * patient list would silently show nothing for it. */
+ * patient list would silently show nothing for it. One line per missing
+ * form, with the timepoints that expect it. */
 static int check_config_forms(const app *a, const char *dir)
 {
     int bad = 0;
     for (int i = 0; i < a->cfg.n_tp; i++) {
-        const sched_tp *tp = &a->cfg.tp[i];
-        for (int j = 0; j < tp->n_forms; j++) {
-            if (form_set_find(&a->forms, tp->forms[j]))
+        for (int j = 0; j < a->cfg.tp[i].n_forms; j++) {
+            const char *id = a->cfg.tp[i].forms[j];
+            int first = 1;   /* report a form at its first timepoint only */
+            for (int k = 0; k < i && first; k++)
+                for (int m = 0; m < a->cfg.tp[k].n_forms; m++)
+                    first &= strcmp(a->cfg.tp[k].forms[m], id) != 0;
+            if (!first || form_set_find(&a->forms, id))
                 continue;
-            fprintf(stderr, "bedside: %s: timepoint '%s' expects form '%s', which is not in %s\n",
-                    a->cfg.path, tp->id, tp->forms[j], dir);
+            sbuf at = {0};
+            for (int k = i; k < a->cfg.n_tp; k++)
+                for (int m = 0; m < a->cfg.tp[k].n_forms; m++)
+                    if (strcmp(a->cfg.tp[k].forms[m], id) == 0)
+                        sbuf_printf(&at, "%s%s", at.len ? ", " : "", a->cfg.tp[k].id);
+            fprintf(stderr, "bedside: %s: the schedule expects form '%s' (at %s), which is not in %s\n",
+                    a->cfg.path, id, at.s, dir);
+            sbuf_free(&at);
             bad++;
         }
     }
@@ -131,7 +142,7 @@ static int check_config_forms(const app *a, const char *dir)
 
 static int load_forms(app *a, const app_opts *o)
 {
-    const char *dir = o->forms ? o->forms : a->cfg.forms_dir;
+    const char *dir = a->cfg.forms_dir;
     if (!dir) {
         fprintf(stderr, "bedside: no forms folder: set 'forms' in %s or use --forms DIR\n",
                 a->cfg.path);
@@ -244,6 +255,11 @@ int app_init(app *a, const app_opts *o, int need)
         return 0;
     if (load_config(a, o))
         return 1;
+    if (o->forms) {
+        /* --forms replaces the configured folder for everyone (forms check too). */
+        free(a->cfg.forms_dir);
+        a->cfg.forms_dir = xstrdup(o->forms);
+    }
     if (!(need & (APP_FORMS | APP_DB_READ | APP_DB_WRITE)))
         return 0;
     if (load_forms(a, o))

@@ -121,6 +121,8 @@ mkdir -p "$T/fewforms"
 cp "$TOP/forms/hhs.yaml" "$T/fewforms/"
 bs --forms "$T/fewforms" patient list
 expect_rc 1 "a forms folder without the schedule's forms"
-expect_err "timepoint 'baseline' expects form 'vas', which is not in .*fewforms" "names timepoint and form"
+expect_err "bedside\.yaml: the schedule expects form 'vas' \(at baseline, 1m, 3m, 6m, 12m, 18m, 24m\), which is not in .*fewforms" \
+    "names the form, its timepoints and the folder"
+expect_same "$(grep -c "expects form 'vas'" "$T/err")" 1 "one line per missing form"
 
 t_done
