@@ -49,20 +49,26 @@ static const char usage[] =
 static void print_help(void)
 {
     fputs(usage, stdout);
-    puts("\nWith no command, bedside opens the terminal UI.\n\nCommands:");
+    puts("\nWith no command, bedside opens the terminal UI.\n\n"
+         "Options:\n"
+         "  --db FILE          the database (default: $BEDSIDE_DB, the configuration's\n"
+         "                     database, $XDG_DATA_HOME/bedside/bedside.db)\n"
+         "  --config FILE      the configuration (default: $BEDSIDE_CONFIG,\n"
+         "                     $XDG_CONFIG_HOME/bedside/bedside.yaml, the shipped one)\n"
+         "  --forms DIR        the forms folder (default: the configuration's)\n"
+         "  --today DATE       pretend today is DATE (YYYY-MM-DD)\n"
+         "  --ascii            draw with ASCII only\n"
+         "\nCommands:");
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         printf("  %-9s %s\n", commands[i].name, commands[i].summary);
     puts("\n`bedside COMMAND --help` describes a command; see bedside(1).");
 }
 
 static app_opts g_opts;
-static int g_loaded;
 
 int cli_load(app *a, int need, int writes)
 {
-    if (g_loaded)
-        app_free(a);
-    g_loaded = 1;
+    app_free(a);   /* a holds only today and ascii until now */
     int rc = app_init(a, &g_opts, need);
     if (rc)
         return rc;
@@ -189,7 +195,6 @@ int cli_main(int argc, char **argv, ui_main_fn ui)
     }
     app a;
     app_init(&a, &g_opts, 0);
-    g_loaded = 1;
     int rc = run_command(&a, argc - optind, argv + optind, ui);
     app_free(&a);
     cli_esc_flush();
