@@ -81,4 +81,5 @@ bs export csv --form vas
 expect_out '^AM-1,L,3m,2026-06-15,vas,1,[^,]*,[^,]*,6\.0,6\.0' "3m now holds 6.0"
 bs drafts
 expect_err 'no open drafts' "no draft left"
+tui_end
 t_done

@@ -101,4 +101,5 @@ kill -TERM "$pid"
 if tui_wait_exit "$pid" 5; then ok; else fail "SIGTERM: bedside still runs"; fi
 bs drafts
 expect_out '^D-1 +L +baseline +vas +1 ' "the draft survives SIGTERM"
+tui_end
 t_done

@@ -60,4 +60,5 @@ tui_keys v Enter
 tui_expect v 'VAS pain +4\.0' "a valid value is accepted and scored"
 bs drafts
 expect_out '^IV-1 +L +baseline +vas +1 ' "and it is the only thing saved"
+tui_end
 t_done

@@ -26,4 +26,5 @@ echo "keystrokes for a complete HHS: $TUI_KEYS"
 bs export csv --form hhs
 expect_out '^KS-1,R,1m,2026-06-15,hhs,1,.*,none,none,none,unlimited,normal,ease,ordinary_chair,able,yes,yes,yes,yes,110,20,15,15,30,44,47,4,5\.0,100\.0,100\.0' \
     "every answer and the capped ROM (5) reached the record"
+tui_end
 t_done

@@ -119,6 +119,32 @@ tui_bedside() {
         "${TUI_ENV[@]}" "$BEDSIDE" --today "$TODAY" "$@"
 }
 
+# tui_stderr_clean — no sanitizer report or crash in any $T/*.err written by
+# tui_bedside (ASan, UBSan and LeakSanitizer print there). Call before t_done,
+# after the sessions have ended (tui_stop), so exit-time leak reports count.
+tui_stderr_clean() {
+    local f bad=0
+    for f in "$T"/*.err; do
+        [ -f "$f" ] || continue
+        if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: ' "$f"; then
+            bad=1
+            echo "FAIL: sanitizer report in ${f##*/}:"
+            grep -E 'ERROR|runtime error|SUMMARY|#[0-9] ' "$f" | head -20 | sed 's/^/     /'
+        fi
+    done
+    if [ "$bad" = 0 ]; then ok; else t_fail=$((t_fail + 1)); fi
+}
+
+# tui_end — stop every session, wait for their programs to exit (leak
+# reports are written at exit), then tui_stderr_clean.
+tui_end() {
+    local pids p
+    pids=$(tui_tmux list-panes -a -F '#{pane_pid}' 2>/dev/null)
+    tui_stop
+    for p in $pids; do tui_wait_exit "$p" 10; done
+    tui_stderr_clean
+}
+
 # Run directly (tests/run runs every tests/tui/*.sh), the file checks its
 # own helpers on a trivial program, so a broken helper fails loudly here
 # rather than as a puzzling TUI failure.

@@ -104,4 +104,5 @@ tui_expect s 'Patients: 4' "Esc cancels; still four patients"
 
 tui_keys s q
 if tui_wait_exit "$(tui_pid s)" 5; then ok; else tui_fail "q on the list quits"; fi
+tui_end
 t_done

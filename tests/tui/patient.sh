@@ -107,4 +107,5 @@ tui_kill r2
 chmod 0644 "$DB"
 bs drafts
 expect_err 'no open drafts' "nothing was written"
+tui_end
 t_done

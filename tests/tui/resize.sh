@@ -65,4 +65,5 @@ tui_resize z 70 30
 tui_expect z 'have 70x30' "too narrow"
 tui_resize z 80 24
 tui_expect z 'MRN RS-1' "back"
+tui_end
 t_done

@@ -89,4 +89,5 @@ expect_same "$(LC_ALL=C tr -d '\000-\177' <"$T/screen" | wc -c)" 0 "no byte beyo
 tui_kill as
 bs patient list
 expect_out 'TM-1 +Zoë Ångström' "the stored name is untouched"
+tui_end
 t_done

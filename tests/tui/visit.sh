@@ -104,4 +104,5 @@ tui_expect v 'final, entered by' "the record view"
 tui_expect v 'HHS total +86\.3 +Good' "its scores"
 tui_keys v q q q
 if tui_wait_exit "$(tui_pid v)" 5; then ok; else tui_fail "q q q leaves"; fi
+tui_end
 t_done
