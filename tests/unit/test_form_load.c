@@ -157,6 +157,11 @@ static void test_expressions(void)
     CHECK(load(HEAD "scores:\n  - {id: s, expr: a}\n  - {id: u, expr: s + a}\n"));
     REFUSED(HEAD "scores:\n  - {id: s, expr: nosuchfn(a)}\n",
             "t.yaml:10:19: score 's': expr: unknown function 'nosuchfn'");
+    /* Columns of a subquery are not table reads (SQLite does not ask the
+     * authorizer about them), so nested SELECTs and plain CTEs still work. */
+    CHECK(load(HEAD "scores:\n  - {id: s, expr: \"(SELECT x + a FROM (SELECT 2 AS x))\"}\n"));
+    CHECK(load(HEAD "scores:\n  - {id: s, expr: \"(WITH k(x) AS (SELECT 3) SELECT x FROM k)\"}\n"));
+    CHECK(load(HEAD "scores:\n  - {id: s, expr: \"(SELECT max(column1) FROM (VALUES (1), (a)))\"}\n"));
     /* The sandbox: no table of any kind, no write, no ATTACH or PRAGMA. */
     const char *sm = "expressions may not read tables (reads 'sqlite_master')";
     char want[300];
