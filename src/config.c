@@ -55,8 +55,10 @@ static char *resolve_path(ycheck *yc, const ynode *map, const char *key, const c
     }
     if (value[0] == '~') {
         if (value[1] != '\0' && value[1] != '/') {
+            char *e = text_escape(value);
             diag_add(yc->d, yc->file, v->line, v->col,
-                     "'%s': only \"~/\" is expanded, not \"%s\"", key, value);
+                     "'%s': only \"~/\" is expanded, not \"%s\"", key, e);
+            free(e);
             return NULL;
         }
         const char *home = home_dir();
@@ -159,14 +161,24 @@ static int read_tp(ycheck *yc, const ynode *m, sched_tp *t)
                      "timepoint id 'unscheduled' is reserved for visits outside every window");
             bad = -1;
         } else if (!valid_id(t->id)) {
+            char *e = text_escape(t->id);
             diag_add(yc->d, yc->file, v->line, v->col,
                      "timepoint id '%s' must be 1-%d of a-z, 0-9 and '_', starting with a "
-                     "letter or digit", t->id, TP_ID_MAX);
+                     "letter or digit", e, TP_ID_MAX);
+            free(e);
             bad = -1;
         }
     }
-    if (ytree_str(yc, m, "label", 0, &t->label) < 0)
+    r = ytree_str(yc, m, "label", 0, &t->label);
+    if (r < 0) {
         bad = -1;
+    } else if (r == 0 && (!*t->label || text_needs_escape(t->label))) {
+        /* Labels are drawn on screens and printed: no control characters. */
+        const ynode *v = ytree_get(m, "label");
+        diag_add(yc->d, yc->file, v->line, v->col,
+                 "'label' must be non-empty text without control characters");
+        bad = -1;
+    }
     if (ytree_int(yc, m, "day", 1, DAY_MIN, DAY_MAX, &day) < 0)
         bad = -1;
     if (ytree_int(yc, m, "before", 0, 0, WINDOW_MAX, &before) < 0)
@@ -194,8 +206,10 @@ static int read_tp(ycheck *yc, const ynode *m, sched_tp *t)
             for (size_t j = 0; j < i; j++)
                 if (strcmp(forms[i], forms[j]) == 0) {
                     const ynode *at = v->type == YT_SEQ ? v->item[i] : v;
+                    char *e = text_escape(forms[i]);
                     diag_add(yc->d, yc->file, at->line, at->col,
-                             "form '%s' is listed twice in 'forms'", forms[i]);
+                             "form '%s' is listed twice in 'forms'", e);
+                    free(e);
                     bad = -1;
                 }
     }

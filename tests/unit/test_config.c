@@ -220,6 +220,13 @@ static void test_errors(void)
            "x.yaml:2:39: form 'vas' is listed twice");
     REFUSE("schedule:\n  - {id: a, day: 0, label: [x], forms: vas}\n",
            "x.yaml:2:28: 'label' must be text");
+    REFUSE("schedule:\n  - {id: a, day: 0, label: \"\\e[31mred\", forms: vas}\n",
+           "x.yaml:2:28: 'label' must be non-empty text without control characters");
+    REFUSE("schedule:\n  - {id: a, day: 0, label: '', forms: vas}\n",
+           "x.yaml:2:28: 'label' must be non-empty");
+    /* Values from the file are escaped in messages. */
+    REFUSE("schedule:\n  - {id: \"a\\e]0;x\", day: 0, forms: vas}\n",
+           "x.yaml:2:10: timepoint id 'a^[]0;x' must be");
     /* Across entries. */
     REFUSE("schedule:\n  - {id: a, day: 0, forms: vas}\n  - {id: a, day: 30, forms: vas}\n",
            "x.yaml:3:10: timepoint id 'a' is used twice (first at line 2)");
