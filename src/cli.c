@@ -198,8 +198,8 @@ int cli_main(int argc, char **argv, ui_main_fn ui)
     int rc = run_command(&a, argc - optind, argv + optind, ui);
     app_free(&a);
     cli_esc_flush();
-    fflush(stdout);
-    if (ferror(stdout)) {
+    /* A full disk or a closed pipe must not pass for success. */
+    if ((fflush(stdout) != 0 || ferror(stdout)) && rc == 0) {
         cli_err("could not write the output");
         return 1;
     }
