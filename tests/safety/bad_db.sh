@@ -106,20 +106,28 @@ else
         if [ "$rc" -ge 1 ] && [ "$rc" -lt 128 ] && grep -q '^bedside: ' "$T/err"; then ok; else
             fail "$what: record: exit $rc, want a message and 1..127"
         fi
-        # The TUI deep link must say so before the form opens.
+        # The TUI deep link must say so before the form opens: either it
+        # exits with the message (stderr, kept in a file: tmux may drop the
+        # last output of a pane that dies at once) or it shows it on screen.
         name=ro$RANDOM
-        tui_start "$name" 80 24 env TERM=xterm-256color LANG=C.UTF-8 BEDSIDE_DB="$f" \
+        rm -f "$T/$name.err" "$T/$name.status"
+        tui_start "$name" 200 24 sh -c '"$@" 2>>"$0"; echo $? >"$0.status"' "$T/$name.err" \
+            env TERM=xterm-256color LANG=C.UTF-8 BEDSIDE_DB="$f" \
             BEDSIDE_CONFIG="$BEDSIDE_CONFIG" ASAN_OPTIONS="$ASAN_OPTIONS" \
             "${NOCAP[@]}" "$BEDSIDE" --today "$TODAY" enter RO-1 --form hhs --hip L
-        if tui_wait "$name" '[Rr]ead.?only|[Cc]annot write|not writable|[Pp]ermission|[Rr]efus' 20; then
-            ok
-        else
-            tui_fail "$what: enter shows no read-only message"
+        re='[Rr]ead.?only|[Cc]annot write|not writable|[Pp]ermission|[Rr]efus'
+        for ((i = 0; i < 200 * TUI_SLOW; i++)); do
+            [ -s "$T/$name.status" ] && break
+            tui_screen "$name" >/dev/null
+            grep -qE -- "$re" "$T/screen" && break
+            sleep 0.1
+        done
+        if grep -qE -- "$re" "$T/$name.err" "$T/screen" 2>/dev/null; then ok; else
+            tui_fail "$what: enter gives no read-only message (stderr: $(head -2 "$T/$name.err"))"
         fi
-        tui_screen "$name" >"$T/screen"
         grep -qE 'Harris Hip Score v1|Answered [0-9]+ of' "$T/screen" && tui_fail "$what: enter opened the form anyway"
-        if tui_dead "$name"; then
-            st=$(tui_status "$name")
+        if [ -s "$T/$name.status" ]; then
+            st=$(cat "$T/$name.status")
             [ "$st" != 0 ] && [ "$st" -lt 128 ] && ok || fail "$what: enter exit $st, want 1..127"
         fi
         tui_tmux kill-session -t "$name" 2>/dev/null
