@@ -36,6 +36,25 @@ int form_expr_name_ok(form_sandbox *sb, const char *id);
 /* show_if / check truth: 1 true, 0 false, -1 NULL or error. */
 int form_expr_truth(const form_value *v);
 
+/* form_load.c: the state of loading one file, shared with form_field.c. */
+typedef struct {
+    ycheck c;
+    form *f;
+    /* Expression nodes, compiled once every id is known. */
+    const ynode **fshow, **fcheck, **sshow, **sexpr;
+    const ynode *summary_expr;
+    const ynode **fnode;        /* each field's mapping, for positions */
+    const ynode **scnode;
+    const ynode *efu;           /* ends_follow_up value */
+} form_loader;
+void form_load_problem(form_loader *L, const ynode *at, const char *fmt, ...) PRINTF_LIKE(3, 4);
+/* Text from the file, escaped for a message (a small ring of static buffers). */
+const char *form_load_quote(const char *s);
+/* The expression under key, or NULL (reporting a non-text value). */
+const ynode *form_load_expr(form_loader *L, const ynode *map, const char *key, const char *what);
+/* form_field.c: parse field number `index` from mapping m. */
+void form_load_field(form_loader *L, form_field *fl, const ynode *m, int index);
+
 /* form_answer.c */
 /* Parse user text for field fl into canonical text (caller frees). Returns
  * NULL with a message in err. Empty text is not handled here. */

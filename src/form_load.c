@@ -4,27 +4,13 @@
  * concerns, and loading goes on, so that `bedside forms check` can show a
  * form author all of them at once. Expressions are compiled last, when every
  * field and score id is known. */
-#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "form_internal.h"
 
-typedef struct {
-    ycheck c;
-    form *f;
-    /* Expression nodes, compiled once every id is known. */
-    const ynode **fshow, **fcheck, **sshow, **sexpr;
-    const ynode *summary_expr;
-    const ynode **fnode;        /* each field's mapping, for positions */
-    const ynode **scnode;
-    const ynode *efu;           /* ends_follow_up value */
-} loader;
-
-static void problem(loader *L, const ynode *at, const char *fmt, ...) PRINTF_LIKE(3, 4);
-
-static void problem(loader *L, const ynode *at, const char *fmt, ...)
+void form_load_problem(form_loader *L, const ynode *at, const char *fmt, ...)
 {
     char msg[600];
     va_list ap;
@@ -36,7 +22,7 @@ static void problem(loader *L, const ynode *at, const char *fmt, ...)
 
 /* Text from the file, escaped for messages; a small ring of buffers so that
  * a message can quote two values. */
-static const char *q(const char *s)
+const char *form_load_quote(const char *s)
 {
     static char ring[4][128];
     static int next;
@@ -47,191 +33,26 @@ static const char *q(const char *s)
     return buf;
 }
 
-static const char *const type_names[] = {
-    [FT_CHOICE] = "choice", [FT_MULTI] = "multi", [FT_YESNO] = "yesno",
-    [FT_INTEGER] = "integer", [FT_DECIMAL] = "decimal", [FT_TEXT] = "text",
-    [FT_DATE] = "date", [FT_NOTE] = "note",
-};
-
-const char *form_type_name(enum form_type t)
-{
-    return (unsigned)t < sizeof type_names / sizeof *type_names ? type_names[t] : "?";
-}
-
 /* An expression must be a scalar; returns its node or NULL. */
-static const ynode *expr_node(loader *L, const ynode *map, const char *key, const char *what)
+const ynode *form_load_expr(form_loader *L, const ynode *map, const char *key, const char *what)
 {
     const ynode *v = ytree_get(map, key);
     if (!v)
         return NULL;
     if (v->type != YT_SCALAR || !v->str[0]) {
-        problem(L, v, "%s: '%s' must be an SQL expression (text)", what, key);
+        form_load_problem(L, v, "%s: '%s' must be an SQL expression (text)", what, key);
         return NULL;
     }
     return v;
 }
 
-/* A key that only makes sense for some field types. */
-static int only_for(loader *L, const ynode *m, const char *key, int ok, const char *types,
-                    const char *what)
-{
-    const ynode *k = ytree_key(m, key);
-    if (k && !ok) {
-        problem(L, k, "%s: '%s' only applies to %s fields", what, key, types);
-        return 0;
-    }
-    return k != NULL;
-}
-
-static void parse_options(loader *L, form_field *fl, const ynode *opts, const char *what)
-{
-    if (opts->type != YT_SEQ || opts->n == 0) {
-        problem(L, opts, "%s: 'options' must be a non-empty list", what);
-        return;
-    }
-    static const char *const keys[] = {"code", "label", "points", "exclusive", NULL};
-    fl->opt = xcalloc(opts->n, sizeof *fl->opt);
-    int with_points = 0;
-    for (size_t i = 0; i < opts->n; i++) {
-        const ynode *o = opts->item[i];
-        form_option *op = &fl->opt[fl->n_opt];
-        if (o->type != YT_MAP) {
-            problem(L, o, "%s: each option must be a mapping {code: ..., label: ...}", what);
-            continue;
-        }
-        char *code = NULL;
-        if (ytree_str(&L->c, o, "code", 1, &code) != 0)
-            continue;
-        char owner[200];
-        snprintf(owner, sizeof owner, "option '%s' of %s", q(code), what);
-        ytree_keys(&L->c, o, keys, owner);
-        const ynode *cn = ytree_get(o, "code");
-        if (!form_code_ok(code))
-            problem(L, cn, "%s: option code '%s' must be lower-case letters, digits and _",
-                    what, q(code));
-        for (int j = 0; j < fl->n_opt; j++)
-            if (strcmp(fl->opt[j].code, code) == 0)
-                problem(L, cn, "%s: duplicate option code '%s'", what, q(code));
-        op->code = code;
-        if (ytree_str(&L->c, o, "label", 0, &op->label) == 1)
-            op->label = xstrdup(code);
-        if (ytree_get(o, "points")) {
-            with_points++;   /* counted even when malformed: one message is enough */
-            if (ytree_num(&L->c, o, "points", 0, &op->points) == 0)
-                only_for(L, o, "points", fl->type == FT_CHOICE, "choice", owner);
-        }
-        if (ytree_bool(&L->c, o, "exclusive", 0, &op->exclusive) == 0)
-            only_for(L, o, "exclusive", fl->type == FT_MULTI, "multi", owner);
-        fl->n_opt++;
-    }
-    if (with_points && with_points != fl->n_opt)
-        problem(L, opts, "%s: either every option has points or none has", what);
-    fl->has_points = fl->type == FT_CHOICE && with_points && with_points == fl->n_opt;
-}
-
-static void parse_field(loader *L, form_field *fl, const ynode *m, int index)
-{
-    static const char *const keys[] = {
-        "id", "label", "type", "required", "help", "show_if", "check", "check_message",
-        "default", "options", "min", "max", "unit", "decimals", "max_length", NULL,
-    };
-    char what[160];
-    fl->line = m->line;
-    fl->col = m->col;
-    if (ytree_str(&L->c, m, "id", 1, &fl->id) == 0) {
-        const ynode *idn = ytree_get(m, "id");
-        if (!form_id_ok(fl->id))
-            problem(L, idn, "field id '%s' must match [a-z][a-z0-9_]*", q(fl->id));
-        else if (!form_expr_name_ok(L->f->sb, fl->id))
-            problem(L, idn, "field id '%s' is an SQL keyword; choose another id", q(fl->id));
-    }
-    if (fl->id)
-        snprintf(what, sizeof what, "field '%s'", q(fl->id));
-    else
-        snprintf(what, sizeof what, "field %d", index + 1);
-    ytree_keys(&L->c, m, keys, what);
-    ytree_str(&L->c, m, "label", 1, &fl->label);
-    char *type = NULL;
-    fl->type = FT_NOTE;
-    int typed = ytree_str(&L->c, m, "type", 1, &type) == 0;
-    if (typed) {
-        int found = 0;
-        for (size_t t = 0; t < sizeof type_names / sizeof *type_names; t++)
-            if (strcmp(type, type_names[t]) == 0) {
-                fl->type = (enum form_type)t;
-                found = 1;
-            }
-        if (!found) {
-            problem(L, ytree_get(m, "type"),
-                    "%s: unknown type '%s' (choose choice, multi, yesno, integer, decimal, "
-                    "text, date or note)", what, q(type));
-            typed = 0;
-        }
-    }
-    free(type);
-    ytree_bool(&L->c, m, "required", 0, &fl->required);
-    ytree_str(&L->c, m, "help", 0, &fl->help);
-    ytree_str(&L->c, m, "check_message", 0, &fl->check_message);
-    L->fshow[index] = expr_node(L, m, "show_if", what);
-    L->fcheck[index] = expr_node(L, m, "check", what);
-    if (!typed)
-        return;          /* the rest depends on the type */
-    enum form_type t = fl->type;
-    int numeric = t == FT_INTEGER || t == FT_DECIMAL;
-    if (t == FT_NOTE && fl->required)
-        problem(L, ytree_get(m, "required"), "%s: a note cannot be required", what);
-    if (t == FT_NOTE && L->fcheck[index])
-        problem(L, L->fcheck[index], "%s: a note cannot have a check", what);
-    if (fl->check_message && !ytree_get(m, "check"))
-        problem(L, ytree_get(m, "check_message"), "%s: 'check_message' needs a 'check'", what);
-    const ynode *opts = ytree_get(m, "options");
-    if (only_for(L, m, "options", t == FT_CHOICE || t == FT_MULTI, "choice and multi", what))
-        parse_options(L, fl, opts, what);
-    else if ((t == FT_CHOICE || t == FT_MULTI) && !opts)
-        problem(L, m, "%s: a %s field needs 'options'", what, type_names[t]);
-    if (only_for(L, m, "unit", numeric, "integer and decimal", what))
-        ytree_str(&L->c, m, "unit", 0, &fl->unit);
-    if (only_for(L, m, "min", numeric, "integer and decimal", what))
-        fl->has_min = ytree_num(&L->c, m, "min", 0, &fl->min) == 0;
-    if (only_for(L, m, "max", numeric, "integer and decimal", what))
-        fl->has_max = ytree_num(&L->c, m, "max", 0, &fl->max) == 0;
-    if (t == FT_INTEGER) {
-        if (fl->has_min && fl->min != floor(fl->min))
-            problem(L, ytree_get(m, "min"), "%s: 'min' must be a whole number", what);
-        if (fl->has_max && fl->max != floor(fl->max))
-            problem(L, ytree_get(m, "max"), "%s: 'max' must be a whole number", what);
-    }
-    if (fl->has_min && fl->has_max && fl->min > fl->max)
-        problem(L, ytree_get(m, "min"), "%s: min (%g) is greater than max (%g)", what, fl->min,
-                fl->max);
-    long n = 1;
-    if (only_for(L, m, "decimals", t == FT_DECIMAL, "decimal", what))
-        ytree_int(&L->c, m, "decimals", 0, 0, 6, &n);
-    fl->decimals = t == FT_DECIMAL ? (int)n : 0;
-    n = 0;
-    if (only_for(L, m, "max_length", t == FT_TEXT, "text", what))
-        ytree_int(&L->c, m, "max_length", 0, 1, 100000, &n);
-    fl->max_length = (int)n;
-    const ynode *def = ytree_get(m, "default");
-    if (def && t == FT_NOTE) {
-        problem(L, def, "%s: a note cannot have a default", what);
-    } else if (def && def->type != YT_SCALAR) {
-        problem(L, def, "%s: 'default' must be a single value", what);
-    } else if (def && !((t == FT_CHOICE || t == FT_MULTI) && fl->n_opt == 0)) {
-        char err[300];
-        fl->def = form_parse_value(fl, def->str, err, sizeof err);
-        if (!fl->def)
-            problem(L, def, "%s: default '%s': %s", what, q(def->str), err);
-    }
-}
-
-static void parse_sections(loader *L, const ynode *secs)
+static void parse_sections(form_loader *L, const ynode *secs)
 {
     form *f = L->f;
     if (!secs)
         return;
     if (secs->type != YT_SEQ || secs->n == 0) {
-        problem(L, secs, "'sections' must be a non-empty list");
+        form_load_problem(L, secs, "'sections' must be a non-empty list");
         return;
     }
     static const char *const keys[] = {"title", "show_if", "fields", NULL};
@@ -251,31 +72,31 @@ static void parse_sections(loader *L, const ynode *secs)
         const ynode *s = secs->item[i];
         form_section *sec = &f->sec[f->n_sec];
         if (s->type != YT_MAP) {
-            problem(L, s, "each section must be a mapping (title:, fields:)");
+            form_load_problem(L, s, "each section must be a mapping (title:, fields:)");
             continue;
         }
         char what[160];
         ytree_str(&L->c, s, "title", 1, &sec->title);
-        snprintf(what, sizeof what, "section '%s'", q(sec->title ? sec->title : "?"));
+        snprintf(what, sizeof what, "section '%s'", form_load_quote(sec->title ? sec->title : "?"));
         ytree_keys(&L->c, s, keys, what);
-        L->sshow[f->n_sec] = expr_node(L, s, "show_if", what);
+        L->sshow[f->n_sec] = form_load_expr(L, s, "show_if", what);
         sec->first = f->n_field;
         const ynode *fs = ytree_get(s, "fields");
         if (!fs) {
-            problem(L, s, "%s: missing required key 'fields'", what);
+            form_load_problem(L, s, "%s: missing required key 'fields'", what);
         } else if (fs->type != YT_SEQ || fs->n == 0) {
-            problem(L, fs, "%s: 'fields' must be a non-empty list", what);
+            form_load_problem(L, fs, "%s: 'fields' must be a non-empty list", what);
         } else {
             for (size_t j = 0; j < fs->n; j++) {
                 if (fs->item[j]->type != YT_MAP) {
-                    problem(L, fs->item[j], "%s: each field must be a mapping (id:, type:, ...)",
+                    form_load_problem(L, fs->item[j], "%s: each field must be a mapping (id:, type:, ...)",
                             what);
                     continue;
                 }
                 form_field *fl = &f->field[f->n_field];
                 fl->section = f->n_sec;
                 L->fnode[f->n_field] = fs->item[j];
-                parse_field(L, fl, fs->item[j], f->n_field);
+                form_load_field(L, fl, fs->item[j], f->n_field);
                 f->n_field++;
             }
         }
@@ -284,10 +105,10 @@ static void parse_sections(loader *L, const ynode *secs)
     }
 }
 
-static void parse_bands(loader *L, form_score *s, const ynode *b, const char *what)
+static void parse_bands(form_loader *L, form_score *s, const ynode *b, const char *what)
 {
     if (b->type != YT_SEQ || b->n == 0) {
-        problem(L, b, "%s: 'bands' must be a non-empty list", what);
+        form_load_problem(L, b, "%s: 'bands' must be a non-empty list", what);
         return;
     }
     static const char *const keys[] = {"min", "label", NULL};
@@ -295,7 +116,7 @@ static void parse_bands(loader *L, form_score *s, const ynode *b, const char *wh
     for (size_t i = 0; i < b->n; i++) {
         const ynode *m = b->item[i];
         if (m->type != YT_MAP) {
-            problem(L, m, "%s: each band must be a mapping {min: ..., label: ...}", what);
+            form_load_problem(L, m, "%s: each band must be a mapping {min: ..., label: ...}", what);
             continue;
         }
         form_band *bd = &s->band[s->n_band];
@@ -307,20 +128,20 @@ static void parse_bands(loader *L, form_score *s, const ynode *b, const char *wh
             continue;
         }
         if (s->n_band && bd->min >= s->band[s->n_band - 1].min)
-            problem(L, ytree_get(m, "min"),
+            form_load_problem(L, ytree_get(m, "min"),
                     "%s: bands must be listed from the highest min down (%g after %g)", what,
                     bd->min, s->band[s->n_band - 1].min);
         s->n_band++;
     }
 }
 
-static void parse_scores(loader *L, const ynode *scs)
+static void parse_scores(form_loader *L, const ynode *scs)
 {
     form *f = L->f;
     if (!scs)
         return;
     if (scs->type != YT_SEQ) {
-        problem(L, scs, "'scores' must be a list");
+        form_load_problem(L, scs, "'scores' must be a list");
         return;
     }
     static const char *const keys[] = {
@@ -332,7 +153,7 @@ static void parse_scores(loader *L, const ynode *scs)
     for (size_t i = 0; i < scs->n; i++) {
         const ynode *m = scs->item[i];
         if (m->type != YT_MAP) {
-            problem(L, m, "each score must be a mapping (id:, expr:, ...)");
+            form_load_problem(L, m, "each score must be a mapping (id:, expr:, ...)");
             continue;
         }
         form_score *s = &f->score[f->n_score];
@@ -341,24 +162,24 @@ static void parse_scores(loader *L, const ynode *scs)
         if (ytree_str(&L->c, m, "id", 1, &s->id) == 0) {
             const ynode *idn = ytree_get(m, "id");
             if (!form_id_ok(s->id))
-                problem(L, idn, "score id '%s' must match [a-z][a-z0-9_]*", q(s->id));
+                form_load_problem(L, idn, "score id '%s' must match [a-z][a-z0-9_]*", form_load_quote(s->id));
             else if (!form_expr_name_ok(f->sb, s->id))
-                problem(L, idn, "score id '%s' is an SQL keyword; choose another id", q(s->id));
+                form_load_problem(L, idn, "score id '%s' is an SQL keyword; choose another id", form_load_quote(s->id));
         }
-        snprintf(what, sizeof what, "score '%s'", q(s->id ? s->id : "?"));
+        snprintf(what, sizeof what, "score '%s'", form_load_quote(s->id ? s->id : "?"));
         ytree_keys(&L->c, m, keys, what);
         if (ytree_str(&L->c, m, "label", 0, &s->label) == 1 && s->id)
             s->label = xstrdup(s->id);
-        L->sexpr[f->n_score] = expr_node(L, m, "expr", what);
+        L->sexpr[f->n_score] = form_load_expr(L, m, "expr", what);
         if (!ytree_get(m, "expr"))
-            problem(L, m, "%s: missing required key 'expr'", what);
+            form_load_problem(L, m, "%s: missing required key 'expr'", what);
         long dec = 0;
         ytree_int(&L->c, m, "decimals", 0, 0, 6, &dec);
         s->decimals = (int)dec;
         s->has_min = ytree_num(&L->c, m, "min", 0, &s->min) == 0;
         s->has_max = ytree_num(&L->c, m, "max", 0, &s->max) == 0;
         if (s->has_min && s->has_max && s->min > s->max)
-            problem(L, ytree_get(m, "min"), "%s: min (%g) is greater than max (%g)", what,
+            form_load_problem(L, ytree_get(m, "min"), "%s: min (%g) is greater than max (%g)", what,
                     s->min, s->max);
         ytree_bool(&L->c, m, "trend", 0, &s->trend);
         char *better = NULL;
@@ -368,12 +189,12 @@ static void parse_scores(loader *L, const ynode *scs)
             else if (strcmp(better, "lower") == 0)
                 s->better = BETTER_LOWER;
             else
-                problem(L, ytree_get(m, "better"), "%s: 'better' must be higher or lower", what);
+                form_load_problem(L, ytree_get(m, "better"), "%s: 'better' must be higher or lower", what);
         }
         free(better);
         s->has_mcid = ytree_num(&L->c, m, "mcid", 0, &s->mcid) == 0;
         if (s->has_mcid && s->mcid <= 0)
-            problem(L, ytree_get(m, "mcid"), "%s: 'mcid' must be greater than 0", what);
+            form_load_problem(L, ytree_get(m, "mcid"), "%s: 'mcid' must be greater than 0", what);
         const ynode *b = ytree_get(m, "bands");
         if (b)
             parse_bands(L, s, b, what);
@@ -381,11 +202,11 @@ static void parse_scores(loader *L, const ynode *scs)
     }
 }
 
-static void parse_summary(loader *L, const ynode *m)
+static void parse_summary(form_loader *L, const ynode *m)
 {
     form *f = L->f;
     if (m->type != YT_MAP) {
-        problem(L, m, "'summary' must be a mapping (label:, show:, expr:)");
+        form_load_problem(L, m, "'summary' must be a mapping (label:, show:, expr:)");
         return;
     }
     static const char *const keys[] = {"label", "show", "expr", NULL};
@@ -401,16 +222,16 @@ static void parse_summary(loader *L, const ynode *m)
         else if (strcmp(show, "alert") == 0)
             f->summary_show = SHOW_ALERT;
         else
-            problem(L, ytree_get(m, "show"), "summary: 'show' must be all, latest or alert");
+            form_load_problem(L, ytree_get(m, "show"), "summary: 'show' must be all, latest or alert");
     }
     free(show);
-    L->summary_expr = expr_node(L, m, "expr", "summary");
+    L->summary_expr = form_load_expr(L, m, "expr", "summary");
     if (!ytree_get(m, "expr"))
-        problem(L, m, "summary: missing required key 'expr'");
+        form_load_problem(L, m, "summary: missing required key 'expr'");
 }
 
 /* Field and score ids share one namespace: expressions see both. */
-static void check_ids(loader *L)
+static void check_ids(form_loader *L)
 {
     form *f = L->f;
     int n = f->n_field + f->n_score;
@@ -421,15 +242,15 @@ static void check_ids(loader *L)
             const char *o = j < f->n_field ? f->field[j].id : f->score[j - f->n_field].id;
             const ynode *oat = j < f->n_field ? L->fnode[j] : L->scnode[j - f->n_field];
             if (o && strcmp(id, o) == 0) {
-                problem(L, ytree_get(at, "id"), "duplicate id '%s' (first used at line %d)",
-                        q(id), oat->line);
+                form_load_problem(L, ytree_get(at, "id"), "duplicate id '%s' (first used at line %d)",
+                        form_load_quote(id), oat->line);
                 break;
             }
         }
     }
 }
 
-static form_expr *compile(loader *L, const ynode *n, const char *const *names, int count,
+static form_expr *compile(form_loader *L, const ynode *n, const char *const *names, int count,
                           const char *what, const char *key)
 {
     if (!n)
@@ -437,11 +258,11 @@ static form_expr *compile(loader *L, const ynode *n, const char *const *names, i
     char err[300];
     form_expr *e = form_expr_new(L->f->sb, n->str, names, count, err, sizeof err);
     if (!e)
-        problem(L, n, "%s: %s: %s", what, key, err);
+        form_load_problem(L, n, "%s: %s: %s", what, key, err);
     return e;
 }
 
-static void compile_all(loader *L)
+static void compile_all(form_loader *L)
 {
     form *f = L->f;
     int n = f->n_field + f->n_score;
@@ -457,16 +278,16 @@ static void compile_all(loader *L)
     const char *const *nm = (const char *const *)names;
     char what[160];
     for (int i = 0; i < f->n_sec; i++) {
-        snprintf(what, sizeof what, "section '%s'", q(f->sec[i].title ? f->sec[i].title : "?"));
+        snprintf(what, sizeof what, "section '%s'", form_load_quote(f->sec[i].title ? f->sec[i].title : "?"));
         f->sec[i].show_if = compile(L, L->sshow[i], nm, f->n_field, what, "show_if");
     }
     for (int i = 0; i < f->n_field; i++) {
-        snprintf(what, sizeof what, "field '%s'", q(f->field[i].id ? f->field[i].id : "?"));
+        snprintf(what, sizeof what, "field '%s'", form_load_quote(f->field[i].id ? f->field[i].id : "?"));
         f->field[i].show_if = compile(L, L->fshow[i], nm, f->n_field, what, "show_if");
         f->field[i].check = compile(L, L->fcheck[i], nm, f->n_field, what, "check");
     }
     for (int i = 0; i < f->n_score; i++) {
-        snprintf(what, sizeof what, "score '%s'", q(f->score[i].id ? f->score[i].id : "?"));
+        snprintf(what, sizeof what, "score '%s'", form_load_quote(f->score[i].id ? f->score[i].id : "?"));
         f->score[i].expr = compile(L, L->sexpr[i], nm, f->n_field + i, what, "expr");
     }
     f->summary = compile(L, L->summary_expr, nm, n, "summary", "expr");
@@ -475,7 +296,7 @@ static void compile_all(loader *L)
     free(names);
 }
 
-static void parse_top(loader *L, const ynode *root)
+static void parse_top(form_loader *L, const ynode *root)
 {
     form *f = L->f;
     static const char *const keys[] = {
@@ -488,7 +309,7 @@ static void parse_top(loader *L, const ynode *root)
         f->id_line = idn->line;
         f->id_col = idn->col;
         if (!form_id_ok(f->id))
-            problem(L, idn, "form id '%s' must match [a-z][a-z0-9_]*", q(f->id));
+            form_load_problem(L, idn, "form id '%s' must match [a-z][a-z0-9_]*", form_load_quote(f->id));
     }
     ytree_str(&L->c, root, "title", 1, &f->title);
     long version = 0;
@@ -501,14 +322,14 @@ static void parse_top(loader *L, const ynode *root)
         else if (strcmp(scope, "patient") == 0)
             f->scope = SCOPE_PATIENT;
         else
-            problem(L, ytree_get(root, "scope"), "'scope' must be hip or patient, not '%s'",
-                    q(scope));
+            form_load_problem(L, ytree_get(root, "scope"), "'scope' must be hip or patient, not '%s'",
+                    form_load_quote(scope));
     }
     free(scope);
     ytree_str(&L->c, root, "description", 0, &f->description);
     const ynode *secs = ytree_get(root, "sections");
     if (!secs)
-        problem(L, root, "missing required key 'sections'");
+        form_load_problem(L, root, "missing required key 'sections'");
     parse_sections(L, secs);
     parse_scores(L, ytree_get(root, "scores"));
     const ynode *sum = ytree_get(root, "summary");
@@ -519,8 +340,8 @@ static void parse_top(loader *L, const ynode *root)
     if (ytree_str(&L->c, root, "ends_follow_up", 0, &efu) == 0) {
         int i = form_field_index(f, efu);
         if (i < 0 || f->field[i].type != FT_DATE)
-            problem(L, ytree_get(root, "ends_follow_up"),
-                    "'ends_follow_up' must name a date field of this form, not '%s'", q(efu));
+            form_load_problem(L, ytree_get(root, "ends_follow_up"),
+                    "'ends_follow_up' must name a date field of this form, not '%s'", form_load_quote(efu));
         else
             f->ends_follow_up = i;
     }
@@ -536,9 +357,9 @@ static form *build(const char *name, ynode *root, diag *d)
     f->path = xstrdup(name);
     f->ends_follow_up = -1;
     f->sb = form_sandbox_new();
-    loader L = {.c = {.file = name, .d = d}, .f = f};
+    form_loader L = {.c = {.file = name, .d = d}, .f = f};
     if (root->type != YT_MAP) {
-        problem(&L, root, "a form must be a YAML mapping (id:, title:, sections:, ...)");
+        form_load_problem(&L, root, "a form must be a YAML mapping (id:, title:, sections:, ...)");
     } else {
         parse_top(&L, root);
         check_ids(&L);
