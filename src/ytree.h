@@ -2,9 +2,11 @@
  *
  * Built on libyaml's event parser. It is strict on purpose, because forms and
  * the configuration are written by people and must not surprise anyone:
- * anchors and aliases, duplicate mapping keys, non-scalar keys, several
- * documents, invalid UTF-8, empty input and oversized input are all errors.
- * Every error is reported as "FILE:LINE:COLUMN: message" (1-based). */
+ * anchors and aliases, explicit tags, duplicate mapping keys, non-scalar
+ * keys, several documents, invalid UTF-8, NUL characters, tabs used as
+ * indentation, nesting deeper than YTREE_MAX_DEPTH, empty input and oversized
+ * input are all errors. Every error is reported as "FILE:LINE:COLUMN: message"
+ * (1-based; columns count characters, not bytes). */
 #ifndef BEDSIDE_YTREE_H
 #define BEDSIDE_YTREE_H
 
@@ -39,8 +41,10 @@ const ynode *ytree_get(const ynode *map, const char *key);
 /* The key node for key (for positions), or NULL. */
 const ynode *ytree_key(const ynode *map, const char *key);
 
-/* Schema helpers. Each adds a diag naming the key and returns -1 on a
- * problem, 0 if the value was read, 1 if the key is absent (nothing set). */
+/* Schema helpers (ytree_check.c). Each adds a diag naming the key and returns
+ * -1 on a problem, 0 if the value was read, 1 if the key is absent (nothing
+ * set). A plain empty value, "~" or "null" counts as absent. Numbers and
+ * booleans must be plain scalars: a quoted "1" is text. */
 typedef struct {
     const char *file;     /* for messages */
     diag *d;
