@@ -65,7 +65,10 @@ int report_run_print_command(char *const *argv, const char *printer, const char 
     if (pid == 0) {
         /* The child: the summary on stdin, then the command itself. If exec
          * fails, the status pipe tells the parent why. */
-        if (dup2(in[0], STDIN_FILENO) >= 0)
+        /* dup2 onto itself would keep close-on-exec (stdin was closed): clear it. */
+        int ok = in[0] == STDIN_FILENO ? fcntl(STDIN_FILENO, F_SETFD, 0)
+                                       : dup2(in[0], STDIN_FILENO);
+        if (ok >= 0)
             execvp(vec[0], vec);
         int e = errno;
         ssize_t ignored = write(st[1], &e, sizeof e);
