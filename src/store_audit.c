@@ -61,6 +61,28 @@ static void load_changes(store *s, st_audit_row *a, const char *detail)
     sqlite3_reset(q);
 }
 
+/* A create's changes: the record's date and answers, each [null, value]. */
+static const char SQL_CREATED[] =
+    "SELECT 'visit date', NULL, visit_date, 0 FROM records WHERE uuid = ?1 "
+    "UNION ALL SELECT j.key, NULL, j.value, j.id FROM records r, json_each(r.answers) j "
+    "WHERE r.uuid = ?1 ORDER BY 4";
+
+static void load_created(store *s, st_audit_row *a)
+{
+    sqlite3_stmt *q = st_stmt(s, SQL_CREATED);
+    if (!q)
+        return;
+    st_bind_text(q, 1, a->record);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        a->chg = xrealloc(a->chg, (size_t)(a->n_chg + 1) * sizeof *a->chg);
+        st_change *c = &a->chg[a->n_chg++];
+        c->field = st_col_strdup(q, 0);
+        c->old_value = NULL;
+        c->new_value = st_col_strdup(q, 2);
+    }
+    sqlite3_reset(q);
+}
+
 st_audit_row *store_history(store *s, const char *patient_uuid, size_t *n)
 {
     *n = 0;
@@ -91,7 +113,10 @@ st_audit_row *store_history(store *s, const char *patient_uuid, size_t *n)
     }
     sqlite3_reset(q);
     for (size_t i = 0; i < *n; i++) {
-        load_changes(s, &v[i], details[i]);
+        if (!details[i] && strcmp(v[i].action, "create") == 0)
+            load_created(s, &v[i]);
+        else
+            load_changes(s, &v[i], details[i]);
         free(details[i]);
     }
     free(details);

@@ -257,12 +257,8 @@ int store_draft_finalize(store *s, const char *draft_uuid, st_record *r, char **
     } else {
         ok = 0;
     }
-    if (ok) {
-        char *detail = st_create_detail(r);
-        ok = st_audit(s, "create", r->patient, r->hip, d.uuid, r->form, r->timepoint, detail,
-                      NULL, err) == 0;
-        free(detail);
-    }
+    ok = ok && st_audit(s, "create", r->patient, r->hip, d.uuid, r->form, r->timepoint, NULL,
+                        NULL, err) == 0;
     char uuid[37];
     memcpy(uuid, d.uuid, sizeof uuid);
     st_record_free(&d);

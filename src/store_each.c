@@ -16,12 +16,13 @@ static const char SQL_HIPS_ONE[] =
     "SELECT p.uuid, p.mrn, p.name, p.sex, p.born, h.uuid, h.patient, h.side, h.etiology, "
     "h.stage_system, h.stage, h.involvement, h.index_date "
     "FROM patients p JOIN hips h ON h.patient = p.uuid WHERE p.mrn = ?3 ORDER BY h.side";
-/* Ordered by MRN only: SQLite walks patients by the MRN index and each
- * patient's records by records_patient, without sorting 300,000 rows. */
+/* Ordered by MRN only, and CROSS JOIN fixes the loop order: SQLite walks
+ * patients by the MRN index and each patient's records by records_patient,
+ * instead of sorting 300,000 rows. */
 #define DONE_SQL(where)                                                                       \
     "SELECT p.mrn, ifnull(r.hip, ''), r.timepoint, r.form, "                                  \
     "CASE WHEN r.form = ?1 THEN json_extract(r.answers, ?2) END "                             \
-    "FROM patients p JOIN records r ON r.patient = p.uuid "                                   \
+    "FROM patients p CROSS JOIN records r ON r.patient = p.uuid "                             \
     "WHERE " where "r.status = 'final' AND NOT EXISTS (SELECT 1 FROM records n "              \
     "WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) ORDER BY p.mrn"
 static const char SQL_DONE_ALL[] = DONE_SQL("");

@@ -15,7 +15,9 @@ struct store {
     char *path;
     int readonly;      /* opened read-only, or the file has no write bit */
     int batch;         /* inside store_begin .. store_commit */
-    int depth;         /* nesting of st_tx_begin (savepoints inside a batch) */
+    int depth;         /* nesting of st_tx_begin */
+    int spoiled;       /* a write in the batch failed half-way: commit refuses */
+    sqlite3_int64 batch_mark;   /* total changes when the current write began */
     struct {
         const char *sql;
         sqlite3_stmt *st;
@@ -31,9 +33,11 @@ int st_fail(char **err, const char *fmt, ...) PRINTF_LIKE(2, 3);
 /* The same, adding ": <sqlite message>" for the connection. */
 int st_fail_db(store *s, char **err, const char *what);
 
-/* A write transaction: BEGIN IMMEDIATE, or a savepoint inside a batch so a
- * refused write leaves the batch as it was. st_tx_end commits when ok != 0,
- * else rolls back; it returns 0 or -1 (with *err) if the commit failed. */
+/* A write transaction: BEGIN IMMEDIATE, or nothing inside a batch (whose
+ * transaction it joins). st_tx_end commits when ok != 0, else rolls back;
+ * it returns 0 or -1 (with *err) if the commit failed. Inside a batch, a
+ * write that fails after changing rows spoils the batch: store_commit then
+ * rolls everything back. Writes therefore check before they write. */
 int st_tx_begin(store *s, char **err);
 int st_begin_immediate(store *s, char **err);   /* store_begin's */
 int st_tx_end(store *s, int ok, char **err);
@@ -56,7 +60,8 @@ char *st_answers_json(const st_record *r);
  * quoted (a double quote or backslash in it). Caller frees. */
 char *st_json_path(const char *field);
 
-/* Audit rows (store_audit.c). detail is a JSON object or NULL. */
+/* Audit rows (store_audit.c). detail is a JSON object or NULL; a create has
+ * none, its new values being the (immutable) record's own answers. */
 int st_audit(store *s, const char *action, const char *patient, const char *hip,
              const char *record, const char *form, const char *tp, const char *detail,
              const char *reason, char **err);
@@ -89,8 +94,6 @@ void st_record_load_answers(store *s, st_record *r, const char *json);
  * (unless unscheduled). Inside a write transaction. */
 int st_record_check_key(store *s, const st_record *r, char **err);
 int st_scores_insert(store *s, const char *uuid, const st_record *r, char **err);
-/* Audit detail for a create: every answer as [null, value], plus the date. */
-char *st_create_detail(const st_record *r);
 /* Resolve a uuid or unique prefix (>= 8 characters) to a full uuid. */
 int st_resolve(store *s, const char *id, char out[37], char **err);
 

@@ -300,7 +300,7 @@ static const char SQL_PATIENT_LIST[] =
     " (SELECT group_concat(side, '') FROM (SELECT side FROM hips WHERE patient = p.uuid"
     "   ORDER BY side)),"
     " (SELECT sc.value FROM records r JOIN scores sc ON sc.record = r.uuid AND sc.score = ?3"
-    "   WHERE r.patient = p.uuid AND r.form = ?2 AND r.status = 'final' AND NOT EXISTS"
+    "   WHERE r.patient = p.uuid AND +r.form = ?2 AND r.status = 'final' AND NOT EXISTS"
     "   (SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void'))"
     "   ORDER BY r.visit_date DESC, r.entered_at DESC LIMIT 1)"
     " FROM patients p"

@@ -254,9 +254,11 @@ void store_records_free(st_record *r, size_t n)
 }
 
 /* Not cached: the statement stays active while fn runs, and fn may well
- * use the store (even this function) meanwhile. */
+ * use the store (even this function) meanwhile. Patients drive the loop
+ * (CROSS JOIN) so only one patient's records are sorted at a time. */
 static const char SQL_EACH_CURRENT[] =
-    "SELECT " ST_REC_SELECT ", p.mrn " ST_REC_FROM "JOIN patients p ON p.uuid = r.patient "
+    "SELECT " ST_REC_SELECT ", p.mrn FROM patients p CROSS JOIN records r "
+    "ON r.patient = p.uuid LEFT JOIN hips h ON h.uuid = r.hip "
     "WHERE r.status = 'final' AND (?1 IS NULL OR r.form = ?1) AND NOT EXISTS "
     "(SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) "
     "ORDER BY p.mrn, ifnull(h.side, ''), r.visit_date, r.entered_at, r.uuid";

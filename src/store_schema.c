@@ -47,7 +47,9 @@ static const char SCHEMA_1[] =
     "  CHECK (status <> 'void' OR supersedes IS NOT NULL));"
     "CREATE INDEX records_patient ON records(patient);"
     "CREATE INDEX records_key ON records(hip, timepoint, form);"
-    "CREATE INDEX records_supersedes ON records(supersedes);"
+    /* Partial: most rows supersede nothing, and "supersedes = ?" still
+     * uses it (it implies IS NOT NULL). */
+    "CREATE INDEX records_supersedes ON records(supersedes) WHERE supersedes IS NOT NULL;"
     "CREATE INDEX records_form ON records(form);"
     "CREATE UNIQUE INDEX records_draft_key"
     "  ON records(patient, ifnull(hip,''), timepoint, form) WHERE status = 'draft';"

@@ -99,21 +99,6 @@ int st_scores_insert(store *s, const char *uuid, const st_record *r, char **err)
     return 0;
 }
 
-char *st_create_detail(const st_record *r)
-{
-    sbuf d = {0};
-    int first = 1;
-    char date[11];
-    date_format(r->visit_date, date);
-    sbuf_addc(&d, '{');
-    st_detail_add(&d, &first, "visit date", NULL, date);
-    for (int i = 0; i < r->n_ans; i++)
-        if (r->ans[i].value)
-            st_detail_add(&d, &first, r->ans[i].key, NULL, r->ans[i].value);
-    sbuf_addc(&d, '}');
-    return sbuf_take(&d);
-}
-
 /* Insert a record row; status is "final" or "void". */
 static int insert_row(store *s, const char *uuid, const st_record *r, const char *status,
                       const char *answers, const char *by, const char *at,
@@ -200,12 +185,9 @@ int store_record_final(store *s, st_record *r, char **err)
     ok = ok && st_scores_insert(s, uuid, r, err) == 0;
     ok = ok && insert_row(s, uuid, r, "final", answers, r->entered_by, r->entered_at, NULL, NULL,
                           err) == 0;
-    if (ok) {
-        char *detail = st_create_detail(r);
-        ok = st_audit(s, "create", r->patient, r->hip, uuid, r->form, r->timepoint, detail,
-                      NULL, err) == 0;
-        free(detail);
-    }
+    /* No detail: the new values are the record's own, which never change. */
+    ok = ok && st_audit(s, "create", r->patient, r->hip, uuid, r->form, r->timepoint, NULL, NULL,
+                        err) == 0;
     free(answers);
     if (st_tx_end(s, ok, err) < 0)
         return -1;
