@@ -34,6 +34,17 @@ int ui_form_field_ok(const form_st *s, int i);      /* visible and answerable */
 /* The key that picks option i of a choice or multi field: 1-9, then a-z. */
 int ui_form_opt_key(int i);
 
+/* ui_form_save.c */
+void ui_form_changed(ui *u, form_st *s, int field);   /* write it, prune, rescore */
+void ui_form_review(ui *u, form_st *s);
+void ui_form_save(ui *u, form_st *s);
+void ui_form_leave(ui *u, form_st *s);                /* Esc: keep or discard */
+void ui_form_clear_problems(form_st *s);
+/* 1 resumed (answers loaded), 0 discarded (start afresh), -1 cancelled. */
+int ui_form_ask_resume(ui *u, form_st *s, const st_record *draft);
+/* The visit is already final: offer to amend it. Returns what ui_form_open does. */
+int ui_form_offer_existing(ui *u, const ui_form_args *a, const st_record *old);
+
 /* ui_form_draw.c */
 void ui_form_draw(ui *u, void *st);
 void ui_form_draw_edit(ui *u, form_st *s);    /* only the line being typed */

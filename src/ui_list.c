@@ -185,24 +185,23 @@ static void draw_help_line(ui *u, list_st *l)
     wnoutrefresh(u->help);
 }
 
-static void draw_due_row(ui *u, const list_st *l, int y, const hip_due *d, attr_t at)
+/* Due view columns, from the right edge: the state, the day the window
+ * closes, the target day, the timepoint, the side; the name takes the rest. */
+static void draw_due_row(ui *u, int y, const hip_due *d, attr_t at)
 {
     const config *c = &u->a->cfg;
-    char tgt[11], op[11], cl[11];
+    char tgt[11], cl[11];
     date_format(d->target, tgt);
-    date_format(d->open, op);
     date_format(d->close, cl);
     int w = u->cols;
     ui_fill(u->body, y, 0, w, at);
     ui_put_esc(u, u->body, y, 1, d->mrn, 12, at);
-    ui_put_esc(u, u->body, y, 14, d->name, w - 14 - 52, at);
-    ui_putf(u, u->body, y, w - 51, 50, at, "%c  %-8s %s  %s..%s", d->side, c->tp[d->tp].id, tgt,
-            op, cl);
+    ui_put_esc(u, u->body, y, 14, d->name, w - 14 - 47, at);
+    ui_putf(u, u->body, y, w - 45, 35, at, "%c  %-6s %s  %s", d->side, c->tp[d->tp].id, tgt, cl);
     int over = d->state == TP_OVERDUE;
     attr_t st = at ? at : ui_attr(u, over ? UC_BAD : UC_WARN);
     ui_putf(u, u->body, y, w - 9, 9, st, "%s%s", sched_state_name(d->state),
             over ? ui_glyph(u, G_OVERDUE) : "");
-    (void)l;
 }
 
 static void draw_patient_row(ui *u, const list_st *l, int y, const st_patient_row *r, attr_t at)
@@ -243,7 +242,7 @@ static void list_draw(ui *u, void *stp)
     if (l->due_view) {
         ui_put(u, u->body, 0, 1, "MRN", 12, hd);
         ui_put(u, u->body, 0, 14, "Name", 20, hd);
-        ui_put(u, u->body, 0, w - 51, "Hip Next     Target      Window", 40, hd);
+        ui_put(u, u->body, 0, w - 45, "Hip Next   Target      Closes", 35, hd);
         ui_put(u, u->body, 0, w - 9, "State", 8, hd);
     } else {
         ui_put(u, u->body, 0, 1, "MRN", 12, hd);
@@ -268,7 +267,7 @@ static void list_draw(ui *u, void *stp)
         int it = l->top + i;
         attr_t at = it == l->sel && !l->searching ? ui_attr(u, UC_CURSOR) : 0;
         if (l->due_view)
-            draw_due_row(u, l, 1 + i, l->due[it], at);
+            draw_due_row(u, 1 + i, l->due[it], at);
         else
             draw_patient_row(u, l, 1 + i, &l->rows[it], at);
     }

@@ -1,0 +1,320 @@
+/* ui_form_save.c — where a form's answers go: the draft (made at the first
+ * accepted answer, every change written at once), resuming or discarding it,
+ * the review, and the final save or amendment, with the offer to amend when
+ * the visit is already recorded. */
+#include "ui_form.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void msg_err(ui *u, const char *what, char *err)
+{
+    ui_msg(u, UC_ERROR, "NOT SAVED: %s: %s", what, err ? err : "database error");
+    free(err);
+}
+
+/* The draft is made when the first answer is accepted, with every answer
+ * present then (defaults included). Amendments have no draft. */
+static int ensure_draft(ui *u, form_st *s)
+{
+    if (s->draft[0] || s->amend[0])
+        return 0;
+    st_record r = {0};
+    memcpy(r.patient, s->p.uuid, sizeof r.patient);
+    if (s->has_hip) {
+        memcpy(r.hip, s->h.uuid, sizeof r.hip);
+        r.side = s->h.side;
+    }
+    r.timepoint = xstrdup(s->tp);
+    r.form = xstrdup(s->f->id);
+    r.form_version = s->f->version;
+    r.visit_date = s->visit_date;
+    r.status = 'd';
+    for (int i = 0; i < s->f->n_field; i++)
+        if (s->ans->val[i])
+            st_record_answer(&r, s->f->field[i].id, s->ans->val[i]);
+    char *err = NULL;
+    int rc = store_draft_open(u->a->db, &r, &err);
+    if (rc == 0)
+        memcpy(s->draft, r.uuid, sizeof s->draft);
+    else
+        msg_err(u, "draft", err);
+    st_record_free(&r);
+    if (rc == 0)
+        u->data_gen++;
+    return rc;
+}
+
+/* After field i changed: write it, drop answers that became hidden (and
+ * write those removals too), recompute the scores. */
+void ui_form_changed(ui *u, form_st *s, int i)
+{
+    int n = s->f->n_field;
+    char *had = xcalloc((size_t)n, 1);
+    for (int j = 0; j < n; j++)
+        had[j] = s->ans->val[j] != NULL;
+    form_answers_prune(s->ans);
+    form_compute(s->ans, s->sv, s->sn);
+    if (s->amend[0] || ensure_draft(u, s) < 0) {
+        free(had);
+        return;
+    }
+    char *err = NULL;
+    int bad = store_draft_answer(u->a->db, s->draft, s->f->field[i].id, s->ans->val[i], &err);
+    for (int j = 0; j < n && !bad; j++)
+        if (j != i && had[j] && !s->ans->val[j])
+            bad = store_draft_answer(u->a->db, s->draft, s->f->field[j].id, NULL, &err);
+    if (bad)
+        msg_err(u, s->f->field[i].id, err);
+    free(had);
+}
+
+static void problem(void *ctx, const char *field, const char *msg)
+{
+    form_st *s = ctx;
+    int i = form_field_index(s->f, field);
+    const char *label = i >= 0 ? s->f->field[i].label : field;
+    s->prob = xrealloc(s->prob, (size_t)(s->n_prob + 1) * sizeof *s->prob);
+    s->prob[s->n_prob++] = xasprintf("%s: %s", label, msg);
+}
+
+void ui_form_clear_problems(form_st *s)
+{
+    for (int i = 0; i < s->n_prob; i++)
+        free(s->prob[i]);
+    free(s->prob);
+    s->prob = NULL;
+    s->n_prob = 0;
+}
+
+void ui_form_review(ui *u, form_st *s)
+{
+    ui_form_clear_problems(s);
+    form_validate(s->ans, problem, s);
+    form_compute(s->ans, s->sv, s->sn);
+    s->review = 1;
+    s->rtop = 0;
+    if (s->n_prob)
+        ui_msg(u, UC_WARN, "%d problem%s: the form stays a draft until they are fixed (Esc edits)",
+               s->n_prob, s->n_prob == 1 ? "" : "s");
+    else
+        ui_msg(u, UC_OK, "All required answers present. Enter saves the final record.");
+}
+
+static void build_record(form_st *s, st_record *r)
+{
+    memset(r, 0, sizeof *r);
+    memcpy(r->patient, s->p.uuid, sizeof r->patient);
+    if (s->has_hip) {
+        memcpy(r->hip, s->h.uuid, sizeof r->hip);
+        r->side = s->h.side;
+    }
+    r->timepoint = xstrdup(s->tp);
+    r->form = xstrdup(s->f->id);
+    r->form_version = s->f->version;
+    r->visit_date = s->visit_date;
+    r->status = 'f';
+    for (int i = 0; i < s->f->n_field; i++)
+        if (s->ans->val[i])
+            st_record_answer(r, s->f->field[i].id, s->ans->val[i]);
+    for (int i = 0; i < s->f->n_score; i++)
+        if (!s->sn[i])
+            st_record_score(r, s->f->score[i].id, s->sv[i]);
+}
+
+static void saved(ui *u, form_st *s, const char *how)
+{
+    u->data_gen++;
+    u->form_result = UI_FORM_SAVED;
+    char sc[64] = "";
+    for (int i = 0; i < s->f->n_score; i++)
+        if (s->f->score[i].trend && !s->sn[i]) {
+            char v[32];
+            form_score_format(&s->f->score[i], s->sv[i], v);
+            snprintf(sc, sizeof sc, ": %s %s", s->f->score[i].label, v);
+            break;
+        }
+    ui_msg(u, UC_OK, "%s %s %s%s", how, s->f->title, s->tp, sc);
+    ui_pop(u);
+}
+
+/* The store refused a second final record: offer to amend the existing one
+ * with these answers instead (with a reason), then drop the draft. */
+static void offer_amend(ui *u, form_st *s, st_record *r, const char *why)
+{
+    st_record old;
+    if (store_record_current(u->a->db, s->p.uuid, s->has_hip ? s->h.uuid : "", s->tp, s->f->id,
+                             &old) != 0) {
+        ui_alert(u, "Not saved", why);
+        return;
+    }
+    char *q = xasprintf("%s\n\nAmend that record with these answers instead? "
+                        "(a)mend / (k)eep this as a draft",
+                        why);
+    int k = ui_ask(u, "A final record exists", q, "ak");
+    free(q);
+    char *reason = NULL;
+    if (k == 'a' && ui_input(u, "Amend", "Reason:", &reason) && reason && *reason) {
+        char *err = NULL;
+        if (store_record_amend(u->a->db, old.uuid, r, reason, &err) == 0) {
+            if (s->draft[0] && store_draft_discard(u->a->db, s->draft, NULL) == 0)
+                s->draft[0] = '\0';
+            st_record_free(&old);
+            free(reason);
+            saved(u, s, "Amended");
+            return;
+        }
+        ui_alert(u, "Not saved", err ? err : "the amendment failed");
+        free(err);
+    } else if (k == 'a') {
+        ui_msg(u, UC_ERROR, "an amendment needs a reason; the form stays a draft");
+    }
+    free(reason);
+    st_record_free(&old);
+}
+
+void ui_form_save(ui *u, form_st *s)
+{
+    ui_form_review(u, s);
+    if (s->n_prob)
+        return;
+    st_record r;
+    build_record(s, &r);
+    char *err = NULL;
+    int rc;
+    if (s->amend[0])
+        rc = store_record_amend(u->a->db, s->amend, &r, s->reason, &err);
+    else if (s->draft[0])
+        rc = store_draft_finalize(u->a->db, s->draft, &r, &err);
+    else
+        rc = store_record_final(u->a->db, &r, &err);
+    if (rc == 0) {
+        s->draft[0] = '\0';
+        st_record_free(&r);
+        saved(u, s, s->amend[0] ? "Amended" : "Saved");
+        return;
+    }
+    if (!s->amend[0])
+        offer_amend(u, s, &r, err ? err : "the record was not saved");
+    else
+        ui_alert(u, "Not saved", err ? err : "the amendment failed");
+    free(err);
+    st_record_free(&r);
+}
+
+void ui_form_leave(ui *u, form_st *s)
+{
+    int n = form_answers_count(s->ans);
+    if (s->draft[0] && !s->amend[0]) {
+        char *q = xasprintf("The draft with %d answer%s stays saved; open this form again to "
+                            "resume it.\n\n(l)eave   (d)iscard the draft   (s)tay",
+                            n, n == 1 ? "" : "s");
+        int k = ui_ask(u, "Leave the form?", q, "lds");
+        free(q);
+        if (k == 'd') {
+            char *q2 = xasprintf("Throw away the %d answer%s of this draft for good?", n,
+                                 n == 1 ? "" : "s");
+            int yes = ui_confirm(u, "Discard the draft", q2);
+            free(q2);
+            if (!yes)
+                return;
+            char *err = NULL;
+            if (store_draft_discard(u->a->db, s->draft, &err) != 0) {
+                ui_alert(u, "Not discarded", err ? err : "database error");
+                free(err);
+                return;
+            }
+            s->draft[0] = '\0';
+            u->data_gen++;
+            u->form_result = UI_FORM_LEFT;
+            ui_msg(u, UC_OK, "Draft discarded.");
+            ui_pop(u);
+            return;
+        }
+        if (k != 'l')
+            return;
+        ui_msg(u, UC_OK, "Draft kept: %s %s, %d answer%s.", s->f->title, s->tp, n,
+               n == 1 ? "" : "s");
+    } else if (s->amend[0] && n) {
+        if (!ui_confirm(u, "Leave the amendment?", "The changes are not saved. Leave anyway?"))
+            return;
+    }
+    u->form_result = UI_FORM_LEFT;
+    ui_pop(u);
+}
+
+/* Resume, discard or cancel an existing draft. 1 resumed, 0 start afresh,
+ * -1 cancelled. */
+int ui_form_ask_resume(ui *u, form_st *s, const st_record *d)
+{
+    char when[24];
+    snprintf(when, sizeof when, "%.10s %.5s", d->entered_at ? d->entered_at : "",
+             d->entered_at && strlen(d->entered_at) > 11 ? d->entered_at + 11 : "");
+    char *who = text_escape(d->entered_by);
+    char *q = xasprintf("Resume draft with %d answer%s saved by %s at %s UTC?\n\n"
+                        "(r)esume   (d)iscard it   (c)ancel",
+                        d->n_ans, d->n_ans == 1 ? "" : "s", who, when);
+    free(who);
+    for (;;) {
+        int k = ui_ask(u, s->f->title, q, "rdc");
+        if (k == 'r') {
+            free(q);
+            for (int i = 0; i < d->n_ans; i++) {
+                int fi = form_field_index(s->f, d->ans[i].key);
+                if (fi >= 0)
+                    form_answer_load(s->ans, fi, d->ans[i].value);
+            }
+            memcpy(s->draft, d->uuid, sizeof s->draft);
+            s->visit_date = d->visit_date;
+            return 1;
+        }
+        if (k == 'd') {
+            char *q2 = xasprintf("Throw away the %d answer%s of this draft for good?", d->n_ans,
+                                 d->n_ans == 1 ? "" : "s");
+            int yes = ui_confirm(u, "Discard the draft", q2);
+            free(q2);
+            if (!yes)
+                continue;
+            char *err = NULL;
+            if (store_draft_discard(u->a->db, d->uuid, &err) != 0) {
+                ui_alert(u, "Not discarded", err ? err : "database error");
+                free(err);
+                continue;
+            }
+            u->data_gen++;
+            free(q);
+            return 0;
+        }
+        free(q);
+        return -1;
+    }
+}
+
+/* A final record already exists for this key: amend it (with a reason)
+ * or do nothing. */
+int ui_form_offer_existing(ui *u, const ui_form_args *a, const st_record *old)
+{
+    char d[11];
+    date_format(old->visit_date, d);
+    char *by = text_escape(old->entered_by);
+    char *q = xasprintf("A final %s record for %s already exists: %.8s of %s, entered by %s.\n\n"
+                        "(a)mend it   (c)ancel",
+                        a->f->title, a->tp, old->uuid, d, by);
+    free(by);
+    int k = ui_ask(u, "Already recorded", q, "ac");
+    free(q);
+    char *reason = NULL;
+    int rc = -1;
+    if (k == 'a' && ui_input(u, "Amend the record", "Reason:", &reason)) {
+        if (reason && *reason) {
+            ui_form_args b = *a;
+            b.amend = old;
+            b.reason = reason;
+            rc = ui_form_open(u, &b);
+        } else {
+            ui_msg(u, UC_ERROR, "an amendment needs a reason; nothing changed");
+        }
+    }
+    free(reason);
+    return rc;
+}
