@@ -32,7 +32,11 @@ static void install_signals(void)
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = 0;        /* no SA_RESTART: a blocked read returns at once */
-    sigaction(SIGHUP, &sa, NULL);
+    /* An inherited SIG_IGN for SIGHUP (nohup) is kept: the dead terminal is
+     * then noticed by its failing reads instead. */
+    struct sigaction old;
+    if (sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+        sigaction(SIGHUP, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
 }

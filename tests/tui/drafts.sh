@@ -101,5 +101,19 @@ kill -TERM "$pid"
 if tui_wait_exit "$pid" 5; then ok; else fail "SIGTERM: bedside still runs"; fi
 bs drafts
 expect_out '^D-1 +L +baseline +vas +1 ' "the draft survives SIGTERM"
+# A dead terminal without SIGHUP (ignored, as under nohup): the failing
+# reads are noticed, bedside exits by itself, the answer is kept.
+tui_start d 80 24 sh -c 'trap "" HUP; exec "$@" 2>>"$0"' "$T/d.err" \
+    env TERM=xterm-256color LC_ALL=C.UTF-8 BEDSIDE_DB="$DB" BEDSIDE_CONFIG="$BEDSIDE_CONFIG" \
+    "$BEDSIDE" --today "$TODAY" enter D-1 --form complications --hip L --timepoint 1m
+tui_expect d 'Complications v1' "complications form"
+tui_type d 1
+tui_expect d 'draft saved' "an answer saved"
+pid=$(tui_pid d)
+grep -q '^SigIgn:.*[13579bdf]$' "/proc/$pid/status" && ok || fail "the test needs SIGHUP ignored in bedside"
+tui_kill d
+if tui_wait_exit "$pid" 10; then ok; else fail "dead terminal: bedside still runs (SIGHUP ignored)"; fi
+bs drafts
+expect_out '^D-1 +L +1m +complications +1 ' "the draft survives a dead terminal"
 tui_end
 t_done
