@@ -14,26 +14,9 @@ static const char check_usage[] = "usage: bedside check\n";
 static const char enter_usage[] =
     "usage: bedside enter MRN --form FORM [--hip L|R] [--timepoint TP]\n";
 
-/* --help and a fixed number of arguments. */
-static int plain_opts(int argc, char **argv, const char *cmd, const char *use, int nargs)
-{
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        if (c == 'h') {
-            fputs(use, stdout);
-            return -1;
-        }
-        return cli_bad_option(cmd, c, argv, use);
-    }
-    if (argc - optind != nargs)
-        return cli_usage_error(use, "%s: expected %d argument%s", cmd, nargs, nargs == 1 ? "" : "s");
-    return 0;
-}
-
 int cli_backup(app *a, int argc, char **argv)
 {
-    int rc = plain_opts(argc, argv, "backup", backup_usage, 1);
+    int rc = cli_plain_opts(argc, argv, "backup", backup_usage, 1);
     if (rc)
         return rc < 0 ? 0 : rc;
     const char *dest = argv[optind];
@@ -153,7 +136,7 @@ static int check_record(void *ctx, const char *mrn, const st_record *r)
 
 int cli_check(app *a, int argc, char **argv)
 {
-    int rc = plain_opts(argc, argv, "check", check_usage, 0);
+    int rc = cli_plain_opts(argc, argv, "check", check_usage, 0);
     if (rc)
         return rc < 0 ? 0 : rc;
     if ((rc = cli_load(a, APP_DB_READ, 0)) != 0)

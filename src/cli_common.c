@@ -1,6 +1,7 @@
 /* cli_common.c — messages, value parsers and the checks that `record` and
  * `enter` share: which patient, hip, form and timepoint a record is about. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,22 @@ int cli_parse_int(const char *opt, const char *s, long min, long max, long *out)
         return -1;
     }
     *out = v;
+    return 0;
+}
+
+int cli_plain_opts(int argc, char **argv, const char *cmd, const char *use, int nargs)
+{
+    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(use, stdout);
+            return -1;
+        }
+        return cli_bad_option(cmd, c, argv, use);
+    }
+    if (argc - optind != nargs)
+        return cli_usage_error(use, "%s: expected %d argument%s", cmd, nargs, nargs == 1 ? "" : "s");
     return 0;
 }
 

@@ -23,6 +23,11 @@ int cli_bad_option(const char *cmd, int c, char **argv, const char *usage);
 /* A usage problem other than an option: message, usage, return 2. */
 int cli_usage_error(const char *usage, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
+/* A command whose only option is --help and that takes nargs arguments:
+ * 0 to go on, -1 after printing the usage for --help (exit 0), or 2
+ * after a usage error. */
+int cli_plain_opts(int argc, char **argv, const char *cmd, const char *use, int nargs);
+
 /* "bedside: " + message + newline on stderr. Returns 1 (for `return cli_err(...)`). */
 int cli_err(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* text_escape(s) kept until cli_esc_flush (called once per command), so

@@ -54,23 +54,6 @@ static void table_free(table *t)
     free(t->cell);
 }
 
-/* Options: only --help, and a fixed number of arguments. */
-static int simple_opts(int argc, char **argv, const char *cmd, const char *use, int nargs)
-{
-    static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        if (c == 'h') {
-            fputs(use, stdout);
-            return -1;
-        }
-        return cli_bad_option(cmd, c, argv, use);
-    }
-    if (argc - optind != nargs)
-        return cli_usage_error(use, "%s: expected %d argument%s", cmd, nargs, nargs == 1 ? "" : "s");
-    return 0;
-}
-
 typedef struct {
     char *mrn, *name, *tp, *missing;
     char side;
@@ -183,7 +166,7 @@ int cli_due(app *a, int argc, char **argv)
 
 int cli_drafts(app *a, int argc, char **argv)
 {
-    int rc = simple_opts(argc, argv, "drafts", drafts_usage, 0);
+    int rc = cli_plain_opts(argc, argv, "drafts", drafts_usage, 0);
     if (rc)
         return rc < 0 ? 0 : rc;
     if ((rc = cli_load(a, APP_DB_READ, 0)) != 0)
@@ -224,7 +207,7 @@ static void print_change(const st_change *c, const char *arrow)
 
 int cli_history(app *a, int argc, char **argv)
 {
-    int rc = simple_opts(argc, argv, "history", history_usage, 1);
+    int rc = cli_plain_opts(argc, argv, "history", history_usage, 1);
     if (rc)
         return rc < 0 ? 0 : rc;
     if ((rc = cli_load(a, APP_DB_READ, 0)) != 0)
