@@ -304,11 +304,9 @@ store *store_open(const char *path, int flags, char **err)
         s->readonly = 1;
     /* 16 MB of page cache: the whole-cohort scans (due list, export) and
      * the demo batch touch far more than SQLite's 2 MB default. */
-    if (sqlite3_exec(s->db, "PRAGMA foreign_keys = ON; " CACHE_PRAGMA, NULL, NULL, NULL) !=
-            SQLITE_OK ||
-        identify(s, err) < 0) {
-        if (err && !*err)
-            st_fail_db(s, err, "cannot open");
+    rc = sqlite3_exec(s->db, "PRAGMA foreign_keys = ON; " CACHE_PRAGMA, NULL, NULL, NULL);
+    if (rc != SQLITE_OK ? open_fail(s, sqlite3_extended_errcode(s->db), err) < 0
+                        : identify(s, err) < 0) {
         store_close(s);
         return NULL;
     }
