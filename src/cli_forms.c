@@ -109,7 +109,9 @@ int cli_forms(app *a, int argc, char **argv)
     form_set s = {0};
     diag d = {0};
     int bad_files = form_set_load(&s, dir, &d);
-    diag_print(&d, stderr);
+    /* File names come from the folder as they are: escape whole lines. */
+    for (size_t i = 0; i < d.n; i++)
+        fprintf(stderr, "%s\n", cli_esc(d.msg[i]));
     size_t problems = d.n;
     diag_free(&d);
     if (s.n == 0 && !bad_files) {

@@ -257,8 +257,12 @@ static form_expr *compile(form_loader *L, const ynode *n, const char *const *nam
         return NULL;
     char err[300];
     form_expr *e = form_expr_new(L->f->sb, n->str, names, count, err, sizeof err);
-    if (!e)
-        form_load_problem(L, n, "%s: %s: %s", what, key, err);
+    if (!e) {
+        /* SQLite quotes the author's text back ("near ..."): make it safe. */
+        char *safe = text_escape(err);
+        form_load_problem(L, n, "%s: %s: %s", what, key, safe);
+        free(safe);
+    }
     return e;
 }
 

@@ -74,11 +74,35 @@ static int tab_indent_line(const char *buf, size_t len, size_t off, int *tab_col
 
 /* libyaml's message for a syntax error; the most common cause in hand-edited
  * files, a tab in the indentation, gets a message that says so. */
+/* 1-based line and column (in characters) of byte offset off. */
+static void offset_pos(const char *buf, size_t off, int *line, int *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < off; i++) {
+        unsigned char c = (unsigned char)buf[i];
+        if (c == '\n') {
+            ++*line;
+            *col = 1;
+        } else if ((c & 0xc0) != 0x80) {
+            ++*col;
+        }
+    }
+}
+
 static void syntax_problem(yparse *y)
 {
     yaml_parser_t *p = &y->p;
     int line = (int)p->problem_mark.line + 1, col = (int)p->problem_mark.column + 1;
     int tab_col = 0;
+    if (p->error == YAML_READER_ERROR) {
+        /* The reader reports a byte offset, not a mark. */
+        offset_pos(y->buf, p->problem_offset < y->len ? p->problem_offset : y->len, &line, &col);
+        yproblem(y, line, col, "YAML syntax error: %s (character 0x%02X)",
+                 p->problem ? p->problem : "unreadable input", (unsigned)p->problem_value);
+        y->fatal = 1;
+        return;
+    }
     if (p->error == YAML_SCANNER_ERROR || p->error == YAML_PARSER_ERROR) {
         if (tab_indent_line(y->buf, y->len, p->problem_mark.index, &tab_col)) {
             yproblem(y, line, tab_col, "tab used for indentation (indent with spaces)");
@@ -272,16 +296,8 @@ static int check_utf8(yparse *y)
     size_t bad;
     if (utf8_valid(y->buf, y->len, &bad))
         return 0;
-    int line = 1, col = 1;
-    for (size_t i = 0; i < bad; i++) {
-        unsigned char c = (unsigned char)y->buf[i];
-        if (c == '\n') {
-            line++;
-            col = 1;
-        } else if ((c & 0xc0) != 0x80) {
-            col++;
-        }
-    }
+    int line, col;
+    offset_pos(y->buf, bad, &line, &col);
     yproblem(y, line, col, "invalid UTF-8 (byte 0x%02X); save the file as UTF-8",
              (unsigned char)y->buf[bad]);
     return -1;

@@ -68,6 +68,8 @@ static void test_refusals(void)
     /* The column counts characters: "é" is one. */
     CHECK_STR(p("a: 1\nbé: x\xff\n"), "t.yaml:2:6: invalid UTF-8 (byte 0xFF); save the file as UTF-8");
     CHECK_STR(p("\xc0\xaf: 1\n"), "t.yaml:1:1: invalid UTF-8 (byte 0xC0); save the file as UTF-8");
+    CHECK_STR(p("a: 1\nb: x\x1b[31m\n"),
+              "t.yaml:2:5: YAML syntax error: control characters are not allowed (character 0x1B)");
     CHECK_STR(p("[a]: 1\n"), "t.yaml:1:1: mapping keys must be plain text");
     /* A key after a non-scalar one (found by fuzzing: compared a NULL string). */
     CHECK_STR(p("? {a: 1}\n: 1\nb: 2\n"), "t.yaml:1:3: mapping keys must be plain text");
