@@ -82,9 +82,9 @@ int store_draft_open(store *s, st_record *r, char **err)
         st_record_free(&old);
         return st_tx_end(s, 1, err);
     }
-    /* Refuse before the nurse types, not after: a visit already recorded
-     * would be refused at the end anyway. */
-    int ok = rc == 1 && st_record_check_key(s, r, err) == 0;
+    /* A visit already recorded is not refused here: the nurse may type it
+     * and then choose to amend; finalizing refuses the duplicate. */
+    int ok = rc == 1 && st_record_check_key(s, r, 0, err) == 0;
     char uuid[37], at[21];
     uuid_v4(uuid);
     util_timestamp(at);
@@ -237,7 +237,7 @@ int store_draft_finalize(store *s, const char *draft_uuid, st_record *r, char **
         util_timestamp(at);
         r->entered_at = xstrdup(at);
     }
-    int ok = st_record_check_key(s, r, err) == 0;
+    int ok = st_record_check_key(s, r, 1, err) == 0;
     ok = ok && delete_scores(s, d.uuid, err) == 0;
     ok = ok && st_scores_insert(s, d.uuid, r, err) == 0;
     sqlite3_stmt *q = ok ? st_stmt(s, SQL_DRAFT_FINAL) : NULL;

@@ -90,9 +90,9 @@ void st_record_from_row(store *s, sqlite3_stmt *q, st_record *r);
 /* Answers of a JSON object into r (json_each). */
 void st_record_load_answers(store *s, st_record *r, const char *json);
 /* Checks shared by a final record and a draft: the patient exists, the hip
- * (if any) is the patient's, and no current final record has the same key
- * (unless unscheduled). Inside a write transaction. */
-int st_record_check_key(store *s, const st_record *r, char **err);
+ * (if any) is the patient's, and with dup != 0 no current final record has
+ * the same key (unless unscheduled). Inside a write transaction. */
+int st_record_check_key(store *s, const st_record *r, int dup, char **err);
 int st_scores_insert(store *s, const char *uuid, const st_record *r, char **err);
 /* Resolve a uuid or unique prefix (>= 8 characters) to a full uuid. */
 int st_resolve(store *s, const char *id, char out[37], char **err);

@@ -29,7 +29,7 @@ static const char *side_word(char side)
     return side == 'L' ? "left" : side == 'R' ? "right" : "";
 }
 
-int st_record_check_key(store *s, const st_record *r, char **err)
+int st_record_check_key(store *s, const st_record *r, int dup, char **err)
 {
     if (!r->form || !*r->form)
         return st_fail(err, "the record has no form");
@@ -60,7 +60,7 @@ int st_record_check_key(store *s, const st_record *r, char **err)
         if (!mine)
             return st_fail(err, "hip %s is not a hip of patient %s", r->hip, r->patient);
     }
-    if (strcmp(r->timepoint, TIMEPOINT_UNSCHEDULED) == 0)
+    if (!dup || strcmp(r->timepoint, TIMEPOINT_UNSCHEDULED) == 0)
         return 0;
     st_record old;
     rc = store_record_current(s, r->patient, r->hip, r->timepoint, r->form, &old);
@@ -177,7 +177,7 @@ int store_record_final(store *s, st_record *r, char **err)
     uuid_v4(uuid);
     char *answers = st_answers_json(r);
     fill_who(r);
-    int ok = st_record_check_key(s, r, err) == 0;
+    int ok = st_record_check_key(s, r, 1, err) == 0;
     /* Several unscheduled visits may exist; a draft there may be another one. */
     if (ok && strcmp(r->timepoint, TIMEPOINT_UNSCHEDULED) != 0)
         ok = consume_draft(s, r, err) == 0;

@@ -137,13 +137,21 @@ int main(void)
     free(err);
     err = NULL;
     st_record_free(&r);
-    /* A draft for a visit already recorded is refused before typing. */
+    /* A draft for a visit already recorded may be typed (the nurse can
+     * amend at the end); finalizing it is refused, naming the record. */
     key(&r, &p, &h, "3m", "hhs");
-    CHECK_INT(store_draft_open(s, &r, &err), -1);
-    CHECK(err && strstr(err, "already recorded"));
+    CHECK_INT(store_draft_open(s, &r, &err), 0);
+    memcpy(uuid, r.uuid, 37);
+    st_record_free(&r);
+    memset(&r, 0, sizeof r);
+    r.visit_date = day("2026-01-21");
+    CHECK_INT(store_draft_finalize(s, uuid, &r, &err), -1);
+    CHECK(err && strstr(err, "hhs at 3m for the right hip is already recorded"));
     free(err);
     err = NULL;
     st_record_free(&r);
+    CHECK_INT(n_drafts(s), 1);
+    CHECK_INT(store_draft_discard(s, uuid, &err), 0);
 
     /* A final record entered elsewhere for the same visit consumes the draft. */
     key(&r, &p, &h, "6m", "vas");
@@ -185,11 +193,12 @@ int main(void)
     st_record_free(&got);
 
     st_audit_row *a = store_history(other, p.uuid, &n);
-    const char *want[] = {"patient", "hip", "create", "create", "discard", "amend", "void"};
-    CHECK_INT(n, 7);
-    for (size_t i = 0; i < n && i < 7; i++)
+    const char *want[] = {"patient", "hip", "create", "discard", "create", "discard", "amend",
+                          "void"};
+    CHECK_INT(n, 8);
+    for (size_t i = 0; i < n && i < 8; i++)
         CHECK_STR(a[i].action, want[i]);
-    if (n == 7) {
+    if (n == 8) {
         CHECK_STR(a[0].who, util_login());
         CHECK(a[0].n_chg == 4 && strcmp(a[0].chg[0].field, "mrn") == 0 &&
               strcmp(a[0].chg[0].new_value, "D1") == 0 && a[0].chg[0].old_value == NULL);
@@ -201,16 +210,16 @@ int main(void)
             if (strcmp(a[2].chg[i].field, "text") == 0 && !a[2].chg[i].old_value)
                 saw_text = strcmp(a[2].chg[i].new_value, "done") == 0;
         CHECK(saw_text);
-        CHECK_STR(a[4].form, "satisfaction");
-        CHECK_INT(a[4].side, 0);
-        CHECK(a[4].n_chg == 1 && strcmp(a[4].chg[0].old_value, "yes") == 0 &&
-              a[4].chg[0].new_value == NULL);
-        CHECK_STR(a[5].reason, "pain was 40");
-        CHECK(a[5].n_chg == 1 && strcmp(a[5].chg[0].field, "pain") == 0 &&
-              strcmp(a[5].chg[0].old_value, "30") == 0 &&
-              strcmp(a[5].chg[0].new_value, "40") == 0);
-        CHECK_STR(a[6].reason, "entered for the wrong hip");
-        CHECK_STR(a[6].record, voided);
+        CHECK_STR(a[5].form, "satisfaction");
+        CHECK_INT(a[5].side, 0);
+        CHECK(a[5].n_chg == 1 && strcmp(a[5].chg[0].old_value, "yes") == 0 &&
+              a[5].chg[0].new_value == NULL);
+        CHECK_STR(a[6].reason, "pain was 40");
+        CHECK(a[6].n_chg == 1 && strcmp(a[6].chg[0].field, "pain") == 0 &&
+              strcmp(a[6].chg[0].old_value, "30") == 0 &&
+              strcmp(a[6].chg[0].new_value, "40") == 0);
+        CHECK_STR(a[7].reason, "entered for the wrong hip");
+        CHECK_STR(a[7].record, voided);
     }
     store_history_free(a, n);
 
