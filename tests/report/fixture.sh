@@ -1,7 +1,8 @@
 # tests/report/fixture.sh — builds the fixed patient of the report tests
 # through the command line (sourced after tests/lib.sh). RPT-1 is bilateral:
 # the left hip has a complication, a missed 6-month visit, an amended VAS and
-# a 24-month visit due "today"; the right hip has a missed visit, an
+# a 24-month visit due "today" (with the patient's satisfaction already in);
+# the right hip has a missed visit, an
 # unscheduled visit and a conversion to hip replacement (THA), after which
 # its follow-up has ended. Today is pinned to 2026-06-15 (lib.sh).
 
@@ -67,7 +68,9 @@ rpt_patient() {
     rpt amend "$vas12" --reason "transcription error" pain=2.5
     rpt record "$m" --form vas --hip L --date 2025-12-01 pain=1.8
     rpt record "$m" --form hhs --hip L --date 2025-12-01 "${RPT_HHS_GOOD[@]}"
-    # 24 months (2026-06-01 +-30 days): due today.
+    # 24 months (2026-06-01 +-30 days): due today; only the patient-scope
+    # satisfaction form is in.
+    rpt record "$m" --form satisfaction --date 2026-06-10 rating=satisfied
 
     # Right hip.
     rpt record "$m" --form vas --hip R --date 2025-01-15 pain=8.5
