@@ -345,7 +345,13 @@ ynode *ytree_load_buffer(const char *name, const char *buf, size_t len, diag *d)
                  (unsigned)YTREE_MAX_BYTES);
         return NULL;
     }
-    if (len == 0) {
+    /* Some Windows editors start UTF-8 files with a byte-order mark; it is
+     * invisible there, so positions are counted without it. */
+    if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+        y.buf += 3;
+        y.len -= 3;
+    }
+    if (y.len == 0) {
         diag_add(d, name, 1, 1, "empty file");
         return NULL;
     }
@@ -355,7 +361,7 @@ ynode *ytree_load_buffer(const char *name, const char *buf, size_t len, diag *d)
         diag_add(d, name, 1, 1, "cannot start the YAML parser");
         return NULL;
     }
-    yaml_parser_set_input_string(&y.p, (const unsigned char *)buf, len);
+    yaml_parser_set_input_string(&y.p, (const unsigned char *)y.buf, y.len);
     yaml_parser_set_encoding(&y.p, YAML_UTF8_ENCODING);
     ynode *root = parse_stream(&y);
     yaml_parser_delete(&y.p);

@@ -70,6 +70,11 @@ static void test_refusals(void)
     CHECK_STR(p("\xc0\xaf: 1\n"), "t.yaml:1:1: invalid UTF-8 (byte 0xC0); save the file as UTF-8");
     CHECK_STR(p("a: 1\nb: x\x1b[31m\n"),
               "t.yaml:2:5: YAML syntax error: control characters are not allowed (character 0x1B)");
+    CHECK_STR(p("\xef\xbb\xbf" "a: 1\n"), "");   /* a UTF-8 byte-order mark is fine */
+    CHECK_STR(p("\xef\xbb\xbf" "a: 1\na: 2\n"), "t.yaml:2:1: duplicate key 'a' (first at line 1)");
+    CHECK_STR(p("\xef\xbb\xbf" "x\x01: 1\n"),
+              "t.yaml:1:2: YAML syntax error: control characters are not allowed (character 0x01)");
+    CHECK_STR(first_problem("\xef\xbb\xbf", 3, NULL), "t.yaml:1:1: empty file");
     CHECK_STR(p("[a]: 1\n"), "t.yaml:1:1: mapping keys must be plain text");
     /* A key after a non-scalar one (found by fuzzing: compared a NULL string). */
     CHECK_STR(p("? {a: 1}\n: 1\nb: 2\n"), "t.yaml:1:3: mapping keys must be plain text");
