@@ -253,8 +253,62 @@ static void test_defaults_and_scores(void)
     form_free(g);
 }
 
+/* For each type on its own: a field-level show_if, required and check. */
+static void test_each_type(void)
+{
+    static const struct {
+        const char *type, *extra, *check, *good, *bad;
+    } ty[] = {
+        {"choice", "options: [{code: a}, {code: b}]", "v = 'a'", "a", "b"},
+        {"multi", "options: [{code: a}, {code: b}]", "selected(v, 'a')", "a,b", "b"},
+        {"yesno", "", "v = 1", "yes", "no"},
+        {"integer", "min: 0, max: 9", "v % 2 = 0", "4", "3"},
+        {"decimal", "decimals: 2, max: 9", "v < 5", "4.25", "5.5"},
+        {"text", "max_length: 9", "length(v) > 2", "abc", "ab"},
+        {"date", "", "v < '2030-01-01'", "2026-06-15", "2031-01-01"},
+    };
+    for (size_t k = 0; k < sizeof ty / sizeof *ty; k++) {
+        char *y = xasprintf(
+            "id: one\ntitle: One\nversion: 1\nscope: hip\nsections:\n  - title: S\n"
+            "    fields:\n      - {id: gate, label: G, type: yesno}\n"
+            "      - {id: v, label: V, type: %s, required: true, show_if: gate = 1,\n"
+            "         check: \"%s\"%s%s}\n",
+            ty[k].type, ty[k].check, ty[k].extra[0] ? ", " : "", ty[k].extra);
+        diag d = {0};
+        form *g = form_load_buffer("one.yaml", y, strlen(y), &d);
+        diag_print(&d, stdout);
+        diag_free(&d);
+        free(y);
+        t_check(g != NULL, ty[k].type, __FILE__, __LINE__);
+        if (!g)
+            continue;
+        form_answers *a = form_answers_new(g);
+        char err[200];
+        probs p = {0};
+        t_check(!form_field_visible(a, 1), ty[k].type, __FILE__, __LINE__);   /* NULL gate */
+        t_check(form_validate(a, collect, &p) == 0, ty[k].type, __FILE__, __LINE__);
+        form_answer_set(a, 0, "yes", err, sizeof err);
+        t_check(form_field_visible(a, 1), ty[k].type, __FILE__, __LINE__);
+        p = (probs){0};
+        t_check(form_validate(a, collect, &p) == 1 && strcmp(p.ids, "v") == 0, ty[k].type,
+                __FILE__, __LINE__);
+        t_check(form_answer_set(a, 1, ty[k].bad, err, sizeof err) == -1, ty[k].bad, __FILE__,
+                __LINE__);
+        t_check(form_answer_set(a, 1, ty[k].good, err, sizeof err) == 0, ty[k].good, __FILE__,
+                __LINE__);
+        p = (probs){0};
+        t_check(form_validate(a, collect, &p) == 0, ty[k].type, __FILE__, __LINE__);
+        form_answer_set(a, 0, "no", err, sizeof err);
+        t_check(!form_field_visible(a, 1), ty[k].type, __FILE__, __LINE__);
+        t_check(form_answers_prune(a) == 1 && a->val[1] == NULL, ty[k].type, __FILE__, __LINE__);
+        form_answers_free(a);
+        form_free(g);
+    }
+}
+
 int main(void)
 {
+    test_each_type();
     diag d = {0};
     f = form_load_buffer("every.yaml", src, strlen(src), &d);
     diag_print(&d, stdout);
