@@ -24,30 +24,36 @@ static void help(void)
          "\nThe form format is described in bedside-forms(5).");
 }
 
+/* Does timepoint i's j-th form appear earlier in the schedule? */
+static int named_before(const config *c, int i, int j)
+{
+    const char *id = c->tp[i].forms[j];
+    for (int k = 0; k <= i; k++)
+        for (int m = 0; m < (k == i ? j : c->tp[k].n_forms); m++)
+            if (strcmp(c->tp[k].forms[m], id) == 0)
+                return 1;
+    return 0;
+}
+
 /* Forms named by the configuration that the folder lacks; each is reported
- * against the configuration file, where the fix goes. */
+ * once, against the configuration file, where the fix goes. */
 static int check_config(const app *a, const form_set *s, const char *dir)
 {
     int bad = 0;
     const config *c = &a->cfg;
-    /* One line per missing form, naming every timepoint that expects it. */
     for (int i = 0; i < c->n_tp; i++)
         for (int j = 0; j < c->tp[i].n_forms; j++) {
             const char *id = c->tp[i].forms[j];
-            int first = 1;
-            for (int pi = 0; pi <= i && first; pi++)
-                for (int pj = 0; pj < (pi == i ? j : c->tp[pi].n_forms); pj++)
-                    if (strcmp(c->tp[pi].forms[pj], id) == 0)
-                        first = 0;
-            if (!first || form_set_find(s, id))
+            if (named_before(c, i, j) || form_set_find(s, id))
                 continue;
             sbuf tps = {0};
+            int n = 0;
             for (int k = i; k < c->n_tp; k++)
                 for (int m = 0; m < c->tp[k].n_forms; m++)
                     if (strcmp(c->tp[k].forms[m], id) == 0)
-                        sbuf_printf(&tps, "%s'%s'", tps.len ? ", " : "", cli_esc(c->tp[k].id));
-            cli_err("%s: the schedule expects form '%s' (timepoint %s), which is not in %s",
-                    cli_esc(c->path), cli_esc(id), tps.s, cli_esc(dir));
+                        sbuf_printf(&tps, "%s'%s'", n++ ? ", " : "", cli_esc(c->tp[k].id));
+            cli_err("%s: the schedule expects form '%s' (timepoint%s %s), which is not in %s",
+                    cli_esc(c->path), cli_esc(id), n > 1 ? "s" : "", tps.s, cli_esc(dir));
             sbuf_free(&tps);
             bad++;
         }

@@ -74,7 +74,7 @@ mkdir "$T/partial"
 cp "$TOP/forms/vas.yaml" "$T/partial/"
 bs forms check "$T/partial"
 expect_rc 1 "schedule form missing"
-expect_err "bedside: .*bedside.yaml: the schedule expects form 'hhs' \(timepoint 'baseline', '1m', '3m', '6m', '12m', '18m', '24m'\), which is not in" \
+expect_err "bedside: .*bedside.yaml: the schedule expects form 'hhs' \(timepoints 'baseline', '1m', '3m', '6m', '12m', '18m', '24m'\), which is not in" \
     "schedule form missing"
 if grep -q "form 'vas'" "$T/err"; then fail "vas is there"; else ok; fi
 if [ "$(grep -c "expects form 'hhs'" "$T/err")" = 1 ]; then ok; else fail "hhs reported more than once"; fi
