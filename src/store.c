@@ -212,6 +212,28 @@ static int migrate(store *s, char **err)
     }
 }
 
+/* WAL lets nurses read while one writes. The mode is stored in the file,
+ * but it is checked on every open: when several processes create the file
+ * at once, the switch can lose a race against another's lock. */
+static int ensure_wal(store *s, char **err)
+{
+    for (int tries = 0; tries < 3; tries++) {
+        sqlite3_stmt *q = NULL;
+        int wal = 0;
+        const char *sql = tries ? "PRAGMA journal_mode = WAL" : "PRAGMA journal_mode";
+        if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) == SQLITE_OK &&
+            sqlite3_step(q) == SQLITE_ROW)
+            wal = sqlite3_stricmp((const char *)sqlite3_column_text(q, 0), "wal") == 0;
+        sqlite3_finalize(q);
+        if (wal)
+            return 0;
+        if (tries)
+            sqlite3_sleep(100);
+    }
+    return st_fail(err, "%s: cannot switch to WAL mode (%s); is it on a network filesystem?",
+                   s->path, sqlite3_errmsg(s->db));
+}
+
 /* Recognise the file: ours, new, foreign, newer or damaged. */
 static int identify(store *s, char **err)
 {
@@ -230,12 +252,11 @@ static int identify(store *s, char **err)
         if (s->readonly)
             return st_fail(err, "%s %s, but it is open read-only", s->path,
                            fresh ? "is empty" : "needs a schema upgrade");
-        char *mode = NULL;
-        sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, &mode);
-        sqlite3_free(mode);
         if (migrate(s, err) < 0)
             return -1;
     }
+    if (!s->readonly && ensure_wal(s, err) < 0)
+        return -1;
     int n = 0;
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(s->db,

@@ -291,6 +291,70 @@ static void test_two_writers(void)
     free(path);
 }
 
+/* Eight processes create the same new file at once and each writes 25
+ * records in its own transactions: every record arrives, none fails. */
+static void test_eight_writers(void)
+{
+    char *path = at("eight/crowd.db");
+    pid_t pid[8];
+    for (int k = 0; k < 8; k++) {
+        pid[k] = fork();
+        if (pid[k] == 0) {
+            char *e = NULL;
+            store *c = store_open(path, STORE_CREATE, &e);
+            if (!c) {
+                printf("child %d: %s\n", k, e);
+                _exit(1);
+            }
+            char mrn[16];
+            snprintf(mrn, sizeof mrn, "P%d", k);
+            st_patient q = {.mrn = mrn, .name = "N", .sex = 'X', .born = day("2000-01-01")};
+            int bad = store_patient_add(c, &q, &e) != 0;
+            for (int i = 0; i < 25 && !bad; i++) {
+                st_record r = {0};
+                memcpy(r.patient, q.uuid, 37);
+                r.timepoint = xstrdup(TIMEPOINT_UNSCHEDULED);
+                r.form = xstrdup("vas");
+                r.visit_date = day("2026-01-01") + i;
+                st_record_answer(&r, "vas", "5");
+                st_record_score(&r, "vas", 5);
+                bad = store_record_final(c, &r, &e) != 0;
+                st_record_free(&r);
+            }
+            if (bad)
+                printf("child %d: %s\n", k, e);
+            free(e);
+            store_close(c);
+            _exit(bad);
+        }
+    }
+    int failed = 0;
+    for (int k = 0; k < 8; k++) {
+        int status;
+        waitpid(pid[k], &status, 0);
+        failed += !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    CHECK_INT(failed, 0);
+    store *s = store_open(path, 0, NULL);
+    CHECK(s != NULL);
+    int total = 0;
+    for (int k = 0; s && k < 8; k++) {
+        char mrn[16];
+        snprintf(mrn, sizeof mrn, "P%d", k);
+        st_patient q;
+        if (store_patient_get(s, mrn, &q) != 0)
+            continue;
+        size_t n;
+        st_record *r = store_records_of(s, q.uuid, 0, &n);
+        total += (int)n;
+        store_records_free(r, n);
+        st_patient_free(&q);
+    }
+    CHECK_INT(total, 200);
+    store_close(s);
+    free(path);
+}
+
 static void problem(void *ctx, const char *msg)
 {
     sbuf *b = ctx;
@@ -368,6 +432,7 @@ int main(void)
     test_read_only();
     test_permissions();
     test_two_writers();
+    test_eight_writers();
     test_backup_and_check();
     char *cmd = xasprintf("rm -rf '%s'", dir);
     if (system(cmd) != 0)
