@@ -8,20 +8,65 @@
 
 typedef struct {
     int field, opt;         /* opt -1: the field's own line */
+    int skip, len;          /* the part of the label on this row (wrapping) */
 } frow;
 
-static int collect_rows(const form_st *s, frow *rows, int max)
+/* Bytes of s that fit in avail columns, cut after a whole word when it
+ * does not all fit. */
+static size_t fit_words(ui *u, const char *s, int avail)
+{
+    if (ui_width(u, s) <= avail)
+        return strlen(s);
+    size_t best = 0, i = 0;
+    while (s[i]) {
+        size_t j = i + 1;
+        while (s[j] && ((unsigned char)s[j] & 0xc0) == 0x80)
+            j++;
+        char *head = xstrndup(s, j);
+        int w = ui_width(u, head);
+        free(head);
+        if (w > avail)
+            break;
+        if (s[j] == ' ' || s[j] == '\0')
+            best = j;
+        i = j;
+    }
+    return best ? best : i;
+}
+
+/* Rows of text starting at label; a long label takes up to three rows. */
+static int wrap_rows(ui *u, const char *label, int avail, int field, int opt, frow *rows,
+                     int n, int max)
+{
+    size_t skip = 0;
+    for (int line = 0; line < 3 && n < max && (line == 0 || label[skip]); line++) {
+        size_t take = fit_words(u, label + skip, avail);
+        rows[n++] = (frow){field, opt, (int)skip, (int)take};
+        skip += take;
+        while (label[skip] == ' ')
+            skip++;
+    }
+    return n;
+}
+
+/* The current field's label and its options wrap; the other fields keep
+ * one row each so that the whole section stays in view. */
+static int collect_rows(ui *u, const form_st *s, frow *rows, int max, int lw, int optw)
 {
     int n = 0, sec = s->f->field[s->cur].section;
     const form_section *sc = &s->f->sec[sec];
     for (int i = sc->first; i < sc->first + sc->count && n < max; i++) {
         if (!form_field_visible(s->ans, i))
             continue;
-        rows[n++] = (frow){i, -1};
         const form_field *fl = &s->f->field[i];
-        if (i == s->cur && (fl->type == FT_CHOICE || fl->type == FT_MULTI))
+        if (i != s->cur) {
+            rows[n++] = (frow){i, -1, 0, (int)strlen(fl->label)};
+            continue;
+        }
+        n = wrap_rows(u, fl->label, lw, i, -1, rows, n, max);
+        if (fl->type == FT_CHOICE || fl->type == FT_MULTI)
             for (int o = 0; o < fl->n_opt && n < max; o++)
-                rows[n++] = (frow){i, o};
+                n = wrap_rows(u, fl->opt[o].label, optw, i, o, rows, n, max);
     }
     return n;
 }
@@ -161,8 +206,10 @@ static void draw_fields(ui *u, form_st *s)
     int sec = s->f->field[s->cur].section;
     ui_putf(u, w, 0, 1, wd - 2, ui_attr(u, UC_HEAD), "%s", s->f->sec[sec].title);
     ui_putf(u, w, 0, wd - 18, 17, ui_attr(u, UC_DIM), "section %d of %d", sec + 1, s->f->n_sec);
-    frow rows[256];
-    int n = collect_rows(s, rows, 256), first = -1, last = -1;
+    /* Labels get three fifths: they are longer than the values typed. */
+    int lw = wd * 3 / 5 - 3, vx = lw + 4, optw = wd - 11;
+    frow rows[512];
+    int n = collect_rows(u, s, rows, 512, lw, optw), first = -1, last = -1;
     for (int r = 0; r < n; r++)
         if (rows[r].field == s->cur) {
             if (first < 0)
@@ -176,33 +223,40 @@ static void draw_fields(ui *u, form_st *s)
         s->top = first;
     if (s->top < 0)
         s->top = 0;
-    /* Labels get three fifths: they are longer than the values typed. */
-    int lw = wd * 3 / 5 - 3, vx = lw + 4;
     for (int r = s->top; r < n && r - s->top < room; r++) {
-        int y = 1 + r - s->top, i = rows[r].field;
+        int y = 1 + r - s->top, i = rows[r].field, skip = rows[r].skip;
         const form_field *fl = &s->f->field[i];
         int cur = i == s->cur;
+        const char *text = rows[r].opt >= 0 ? fl->opt[rows[r].opt].label : fl->label;
+        char *part = xstrndup(text + skip, (size_t)rows[r].len);
         if (rows[r].opt >= 0) {
             int o = rows[r].opt, on = selected(s, i, fl->opt[o].code);
             attr_t at = fl->type == FT_MULTI && o == s->opt ? ui_attr(u, UC_SELECT) : A_NORMAL;
-            ui_putf(u, w, y, 4, 2, A_BOLD, "%c", ui_form_opt_key(o));
-            if (fl->type == FT_MULTI)
-                ui_put(u, w, y, 6, ui_glyph(u, on ? G_SEL : G_UNSEL), 3, at);
-            else
-                ui_put(u, w, y, 7, on ? ui_glyph(u, G_RADIO) : " ", 1, A_BOLD);
-            ui_put(u, w, y, 10, fl->opt[o].label, wd - 11, on ? A_BOLD | at : at);
+            if (!skip) {
+                ui_putf(u, w, y, 4, 2, A_BOLD, "%c", ui_form_opt_key(o));
+                if (fl->type == FT_MULTI)
+                    ui_put(u, w, y, 6, ui_glyph(u, on ? G_SEL : G_UNSEL), 3, at);
+                else
+                    ui_put(u, w, y, 7, on ? ui_glyph(u, G_RADIO) : " ", 1, A_BOLD);
+            }
+            ui_put(u, w, y, 10, part, optw, on ? A_BOLD | at : at);
+            free(part);
             continue;
         }
         if (fl->type == FT_NOTE) {
             ui_put(u, w, y, 2, fl->label, wd - 3, ui_attr(u, UC_DIM));
+            free(part);
             continue;
         }
         attr_t la = cur ? ui_attr(u, UC_CURSOR) : A_NORMAL;
         if (cur)
             ui_fill(w, y, 0, vx - 1, la);
+        ui_put(u, w, y, 2, part, lw, la);
+        free(part);
+        if (skip)
+            continue;
         ui_put(u, w, y, 0, cur ? ">" : " ", 1, la);
         ui_put(u, w, y, 1, fl->required ? "*" : " ", 1, la);
-        ui_put(u, w, y, 2, fl->label, lw, la);
         if (cur && s->ed_field == i) {
             s->ed_y = y;
             s->ed_x = vx;
