@@ -174,6 +174,21 @@ static void toggle(ui *u, form_st *s, int o)
     s->opt = o;
 }
 
+/* Space on a choice field selects the next option and stays: the way to
+ * reach options past the 35 that have a key. */
+static void cycle(ui *u, form_st *s)
+{
+    const form_field *fl = &s->f->field[s->cur];
+    const char *v = s->ans->val[s->cur];
+    int o = v ? form_option_index(fl, v) : -1;
+    char err[256];
+    if (form_answer_set(s->ans, s->cur, fl->opt[(o + 1) % fl->n_opt].code, err, sizeof err) < 0) {
+        ui_msg(u, UC_ERROR, "%s: %s", fl->label, err);
+        return;
+    }
+    ui_form_changed(u, s, s->cur);
+}
+
 static void review_key(ui *u, form_st *s, int k)
 {
     if (k == '\r' || k == '\n' || k == UK(KEY_ENTER) || k == UI_CTRL('s')) {
@@ -272,6 +287,8 @@ static void form_key(ui *u, void *stp, int k)
         set_answer(u, s, k == 'y' || k == 'Y' ? "yes" : "no");
     } else if (fl->type == FT_CHOICE && opt_of_key(fl, k) >= 0) {
         set_answer(u, s, fl->opt[opt_of_key(fl, k)].code);
+    } else if (fl->type == FT_CHOICE && k == ' ') {
+        cycle(u, s);
     } else if (fl->type == FT_MULTI && (opt_of_key(fl, k) >= 0 || k == ' ')) {
         toggle(u, s, k == ' ' ? s->opt : opt_of_key(fl, k));
     } else if (fl->type == FT_MULTI && (k == UK(KEY_LEFT) || k == UK(KEY_RIGHT))) {
@@ -306,7 +323,7 @@ static const char *const form_help[] = {
     "Form entry",
     "  Up/Down, Tab/Shift-Tab   previous / next field",
     "  PgUp/PgDn                previous / next section",
-    "  1-9, a-z    choice: pick that option and move on",
+    "  1-9, a-z    choice: pick that option and move on (Space: next option, stay)",
     "              multi: toggle it (Space toggles the marked one, Left/Right mark)",
     "  y / n       yes/no fields",
     "  Enter       accept a typed number, date or text and move on",
