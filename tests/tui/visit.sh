@@ -104,5 +104,36 @@ tui_expect v 'final, entered by' "the record view"
 tui_expect v 'HHS total +86\.3 +Good' "its scores"
 tui_keys v q q q
 if tui_wait_exit "$(tui_pid v)" 5; then ok; else tui_fail "q q q leaves"; fi
+# 24 months: a form already final there is left out of the queue, and the
+# patient-scope form (satisfaction) is entered for the patient, not a hip.
+bs patient add V-2 --name "Walt Ng" --sex M --born 1950-02-02
+bs hip add V-2 --side R --index-date 2024-06-15
+bs record V-2 --form vas --hip R --timepoint 24m pain=2
+bs record V-2 --form hhs --hip R --timepoint 24m pain=none limp=none support=none \
+    distance=unlimited stairs=normal shoes_socks=ease sitting=ordinary_chair \
+    public_transport=able flexion_contracture_lt30=yes adduction_lt10=yes \
+    internal_rotation_lt10=yes limb_length_lt32=yes flexion=100 abduction=20 adduction=15 \
+    external_rotation=15 internal_rotation=10
+bs record V-2 --form complications --hip R --timepoint 24m events=none
+bs record V-2 --form mri --hip R --timepoint 24m stage=ii involvement=20 edema=none \
+    crescent_sign=no collapse_gt2mm=no judgement=stable
+expect_rc 0 "setup: 24m recorded except satisfaction"
+tui_bedside w 80 24
+tui_expect w 'Patients: 2' "list"
+tui_keys w /
+tui_type w v-2
+tui_keys w Enter Enter
+tui_expect w 'MRN V-2' "patient"
+tui_keys w n
+tui_expect w '24m +24 months +2026-06-15 +due' "24m is due (satisfaction missing)"
+tui_keys w Enter Enter
+tui_expect w 'Satisfaction v1 +V-2 Walt Ng +patient +24m' "only the missing, patient-scope form opens"
+tui_type w 5
+tui_type w y
+tui_keys w Enter C-s Enter
+tui_expect w 'Saved Satisfaction 24m' "saved"
+bs export csv --form satisfaction
+expect_out '^V-2,,24m,2026-06-15,satisfaction,1,[^,]*,[^,]*,very_satisfied,yes,,5' \
+    "a patient-scope record (no hip)"
 tui_end
 t_done
