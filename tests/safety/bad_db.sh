@@ -111,7 +111,7 @@ else
         # last output of a pane that dies at once) or it shows it on screen.
         name=ro$RANDOM
         rm -f "$T/$name.err" "$T/$name.status"
-        tui_start "$name" 200 24 sh -c '"$@" 2>>"$0"; echo $? >"$0.status"' "$T/$name.err" \
+        tui_start "$name" 200 24 sh -c '"$@" 2>>"$0.err"; echo $? >"$0.status"' "$T/$name" \
             env TERM=xterm-256color LANG=C.UTF-8 BEDSIDE_DB="$f" \
             BEDSIDE_CONFIG="$BEDSIDE_CONFIG" ASAN_OPTIONS="$ASAN_OPTIONS" \
             "${NOCAP[@]}" "$BEDSIDE" --today "$TODAY" enter RO-1 --form hhs --hip L
