@@ -7,6 +7,10 @@
 #include "form.h"
 #include "ytree.h"
 
+#define FORM_MAX_FIELDS 1000
+#define FORM_MAX_SCORES 200
+#define FORM_MAX_PROBLEMS 100     /* messages per file */
+
 /* A value as bound into an expression (and read back from one). */
 enum fv_kind { FV_NULL, FV_INT, FV_REAL, FV_TEXT };
 typedef struct {

@@ -62,6 +62,13 @@ static void parse_sections(form_loader *L, const ynode *secs)
         if (fs && fs->type == YT_SEQ)
             total += fs->n;
     }
+    /* Each expression binds every field: keep a hostile file from costing
+     * minutes of compiling. No real form comes near this. */
+    if (total > FORM_MAX_FIELDS) {
+        form_load_problem(L, secs, "a form may have at most %d fields (this one has %zu)",
+                          FORM_MAX_FIELDS, total);
+        return;
+    }
     f->sec = xcalloc(secs->n, sizeof *f->sec);
     f->field = xcalloc(total, sizeof *f->field);
     L->fshow = xcalloc(total, sizeof *L->fshow);
@@ -147,6 +154,11 @@ static void parse_scores(form_loader *L, const ynode *scs)
     static const char *const keys[] = {
         "id", "label", "expr", "decimals", "min", "max", "trend", "better", "mcid", "bands", NULL,
     };
+    if (scs->n > FORM_MAX_SCORES) {
+        form_load_problem(L, scs, "a form may have at most %d scores (this one has %zu)",
+                          FORM_MAX_SCORES, scs->n);
+        return;
+    }
     f->score = xcalloc(scs->n, sizeof *f->score);
     L->sexpr = xcalloc(scs->n, sizeof *L->sexpr);
     L->scnode = xcalloc(scs->n, sizeof *L->scnode);
@@ -376,6 +388,14 @@ static form *build(const char *name, ynode *root, diag *d)
     free(L.fnode);
     free(L.scnode);
     ytree_free(root);
+    if (d->n - before > FORM_MAX_PROBLEMS) {
+        /* Past this, a broken or hostile file only buries the first ones. */
+        for (size_t i = before + FORM_MAX_PROBLEMS; i < d->n; i++)
+            free(d->msg[i]);
+        d->n = before + FORM_MAX_PROBLEMS;
+        diag_add(d, name, 1, 1, "too many problems; only the first %d are shown",
+                 FORM_MAX_PROBLEMS);
+    }
     if (d->n != before) {
         form_free(f);
         return NULL;

@@ -176,9 +176,13 @@ static int seen_alias(yparse *y, const char *name)
 
 static void add_child(ynode *n, ynode *key, ynode *val)
 {
-    n->item = xrealloc(n->item, (n->n + 1) * sizeof *n->item);
-    if (key)
-        n->key = xrealloc(n->key, (n->n + 1) * sizeof *n->key);
+    /* Capacity doubles at each power of two, so a long list costs linear time. */
+    if (n->n == 0 || (n->n >= 4 && (n->n & (n->n - 1)) == 0)) {
+        size_t cap = n->n ? n->n * 2 : 4;
+        n->item = xrealloc(n->item, cap * sizeof *n->item);
+        if (key)
+            n->key = xrealloc(n->key, cap * sizeof *n->key);
+    }
     n->item[n->n] = val;
     if (key)
         n->key[n->n] = key;
@@ -196,6 +200,16 @@ static int parse_children(yparse *y, ynode *n, int depth)
         if (ev.type == end) {
             yaml_event_delete(&ev);
             return 0;
+        }
+        /* Bounds the duplicate-key search (quadratic) and everything after. */
+        size_t max = n->type == YT_MAP ? YTREE_MAX_KEYS : YTREE_MAX_ITEMS;
+        if (n->n >= max) {
+            yproblem(y, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
+                     "more than %zu %s in one %s", max, n->type == YT_MAP ? "keys" : "items",
+                     n->type == YT_MAP ? "mapping" : "list");
+            yaml_event_delete(&ev);
+            y->fatal = 1;
+            return -1;
         }
         ynode *first = parse_node(y, &ev, depth + 1);
         yaml_event_delete(&ev);

@@ -4,8 +4,9 @@
  * the configuration are written by people and must not surprise anyone:
  * anchors and aliases, explicit tags, duplicate mapping keys, non-scalar
  * keys, several documents, invalid UTF-8, NUL characters, tabs used as
- * indentation, nesting deeper than YTREE_MAX_DEPTH, empty input and oversized
- * input are all errors. Every error is reported as "FILE:LINE:COLUMN: message"
+ * indentation, nesting deeper than YTREE_MAX_DEPTH, more than YTREE_MAX_KEYS
+ * keys in a mapping or YTREE_MAX_ITEMS items in a list, empty input and
+ * oversized input are all errors. Every error is reported as "FILE:LINE:COLUMN: message"
  * (1-based; columns count characters, not bytes). */
 #ifndef BEDSIDE_YTREE_H
 #define BEDSIDE_YTREE_H
@@ -16,6 +17,8 @@
 
 #define YTREE_MAX_BYTES (1u << 20)  /* 1 MiB: no form or config is larger */
 #define YTREE_MAX_DEPTH 32
+#define YTREE_MAX_KEYS 1000         /* per mapping */
+#define YTREE_MAX_ITEMS 10000       /* per list */
 
 typedef enum { YT_SCALAR, YT_SEQ, YT_MAP } ytype;
 

@@ -201,6 +201,23 @@ static void test_expressions(void)
     CHECK_INT(d.n, 3);
 }
 
+static void test_limits(void)
+{
+    sbuf b = {0};
+    sbuf_add(&b, HEAD);
+    for (int i = 0; i < 1000; i++)
+        sbuf_printf(&b, "      - {id: f%d, label: F, type: text}\n", i);
+    REFUSED(b.s, "t.yaml:6:3: a form may have at most 1000 fields (this one has 1001)");
+    sbuf_free(&b);
+    sbuf_add(&b, HEAD);
+    for (int i = 0; i < 150; i++)
+        sbuf_printf(&b, "      - {id: f%d, label: F, type: text, bad: 1}\n", i);
+    REFUSED(b.s, "t.yaml:1:1: too many problems; only the first 100 are shown");
+    CHECK_INT(d.n, 101);
+    CHECK_STR(d.msg[0], "t.yaml:9:40: unknown key 'bad' in field 'f0'");
+    sbuf_free(&b);
+}
+
 static void test_runaway(void)
 {
     /* A cross join of VALUES lists reads no table but would run for ages:
@@ -239,6 +256,7 @@ int main(void)
     test_ids();
     test_options_and_ranges();
     test_expressions();
+    test_limits();
     test_runaway();
     diag_free(&d);
     return t_done();

@@ -96,6 +96,16 @@ static void test_refusals(void)
         deep[32 + i] = ']';
     deep[64] = '\0';
     CHECK_STR(p(deep), "");
+    /* Too many keys: refused before the duplicate search gets slow. */
+    sbuf many = {0};
+    for (int i = 0; i < 1200; i++)
+        sbuf_printf(&many, "k%d: 1\n", i);
+    CHECK_STR(p(many.s), "t.yaml:1001:1: more than 1000 keys in one mapping");
+    sbuf_free(&many);
+    for (int i = 0; i < 10001; i++)
+        sbuf_add(&many, "- 1\n");
+    CHECK_STR(p(many.s), "t.yaml:10001:3: more than 10000 items in one list");
+    sbuf_free(&many);
     /* Too large: refused before parsing, whatever the content. */
     size_t big = YTREE_MAX_BYTES + 1;
     char *buf = malloc(big);
