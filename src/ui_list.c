@@ -15,14 +15,14 @@ typedef struct {
     char side;
     int tp;             /* config timepoint index, -1 if nothing is next */
     enum sched_state state;
-    int target, open, close;
+    int target, close;
 } hip_due;
 
 typedef struct {
     st_patient_row *rows;
     size_t n;
     hip_due *hd;        /* every hip, by MRN then side */
-    size_t nhd;
+    size_t nhd, cap;
     hip_due **due;      /* into hd: due or overdue, soonest first */
     size_t ndue;
     int due_view, searching;
@@ -45,7 +45,10 @@ static int collect(void *ctx, const st_patient *p, const st_hip *h, const st_don
     const config *cfg = &c->a->cfg;
     sched_hip(cfg, h->index_date, c->a->today, end_date, st_done_has, (void *)done, c->items);
     const sched_item *nx = sched_next(c->items, cfg->n_tp);
-    l->hd = xrealloc(l->hd, (l->nhd + 1) * sizeof *l->hd);
+    if (l->nhd == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 256;
+        l->hd = xrealloc(l->hd, l->cap * sizeof *l->hd);
+    }
     hip_due *d = &l->hd[l->nhd++];
     d->mrn = xstrdup(p->mrn);
     d->name = xstrdup(p->name);
@@ -53,7 +56,6 @@ static int collect(void *ctx, const st_patient *p, const st_hip *h, const st_don
     d->tp = nx ? nx->tp : -1;
     d->state = nx ? nx->state : TP_DONE;
     d->target = nx ? nx->target : 0;
-    d->open = nx ? nx->open : 0;
     d->close = nx ? nx->close : 0;
     return 0;
 }
@@ -83,7 +85,7 @@ static void free_hips(list_st *l)
     free(l->due);
     l->hd = NULL;
     l->due = NULL;
-    l->nhd = l->ndue = 0;
+    l->nhd = l->ndue = l->cap = 0;
 }
 
 static void load_rows(ui *u, list_st *l)
