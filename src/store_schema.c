@@ -79,6 +79,16 @@ static const char SCHEMA_1[] =
     "  BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;"
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
     "  BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;"
+    /* INSERT OR REPLACE deletes the old row without firing delete
+     * triggers; an existing audit row or final record is therefore never
+     * replaced: inserting it again does nothing, so a merge of a copy is a
+     * plain union. */
+    "CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit"
+    "  WHEN EXISTS (SELECT 1 FROM audit WHERE uuid = NEW.uuid)"
+    "  BEGIN SELECT RAISE(IGNORE); END;"
+    "CREATE TRIGGER records_final_no_replace BEFORE INSERT ON records"
+    "  WHEN EXISTS (SELECT 1 FROM records WHERE uuid = NEW.uuid AND status <> 'draft')"
+    "  BEGIN SELECT RAISE(IGNORE); END;"
     "CREATE TRIGGER records_final_no_update BEFORE UPDATE ON records"
     "  WHEN OLD.status <> 'draft'"
     "  BEGIN SELECT RAISE(ABORT, 'final records are never updated in place'); END;"

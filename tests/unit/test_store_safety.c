@@ -96,6 +96,15 @@ static void test_triggers(void)
     free(sql);
     expect_refused(path, "UPDATE scores SET value = 99", "never changed");
     expect_refused(path, "DELETE FROM scores", "never changed");
+    /* REPLACE would delete without firing delete triggers: refused too. */
+    sql = xasprintf("INSERT OR REPLACE INTO records(uuid, patient, timepoint, visit_date, form, "
+                    "form_version, status, entered_by, entered_at) VALUES ('%s', '%s', 'x', "
+                    "'2020-01-01', 'hhs', 1, 'final', 'm', 'm')",
+                    rec, p.uuid);
+    CHECK(raw_exec(path, sql) == NULL);
+    free(sql);
+    CHECK(raw_exec(path, "INSERT OR REPLACE INTO audit(uuid, at, who, action) "
+                         "SELECT uuid, 'x', 'mallory', 'void' FROM audit") == NULL);
     /* Nothing changed. */
     s = store_open(path, 0, NULL);
     st_record r;
@@ -106,7 +115,12 @@ static void test_triggers(void)
     size_t n;
     st_audit_row *a = store_history(s, p.uuid, &n);
     CHECK_INT(n, 3);
+    for (size_t i = 0; i < n; i++)
+        CHECK_STR(a[i].who, util_login());
     store_history_free(a, n);
+    CHECK_INT(store_record_get(s, rec, &r), 0);
+    CHECK_STR(r.timepoint, "baseline");
+    st_record_free(&r);
     store_close(s);
     free(path);
 }
