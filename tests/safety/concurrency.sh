@@ -127,4 +127,45 @@ bs export csv --form vas
 grep 'DUO-1' "$T/out" | grep -q ',R,' && grep 'DUO-1' "$T/out" | grep -q '3\.5' && ok ||
     fail "nurse B's VAS of the right hip is saved with 3.5"
 
+# --- the same form open in two sessions; one nurse finishes it first --------
+# The draft is shared (one per key). When nurse A saves it as final, nurse B
+# is still in the form: an answer B then types must not be shown as saved and
+# silently go nowhere. Either it lands in a (new) draft, or B is told plainly
+# that it was not saved.
+mk_patient SAME-1 "Same Form" && mk_hip SAME-1 L "$TODAY"
+tui_enter sameA SAME-1 vas L baseline
+tui_wait sameA 'VAS pain v1' 20 || tui_fail "nurse A: the VAS form did not open"
+tui_type sameA 3
+tui_keys sameA Enter
+wait_draft SAME-1 vas 1 15 || tui_fail "nurse A: the answer was not stored"
+tui_enter sameB SAME-1 vas L baseline
+tui_wait sameB '[Rr]esume' 20 || tui_fail "nurse B: the open draft is offered"
+tui_keys sameB r
+tui_wait sameB 'VAS pain v1' 15 || tui_fail "nurse B: the form did not open"
+tui_keys sameA C-s
+tui_wait sameA 'Enter saves' 15 || tui_fail "nurse A: no review"
+tui_keys sameA Enter
+tui_wait sameA 'Saved VAS' 15 || tui_fail "nurse A: not saved"
+# Nurse B corrects the value (the field holds 3.0) and presses Enter.
+tui_keys sameB BSpace BSpace BSpace BSpace
+tui_type sameB 7.5
+tui_keys sameB Enter
+for ((i = 0; i < 30 * TUI_SLOW; i++)); do
+    draft_answers SAME-1 vas | grep -qx 'pain=7.5' && break
+    sleep 0.1
+done
+tui_screen sameB >"$T/screenB"
+pidB=$(tui_pid sameB)
+kill -HUP "$pidB"
+tui_wait_exit "$pidB" 10 || fail "nurse B: bedside still runs after SIGHUP"
+if draft_answers SAME-1 vas | grep -qx 'pain=7.5'; then
+    ok
+elif grep -qiE 'not saved|no longer exists' "$T/screenB" && ! grep -q 'draft saved' "$T/screenB"; then
+    ok
+else
+    fail "nurse B's answer 7.5 was accepted, is in no draft after nurse A finished the form, and the screen said: $(grep -E 'draft saved|NOT SAVED|Last field' "$T/screenB" | tr -s ' ' | tr '\n' '|')"
+fi
+bs export csv --form vas
+grep '^SAME-1,' "$T/out" | grep -q ',3\.0' && ok || fail "nurse A's final record is kept: $(grep SAME-1 "$T/out")"
+
 t_done
