@@ -252,6 +252,9 @@ static int identify(store *s, char **err)
         if (s->readonly)
             return st_fail(err, "%s %s, but it is open read-only", s->path,
                            fresh ? "is empty" : "needs a schema upgrade");
+        /* WAL before the schema is written: in rollback mode a process
+         * opening the file meanwhile could read a half-written header. */
+        sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
         if (migrate(s, err) < 0)
             return -1;
     }
