@@ -168,4 +168,35 @@ fi
 bs export csv --form vas
 grep '^SAME-1,' "$T/out" | grep -q ',3\.0' && ok || fail "nurse A's final record is kept: $(grep SAME-1 "$T/out")"
 
+# --- the TUI on a visit already recorded: it names the record, offers amend --
+mk_patient TWICE-1 "Twice Entered" && mk_hip TWICE-1 L "$TODAY"
+bs record TWICE-1 --form vas --hip L --timepoint baseline pain=3.0
+expect_rc 0 "the first VAS, from the command line"
+old=$(record_uuid TWICE-1 vas)
+tui_enter tw TWICE-1 vas L baseline
+if tui_wait tw "${old:0:8}" 20; then ok; else tui_fail "enter on a recorded visit names the record ${old:0:8}"; fi
+grep -q "$(id -un)" "$T/screen" && ok || tui_fail "the message says who entered it"
+grep -qiE '\(a\)mend|amend' "$T/screen" && ok || tui_fail "amending is offered"
+tui_keys tw a
+tui_wait tw '[Rr]eason' 10 || tui_fail "amending asks for a reason"
+tui_type tw "re-measured with the patient"
+tui_keys tw Enter
+tui_wait tw 'AMEND VAS pain' 10 || tui_fail "the amend form opens"
+tui_keys tw BSpace BSpace BSpace BSpace
+tui_type tw 4.5
+tui_keys tw Enter C-s
+tui_wait tw 'Enter saves' 10 || tui_fail "review of the amendment"
+tui_keys tw Enter
+for ((i = 0; i < 50 * TUI_SLOW; i++)); do
+    [ -n "$(sql "SELECT 1 FROM records WHERE supersedes = '$old' AND status = 'final'")" ] && break
+    sleep 0.1
+done
+bs export csv --form vas
+grep '^TWICE-1,' "$T/out" | grep -q ',4\.5' && ok || fail "the amended value is current: $(grep TWICE-1 "$T/out")"
+expect_same "$(grep -c '^TWICE-1,' "$T/out")" 1 "still one current record for the visit"
+bs history TWICE-1
+grep -q 're-measured with the patient' "$T/out" && grep -qE 'pain.*3\.0.*4\.5' "$T/out" && ok ||
+    fail "history shows the TUI amendment with its reason and 3.0 -> 4.5"
+tui_kill tw
+
 t_done
