@@ -52,28 +52,28 @@ bs check
 expect_rc 0 "bedside check passes on the intact database"
 expect_same "$(fsum "$DB")" "$real_sum" "bedside check does not change the file"
 
-cp "$DB" "$T/newer.db"
-sqlite3 "$T/newer.db" "PRAGMA user_version = 99;"
-refused "$T/newer.db" "newer schema" patient list
+cp "$DB" "$T/db-a.db"
+sqlite3 "$T/db-a.db" "PRAGMA user_version = 99;"
+refused "$T/db-a.db" "newer schema" patient list
 grep -qiE 'version|newer' "$T/err" && ok || fail "newer schema: message says version: $(head -1 "$T/err")"
-refused "$T/newer.db" "newer schema" patient add X-1 --name A --sex F --born 1970-01-01
+refused "$T/db-a.db" "newer schema" patient add X-1 --name A --sex F --born 1970-01-01
 
 size=$(stat -c %s "$DB")
-cp "$DB" "$T/trunc.db"
-truncate -s $((size / 2)) "$T/trunc.db"
-refused "$T/trunc.db" "truncated file" check
-refused "$T/trunc.db" "truncated file" patient list
-refused "$T/trunc.db" "truncated file" export csv
-refused "$T/trunc.db" "truncated file" patient add X-1 --name A --sex F --born 1970-01-01
+cp "$DB" "$T/db-b.db"
+truncate -s $((size / 2)) "$T/db-b.db"
+refused "$T/db-b.db" "truncated file" check
+refused "$T/db-b.db" "truncated file" patient list
+refused "$T/db-b.db" "truncated file" export csv
+refused "$T/db-b.db" "truncated file" patient add X-1 --name A --sex F --born 1970-01-01
 
 # Garbage over the pages after the first (the header stays valid).
-cp "$DB" "$T/garbage.db"
+cp "$DB" "$T/db-c.db"
 psize=$(sqlite3 "$DB" "PRAGMA page_size;")
 pages=$((size / psize))
 head -c $((psize * (pages - 2))) /dev/urandom |
-    dd of="$T/garbage.db" bs="$psize" seek=1 conv=notrunc status=none
-refused "$T/garbage.db" "overwritten pages" check
-refused "$T/garbage.db" "overwritten pages" export csv
+    dd of="$T/db-c.db" bs="$psize" seek=1 conv=notrunc status=none
+refused "$T/db-c.db" "overwritten pages" check
+refused "$T/db-c.db" "overwritten pages" export csv
 
 # A zero-length file at the path is not a database someone can lose data
 # in, but a file of zeros that is not empty is not ours.

@@ -111,7 +111,8 @@ expect_rc 0 "check passes on the live database"
 uuid_of() { sqlite3 "$1" "SELECT uuid FROM records WHERE form = 'vas' ORDER BY rowid LIMIT 1 OFFSET $2"; }
 
 # injected COPY WHAT PATTERN — bedside check on COPY exits non-zero and its
-# report matches PATTERN (grep -Ei over stdout and stderr).
+# report matches PATTERN (grep -Ei over stdout and stderr). The copies have
+# neutral names, so that a pattern cannot match the file name in a message.
 injected() {
     "$BEDSIDE" --today "$TODAY" --db "$1" check >"$T/out" 2>"$T/err"
     rc=$?
@@ -123,24 +124,24 @@ injected() {
 copy() { "$BEDSIDE" --today "$TODAY" backup "$T/$1.db" >/dev/null 2>&1 || cp "$DB" "$T/$1.db"; }
 
 # Orphan records: their hip is deleted behind bedside's back.
-copy orphan
-sqlite3 "$T/orphan.db" "PRAGMA foreign_keys = OFF;
+copy dmg1
+sqlite3 "$T/dmg1.db" "PRAGMA foreign_keys = OFF;
     DELETE FROM hips WHERE uuid = (SELECT hip FROM records WHERE form = 'vas' LIMIT 1);" 2>"$T/sqlerr" ||
     fail "setup: orphan: $(cat "$T/sqlerr")"
-injected "$T/orphan.db" "an orphan record" 'orphan|hip|foreign'
+injected "$T/dmg1.db" "an orphan record" 'missing hip|orphan'
 
 # A broken supersede chain: a record superseding one that does not exist.
-copy chain
-sqlite3 "$T/chain.db" "PRAGMA foreign_keys = OFF;
+copy dmg2
+sqlite3 "$T/dmg2.db" "PRAGMA foreign_keys = OFF;
     CREATE TEMP TABLE x AS SELECT * FROM records WHERE rowid = (SELECT min(rowid) FROM records);
     UPDATE x SET uuid = '11111111-1111-4111-8111-111111111111',
                  supersedes = '22222222-2222-4222-8222-222222222222';
     INSERT INTO records SELECT * FROM x;" 2>"$T/sqlerr" || fail "setup: broken chain: $(cat "$T/sqlerr")"
-injected "$T/chain.db" "a broken supersede chain" 'supersede|chain'
+injected "$T/dmg2.db" "a broken supersede chain" 'supersedes a missing|broken chain|chain'
 
 # Two current finals for the same key (the unique rule bypassed).
-copy double
-sqlite3 "$T/double.db" "PRAGMA foreign_keys = OFF;
+copy dmg3
+sqlite3 "$T/dmg3.db" "PRAGMA foreign_keys = OFF;
     DROP INDEX IF EXISTS records_current;
     CREATE TEMP TABLE x AS SELECT * FROM records WHERE rowid = (SELECT min(rowid) FROM records);
     UPDATE x SET uuid = '33333333-3333-4333-8333-333333333333';
@@ -149,18 +150,18 @@ if [ -s "$T/sqlerr" ]; then
     # A unique index forbids it outright: that is the stronger guarantee.
     ok
 else
-    injected "$T/double.db" "two current finals for one key" 'twice|double|duplicate|more than one|two current'
+    injected "$T/dmg3.db" "two current finals for one key" 'twice|duplicate|more than one'
 fi
 
 # A stored score that no longer matches its answers: change a VAS answer in
 # a copy whose triggers are dropped (only a tampered file can get there).
-copy score
-u=$(uuid_of "$T/score.db" 3)
-sqlite3 "$T/score.db" "SELECT 'DROP TRIGGER ' || quote(name) || ';' FROM sqlite_master WHERE type = 'trigger'" |
-    sqlite3 "$T/score.db"
-sqlite3 "$T/score.db" "UPDATE records SET answers = replace(answers, '5.0', '9.5') WHERE uuid = '$u'" 2>"$T/sqlerr" ||
+copy dmg4
+u=$(uuid_of "$T/dmg4.db" 3)
+sqlite3 "$T/dmg4.db" "SELECT 'DROP TRIGGER ' || quote(name) || ';' FROM sqlite_master WHERE type = 'trigger'" |
+    sqlite3 "$T/dmg4.db"
+sqlite3 "$T/dmg4.db" "UPDATE records SET answers = replace(answers, '5.0', '9.5') WHERE uuid = '$u'" 2>"$T/sqlerr" ||
     fail "setup: answers edit: $(cat "$T/sqlerr")"
-injected "$T/score.db" "a score that no longer matches its answers" 'score'
+injected "$T/dmg4.db" "a score that no longer matches its answers" 'answers give|no longer match|recomputed'
 grep -q "${u:0:8}" "$T/out" "$T/err" && ok || fail "check names the record with the wrong score ($u)"
 
 t_done
