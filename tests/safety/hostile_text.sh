@@ -164,5 +164,15 @@ for f in pwned pwned2 pwned3; do
     [ -e "$T/$f" ] && fail "a shell ran: $T/$f exists" || ok
 done
 [ -d "$HOME" ] && ok || fail "home folder still there"
+# The hostile name reaches the printer escaped too.
+bs --config "$T/print.yaml" print EVIL-1 --lpr
+expect_rc 0 "print --lpr of the hostile patient"
+raw_free "$T/lpr.stdin" "print --lpr input"
+# A print command that fails is reported, not ignored.
+sed -e "s|^forms: .*|forms: $TOP/forms|" -e 's|^print_command: .*|print_command: [/bin/false]|' \
+    "$TOP/config/bedside.yaml" >"$T/false.yaml"
+bs --config "$T/false.yaml" print SHELL-1 --lpr
+[ "$rc" -ge 1 ] && [ "$rc" -lt 128 ] && ok || fail "a failing print command: exit $rc, want 1..127"
+expect_err "false" "the message names the print command"
 
 t_done
