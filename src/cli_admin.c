@@ -189,7 +189,7 @@ int cli_enter(app *a, int argc, char **argv, ui_main_fn ui)
     if (rc)
         return rc;
     cli_target t;
-    if (cli_target_resolve(a, argv[optind], form_id, side, tp, -1, &t)) {
+    if (cli_target_resolve(a, argv[optind], form_id, side, tp, CLI_NO_DATE, &t)) {
         cli_target_free(&t);
         return 1;
     }

@@ -125,14 +125,15 @@ static int check_timepoint(const app *a, const char *tp)
     return -1;
 }
 
-/* Day 0 for a patient-scope record: the earliest hip's index date, or -1. */
+/* Day 0 for a patient-scope record: the earliest hip's index date, or
+ * CLI_NO_DATE when the patient has no hip. */
 static int earliest_index(app *a, const char *patient_uuid)
 {
     size_t n = 0;
     st_hip *h = store_hips_of(a->db, patient_uuid, &n);
-    int best = -1;
+    int best = CLI_NO_DATE;
     for (size_t i = 0; i < n; i++)
-        if (best < 0 || h[i].index_date < best)
+        if (best == CLI_NO_DATE || h[i].index_date < best)
             best = h[i].index_date;
     store_hips_free(h, n);
     return best;
@@ -185,13 +186,13 @@ int cli_target_resolve(app *a, const char *mrn, const char *form_id, char side, 
     } else if (side) {
         return cli_err("%s is recorded per patient, not per hip: leave out --hip", t->f->id);
     }
-    if (visit_date >= 0 && check_visit_date(a, t, visit_date))
+    if (visit_date != CLI_NO_DATE && check_visit_date(a, t, visit_date))
         return 1;
     if (tp) {
         t->tp = xstrdup(tp);
-    } else if (visit_date >= 0) {
+    } else if (visit_date != CLI_NO_DATE) {
         int day0 = t->has_h ? t->h.index_date : earliest_index(a, t->p.uuid);
-        int i = day0 < 0 ? -1 : sched_timepoint_for(&a->cfg, day0, visit_date);
+        int i = day0 == CLI_NO_DATE ? -1 : sched_timepoint_for(&a->cfg, day0, visit_date);
         t->tp = xstrdup(i >= 0 ? a->cfg.tp[i].id : TIMEPOINT_UNSCHEDULED);
     }
     return 0;

@@ -3,6 +3,7 @@
 #ifndef BEDSIDE_CLI_INTERNAL_H
 #define BEDSIDE_CLI_INTERNAL_H
 
+#include <limits.h>
 #include <stdio.h>
 
 #include "app.h"
@@ -54,7 +55,9 @@ typedef struct {
     const form *f;
     char *tp;            /* NULL when not given and no visit date to infer it */
 } cli_target;
-/* visit_date < 0: do not infer the timepoint (the TUI picks it). */
+/* visit_date CLI_NO_DATE: no visit date yet, so no timepoint is inferred
+ * (the TUI picks it). Days before 1970 are negative, hence INT_MIN. */
+#define CLI_NO_DATE INT_MIN
 int cli_target_resolve(app *a, const char *mrn, const char *form_id, char side, const char *tp,
                        int visit_date, cli_target *t);
 void cli_target_free(cli_target *t);

@@ -71,7 +71,7 @@ static void apply_pairs(form_answers *ans, char **pairs, int n, problems *pr)
     free(seen);
 }
 
-/* Every argument after the first `first` must be FIELD=VALUE. */
+/* Every one of these arguments must be FIELD=VALUE with a FIELD. */
 static int check_pairs(char **v, int n, const char *use)
 {
     for (int k = 0; k < n; k++) {

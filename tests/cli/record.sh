@@ -65,6 +65,21 @@ expect_rc 0 "VAS without --date"
 expect_same "$(sql "SELECT visit_date || '|' || timepoint FROM records WHERE uuid LIKE '$(saved_id)%'")" \
     "2026-06-15|unscheduled" "date defaults to today (day 14: no window)"
 
+# Days before 1970 are negative numbers inside bedside: still real dates.
+bs patient add OLD1 --name "Old Record" --sex M --born 1930-02-01 &&
+    bs hip add OLD1 --side R --index-date 1965-03-01
+bs record OLD1 --form vas --hip R --date 1965-03-01 pain=3.0
+expect_rc 0 "a visit in 1965"
+expect_same "$(sql "SELECT timepoint FROM records WHERE uuid LIKE '$(saved_id)%'")" baseline \
+    "a 1965 visit on the index date is the baseline"
+refused 1 "a 1965 visit before the 1965 index date" "before the hip's index date 1965-03-01" \
+    record OLD1 --form vas --hip R --date 1965-02-28 pain=3.0
+bs patient add NOHIP --name "No Hip" --sex F --born 1980-01-01
+bs record NOHIP --form satisfaction rating=satisfied
+expect_rc 0 "a patient-scope form for a patient without hips"
+expect_same "$(sql "SELECT timepoint FROM records WHERE uuid LIKE '$(saved_id)%'")" unscheduled \
+    "no hip, no schedule: unscheduled"
+
 # --- duplicate final: refused, naming the record, suggesting amend -------------
 refused 1 "duplicate final record" "already recorded" \
     record R1 --form vas --hip L --date 2026-04-02 --timepoint 1m pain=5.0
