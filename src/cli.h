@@ -21,6 +21,7 @@ int cli_drafts(app *a, int argc, char **argv);
 int cli_history(app *a, int argc, char **argv);
 int cli_backup(app *a, int argc, char **argv);
 int cli_check(app *a, int argc, char **argv);
+int cli_merge(app *a, int argc, char **argv);       /* merge FILE: src/cli_merge.c */
 /* enter MRN --form FORM [--hip L|R] [--timepoint TP]: checks, then ui(). */
 int cli_enter(app *a, int argc, char **argv, ui_main_fn ui);
 int cli_show(app *a, int argc, char **argv);       /* src/cli_report.c */

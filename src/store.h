@@ -195,4 +195,25 @@ int store_backup(store *s, const char *dest, char **err);   /* online backup API
  * current finals; cb once per problem. Returns the number of problems. */
 int store_check(store *s, void (*cb)(void *ctx, const char *problem), void *ctx);
 
+/* Merging an offline copy (store_merge.c): a union by uuid of the other
+ * file's patients, hips, final and void records with their scores, and audit
+ * rows, in one transaction. Drafts stay behind. A patient registered on both
+ * sides (same MRN, name, sex and birth date) or a hip (same patient, side and
+ * index date) under another uuid is mapped to ours; any other clash is a
+ * conflict and nothing is merged. Returns 0, or -1 with *err (conflicts,
+ * unfinished drafts without STORE_MERGE_SKIP_DRAFTS, a foreign file...);
+ * rep is filled either way and freed with st_merge_report_free. */
+enum { STORE_MERGE_DRY_RUN = 1, STORE_MERGE_SKIP_DRAFTS = 2 };
+enum { ST_MERGE_PATIENTS, ST_MERGE_HIPS, ST_MERGE_RECORDS, ST_MERGE_SCORES, ST_MERGE_AUDIT,
+       ST_MERGE_KINDS };
+typedef struct {
+    int added[ST_MERGE_KINDS], present[ST_MERGE_KINDS];
+    int mapped_patients, mapped_hips;
+    int drafts_finished;               /* our drafts the other file finalized */
+    char **drafts, **conflicts, **review;   /* one sentence each */
+    int n_drafts, n_conflicts, n_review;
+} st_merge_report;
+int store_merge(store *s, const char *other_path, int flags, st_merge_report *rep, char **err);
+void st_merge_report_free(st_merge_report *rep);
+
 #endif
