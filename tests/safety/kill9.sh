@@ -57,4 +57,46 @@ tui_wait_exit "$pid" 5
 expect_same "$(draft_count K9-1 complications)" "$n" "complications draft after kill -9 mid-text"
 draft_answers K9-1 complications | grep -q 'half typed' && fail "half-typed text was stored" || ok
 
+# --- kill -9 of command-line writers at random moments --------------------------
+# Each write is one transaction: a killed command leaves its record whole
+# (answers, scores, audit row) or absent, never half.
+for k in 1 2 3 4 5 6; do mk_patient "KC-$k" && mk_hip "KC-$k" L 2025-01-01; done
+TPS=(baseline 1m 3m 6m 12m)
+DATES=(2025-01-01 2025-01-31 2025-04-02 2025-07-02 2026-01-01)
+for k in 1 2 3 4 5 6; do
+    for t in 0 1 2 3 4; do
+        "$BEDSIDE" --today "$TODAY" record "KC-$k" --form hhs --hip L --timepoint "${TPS[t]}" \
+            --date "${DATES[t]}" "${HHS_FULL[@]}" >/dev/null 2>&1 &
+        victim=$!
+        sleep "$(printf "0.%03d" $((RANDOM % 40 * TUI_SLOW)))"
+        kill -9 "$victim" 2>/dev/null
+        wait "$victim" 2>/dev/null
+    done
+done
+expect_same "$(sqlite3 "$DB" 'PRAGMA integrity_check')" ok "integrity after killed writers"
+bs check
+expect_rc 0 "bedside check after killed writers"
+n=$(sql "SELECT count(*) FROM records WHERE form = 'hhs' AND status = 'final'
+         AND patient IN (SELECT uuid FROM patients WHERE mrn LIKE 'KC-%')")
+a=$(sql "SELECT count(*) FROM audit WHERE action = 'create' AND form = 'hhs'
+         AND patient IN (SELECT uuid FROM patients WHERE mrn LIKE 'KC-%')")
+s=$(sql "SELECT count(*) FROM scores WHERE score = 'total' AND record IN
+         (SELECT uuid FROM records WHERE form = 'hhs' AND status = 'final')")
+echo "killed writers: $n of 30 records completed"
+expect_same "$a" "$n" "one audit create per record that survived"
+expect_same "$s" "$n" "a total score per final HHS record"
+
+# A demo cohort killed half way is all or nothing, so it can simply be rerun.
+DB=$T/demo.db
+"$BEDSIDE" --today "$TODAY" --db "$DB" demo --patients 400 --seed 3 >/dev/null 2>&1 &
+victim=$!
+for ((i = 0; i < 100; i++)); do [ -e "$DB-wal" ] || [ -e "$DB-journal" ] && break; sleep 0.01; done
+sleep 0.2
+kill -9 "$victim" 2>/dev/null
+wait "$victim" 2>/dev/null
+n=$(sqlite3 "$DB" "SELECT count(*) FROM patients" 2>/dev/null || echo 0)
+case $n in 0|400) ok ;; *) fail "a killed demo left $n of 400 patients" ;; esac
+bs --db "$DB" check
+expect_rc 0 "bedside check after a killed demo"
+
 t_done
