@@ -33,11 +33,15 @@ refused() {
 printf 'MRN,name\n1,Ada\n' >"$T/text.db"
 refused "$T/text.db" "text file" patient list
 refused "$T/text.db" "text file" patient add X-1 --name A --sex F --born 1970-01-01
+# The deep link refuses before any screen is drawn (stdin is no terminal, so a
+# wrongly opened TUI would fail differently, not hang).
+refused "$T/text.db" "text file" enter X-1 --form hhs --hip L </dev/null
 
 sqlite3 "$T/other.db" "CREATE TABLE patients(id, name); INSERT INTO patients VALUES (1, 'Ada');"
 refused "$T/other.db" "unrelated SQLite db" patient list
 refused "$T/other.db" "unrelated SQLite db" patient add X-1 --name A --sex F --born 1970-01-01
 refused "$T/other.db" "unrelated SQLite db" check
+refused "$T/other.db" "unrelated SQLite db" enter X-1 --form hhs --hip L </dev/null
 # An empty file that merely has another program's application_id.
 sqlite3 "$T/app.db" "PRAGMA application_id = 1234; CREATE TABLE t(x);"
 refused "$T/app.db" "SQLite db of another application" patient list
@@ -57,6 +61,7 @@ sqlite3 "$T/db-a.db" "PRAGMA user_version = 99;"
 refused "$T/db-a.db" "newer schema" patient list
 grep -qiE 'version|newer' "$T/err" && ok || fail "newer schema: message says version: $(head -1 "$T/err")"
 refused "$T/db-a.db" "newer schema" patient add X-1 --name A --sex F --born 1970-01-01
+refused "$T/db-a.db" "newer schema" enter X-1 --form hhs --hip L </dev/null
 
 size=$(stat -c %s "$DB")
 cp "$DB" "$T/db-b.db"
