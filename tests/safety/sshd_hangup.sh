@@ -105,6 +105,42 @@ if tui_wait_exit "$rpid" 15; then ok; else
     kill -9 "$rpid" 2>/dev/null
 fi
 sanitizer_clean "after the second session"
+# --- the usual way in: a login shell, bedside typed at the prompt ------------
+# Here bedside is a foreground job of the nurse's shell, not the session
+# leader; the hangup must still reach it and end it.
+HHS_MRN=SSH-2
+mk_patient SSH-2 "Lou Login" && mk_hip SSH-2 R "$TODAY"
+rm -f "$T/rpid"
+tui_start s3 80 24 "${SSH_ARGV[@]}"
+sleep 1
+for ((i = 0; i < 50 * TUI_SLOW; i++)); do
+    tui_screen s3 >/dev/null
+    grep -q '[#$] *$' "$T/screen" && break
+    sleep 0.1
+done
+cmdline=$(printf '%q ' sh -c 'echo $$ >"$0"; exec "$@" 2>>"$0.err"' "$T/rpid" env \
+    BEDSIDE_DB="$DB" BEDSIDE_CONFIG="$BEDSIDE_CONFIG" TERM=xterm-256color LC_ALL=C.UTF-8 \
+    ASAN_OPTIONS="$ASAN_OPTIONS" UBSAN_OPTIONS="$UBSAN_OPTIONS" \
+    "$BEDSIDE" --today "$TODAY" enter SSH-2 --form hhs --hip R --timepoint baseline)
+tui_type s3 "$cmdline"
+tui_keys s3 Enter
+if tui_wait s3 'Harris Hip Score v1' 30; then
+    ok
+    rpid=$(cat "$T/rpid")
+    hhs_type s3 1 4
+    kill -9 "$(tui_pid s3)"
+    if tui_wait_exit "$rpid" 15; then ok; else
+        fail "bedside started from the login shell still runs 15 s after the connection dropped"
+        kill -9 "$rpid" 2>/dev/null
+    fi
+    expect_same "$(draft_answers SSH-2 hhs)" "$(want_answers 4 "${HHS_FULL[@]}")" "draft after the login-shell hangup"
+    if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error' "$T/rpid.err" 2>/dev/null; then
+        fail "login shell: sanitizer report: $(grep -m3 -E 'Sanitizer|runtime error' "$T/rpid.err")"
+    else ok; fi
+else
+    tui_fail "bedside typed at the ssh login prompt did not open the form"
+fi
+
 bs check
 expect_rc 0 "bedside check after the hangups"
 
