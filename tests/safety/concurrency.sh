@@ -199,4 +199,29 @@ grep -q 're-measured with the patient' "$T/out" && grep -qE 'pain.*3\.0.*4\.5' "
     fail "history shows the TUI amendment with its reason and 3.0 -> 4.5"
 tui_kill tw
 
+# --- races on one visit: exactly one of eight wins ---------------------------
+# The duplicate check and the supersede check must sit inside the write
+# transaction; checked outside, two racing commands would both succeed.
+mk_patient RACE-1 && mk_hip RACE-1 L 2025-01-01
+race() {   # race ARGS... — 8 bedside ARGS at once (pain=<i>.0 appended); prints the successes
+    local i pids=() won=0 p
+    for i in 1 2 3 4 5 6 7 8; do
+        "$BEDSIDE" --today "$TODAY" "$@" "pain=$i.0" >/dev/null 2>>"$T/race.err" &
+        pids+=($!)
+    done
+    for p in "${pids[@]}"; do wait "$p" && won=$((won + 1)); done
+    echo "$won"
+}
+current_1m() { sql "SELECT count(*) FROM current_records c JOIN patients p ON p.uuid = c.patient
+                    WHERE p.mrn = 'RACE-1' AND c.timepoint = '1m'"; }
+expect_same "$(race record RACE-1 --form vas --hip L --timepoint 1m --date 2025-01-31)" 1 \
+    "eight racing records of one visit: one saved"
+expect_same "$(current_1m)" 1 "one current record after the race"
+u=$(record_uuid RACE-1 vas)
+expect_same "$(race amend "$u" --reason "racing correction")" 1 "eight racing amendments of one record: one saved"
+expect_same "$(current_1m)" 1 "still one current record"
+grep -q 'superseded\|already' "$T/race.err" && ok || fail "the losers are told why: $(head -2 "$T/race.err")"
+bs check
+expect_rc 0 "bedside check after the races"
+
 t_done
