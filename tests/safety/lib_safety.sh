@@ -1,6 +1,8 @@
 # tests/safety/lib_safety.sh — fixtures shared by the safety tests. Source
-# after tests/lib.sh: patients and hips through the real command line, a
-# complete HHS as FIELD=VALUE arguments, and counting rows of the CSV export.
+# after tests/lib.sh (and tests/tui/lib_tmux.sh for the TUI helpers):
+# patients and hips through the real command line, a complete HHS as
+# FIELD=VALUE arguments and as keys, cells of the CSV export, and the drafts
+# as stored, read straight from the file.
 
 # A complete HHS: pain 40 + function 38 + deformity 4 + ROM 4.3 = 86.3
 # (the worked ROM example of clinical.md: 45 + 27 + 8 + 2 + 4 = 86 -> 4.3).
@@ -42,8 +44,7 @@ csv_col() {
     head -1 "$T/csv" | tr -d '\r"' | tr ',' '\n' | grep -nx -- "$1" | cut -d: -f1 | head -1
 }
 
-# sql QUERY... — run sqlite3 on $DB (output in stdout); a test helper for
-# reading the file behind bedside's back, never for setting data up.
+# sql QUERY... — sqlite3 on $DB: to look at what bedside stored, from outside.
 sql() { sqlite3 -batch "$DB" "$@"; }
 
 # csv_cell ROW COLUMN_NAME — one cell of $T/csv (row 1 is the header).
