@@ -46,6 +46,19 @@ refused "$T/other.db" "unrelated SQLite db" enter X-1 --form hhs --hip L </dev/n
 sqlite3 "$T/app.db" "PRAGMA application_id = 1234; CREATE TABLE t(x);"
 refused "$T/app.db" "SQLite db of another application" patient list
 
+# Not files at all: a folder, a FIFO (opening one for reading would wait for
+# a writer for ever), a device. Refused at once, never hung on.
+mkdir "$T/folder.db"
+mkfifo "$T/fifo.db"
+for f in "$T/folder.db" "$T/fifo.db" /dev/null; do
+    timeout $((20 * TUI_SLOW)) "$BEDSIDE" --today "$TODAY" --db "$f" patient list >"$T/out" 2>"$T/err" </dev/null
+    rc=$?
+    if [ "$rc" -ge 1 ] && [ "$rc" -lt 124 ] && grep -qF "bedside: $f" "$T/err"; then ok; else
+        fail "${f##*/}: patient list: exit $rc (124: hung), want a message naming it and 1..123"
+    fi
+done
+[ -p "$T/fifo.db" ] && [ -d "$T/folder.db" ] && ok || fail "the FIFO and the folder were replaced"
+
 # --- a real database, then damaged copies -----------------------------------
 bs demo --patients 60 --seed 7
 expect_rc 0 "demo cohort for the damage tests"
