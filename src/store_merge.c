@@ -7,7 +7,13 @@
  * registered on both sides under different uuids are mapped to ours through
  * two temp tables; every row written takes its patient and hip through them.
  * Anything that cannot be reconciled is a conflict, reported in full, and
- * the transaction is rolled back. */
+ * the transaction is rolled back.
+ *
+ * A laptop's copy usually holds the whole database again. Rows we already
+ * hold unchanged stay unchanged (final records, patients, hips and audit
+ * rows are never edited), so they are set aside before the write lock is
+ * taken: only the rest, copied into temp.merge_* tables, is compared and
+ * inserted while other nurses wait to save. */
 #include "store_internal.h"
 
 #include <errno.h>
@@ -34,14 +40,56 @@ static const char SQL_MAPS_DROP[] =
 static const char SQL_TOTALS[] =
     "SELECT (SELECT count(*) FROM merge_src.patients), (SELECT count(*) FROM merge_src.hips), "
     "(SELECT count(*) FROM merge_src.records WHERE status <> 'draft'), "
-    "(SELECT count(*) FROM merge_src.scores sc JOIN merge_src.records r ON r.uuid = sc.record "
-    " WHERE r.status <> 'draft'), (SELECT count(*) FROM merge_src.audit)";
+    "(SELECT count(*) FROM merge_src.scores) - (SELECT count(*) FROM merge_src.scores WHERE "
+    " record IN (SELECT uuid FROM merge_src.records WHERE status = 'draft')), "
+    "(SELECT count(*) FROM merge_src.audit)";
+
+/* The rows of the other file that we do not hold identically (drafts
+ * always: they are listed or replace ours). Read without the write lock. */
+static const char SQL_DELTA[] =
+    "DROP TABLE IF EXISTS temp.merge_patients; DROP TABLE IF EXISTS temp.merge_hips;"
+    "DROP TABLE IF EXISTS temp.merge_records; DROP TABLE IF EXISTS temp.merge_scores;"
+    "DROP TABLE IF EXISTS temp.merge_audit;"
+    "CREATE TEMP TABLE merge_patients AS SELECT o.* FROM merge_src.patients o WHERE NOT EXISTS "
+    "(SELECT 1 FROM main.patients m WHERE m.uuid = o.uuid AND m.mrn IS o.mrn "
+    " AND m.name IS o.name AND m.sex IS o.sex AND m.born IS o.born "
+    " AND m.created_by IS o.created_by AND m.created_at IS o.created_at);"
+    "CREATE TEMP TABLE merge_hips AS SELECT o.* FROM merge_src.hips o WHERE NOT EXISTS "
+    "(SELECT 1 FROM main.hips m WHERE m.uuid = o.uuid AND m.patient IS o.patient "
+    " AND m.side IS o.side AND m.etiology IS o.etiology AND m.stage_system IS o.stage_system "
+    " AND m.stage IS o.stage AND m.involvement IS o.involvement "
+    " AND m.index_date IS o.index_date AND m.created_by IS o.created_by "
+    " AND m.created_at IS o.created_at);"
+    "CREATE TEMP TABLE merge_records AS SELECT o.* FROM merge_src.records o "
+    "WHERE o.status = 'draft' OR NOT EXISTS (SELECT 1 FROM main.records m WHERE m.uuid = o.uuid "
+    " AND m.status IS o.status AND m.patient IS o.patient AND m.hip IS o.hip "
+    " AND m.timepoint IS o.timepoint AND m.visit_date IS o.visit_date AND m.form IS o.form "
+    " AND m.form_version IS o.form_version AND m.answers IS o.answers "
+    " AND m.entered_by IS o.entered_by AND m.entered_at IS o.entered_at "
+    " AND m.supersedes IS o.supersedes AND m.reason IS o.reason "
+    " AND NOT EXISTS (SELECT score, value FROM merge_src.scores WHERE record = o.uuid "
+    "                 EXCEPT SELECT score, value FROM main.scores WHERE record = o.uuid) "
+    " AND NOT EXISTS (SELECT score, value FROM main.scores WHERE record = o.uuid "
+    "                 EXCEPT SELECT score, value FROM merge_src.scores WHERE record = o.uuid));"
+    "CREATE TEMP TABLE merge_scores AS SELECT sc.* FROM merge_src.scores sc "
+    "WHERE sc.record IN (SELECT uuid FROM temp.merge_records);"
+    "CREATE TEMP TABLE merge_audit AS SELECT o.* FROM merge_src.audit o WHERE NOT EXISTS "
+    "(SELECT 1 FROM main.audit m WHERE m.uuid = o.uuid AND m.at IS o.at AND m.who IS o.who "
+    " AND m.action IS o.action AND m.patient IS o.patient AND m.hip IS o.hip "
+    " AND m.record IS o.record AND m.form IS o.form AND m.timepoint IS o.timepoint "
+    " AND m.detail IS o.detail AND m.reason IS o.reason);"
+    "CREATE INDEX temp.merge_records_uuid ON merge_records(uuid);"
+    "CREATE INDEX temp.merge_scores_record ON merge_scores(record);";
+static const char SQL_DELTA_DROP[] =
+    "DROP TABLE IF EXISTS temp.merge_patients; DROP TABLE IF EXISTS temp.merge_hips;"
+    "DROP TABLE IF EXISTS temp.merge_records; DROP TABLE IF EXISTS temp.merge_scores;"
+    "DROP TABLE IF EXISTS temp.merge_audit;";
 
 /* Conflicts. Each query returns one column: the sentence; ?1 is the file. */
 static const char SQL_C_PATIENT_UUID[] =
     "SELECT printf('patient %s is MRN %s (%s) here but MRN %s (%s) in %s: the same uuid with "
     "different content should never happen', m.uuid, m.mrn, m.name, o.mrn, o.name, ?1) "
-    "FROM merge_src.patients o JOIN main.patients m ON m.uuid = o.uuid "
+    "FROM temp.merge_patients o JOIN main.patients m ON m.uuid = o.uuid "
     "WHERE o.mrn IS NOT m.mrn OR o.name IS NOT m.name OR o.sex IS NOT m.sex "
     "OR o.born IS NOT m.born OR o.created_by IS NOT m.created_by "
     "OR o.created_at IS NOT m.created_at ORDER BY m.mrn";
@@ -49,17 +97,17 @@ static const char SQL_C_PATIENT_UUID[] =
  * name, sex and birth date agree exactly. */
 static const char SQL_PMAP_FILL[] =
     "INSERT INTO temp.merge_pmap(src, dst) SELECT o.uuid, m.uuid "
-    "FROM merge_src.patients o JOIN main.patients m ON m.mrn = o.mrn AND m.uuid <> o.uuid "
+    "FROM temp.merge_patients o JOIN main.patients m ON m.mrn = o.mrn AND m.uuid <> o.uuid "
     "WHERE o.name = m.name AND o.sex = m.sex AND o.born = m.born";
 static const char SQL_C_PATIENT_MRN[] =
     "SELECT printf('MRN %s is %s (%s, born %s) here but %s (%s, born %s) in %s: two patients "
     "registered under one MRN', m.mrn, m.name, m.sex, m.born, o.name, o.sex, o.born, ?1) "
-    "FROM merge_src.patients o JOIN main.patients m ON m.mrn = o.mrn AND m.uuid <> o.uuid "
+    "FROM temp.merge_patients o JOIN main.patients m ON m.mrn = o.mrn AND m.uuid <> o.uuid "
     "WHERE NOT (o.name = m.name AND o.sex = m.sex AND o.born = m.born) ORDER BY m.mrn";
 static const char SQL_C_HIP_UUID[] =
     "SELECT printf('hip %s (MRN %s%s) differs between here and %s: the same uuid with "
     "different content should never happen', o.uuid, ifnull(p.mrn, '?'), " SIDE("o.side") ", ?1) "
-    "FROM merge_src.hips o JOIN main.hips m ON m.uuid = o.uuid "
+    "FROM temp.merge_hips o JOIN main.hips m ON m.uuid = o.uuid "
     "LEFT JOIN merge_src.patients p ON p.uuid = o.patient "
     "WHERE " MP("o.patient") " IS NOT m.patient OR o.side IS NOT m.side "
     "OR o.etiology IS NOT m.etiology OR o.stage_system IS NOT m.stage_system "
@@ -68,13 +116,13 @@ static const char SQL_C_HIP_UUID[] =
     "OR o.created_at IS NOT m.created_at ORDER BY 1";
 /* Same patient and side, another uuid: the same hip if day 0 agrees. */
 static const char SQL_HMAP_FILL[] =
-    "INSERT INTO temp.merge_hmap(src, dst) SELECT o.uuid, m.uuid FROM merge_src.hips o "
+    "INSERT INTO temp.merge_hmap(src, dst) SELECT o.uuid, m.uuid FROM temp.merge_hips o "
     "JOIN main.hips m ON m.patient = " MP("o.patient") " AND m.side = o.side "
     "AND m.uuid <> o.uuid WHERE m.index_date = o.index_date";
 static const char SQL_C_HIP_SIDE[] =
     "SELECT printf('MRN %s%s: index date %s here but %s in %s: the hip was registered on both "
     "sides with different dates', p.mrn, " SIDE("m.side") ", m.index_date, o.index_date, ?1) "
-    "FROM merge_src.hips o JOIN main.hips m ON m.patient = " MP("o.patient") " "
+    "FROM temp.merge_hips o JOIN main.hips m ON m.patient = " MP("o.patient") " "
     "AND m.side = o.side AND m.uuid <> o.uuid JOIN main.patients p ON p.uuid = m.patient "
     "WHERE m.index_date <> o.index_date ORDER BY p.mrn, m.side";
 /* A record of theirs that we hold under the same uuid: identical, or our
@@ -83,7 +131,7 @@ static const char SQL_C_RECORD[] =
     "SELECT printf('record %s (MRN %s%s, %s at %s) differs between here and %s: the same uuid "
     "with different content should never happen', o.uuid, ifnull(p.mrn, '?'), "
     SIDE("h.side") ", o.form, o.timepoint, ?1) "
-    "FROM merge_src.records o JOIN main.records m ON m.uuid = o.uuid "
+    "FROM temp.merge_records o JOIN main.records m ON m.uuid = o.uuid "
     "LEFT JOIN merge_src.patients p ON p.uuid = o.patient "
     "LEFT JOIN merge_src.hips h ON h.uuid = o.hip "
     "WHERE o.status <> 'draft' AND (" MP("o.patient") " IS NOT m.patient "
@@ -93,15 +141,15 @@ static const char SQL_C_RECORD[] =
     "  OR o.form_version IS NOT m.form_version OR o.answers IS NOT m.answers "
     "  OR o.entered_by IS NOT m.entered_by OR o.entered_at IS NOT m.entered_at "
     "  OR o.supersedes IS NOT m.supersedes OR o.reason IS NOT m.reason "
-    "  OR EXISTS (SELECT score, value FROM merge_src.scores WHERE record = o.uuid "
+    "  OR EXISTS (SELECT score, value FROM temp.merge_scores WHERE record = o.uuid "
     "             EXCEPT SELECT score, value FROM main.scores WHERE record = o.uuid) "
     "  OR EXISTS (SELECT score, value FROM main.scores WHERE record = o.uuid "
-    "             EXCEPT SELECT score, value FROM merge_src.scores WHERE record = o.uuid)))) "
+    "             EXCEPT SELECT score, value FROM temp.merge_scores WHERE record = o.uuid)))) "
     "ORDER BY 1";
 static const char SQL_C_AUDIT[] =
     "SELECT printf('audit entry %s (%s, %s) differs between here and %s: the audit trail is "
     "append-only, this should never happen', o.uuid, o.action, o.at, ?1) "
-    "FROM merge_src.audit o JOIN main.audit m ON m.uuid = o.uuid "
+    "FROM temp.merge_audit o JOIN main.audit m ON m.uuid = o.uuid "
     "WHERE o.at IS NOT m.at OR o.who IS NOT m.who OR o.action IS NOT m.action "
     "OR " MP("o.patient") " IS NOT m.patient OR " MH("o.hip") " IS NOT m.hip "
     "OR o.record IS NOT m.record OR o.form IS NOT m.form OR o.timepoint IS NOT m.timepoint "
@@ -112,7 +160,7 @@ static const char SQL_C_AUDIT[] =
 static const char SQL_DRAFTS[] =
     "SELECT printf('MRN %s%s, %s at %s, saved by %s at %s', ifnull(p.mrn, '?'), "
     SIDE("h.side") ", o.form, o.timepoint, o.entered_by, o.entered_at) "
-    "FROM merge_src.records o LEFT JOIN merge_src.patients p ON p.uuid = o.patient "
+    "FROM temp.merge_records o LEFT JOIN merge_src.patients p ON p.uuid = o.patient "
     "LEFT JOIN merge_src.hips h ON h.uuid = o.hip WHERE o.status = 'draft' AND NOT EXISTS "
     "(SELECT 1 FROM main.records m WHERE m.uuid = o.uuid AND (m.status <> 'draft' "
     " OR (m.answers = o.answers AND m.visit_date = o.visit_date))) "
@@ -124,7 +172,7 @@ static const char SQL_DRAFTS[] =
 static const char SQL_FINISHED[] =
     "SELECT m.uuid, m.patient, ifnull(m.hip, ''), m.form, m.timepoint, "
     "(SELECT json_group_object(j.key, json_array(j.value, NULL)) FROM json_each(m.answers) j) "
-    "FROM main.records m JOIN merge_src.records o ON o.uuid = m.uuid "
+    "FROM main.records m JOIN temp.merge_records o ON o.uuid = m.uuid "
     "WHERE m.status = 'draft' AND o.status = 'final'";
 static const char SQL_DRAFT_SCORES_DELETE[] = "DELETE FROM main.scores WHERE record = ?1";
 static const char SQL_DRAFT_DELETE[] =
@@ -134,30 +182,30 @@ static const char SQL_DRAFT_DELETE[] =
  * already final. Foreign keys are deferred, so the order is otherwise free. */
 static const char SQL_INS_SCORES[] =
     "INSERT INTO main.scores(record, score, value) SELECT sc.record, sc.score, sc.value "
-    "FROM merge_src.scores sc JOIN merge_src.records o ON o.uuid = sc.record "
+    "FROM temp.merge_scores sc JOIN temp.merge_records o ON o.uuid = sc.record "
     "WHERE o.status <> 'draft' AND NOT " IS_HERE("records", "o.uuid");
 static const char SQL_INS_RECORDS[] =
     "INSERT INTO main.records(uuid, patient, hip, timepoint, visit_date, form, form_version, "
     "status, answers, entered_by, entered_at, supersedes, reason) "
     "SELECT o.uuid, " MP("o.patient") ", " MH("o.hip") ", o.timepoint, o.visit_date, o.form, "
     "o.form_version, o.status, o.answers, o.entered_by, o.entered_at, o.supersedes, o.reason "
-    "FROM merge_src.records o WHERE o.status <> 'draft' AND NOT " IS_HERE("records", "o.uuid");
+    "FROM temp.merge_records o WHERE o.status <> 'draft' AND NOT " IS_HERE("records", "o.uuid");
 static const char SQL_INS_PATIENTS[] =
     "INSERT INTO main.patients(uuid, mrn, name, sex, born, created_by, created_at) "
     "SELECT o.uuid, o.mrn, o.name, o.sex, o.born, o.created_by, o.created_at "
-    "FROM merge_src.patients o WHERE NOT " IS_HERE("patients", "o.uuid") " "
+    "FROM temp.merge_patients o WHERE NOT " IS_HERE("patients", "o.uuid") " "
     "AND NOT EXISTS (SELECT 1 FROM temp.merge_pmap WHERE src = o.uuid)";
 static const char SQL_INS_HIPS[] =
     "INSERT INTO main.hips(uuid, patient, side, etiology, stage_system, stage, involvement, "
     "index_date, created_by, created_at) "
     "SELECT o.uuid, " MP("o.patient") ", o.side, o.etiology, o.stage_system, o.stage, "
-    "o.involvement, o.index_date, o.created_by, o.created_at FROM merge_src.hips o "
+    "o.involvement, o.index_date, o.created_by, o.created_at FROM temp.merge_hips o "
     "WHERE NOT " IS_HERE("hips", "o.uuid") " "
     "AND NOT EXISTS (SELECT 1 FROM temp.merge_hmap WHERE src = o.uuid)";
 static const char SQL_INS_AUDIT[] =
     "INSERT INTO main.audit(uuid, at, who, action, patient, hip, record, form, timepoint, "
     "detail, reason) SELECT o.uuid, o.at, o.who, o.action, " MP("o.patient") ", " MH("o.hip")
-    ", o.record, o.form, o.timepoint, o.detail, o.reason FROM merge_src.audit o "
+    ", o.record, o.form, o.timepoint, o.detail, o.reason FROM temp.merge_audit o "
     "WHERE NOT " IS_HERE("audit", "o.uuid");
 
 /* What the deferred foreign keys would refuse at commit, named (a dry run
@@ -165,23 +213,23 @@ static const char SQL_INS_AUDIT[] =
 static const char SQL_ORPHANS[] =
     "SELECT printf('hip %s in %s belongs to a missing patient %s; is the file damaged? "
     "(bedside --db %s check)', h.uuid, ?1, h.patient, ?1) FROM main.hips h "
-    "WHERE h.uuid IN (SELECT uuid FROM merge_src.hips) AND NOT " IS_HERE("patients", "h.patient")
+    "WHERE h.uuid IN (SELECT uuid FROM temp.merge_hips) AND NOT " IS_HERE("patients", "h.patient")
     " UNION ALL "
     "SELECT printf('record %s in %s belongs to a missing %s; is the file damaged? "
     "(bedside --db %s check)', r.uuid, ?1, CASE WHEN NOT " IS_HERE("patients", "r.patient")
     " THEN 'patient ' || r.patient ELSE 'hip ' || r.hip END, ?1) FROM main.records r "
-    "WHERE r.uuid IN (SELECT uuid FROM merge_src.records WHERE status <> 'draft') "
+    "WHERE r.uuid IN (SELECT uuid FROM temp.merge_records WHERE status <> 'draft') "
     "AND (NOT " IS_HERE("patients", "r.patient") " OR (r.hip IS NOT NULL AND NOT "
     IS_HERE("hips", "r.hip") "))"
     " UNION ALL "
     "SELECT printf('record %s in %s supersedes a missing record %s; is the file damaged? "
     "(bedside --db %s check)', r.uuid, ?1, r.supersedes, ?1) FROM main.records r "
-    "WHERE r.uuid IN (SELECT uuid FROM merge_src.records WHERE status <> 'draft') "
+    "WHERE r.uuid IN (SELECT uuid FROM temp.merge_records WHERE status <> 'draft') "
     "AND r.supersedes IS NOT NULL AND NOT " IS_HERE("records", "r.supersedes")
     " UNION ALL "
     "SELECT printf('record %s in %s is for hip %s, which is not a hip of its patient', "
     "r.uuid, ?1, r.hip) FROM main.records r JOIN main.hips h ON h.uuid = r.hip "
-    "WHERE r.uuid IN (SELECT uuid FROM merge_src.records WHERE status <> 'draft') "
+    "WHERE r.uuid IN (SELECT uuid FROM temp.merge_records WHERE status <> 'draft') "
     "AND h.patient <> r.patient";
 
 /* After the union: visits now recorded on both sides, and records amended
@@ -192,11 +240,8 @@ static const char SQL_DOUBLE_CURRENT[] =
     "c.visit_date || ', by ' || c.entered_by || ')', ' and ')) "
     "FROM main.current_records c JOIN main.patients p ON p.uuid = c.patient "
     "LEFT JOIN main.hips h ON h.uuid = c.hip WHERE c.timepoint <> 'unscheduled' "
-    "AND (c.patient, ifnull(c.hip, ''), c.timepoint, c.form) IN "
-    "(SELECT r.patient, ifnull(r.hip, ''), r.timepoint, r.form FROM main.records r "
-    " WHERE r.uuid IN (SELECT uuid FROM merge_src.records WHERE status = 'final')) "
     "GROUP BY c.patient, ifnull(c.hip, ''), c.timepoint, c.form HAVING count(*) > 1 "
-    "AND sum(c.uuid IN (SELECT uuid FROM merge_src.records)) > 0 "
+    "AND sum(EXISTS (SELECT 1 FROM merge_src.records o WHERE o.uuid = c.uuid)) > 0 "
     "ORDER BY p.mrn, h.side, c.timepoint, c.form";
 static const char SQL_TWICE_SUPERSEDED[] =
     "SELECT printf('MRN %s%s, %s at %s: record %s was changed on both sides (%s); decide "
@@ -376,21 +421,37 @@ static int unite(store *s, const char *file, st_merge_report *rep, char **err)
         run(s, SQL_INS_SCORES, &a[ST_MERGE_SCORES], err) < 0 ||
         run(s, SQL_INS_RECORDS, &a[ST_MERGE_RECORDS], err) < 0 ||
         run(s, SQL_INS_AUDIT, &a[ST_MERGE_AUDIT], err) < 0 ||
-        collect(s, SQL_ORPHANS, file, &rep->conflicts, &rep->n_conflicts, err) < 0 ||
-        collect(s, SQL_DOUBLE_CURRENT, file, &rep->review, &rep->n_review, err) < 0 ||
-        collect(s, SQL_TWICE_SUPERSEDED, file, &rep->review, &rep->n_review, err) < 0)
+        collect(s, SQL_ORPHANS, file, &rep->conflicts, &rep->n_conflicts, err) < 0)
         return -1;
     return 0;
 }
 
+/* Visits recorded or changed on both sides. Only a report: after a commit
+ * it runs without holding the write lock. */
+static void review(store *s, const char *file, st_merge_report *rep)
+{
+    char *err = NULL;
+    if (collect(s, SQL_DOUBLE_CURRENT, file, &rep->review, &rep->n_review, &err) < 0 ||
+        collect(s, SQL_TWICE_SUPERSEDED, file, &rep->review, &rep->n_review, &err) < 0) {
+        char *line = xasprintf("could not look for visits recorded on both sides (%s); run "
+                               "bedside check", err ? err : "?");
+        add_line(&rep->review, &rep->n_review, line);
+        free(line);
+    }
+    free(err);
+}
+
 static int merge_in(store *s, const char *file, int flags, st_merge_report *rep, char **err)
 {
-    if (sqlite3_exec(s->db, SQL_MAPS, NULL, NULL, NULL) != SQLITE_OK)
-        return st_fail_db(s, err, "cannot prepare the merge");
+    int total[ST_MERGE_KINDS];
+    if (totals(s, total, err) < 0)
+        return -1;
+    if (sqlite3_exec(s->db, SQL_MAPS, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(s->db, SQL_DELTA, NULL, NULL, NULL) != SQLITE_OK)
+        return st_fail_db(s, err, "cannot compare the files");
     if (st_tx_begin(s, err) < 0)
         return -1;
-    int total[ST_MERGE_KINDS];
-    int ok = totals(s, total, err) == 0 && reconcile(s, file, rep, err) == 0 &&
+    int ok = reconcile(s, file, rep, err) == 0 &&
              collect(s, SQL_DRAFTS, file, &rep->drafts, &rep->n_drafts, err) == 0;
     int blocked = rep->n_conflicts > 0 ||
                   (rep->n_drafts > 0 && !(flags & STORE_MERGE_SKIP_DRAFTS));
@@ -410,9 +471,13 @@ static int merge_in(store *s, const char *file, int flags, st_merge_report *rep,
                 file, rep->n_drafts, rep->n_drafts == 1 ? "" : "s", it, it);
         ok = 0;
     }
-    int commit = ok && !(flags & STORE_MERGE_DRY_RUN);
-    if (st_tx_end(s, commit, err) < 0 && commit)
+    int dry = (flags & STORE_MERGE_DRY_RUN) != 0;
+    if (ok && dry)
+        review(s, file, rep);
+    if (st_tx_end(s, ok && !dry, err) < 0 && ok && !dry)
         return -1;
+    if (ok && !dry)
+        review(s, file, rep);
     return ok ? 0 : -1;
 }
 
@@ -435,6 +500,7 @@ int store_merge(store *s, const char *other_path, int flags, st_merge_report *re
     /* Statements reading merge_src are reset, so the detach cannot be
      * refused as busy; the temporary copy is deleted with it. */
     sqlite3_exec(s->db, SQL_MAPS_DROP, NULL, NULL, NULL);
+    sqlite3_exec(s->db, SQL_DELTA_DROP, NULL, NULL, NULL);
     if (sqlite3_exec(s->db, SQL_DETACH, NULL, NULL, NULL) != SQLITE_OK && rc == 0)
         rc = st_fail_db(s, err, "cannot finish the merge");
     return rc;
