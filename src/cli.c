@@ -36,6 +36,7 @@ static const cli_cmd commands[] = {
     {.name = "history", .run = cli_history, .summary = "a patient's audit trail"},
     {.name = "backup", .run = cli_backup, .summary = "copy the database safely while in use"},
     {.name = "check", .run = cli_check, .summary = "check the database's consistency"},
+    {.name = "merge", .run = cli_merge, .summary = "merge an offline copy of the database"},
     {.name = "demo", .run = cli_demo, .summary = "fill an empty database with a synthetic cohort"},
     {.name = "forms", .run = cli_forms, .need = APP_CONFIG,
      .summary = "check or list the forms"},

@@ -353,9 +353,9 @@ static int replace_finished(store *s, const char *file, st_merge_report *rep, ch
         n++;
     }
     sqlite3_reset(q);
-    int ok = 1;
-    if (rc != SQLITE_DONE)
-        ok = st_fail_db(s, err, "cannot read the drafts") == 0;   /* always 0 */
+    int ok = rc == SQLITE_DONE;
+    if (!ok)
+        st_fail_db(s, err, "cannot read the drafts");
     char *reason = xasprintf("finished in %s; its final version was merged", file);
     for (int i = 0; i < n; i++) {
         const char *sqls[] = {SQL_DRAFT_SCORES_DELETE, SQL_DRAFT_DELETE};

@@ -202,5 +202,13 @@ expect_rc 2 "an unknown option"
 bs merge --help
 expect_rc 0 "--help"
 expect_out "^usage: bedside merge FILE" "--help prints the usage"
+bs --db "$T/none.db" merge --help
+[ ! -e "$T/none.db" ] && ok || fail "merge --help made a database"
+bs --db "$T/none.db" merge "$LAP"
+expect_rc 1 "merge into a missing database"
+expect_err "none\.db: no such database" "names the missing database"
+[ ! -e "$T/none.db" ] && ok || fail "merge made a database"
+bs --help
+expect_out "^  merge +merge an offline copy" "bedside --help lists merge"
 
 t_done
