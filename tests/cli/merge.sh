@@ -158,6 +158,21 @@ refused "a record changed under the same uuid" "should never happen" merge "$LAP
 expect_err "conflict: record ${srv_1m}[0-9a-f-]* \(MRN 100, left hip, vas at 1m\) differs" \
     "names the record"
 
+# A damaged copy: a record whose hip is missing (planted with the foreign
+# keys off). A dry run must find it as the real merge would.
+LAP5=$T/laptop5.db
+setup backup "$LAP5"
+p1=$(sql "SELECT uuid FROM patients WHERE mrn = '100'")
+sqlite3 "$LAP5" "INSERT INTO records(uuid, patient, hip, timepoint, visit_date, form,
+    form_version, status, answers, entered_by, entered_at)
+    VALUES ('55555555-5555-4555-8555-555555555555', '$p1', '66666666-6666-4666-8666-666666666666',
+    'unscheduled', '2026-07-01', 'vas', 1, 'final', '{\"pain\":\"2\"}', 'eve',
+    '2026-07-01T10:00:00Z')"
+refused "a copy with an orphan record (dry run)" "conflict" merge "$LAP5" --dry-run
+expect_err "conflict: record 55555555-[0-9a-f-]* in .*laptop5\.db belongs to a missing hip 66666666" \
+    "names the record and the missing hip"
+refused "a copy with an orphan record" "conflict" merge "$LAP5"
+
 # --- drafts stay on the laptop -----------------------------------------------------------
 LAP4=$T/laptop4.db
 setup backup "$LAP4"
