@@ -180,11 +180,10 @@ void ui_modal_pop(ui *u)
 {
     if (u->n_modal > 0)
         u->n_modal--;
-    /* What the dialog covered comes back. */
-    if (!u->dead && !u->too_small) {
-        touchwin(stdscr);
+    /* What the dialog covered comes back: every screen window is erased and
+     * redrawn, so each of its lines is copied over the dialog's cells. */
+    if (!u->dead && !u->too_small)
         ui_draw_all(u);
-    }
 }
 
 void ui_push(ui *u, int id, void *st)
