@@ -21,17 +21,17 @@ for p in 1 2 3 4 5 6 7 8; do
 done
 
 writer() {
-    local p=$1 k t i=0 v
+    local p=$1 k t i=0 v st
     for k in 1 2 3 4 5; do
         for t in 0 1 2 3 4; do
             i=$((i + 1))
             v=$(( (p * 25 + i) % 100 ))
             v="$((v / 10)).$((v % 10))"
-            if ! "$BEDSIDE" --today "$TODAY" record "W$p-$k" --form vas --hip L \
+            "$BEDSIDE" --today "$TODAY" record "W$p-$k" --form vas --hip L \
                 --timepoint "${TPS[t]}" --date "${DATES[t]}" "pain=$v" \
-                >"$T/w$p.$i.out" 2>"$T/w$p.$i.err"; then
-                echo "W$p-$k ${TPS[t]}: exit $?: $(head -1 "$T/w$p.$i.err")" >>"$T/failures"
-            fi
+                >"$T/w$p.$i.out" 2>"$T/w$p.$i.err"
+            st=$?
+            [ "$st" = 0 ] || echo "W$p-$k ${TPS[t]}: exit $st: $(head -1 "$T/w$p.$i.err")" >>"$T/failures"
             echo "W$p-$k,${TPS[t]},$v" >>"$T/expected.$p"
         done
     done
