@@ -143,6 +143,7 @@ cat >"$T/fake-lpr" <<EOF
 #!/bin/sh
 # Stands in for lpr: records its arguments (one per line) and its input.
 for a in "\$@"; do printf '%s\n' "\$a"; done >"$T/lpr.argv"
+ls -l /proc/\$\$/fd >"$T/lpr.fds" 2>&1
 cat >"$T/lpr.stdin"
 EOF
 chmod +x "$T/fake-lpr"
@@ -160,6 +161,8 @@ if cmp -s "$T/want.argv" "$T/lpr.argv" 2>/dev/null; then ok; else
 fi
 grep -q 'SHELL-1' "$T/lpr.stdin" 2>/dev/null && ok || fail "the report reached the print command's input"
 grep -qF 'x; rm -rf ~' "$T/lpr.stdin" 2>/dev/null && ok || fail "the name is printed as text"
+# The print command gets the report, not the database (no inherited fd).
+grep -q 'test\.db' "$T/lpr.fds" && fail "the print command inherited the database: $(grep test.db "$T/lpr.fds")" || ok
 for f in pwned pwned2 pwned3; do
     [ -e "$T/$f" ] && fail "a shell ran: $T/$f exists" || ok
 done
