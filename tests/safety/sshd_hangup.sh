@@ -55,7 +55,7 @@ client=$(tui_pid s1)
 kill -9 "$client"
 if tui_wait_exit "$rpid" 15; then ok; else
     fail "bedside (pid $rpid) still runs 15 s after the ssh connection dropped"
-    ps -o pid,stat,wchan:20,cmd -p "$rpid" | sed 's/^/     /'
+    echo "     state: $(awk '{print $3}' "/proc/$rpid/stat" 2>/dev/null) wchan: $(cat "/proc/$rpid/wchan" 2>/dev/null)"
     kill -9 "$rpid" 2>/dev/null
 fi
 sanitizer_clean "after the hangup"
