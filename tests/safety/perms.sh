@@ -4,7 +4,8 @@
 # others write; `bedside check` finds each kind of damage it promises to.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib_safety.sh"
-trap 't_cleanup' EXIT
+. "$(dirname "$0")/../tui/lib_tmux.sh"
+trap 'tui_stop; t_cleanup' EXIT
 
 mode() { stat -c %a "$1" 2>/dev/null || echo missing; }
 
@@ -31,9 +32,17 @@ for um in 022 000; do
     rc=$?
     expect_rc 0 "patient add, umask $um"
     expect_same "$(mode "$T/u$um/b.db")" 660 "database file mode under umask $um"
-    # While a connection is open the -wal and -shm files exist; they take the
-    # database's mode. Hold one open with the sqlite3 shell to see them.
-    (umask "$um"; sqlite3 "$T/u$um/b.db" "SELECT count(*) FROM patients; SELECT 1;" >/dev/null)
+    # The -wal and -shm files exist while bedside has the database open:
+    # keep the TUI open on it and look at them.
+    tui_start "wal$um" 80 24 sh -c 'umask "$0"; exec "$@"' "$um" env TERM=xterm-256color \
+        LC_ALL=C.UTF-8 BEDSIDE_CONFIG="$BEDSIDE_CONFIG" "$BEDSIDE" --today "$TODAY" --db "$T/u$um/b.db"
+    if tui_wait "wal$um" 'P-1' 20; then
+        expect_same "$(mode "$T/u$um/b.db-wal")" 660 "-wal file mode under umask $um"
+        expect_same "$(mode "$T/u$um/b.db-shm")" 660 "-shm file mode under umask $um"
+    else
+        tui_fail "the TUI did not open the database made under umask $um"
+    fi
+    tui_kill "wal$um"
 done
 # A database in a folder that does not exist yet: the folder is made 0770.
 (umask 022; "$BEDSIDE" --today "$TODAY" --db "$T/new/sub/b.db" patient add P-1 --name A \
@@ -47,8 +56,7 @@ else
     expect_err "new/sub" "--db in a missing folder: message names it"
 fi
 
-# A -wal file created by bedside while it writes (checked during the backup
-# run below, when writers hold the database open).
+# The -wal file is checked again below, made by writers under load.
 
 # --- backup while four writers run -------------------------------------------
 for p in 1 2 3 4; do
