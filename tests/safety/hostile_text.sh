@@ -57,7 +57,7 @@ bs amend "$cu" --reason $'typo\e[2J' events=hematoma,other "other_text=$BAD_TEXT
 expect_rc 0 "amend with hostile text and reason"
 
 for cmd in "show EVIL-1" "print EVIL-1" "show EVIL-2" "print EVIL-2" "patient list" "history EVIL-1" \
-    "history EVIL-2" "drafts"; do
+    "history EVIL-2" "drafts" "due" "due --within 400" "patient list Eve"; do
     # shellcheck disable=SC2086
     bs $cmd
     expect_rc 0 "$cmd"
