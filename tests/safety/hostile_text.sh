@@ -138,6 +138,58 @@ for r in 2 3 4 5 6 7 8; do
     expect_same "$(csv_cell "$r" doubled)" "-25.0" "CSV row $r: a negative score stays a number"
 done
 
+# --- a form file whose texts hold escape sequences ----------------------------
+# Titles, labels, help and band names come from form authors: shown escaped
+# (or replaced) everywhere, never obeyed.
+cat >"$T/forms/evil.yaml" <<'EOF'
+id: evil
+title: "Evil\e[2J\e]0;pwned\aForm"
+version: 1
+scope: hip
+description: "desc\e[31m"
+sections:
+  - title: "Sec\e[5m"
+    fields:
+      - id: x
+        label: "Label\e[2J"
+        type: choice
+        required: true
+        help: "help\e]0;pwned\a"
+        options:
+          - {code: a, label: "Opt\e[31mA", points: 1}
+          - {code: b, label: "OptB", points: 2}
+scores:
+  - id: s
+    label: "Score\e[7m"
+    expr: x
+    decimals: 0
+    trend: true
+    better: higher
+    bands:
+      - {min: 1, label: "Band\e[2J"}
+EOF
+bs --forms "$T/forms" record CSV-1 --form evil --hip L --timepoint unscheduled --date 2025-03-01 x=a
+expect_rc 0 "record with the evil form"
+for cmd in "forms list" "forms check $T/forms" "show CSV-1" "print CSV-1" "history CSV-1" "export csv --form evil"; do
+    # shellcheck disable=SC2086
+    bs --forms "$T/forms" $cmd
+    expect_rc 0 "evil form: $cmd"
+    raw_free "$T/out" "evil form: $cmd (stdout)"
+    raw_free "$T/err" "evil form: $cmd (stderr)"
+done
+tui_bedside evilform 80 24 --forms "$T/forms" enter CSV-1 --form evil --hip L --timepoint unscheduled
+if tui_wait evilform 'Evil.*Form v1' 20; then
+    ok
+    tui_type evilform 1
+    tui_keys evilform C-s
+    tui_wait evilform 'Enter saves' 10 || tui_fail "evil form: no review"
+    title=$(tui_tmux display-message -p -t evilform '#{pane_title}')
+    [ "$title" != pwned ] && ok || fail "evil form: an OSC sequence in the form set the terminal title"
+else
+    tui_fail "the evil form did not open (its title shown escaped)"
+fi
+tui_kill evilform
+
 # --- print --lpr runs no shell -----------------------------------------------
 cat >"$T/fake-lpr" <<EOF
 #!/bin/sh
