@@ -98,16 +98,17 @@ static int commit(ui *u, form_st *s)
         return -1;
     }
     s->ed.changed = 0;
-    ui_form_changed(u, s, i);
+    int rc = ui_form_changed(u, s, i);
     /* Show the canonical form (e.g. 7 -> 7.0 for one decimal). */
     ui_edit_set(&s->ed, s->ans->val[i]);
-    return 0;
+    return rc;   /* not written: stay, with the message */
 }
 
 static void go(ui *u, form_st *s, int i)
 {
     if (i < 0) {
-        ui_msg(u, UC_OK, "Last field. Ctrl-S to review and save.");
+        if (!u->msg[0])   /* a warning from saving stays in view */
+            ui_msg(u, UC_OK, "Last field. Ctrl-S to review and save.");
         set_cur(s, s->cur);
         return;
     }
@@ -126,8 +127,8 @@ static void set_answer(ui *u, form_st *s, const char *text)
         ui_msg(u, UC_ERROR, "%s: %s", s->f->field[s->cur].label, err);
         return;
     }
-    ui_form_changed(u, s, s->cur);
-    advance(u, s);
+    if (ui_form_changed(u, s, s->cur) == 0)
+        advance(u, s);
 }
 
 /* Multi: toggle option o; an exclusive option clears the others, and any

@@ -14,6 +14,7 @@ typedef struct {
     char *tp;
     int visit_date;
     char draft[37];         /* "" until the first accepted answer creates it */
+    int unsaved;            /* the last change could not be written */
     char amend[37];         /* amending this final record, else "" */
     char *reason;
     int cur;                /* current field */
@@ -35,7 +36,7 @@ int ui_form_field_ok(const form_st *s, int i);      /* visible and answerable */
 int ui_form_opt_key(int i);
 
 /* ui_form_save.c */
-void ui_form_changed(ui *u, form_st *s, int field);   /* write it, prune, rescore */
+int ui_form_changed(ui *u, form_st *s, int field);    /* prune, rescore, write; -1 unsaved */
 void ui_form_review(ui *u, form_st *s);
 void ui_form_save(ui *u, form_st *s);
 void ui_form_leave(ui *u, form_st *s);                /* Esc: keep or discard */

@@ -133,9 +133,12 @@ static void draw_scores(ui *u, form_st *s)
             n += s->ans->val[i] != NULL;
         }
     ui_putf(u, w, h - 2, 2, wd - 3, A_NORMAL, "Answered %d of %d", n, total);
-    ui_put(u, w, h - 1, 2,
-           s->amend[0] ? "amending a final record" : s->draft[0] ? "draft saved" : "nothing saved yet",
-           wd - 3, ui_attr(u, s->draft[0] ? UC_OK : UC_DIM));
+    const char *state = s->amend[0] ? "amending a final record"
+                        : s->unsaved  ? "NOT SAVED (see below)"
+                        : s->draft[0] ? "draft saved"
+                                      : "nothing saved yet";
+    ui_put(u, w, h - 1, 2, state, wd - 3,
+           ui_attr(u, s->unsaved ? UC_ERROR : s->draft[0] ? UC_OK : UC_DIM));
     wnoutrefresh(w);
 }
 

@@ -7,18 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void msg_err(ui *u, const char *what, char *err)
+/* Create the draft (or join the one another session made for the same
+ * visit) and write every answer present. 0, or -1 with the store's message. */
+static int open_draft(ui *u, form_st *s, char **err)
 {
-    ui_msg(u, UC_ERROR, "NOT SAVED: %s: %s", what, err ? err : "database error");
-    free(err);
-}
-
-/* The draft is made when the first answer is accepted, with every answer
- * present then (defaults included). Amendments have no draft. */
-static int ensure_draft(ui *u, form_st *s)
-{
-    if (s->draft[0] || s->amend[0])
-        return 0;
     st_record r = {0};
     memcpy(r.patient, s->p.uuid, sizeof r.patient);
     if (s->has_hip) {
@@ -33,21 +25,34 @@ static int ensure_draft(ui *u, form_st *s)
     for (int i = 0; i < s->f->n_field; i++)
         if (s->ans->val[i])
             st_record_answer(&r, s->f->field[i].id, s->ans->val[i]);
-    char *err = NULL;
-    int rc = store_draft_open(u->a->db, &r, &err);
+    int rc = store_draft_open(u->a->db, &r, err);
+    /* Joining an existing draft does not write our answers: do it here. */
+    for (int i = 0; rc == 0 && i < s->f->n_field; i++)
+        if (s->ans->val[i])
+            rc = store_draft_answer(u->a->db, r.uuid, s->f->field[i].id, s->ans->val[i], err);
     if (rc == 0)
         memcpy(s->draft, r.uuid, sizeof s->draft);
-    else
-        msg_err(u, "draft", err);
     st_record_free(&r);
-    if (rc == 0)
-        u->data_gen++;
     return rc;
 }
 
-/* After field i changed: write it, drop answers that became hidden (and
- * write those removals too), recompute the scores. */
-void ui_form_changed(ui *u, form_st *s, int i)
+/* Write field i and the answers that became hidden (had[j] set, now NULL). */
+static int write_change(ui *u, form_st *s, int i, const char *had, char **err)
+{
+    int rc = store_draft_answer(u->a->db, s->draft, s->f->field[i].id, s->ans->val[i], err);
+    for (int j = 0; j < s->f->n_field && rc == 0; j++)
+        if (j != i && had[j] && !s->ans->val[j])
+            rc = store_draft_answer(u->a->db, s->draft, s->f->field[j].id, NULL, err);
+    return rc;
+}
+
+/* After field i changed: drop answers that became hidden, recompute the
+ * scores and write to the draft at once. The draft is made at the first
+ * accepted answer. If it went away meanwhile (another session saved or
+ * discarded it) a new one is made with every answer; if that is refused
+ * too, the nurse is told plainly that nothing was saved. Returns 0, or -1
+ * when the answer is only on screen (the message says why). */
+int ui_form_changed(ui *u, form_st *s, int i)
 {
     int n = s->f->n_field;
     char *had = xcalloc((size_t)n, 1);
@@ -55,18 +60,31 @@ void ui_form_changed(ui *u, form_st *s, int i)
         had[j] = s->ans->val[j] != NULL;
     form_answers_prune(s->ans);
     form_compute(s->ans, s->sv, s->sn);
-    if (s->amend[0] || ensure_draft(u, s) < 0) {
+    if (s->amend[0]) {
         free(had);
-        return;
+        return 0;
     }
-    char *err = NULL;
-    int bad = store_draft_answer(u->a->db, s->draft, s->f->field[i].id, s->ans->val[i], &err);
-    for (int j = 0; j < n && !bad; j++)
-        if (j != i && had[j] && !s->ans->val[j])
-            bad = store_draft_answer(u->a->db, s->draft, s->f->field[j].id, NULL, &err);
-    if (bad)
-        msg_err(u, s->f->field[i].id, err);
+    char *lost = NULL, *err = NULL;
+    int rc = -1;
+    if (s->draft[0] && (rc = write_change(u, s, i, had, &lost)) < 0)
+        s->draft[0] = '\0';
     free(had);
+    if (rc < 0)
+        rc = open_draft(u, s, &err);
+    if (rc == 0) {
+        u->data_gen++;
+        if (lost)
+            ui_msg(u, UC_WARN, "The draft was finished or discarded elsewhere: a new one holds "
+                               "these %d answers.", form_answers_count(s->ans));
+    } else if (lost) {
+        ui_msg(u, UC_ERROR, "NOT SAVED: %s; %s", lost, err ? err : "no new draft either");
+    } else {
+        ui_msg(u, UC_ERROR, "NOT SAVED: %s", err ? err : "database error");
+    }
+    s->unsaved = rc < 0;
+    free(lost);
+    free(err);
+    return rc;
 }
 
 static void problem(void *ctx, const char *field, const char *msg)

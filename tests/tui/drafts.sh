@@ -115,5 +115,27 @@ tui_kill d
 if tui_wait_exit "$pid" 10; then ok; else fail "dead terminal: bedside still runs (SIGHUP ignored)"; fi
 bs drafts
 expect_out '^D-1 +L +1m +complications +1 ' "the draft survives a dead terminal"
+# The draft goes away under a nurse's feet: another session discards it.
+# The next answer makes a new draft holding every answer on screen.
+bs patient add D-2 --name "Dan Oak" --sex M --born 1960-06-06
+bs hip add D-2 --side R --index-date 2026-06-01
+tui_bedside a 80 24 enter D-2 --form hhs --hip R --timepoint baseline
+tui_expect a 'Harris Hip Score v1' "nurse A: HHS"
+for key in 1 2 3; do tui_type a "$key"; done
+tui_expect a 'Answered 3 of 17' "nurse A: three answers"
+tui_bedside b 80 24 enter D-2 --form hhs --hip R --timepoint baseline
+tui_expect b 'Resume draft with 3 answers' "nurse B: the draft is offered"
+tui_keys b d
+tui_expect b 'Throw away' "confirm"
+tui_keys b y
+tui_expect b 'Harris Hip Score v1' "nurse B: a fresh form"
+tui_kill b
+bs drafts
+expect_no_out '^D-2 ' "the draft is gone"
+tui_type a 1
+tui_expect a 'discarded elsewhere: a new one holds these 4 answers' "nurse A is told, and nothing is lost"
+bs drafts
+expect_out '^D-2 +R +baseline +hhs +4 ' "the new draft has all four answers"
+tui_kill a
 tui_end
 t_done
