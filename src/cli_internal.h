@@ -70,4 +70,9 @@ void cli_record_fill(st_record *r, const form_answers *ans);
 /* The side of a hip for people: "L", "R" or "-". */
 const char *cli_side(char side);
 
+/* Every problem `bedside check` looks for in db (cli_verify.c): the store's
+ * checks and each current record against its form; report(ctx, text) once
+ * per problem, text already escaped. Returns the number of problems. */
+int cli_verify(app *a, store *db, void (*report)(void *ctx, const char *problem), void *ctx);
+
 #endif

@@ -66,6 +66,31 @@ static void print_summary(app *a, const char *file, int dry, const st_merge_repo
     }
 }
 
+static void report_incoming(void *ctx, const char *problem)
+{
+    fprintf(stderr, "bedside: %s: %s\n", cli_esc(ctx), problem);
+}
+
+/* A laptop's copy is untrusted input: whatever `bedside check` would call a
+ * problem there (a score that does not match its answers, an unknown option
+ * code, a visit recorded twice, a broken chain) must not reach the shared
+ * database. A file that cannot be opened is left to store_merge, whose
+ * messages say why. */
+static int verify_laptop(app *a, const char *file)
+{
+    store *other = store_open(file, STORE_READONLY, NULL);
+    if (!other)
+        return 0;
+    int problems = cli_verify(a, other, report_incoming, (void *)file);
+    store_close(other);
+    if (!problems)
+        return 0;
+    cli_err("%s has %d problem%s (listed above); nothing was merged. Fix them on the "
+            "laptop (bedside check) and merge again", cli_esc(file), problems,
+            problems == 1 ? "" : "s");
+    return 1;
+}
+
 int cli_merge(app *a, int argc, char **argv)
 {
     enum { O_DRY = 1, O_SKIP, O_HELP };
@@ -94,6 +119,8 @@ int cli_merge(app *a, int argc, char **argv)
     int rc = cli_load(a, APP_DB_READ, 1);
     if (rc)
         return rc;
+    if (verify_laptop(a, file) != 0)
+        return 1;
     st_merge_report r;
     char *err = NULL;
     int dry = (flags & STORE_MERGE_DRY_RUN) != 0;

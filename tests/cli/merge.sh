@@ -149,11 +149,14 @@ expect_err "^bedside: conflict: MRN 100, right hip: index date 2026-05-01 here b
 expect_same "$(sql "SELECT count(*) FROM patients WHERE mrn = '500'")" 0 "nothing of that file came in"
 refused "a dry run reports conflicts too" "conflict" merge "$LAP2" --dry-run
 
-# The same uuid with other content: planted behind bedside's back.
+# The same uuid with other content, consistent in itself (answer and score
+# changed together, so `check` on the copy finds nothing): planted behind
+# bedside's back. Only the merge's own comparison can see it.
 LAP3=$T/laptop3.db
 setup backup "$LAP3"
-sqlite3 "$LAP3" "DROP TRIGGER records_final_no_update;
-    UPDATE records SET answers = json_set(answers, '\$.pain', '1') WHERE uuid LIKE '$srv_1m%'"
+sqlite3 "$LAP3" "DROP TRIGGER records_final_no_update; DROP TRIGGER scores_final_no_update;
+    UPDATE records SET answers = json_set(answers, '\$.pain', '1.0') WHERE uuid LIKE '$srv_1m%';
+    UPDATE scores SET value = 1.0 WHERE record LIKE '$srv_1m%'"
 refused "a record changed under the same uuid" "should never happen" merge "$LAP3"
 expect_err "conflict: record ${srv_1m}[0-9a-f-]* \(MRN 100, left hip, vas at 1m\) differs" \
     "names the record"
@@ -168,10 +171,11 @@ sqlite3 "$LAP5" "INSERT INTO records(uuid, patient, hip, timepoint, visit_date, 
     VALUES ('55555555-5555-4555-8555-555555555555', '$p1', '66666666-6666-4666-8666-666666666666',
     'unscheduled', '2026-07-01', 'vas', 1, 'final', '{\"pain\":\"2\"}', 'eve',
     '2026-07-01T10:00:00Z')"
-refused "a copy with an orphan record (dry run)" "conflict" merge "$LAP5" --dry-run
-expect_err "conflict: record 55555555-[0-9a-f-]* in .*laptop5\.db belongs to a missing hip 66666666" \
+# The same checks as `bedside check` run on the copy first and refuse it.
+refused "a copy with an orphan record (dry run)" "nothing was merged" merge "$LAP5" --dry-run
+expect_err "laptop5\.db: record 55555555-[0-9a-f-]* belongs to a missing hip 66666666" \
     "names the record and the missing hip"
-refused "a copy with an orphan record" "conflict" merge "$LAP5"
+refused "a copy with an orphan record" "nothing was merged" merge "$LAP5"
 
 # --- drafts stay on the laptop -----------------------------------------------------------
 LAP4=$T/laptop4.db

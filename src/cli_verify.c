@@ -1,0 +1,128 @@
+/* cli_verify.c — everything `bedside check` looks for in a database: the
+ * store's own checks (integrity, orphans, chains, double visits) and every
+ * current record's answers and scores against the forms. `merge` runs the
+ * same on a laptop's copy before taking anything from it. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_internal.h"
+
+typedef struct {
+    app *a;
+    int problems;
+    void (*report)(void *ctx, const char *problem);
+    void *ctx;
+} check_ctx;
+
+static void on_store_problem(void *ctx, const char *problem)
+{
+    check_ctx *c = ctx;
+    c->report(c->ctx, cli_esc(problem));
+    c->problems++;
+}
+
+static void record_problem(check_ctx *c, const st_record *r, const char *fmt, ...)
+    PRINTF_LIKE(3, 4);
+static void record_problem(check_ctx *c, const st_record *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sbuf b = {0};
+    sbuf_printf(&b, "record %.8s (%s, %s): ", r->uuid, cli_esc(r->form), cli_esc(r->timepoint));
+    char *what = NULL;
+    if (vasprintf(&what, fmt, ap) >= 0) {
+        sbuf_add(&b, what);
+        free(what);
+    }
+    va_end(ap);
+    c->report(c->ctx, b.s);
+    sbuf_free(&b);
+    c->problems++;
+}
+
+/* Is every option code of a stored choice or multi answer in the form? */
+static const char *bad_code(const form_field *fl, const char *value)
+{
+    static char code[128];
+    if (fl->type != FT_CHOICE && fl->type != FT_MULTI)
+        return NULL;
+    const char *s = value;
+    for (;;) {
+        size_t n = fl->type == FT_MULTI ? strcspn(s, ",") : strlen(s);
+        snprintf(code, sizeof code, "%.*s", (int)(n < sizeof code ? n : sizeof code - 1), s);
+        if (form_option_index(fl, code) < 0)
+            return code;
+        if (!s[n])
+            return NULL;
+        s += n + 1;
+    }
+}
+
+static void check_scores(check_ctx *c, const form *f, const form_answers *ans, const st_record *r)
+{
+    double *val = xcalloc((size_t)f->n_score + 1, sizeof *val);
+    int *isnull = xcalloc((size_t)f->n_score + 1, sizeof *isnull);
+    form_compute(ans, val, isnull);
+    for (int i = 0; i < f->n_score; i++) {
+        char stored[32] = "NA", now[32] = "NA";
+        for (int k = 0; k < r->n_score; k++)
+            if (strcmp(r->score_id[k], f->score[i].id) == 0)
+                form_score_format(&f->score[i], r->score_val[k], stored);
+        if (!isnull[i])
+            form_score_format(&f->score[i], val[i], now);
+        if (strcmp(stored, now) == 0)
+            continue;
+        if (r->form_version == f->version)
+            record_problem(c, r, "%s.%s is %s, answers give %s", f->id, f->score[i].id, stored,
+                           now);
+        else
+            record_problem(c, r, "%s.%s is %s, answers give %s (recorded with version %d, the "
+                           "form is now version %d)", f->id, f->score[i].id, stored, now,
+                           r->form_version, f->version);
+    }
+    for (int k = 0; k < r->n_score; k++)
+        if (form_score_index(f, r->score_id[k]) < 0)
+            record_problem(c, r, "%s.%s: a score the form does not have", f->id,
+                           cli_esc(r->score_id[k]));
+    free(val);
+    free(isnull);
+}
+
+static int check_record(void *ctx, const char *mrn, const st_record *r)
+{
+    check_ctx *c = ctx;
+    const form *f = form_set_find(&c->a->forms, r->form);
+    if (!f) {
+        record_problem(c, r, "form '%s' is not in the forms folder", cli_esc(r->form));
+        return 0;
+    }
+    form_answers *ans = form_answers_new(f);
+    for (int k = 0; k < r->n_ans; k++) {
+        int i = form_field_index(f, r->ans[k].key);
+        const char *code;
+        if (i < 0) {
+            record_problem(c, r, "%s: unknown field '%s'", f->id, cli_esc(r->ans[k].key));
+        } else if ((code = bad_code(&f->field[i], r->ans[k].value)) != NULL) {
+            record_problem(c, r, "%s.%s: unknown option '%s'", f->id, f->field[i].id,
+                           cli_esc(code));
+        } else {
+            form_answer_load(ans, i, r->ans[k].value);
+        }
+    }
+    check_scores(c, f, ans, r);
+    form_answers_free(ans);
+    return 0;
+}
+
+int cli_verify(app *a, store *db, void (*report)(void *ctx, const char *problem), void *ctx)
+{
+    check_ctx c = {.a = a, .report = report, .ctx = ctx};
+    store_check(db, on_store_problem, &c);
+    if (store_each_current(db, NULL, check_record, &c) != 0) {
+        report(ctx, "cannot read the current records");
+        c.problems++;
+    }
+    return c.problems;
+}
