@@ -60,6 +60,17 @@ bs check
 expect_rc 1 "check finds a store problem"
 expect_out "33333333" "the problem names the record"
 expect_no_out "no problems found" "and does not claim all is well"
+expect_out "void of record 44444444.* no entry in the audit trail" \
+    "a void with no audit entry is reported"
+
+# History rewritten with the safeguards dropped: the missing trigger and the
+# final record whose audit entry was deleted are both reported.
+rec=$(sql "SELECT uuid FROM records WHERE status = 'final' LIMIT 1")
+sql "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE record = '$rec'"
+bs check
+expect_rc 1 "check finds a rewritten audit trail"
+expect_out "final record $rec has no entry in the audit trail" "names the untraced record"
+expect_out "safeguard trigger audit_no_delete is missing" "names the dropped trigger"
 bs check extra
 expect_rc 2 "check takes no arguments"
 

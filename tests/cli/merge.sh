@@ -157,6 +157,8 @@ setup backup "$LAP3"
 sqlite3 "$LAP3" "DROP TRIGGER records_final_no_update; DROP TRIGGER scores_final_no_update;
     UPDATE records SET answers = json_set(answers, '\$.pain', '1.0') WHERE uuid LIKE '$srv_1m%';
     UPDATE scores SET value = 1.0 WHERE record LIKE '$srv_1m%'"
+sqlite3 "$DB" "SELECT sql || ';' FROM sqlite_master WHERE name IN
+    ('records_final_no_update', 'scores_final_no_update')" | sqlite3 "$LAP3"
 refused "a record changed under the same uuid" "should never happen" merge "$LAP3"
 expect_err "conflict: record ${srv_1m}[0-9a-f-]* \(MRN 100, left hip, vas at 1m\) differs" \
     "names the record"

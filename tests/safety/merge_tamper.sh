@@ -38,6 +38,10 @@ merged() {
     export BEDSIDE_DB=$DB
     "$BEDSIDE" --db "$PRISTINE" backup "$DB" >/dev/null 2>&1 || fail "setup: copy of the main database"
     before=$(db_sum)
+    # The tamperer puts the safeguards back (a copy without them is refused
+    # for that alone), so only the content checks can catch the damage.
+    sqlite3 "$PRISTINE" "SELECT sql || ';' FROM sqlite_master WHERE type = 'trigger'" |
+        sqlite3 "$file" 2>/dev/null
     bs merge "$file"
     if grep -q $'\e' "$T/out" "$T/err"; then fail "$what: raw ESC in merge output"; else ok; fi
     if [ "$rc" != 0 ]; then
@@ -81,5 +85,14 @@ DB=$PRISTINE
 export BEDSIDE_DB=$DB
 bs check
 expect_rc 0 "the main database itself was never touched"
+
+# A copy whose safeguard triggers are gone is refused for that alone, even
+# with its content intact: anything in it could have been rewritten.
+laptop bare
+before=$(db_sum)
+bs merge "$T/bare.db"
+expect_rc 1 "a copy without its safeguard triggers is refused"
+expect_err "safeguard trigger audit_no_update is missing" "names the missing trigger"
+expect_same "$(db_sum)" "$before" "the refused merge changes nothing"
 
 t_done
