@@ -28,7 +28,7 @@ enum ui_color {
 };
 
 enum ui_glyph {
-    G_NULL, G_HLINE, G_SEL, G_UNSEL, G_RADIO, G_ARROW, G_OVERDUE, G_MISSING, G_MORE_UP,
+    G_NULL, G_HLINE, G_SEL, G_UNSEL, G_RADIO, G_OVERDUE, G_MISSING, G_MORE_UP,
     G_MORE_DOWN, G_N
 };
 
@@ -109,7 +109,6 @@ int ui_putf(ui *u, WINDOW *w, int y, int x, int maxw, attr_t at, const char *fmt
 /* Untrusted text, escaped, then drawn. */
 int ui_put_esc(ui *u, WINDOW *w, int y, int x, const char *s, int maxw, attr_t at);
 void ui_fill(WINDOW *w, int y, int x, int n, attr_t at);   /* blanks with at */
-void ui_hline(ui *u, WINDOW *w, int y, int x, int n, attr_t at);
 void ui_box(ui *u, WINDOW *w);
 
 /* ui_edit.c: a one-line editor over UTF-8, measured by display width. */
@@ -153,8 +152,6 @@ int ui_patient_open(ui *u, const char *mrn);
 /* Deep link: open the patient, then the form for hip/timepoint. */
 int ui_patient_enter(ui *u, const ui_start *start);
 void ui_record_open(ui *u, const char *uuid);
-/* Default timepoint for a hip: the one due now (sched_next), else "unscheduled". */
-char *ui_default_timepoint(ui *u, const st_patient *p, const st_hip *h);
 
 /* ui_form.c */
 typedef struct {

@@ -35,7 +35,6 @@ static const char *const glyph[G_N][2] = {
     [G_SEL] = {"[x]", "[x]"},
     [G_UNSEL] = {"[ ]", "[ ]"},
     [G_RADIO] = {"\u25cf", "*"},
-    [G_ARROW] = {"\u2192", "->"},
     [G_OVERDUE] = {"!", "!"},
     [G_MISSING] = {"\u2717", "*"},
     [G_MORE_UP] = {"\u25b2", "^"},
@@ -204,12 +203,6 @@ void ui_fill(WINDOW *w, int y, int x, int n, attr_t at)
         waddch(w, ' ' | at);
 }
 
-void ui_hline(ui *u, WINDOW *w, int y, int x, int n, attr_t at)
-{
-    for (int i = 0; i < n; i++)
-        ui_put(u, w, y, x + i, ui_glyph(u, G_HLINE), 1, at);
-}
-
 /* Boxes are drawn with Unicode line characters (or ASCII), not the VT100
  * alternate character set, which PuTTY and others garble in UTF-8 mode. */
 void ui_box(ui *u, WINDOW *w)
@@ -217,7 +210,7 @@ void ui_box(ui *u, WINDOW *w)
     int h, wd;
     getmaxyx(w, h, wd);
     int a = u->a->ascii;
-    const char *hl = a ? "-" : "\u2500", *vl = a ? "|" : "\u2502";
+    const char *hl = ui_glyph(u, G_HLINE), *vl = a ? "|" : "\u2502";
     for (int x = 1; x < wd - 1; x++) {
         ui_put(u, w, 0, x, hl, 1, A_NORMAL);
         ui_put(u, w, h - 1, x, hl, 1, A_NORMAL);

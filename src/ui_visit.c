@@ -57,7 +57,9 @@ static int default_tp(ui *u, const st_patient *p, const st_hip *h)
     return tp;
 }
 
-char *ui_default_timepoint(ui *u, const st_patient *p, const st_hip *h)
+/* The default timepoint of a deep link: the one due now, else the one
+ * whose window holds today, else unscheduled. */
+static char *default_timepoint(ui *u, const st_patient *p, const st_hip *h)
 {
     int tp = h ? default_tp(u, p, h) : -1;
     return xstrdup(tp >= 0 ? u->a->cfg.tp[tp].id : TIMEPOINT_UNSCHEDULED);
@@ -260,7 +262,7 @@ int ui_patient_enter(ui *u, const ui_start *st)
     }
     const st_hip *h = hi >= 0 ? &s->hips[hi] : NULL;
     char *tp = st->timepoint ? xstrdup(st->timepoint)
-                             : ui_default_timepoint(u, &s->p, h ? h : s->nh ? &s->hips[0] : NULL);
+                             : default_timepoint(u, &s->p, h ? h : s->nh ? &s->hips[0] : NULL);
     ui_form_args a = {.f = f, .p = &s->p, .h = h, .tp = tp, .visit_date = u->a->today};
     int rc = ui_form_open(u, &a);
     free(tp);
