@@ -340,7 +340,7 @@ static const char *const form_help[] = {
 
 const ui_screen_ops ui_form_ops = {
     .name = "form",
-    .side_width = 28,
+    .side_width = 30,
     .leave = form_leave,
     .draw = ui_form_draw,
     .key = form_key,
