@@ -223,20 +223,8 @@ int store_draft_finalize(store *s, const char *draft_uuid, st_record *r, char **
     if (draft_get(s, draft_uuid, &d, err) < 0)
         return st_tx_end(s, 0, err);
     /* The key is the draft's; r brings the answers, scores and date. */
-    memcpy(r->patient, d.patient, sizeof r->patient);
-    memcpy(r->hip, d.hip, sizeof r->hip);
-    r->side = d.side;
-    free(r->timepoint);
-    r->timepoint = xstrdup(d.timepoint);
-    free(r->form);
-    r->form = xstrdup(d.form);
-    if (!r->entered_by)
-        r->entered_by = xstrdup(util_login());
-    if (!r->entered_at) {
-        char at[21];
-        util_timestamp(at);
-        r->entered_at = xstrdup(at);
-    }
+    st_take_key(r, &d);
+    st_fill_who(r);
     int ok = st_record_check_key(s, r, 1, err) == 0;
     ok = ok && delete_scores(s, d.uuid, err) == 0;
     ok = ok && st_scores_insert(s, d.uuid, r, err) == 0;

@@ -97,4 +97,10 @@ int st_scores_insert(store *s, const char *uuid, const st_record *r, char **err)
 /* Resolve a uuid or unique prefix (>= 8 characters) to a full uuid. */
 int st_resolve(store *s, const char *id, char out[37], char **err);
 
+/* Who and when for a new row: the login and now unless r says (demo). */
+void st_fill_who(st_record *r);
+/* Give r the patient, hip, timepoint and form of from: an amendment or a
+ * finished draft keeps the key of the row it comes from. */
+void st_take_key(st_record *r, const st_record *from);
+
 #endif

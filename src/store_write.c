@@ -158,7 +158,7 @@ static int consume_draft(store *s, const st_record *r, char **err)
 }
 
 /* Who and when: as given (the demo cohort), else the login and now. */
-static void fill_who(st_record *r)
+void st_fill_who(st_record *r)
 {
     if (!r->entered_by)
         r->entered_by = xstrdup(util_login());
@@ -169,6 +169,17 @@ static void fill_who(st_record *r)
     }
 }
 
+void st_take_key(st_record *r, const st_record *from)
+{
+    memcpy(r->patient, from->patient, sizeof r->patient);
+    memcpy(r->hip, from->hip, sizeof r->hip);
+    r->side = from->side;
+    free(r->timepoint);
+    r->timepoint = xstrdup(from->timepoint);
+    free(r->form);
+    r->form = xstrdup(from->form);
+}
+
 int store_record_final(store *s, st_record *r, char **err)
 {
     if (st_tx_begin(s, err) < 0)
@@ -176,7 +187,7 @@ int store_record_final(store *s, st_record *r, char **err)
     char uuid[37];
     uuid_v4(uuid);
     char *answers = st_answers_json(r);
-    fill_who(r);
+    st_fill_who(r);
     int ok = st_record_check_key(s, r, 1, err) == 0;
     /* Several unscheduled visits may exist; a draft there may be another one. */
     if (ok && strcmp(r->timepoint, TIMEPOINT_UNSCHEDULED) != 0)
@@ -292,14 +303,8 @@ int store_record_amend(store *s, const char *old_uuid, st_record *r, const char 
         return st_tx_end(s, 0, err);
     /* The key is the old record's: an amendment corrects a visit, it does
      * not move it to another hip, timepoint or form. */
-    memcpy(r->patient, old.patient, sizeof r->patient);
-    memcpy(r->hip, old.hip, sizeof r->hip);
-    r->side = old.side;
-    free(r->timepoint);
-    r->timepoint = xstrdup(old.timepoint);
-    free(r->form);
-    r->form = xstrdup(old.form);
-    fill_who(r);
+    st_take_key(r, &old);
+    st_fill_who(r);
     char *detail = amend_detail(&old, r);
     int ok = 1;
     if (!detail) {
