@@ -51,6 +51,19 @@ static const st_record *row_record(const rhip *h, const rrow *w, const char *for
     return NULL;
 }
 
+/* The record that dates a row: one of this hip's own, when there is one; a
+ * patient-scope record (satisfaction) of the same timepoint may have been
+ * made at the other hip's visit. */
+static const st_record *row_dating_record(const rhip *h, const rrow *w)
+{
+    for (size_t i = 0; i < h->n_rec; i++) {
+        const st_record *r = &h->rec[i];
+        if (r->hip[0] && rhip_has(h, r) && row_has(h, w, r))
+            return r;
+    }
+    return row_record(h, w, NULL);
+}
+
 static int cmp_int(const void *x, const void *y)
 {
     int a = *(const int *)x, b = *(const int *)y;
@@ -309,7 +322,7 @@ static void draw_row_head(report_doc *d, const rhip *h, const rrow *w, int lw)
     free(fit);
     free(label);
     rdoc_pad(d, lw + TABLE_GAP);
-    const st_record *r = row_record(h, w, NULL);
+    const st_record *r = row_dating_record(h, w);
     char date[11];
     if (r) {
         date_format(r->visit_date, date);

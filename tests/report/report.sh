@@ -205,6 +205,22 @@ bs --config "$T/none.yaml" print SH-1 --lpr
 expect_rc 1 "a missing print command"
 expect_err "cannot run the print command '.*no-such-lpr': No such file" "says it cannot run"
 
+# --- a row is dated by the hip's own visit --------------------------------------
+# Satisfaction is recorded once per patient, here at the left hip's 24-month
+# visit; the right hip's 24-month row must keep the right hip's own date.
+bs patient add SAT-1 --name "Two Hips" --sex F --born 1980-01-01
+bs hip add SAT-1 --side L --index-date 2024-01-01
+bs hip add SAT-1 --side R --index-date 2024-04-01
+bs record SAT-1 --form vas --hip L --timepoint 24m --date 2025-12-31 pain=2.0
+bs record SAT-1 --form vas --hip R --timepoint 24m --date 2026-03-31 pain=3.0
+bs record SAT-1 --form satisfaction --timepoint 24m --date 2025-12-31 rating=satisfied
+expect_rc 0 "setup: satisfaction at the left hip's visit"
+bs show SAT-1 --width 80
+awk '/RIGHT HIP/ { r = 1 } r && /^24 months/ { print; exit }' "$T/out" >"$T/row"
+if grep -q '2026-03-31' "$T/row"; then ok; else
+    fail "the right hip's 24-month row is dated by its own visit: got '$(cat "$T/row")'"
+fi
+
 # --- a patient without hips, and the demo cohort -------------------------------
 bs show SH-1
 expect_rc 0 "show a patient with no hip"
