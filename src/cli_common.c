@@ -147,9 +147,15 @@ static int check_visit_date(app *a, cli_target *t, int visit)
         date_format(a->today, lim);
         return cli_err("--date: %s is in the future (today is %s)", d, lim);
     }
-    if (t->has_h && visit < t->h.index_date) {
+    if (t->has_h && visit < sched_first_day(&a->cfg, t->h.index_date)) {
+        int first = sched_first_day(&a->cfg, t->h.index_date);
         date_format(t->h.index_date, lim);
-        return cli_err("--date: %s is before the hip's index date %s", d, lim);
+        if (first == t->h.index_date)
+            return cli_err("--date: %s is before the hip's index date %s", d, lim);
+        char open[11];
+        date_format(first, open);
+        return cli_err("--date: %s is before the hip's first visit window opens (%s; index "
+                       "date %s)", d, open, lim);
     }
     if (visit < t->p.born) {
         date_format(t->p.born, lim);

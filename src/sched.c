@@ -66,6 +66,15 @@ int sched_timepoint_for(const config *c, int index_date, int visit_date)
     return best;
 }
 
+int sched_first_day(const config *c, int index_date)
+{
+    int first = index_date;
+    for (int i = 0; i < c->n_tp; i++)
+        if (index_date + c->tp[i].day - c->tp[i].before < first)
+            first = index_date + c->tp[i].day - c->tp[i].before;
+    return first;
+}
+
 const sched_item *sched_next(const sched_item *items, int n)
 {
     for (int i = 0; i < n; i++)

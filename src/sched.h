@@ -32,6 +32,10 @@ void sched_hip(const config *c, int index_date, int today, int end_date, sched_d
 /* The scheduled timepoint whose window holds visit_date (the nearest target if
  * several), or -1 for "unscheduled". */
 int sched_timepoint_for(const config *c, int index_date, int visit_date);
+/* The earliest day a visit of this hip can be recorded: the day the first
+ * window opens (a baseline window with `before` lets a pre-operative
+ * assessment carry its real date), and never after the index date. */
+int sched_first_day(const config *c, int index_date);
 /* The item to act on next: first DUE or OVERDUE, else first UPCOMING; NULL if none. */
 const sched_item *sched_next(const sched_item *items, int n);
 const char *sched_state_name(enum sched_state s);   /* "due", "missed", ... */

@@ -164,8 +164,10 @@ static int ask_date(ui *u, const st_hip *h, int *day)
             ui_alert(u, "Visit date", "Type the date as YYYY-MM-DD.");
         else if (*day > u->a->today)
             ui_alert(u, "Visit date", "The visit date is in the future.");
-        else if (h && *day < h->index_date)
-            ui_alert(u, "Visit date", "The visit date is before the hip's index date.");
+        else if (h && *day < sched_first_day(&u->a->cfg, h->index_date))
+            ui_alert(u, "Visit date", "The visit date is before the hip's first visit window "
+                                      "opens (the index date, unless the schedule's baseline "
+                                      "window starts earlier).");
         else
             break;
         if (u->dead)

@@ -106,6 +106,17 @@ refused 1 "future visit date" "in the future" record R2 --form vas --hip L --dat
 refused 1 "visit before the index date" "before the hip's index date 2025-06-15" \
     record R2 --form vas --hip L --date 2025-06-14 pain=3
 refused 1 "unknown timepoint" "unknown timepoint '5m'" record R2 --form vas --hip L --timepoint 5m pain=3
+# A schedule whose baseline window opens 30 days before day 0 accepts a
+# pre-operative assessment with its real date, and files it as baseline.
+sed -e 's/id: baseline, label: Baseline,  day: 0,   before: 0,/id: baseline, label: Baseline,  day: 0,   before: 30,/' \
+    -e "s|^forms: ../forms|forms: $TOP/forms|" "$TOP/config/bedside.yaml" >"$T/pre.yaml"
+grep -q 'before: 30,  after: 0' "$T/pre.yaml" && ok || fail "setup: a baseline window in $T/pre.yaml"
+bs --config "$T/pre.yaml" record R2 --form vas --hip L --date 2025-05-20 pain=6.0
+expect_rc 0 "a visit inside a baseline window before day 0"
+bs --config "$T/pre.yaml" export csv --form vas
+expect_out "^R2,L,baseline,2025-05-20,vas," "filed as baseline with its real date"
+refused 1 "before the baseline window opens" "before the hip's first visit window opens \(2025-05-16; index date 2025-06-15\)" \
+    --config "$T/pre.yaml" record R2 --form vas --hip L --date 2025-05-15 pain=6.0
 refused 1 "a score given as an answer" "hhs\.total: is a score" \
     record R2 --form hhs --hip L "${HHS[@]}" total=100
 refused 1 "exclusive option with another" "complications\.events: " \

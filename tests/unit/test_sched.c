@@ -170,6 +170,26 @@ static void test_timepoint_for(void)
     CHECK_INT(it[1].state, TP_DUE);
 }
 
+static void test_first_day(void)
+{
+    /* The shipped protocol: baseline on day 0 with no window. */
+    CHECK_INT(sched_first_day(&cfg, D), D);
+    /* A baseline window of 30 days before lets a pre-operative visit count. */
+    static char *f[] = {"vas"};
+    static sched_tp pre[] = {
+        {.id = "baseline", .day = 0, .before = 30, .forms = f, .n_forms = 1},
+        {.id = "1m", .day = 30, .before = 7, .after = 7, .forms = f, .n_forms = 1},
+    };
+    config pc = {.tp = pre, .n_tp = 2};
+    CHECK_INT(sched_first_day(&pc, D), D - 30);
+    CHECK_INT(sched_timepoint_for(&pc, D, D - 30), 0);
+    CHECK_INT(sched_timepoint_for(&pc, D, D - 31), -1);
+    /* Never later than the index date, even if no window touches day 0. */
+    static sched_tp late[] = {{.id = "1m", .day = 30, .before = 7, .forms = f, .n_forms = 1}};
+    config lc = {.tp = late, .n_tp = 1};
+    CHECK_INT(sched_first_day(&lc, D), D);
+}
+
 static void test_names(void)
 {
     CHECK_STR(sched_state_name(TP_UPCOMING), "upcoming");
@@ -187,6 +207,7 @@ int main(void)
     test_ended();
     test_next();
     test_timepoint_for();
+    test_first_day();
     test_names();
     return t_done();
 }
