@@ -12,10 +12,6 @@ static const char SQL_DRAFT_BY_KEY[] =
     "AND r.form = ?4 AND r.status = 'draft'";
 static const char SQL_DRAFT_BY_UUID[] =
     "SELECT " ST_REC_COLS "WHERE r.uuid = ?1 AND r.status = 'draft'";
-static const char SQL_DRAFT_INSERT[] =
-    "INSERT INTO records(uuid, patient, hip, timepoint, visit_date, form, form_version, "
-    "status, answers, entered_by, entered_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'draft', ?8, ?9, ?10)";
 static const char SQL_DRAFT_SET[] =
     "UPDATE records SET answers = json_set(answers, ?2, ?3), entered_by = ?4, entered_at = ?5 "
     "WHERE uuid = ?1 AND status = 'draft'";
@@ -88,26 +84,12 @@ int store_draft_open(store *s, st_record *r, char **err)
     char uuid[37], at[21];
     uuid_v4(uuid);
     util_timestamp(at);
-    sqlite3_stmt *q = ok ? st_stmt(s, SQL_DRAFT_INSERT) : NULL;
-    if (q) {
+    if (ok) {
         char *answers = st_answers_json(r);
-        st_bind_text(q, 1, uuid);
-        st_bind_text(q, 2, r->patient);
-        st_bind_text(q, 3, r->hip[0] ? r->hip : NULL);
-        st_bind_text(q, 4, r->timepoint);
-        st_bind_date(q, 5, r->visit_date);
-        st_bind_text(q, 6, r->form);
-        sqlite3_bind_int(q, 7, r->form_version);
-        st_bind_text(q, 8, answers);
-        st_bind_text(q, 9, r->entered_by ? r->entered_by : util_login());
-        st_bind_text(q, 10, r->entered_at ? r->entered_at : at);
-        ok = sqlite3_step(q) == SQLITE_DONE;
-        if (!ok)
-            st_fail_db(s, err, "cannot save the draft");
-        sqlite3_reset(q);
+        ok = st_insert_record(s, uuid, r, "draft", answers,
+                              r->entered_by ? r->entered_by : util_login(),
+                              r->entered_at ? r->entered_at : at, NULL, NULL, err) == 0;
         free(answers);
-    } else {
-        ok = 0;
     }
     if (st_tx_end(s, ok, err) < 0)
         return -1;

@@ -103,4 +103,9 @@ void st_fill_who(st_record *r);
  * finished draft keeps the key of the row it comes from. */
 void st_take_key(st_record *r, const st_record *from);
 
+/* Insert a records row ("draft", "final" or "void") with its answers JSON. */
+int st_insert_record(store *s, const char *uuid, const st_record *r, const char *status,
+                     const char *answers, const char *by, const char *at,
+                     const char *supersedes, const char *reason, char **err);
+
 #endif

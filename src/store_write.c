@@ -99,10 +99,10 @@ int st_scores_insert(store *s, const char *uuid, const st_record *r, char **err)
     return 0;
 }
 
-/* Insert a record row; status is "final" or "void". */
-static int insert_row(store *s, const char *uuid, const st_record *r, const char *status,
-                      const char *answers, const char *by, const char *at,
-                      const char *supersedes, const char *reason, char **err)
+/* Insert a record row; status is "draft", "final" or "void". */
+int st_insert_record(store *s, const char *uuid, const st_record *r, const char *status,
+                     const char *answers, const char *by, const char *at,
+                     const char *supersedes, const char *reason, char **err)
 {
     sqlite3_stmt *q = st_stmt(s, SQL_RECORD_INSERT);
     if (!q)
@@ -194,7 +194,7 @@ int store_record_final(store *s, st_record *r, char **err)
         ok = consume_draft(s, r, err) == 0;
     /* Scores before the row: the trigger refuses scores of a final record. */
     ok = ok && st_scores_insert(s, uuid, r, err) == 0;
-    ok = ok && insert_row(s, uuid, r, "final", answers, r->entered_by, r->entered_at, NULL, NULL,
+    ok = ok && st_insert_record(s, uuid, r, "final", answers, r->entered_by, r->entered_at, NULL, NULL,
                           err) == 0;
     /* No detail: the new values are the record's own, which never change. */
     ok = ok && st_audit(s, "create", r->patient, r->hip, uuid, r->form, r->timepoint, NULL, NULL,
@@ -315,7 +315,7 @@ int store_record_amend(store *s, const char *old_uuid, st_record *r, const char 
     uuid_v4(uuid);
     char *answers = st_answers_json(r);
     ok = ok && st_scores_insert(s, uuid, r, err) == 0;
-    ok = ok && insert_row(s, uuid, r, "final", answers, r->entered_by, r->entered_at, old.uuid,
+    ok = ok && st_insert_record(s, uuid, r, "final", answers, r->entered_by, r->entered_at, old.uuid,
                           reason, err) == 0;
     ok = ok && st_audit(s, "amend", r->patient, r->hip, uuid, r->form, r->timepoint, detail,
                         reason, err) == 0;
@@ -348,7 +348,7 @@ int store_record_void(store *s, const char *uuid, const char *reason, char **err
     char vid[37], at[21];
     uuid_v4(vid);
     util_timestamp(at);
-    int ok = insert_row(s, vid, &old, "void", "{}", util_login(), at, old.uuid, reason, err) == 0;
+    int ok = st_insert_record(s, vid, &old, "void", "{}", util_login(), at, old.uuid, reason, err) == 0;
     ok = ok && st_audit(s, "void", old.patient, old.hip, old.uuid, old.form, old.timepoint, NULL,
                         reason, err) == 0;
     st_record_free(&old);
