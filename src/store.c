@@ -324,6 +324,7 @@ store *store_open(const char *path, int flags, char **err)
     }
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+    st_register_functions(s->db);
     if (sqlite3_db_readonly(s->db, "main") == 1)
         s->readonly = 1;
     /* 16 MB of page cache: the whole-cohort scans (due list, export) and

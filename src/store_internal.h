@@ -108,4 +108,9 @@ int st_insert_record(store *s, const char *uuid, const st_record *r, const char 
                      const char *answers, const char *by, const char *at,
                      const char *supersedes, const char *reason, char **err);
 
+/* Case-folded copy of text for searching (caller frees), and the SQL
+ * function bedside_fold() that does the same inside queries. */
+char *st_fold(const char *text);
+int st_register_functions(sqlite3 *db);
+
 #endif

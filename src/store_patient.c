@@ -304,7 +304,8 @@ static const char SQL_PATIENT_LIST[] =
     "   (SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void'))"
     "   ORDER BY r.visit_date DESC, r.entered_at DESC LIMIT 1)"
     " FROM patients p"
-    " WHERE ?1 IS NULL OR p.mrn LIKE ?1 ESCAPE '\\' OR p.name LIKE ?1 ESCAPE '\\'"
+    " WHERE ?1 IS NULL OR instr(bedside_fold(p.mrn), ?1) > 0"
+    "    OR instr(bedside_fold(p.name), ?1) > 0"
     " ORDER BY p.mrn LIMIT ?4";
 
 st_patient_row *store_patient_list(store *s, const char *search, const char *score_form,
@@ -315,16 +316,9 @@ st_patient_row *store_patient_list(store *s, const char *search, const char *sco
     if (!q)
         return NULL;
     if (search && *search) {
-        sbuf pat = {0};
-        sbuf_addc(&pat, '%');
-        for (const char *c = search; *c; c++) {
-            if (*c == '%' || *c == '_' || *c == '\\')
-                sbuf_addc(&pat, '\\');
-            sbuf_addc(&pat, *c);
-        }
-        sbuf_addc(&pat, '%');
-        st_bind_text(q, 1, pat.s);
-        sbuf_free(&pat);
+        char *folded = st_fold(search);
+        st_bind_text(q, 1, folded);
+        free(folded);
     }
     st_bind_text(q, 2, score_form);
     st_bind_text(q, 3, score_id);

@@ -2,10 +2,13 @@
  * cache, write transactions, messages, bindings and JSON text. */
 #include "store_internal.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
+#include <wctype.h>
 
 sqlite3_stmt *st_stmt(store *s, const char *sql)
 {
@@ -235,4 +238,54 @@ void st_detail_add(sbuf *b, int *first, const char *field, const char *old_v, co
     else
         sbuf_add(b, "null");
     sbuf_addc(b, ']');
+}
+
+/* Lower-case by code point (towlower, so as the locale knows the letters:
+ * "ZOË" finds "Zoë" in a UTF-8 locale). Invalid bytes are kept as they are. */
+char *st_fold(const char *text)
+{
+    sbuf b = {0};
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    const char *p = text;
+    size_t left = strlen(text);
+    while (left) {
+        wchar_t wc;
+        size_t n = mbrtowc(&wc, p, left, &st);
+        if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+            sbuf_addc(&b, *p);   /* not a character here: compare bytes */
+            memset(&st, 0, sizeof st);
+            p++, left--;
+            continue;
+        }
+        char out[MB_LEN_MAX];
+        mbstate_t os;
+        memset(&os, 0, sizeof os);
+        size_t m = wcrtomb(out, (wchar_t)towlower((wint_t)wc), &os);
+        if (m == (size_t)-1)
+            sbuf_addn(&b, p, n);
+        else
+            sbuf_addn(&b, out, m);
+        p += n, left -= n;
+    }
+    return sbuf_take(&b);
+}
+
+static void fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *t = (const char *)sqlite3_value_text(argv[0]);
+    if (!t) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    char *f = st_fold(t);
+    sqlite3_result_text(ctx, f, -1, free);
+}
+
+int st_register_functions(sqlite3 *db)
+{
+    return sqlite3_create_function_v2(db, "bedside_fold", 1,
+                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                      fold_fn, NULL, NULL, NULL);
 }

@@ -115,6 +115,14 @@ bs patient list zoë
 expect_rc 0 "patient list SEARCH"
 expect_out "^1001 " "search by name"
 expect_no_out "^P-2_b" "search leaves others out"
+bs patient list 'ZOË'
+expect_out "^1001 " "search ignores case beyond ASCII (ZOË finds Zoë)"
+bs patient list 'ángel'
+expect_out "^P-2_b " "search ignores case of accented letters (ángel finds Ángel)"
+bs patient list 'p-2_B'
+expect_out "^P-2_b " "search by MRN ignores case; _ is a plain character"
+bs patient list '%'
+expect_no_out "^1001 " "% is a plain character, not a wildcard"
 bs patient list nobody
 expect_rc 0 "a search with no match is not an error"
 expect_err "no patient matches 'nobody'" "says nothing matched"
