@@ -52,6 +52,18 @@ expect_no_out() {
 expect_same() {
     if [ "$1" = "$2" ]; then ok; else fail "$3: got '$1', want '$2'"; fi
 }
+# refused RC WHAT PATTERN ARGS... — bedside ARGS exits RC with "bedside: ...PATTERN"
+# on stderr and leaves the database exactly as it was.
+refused() {
+    local want=$1 what=$2 pat=$3
+    shift 3
+    local before
+    before=$(db_sum)
+    bs "$@" </dev/null
+    expect_rc "$want" "$what"
+    expect_err "^bedside: .*$pat" "$what: message"
+    expect_same "$(db_sum)" "$before" "$what: database unchanged"
+}
 # db_sum — a fingerprint of the database content, to prove "nothing changed".
 db_sum() {
     if [ -f "$DB" ]; then sqlite3 "$DB" .dump 2>/dev/null | md5sum | cut -d' ' -f1; else echo none; fi

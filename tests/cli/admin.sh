@@ -94,16 +94,6 @@ expect_rc 1 "backup of a missing database"
 [ ! -e "$T/missing.db" ] && [ ! -e "$T/copy2.db" ] && ok || fail "backup of nothing created files"
 
 # --- enter: everything checked before the TUI starts ---------------------------------
-refused() {
-    local want=$1 what=$2 pat=$3
-    shift 3
-    local before
-    before=$(db_sum)
-    bs "$@" </dev/null
-    expect_rc "$want" "$what"
-    expect_err "^bedside: .*$pat" "$what: message"
-    expect_same "$(db_sum)" "$before" "$what: database unchanged"
-}
 refused 1 "enter an unknown MRN" "no patient with MRN 'NOPE'" enter NOPE --form hhs --hip L
 refused 1 "enter an unknown form" "unknown form 'hhz'" enter A1 --form hhz --hip L
 refused 1 "enter a hip form without --hip" "per hip" enter A1 --form hhs

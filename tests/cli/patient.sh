@@ -4,18 +4,6 @@
 # exit and the database unchanged.
 . "$(dirname "$0")/../lib.sh"
 
-# refused RC WHAT PATTERN ARGS... — bedside ARGS exits RC with PATTERN on
-# stderr and leaves the database exactly as it was.
-refused() {
-    local want=$1 what=$2 pat=$3
-    shift 3
-    local before
-    before=$(db_sum)
-    bs "$@"
-    expect_rc "$want" "$what"
-    expect_err "^bedside: .*$pat" "$what: message"
-    expect_same "$(db_sum)" "$before" "$what: database unchanged"
-}
 
 # --- a read-only command never creates the database ---------------------
 bs patient list

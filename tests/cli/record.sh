@@ -4,16 +4,6 @@
 # with a message, a non-zero exit and the database unchanged.
 . "$(dirname "$0")/../lib.sh"
 
-refused() {
-    local want=$1 what=$2 pat=$3
-    shift 3
-    local before
-    before=$(db_sum)
-    bs "$@"
-    expect_rc "$want" "$what"
-    expect_err "^bedside: .*$pat" "$what: message"
-    expect_same "$(db_sum)" "$before" "$what: database unchanged"
-}
 # saved_id — the record id that the last record/amend reported.
 saved_id() { sed -nE 's/^bedside: (saved|amended as) record ([0-9a-f]{8}).*/\2/p' "$T/err" | tail -1; }
 sql() { sqlite3 -batch "$DB" "$@"; }
