@@ -24,8 +24,10 @@ static const char SQL_DRAFT_DATE[] =
 static const char SQL_DRAFT_FINAL[] =
     "UPDATE records SET status = 'final', answers = ?2, visit_date = ?3, form_version = ?4, "
     "entered_by = ?5, entered_at = ?6 WHERE uuid = ?1 AND status = 'draft'";
-static const char SQL_SCORES_DELETE[] = "DELETE FROM scores WHERE record = ?1";
-static const char SQL_DRAFT_DELETE[] = "DELETE FROM records WHERE uuid = ?1 AND status = 'draft'";
+/* "main." so that the merge, with a copy attached, removes only ours. */
+static const char SQL_SCORES_DELETE[] = "DELETE FROM main.scores WHERE record = ?1";
+static const char SQL_DRAFT_DELETE[] =
+    "DELETE FROM main.records WHERE uuid = ?1 AND status = 'draft'";
 static const char SQL_DRAFTS[] =
     "SELECT r.uuid, p.mrn, h.side, r.timepoint, r.form, r.entered_by, r.entered_at, "
     "r.visit_date, (SELECT count(*) FROM json_each(r.answers)) "
@@ -163,6 +165,19 @@ static int delete_scores(store *s, const char *uuid, char **err)
     return rc == SQLITE_DONE ? 0 : st_fail_db(s, err, "cannot clear the draft's scores");
 }
 
+int st_draft_delete(store *s, const char *uuid, char **err)
+{
+    if (delete_scores(s, uuid, err) < 0)
+        return -1;
+    sqlite3_stmt *q = st_stmt(s, SQL_DRAFT_DELETE);
+    if (!q)
+        return -1;
+    st_bind_text(q, 1, uuid);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? 0 : st_fail_db(s, err, "cannot remove the draft");
+}
+
 int store_draft_discard(store *s, const char *draft_uuid, char **err)
 {
     if (st_tx_begin(s, err) < 0)
@@ -170,17 +185,7 @@ int store_draft_discard(store *s, const char *draft_uuid, char **err)
     st_record d;
     if (draft_get(s, draft_uuid, &d, err) < 0)
         return st_tx_end(s, 0, err);
-    int ok = delete_scores(s, d.uuid, err) == 0;
-    sqlite3_stmt *q = ok ? st_stmt(s, SQL_DRAFT_DELETE) : NULL;
-    if (q) {
-        st_bind_text(q, 1, d.uuid);
-        ok = sqlite3_step(q) == SQLITE_DONE;
-        sqlite3_reset(q);
-        if (!ok)
-            st_fail_db(s, err, "cannot discard the draft");
-    } else {
-        ok = 0;
-    }
+    int ok = st_draft_delete(s, d.uuid, err) == 0;
     if (ok) {
         /* The answers go into the trail: a discard must be traceable. */
         sbuf b = {0};

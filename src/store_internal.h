@@ -113,4 +113,7 @@ int st_insert_record(store *s, const char *uuid, const st_record *r, const char 
 char *st_fold(const char *text);
 int st_register_functions(sqlite3 *db);
 
+/* Remove a draft row and its scores (finished elsewhere, or discarded). */
+int st_draft_delete(store *s, const char *uuid, char **err);
+
 #endif

@@ -174,9 +174,6 @@ static const char SQL_FINISHED[] =
     "(SELECT json_group_object(j.key, json_array(j.value, NULL)) FROM json_each(m.answers) j) "
     "FROM main.records m JOIN temp.merge_records o ON o.uuid = m.uuid "
     "WHERE m.status = 'draft' AND o.status = 'final'";
-static const char SQL_DRAFT_SCORES_DELETE[] = "DELETE FROM main.scores WHERE record = ?1";
-static const char SQL_DRAFT_DELETE[] =
-    "DELETE FROM main.records WHERE uuid = ?1 AND status = 'draft'";
 
 /* The union. Scores first: the trigger refuses scores of a record that is
  * already final. Foreign keys are deferred, so the order is otherwise free. */
@@ -358,18 +355,7 @@ static int replace_finished(store *s, const char *file, st_merge_report *rep, ch
         st_fail_db(s, err, "cannot read the drafts");
     char *reason = xasprintf("finished in %s; its final version was merged", file);
     for (int i = 0; i < n; i++) {
-        const char *sqls[] = {SQL_DRAFT_SCORES_DELETE, SQL_DRAFT_DELETE};
-        for (int k = 0; ok && k < 2; k++) {
-            sqlite3_stmt *d = st_stmt(s, sqls[k]);
-            ok = d != NULL;
-            if (ok) {
-                st_bind_text(d, 1, f[i].uuid);
-                ok = sqlite3_step(d) == SQLITE_DONE;
-                sqlite3_reset(d);
-            }
-            if (!ok)
-                st_fail_db(s, err, "cannot replace a finished draft");
-        }
+        ok = ok && st_draft_delete(s, f[i].uuid, err) == 0;
         ok = ok && st_audit(s, "discard", f[i].patient, f[i].hip, f[i].uuid, f[i].form, f[i].tp,
                             f[i].detail, reason, err) == 0;
         free(f[i].form);

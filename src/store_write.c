@@ -18,8 +18,6 @@ static const char SQL_SCORE_INSERT[] = "INSERT INTO scores(record, score, value)
 static const char SQL_DRAFT_OF_KEY[] =
     "SELECT uuid FROM records WHERE patient = ?1 AND ifnull(hip, '') = ?2 AND timepoint = ?3 "
     "AND form = ?4 AND status = 'draft'";
-static const char SQL_DRAFT_SCORES_DELETE[] = "DELETE FROM scores WHERE record = ?1";
-static const char SQL_DRAFT_DELETE[] = "DELETE FROM records WHERE uuid = ?1 AND status = 'draft'";
 static const char SQL_SUPERSEDED_BY[] =
     "SELECT uuid, status FROM records WHERE supersedes = ?1 AND status IN ('final','void') "
     "ORDER BY entered_at LIMIT 1";
@@ -141,20 +139,7 @@ static int consume_draft(store *s, const st_record *r, char **err)
     if (sqlite3_step(q) == SQLITE_ROW)
         st_col_uuid(q, 0, uuid);
     sqlite3_reset(q);
-    if (!uuid[0])
-        return 0;
-    const char *sqls[] = {SQL_DRAFT_SCORES_DELETE, SQL_DRAFT_DELETE};
-    for (int i = 0; i < 2; i++) {
-        q = st_stmt(s, sqls[i]);
-        if (!q)
-            return -1;
-        st_bind_text(q, 1, uuid);
-        int rc = sqlite3_step(q);
-        sqlite3_reset(q);
-        if (rc != SQLITE_DONE)
-            return st_fail_db(s, err, "cannot remove the draft");
-    }
-    return 0;
+    return uuid[0] ? st_draft_delete(s, uuid, err) : 0;
 }
 
 /* Who and when: as given (the demo cohort), else the login and now. */
