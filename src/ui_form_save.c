@@ -7,24 +7,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The visit as a record: key, date, answers and computed scores. */
+static void build_record(form_st *s, st_record *r)
+{
+    memset(r, 0, sizeof *r);
+    memcpy(r->patient, s->p.uuid, sizeof r->patient);
+    if (s->has_hip) {
+        memcpy(r->hip, s->h.uuid, sizeof r->hip);
+        r->side = s->h.side;
+    }
+    r->timepoint = xstrdup(s->tp);
+    r->form = xstrdup(s->f->id);
+    r->form_version = s->f->version;
+    r->visit_date = s->visit_date;
+    r->status = 'f';
+    for (int i = 0; i < s->f->n_field; i++)
+        if (s->ans->val[i])
+            st_record_answer(r, s->f->field[i].id, s->ans->val[i]);
+    for (int i = 0; i < s->f->n_score; i++)
+        if (!s->sn[i])
+            st_record_score(r, s->f->score[i].id, s->sv[i]);
+}
+
 /* Create the draft (or join the one another session made for the same
  * visit) and write every answer present. 0, or -1 with the store's message. */
 static int open_draft(ui *u, form_st *s, char **err)
 {
-    st_record r = {0};
-    memcpy(r.patient, s->p.uuid, sizeof r.patient);
-    if (s->has_hip) {
-        memcpy(r.hip, s->h.uuid, sizeof r.hip);
-        r.side = s->h.side;
-    }
-    r.timepoint = xstrdup(s->tp);
-    r.form = xstrdup(s->f->id);
-    r.form_version = s->f->version;
-    r.visit_date = s->visit_date;
+    st_record r;
+    build_record(s, &r);    /* a draft keeps no scores: the store ignores them */
     r.status = 'd';
-    for (int i = 0; i < s->f->n_field; i++)
-        if (s->ans->val[i])
-            st_record_answer(&r, s->f->field[i].id, s->ans->val[i]);
     int rc = store_draft_open(u->a->db, &r, err);
     /* Joining an existing draft does not write our answers: do it here. */
     for (int i = 0; rc == 0 && i < s->f->n_field; i++)
@@ -117,27 +128,6 @@ void ui_form_review(ui *u, form_st *s)
                s->n_prob, s->n_prob == 1 ? "" : "s");
     else
         ui_msg(u, UC_OK, "All required answers present. Enter saves the final record.");
-}
-
-static void build_record(form_st *s, st_record *r)
-{
-    memset(r, 0, sizeof *r);
-    memcpy(r->patient, s->p.uuid, sizeof r->patient);
-    if (s->has_hip) {
-        memcpy(r->hip, s->h.uuid, sizeof r->hip);
-        r->side = s->h.side;
-    }
-    r->timepoint = xstrdup(s->tp);
-    r->form = xstrdup(s->f->id);
-    r->form_version = s->f->version;
-    r->visit_date = s->visit_date;
-    r->status = 'f';
-    for (int i = 0; i < s->f->n_field; i++)
-        if (s->ans->val[i])
-            st_record_answer(r, s->f->field[i].id, s->ans->val[i]);
-    for (int i = 0; i < s->f->n_score; i++)
-        if (!s->sn[i])
-            st_record_score(r, s->f->score[i].id, s->sv[i]);
 }
 
 static void saved(ui *u, form_st *s, const char *how)
