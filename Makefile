@@ -10,10 +10,11 @@
 
 PREFIX  ?= /usr/local
 DATADIR ?= $(CURDIR)
-PKGS    := ncursesw sqlite3 yaml-0.1
+PKGS    := ncursesw sqlite3 yaml-0.1 gsl
 # Debian packages: to build, and additionally to run the tests.
-BUILD_DEBS := gcc make pkg-config libncurses-dev libsqlite3-dev libyaml-dev
-TEST_DEBS  := tmux sqlite3 openssh-server openssh-client clang libclang-rt-14-dev locales ncurses-term
+BUILD_DEBS := gcc make pkg-config libncurses-dev libsqlite3-dev libyaml-dev libgsl-dev
+TEST_DEBS  := tmux sqlite3 openssh-server openssh-client clang libclang-rt-14-dev locales ncurses-term \
+              r-base-core r-cran-survival
 
 SANITIZE ?=
 BUILD   := build$(if $(SANITIZE),-san)
@@ -26,7 +27,7 @@ WARN    += -Werror
 endif
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-CORE_LIBS  = $(shell pkg-config --libs sqlite3 yaml-0.1 2>/dev/null) -lm
+CORE_LIBS  = $(shell pkg-config --libs sqlite3 yaml-0.1 gsl 2>/dev/null) -lm
 UI_LIBS    = $(shell pkg-config --libs ncursesw 2>/dev/null)
 
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(PKG_CFLAGS) \

@@ -99,6 +99,44 @@ static int load_config(app *a, const app_opts *o)
     return rc != 0;
 }
 
+/* report.outcome names a hip form and one of its choice fields;
+ * report.endpoint a hip form with a date field (its ends_follow_up field
+ * unless `field` names another). Returns the number of problems. */
+static int check_report_item(const app *a, const config_report_item *it, const char *key,
+                             const char *dir)
+{
+    if (!it->form)
+        return 0;
+    const char *where = a->cfg.path;
+    const form *f = form_set_find(&a->forms, it->form);
+    if (!f) {
+        fprintf(stderr, "bedside: %s:%d:%d: report.%s names form '%s', which is not in %s\n",
+                where, it->line, it->col, key, it->form, dir);
+        return 1;
+    }
+    if (f->scope != SCOPE_HIP) {
+        fprintf(stderr, "bedside: %s:%d:%d: report.%s: form '%s' is not about a hip\n", where,
+                it->line, it->col, key, f->id);
+        return 1;
+    }
+    const char *field = it->field;
+    if (!field && f->ends_follow_up >= 0)
+        field = f->field[f->ends_follow_up].id;
+    if (!field) {
+        fprintf(stderr, "bedside: %s:%d:%d: report.%s: form '%s' does not end follow-up; name "
+                "its date field with 'field'\n", where, it->line, it->col, key, f->id);
+        return 1;
+    }
+    int i = form_field_index(f, field);
+    enum form_type want = strcmp(key, "outcome") == 0 ? FT_CHOICE : FT_DATE;
+    if (i < 0 || f->field[i].type != want) {
+        fprintf(stderr, "bedside: %s:%d:%d: report.%s: form '%s' has no %s field '%s'\n", where,
+                it->line, it->col, key, f->id, form_type_name(want), field);
+        return 1;
+    }
+    return 0;
+}
+
 /* Every form the configuration names must exist, or the schedule and the
  * patient list would silently show nothing for it. One line per missing
  * form, with the timepoints that expect it. */
@@ -125,6 +163,8 @@ static int check_config_forms(const app *a, const char *dir)
             bad++;
         }
     }
+    bad += check_report_item(a, &a->cfg.rep_outcome, "outcome", dir);
+    bad += check_report_item(a, &a->cfg.rep_endpoint, "endpoint", dir);
     if (a->cfg.list_form) {
         const form *f = form_set_find(&a->forms, a->cfg.list_form);
         if (!f) {

@@ -19,8 +19,21 @@
 #define WINDOW_MAX 3650
 
 static const char *const top_keys[] = {"database", "forms", "print_command", "patient_list",
-                                       "schedule", NULL};
+                                       "schedule", "report", NULL};
 static const char *const list_keys[] = {"form", "score", NULL};
+static const char *const report_keys[] = {"outcome", "endpoint", NULL};
+static const char *const outcome_keys[] = {"form", "field", "by", NULL};
+
+const char *const config_report_by[] = {"sex", "side", "etiology", "stage_system", "stage", NULL};
+
+int config_report_by_valid(const char *name)
+{
+    for (int i = 0; config_report_by[i]; i++)
+        if (strcmp(config_report_by[i], name) == 0)
+            return 1;
+    return 0;
+}
+
 static const char *const tp_keys[] = {"id", "label", "day", "before", "after", "forms", NULL};
 
 static int valid_id(const char *s)
@@ -135,6 +148,64 @@ static int read_patient_list(ycheck *yc, const ynode *root, config *c)
     if (ytree_str(yc, v, "form", 1, &c->list_form) < 0)
         bad = -1;
     if (ytree_str(yc, v, "score", 1, &c->list_score) < 0)
+        bad = -1;
+    return bad;
+}
+
+/* report: {outcome: {form, field, by}, endpoint: {form, field, by}}.
+ * Forms and fields are checked against the forms once they are loaded. */
+static int read_report_item(ycheck *yc, const ynode *rep, const char *key, int need_field,
+                            config_report_item *it)
+{
+    const ynode *v = ytree_get(rep, key);
+    if (!v)
+        return 0;
+    it->line = v->line;
+    it->col = v->col;
+    if (v->type != YT_MAP) {
+        diag_add(yc->d, yc->file, v->line, v->col,
+                 "'report.%s' must be a mapping like {form: %s, %sby: stage}", key,
+                 need_field ? "mri" : "tha", need_field ? "field: judgement, " : "");
+        return -1;
+    }
+    char *what = xasprintf("'report.%s'", key);
+    int bad = ytree_keys(yc, v, outcome_keys, what) ? -1 : 0;
+    free(what);
+    if (ytree_str(yc, v, "form", 1, &it->form) < 0)
+        bad = -1;
+    if (ytree_str(yc, v, "field", need_field, &it->field) < 0)
+        bad = -1;
+    if (ytree_str(yc, v, "by", 0, &it->by) < 0)
+        bad = -1;
+    if (it->by && !config_report_by_valid(it->by)) {
+        const ynode *b = ytree_get(v, "by");
+        char *e = text_escape(it->by);
+        sbuf ok = {0};
+        for (int i = 0; config_report_by[i]; i++)
+            sbuf_printf(&ok, "%s%s", i ? ", " : "", config_report_by[i]);
+        diag_add(yc->d, yc->file, b->line, b->col, "'by: %s' is not a field a report can "
+                 "group by (%s)", e, ok.s);
+        sbuf_free(&ok);
+        free(e);
+        bad = -1;
+    }
+    return bad;
+}
+
+static int read_report(ycheck *yc, const ynode *root, config *c)
+{
+    const ynode *v = ytree_get(root, "report");
+    if (!v)
+        return 0;
+    if (v->type != YT_MAP) {
+        diag_add(yc->d, yc->file, v->line, v->col,
+                 "'report' must be a mapping with 'outcome' and/or 'endpoint'");
+        return -1;
+    }
+    int bad = ytree_keys(yc, v, report_keys, "'report'") ? -1 : 0;
+    if (read_report_item(yc, v, "outcome", 1, &c->rep_outcome) < 0)
+        bad = -1;
+    if (read_report_item(yc, v, "endpoint", 0, &c->rep_endpoint) < 0)
         bad = -1;
     return bad;
 }
@@ -320,6 +391,8 @@ static int load_tree(config *c, const char *name, ynode *root, diag *d)
         bad = -1;
     if (read_schedule(&yc, root, c) < 0)
         bad = -1;
+    if (read_report(&yc, root, c) < 0)
+        bad = -1;
     ytree_free(root);
     if (bad)
         config_free(c);
@@ -353,6 +426,12 @@ void config_free(config *c)
             ytree_strlist_free(c->tp[i].forms);
     }
     free(c->tp);
+    config_report_item *it[] = {&c->rep_outcome, &c->rep_endpoint};
+    for (int i = 0; i < 2; i++) {
+        free(it[i]->form);
+        free(it[i]->field);
+        free(it[i]->by);
+    }
     memset(c, 0, sizeof *c);
 }
 

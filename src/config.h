@@ -13,6 +13,18 @@ typedef struct {
     int n_forms;
 } sched_tp;
 
+/* One table of `report:` (see bedside.yaml(5)); form NULL when absent.
+ * line, col: where it is, for messages about its form and field. */
+typedef struct {
+    char *form, *field, *by;  /* field/by NULL when not given */
+    int line, col;
+} config_report_item;
+
+/* The patient and hip fields a report can be stratified by (`by:`,
+ * --by), NULL-terminated. */
+extern const char *const config_report_by[];
+int config_report_by_valid(const char *name);
+
 typedef struct {
     char *path;               /* the file read */
     char *database;           /* NULL if not set; ~ and relative paths resolved */
@@ -22,6 +34,8 @@ typedef struct {
                                     * both NULL when patient_list is not set */
     sched_tp *tp;             /* strictly increasing day, windows apart (checked) */
     int n_tp;
+    /* report: outcome cross-table and time to endpoint (bedside report). */
+    config_report_item rep_outcome, rep_endpoint;
 } config;
 
 /* Load and check a config file. Returns 0, or -1 with every problem added to d

@@ -216,4 +216,26 @@ typedef struct {
 int store_merge(store *s, const char *other_path, int flags, st_merge_report *rep, char **err);
 void st_merge_report_free(st_merge_report *rep);
 
+/* The cohort, for `report` and exports (store_cohort.c); one pass each,
+ * never a query per hip. fn returns non-zero to stop; each function
+ * returns 0, fn's value if it stopped, or -1 on a database error. */
+/* Every hip whose index date is in from..to (-1: open) with its patient;
+ * end_date is the earliest date answer of end_field in a current final
+ * end_form record of the hip and last_date the latest visit date of any
+ * current final record of the hip (each -1 if none). MRN, side order. */
+typedef int (*store_cohort_fn)(void *ctx, const st_patient *p, const st_hip *h, int end_date,
+                               int last_date);
+int store_each_cohort_hip(store *s, int from, int to, const char *end_form,
+                          const char *end_field, store_cohort_fn fn, void *ctx);
+/* Every score of every current final hip-scope record. */
+typedef int (*store_score_fn)(void *ctx, const char *hip_uuid, const char *tp, const char *form,
+                              const char *score, double value, int visit_date);
+int store_each_hip_score(store *s, store_score_fn fn, void *ctx);
+/* Every non-empty answer to form.field in current final hip-scope records,
+ * ordered by hip and visit date. */
+typedef int (*store_answer_fn)(void *ctx, const char *hip_uuid, const char *value,
+                               int visit_date);
+int store_each_hip_answer(store *s, const char *form, const char *field, store_answer_fn fn,
+                          void *ctx);
+
 #endif

@@ -1,0 +1,103 @@
+/* store_cohort.c — the cohort as a whole, for `report` and exports: hips
+ * with their endpoint and last record, every score, every answer to one
+ * field. Each is one statement walked once. */
+#include "store_internal.h"
+
+#include <stdlib.h>
+
+#define CURRENT_HIP_RECORD                                                                   \
+    "r.status = 'final' AND r.hip IS NOT NULL AND NOT EXISTS (SELECT 1 FROM records n "      \
+    "WHERE n.supersedes = r.uuid AND n.status IN ('final','void'))"
+
+static const char SQL_COHORT[] =
+    "WITH cur AS (SELECT r.hip AS hip, max(r.visit_date) AS last_date, "
+    "min(CASE WHEN r.form = ?1 THEN json_extract(r.answers, ?2) END) AS end_date "
+    "FROM records r WHERE " CURRENT_HIP_RECORD " GROUP BY r.hip) "
+    "SELECT p.uuid, p.mrn, p.name, p.sex, p.born, h.uuid, h.patient, h.side, h.etiology, "
+    "h.stage_system, h.stage, h.involvement, h.index_date, c.end_date, c.last_date "
+    "FROM patients p JOIN hips h ON h.patient = p.uuid LEFT JOIN cur c ON c.hip = h.uuid "
+    "WHERE (?3 IS NULL OR h.index_date >= ?3) AND (?4 IS NULL OR h.index_date <= ?4) "
+    "ORDER BY p.mrn, h.side";
+
+static const char SQL_SCORES[] =
+    "SELECT r.hip, r.timepoint, r.form, s.score, s.value, r.visit_date "
+    "FROM records r JOIN scores s ON s.record = r.uuid WHERE " CURRENT_HIP_RECORD;
+
+static const char SQL_ANSWERS[] =
+    "SELECT r.hip, json_extract(r.answers, ?2) AS v, r.visit_date FROM records r "
+    "WHERE r.form = ?1 AND " CURRENT_HIP_RECORD " AND v IS NOT NULL "
+    "ORDER BY r.hip, r.visit_date";
+
+static int finish(store *s, sqlite3_stmt *q, int rc, int stop)
+{
+    sqlite3_reset(q);
+    if (stop)
+        return stop;
+    if (rc != SQLITE_DONE) {
+        fprintf(stderr, "bedside: %s: %s\n", s->path, sqlite3_errmsg(s->db));
+        return -1;
+    }
+    return 0;
+}
+
+int store_each_cohort_hip(store *s, int from, int to, const char *end_form,
+                          const char *end_field, store_cohort_fn fn, void *ctx)
+{
+    sqlite3_stmt *q = st_stmt(s, SQL_COHORT);
+    if (!q)
+        return -1;
+    char *path = end_form && end_field ? st_json_path(end_field) : NULL;
+    st_bind_text(q, 1, path ? end_form : NULL);
+    st_bind_text(q, 2, path);
+    if (from >= 0)
+        st_bind_date(q, 3, from);
+    if (to >= 0)
+        st_bind_date(q, 4, to);
+    int rc, stop = 0;
+    while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        st_patient p;
+        st_hip h;
+        st_patient_from_row(q, 0, &p);
+        st_hip_from_row(q, 5, &h);
+        int end = sqlite3_column_type(q, 13) == SQLITE_NULL ? -1 : st_col_date(q, 13);
+        int last = sqlite3_column_type(q, 14) == SQLITE_NULL ? -1 : st_col_date(q, 14);
+        stop = fn(ctx, &p, &h, end, last);
+        st_patient_free(&p);
+        st_hip_free(&h);
+    }
+    free(path);
+    return finish(s, q, rc, stop);
+}
+
+int store_each_hip_score(store *s, store_score_fn fn, void *ctx)
+{
+    sqlite3_stmt *q = st_stmt(s, SQL_SCORES);
+    if (!q)
+        return -1;
+    int rc, stop = 0;
+    while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        stop = fn(ctx, (const char *)sqlite3_column_text(q, 0),
+                  (const char *)sqlite3_column_text(q, 1), (const char *)sqlite3_column_text(q, 2),
+                  (const char *)sqlite3_column_text(q, 3), sqlite3_column_double(q, 4),
+                  st_col_date(q, 5));
+    return finish(s, q, rc, stop);
+}
+
+int store_each_hip_answer(store *s, const char *form, const char *field, store_answer_fn fn,
+                          void *ctx)
+{
+    sqlite3_stmt *q = st_stmt(s, SQL_ANSWERS);
+    char *path = st_json_path(field);
+    if (!q || !path) {
+        free(path);
+        return -1;
+    }
+    st_bind_text(q, 1, form);
+    st_bind_text(q, 2, path);
+    int rc, stop = 0;
+    while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        stop = fn(ctx, (const char *)sqlite3_column_text(q, 0),
+                  (const char *)sqlite3_column_text(q, 1), st_col_date(q, 2));
+    free(path);
+    return finish(s, q, rc, stop);
+}
