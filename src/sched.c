@@ -98,37 +98,3 @@ const char *sched_state_name(enum sched_state s)
     }
     return "?";
 }
-
-const char SCHED_CENSOR_RULE[] =
-    "hips without the endpoint are censored at their last record (visit date of the "
-    "last current final record)";
-
-void sched_endpoint(int index_date, int end_date, int last_date, sched_endpoint_t *out)
-{
-    if (end_date >= 0) {
-        out->event = 1;
-        out->why = SCHED_EVENT;
-        out->date = end_date;
-    } else if (last_date > index_date) {
-        out->event = 0;
-        out->why = SCHED_CENSOR_LAST;
-        out->date = last_date;
-    } else {
-        out->event = 0;
-        out->why = SCHED_CENSOR_NONE;
-        out->date = index_date;
-    }
-    if (out->date < index_date)   /* an endpoint dated before day 0 */
-        out->date = index_date;
-    out->days = out->date - index_date;
-}
-
-const char *sched_censor_name(enum sched_censor why)
-{
-    switch (why) {
-    case SCHED_EVENT: return "endpoint";
-    case SCHED_CENSOR_LAST: return "censored at last record";
-    case SCHED_CENSOR_NONE: return "censored at day 0 (no record after the index date)";
-    }
-    return "?";
-}

@@ -40,22 +40,5 @@ int sched_first_day(const config *c, int index_date);
 const sched_item *sched_next(const sched_item *items, int n);
 const char *sched_state_name(enum sched_state s);   /* "due", "missed", ... */
 
-/* Time to the endpoint (the form that ends follow-up, e.g. hip
- * replacement) for survival analyses: the one rule that `report` and the
- * survival export share. end_date: the endpoint's date, or -1; last_date:
- * the visit date of the hip's last current final record, or -1 if none.
- * With an endpoint the hip has an event on end_date; without one it is
- * censored at its last record (a hip with no record after day 0 at day 0).
- * Days are counted from the index date and never negative. */
-enum sched_censor { SCHED_EVENT, SCHED_CENSOR_LAST, SCHED_CENSOR_NONE };
-typedef struct {
-    int date, days;            /* the endpoint or censoring date; days from index */
-    int event;                 /* 1 endpoint, 0 censored */
-    enum sched_censor why;
-} sched_endpoint_t;
-void sched_endpoint(int index_date, int end_date, int last_date, sched_endpoint_t *out);
-/* The rule in words, for reports ("censored at the last record"). */
-extern const char SCHED_CENSOR_RULE[];
-const char *sched_censor_name(enum sched_censor why);
 
 #endif

@@ -1,9 +1,8 @@
 /* test_stat.c — the statistics against figures R printed for the same
  * data (t.test, wilcox.test, survfit with conf.type = "log-log",
- * summary.survfit, survdiff), and the censoring rule. */
+ * summary.survfit, survdiff). */
 #include <math.h>
 
-#include "sched.h"
 #include "stat.h"
 #include "t.h"
 
@@ -101,26 +100,10 @@ static void test_km(void)
     CHECK(!isnan(chi));
 }
 
-static void test_endpoint(void)
-{
-    sched_endpoint_t e;
-    sched_endpoint(100, 400, 380, &e);
-    CHECK(e.event == 1 && e.days == 300 && e.why == SCHED_EVENT);
-    sched_endpoint(100, -1, 380, &e);
-    CHECK(e.event == 0 && e.days == 280 && e.why == SCHED_CENSOR_LAST && e.date == 380);
-    sched_endpoint(100, -1, -1, &e);
-    CHECK(e.event == 0 && e.days == 0 && e.why == SCHED_CENSOR_NONE);
-    sched_endpoint(100, -1, 90, &e);   /* only a pre-operative record */
-    CHECK(e.days == 0 && e.why == SCHED_CENSOR_NONE);
-    sched_endpoint(100, 95, 380, &e);  /* endpoint dated before day 0 */
-    CHECK(e.event == 1 && e.days == 0);
-}
-
 int main(void)
 {
     test_describe();
     test_paired();
     test_km();
-    test_endpoint();
     return t_done();
 }
