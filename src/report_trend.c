@@ -51,9 +51,19 @@ static char *summary_label(const form *f)
     return text_escape(l);
 }
 
+static int has_record_of(const st_record *rec, size_t n_rec, const char *form_id)
+{
+    for (size_t i = 0; i < n_rec; i++)
+        if (strcmp(rec[i].form, form_id) == 0)
+            return 1;
+    return 0;
+}
+
 /* Trend columns: forms in the order the schedule first names them, then the
- * forms it does not name, each with its trend scores in form order. */
-static rcol *build_cols(const app *a, int *n)
+ * forms it does not name but the patient has a record of, each with its
+ * trend scores in form order. A form in the folder that this protocol does
+ * not use adds no empty columns. */
+static rcol *build_cols(const app *a, const st_record *rec, size_t n_rec, int *n)
 {
     const form_set *fs = &a->forms;
     const config *c = &a->cfg;
@@ -68,7 +78,7 @@ static rcol *build_cols(const app *a, int *n)
         }
     }
     for (int i = 0; i < fs->n; i++)
-        if (!seen[i])
+        if (!seen[i] && has_record_of(rec, n_rec, fs->v[i]->id))
             order[k++] = i;
     int total = 0;
     for (int i = 0; i < fs->n; i++)
@@ -311,7 +321,7 @@ int report_trend(app *a, const char *mrn, const report_opts *o, report_doc *doc,
         goto out;
     }
     int n_col;
-    rcol *col = build_cols(a, &n_col);
+    rcol *col = build_cols(a, rec, n_rec, &n_col);
     header(doc, &p, o);
     summaries(doc, a, o, NULL, rec, n_rec, o->width);
     if (!n_hip) {

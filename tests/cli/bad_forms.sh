@@ -82,15 +82,16 @@ if [ "$(grep -c "expects form 'hhs'" "$T/err")" = 1 ]; then ok; else fail "hhs r
 # The shipped forms pass, named or by default from the configuration.
 bs forms check "$TOP/forms"
 expect_rc 0 "shipped forms"
-expect_out "^7 forms OK$" "shipped forms"
+expect_out "^8 forms OK$" "shipped forms"
 bs forms check
 expect_rc 0 "configured forms"
-expect_out "^7 forms OK$" "configured forms"
+expect_out "^8 forms OK$" "configured forms"
 
 bs forms list
 expect_rc 0 "forms list"
 expect_out "^hhs +1  hip +17 +6  Harris Hip Score$" "forms list hhs"
 expect_out "^satisfaction +1  patient +3 +1  Satisfaction$" "forms list satisfaction"
+expect_out "^rand36 +1  patient +41 +9  RAND 36-Item Health Survey$" "forms list rand36"
 
 bs forms frobnicate
 expect_rc 2 "unknown action"

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# rand36.sh — the shipped RAND-36 through the real binary: scores as RAND's
+# rule gives them (tests/unit/test_form_rand36.c has the full cases), items
+# left blank, a bad answer refused, and the trend view showing the eight
+# scales only for a patient who has a RAND-36 record.
+. "$(dirname "$0")/../lib.sh"
+
+bs patient add Q1 --name "Quinn One" --sex M --born 1975-02-03 &&
+    bs hip add Q1 --side L --index-date 2026-05-16 &&
+    bs patient add Q2 --name "Quinn Two" --sex M --born 1971-07-08 &&
+    bs hip add Q2 --side R --index-date 2026-05-16
+[ "$rc" = 0 ] && ok || fail "setup"
+
+# No RAND-36 in the first study's schedule and no record: no empty columns.
+bs show Q1
+expect_rc 0 "show without a RAND-36 record"
+expect_no_out "Physical functioning" "no RAND-36 columns without a record"
+
+# The unit test's mixed patient with some items left blank (1, 3, 9, 18, 20,
+# 21, 32): PF 450/8 = 56.25 -> 56.3, RP 25, RE 200/2 = 100, EF 40, EWB 76,
+# SF no item -> NA, pain 50, GH 175/4 = 43.75 -> 43.8, change 75.
+args=(q2=2 q4=2 q5=2 q6=1 q7=2 q8=2 q10=2 q11=3 q12=3 q13=1 q14=1 q15=2 q16=1
+    q17=2 q19=2 q22=3 q23=4 q24=5 q25=6 q26=2 q27=3 q28=4 q29=3 q30=3 q31=2
+    q33=2 q34=3 q35=4 q36=4)
+bs record Q1 --form rand36 "${args[@]}"
+expect_rc 0 "record a partly answered RAND-36"
+expect_same "$(tr '\n' ' ' <"$T/out")" "physical_functioning=56.3 role_physical=25.0 \
+role_emotional=100.0 energy_fatigue=40.0 emotional_wellbeing=76.0 social_functioning=NA \
+pain=50.0 general_health=43.8 health_change=75 " "the nine scores, in form order"
+bs show Q1
+expect_out "Physical functioning" "the trend view shows the scales once recorded"
+expect_out "56\.3" "physical functioning in the trend view"
+bs show Q2
+expect_no_out "Physical functioning" "another patient still has no RAND-36 columns"
+
+# An answer outside the item's codes is refused and nothing is saved.
+refused 1 "a code the item lacks" "rand36\.q13: .*" record Q2 --form rand36 q1=1 q13=3
+refused 1 "an unknown item" "rand36\.q37" record Q2 --form rand36 q37=1
+
+t_done
