@@ -37,4 +37,26 @@ expect_no_out "Physical functioning" "another patient still has no RAND-36 colum
 refused 1 "a code the item lacks" "rand36\.q13: .*" record Q2 --form rand36 q1=1 q13=3
 refused 1 "an unknown item" "rand36\.q37" record Q2 --form rand36 q37=1
 
+# --- the second study's protocol, config/examples/trial-003.yaml -------------
+C3=$TOP/config/examples/trial-003.yaml
+bs --config "$C3" forms check
+expect_rc 0 "trial-003 example passes forms check"
+expect_out "^8 forms OK$" "trial-003 example passes forms check"
+bs --config "$C3" patient add S3 --name "Sam Three" --sex M --born 1966-01-01 &&
+    bs --config "$C3" hip add S3 --side R --index-date 2026-05-16 --stage-system arco --stage 2
+expect_rc 0 "trial-003 setup"
+# Baseline questionnaires may be taken up to four weeks before the injection.
+bs --config "$C3" record S3 --form rand36 --date 2026-04-20 q1=4 q3=1
+expect_rc 0 "a RAND-36 26 days before day 0"
+expect_out "^physical_functioning=0\.0$" "one item answered: the scale is that item"
+expect_out "^general_health=25\.0$" "general health from item 1 alone"
+sqlite3 "$DB" "SELECT timepoint FROM records WHERE form = 'rand36' AND visit_date = '2026-04-20'" >"$T/out"
+expect_out "^baseline$" "26 days before day 0 is the baseline visit"
+# Today (2026-06-15) the 1-month visit is due with all four of its forms.
+bs --config "$C3" due
+expect_out "^S3 .* 1m .*vas,hhs,rand36,complications" "1 month due with VAS, HHS, RAND-36, complications"
+bs --config "$C3" show S3
+expect_out "^Baseline .*  0\.0" "the baseline RAND-36 in the trend view"
+expect_out "Bodily pain" "every scale is a column under this protocol"
+
 t_done
