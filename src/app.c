@@ -263,7 +263,7 @@ static int open_db(app *a, const app_opts *o, int need)
             fprintf(stderr, "bedside: %s: no such database\n", a->db_path);
             return 1;
         }
-        flags = access(a->db_path, W_OK) != 0 ? STORE_READONLY : 0;
+        flags = STORE_NOINIT | (access(a->db_path, W_OK) != 0 ? STORE_READONLY : 0);
     }
     char *err = NULL;
     a->db = store_open(a->db_path, flags, &err);

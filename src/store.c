@@ -19,8 +19,6 @@
 #define BUSY_TIMEOUT_MS 5000
 #define CACHE_PRAGMA "PRAGMA cache_size = -16384"
 
-static const char *const our_tables[] = {"patients", "hips", "records", "scores", "audit"};
-
 /* mkdir -p for the folder of path; folders made here get 0770 (and keep the
  * setgid bit a shared data folder passes on). */
 static int make_folders(const char *path, char **err)
@@ -234,20 +232,38 @@ static int ensure_wal(store *s, char **err)
                    s->path, sqlite3_errmsg(s->db));
 }
 
-/* Recognise the file: ours, new, foreign, newer or damaged. */
+/* Recognise the file: ours, new, foreign, newer or damaged. The marks and
+ * the schema are read in one read transaction, so a process creating the
+ * file meanwhile cannot make them disagree. */
 static int identify(store *s, char **err)
 {
     int app = 0, v = 0, objects = 0, rc;
+    if ((rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK)
+        return open_fail(s, sqlite3_extended_errcode(s->db), err);
     if ((rc = query_int(s->db, "PRAGMA application_id", &app)) != SQLITE_OK ||
         (rc = query_int(s->db, "PRAGMA user_version", &v)) != SQLITE_OK ||
-        (rc = query_int(s->db, "SELECT count(*) FROM sqlite_master", &objects)) != SQLITE_OK)
+        (rc = query_int(s->db, "SELECT count(*) FROM sqlite_master", &objects)) != SQLITE_OK) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         return open_fail(s, rc, err);
+    }
     int fresh = app == 0 && v == 0 && objects == 0;
+    int bad = 0;
     if (!fresh && app != STORE_APPLICATION_ID)
-        return st_fail(err, "%s is not a bedside database", s->path);
-    if (v > STORE_SCHEMA_VERSION)
-        return st_fail(err, "%s was written by a newer bedside (schema %d, this program knows %d)",
-                       s->path, v, STORE_SCHEMA_VERSION);
+        bad = st_fail(err, "%s is not a bedside database", s->path);
+    else if (v > STORE_SCHEMA_VERSION)
+        bad = st_fail(err, "%s was written by a newer bedside (schema %d, this program knows %d)",
+                      s->path, v, STORE_SCHEMA_VERSION);
+    else if (fresh && s->noinit)
+        bad = st_fail(err, "%s is empty, not a bedside database; a command that only reads "
+                           "never creates one", s->path);
+    /* Every query of the program relies on the constraints (NOT NULL above
+     * all): a file with our marks but other tables is refused before any
+     * query runs, and before anything is written to it. */
+    else if (v >= 1)
+        bad = st_schema_verify(s, v, err);
+    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    if (bad)
+        return -1;
     if (v < STORE_SCHEMA_VERSION) {
         if (s->readonly)
             return st_fail(err, "%s %s, but it is open read-only", s->path,
@@ -260,20 +276,6 @@ static int identify(store *s, char **err)
     }
     if (!s->readonly && ensure_wal(s, err) < 0)
         return -1;
-    int n = 0;
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
-                           "(?1, ?2, ?3, ?4, ?5)",
-                           -1, &q, NULL) == SQLITE_OK) {
-        for (int i = 0; i < 5; i++)
-            sqlite3_bind_text(q, i + 1, our_tables[i], -1, SQLITE_STATIC);
-        if (sqlite3_step(q) == SQLITE_ROW)
-            n = sqlite3_column_int(q, 0);
-    }
-    sqlite3_finalize(q);
-    if (n != 5)
-        return st_fail(err, "%s is not a bedside database (its tables are missing)", s->path);
     return cheap_check(s, err);
 }
 
@@ -315,6 +317,7 @@ store *store_open(const char *path, int flags, char **err)
     store *s = xcalloc(1, sizeof *s);
     s->path = xstrdup(path);
     s->readonly = ro;
+    s->noinit = (flags & STORE_NOINIT) != 0;
     int rc = sqlite3_open_v2(path, &s->db,
                              ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE, NULL);
     if (rc != SQLITE_OK) {

@@ -20,11 +20,14 @@
 
 typedef struct store store;
 
-enum { STORE_CREATE = 1, STORE_READONLY = 2 };
+/* STORE_NOINIT: for commands that only read; an empty file is refused
+ * rather than given a schema. */
+enum { STORE_CREATE = 1, STORE_READONLY = 2, STORE_NOINIT = 4 };
 
 /* Open (and with STORE_CREATE create, mode 0660 in a 0770 folder) a bedside
  * database; migrates an older schema. Refuses a file that is not a bedside
- * database, one from a newer schema, or a corrupt one, with a clear message. */
+ * database, one from a newer schema, one whose schema is not exactly the one
+ * bedside builds, or a corrupt one, with a clear message. */
 store *store_open(const char *path, int flags, char **err);
 void store_close(store *s);
 const char *store_path(const store *s);

@@ -14,6 +14,7 @@ struct store {
     sqlite3 *db;
     char *path;
     int readonly;      /* opened read-only, or the file has no write bit */
+    int noinit;        /* STORE_NOINIT: an empty file is refused, not set up */
     int batch;         /* inside store_begin .. store_commit */
     int depth;         /* nesting of st_tx_begin */
     int spoiled;       /* a write in the batch failed half-way: commit refuses */
@@ -45,6 +46,10 @@ int st_tx_end(store *s, int ok, char **err);
 /* Run the migration step from schema version `from` (store_schema.c); the
  * caller holds the write transaction. */
 int st_schema_step(store *s, int from, char **err);
+/* 0 if the database's schema is exactly the one the migration steps build
+ * for `version` (tables, columns, constraints, indexes, triggers, views);
+ * else -1: "not a bedside database or damaged". */
+int st_schema_verify(store *s, int version, char **err);
 
 /* Binding helpers: NULL text binds NULL; dates as YYYY-MM-DD text. */
 void st_bind_text(sqlite3_stmt *q, int i, const char *v);

@@ -111,16 +111,6 @@ static const check_def checks[] = {
     {"SELECT supersedes, '', '' FROM records WHERE status = 'void' "
      "EXCEPT SELECT record, '', '' FROM audit WHERE action = 'void'",
      "the void of record %s has no entry in the audit trail%s%s", 0},
-    /* The safeguards themselves: a copy edited with their triggers dropped
-     * would otherwise let anyone rewrite history unnoticed. */
-    {"WITH want(name) AS (VALUES ('audit_no_update'), ('audit_no_delete'), "
-     "('audit_no_replace'), ('records_final_no_replace'), ('records_final_no_update'), "
-     "('records_final_no_delete'), ('scores_final_no_insert'), ('scores_final_no_update'), "
-     "('scores_final_no_delete')) "
-     "SELECT name, '', '' FROM want WHERE name NOT IN "
-     "(SELECT name FROM sqlite_master WHERE type = 'trigger')",
-     "the safeguard trigger %s is missing: the audit trail or final records can be "
-     "changed in place%s%s", 0},
 };
 
 int store_check(store *s, void (*cb)(void *ctx, const char *problem), void *ctx)

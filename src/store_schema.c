@@ -5,6 +5,10 @@
  * leaves either the old or the new schema. */
 #include "store_internal.h"
 
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
 /* Version 0 -> 1: the first schema.
  *
  * UUID keys everywhere, so an offline copy merges as a plain union by uuid.
@@ -114,6 +118,124 @@ static const char SCHEMA_1[] =
     "  (SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void'));";
 
 static const char *const steps[] = {SCHEMA_1};
+
+/* One schema object: SQLite keeps every object's CREATE statement verbatim,
+ * and that text is what it builds tables, constraints and triggers from, so
+ * equal text means an equal object. */
+typedef struct {
+    char *type, *name, *sql;
+} obj;
+
+/* All objects of a database's main schema, by type and name; statistics
+ * tables (ANALYZE) are not schema. Returns -1 if the schema cannot be read. */
+static int objects(sqlite3 *db, obj **out, int *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT type, name, sql FROM main.sqlite_schema "
+                           "WHERE name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\' "
+                           "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'trigger' THEN 1 "
+                           "WHEN 'view' THEN 2 ELSE 3 END, name",
+                           -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        *out = xrealloc(*out, (size_t)(*n + 1) * sizeof **out);
+        obj *o = &(*out)[(*n)++];
+        o->type = st_col_strdup(q, 0);
+        o->name = st_col_strdup(q, 1);
+        o->sql = st_col_strdup(q, 2);
+    }
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void objects_free(obj *o, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(o[i].type);
+        free(o[i].name);
+        free(o[i].sql);
+    }
+    free(o);
+}
+
+static int same(const char *a, const char *b)
+{
+    return a ? b && strcmp(a, b) == 0 : !b;
+}
+
+static const obj *find(const obj *o, int n, const obj *like)
+{
+    for (int i = 0; i < n; i++)
+        if (same(o[i].type, like->type) && same(o[i].name, like->name))
+            return &o[i];
+    return NULL;
+}
+
+/* Every difference between the schema we build (want) and the file's, or
+ * NULL if there is none. */
+static char *difference(const obj *want, int nw, const obj *have, int nh)
+{
+    enum { SHOWN = 3 };
+    sbuf b = {0};
+    int n = 0;
+    for (int i = 0; i < nw; i++) {
+        const obj *h = find(have, nh, &want[i]);
+        const char *what = strcmp(want[i].type, "trigger") == 0 ? "safeguard trigger"
+                                                                 : want[i].type;
+        if ((!h || !same(h->sql, want[i].sql)) && n++ < SHOWN)
+            sbuf_printf(&b, "%sthe %s %s %s", b.len ? "; " : "", what, want[i].name,
+                        h ? "is not bedside's" : "is missing");
+    }
+    for (int i = 0; i < nh; i++)
+        if (!find(want, nw, &have[i]) && n++ < SHOWN) {
+            /* The file's own names are untrusted text. */
+            char *type = text_escape(have[i].type ? have[i].type : "?");
+            char *name = text_escape(have[i].name ? have[i].name : "?");
+            sbuf_printf(&b, "%sit holds a %s %s that bedside does not make", b.len ? "; " : "",
+                        type, name);
+            free(type);
+            free(name);
+        }
+    if (n > SHOWN)
+        sbuf_printf(&b, "; and %d more difference%s", n - SHOWN, n - SHOWN == 1 ? "" : "s");
+    return b.s;
+}
+
+int st_schema_verify(store *s, int version, char **err)
+{
+    assert(version >= 1 && version <= (int)(sizeof steps / sizeof steps[0]));
+    sqlite3 *ref = NULL;
+    if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        sqlite3_close(ref);
+        return st_fail(err, "%s: out of memory", s->path);
+    }
+    int rc = 0;
+    for (int i = 0; i < version && rc == 0; i++)
+        if (sqlite3_exec(ref, steps[i], NULL, NULL, NULL) != SQLITE_OK)
+            rc = st_fail(err, "bedside's own schema %d does not build: %s", i + 1,
+                         sqlite3_errmsg(ref));
+    obj *want = NULL, *have = NULL;
+    int nw = 0, nh = 0;
+    if (rc == 0 && objects(ref, &want, &nw) < 0)
+        rc = st_fail(err, "bedside's own schema cannot be read: %s", sqlite3_errmsg(ref));
+    if (rc == 0 && objects(s->db, &have, &nh) < 0)
+        rc = st_fail(err, "%s is not a bedside database or damaged (its schema cannot be "
+                          "read: %s)",
+                     s->path, sqlite3_errmsg(s->db));
+    sqlite3_close(ref);
+    char *diff = rc ? NULL : difference(want, nw, have, nh);
+    if (diff)
+        rc = st_fail(err, "%s is not a bedside database or damaged: %s (schema %d)", s->path,
+                     diff, version);
+    free(diff);
+    objects_free(want, nw);
+    objects_free(have, nh);
+    return rc;
+}
 
 int st_schema_step(store *s, int from, char **err)
 {

@@ -63,14 +63,20 @@ expect_no_out "no problems found" "and does not claim all is well"
 expect_out "void of record 44444444.* no entry in the audit trail" \
     "a void with no audit entry is reported"
 
-# History rewritten with the safeguards dropped: the missing trigger and the
-# final record whose audit entry was deleted are both reported.
+# History rewritten with the safeguards dropped: a file without them is not
+# opened at all; with the trigger put back, the final record whose audit
+# entry was deleted is reported.
 rec=$(sql "SELECT uuid FROM records WHERE status = 'final' LIMIT 1")
+trig=$(sql "SELECT sql FROM sqlite_master WHERE name = 'audit_no_delete'")
 sql "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE record = '$rec'"
+bs check
+expect_rc 1 "check refuses a file whose safeguards were dropped"
+expect_err "not a bedside database or damaged: the safeguard trigger audit_no_delete is missing" \
+    "names the dropped trigger"
+sql "$trig"
 bs check
 expect_rc 1 "check finds a rewritten audit trail"
 expect_out "final record $rec has no entry in the audit trail" "names the untraced record"
-expect_out "safeguard trigger audit_no_delete is missing" "names the dropped trigger"
 bs check extra
 expect_rc 2 "check takes no arguments"
 
