@@ -34,12 +34,12 @@ static size_t fit_words(ui *u, const char *s, int avail)
     return best ? best : i;
 }
 
-/* Rows of text starting at label; a long label takes up to three rows. */
-static int wrap_rows(ui *u, const char *label, int avail, int field, int opt, frow *rows,
-                     int n, int max)
+/* Rows of text starting at label, at most lines of them. */
+static int wrap_rows(ui *u, const char *label, int avail, int lines, int field, int opt,
+                     frow *rows, int n, int max)
 {
     size_t skip = 0;
-    for (int line = 0; line < 3 && n < max && (line == 0 || label[skip]); line++) {
+    for (int line = 0; line < lines && n < max && (line == 0 || label[skip]); line++) {
         size_t take = fit_words(u, label + skip, avail);
         rows[n++] = (frow){field, opt, (int)skip, (int)take};
         skip += take;
@@ -49,9 +49,12 @@ static int wrap_rows(ui *u, const char *label, int avail, int field, int opt, fr
     return n;
 }
 
-/* The current field's label and its options wrap; the other fields keep
- * one row each so that the whole section stays in view. */
-static int collect_rows(ui *u, const form_st *s, frow *rows, int max, int lw, int optw)
+/* The current field's label (the question, read out whole: up to eight
+ * rows) and its options (up to three) wrap, and so does a note, which is
+ * there to be read (up to six); the other fields keep one row each so that
+ * the whole section stays in view. */
+static int collect_rows(ui *u, const form_st *s, frow *rows, int max, int lw, int optw,
+                        int notew)
 {
     int n = 0, sec = s->f->field[s->cur].section;
     const form_section *sc = &s->f->sec[sec];
@@ -59,14 +62,18 @@ static int collect_rows(ui *u, const form_st *s, frow *rows, int max, int lw, in
         if (!form_field_visible(s->ans, i))
             continue;
         const form_field *fl = &s->f->field[i];
+        if (fl->type == FT_NOTE) {
+            n = wrap_rows(u, fl->label, notew, 6, i, -1, rows, n, max);
+            continue;
+        }
         if (i != s->cur) {
             rows[n++] = (frow){i, -1, 0, (int)strlen(fl->label)};
             continue;
         }
-        n = wrap_rows(u, fl->label, lw, i, -1, rows, n, max);
+        n = wrap_rows(u, fl->label, lw, 8, i, -1, rows, n, max);
         if (fl->type == FT_CHOICE || fl->type == FT_MULTI)
             for (int o = 0; o < fl->n_opt && n < max; o++)
-                n = wrap_rows(u, fl->opt[o].label, optw, i, o, rows, n, max);
+                n = wrap_rows(u, fl->opt[o].label, optw, 3, i, o, rows, n, max);
     }
     return n;
 }
@@ -207,12 +214,13 @@ static void draw_fields(ui *u, form_st *s)
     int h = getmaxy(w), wd = getmaxx(w);
     werase(w);
     int sec = s->f->field[s->cur].section;
-    ui_putf(u, w, 0, 1, wd - 2, ui_attr(u, UC_HEAD), "%s", s->f->sec[sec].title);
+    /* The title stops short of "section N of M" at the right. */
+    ui_putf(u, w, 0, 1, wd - 20, ui_attr(u, UC_HEAD), "%s", s->f->sec[sec].title);
     ui_putf(u, w, 0, wd - 18, 17, ui_attr(u, UC_DIM), "section %d of %d", sec + 1, s->f->n_sec);
     /* Labels get three fifths: they are longer than the values typed. */
     int lw = wd * 3 / 5 - 3, vx = lw + 4, optw = wd - 11;
     frow rows[512];
-    int n = collect_rows(u, s, rows, 512, lw, optw), first = -1, last = -1;
+    int n = collect_rows(u, s, rows, 512, lw, optw, wd - 3), first = -1, last = -1;
     for (int r = 0; r < n; r++)
         if (rows[r].field == s->cur) {
             if (first < 0)
@@ -247,7 +255,7 @@ static void draw_fields(ui *u, form_st *s)
             continue;
         }
         if (fl->type == FT_NOTE) {
-            ui_put(u, w, y, 2, fl->label, wd - 3, ui_attr(u, UC_DIM));
+            ui_put(u, w, y, 2, part, wd - 3, ui_attr(u, UC_DIM));
             free(part);
             continue;
         }
