@@ -2,22 +2,40 @@
 #
 #   make            build ./bedside
 #   make run        install missing packages, build, make a demo database, open it
-#   make check      install missing packages, build with -Werror, run every test
-#   make check SANITIZE=1   the same under ASan and UBSan (build-san/)
+#   make check      install missing packages, build with -Werror in build-check/,
+#                   run every test
+#   make check SANITIZE=1   the same under ASan and UBSan (build-check-san/)
 #   make bench      the scale benchmarks (figures go in README.md)
 #   make fuzz       libFuzzer on the form and config loaders (FUZZ_SECONDS each)
-#   make install    binary, forms, config and man pages under PREFIX
+#   make install    install what `make` built (never builds): binary, forms,
+#                   config (/etc/bedside), man pages, README, bash completion
+#   make uninstall  remove what `make install` put (an edited config stays)
+#
+# The binary finds its forms and default configuration at run time from its
+# own location (./forms beside a checkout build, ../share/bedside when
+# installed), so one build works in the checkout and installed anywhere.
 
-PREFIX  ?= /usr/local
-DATADIR ?= $(CURDIR)
-PKGS    := ncursesw sqlite3 yaml-0.1 gsl
-# Debian packages: to build, and additionally to run the tests.
+# Where `make install` puts things (and DATADIR is the compiled fallback).
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share/bedside
+MANDIR     ?= $(PREFIX)/share/man
+DOCDIR     ?= $(PREFIX)/share/doc/bedside
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSCONFDIR ?= /etc
+
+# Libraries, found through pkg-config: the model's, and the UI's (curses).
+CORE_PKGS := sqlite3 yaml-0.1 gsl
+UI_PKGS   := ncursesw
+# Debian packages: to build; to run the tests; to build and lint the .deb.
 BUILD_DEBS := gcc make pkg-config libncurses-dev libsqlite3-dev libyaml-dev libgsl-dev
-TEST_DEBS  := tmux sqlite3 openssh-server openssh-client clang libclang-rt-14-dev locales ncurses-term \
-              r-base-core r-cran-survival
+TEST_DEBS  := tmux sqlite3 openssh-server openssh-client clang libclang-rt-14-dev locales \
+              ncurses-term mandoc binutils r-base-core r-cran-survival
+DEB_DEBS   := build-essential debhelper dpkg-dev lintian
 
 SANITIZE ?=
 BUILD   := build$(if $(SANITIZE),-san)
+BIN     := $(if $(SANITIZE),$(BUILD)/bedside,bedside)
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
@@ -26,13 +44,19 @@ ifneq ($(WERROR),)
 WARN    += -Werror
 endif
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-CORE_LIBS  = $(shell pkg-config --libs sqlite3 yaml-0.1 gsl 2>/dev/null) -lm
-UI_LIBS    = $(shell pkg-config --libs ncursesw 2>/dev/null)
+# Hardening by default; CPPFLAGS, CFLAGS and LDFLAGS from the caller (such as
+# dpkg-buildflags) come after ours, so they can add to or override them.
+HARDEN_CPPFLAGS := $(if $(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)),,-D_FORTIFY_SOURCE=2)
+HARDEN_CFLAGS   := -fstack-protector-strong -fPIE
+HARDEN_LDFLAGS  := -pie -Wl,-z,relro -Wl,-z,now
+PKG_CFLAGS = $(shell pkg-config --cflags $(CORE_PKGS) $(UI_PKGS) 2>/dev/null)
+CORE_LIBS  = $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null) -lm
+UI_LIBS    = $(shell pkg-config --libs $(UI_PKGS) 2>/dev/null)
 
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(PKG_CFLAGS) \
-             -DBEDSIDE_DATADIR='"$(DATADIR)"' $(if $(SANITIZE),$(SANFLAGS)) $(CFLAGS)
-ALL_LDFLAGS = $(if $(SANITIZE),$(SANFLAGS)) $(LDFLAGS)
+ALL_CPPFLAGS = -D_GNU_SOURCE $(PKG_CFLAGS) -DBEDSIDE_DATADIR='"$(DATADIR)"' \
+               -DBEDSIDE_SYSCONFDIR='"$(SYSCONFDIR)"' $(HARDEN_CPPFLAGS) $(CPPFLAGS)
+ALL_CFLAGS  = -std=c11 $(WARN) $(HARDEN_CFLAGS) $(if $(SANITIZE),$(SANFLAGS)) $(CFLAGS)
+ALL_LDFLAGS = $(HARDEN_LDFLAGS) $(if $(SANITIZE),$(SANFLAGS)) $(LDFLAGS)
 
 SRC     := $(wildcard src/*.c)
 UI_SRC  := $(filter src/ui_%.c,$(SRC))
@@ -42,15 +66,24 @@ UI_OBJ  := $(UI_SRC:src/%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-BIN     := $(if $(SANITIZE),$(BUILD)/bedside,bedside)
+# `make check` tests a binary of its own, always built with -Werror.
+CHECK_BUILD := build-check$(if $(SANITIZE),-san)
 DEMO_DB ?= $(CURDIR)/demo.db
 FUZZ_SECONDS ?= $(if $(CI),60,10)
 
-.PHONY: all run check test deps test-deps bench fuzz install clean
+.PHONY: all units run check test deps test-deps deb-deps bench fuzz install uninstall \
+        clean clean-objs FORCE
 all: $(BIN)
+units: $(UNIT_BIN)
 
-$(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+# Every object depends on the flags it was compiled with: changing WERROR,
+# CFLAGS, CPPFLAGS, LDFLAGS or DATADIR rebuilds instead of mixing builds.
+$(BUILD)/flags: FORCE | $(BUILD)
+	@printf '%s\n' '$(subst ','\'',$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS))' >$@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
+
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/flags | $(BUILD)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD):
 	mkdir -p $(BUILD)/tests
@@ -61,10 +94,13 @@ $(BUILD)/libcore.a: $(CORE_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(BIN): $(BUILD)/main.o $(UI_OBJ) $(BUILD)/libcore.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(BUILD)/main.o $(UI_OBJ) $(BUILD)/libcore.a $(UI_LIBS) $(CORE_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(BUILD)/main.o $(UI_OBJ) $(BUILD)/libcore.a \
+	  $(UI_LIBS) $(CORE_LIBS)
 
+# Unit tests read the forms and config of this tree (BEDSIDE_SRCDIR).
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libcore.a
-	$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libcore.a $(CORE_LIBS)
+	$(CC) $(ALL_CPPFLAGS) -DBEDSIDE_SRCDIR='"$(CURDIR)"' $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) \
+	  -o $@ $< $(BUILD)/libcore.a $(CORE_LIBS)
 
 # Install missing Debian packages when we can (root, or sudo without a
 # password); otherwise say what is missing and let the build try anyway.
@@ -76,7 +112,8 @@ define install_debs
 	    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
 	    else echo "bedside: missing packages:$$missing (install them as root)" >&2; exit 0; fi; \
 	    echo "installing:$$missing"; \
-	    $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
+	    $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	      $(2) $$missing >/dev/null; \
 	  fi; \
 	fi
 endef
@@ -87,15 +124,19 @@ deps:
 test-deps:
 	$(call install_debs,$(BUILD_DEBS) $(TEST_DEBS))
 
+# Without recommends: debhelper and lintian pull in a lot otherwise.
+deb-deps:
+	$(call install_debs,$(BUILD_DEBS) $(DEB_DEBS),--no-install-recommends)
+
 run: deps
 	$(MAKE) all
 	@[ -f "$(DEMO_DB)" ] || ./bedside --db "$(DEMO_DB)" demo --patients 200 --seed 1
 	./bedside --db "$(DEMO_DB)"
 
 check: test-deps
-	$(MAKE) WERROR=1 $(BIN) $(UNIT_BIN)
-	BEDSIDE="$(CURDIR)/$(BIN)" BUILD="$(BUILD)" SANITIZE="$(SANITIZE)" \
-	  FUZZ_SECONDS="$(FUZZ_SECONDS)" tests/run
+	$(MAKE) --no-print-directory WERROR=1 BUILD=$(CHECK_BUILD) BIN=$(CHECK_BUILD)/bedside all units
+	BEDSIDE="$(CURDIR)/$(CHECK_BUILD)/bedside" BUILD="$(CHECK_BUILD)" SANITIZE="$(SANITIZE)" \
+	  CORE_PKGS="$(CORE_PKGS)" FUZZ_SECONDS="$(FUZZ_SECONDS)" tests/run
 
 test: check
 
@@ -103,21 +144,53 @@ bench: all
 	tests/bench/run
 
 fuzz:
-	tests/fuzz/run $(FUZZ_SECONDS)
+	CORE_PKGS="$(CORE_PKGS)" tests/fuzz/run $(FUZZ_SECONDS)
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bedside/forms \
-	  $(DESTDIR)$(PREFIX)/share/bedside/config $(DESTDIR)$(PREFIX)/share/man/man1 \
-	  $(DESTDIR)$(PREFIX)/share/man/man5
-	$(MAKE) clean-objs && $(MAKE) DATADIR=$(PREFIX)/share/bedside all
-	install -m 755 bedside $(DESTDIR)$(PREFIX)/bin/bedside
-	install -m 644 forms/*.yaml $(DESTDIR)$(PREFIX)/share/bedside/forms/
-	install -m 644 config/bedside.yaml $(DESTDIR)$(PREFIX)/share/bedside/config/
-	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+# What `make install` puts, relative to DESTDIR; `make uninstall` removes it.
+FORMS := $(wildcard forms/*.yaml)
+MAN1  := $(wildcard man/*.1)
+MAN5  := $(wildcard man/*.5)
+INSTALLED := $(BINDIR)/bedside $(FORMS:%=$(DATADIR)/%) $(DATADIR)/config/bedside.yaml \
+             $(MAN1:man/%=$(MANDIR)/man1/%) $(MAN5:man/%=$(MANDIR)/man5/%) \
+             $(DOCDIR)/README.md $(BASHCOMPDIR)/bedside
+ETC_CONFIG := $(SYSCONFDIR)/bedside/bedside.yaml
+
+# Installs the binary `make` built; it never compiles (so `sudo make install`
+# does not build as root) and refuses a binary older than its sources.
+install:
+	@[ -x "$(BIN)" ] || { echo "bedside: no $(BIN) to install: run make first" >&2; exit 1; }
+	@stale=$$(find src -newer "$(BIN)" -name '*.[ch]' | head -1); \
+	 [ -z "$$stale" ] || { echo "bedside: $(BIN) is older than $$stale: run make first" >&2; exit 1; }
+	install -d $(addprefix $(DESTDIR),$(BINDIR) $(DATADIR)/forms $(DATADIR)/config \
+	  $(MANDIR)/man1 $(MANDIR)/man5 $(DOCDIR) $(BASHCOMPDIR) $(SYSCONFDIR)/bedside)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/bedside
+	install -m 644 $(FORMS) $(DESTDIR)$(DATADIR)/forms/
+	install -m 644 config/bedside.yaml $(DESTDIR)$(DATADIR)/config/
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 README.md $(DESTDIR)$(DOCDIR)/
+	install -m 644 completion/bedside.bash $(DESTDIR)$(BASHCOMPDIR)/bedside
+	@if [ -e "$(DESTDIR)$(ETC_CONFIG)" ] && ! cmp -s config/bedside.yaml "$(DESTDIR)$(ETC_CONFIG)"; then \
+	  echo "kept the edited $(DESTDIR)$(ETC_CONFIG); the new default is $(DESTDIR)$(DATADIR)/config/bedside.yaml"; \
+	else \
+	  echo "install -m 644 config/bedside.yaml $(DESTDIR)$(ETC_CONFIG)"; \
+	  install -m 644 config/bedside.yaml "$(DESTDIR)$(ETC_CONFIG)"; \
+	fi
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	@if cmp -s config/bedside.yaml "$(DESTDIR)$(ETC_CONFIG)"; then \
+	  echo "rm -f $(DESTDIR)$(ETC_CONFIG)"; rm -f "$(DESTDIR)$(ETC_CONFIG)"; \
+	elif [ -e "$(DESTDIR)$(ETC_CONFIG)" ]; then \
+	  echo "kept the edited $(DESTDIR)$(ETC_CONFIG)"; \
+	fi
+	@for d in $(addprefix $(DESTDIR),$(DATADIR)/forms $(DATADIR)/config $(DATADIR) $(DOCDIR) \
+	  $(SYSCONFDIR)/bedside); do rmdir "$$d" 2>/dev/null || true; done
+
+FORCE:
 
 clean-objs:
-	rm -rf build build-san bedside
+	rm -rf build build-san build-check build-check-san bedside
 
 clean: clean-objs
 	rm -rf build-fuzz

@@ -3,16 +3,24 @@
  * with problems (a later layer would only repeat them). */
 #include "app.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <langinfo.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Compiled defaults (the Makefile sets both): where the shipped forms and
+ * configuration are when the binary's own location does not tell, and the
+ * system configuration folder. */
 #ifndef BEDSIDE_DATADIR
-#define BEDSIDE_DATADIR "."
+#define BEDSIDE_DATADIR "/usr/local/share/bedside"
+#endif
+#ifndef BEDSIDE_SYSCONFDIR
+#define BEDSIDE_SYSCONFDIR "/etc"
 #endif
 
 /* An environment variable, or NULL when unset or empty. */
@@ -47,6 +55,44 @@ static int file_exists(const char *path)
     return stat(path, &st) == 0;
 }
 
+/* path if it exists, else NULL; takes path. */
+static char *existing(char *path)
+{
+    if (file_exists(path))
+        return path;
+    free(path);
+    return NULL;
+}
+
+char *app_data_dir(void)
+{
+    /* Installed (PREFIX/bin beside PREFIX/share/bedside), a checkout build
+     * (./bedside beside forms/), or a build folder inside a checkout. */
+    static const char *const beside[] = {"../share/bedside", ".", ".."};
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *slash = n > 0 ? memchr(exe, '/', (size_t)n) : NULL;
+    if (slash) {
+        exe[n] = '\0';
+        *strrchr(exe, '/') = '\0';
+        for (size_t i = 0; i < sizeof beside / sizeof *beside; i++) {
+            char *forms = xasprintf("%s/%s/forms", exe, beside[i]);
+            struct stat st;
+            int found = stat(forms, &st) == 0 && S_ISDIR(st.st_mode);
+            free(forms);
+            if (!found)
+                continue;
+            char *dir = xasprintf("%s/%s", exe, beside[i]);
+            char *real = realpath(dir, NULL);
+            if (!real)
+                return dir;
+            free(dir);
+            return real;
+        }
+    }
+    return xstrdup(BEDSIDE_DATADIR);
+}
+
 char *app_config_path(const char *opt)
 {
     if (opt)
@@ -54,12 +100,25 @@ char *app_config_path(const char *opt)
     if (env("BEDSIDE_CONFIG"))
         return xstrdup(env("BEDSIDE_CONFIG"));
     char *dir = xdg_dir("XDG_CONFIG_HOME", ".config");
-    char *user = xasprintf("%s/bedside/bedside.yaml", dir);
+    char *p = existing(xasprintf("%s/bedside/bedside.yaml", dir));
     free(dir);
-    if (file_exists(user))
-        return user;
-    free(user);
-    return xstrdup(BEDSIDE_DATADIR "/config/bedside.yaml");
+    if (p)
+        return p;
+    /* $XDG_CONFIG_DIRS in order of preference; relative entries are ignored,
+     * as the XDG spec asks. */
+    const char *dirs = env("XDG_CONFIG_DIRS") ? env("XDG_CONFIG_DIRS") : "/etc/xdg";
+    for (const char *s = dirs; *s;) {
+        size_t len = strcspn(s, ":");
+        if (s[0] == '/' && (p = existing(xasprintf("%.*s/bedside/bedside.yaml", (int)len, s))))
+            return p;
+        s += len + (s[len] == ':');
+    }
+    if ((p = existing(xstrdup(BEDSIDE_SYSCONFDIR "/bedside/bedside.yaml"))))
+        return p;
+    dir = app_data_dir();
+    p = xasprintf("%s/config/bedside.yaml", dir);
+    free(dir);
+    return p;
 }
 
 /* mkdir -p for the XDG data folder itself (private to the user, as the
@@ -183,11 +242,7 @@ static int check_config_forms(const app *a, const char *dir)
 static int load_forms(app *a, const app_opts *o)
 {
     const char *dir = a->cfg.forms_dir;
-    if (!dir) {
-        fprintf(stderr, "bedside: no forms folder: set 'forms' in %s or use --forms DIR\n",
-                a->cfg.path);
-        return 1;
-    }
+    assert(dir);   /* app_init sets the default */
     diag d = {0};
     int bad = form_set_load(&a->forms, dir, &d);
     if (bad || d.n) {
@@ -299,6 +354,11 @@ int app_init(app *a, const app_opts *o, int need)
         /* --forms replaces the configured folder for everyone (forms check too). */
         free(a->cfg.forms_dir);
         a->cfg.forms_dir = xstrdup(o->forms);
+    } else if (!a->cfg.forms_dir) {
+        /* No 'forms' in the configuration: the forms shipped with bedside. */
+        char *data = app_data_dir();
+        a->cfg.forms_dir = xasprintf("%s/forms", data);
+        free(data);
     }
     if (!(need & (APP_FORMS | APP_DB_READ | APP_DB_WRITE)))
         return 0;

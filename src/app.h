@@ -48,10 +48,16 @@ enum {
  * always safe to pass to app_free afterwards. */
 int app_init(app *a, const app_opts *o, int need);
 void app_free(app *a);
-/* The configuration file that will be read: --config, $BEDSIDE_CONFIG,
- * $XDG_CONFIG_HOME/bedside/bedside.yaml if it exists, else the shipped one.
- * Caller frees. */
+/* The configuration file that will be read: --config, $BEDSIDE_CONFIG, else
+ * the first that exists of $XDG_CONFIG_HOME/bedside/bedside.yaml, each
+ * $XDG_CONFIG_DIRS/bedside/bedside.yaml (default /etc/xdg),
+ * /etc/bedside/bedside.yaml, and the shipped default
+ * (app_data_dir()/config/bedside.yaml). Caller frees. */
 char *app_config_path(const char *opt);
+/* The folder of the shipped forms/ and config/, found from the running
+ * binary's location (PREFIX/bin -> PREFIX/share/bedside; a checkout), else
+ * the compiled default. Caller frees. */
+char *app_data_dir(void);
 
 /* src/cli.c: parse global options and run a subcommand (or the TUI). */
 int cli_main(int argc, char **argv, ui_main_fn ui);

@@ -7,8 +7,8 @@
 #include "demo.h"
 #include "t.h"
 
-#ifndef BEDSIDE_DATADIR
-#define BEDSIDE_DATADIR "."
+#ifndef BEDSIDE_SRCDIR
+#define BEDSIDE_SRCDIR "."
 #endif
 
 static void test_rng(void)
@@ -91,7 +91,7 @@ static void test_shipped_forms(void)
 {
     form_set fs = {0};
     diag d = {0};
-    form_set_load(&fs, BEDSIDE_DATADIR "/forms", &d);
+    form_set_load(&fs, BEDSIDE_SRCDIR "/forms", &d);
     diag_print(&d, stdout);
     CHECK_INT(d.n, 0);
     diag_free(&d);

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The binary under test is hardened (what hardening-check looks for, read
+# with readelf), and `make install` / `make uninstall` put and remove exactly
+# the installed files, without compiling, keeping an edited configuration;
+# the installed binary finds its forms and configuration where it was put.
+. "$(dirname "$0")/../lib.sh"
+
+# --- Hardening -------------------------------------------------------------
+readelf -hldsW --dyn-syms "$BEDSIDE" >"$T/elf" 2>&1 || fail "readelf $BEDSIDE"
+grep -qE 'Type: +DYN ' "$T/elf" && grep -qE 'FLAGS_1\).*PIE' "$T/elf" && ok \
+    || fail "a position-independent executable (PIE)"
+grep -qE '^ +GNU_RELRO ' "$T/elf" && ok || fail "RELRO: no GNU_RELRO segment"
+grep -qE '\(FLAGS\).*BIND_NOW|\(FLAGS_1\).*NOW' "$T/elf" && ok \
+    || fail "full RELRO: BIND_NOW is not set (-Wl,-z,now)"
+grep -qE ' UND __stack_chk_fail' "$T/elf" && ok \
+    || fail "stack protector: __stack_chk_fail is not used (-fstack-protector-strong)"
+grep -qE ' UND __(s?n?printf|fprintf|vsnprintf|memcpy|strcpy|read)_chk' "$T/elf" && ok \
+    || fail "-D_FORTIFY_SOURCE=2: no fortified (*_chk) functions"
+grep -qE 'TEXTREL' "$T/elf" && fail "text relocations" || ok
+
+# --- make install / uninstall ------------------------------------------------
+# mk ARGS... — make in the source tree, installing the binary under test.
+mk() { make -s -C "$TOP" BIN="$BEDSIDE" "$@" >"$T/out" 2>"$T/err"; rc=$?; }
+R=$T/root
+mk install DESTDIR="$R" PREFIX=/usr
+expect_rc 0 "make install DESTDIR PREFIX=/usr"
+grep -E '(^| )(cc|gcc|clang) ' "$T/out" && fail "make install compiled something" || ok
+for f in usr/bin/bedside usr/share/bedside/config/bedside.yaml usr/share/bedside/forms/hhs.yaml \
+    usr/share/man/man1/bedside.1 usr/share/man/man5/bedside.yaml.5 \
+    usr/share/man/man5/bedside-forms.5 usr/share/doc/bedside/README.md \
+    usr/share/bash-completion/completions/bedside etc/bedside/bedside.yaml; do
+    [ -f "$R/$f" ] && ok || fail "make install put /$f"
+done
+expect_same "$(stat -c %a "$R/usr/bin/bedside")" 755 "the binary's mode"
+expect_same "$(stat -c %a "$R/etc/bedside/bedside.yaml")" 644 "the configuration's mode"
+expect_same "$(ls "$R/usr/share/bedside/forms" | wc -l)" "$(ls "$TOP"/forms/*.yaml | wc -l)" \
+    "every shipped form is installed"
+cmp -s "$R/usr/bin/bedside" "$BEDSIDE" && ok || fail "the installed binary is the one built"
+
+# The installed binary uses the installed forms, not the source tree's.
+env BEDSIDE_CONFIG="$R/etc/bedside/bedside.yaml" "$R/usr/bin/bedside" forms check >"$T/out" 2>"$T/err"
+rc=$?
+expect_rc 0 "the installed binary checks its installed forms"
+printf 'id: broken\ntitle: [unclosed\n' >"$R/usr/share/bedside/forms/zz.yaml"
+env BEDSIDE_CONFIG="$R/etc/bedside/bedside.yaml" "$R/usr/bin/bedside" forms check >"$T/out" 2>"$T/err"
+rc=$?
+expect_rc 1 "a broken installed form"
+expect_err "^$R/usr/share/bedside/forms/zz\.yaml:" "is found in PREFIX/share/bedside/forms"
+rm "$R/usr/share/bedside/forms/zz.yaml"
+env BEDSIDE_CONFIG="$R/etc/bedside/bedside.yaml" BEDSIDE_DB="$T/inst.db" "$R/usr/bin/bedside" \
+    --today "$TODAY" demo --patients 3 --seed 2 >"$T/out" 2>"$T/err"
+rc=$?
+expect_rc 0 "the installed binary makes a demo database"
+
+# A stale binary is refused, and nothing is built for it.
+cp "$BEDSIDE" "$T/old-bedside"
+touch -d 2000-01-01 "$T/old-bedside"
+make -s -C "$TOP" BIN="$T/old-bedside" install DESTDIR="$T/root2" PREFIX=/usr >"$T/out" 2>"$T/err"
+rc=$?
+expect_rc 2 "make install of a binary older than its sources"
+expect_err "older than src/" "says the binary is out of date"
+[ -e "$T/root2" ] && fail "a stale install put files" || ok
+make -s -C "$TOP" BIN="$T/none" install DESTDIR="$T/root2" >"$T/out" 2>"$T/err"
+rc=$?
+expect_rc 2 "make install with nothing built"
+expect_err "run make first" "says to run make"
+
+# An edited configuration survives install and uninstall.
+echo "# ward 3" >>"$R/etc/bedside/bedside.yaml"
+cp "$R/etc/bedside/bedside.yaml" "$T/edited.yaml"
+mk install DESTDIR="$R" PREFIX=/usr
+expect_rc 0 "make install over an earlier install"
+cmp -s "$R/etc/bedside/bedside.yaml" "$T/edited.yaml" && ok || fail "install kept the edited config"
+expect_out "kept the edited" "install says it kept it"
+mk uninstall DESTDIR="$R" PREFIX=/usr
+expect_rc 0 "make uninstall"
+expect_same "$(cd "$R" && find . -type f | sort | tr '\n' ' ')" "./etc/bedside/bedside.yaml " \
+    "uninstall removes every installed file but the edited configuration"
+[ -d "$R/usr/share/bedside" ] && fail "uninstall left /usr/share/bedside" || ok
+
+# Unedited, the configuration goes too.
+mk install DESTDIR="$T/root3"
+expect_rc 0 "make install with the default prefix"
+[ -x "$T/root3/usr/local/bin/bedside" ] && [ -f "$T/root3/etc/bedside/bedside.yaml" ] && ok \
+    || fail "PREFIX defaults to /usr/local, the configuration goes to /etc"
+mk uninstall DESTDIR="$T/root3"
+expect_same "$(cd "$T/root3" && find . -type f | wc -l)" 0 "uninstall leaves no file"
+[ -d "$T/root3/etc/bedside" ] && fail "uninstall left /etc/bedside" || ok
+
+t_done
