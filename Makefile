@@ -71,7 +71,7 @@ CHECK_BUILD := build-check$(if $(SANITIZE),-san)
 DEMO_DB ?= $(CURDIR)/demo.db
 FUZZ_SECONDS ?= $(if $(CI),60,10)
 
-.PHONY: all units run check test deps test-deps deb-deps bench fuzz install uninstall \
+.PHONY: all units run check test deps test-deps deb-deps bench fuzz print-core-pkgs install uninstall \
         clean clean-objs FORCE
 all: $(BIN)
 units: $(UNIT_BIN)
@@ -145,6 +145,9 @@ bench: all
 
 fuzz:
 	CORE_PKGS="$(CORE_PKGS)" tests/fuzz/run $(FUZZ_SECONDS)
+
+print-core-pkgs:
+	@echo $(CORE_PKGS)
 
 # What `make install` puts, relative to DESTDIR; `make uninstall` removes it.
 FORMS := $(wildcard forms/*.yaml)
