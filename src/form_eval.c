@@ -143,8 +143,10 @@ double form_round(double v, int decimals)
     return r == 0 ? 0 : r;
 }
 
-/* Scores in order into vals[n_field ..]; val/isnull as form_compute. */
-static void compute(const form *f, form_value *vals, double *val, int *isnull)
+/* Scores in order into vals[n_field ..]; val/isnull as form_compute. With
+ * why, why[k] gets (to free) the reason a score could not be computed: its
+ * expression failed or gave a non-finite number. */
+static void compute(const form *f, form_value *vals, double *val, int *isnull, char **why)
 {
     int nf = f->n_field;
     for (int k = 0; k < f->n_score; k++) {
@@ -158,6 +160,10 @@ static void compute(const form *f, form_value *vals, double *val, int *isnull)
                 v = (double)out.i, null = 0;
             else if (out.kind == FV_REAL && isfinite(out.r))
                 v = out.r, null = 0;
+            else if (out.kind == FV_REAL && why)
+                why[k] = xasprintf("the score is not a finite number (%g)", out.r);
+        } else if (s->expr && why) {
+            why[k] = xstrdup(err);
         }
         free(text);
         if (!null)
@@ -173,7 +179,7 @@ void form_compute(const form_answers *a, double *val, int *isnull)
 {
     int *vis;
     form_value *vals = effective(a, &vis);
-    compute(a->f, vals, val, isnull);
+    compute(a->f, vals, val, isnull, NULL);
     free(vis);
     free(vals);
 }
@@ -203,9 +209,18 @@ int form_validate(form_answers *a, form_problem_fn cb, void *ctx)
     size_t ns = (size_t)f->n_score + 1;
     double *val = xcalloc(ns, sizeof *val);
     int *isnull = xcalloc(ns, sizeof *isnull);
-    compute(f, vals, val, isnull);
+    char **why = xcalloc(ns, sizeof *why);
+    compute(f, vals, val, isnull, why);
     for (int k = 0; k < f->n_score; k++) {
         const form_score *s = &f->score[k];
+        if (why[k]) {
+            char *safe = text_escape(why[k]);
+            cb(ctx, s->id, safe);
+            free(safe);
+            free(why[k]);
+            problems++;
+            continue;
+        }
         if (isnull[k] || ((!s->has_min || val[k] >= s->min) && (!s->has_max || val[k] <= s->max)))
             continue;
         char v[32];
@@ -217,6 +232,7 @@ int form_validate(form_answers *a, form_problem_fn cb, void *ctx)
         cb(ctx, s->id, err);
         problems++;
     }
+    free(why);
     free(val);
     free(isnull);
     free(vis);
@@ -248,7 +264,7 @@ char *form_summary(const form_answers *a)
     size_t ns = (size_t)f->n_score + 1;
     double *val = xcalloc(ns, sizeof *val);
     int *isnull = xcalloc(ns, sizeof *isnull);
-    compute(f, vals, val, isnull);
+    compute(f, vals, val, isnull, NULL);
     form_value out;
     char *text = NULL, err[200], *res = NULL;
     if (form_expr_eval(f->summary, vals, f->n_field + f->n_score, &out, &text, err,

@@ -8,6 +8,8 @@
  * only SELECT and harmless functions (no table of any kind, no write, no
  * ATTACH, PRAGMA or recursion), tight limits and a progress handler that
  * stops a runaway evaluation. */
+#include <assert.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +21,8 @@
 
 struct form_sandbox {
     sqlite3 *db;
+    sqlite3 *plain;      /* no wrappers: where fn_printf's checked calls run */
+    sqlite3_stmt *printf_st[33];      /* printf by argument count (1..32) */
     int ticks;
     char denied[160];    /* why the authorizer said no, for the message */
 };
@@ -29,12 +33,76 @@ struct form_expr {
     int nparam;
 };
 
-/* Functions with side effects or results that change from run to run:
- * a score must come out the same every time it is recomputed. */
-static const char *const denied_functions[] = {
-    "load_extension", "random", "randomblob", "changes", "total_changes",
-    "last_insert_rowid", "sqlite_offset", "fts3_tokenizer", NULL,
+/* The only functions an expression may call: SQLite's deterministic ones
+ * whose cost is bounded by SQLITE_LIMIT_LENGTH, and ours. A score must come
+ * out the same every time it is recomputed, so random(), the current_*
+ * keywords, changes() and the like are absent; so is zeroblob(), which
+ * allocates whatever it is asked. printf/format are wrapped (fn_printf) and
+ * the date functions cannot see the clock (sandbox_vfs). */
+static const char *const allowed_functions[] = {
+    /* core */
+    "abs", "char", "coalesce", "glob", "hex", "ifnull", "iif", "instr", "length", "like",
+    "likelihood", "likely", "lower", "ltrim", "max", "min", "nullif", "printf", "format",
+    "quote", "replace", "round", "rtrim", "sign", "soundex", "substr", "substring", "trim",
+    "typeof", "unicode", "unlikely", "upper",
+    /* aggregates over the one row */
+    "avg", "count", "group_concat", "sum", "total",
+    /* dates (never "now") */
+    "date", "time", "datetime", "julianday", "strftime", "unixepoch",
+    /* maths */
+    "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "ceil", "ceiling", "cos",
+    "cosh", "degrees", "exp", "floor", "ln", "log", "log10", "log2", "mod", "pi", "pow",
+    "power", "radians", "sin", "sinh", "sqrt", "tan", "tanh", "trunc",
+    /* JSON */
+    "json", "json_array", "json_array_length", "json_extract", "json_insert", "json_object",
+    "json_patch", "json_quote", "json_remove", "json_replace", "json_set", "json_type",
+    "json_valid", "->", "->>",
+    /* bedside's */
+    "selected", "count_selected", NULL,
 };
+
+/* The widest printf/format field: '%.*c' with 2147483647 runs a loop of that
+ * many steps inside one call, which no progress handler interrupts. */
+#define PRINTF_WIDTH_MAX 1000
+
+/* The date functions read the clock through the connection's VFS: the
+ * sandbox's VFS has no clock, so 'now' gives NULL and is reported. */
+static sqlite3_vfs sandbox_vfs;
+static int clock_asked;
+
+static int no_clock(sqlite3_vfs *vfs, double *out)
+{
+    clock_asked = 1;
+    *out = 0;
+    return SQLITE_ERROR;
+}
+
+static int no_clock64(sqlite3_vfs *vfs, sqlite3_int64 *out)
+{
+    clock_asked = 1;
+    *out = 0;
+    return SQLITE_ERROR;
+}
+
+static const char *sandbox_vfs_name(void)
+{
+    if (!sandbox_vfs.zName) {
+        sqlite3_vfs *def = sqlite3_vfs_find(NULL);
+        if (!def)
+            return NULL;
+        sandbox_vfs = *def;
+        sandbox_vfs.pNext = NULL;
+        sandbox_vfs.zName = "bedside-sandbox";
+        sandbox_vfs.xCurrentTime = no_clock;
+        if (sandbox_vfs.iVersion >= 2)
+            sandbox_vfs.xCurrentTimeInt64 = no_clock64;
+        if (sqlite3_vfs_register(&sandbox_vfs, 0) != SQLITE_OK) {
+            sandbox_vfs.zName = NULL;
+            return NULL;
+        }
+    }
+    return sandbox_vfs.zName;
+}
 
 /* Why op is refused (a static message, filled into buf), or NULL if allowed. */
 static const char *refusal(int op, const char *a, const char *b, char *buf, size_t n)
@@ -43,12 +111,11 @@ static const char *refusal(int op, const char *a, const char *b, char *buf, size
     case SQLITE_SELECT:
         return NULL;
     case SQLITE_FUNCTION:
-        for (int i = 0; denied_functions[i]; i++)
-            if (b && strcmp(b, denied_functions[i]) == 0) {
-                snprintf(buf, n, "function '%s' is not allowed", b);
-                return buf;
-            }
-        return NULL;
+        for (int i = 0; allowed_functions[i]; i++)
+            if (b && strcmp(b, allowed_functions[i]) == 0)
+                return NULL;
+        snprintf(buf, n, "function '%s' is not allowed", b ? b : "?");
+        return buf;
     case SQLITE_READ:
         snprintf(buf, n, "expressions may not read tables (reads '%s')", a ? a : "?");
         return buf;
@@ -131,14 +198,102 @@ static void fn_count_selected(sqlite3_context *cx, int argc, sqlite3_value **arg
     sqlite3_result_int(cx, n);
 }
 
+/* The value of a '*' width or precision argument, as printf reads it. */
+static long long star_arg(sqlite3_value **argv, int argc, int *next)
+{
+    return *next < argc ? sqlite3_value_int64(argv[(*next)++]) : 0;
+}
+
+/* 1 if every width and precision of the format is at most PRINTF_WIDTH_MAX. */
+static int widths_ok(const char *fmt, sqlite3_value **argv, int argc)
+{
+    int next = 1;
+    for (const char *p = fmt; *p; p++) {
+        if (*p != '%')
+            continue;
+        if (*++p == '%')
+            continue;
+        while (*p && strchr("-+ 0#!,", *p))
+            p++;
+        for (int part = 0; part < 2; part++) {
+            long long v = 0;
+            if (*p == '*') {
+                v = star_arg(argv, argc, &next);
+                p++;
+            } else
+                for (; *p >= '0' && *p <= '9'; p++)
+                    if ((v = v * 10 + (*p - '0')) > PRINTF_WIDTH_MAX)
+                        return 0;
+            if (v > PRINTF_WIDTH_MAX || v < -PRINTF_WIDTH_MAX)
+                return 0;
+            if (part == 0 && *p == '.')
+                p++;
+            else
+                break;
+        }
+        while (*p == 'l')
+            p++;
+        if (!*p)
+            break;
+        next++;   /* the conversion's own argument */
+    }
+    return 1;
+}
+
+/* printf()/format() with bounded widths: checked here, then run by SQLite's
+ * own implementation on the plain connection. */
+static void fn_printf(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    form_sandbox *sb = sqlite3_user_data(cx);
+    const char *fmt = argc ? (const char *)sqlite3_value_text(argv[0]) : NULL;
+    if (!fmt) {
+        sqlite3_result_null(cx);
+        return;
+    }
+    if (!widths_ok(fmt, argv, argc)) {
+        sqlite3_result_error(cx, "printf widths and precisions may be at most 1000", -1);
+        return;
+    }
+    assert(argc >= 1 && argc < (int)(sizeof sb->printf_st / sizeof *sb->printf_st));
+    sqlite3_stmt **slot = &sb->printf_st[argc];
+    if (!*slot) {
+        sbuf q = {0};
+        sbuf_add(&q, "SELECT printf(");
+        for (int i = 0; i < argc; i++)
+            sbuf_printf(&q, "%s?%d", i ? ", " : "", i + 1);
+        sbuf_add(&q, ")");
+        if (sqlite3_prepare_v3(sb->plain, q.s, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL) !=
+            SQLITE_OK) {
+            sbuf_free(&q);
+            sqlite3_result_error(cx, sqlite3_errmsg(sb->plain), -1);
+            return;
+        }
+        sbuf_free(&q);
+    }
+    sqlite3_stmt *st = *slot;
+    for (int i = 0; i < argc; i++)
+        sqlite3_bind_value(st, i + 1, argv[i]);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        sqlite3_result_value(cx, sqlite3_column_value(st, 0));
+    else
+        sqlite3_result_error(cx, sqlite3_errmsg(sb->plain), -1);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
 form_sandbox *form_sandbox_new(void)
 {
     form_sandbox *sb = xcalloc(1, sizeof *sb);
-    if (sqlite3_open_v2(":memory:", &sb->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                        NULL) != SQLITE_OK) {
+    const char *vfs = sandbox_vfs_name();
+    if (!vfs ||
+        sqlite3_open_v2(":memory:", &sb->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs) !=
+            SQLITE_OK ||
+        sqlite3_open_v2(":memory:", &sb->plain, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        vfs) != SQLITE_OK) {
         fputs("bedside: cannot open the in-memory SQLite sandbox\n", stderr);
         abort();
     }
+    sqlite3_limit(sb->plain, SQLITE_LIMIT_LENGTH, 1000000);
     sqlite3 *db = sb->db;
     sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
     sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
@@ -157,6 +312,8 @@ form_sandbox *form_sandbox_new(void)
     sqlite3_create_function(db, "selected", 2, flags, NULL, fn_selected, NULL, NULL);
     sqlite3_create_function(db, "count_selected", 1, flags, NULL, fn_count_selected, NULL,
                             NULL);
+    sqlite3_create_function(db, "printf", -1, flags, sb, fn_printf, NULL, NULL);
+    sqlite3_create_function(db, "format", -1, flags, sb, fn_printf, NULL, NULL);
     /* Read the (empty) schema now: otherwise the first expression that names
      * a table-valued function makes SQLite read sqlite_master under the
      * authorizer, and the author would be told about a table they never named. */
@@ -172,6 +329,9 @@ void form_sandbox_free(form_sandbox *sb)
     if (!sb)
         return;
     sqlite3_close(sb->db);
+    for (size_t i = 0; i < sizeof sb->printf_st / sizeof *sb->printf_st; i++)
+        sqlite3_finalize(sb->printf_st[i]);
+    sqlite3_close(sb->plain);
     free(sb);
 }
 
@@ -193,9 +353,63 @@ static void explain(form_sandbox *sb, char *err, size_t errlen)
         snprintf(err, errlen, "not a valid SQL expression: %s", m);
 }
 
+/* 1 if the expression names the clock: a string literal 'now' (any case,
+ * spaces around), or a date function called with no argument. Anything
+ * subtler still meets the clockless VFS when it runs. */
+static int names_now(const char *text)
+{
+    static const char *const date_fns[] = {"date", "time", "datetime", "julianday", "unixepoch",
+                                           NULL};
+    for (const char *p = text; *p; p++) {
+        if (*p == '\'') {
+            sbuf lit = {0};
+            sbuf_add(&lit, "");
+            for (p++; *p && !(*p == '\'' && p[1] != '\''); p++) {
+                sbuf_addc(&lit, *p);
+                if (*p == '\'')
+                    p++;
+            }
+            const char *a = lit.s;
+            size_t len = lit.len;
+            while (len && (*a == ' ' || *a == '\t'))
+                a++, len--;
+            while (len && (a[len - 1] == ' ' || a[len - 1] == '\t'))
+                len--;
+            int now = len == 3 && sqlite3_strnicmp(a, "now", 3) == 0;
+            sbuf_free(&lit);
+            if (now)
+                return 1;
+            if (!*p)
+                break;
+            continue;
+        }
+        for (int i = 0; date_fns[i]; i++) {
+            size_t k = strlen(date_fns[i]);
+            const char *q = p + k;
+            if (sqlite3_strnicmp(p, date_fns[i], (int)k) != 0 ||
+                (p > text && (p[-1] == '_' || isalnum((unsigned char)p[-1]))))
+                continue;
+            while (*q == ' ' || *q == '\t' || *q == '\n')
+                q++;
+            if (*q++ != '(')
+                continue;
+            while (*q == ' ' || *q == '\t' || *q == '\n')
+                q++;
+            if (*q == ')')
+                return 1;
+        }
+    }
+    return 0;
+}
+
 form_expr *form_expr_new(form_sandbox *sb, const char *text, const char *const *names, int n,
                          char *err, size_t errlen)
 {
+    if (names_now(text)) {
+        snprintf(err, errlen, "'now' (the current date or time) is not allowed: an expression "
+                              "must give the same answer whenever it is recomputed");
+        return NULL;
+    }
     sbuf q = {0};
     /* Newlines keep a trailing "--" comment from swallowing the FROM. */
     sbuf_add(&q, "SELECT (\n");
@@ -271,7 +485,10 @@ int form_expr_eval(form_expr *e, const form_value *vals, int n, form_value *out,
         }
     }
     e->sb->ticks = 0;
+    clock_asked = 0;
     int rc = sqlite3_step(st);
+    if (clock_asked && (rc == SQLITE_ROW || rc == SQLITE_DONE))
+        rc = SQLITE_MISUSE;
     if (rc == SQLITE_ROW) {
         switch (sqlite3_column_type(st, 0)) {
         case SQLITE_INTEGER:
@@ -302,6 +519,8 @@ int form_expr_eval(form_expr *e, const form_value *vals, int n, form_value *out,
     if (rc != SQLITE_OK) {
         if (rc == SQLITE_INTERRUPT)
             snprintf(err, errlen, "the expression took too long and was stopped");
+        else if (rc == SQLITE_MISUSE)
+            snprintf(err, errlen, "the expression asks for the current date or time");
         else
             snprintf(err, errlen, "the expression failed: %s", sqlite3_errmsg(e->sb->db));
     }
