@@ -30,6 +30,7 @@ static const cli_cmd commands[] = {
      .summary = "a patient's trend view as text"},
     {.name = "print", .run = cli_print, .need = APP_DB_READ,
      .summary = "print a patient's follow-up summary"},
+    {.name = "report", .run = cli_report_cohort, .summary = "the cohort's tables, checked against R"},
     {.name = "due", .run = cli_due, .summary = "the visits due or overdue"},
     {.name = "export", .run = cli_export, .summary = "current final records as CSV"},
     {.name = "drafts", .run = cli_drafts, .summary = "the drafts not finished yet"},

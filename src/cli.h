@@ -26,5 +26,6 @@ int cli_merge(app *a, int argc, char **argv);       /* merge FILE: src/cli_merge
 int cli_enter(app *a, int argc, char **argv, ui_main_fn ui);
 int cli_show(app *a, int argc, char **argv);       /* src/cli_report.c */
 int cli_print(app *a, int argc, char **argv);      /* src/cli_report.c */
+int cli_report_cohort(app *a, int argc, char **argv);   /* report: src/cli_cohort.c */
 
 #endif

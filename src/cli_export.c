@@ -11,45 +11,6 @@
 
 static const char export_usage[] = "usage: bedside export csv [--form FORM] [-o FILE]\n";
 
-/* A cell a spreadsheet would run as a formula, unless it is a plain
- * number: a negative value is data and must stay numeric for R. */
-static int plain_number(const char *s)
-{
-    if (*s == '-' || *s == '+')
-        s++;
-    if (*s < '0' || *s > '9')
-        return 0;
-    while (*s >= '0' && *s <= '9')
-        s++;
-    if (*s == '.') {
-        s++;
-        if (*s < '0' || *s > '9')
-            return 0;
-        while (*s >= '0' && *s <= '9')
-            s++;
-    }
-    return *s == '\0';
-}
-
-static void put_cell(FILE *out, const char *s)
-{
-    if (!s)
-        s = "";
-    int neutral = s[0] && strchr("=+-@\t\r", s[0]) && !plain_number(s);
-    int quote = strpbrk(s, ",\"\r\n") != NULL;
-    if (quote)
-        putc('"', out);
-    if (neutral)
-        putc('\'', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            putc('"', out);
-        putc(*s, out);
-    }
-    if (quote)
-        putc('"', out);
-}
-
 typedef struct {
     FILE *out;
     app *a;
@@ -123,11 +84,11 @@ static int put_record(void *ctx, const char *mrn, const st_record *r)
     for (int i = 0; i < 8; i++) {
         if (i)
             putc(',', x->out);
-        put_cell(x->out, fixed[i]);
+        csv_cell(x->out, fixed[i]);
     }
     for (int i = 0; i < x->ncol; i++) {
         putc(',', x->out);
-        put_cell(x->out, x->cell[i]);
+        csv_cell(x->out, x->cell[i]);
     }
     fputs("\r\n", x->out);
     return ferror(x->out) ? 1 : 0;

@@ -40,7 +40,8 @@ int stat_km_fit(const double *time, const int *event, int n, stat_km *k);
 void stat_km_free(stat_km *k);
 
 /* The curve at day `at` as R's summary(fit, times = ...): estimate, its
- * standard error (S times se_log), the 95 % interval on the log-log scale,
+ * standard error (S times se_log), the 95 % interval on the log-log scale
+ * (NAN where S is 0 or 1, but 1 to 1 before the first time, as R),
  * at risk at `at`, events and censored in (after, at] (after < 0 for the
  * first row, counting from 0). Returns 0, or -1 when `at` is past the last
  * time (R leaves such rows out). */
@@ -55,7 +56,8 @@ double stat_km_median(const stat_km *k);
 
 /* Log-rank test across groups 0 .. n_group-1 (R's survdiff, rho = 0).
  * Groups with no expected events are left out, as R does; *df is the
- * number of groups kept minus one. Returns chi-square (NAN if df < 1). */
+ * number of groups kept minus one. Returns chi-square (0 when df < 1, as
+ * R; NAN if the variance matrix is singular). */
 double stat_logrank(const double *time, const int *event, const int *group, int n, int n_group,
                     int *df);
 double stat_chisq_p(double chisq, int df);   /* upper tail */

@@ -107,12 +107,14 @@ int stat_km_at(const stat_km *k, double at, double after, stat_km_point *p)
     p->surv = s;
     p->se = s > 0 ? s * se : NAN;
     p->lo = p->hi = NAN;
+    /* R: no log-log interval where S is 0 or 1, except before the first
+     * time, where the curve starts at 1 with the interval [1, 1]. */
     if (s > 0 && s < 1) {
         double z = gsl_cdf_ugaussian_Pinv(0.975);
         double a = log(-log(s)), b = z * se / log(s);
         p->lo = exp(-exp(a - b));
         p->hi = exp(-exp(a + b));
-    } else if (s == 1) {
+    } else if (at < k->t[0]) {
         p->lo = p->hi = 1;
     }
     return 0;
@@ -174,7 +176,7 @@ double stat_logrank(const double *time, const int *event, const int *group, int 
     for (int a = 0; a < g; a++)
         if (expd[a] > 0)
             keep[nk++] = a;
-    double chi = NAN;
+    double chi = nk < 2 ? 0 : NAN;   /* R: no test, chi-square 0 */
     *df = nk - 1;
     if (nk >= 2) {
         int m = nk - 1;

@@ -376,3 +376,44 @@ int text_needs_escape(const char *s)
     free(e);
     return differ;
 }
+
+/* ---- CSV ---- */
+
+/* A cell a spreadsheet would run as a formula, unless it is a plain
+ * number: a negative value is data and must stay numeric for R. */
+static int plain_number(const char *s)
+{
+    if (*s == '-' || *s == '+')
+        s++;
+    if (*s < '0' || *s > '9')
+        return 0;
+    while (*s >= '0' && *s <= '9')
+        s++;
+    if (*s == '.') {
+        s++;
+        if (*s < '0' || *s > '9')
+            return 0;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    return *s == '\0';
+}
+
+void csv_cell(FILE *out, const char *s)
+{
+    if (!s)
+        s = "";
+    int neutral = s[0] && strchr("=+-@\t\r", s[0]) && !plain_number(s);
+    int quote = strpbrk(s, ",\"\r\n") != NULL;
+    if (quote)
+        putc('"', out);
+    if (neutral)
+        putc('\'', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            putc('"', out);
+        putc(*s, out);
+    }
+    if (quote)
+        putc('"', out);
+}

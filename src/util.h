@@ -70,4 +70,8 @@ char *text_escape(const char *s);
 /* 1 if text_escape would change s. */
 int text_needs_escape(const char *s);
 
+/* One RFC 4180 cell (quoted when needed; NULL is empty). A cell starting
+ * with = + - @ tab or CR gets a leading ' unless it is a plain number, so
+ * a spreadsheet never runs it as a formula. */
+void csv_cell(FILE *out, const char *s);
 #endif

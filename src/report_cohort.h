@@ -1,0 +1,119 @@
+/* report_cohort.h — `bedside report`: the studies' own tables from the
+ * data (baseline characteristics, trend scores by visit against baseline,
+ * outcome by stratum, time to the endpoint with Kaplan–Meier and the
+ * log-rank test, and a per-hip endpoint listing). What is tabulated comes
+ * from the forms (trend scores, choice options) and the config's
+ * `report:` section; the statistics from stat.h; the censoring rule from
+ * surv.h. The tables are built once as data and then written as text,
+ * Markdown or CSV, or drawn by the TUI. No curses here. */
+#ifndef BEDSIDE_REPORT_COHORT_H
+#define BEDSIDE_REPORT_COHORT_H
+
+#include <stdio.h>
+
+#include "app.h"
+#include "report.h"
+#include "stat.h"
+#include "surv.h"
+
+/* A column: its CSV header, its text header, how its numbers are shown
+ * (decimals; RC_INT whole numbers; RC_P p-values), and whether the text
+ * shows it joined to the column before (e.g. " ± " for an SD). */
+enum { RC_INT = -1, RC_P = -2, RC_TEXT = -3 };
+typedef struct {
+    const char *csv, *head;
+    int dec;
+    const char *join;      /* NULL: a column of its own in text */
+    const char *close;     /* appended after a joined value, e.g. ")" */
+    int csv_only;          /* not shown in text (the title says it) */
+} rc_col;
+
+typedef struct {
+    char *s;               /* text cell, or NULL for a number */
+    double v;              /* NAN: empty */
+} rc_val;
+
+typedef struct {
+    const char *id;        /* the CSV file's name: ID.csv */
+    char *title;
+    rc_col *col;
+    int n_col;
+    rc_val *cell;          /* n_row * n_col, row-major */
+    int n_row;
+    char **note;           /* lines printed under the table */
+    int n_note;
+    char **own;            /* strings the columns point to, freed with the table */
+    int n_own;
+} rc_table;
+
+#define RC_MAX_TABLES 64
+typedef struct {
+    rc_table *t;           /* RC_MAX_TABLES slots: pointers into it stay valid */
+    int n;
+    char **plot;           /* the Kaplan–Meier text plot, one string per line */
+    int n_plot;
+    char *caption;         /* what the report covers: hips, dates, rules */
+} report_cohort;
+
+typedef struct {
+    int from, to;          /* index dates (days), -1 for open */
+    const char *by;        /* --by: stratify every table; NULL: the config's */
+    int width;             /* text columns for the plot (>= 40) */
+    int ascii;
+} report_cohort_opts;
+
+/* Build every table from the database. Returns 0, or -1 with *err. */
+int report_cohort_build(app *a, const report_cohort_opts *o, report_cohort *rc, char **err);
+void report_cohort_free(report_cohort *rc);
+
+/* Text (aligned columns; markdown != 0: pipe tables) into a document the
+ * CLI writes and the TUI draws. */
+void report_cohort_doc(const report_cohort *rc, int markdown, int ascii, report_doc *doc);
+/* One RFC 4180 file per table in dir (created if missing), numbers with
+ * full precision. Returns 0, or -1 with *err. */
+int report_cohort_csv(const report_cohort *rc, const char *dir, char **err);
+
+/* ---- private to report_cohort*.c ---- */
+rc_table *rc_table_new(report_cohort *rc, const char *id, const rc_col *cols, int n_col,
+                       const char *title_fmt, ...) PRINTF_LIKE(5, 6);
+rc_val *rc_row(rc_table *t);                       /* a new row of empty cells */
+void rc_set_s(rc_val *row, int col, const char *s);
+void rc_note(rc_table *t, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* One hip of the cohort, as the tables see it. */
+typedef struct {
+    char uuid[37], patient[37];
+    char *mrn;
+    char sex, side;
+    int born, index_date;
+    char *etiology, *stage_system, *stage;
+    int has_involvement;
+    double involvement;
+    int end_date, last_date;   /* endpoint, last current record; -1 if none */
+    surv_hip_out surv;         /* time to the endpoint (surv_hip) */
+} rc_hip;
+typedef struct {
+    app *a;
+    const report_cohort_opts *o;
+    rc_hip *hip;               /* MRN, side order */
+    int n_hip;
+    int *by_uuid;              /* hip indexes sorted by uuid */
+    const form *end_form;      /* the endpoint's form, or NULL */
+    const char *end_field;
+} rc_cohort;
+int rc_hip_find(const rc_cohort *c, const char *uuid);   /* index or -1 */
+/* The value of a stratification field for a hip ("(missing)" if empty). */
+const char *rc_hip_field(const rc_hip *h, const char *field);
+/* The sorted distinct values of field over the cohort (by NULL: one
+ * stratum "all"), and each hip's stratum index. Caller frees both. */
+int rc_strata(const rc_cohort *c, const char *by, char ***names, int **of_hip);
+void rc_strata_free(char **names, int n, int *of_hip);
+
+void rc_baseline(report_cohort *rc, const rc_cohort *c, const char *by);
+void rc_scores(report_cohort *rc, const rc_cohort *c, const char *by, char **err);
+int rc_outcome(report_cohort *rc, const rc_cohort *c, const char *by, char **err);
+void rc_survival(report_cohort *rc, const rc_cohort *c, const char *by);
+/* The Kaplan–Meier plot of the strata's curves into rc->plot. */
+void rc_plot(report_cohort *rc, char **names, const stat_km *km, int n, double t_max, int width,
+             int ascii);
+
+#endif

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# report.sh — bedside report: usage, bad input, what it tabulates on a
+# small demo cohort, --from/--to, --by, --markdown, --csv. The figures
+# themselves are checked against R in tests/report/r_check.sh.
+. "$(dirname "$0")/../lib.sh"
+
+# --- usage and bad input ---
+bs report --help
+expect_rc 0 "report --help"
+expect_out "--by FIELD" "help names --by"
+[ ! -e "$DB" ] && ok || fail "--help created a database"
+bs report
+expect_rc 1 "no database"
+[ ! -e "$DB" ] && ok || fail "report created a database"
+bs report --by colour
+expect_rc 2 "--by colour"
+expect_err "--by: 'colour' is not a field" "message names the value"
+bs report --from 2026-13-01
+expect_rc 2 "bad --from"
+expect_err "--from" "message names --from"
+bs report --from 2026-02-01 --to 2026-01-01
+expect_rc 2 "--from after --to"
+bs report --csv "$T/x" --markdown
+expect_rc 2 "--csv with --markdown"
+bs report extra
+expect_rc 2 "stray argument"
+
+bs demo --patients 40 --seed 3
+expect_rc 0 "demo"
+sum=$(db_sum)
+
+# --- the text report ---
+bs report
+expect_rc 0 "report"
+expect_out "^Baseline characteristics" "baseline table"
+expect_out "^Patients +40$" "40 patients"
+expect_out "^Harris Hip Score: HHS total by visit" "a table per trend score, from the forms"
+expect_out "^VAS pain: VAS pain by visit" "VAS table"
+expect_out "^24 months " "a row per scheduled timepoint"
+expect_out "^MRI: last 'Overall, compared with the previous MRI' by stage" "outcome from the config"
+expect_out "Improved +Stable +Progressed" "outcome columns are the field's options"
+expect_out "^Time to Conversion to THA by stage: Kaplan" "time to the endpoint from the config"
+expect_out "log-log scale" "says which CI transform"
+expect_out "censored at its last record" "says which censoring rule"
+expect_out "^Log-rank test across stage" "log-rank test"
+expect_out "^Time to Conversion to THA, hip by hip" "per-hip listing"
+expect_out "^D000001 " "listing by MRN"
+wide=0
+while IFS= read -r l; do
+    case $l in *│*|*"|"*) [ ${#l} -le 80 ] || wide=1 ;; esac
+done <"$T/out"
+[ "$wide" = 0 ] && ok || fail "the plot is wider than 80 columns"
+expect_same "$(db_sum)" "$sum" "report leaves the database unchanged"
+
+# --- a config without a report: section has no outcome or endpoint tables ---
+sed '/^report:/,$d' "$TOP/config/bedside.yaml" >"$T/plain.yaml"
+sed -i "s|^forms: ../forms|forms: $TOP/forms|" "$T/plain.yaml"
+bs --config "$T/plain.yaml" report
+expect_rc 0 "report without report:"
+expect_out "^VAS pain: VAS pain by visit" "scores still there"
+expect_no_out "Kaplan" "no time to endpoint without report.endpoint"
+
+# --- selection and strata ---
+bs report --from 2030-01-01
+expect_rc 0 "no hip in range"
+expect_out "^0 hips" "caption says 0 hips"
+bs report --by side
+expect_rc 0 "--by side"
+expect_out "^Baseline characteristics by side" "baseline stratified"
+expect_out "^D000001 +[LR] .* [LR]$" "listing has the stratum"
+bs report --markdown
+expect_rc 0 "--markdown"
+expect_out "^### Baseline characteristics" "markdown heading"
+expect_out "^\| :-" "markdown alignment row"
+
+# --- CSV ---
+bs report --csv "$T/csv"
+expect_rc 0 "--csv"
+for f in baseline scores outcome survival survival_summary logrank endpoints; do
+    [ -s "$T/csv/$f.csv" ] && ok || fail "$f.csv missing"
+done
+head -1 "$T/csv/scores.csv" | grep -q '^stratum,form,score,timepoint_id,timepoint,day,n,mean,sd,' \
+    && ok || fail "scores.csv header"
+grep -q $'\r$' "$T/csv/endpoints.csv" && ok || fail "CSV lines end in CRLF"
+rows=$(($(wc -l <"$T/csv/endpoints.csv") - 1))
+hips=$(sqlite3 "$DB" "SELECT count(*) FROM hips")
+expect_same "$rows" "$hips" "one listing row per hip"
+grep -qE '[0-9]e[-+]' "$T/csv/scores.csv" && fail "an exponent in scores.csv" || ok
+touch "$T/file"
+bs report --csv "$T/file/sub"
+expect_rc 1 "--csv into a file's path"
+expect_err "cannot create" "message says why"
+
+t_done

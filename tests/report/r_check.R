@@ -1,0 +1,123 @@
+# tests/report/r_check.R — recompute every figure of `bedside report --csv`
+# from the raw data with R (survival, stats) and compare. Arguments: the
+# folder with bedside's CSV files and the raw data (raw_hips.csv,
+# raw_scores.csv) that r_check.sh exported with the sqlite3 shell.
+# Prints one line per mismatch, then "N passed, N failed".
+suppressPackageStartupMessages(library(survival))
+args <- commandArgs(TRUE)
+dir <- args[1]
+rd <- function(f) read.csv(file.path(dir, f), stringsAsFactors = FALSE, na.strings = "")
+pass <- 0L; fail <- 0L
+same <- function(got, want, what, tol = 1e-6) {
+  ok <- (is.na(got) && is.na(want)) ||
+        (!is.na(got) && !is.na(want) && abs(got - want) <= tol)
+  if (isTRUE(ok)) pass <<- pass + 1L else {
+    fail <<- fail + 1L
+    if (fail <= 40) cat(sprintf("MISMATCH %s: bedside %s, R %s\n", what, format(got, digits = 15),
+                                format(want, digits = 15)))
+  }
+}
+try_na <- function(expr) tryCatch(suppressWarnings(expr), error = function(e) NA)
+
+# ---- the raw data, and the rules applied independently of bedside ----
+hips <- rd("raw_hips.csv")
+day <- function(s) as.numeric(as.Date(s))
+hips$idx <- day(hips$index_date)
+hips$end <- day(hips$end_date)
+hips$last <- day(hips$last_date)
+hips$event <- as.integer(!is.na(hips$end))
+stop_d <- ifelse(hips$event == 1, hips$end,
+                 ifelse(!is.na(hips$last) & hips$last > hips$idx, hips$last, hips$idx))
+hips$time <- pmax(stop_d, hips$idx) - hips$idx
+hips$stage[is.na(hips$stage) | hips$stage == ""] <- "(missing)"
+
+# ---- the per-hip listing ----
+ep <- rd("endpoints.csv")
+key <- paste(hips$mrn, hips$side)
+m <- match(paste(ep$mrn, ep$side), key)
+same(nrow(ep), nrow(hips), "endpoint listing rows")
+same(sum(is.na(m)), 0, "listing hips found in the raw data")
+for (i in seq_len(nrow(ep))) {
+  same(ep$days[i], hips$time[m[i]], paste("days of", key[m[i]]), 0)
+  same(ep$event[i], hips$event[m[i]], paste("event of", key[m[i]]), 0)
+}
+
+# ---- Kaplan-Meier per stratum, at the rows bedside printed ----
+sv <- rd("survival.csv")
+for (s in unique(sv$stratum)) {
+  rows <- sv[sv$stratum == s, ]
+  d <- hips[hips$stage == s, ]
+  fit <- survfit(Surv(time, event) ~ 1, data = d, conf.type = "log-log")
+  sm <- summary(fit, times = rows$day)
+  same(length(sm$time), nrow(rows), paste("KM rows", s), 0)
+  for (i in seq_len(nrow(rows))) {
+    w <- paste0("KM ", s, " day ", rows$day[i])
+    same(rows$surv[i], sm$surv[i], paste(w, "surv"))
+    same(rows$se[i], sm$std.err[i], paste(w, "std.err"))
+    same(rows$lower[i], sm$lower[i], paste(w, "lower"))
+    same(rows$upper[i], sm$upper[i], paste(w, "upper"))
+    same(rows$at_risk[i], sm$n.risk[i], paste(w, "n.risk"), 0)
+    same(rows$events[i], sm$n.event[i], paste(w, "n.event"), 0)
+    same(rows$censored[i], sm$n.censor[i], paste(w, "n.censor"), 0)
+  }
+  med <- rd("survival_summary.csv")
+  same(med$median_days[med$stratum == s], unname(summary(fit)$table["median"]),
+       paste("median", s))
+  same(med$events[med$stratum == s], sum(d$event), paste("events", s), 0)
+}
+lr <- rd("logrank.csv")
+sd_ <- survdiff(Surv(time, event) ~ stage, data = hips)
+df <- sum(sd_$exp > 0) - 1
+same(lr$chisq[1], sd_$chisq, "log-rank chi-square")
+same(lr$df[1], df, "log-rank df", 0)
+if (df >= 1) same(lr$p[1], pchisq(sd_$chisq, df, lower.tail = FALSE), "log-rank p")
+
+# ---- scores by visit ----
+raw <- rd("raw_scores.csv")
+raw$vd <- day(raw$visit_date)
+raw <- merge(raw, hips[, c("uuid", "event", "end")], by.x = "hip", by.y = "uuid")
+raw <- raw[!(raw$event == 1 & raw$vd > raw$end), ]
+raw <- raw[order(raw$vd), ]
+raw <- raw[!duplicated(raw[, c("hip", "form", "score", "timepoint")], fromLast = TRUE), ]
+sc <- rd("scores.csv")
+base_tp <- sc$timepoint_id[1]
+for (i in seq_len(nrow(sc))) {
+  r <- sc[i, ]
+  w <- paste(r$form, r$score, r$timepoint_id)
+  inst <- if (r$stratum == "all") hips$uuid else hips$uuid[hips$stage == r$stratum]
+  w <- paste(r$stratum, w)
+  v <- raw[raw$hip %in% inst & raw$form == r$form & raw$score == r$score &
+           raw$timepoint == r$timepoint_id, ]
+  same(r$n, nrow(v), paste(w, "n"), 0)
+  same(r$mean, if (nrow(v)) mean(v$value) else NA, paste(w, "mean"))
+  same(r$sd, if (nrow(v) > 1) sd(v$value) else NA, paste(w, "sd"))
+  if (r$timepoint_id == base_tp) next
+  b <- raw[raw$hip %in% inst & raw$form == r$form & raw$score == r$score &
+           raw$timepoint == base_tp, ]
+  p <- merge(b[, c("hip", "value")], v[, c("hip", "value")], by = "hip")
+  same(r$pairs, nrow(p), paste(w, "pairs"), 0)
+  tt <- try_na(t.test(p$value.y, p$value.x, paired = TRUE))
+  same(r$p_t, if (is.list(tt)) tt$p.value else NA, paste(w, "t.test p"))
+  same(r$change_lo, if (is.list(tt)) tt$conf.int[1] else NA, paste(w, "t.test lower"))
+  same(r$change_hi, if (is.list(tt)) tt$conf.int[2] else NA, paste(w, "t.test upper"))
+  same(r$change, if (nrow(p)) mean(p$value.y - p$value.x) else NA, paste(w, "mean change"))
+  wt <- try_na(wilcox.test(p$value.y, p$value.x, paired = TRUE))
+  same(r$p_wilcoxon, if (is.list(wt)) wt$p.value else NA, paste(w, "wilcox.test p"))
+}
+
+# ---- baseline: age and involvement, per stratum ----
+bl <- rd("baseline.csv")
+hips$age <- (hips$idx - day(hips$born)) / 365.25
+for (s in unique(bl$stratum)) {
+  d <- if (s == "all") hips else hips[hips$stage == s, ]
+  inv <- bl[bl$stratum == s & bl$characteristic == "Involvement (%)", ]
+  same(inv$mean, mean(d$involvement, na.rm = TRUE), paste(s, "involvement mean"))
+  same(inv$sd, sd(d$involvement, na.rm = TRUE), paste(s, "involvement sd"))
+  age <- tapply(d$age, d$patient, min)
+  ag <- bl[bl$stratum == s & bl$characteristic == "Age (years)", ]
+  same(ag$n, length(age), paste(s, "patients with an age"), 0)
+  same(ag$mean, mean(age), paste(s, "age mean"))
+  same(ag$sd, sd(age), paste(s, "age sd"))
+}
+
+cat(sprintf("%d passed, %d failed\n", pass, fail))
