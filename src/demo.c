@@ -362,7 +362,7 @@ static int follow_hip(gen *g, hip_plan *hp)
         }
         demo_visit v = {.visit_date = date, .index_date = hp->h.index_date,
                         .stage = hp->stage, .involvement = hp->h.involvement,
-                        .complication = -1, .tha_date = -1};
+                        .complication = -1, .tha_date = -1, .response = hp->response};
         course(hp, day, g->r, &v);
         v.mri_trend = mri_trend_at(hp, day);
         v.satisfaction = satisfaction_of(v.hhs + demo_rng_normal(g->r, 0, 4));

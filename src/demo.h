@@ -57,11 +57,26 @@ typedef struct {
     int mri_trend;           /* -1 improved, 0 stable, 1 progressed (so far) */
     int satisfaction;        /* 1 (very dissatisfied) .. 5 (very satisfied) */
     int tha_date;            /* the hip-replacement date of this record, or -1 */
+    double response;         /* how well this hip responds, about N(0, 1) */
 } demo_visit;
 
 /* Fill a's answers for v, naming the shipped forms' fields (the data
  * dictionary of bedside-forms(5)); required fields of forms it does not
  * know get a plain valid value. Returns 0, or -1 with *err. */
 int demo_fill(form_answers *a, const demo_visit *v, demo_rng *r, char **err);
+
+/* demo_scores.c: answer the unanswered choice fields with points of any
+ * form so that its scores come out near the targets (by score id; ids the
+ * form lacks are ignored). Fields that feed no targeted score stay empty,
+ * and each item is left blank with probability `blank`, as patients skip
+ * items. Returns 0, or -1 with *err. */
+typedef struct {
+    const char *score;
+    double value;
+} demo_target;
+int demo_fill_scores(form_answers *a, const demo_target *t, int n_t, double blank,
+                     demo_rng *r, char **err);
+/* y at `at` on the polyline (x[i], y[i]), x increasing; flat beyond it. */
+double demo_interp(const double *x, const double *y, int n, double at);
 
 #endif

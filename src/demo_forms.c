@@ -268,6 +268,41 @@ static int fill_tha(form_answers *a, const demo_visit *v, demo_rng *r, char **er
     return set(a, "reason", why[k], err);
 }
 
+/* ---- RAND-36 ---- */
+
+/* The scales shaped like seed 003's Table 1 (means at baseline, 3, 6 and 12
+ * months; its 1-month column has no SF-36, so 1 month lies on the line).
+ * Physical health rises most. Social functioning is not in the table and
+ * follows emotional well-being; bodily pain follows the visit's VAS. A hip
+ * that responds better scores higher on every scale. */
+static const double r36_day[] = {0, 91, 182, 365};
+static const struct {
+    const char *score;
+    double y[4];
+} r36_curve[] = {
+    {"physical_functioning", {38.75, 36.25, 43.75, 52.5}},
+    {"role_physical", {0, 6.25, 18.75, 43.75}},
+    {"role_emotional", {62.5, 57.14, 71.43, 60}},
+    {"energy_fatigue", {35.62, 48.12, 50, 57.5}},
+    {"emotional_wellbeing", {50, 58, 61.5, 69}},
+    {"social_functioning", {50, 58, 61.5, 69}},
+    {"general_health", {38.75, 42.5, 42.5, 57.5}},
+};
+
+static int fill_rand36(form_answers *a, const demo_visit *v, demo_rng *r, char **err)
+{
+    enum { N = sizeof r36_curve / sizeof *r36_curve };
+    demo_target t[N + 2];
+    double day = v->visit_date - v->index_date, shift = 12 * v->response;
+    for (int k = 0; k < N; k++)
+        t[k] = (demo_target){r36_curve[k].score,
+                             demo_interp(r36_day, r36_curve[k].y, 4, day) + shift};
+    t[N] = (demo_target){"pain", 100 - 10 * v->vas + shift / 2};
+    /* Health change: better than a year ago once the treatment works. */
+    t[N + 1] = (demo_target){"health_change", day < 60 ? 40 + shift : 60 + 2 * shift};
+    return demo_fill_scores(a, t, N + 2, 0.01, r, err);
+}
+
 /* ---- whatever is still required ---- */
 
 static int fill_rest(form_answers *a, const demo_visit *v, char **err)
@@ -312,7 +347,7 @@ static const struct {
 } fillers[] = {
     {"hhs", fill_hhs},   {"vas", fill_vas},           {"complications", fill_complications},
     {"mri", fill_mri},   {"procedure", fill_procedure}, {"satisfaction", fill_satisfaction},
-    {"tha", fill_tha},
+    {"tha", fill_tha},   {"rand36", fill_rand36},
 };
 
 int demo_fill(form_answers *a, const demo_visit *v, demo_rng *r, char **err)

@@ -59,4 +59,34 @@ bs --config "$C3" show S3
 expect_out "^Baseline .*  0\.0" "the baseline RAND-36 in the trend view"
 expect_out "Bodily pain" "every scale is a column under this protocol"
 
+# --- the demo under trial-003: RAND-36 records shaped like seed 003's Table 1
+DB=$T/demo3.db
+export BEDSIDE_DB=$DB
+bs --config "$C3" demo --patients 120 --seed 3
+expect_rc 0 "demo with the trial-003 protocol"
+mean() {  # mean of score $1 of the current RAND-36 records at timepoint $2
+    sqlite3 "$DB" "SELECT round(avg(s.value), 1) FROM current_records r
+                   JOIN scores s ON s.record = r.uuid
+                   WHERE r.form = 'rand36' AND s.score = '$1' AND r.timepoint = '$2'"
+}
+n=$(sqlite3 "$DB" "SELECT count(*) FROM current_records WHERE form = 'rand36'
+                   AND timepoint IN ('baseline', '1m', '3m', '6m', '12m')")
+[ "$n" -gt 300 ] && ok || fail "RAND-36 records at every visit ($n)"
+pf0=$(mean physical_functioning baseline) pf12=$(mean physical_functioning 12m)
+rp0=$(mean role_physical baseline) rp12=$(mean role_physical 12m)
+gh0=$(mean general_health baseline) gh12=$(mean general_health 12m)
+echo "demo RAND-36 means, baseline -> 12m: PF $pf0 -> $pf12, RP $rp0 -> $rp12, GH $gh0 -> $gh12"
+# Table 1: PF 38.75 -> 52.50, RP 0 -> 43.75, GH 38.75 -> 57.50.
+awk -v a="$pf0" -v b="$pf12" 'BEGIN { exit !(a > 32 && a < 46 && b > 46 && b < 60) }' &&
+    ok || fail "physical functioning rises from about 39 to about 52 ($pf0 -> $pf12)"
+awk -v a="$rp0" -v b="$rp12" 'BEGIN { exit !(a < 12 && b > 35 && b < 53) }' &&
+    ok || fail "role physical rises from about 0 to about 44 ($rp0 -> $rp12)"
+awk -v a="$gh0" -v b="$gh12" 'BEGIN { exit !(a > 32 && a < 46 && b > 50 && b < 65) }' &&
+    ok || fail "general health rises from about 39 to about 57 ($gh0 -> $gh12)"
+nulls=$(sqlite3 "$DB" "SELECT count(*) FROM current_records r WHERE r.form = 'rand36' AND
+                       (SELECT count(*) FROM scores s WHERE s.record = r.uuid) < 8")
+[ "$nulls" = 0 ] && ok || fail "a demo RAND-36 misses at most one scale ($nulls miss more)"
+bs check
+expect_rc 0 "check recomputes every demo RAND-36 score from its answers"
+
 t_done
