@@ -153,9 +153,10 @@ print-core-pkgs:
 FORMS := $(wildcard forms/*.yaml)
 MAN1  := $(wildcard man/*.1)
 MAN5  := $(wildcard man/*.5)
+EXAMPLES := $(wildcard config/examples/*.yaml)
 INSTALLED := $(BINDIR)/bedside $(FORMS:%=$(DATADIR)/%) $(DATADIR)/config/bedside.yaml \
              $(MAN1:man/%=$(MANDIR)/man1/%) $(MAN5:man/%=$(MANDIR)/man5/%) \
-             $(DOCDIR)/README.md $(BASHCOMPDIR)/bedside
+             $(DOCDIR)/README.md $(EXAMPLES:config/%=$(DOCDIR)/%) $(BASHCOMPDIR)/bedside
 ETC_CONFIG := $(SYSCONFDIR)/bedside/bedside.yaml
 
 # Installs the binary `make` built; it never compiles (so `sudo make install`
@@ -165,13 +166,14 @@ install:
 	@stale=$$(find src -newer "$(BIN)" -name '*.[ch]' | head -1); \
 	 [ -z "$$stale" ] || { echo "bedside: $(BIN) is older than $$stale: run make first" >&2; exit 1; }
 	install -d $(addprefix $(DESTDIR),$(BINDIR) $(DATADIR)/forms $(DATADIR)/config \
-	  $(MANDIR)/man1 $(MANDIR)/man5 $(DOCDIR) $(BASHCOMPDIR) $(SYSCONFDIR)/bedside)
+	  $(MANDIR)/man1 $(MANDIR)/man5 $(DOCDIR)/examples $(BASHCOMPDIR) $(SYSCONFDIR)/bedside)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/bedside
 	install -m 644 $(FORMS) $(DESTDIR)$(DATADIR)/forms/
 	install -m 644 config/bedside.yaml $(DESTDIR)$(DATADIR)/config/
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 README.md $(DESTDIR)$(DOCDIR)/
+	install -m 644 $(EXAMPLES) $(DESTDIR)$(DOCDIR)/examples/
 	install -m 644 completion/bedside.bash $(DESTDIR)$(BASHCOMPDIR)/bedside
 	@if [ -e "$(DESTDIR)$(ETC_CONFIG)" ] && ! cmp -s config/bedside.yaml "$(DESTDIR)$(ETC_CONFIG)"; then \
 	  echo "kept the edited $(DESTDIR)$(ETC_CONFIG); the new default is $(DESTDIR)$(DATADIR)/config/bedside.yaml"; \
@@ -187,7 +189,7 @@ uninstall:
 	elif [ -e "$(DESTDIR)$(ETC_CONFIG)" ]; then \
 	  echo "kept the edited $(DESTDIR)$(ETC_CONFIG)"; \
 	fi
-	@for d in $(addprefix $(DESTDIR),$(DATADIR)/forms $(DATADIR)/config $(DATADIR) $(DOCDIR) \
+	@for d in $(addprefix $(DESTDIR),$(DATADIR)/forms $(DATADIR)/config $(DATADIR) $(DOCDIR)/examples $(DOCDIR) \
 	  $(SYSCONFDIR)/bedside); do rmdir "$$d" 2>/dev/null || true; done
 
 FORCE:

@@ -41,6 +41,11 @@ cmp -s "$R/usr/bin/bedside" "$BEDSIDE" && ok || fail "the installed binary is th
 env BEDSIDE_CONFIG="$R/etc/bedside/bedside.yaml" "$R/usr/bin/bedside" forms check >"$T/out" 2>"$T/err"
 rc=$?
 expect_rc 0 "the installed binary checks its installed forms"
+"$R/usr/bin/bedside" --config "$R/usr/share/doc/bedside/examples/trial-003.yaml" forms check \
+    >"$T/out" 2>"$T/err"
+rc=$?
+expect_rc 0 "the installed trial-003 example uses the installed forms"
+expect_out "^8 forms OK$" "the installed trial-003 example uses the installed forms"
 printf 'id: broken\ntitle: [unclosed\n' >"$R/usr/share/bedside/forms/zz.yaml"
 env BEDSIDE_CONFIG="$R/etc/bedside/bedside.yaml" "$R/usr/bin/bedside" forms check >"$T/out" 2>"$T/err"
 rc=$?

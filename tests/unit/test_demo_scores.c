@@ -8,8 +8,8 @@
 #include "demo.h"
 #include "t.h"
 
-#ifndef BEDSIDE_DATADIR
-#define BEDSIDE_DATADIR "."
+#ifndef BEDSIDE_SRCDIR
+#define BEDSIDE_SRCDIR "."
 #endif
 
 static void test_interp(void)
@@ -144,7 +144,7 @@ static void rand36_means(const form *f, int day, double vas, demo_rng *r, double
 static void test_rand36(void)
 {
     diag d = {0};
-    form *f = form_load(BEDSIDE_DATADIR "/forms/rand36.yaml", &d);
+    form *f = form_load(BEDSIDE_SRCDIR "/forms/rand36.yaml", &d);
     diag_print(&d, stdout);
     diag_free(&d);
     CHECK(f != NULL);
