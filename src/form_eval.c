@@ -66,14 +66,15 @@ static int shown(form_expr *e, const form_value *vals, int n)
     return t == 1;
 }
 
-void form_effective(const form_answers *a, int ov, const char *override, int *vis,
-                    form_value *vals)
+/* The general rule, for forms whose show_if rules form a cycle: hide to a
+ * fixed point. Dropping only grows, so this ends within n_field + 1 rounds. */
+static void fixed_point(const form_answers *a, int ov, const char *override, int *vis,
+                        form_value *vals)
 {
     const form *f = a->f;
     int nf = f->n_field, n = nf + f->n_score;
     int *dropped = xcalloc((size_t)nf + 1, sizeof *dropped);
     int *secvis = xcalloc((size_t)f->n_sec + 1, sizeof *secvis);
-    /* Dropping only grows, so this ends within n_field + 1 rounds. */
     for (int changed = 1; changed;) {
         changed = 0;
         for (int i = 0; i < n; i++)
@@ -95,6 +96,89 @@ void form_effective(const form_answers *a, int ov, const char *override, int *vi
     }
     free(dropped);
     free(secvis);
+}
+
+/* Fields in an order where every field comes after the fields its (and its
+ * section's) show_if reads; 0, or -1 if they form a cycle. */
+static int visibility_order(const form *f, int *order)
+{
+    int nf = f->n_field;
+    int *waits = xcalloc((size_t)nf + 1, sizeof *waits);   /* unsettled reads */
+    int *first = xcalloc((size_t)nf + 2, sizeof *first);   /* readers, CSR */
+    int pass, nr;
+    /* Edges j -> i for "i's visibility reads j": counted, then filled. */
+    int *readers = NULL;
+    for (pass = 0; pass < 2; pass++) {
+        int *fill = pass ? xcalloc((size_t)nf + 1, sizeof *fill) : NULL;
+        for (int i = 0; i < nf; i++)
+            for (int which = 0; which < 2; which++) {
+                const form_expr *e = which ? f->field[i].show_if : f->sec[f->field[i].section].show_if;
+                const int *r = form_expr_reads(e, &nr);
+                for (int k = 0; k < nr; k++) {
+                    int j = r[k];
+                    if (j >= nf)
+                        continue;
+                    if (!pass) {
+                        first[j + 1]++;
+                        waits[i]++;
+                    } else {
+                        readers[first[j] + fill[j]++] = i;
+                    }
+                }
+            }
+        if (!pass) {
+            for (int j = 0; j < nf; j++)
+                first[j + 1] += first[j];
+            readers = xcalloc((size_t)first[nf] + 1, sizeof *readers);
+        }
+        free(fill);
+    }
+    int head = 0, tail = 0;
+    for (int i = 0; i < nf; i++)
+        if (!waits[i])
+            order[tail++] = i;
+    while (head < tail) {
+        int j = order[head++];
+        for (int k = first[j]; k < first[j + 1]; k++)
+            if (--waits[readers[k]] == 0)
+                order[tail++] = readers[k];
+    }
+    free(waits);
+    free(first);
+    free(readers);
+    return tail == nf ? 0 : -1;
+}
+
+void form_effective(const form_answers *a, int ov, const char *override, int *vis,
+                    form_value *vals)
+{
+    const form *f = a->f;
+    int nf = f->n_field, n = nf + f->n_score;
+    int *order = xcalloc((size_t)nf + 1, sizeof *order);
+    if (visibility_order(f, order) < 0) {
+        free(order);
+        fixed_point(a, ov, override, vis, vals);
+        return;
+    }
+    /* One pass in dependency order: when a field's turn comes, every value
+     * its show_if reads is final, so it is evaluated once. */
+    for (int i = 0; i < n; i++)
+        vals[i].kind = FV_NULL;
+    for (int i = 0; i < nf; i++)
+        form_bind_value(&f->field[i], i == ov ? override : a->val[i], &vals[i]);
+    int *secvis = xcalloc((size_t)f->n_sec + 1, sizeof *secvis);
+    for (int s = 0; s < f->n_sec; s++)
+        secvis[s] = -1;   /* not evaluated yet */
+    for (int k = 0; k < nf; k++) {
+        int i = order[k], s = f->field[i].section;
+        if (secvis[s] < 0)
+            secvis[s] = shown(f->sec[s].show_if, vals, nf);
+        vis[i] = secvis[s] && shown(f->field[i].show_if, vals, nf);
+        if (!vis[i])
+            vals[i].kind = FV_NULL;
+    }
+    free(secvis);
+    free(order);
 }
 
 /* Fields' effective values and visibility, in fresh arrays. */

@@ -30,7 +30,8 @@ struct form_sandbox {
 struct form_expr {
     form_sandbox *sb;
     sqlite3_stmt *st;
-    int nparam;
+    int *reads;          /* the binding indexes the text names, ascending */
+    int nreads;
 };
 
 /* The only functions an expression may call: SQLite's deterministic ones
@@ -402,6 +403,46 @@ static int names_now(const char *text)
     return 0;
 }
 
+/* Mark in named[0..n) every names[k] that appears in text as an identifier
+ * (bare, or quoted with "", `` or []), outside string literals. Comments
+ * and function names may add a name that is not read: harmless. A name
+ * read but missed here would make the compile fail ("unknown field"), never
+ * a silent wrong answer. */
+static void scan_names(const char *text, const char *const *names, int n, char *named)
+{
+    for (const char *p = text; *p;) {
+        if (*p == '\'') {
+            for (p++; *p && !(*p == '\'' && p[1] != '\''); p += *p == '\'' ? 2 : 1)
+                ;
+            if (*p)
+                p++;
+            continue;
+        }
+        const char *start = p, *end;
+        char close = *p == '"' ? '"' : *p == '`' ? '`' : *p == '[' ? ']' : 0;
+        if (close) {
+            start = ++p;
+            while (*p && *p != close)
+                p++;
+            end = p;
+            if (*p)
+                p++;
+        } else if (isalpha((unsigned char)*p) || *p == '_') {
+            while (isalnum((unsigned char)*p) || *p == '_' || *p == '$')
+                p++;
+            end = p;
+        } else {
+            p++;
+            continue;
+        }
+        size_t len = (size_t)(end - start);
+        for (int k = 0; k < n; k++)
+            if (names[k] && strlen(names[k]) == len &&
+                sqlite3_strnicmp(names[k], start, (int)len) == 0)
+                named[k] = 1;
+    }
+}
+
 form_expr *form_expr_new(form_sandbox *sb, const char *text, const char *const *names, int n,
                          char *err, size_t errlen)
 {
@@ -410,14 +451,20 @@ form_expr *form_expr_new(form_sandbox *sb, const char *text, const char *const *
                               "must give the same answer whenever it is recomputed");
         return NULL;
     }
+    /* Only the names the text mentions are bound: compiling and running an
+     * expression then costs what it reads, not the size of the form. */
+    char *named = xcalloc((size_t)n + 1, 1);
+    scan_names(text, names, n, named);
     sbuf q = {0};
     /* Newlines keep a trailing "--" comment from swallowing the FROM. */
     sbuf_add(&q, "SELECT (\n");
     sbuf_add(&q, text);
     sbuf_add(&q, "\n) FROM (SELECT ");
+    int nreads = 0;
     for (int i = 0; i < n; i++)
-        sbuf_printf(&q, "%s?%d AS %s", i ? ", " : "", i + 1, names[i]);
-    if (!n)
+        if (named[i])
+            sbuf_printf(&q, "%s?%d AS %s", nreads++ ? ", " : "", i + 1, names[i]);
+    if (!nreads)
         sbuf_add(&q, "NULL");
     sbuf_add(&q, ")");
     sqlite3_stmt *st = NULL;
@@ -428,6 +475,7 @@ form_expr *form_expr_new(form_sandbox *sb, const char *text, const char *const *
     if (rc != SQLITE_OK) {
         explain(sb, err, errlen);
         sbuf_free(&q);
+        free(named);
         return NULL;
     }
     int extra = 0;
@@ -438,17 +486,23 @@ form_expr *form_expr_new(form_sandbox *sb, const char *text, const char *const *
     if (!st || extra) {
         snprintf(err, errlen, "must be a single SQL expression (no ';')");
         sqlite3_finalize(st);
+        free(named);
         return NULL;
     }
     if (!sqlite3_stmt_readonly(st)) {
         snprintf(err, errlen, "expressions may not change anything");
         sqlite3_finalize(st);
+        free(named);
         return NULL;
     }
     form_expr *e = xcalloc(1, sizeof *e);
     e->sb = sb;
     e->st = st;
-    e->nparam = sqlite3_bind_parameter_count(st);
+    e->reads = xcalloc((size_t)nreads + 1, sizeof *e->reads);
+    for (int i = 0; i < n; i++)
+        if (named[i])
+            e->reads[e->nreads++] = i;
+    free(named);
     return e;
 }
 
@@ -457,6 +511,7 @@ void form_expr_free(form_expr *e)
     if (!e)
         return;
     sqlite3_finalize(e->st);
+    free(e->reads);
     free(e);
 }
 
@@ -468,7 +523,8 @@ int form_expr_eval(form_expr *e, const form_value *vals, int n, form_value *out,
     out->kind = FV_NULL;
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
-    for (int i = 0; i < e->nparam && i < n; i++) {
+    for (int r = 0; r < e->nreads && e->reads[r] < n; r++) {
+        int i = e->reads[r];
         const form_value *v = &vals[i];
         switch (v->kind) {
         case FV_INT:
@@ -527,6 +583,12 @@ int form_expr_eval(form_expr *e, const form_value *vals, int n, form_value *out,
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return rc == SQLITE_OK ? 0 : -1;
+}
+
+const int *form_expr_reads(const form_expr *e, int *n)
+{
+    *n = e ? e->nreads : 0;
+    return e ? e->reads : NULL;
 }
 
 int form_expr_name_ok(form_sandbox *sb, const char *id)

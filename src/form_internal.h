@@ -34,6 +34,8 @@ void form_expr_free(form_expr *e);
  * results are copied into *text (caller frees), out->s points at it. */
 int form_expr_eval(form_expr *e, const form_value *vals, int n, form_value *out, char **text,
                    char *err, size_t errlen);
+/* The binding indexes (ascending) an expression reads; none for NULL. */
+const int *form_expr_reads(const form_expr *e, int *n);
 /* Is an identifier usable as a binding name (not an SQL keyword that breaks
  * "SELECT ?1 AS id")? */
 int form_expr_name_ok(form_sandbox *sb, const char *id);

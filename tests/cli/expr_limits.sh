@@ -104,4 +104,57 @@ expect_err "clock\.age: the expression asks for the current date or time" "says 
 bs --forms "$FORMS" record H1 --form clock --hip L word=2026-01-31
 expect_rc 0 "a date answer is fine"
 expect_out "^age=30" "and is computed"
+# --- visibility in dependency order ------------------------------------------------
+# A 1000-field chain (field i shows if field i-1 is answered): with the first
+# left out, all 999 others are hidden and dropped, in one pass (on the fixed
+# point this took minutes). The bound is loose; `make bench` has the figure.
+"$TOP/tests/bench/chain_form.sh" 1000 >"$FORMS/chain.yaml"
+all=() rest=()
+for i in $(seq 1 1000); do all+=("f$i=1"); [ "$i" -gt 1 ] && rest+=("f$i=1"); done
+start=$(date +%s)
+bs --forms "$FORMS" record H1 --form chain --hip L --timepoint 1m "${rest[@]}"
+expect_rc 0 "a chained form with its first field left out"
+expect_same "$(sql "SELECT answers FROM records WHERE form = 'chain' AND timepoint = '1m'")" \
+    "{}" "every field after the missing one is hidden and dropped"
+if [ $(($(date +%s) - start)) -le 10 ]; then ok; else fail "1000-field chain took too long"; fi
+bs --forms "$FORMS" record H1 --form chain --hip L --timepoint 3m "${all[@]}"
+expect_rc 0 "a chained form fully answered"
+expect_same "$(sql "SELECT count(*) FROM records, json_each(answers)
+    WHERE form = 'chain' AND timepoint = '3m'")" 1000 "keeps all 1000 answers"
+rm "$FORMS/chain.yaml"
+
+# A field shown by a later one, a field shown when another is hidden, and
+# two fields that show each other (a cycle: the fixed point decides).
+cat >"$FORMS/order.yaml" <<'YAML'
+id: order
+title: Order
+version: 1
+scope: hip
+sections:
+  - title: Main
+    fields:
+      - {id: early, label: Early, type: decimal, show_if: "late = 1"}
+      - {id: gate, label: Gate, type: decimal}
+      - {id: hidden_by_gate, label: H, type: decimal, show_if: "gate = 1"}
+      - {id: when_hidden, label: W, type: decimal, show_if: "hidden_by_gate IS NULL"}
+      - {id: late, label: Late, type: decimal}
+YAML
+sed -e 's/^id: order/id: cycle/' -e '/^      - {id: [a-z_]*, label: [A-Za-z]*, type: decimal, show_if/d' \
+    "$FORMS/order.yaml" >"$FORMS/cycle.yaml"
+cat >>"$FORMS/cycle.yaml" <<'YAML'
+      - {id: x, label: X, type: decimal, show_if: "y IS NOT NULL"}
+      - {id: y, label: Y, type: decimal, show_if: "x IS NOT NULL"}
+YAML
+bs --forms "$FORMS" record H1 --form order --hip L early=5 late=1 gate=0 hidden_by_gate=7 \
+    when_hidden=9
+expect_rc 0 "a form whose rules read later fields"
+expect_same "$(sql "SELECT json_extract(answers, '$.early') || ',' ||
+    ifnull(json_extract(answers, '$.hidden_by_gate'), '-') || ',' ||
+    ifnull(json_extract(answers, '$.when_hidden'), '-') FROM records WHERE form = 'order'")" \
+    "5.0,-,9.0" "each field is shown or hidden by the final values it reads"
+bs --forms "$FORMS" record H1 --form cycle --hip L gate=1 late=2 x=1 y=2
+expect_rc 0 "a form whose rules form a cycle"
+expect_same "$(sql "SELECT json_extract(answers, '$.x') || ',' || json_extract(answers, '$.y')
+    FROM records WHERE form = 'cycle'")" "1.0,2.0" "the cycle's fields show each other"
+
 t_done
