@@ -69,9 +69,16 @@ static int check_header(const char *path, off_t size, char **err)
     if (size == 0)
         return 0;
     unsigned char h[100];
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: should the file have been swapped for a FIFO since the
+     * caller's stat, the open does not wait for a writer; fstat says. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
         return st_fail(err, "cannot open %s: %s", path, strerror(errno));
+    struct stat st = {0};
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return st_fail(err, "%s is not a regular file, so not a bedside database", path);
+    }
     ssize_t got = read(fd, h, sizeof h);
     close(fd);
     if (got < (ssize_t)sizeof h || memcmp(h, "SQLite format 3", 16) != 0)

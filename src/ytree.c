@@ -387,17 +387,26 @@ ynode *ytree_load_buffer(const char *name, const char *buf, size_t len, diag *d)
 
 ynode *ytree_load_file(const char *path, diag *d)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO (or a terminal, a device) for reading
+     * would otherwise wait for a writer forever; its type is checked next,
+     * before any read. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         diag_add(d, path, 1, 1, "cannot open: %s", strerror(errno));
         return NULL;
     }
-    struct stat st;
+    struct stat st = {0};
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        diag_add(d, path, 1, 1, "not a regular file");
+        diag_add(d, path, 1, 1, "not a regular file (%s)",
+                 S_ISFIFO(st.st_mode)  ? "a FIFO"
+                 : S_ISDIR(st.st_mode) ? "a folder"
+                 : S_ISSOCK(st.st_mode) ? "a socket"
+                 : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                                                              : "a special file");
         close(fd);
         return NULL;
     }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     /* Refuse before reading, so a huge file costs nothing. */
     if (st.st_size > (off_t)YTREE_MAX_BYTES) {
         diag_add(d, path, 1, 1, "file is too large (%lld bytes; at most %u)",
