@@ -165,10 +165,14 @@ fi
 # a copy whose triggers are dropped (only a tampered file can get there).
 copy dmg4
 u=$(uuid_of "$T/dmg4.db" 3)
+# The triggers are put back afterwards: a file without them is refused on
+# open as damaged, before check could look at the score.
+sqlite3 "$T/dmg4.db" "SELECT sql || ';' FROM sqlite_master WHERE type = 'trigger'" >"$T/triggers.sql"
 sqlite3 "$T/dmg4.db" "SELECT 'DROP TRIGGER ' || quote(name) || ';' FROM sqlite_master WHERE type = 'trigger'" |
     sqlite3 "$T/dmg4.db"
 sqlite3 "$T/dmg4.db" "UPDATE records SET answers = replace(answers, '5.0', '9.5') WHERE uuid = '$u'" 2>"$T/sqlerr" ||
     fail "setup: answers edit: $(cat "$T/sqlerr")"
+sqlite3 "$T/dmg4.db" <"$T/triggers.sql" 2>"$T/sqlerr" || fail "setup: triggers back: $(cat "$T/sqlerr")"
 injected "$T/dmg4.db" "a score that no longer matches its answers" 'answers give|no longer match|recomputed'
 grep -q "${u:0:8}" "$T/out" "$T/err" && ok || fail "check names the record with the wrong score ($u)"
 
