@@ -6,6 +6,8 @@
 #                   run every test
 #   make check SANITIZE=1   the same under ASan and UBSan (build-check-san/)
 #   make bench      the scale benchmarks (figures go in README.md)
+#   make deb        the Debian package (build-deb/bedside_*.deb)
+#   make deb-check  build, lint, install, try and purge the package (root)
 #   make fuzz       libFuzzer on the form and config loaders (FUZZ_SECONDS each)
 #   make install    install what `make` built (never builds): binary, forms,
 #                   config (/etc/bedside), man pages, README, bash completion
@@ -71,8 +73,8 @@ CHECK_BUILD := build-check$(if $(SANITIZE),-san)
 DEMO_DB ?= $(CURDIR)/demo.db
 FUZZ_SECONDS ?= $(if $(CI),60,10)
 
-.PHONY: all units run check test deps test-deps deb-deps bench fuzz print-core-pkgs install uninstall \
-        clean clean-objs FORCE
+.PHONY: all units run check test deps test-deps deb-deps bench fuzz install uninstall \
+        deb deb-check clean clean-objs FORCE
 all: $(BIN)
 units: $(UNIT_BIN)
 
@@ -146,8 +148,18 @@ bench: all
 fuzz:
 	CORE_PKGS="$(CORE_PKGS)" tests/fuzz/run $(FUZZ_SECONDS)
 
-print-core-pkgs:
-	@echo $(CORE_PKGS)
+# make -s print-VAR: a variable's value, for scripts (CORE_PKGS, BUILD_DEBS).
+print-%:
+	@echo $($*)
+
+# The Debian package (debian/), built from a copy of this tree into
+# build-deb/; deb-check builds, lints, installs, tries and purges it (as
+# root; it changes the machine, so it is not part of make check).
+deb: deb-deps
+	tests/deb/build
+
+deb-check: deb-deps
+	tests/deb/check
 
 # What `make install` puts, relative to DESTDIR; `make uninstall` removes it.
 FORMS := $(wildcard forms/*.yaml)
@@ -195,7 +207,7 @@ uninstall:
 FORCE:
 
 clean-objs:
-	rm -rf build build-san build-check build-check-san bedside
+	rm -rf build build-san build-check build-check-san build-deb bedside
 
 clean: clean-objs
 	rm -rf build-fuzz
