@@ -30,6 +30,8 @@ SYSCONFDIR ?= /etc
 CORE_PKGS := sqlite3 yaml-0.1 gsl
 UI_PKGS   := ncursesw
 # Debian packages: to build; to run the tests; to build and lint the .deb.
+# A library added to BUILD_DEBS goes into debian/control's Build-Depends too
+# (tests/install/debian.sh checks that they agree).
 BUILD_DEBS := gcc make pkg-config libncurses-dev libsqlite3-dev libyaml-dev libgsl-dev
 TEST_DEBS  := tmux sqlite3 openssh-server openssh-client clang libclang-rt-14-dev locales \
               ncurses-term mandoc binutils r-base-core r-cran-survival
