@@ -95,6 +95,15 @@ static const check_def checks[] = {
      "WHERE supersedes IS NOT NULL AND status <> 'draft' GROUP BY supersedes "
      "HAVING count(*) > 1",
      "record %s is superseded twice, by %s%s", 0},
+    /* Following supersedes from any record must end at an original (one
+     * that supersedes nothing): a loop (A -> B -> A, C -> C) leaves records
+     * that are never current and can never be amended or voided. */
+    {"WITH RECURSIVE rooted(uuid) AS (SELECT uuid FROM records o WHERE supersedes IS NULL "
+     "OR NOT EXISTS (SELECT 1 FROM records p WHERE p.uuid = o.supersedes) "
+     "UNION SELECT r.uuid FROM records r JOIN rooted ON r.supersedes = rooted.uuid) "
+     "SELECT uuid, supersedes, '' FROM records WHERE uuid NOT IN rooted",
+     "record %s is in a loop of amendments: it supersedes %s, and following the chain never "
+     "reaches an original record%s", 0},
     {"SELECT uuid, supersedes, '' FROM records WHERE status = 'draft' AND supersedes IS NOT NULL",
      "draft %s supersedes record %s; drafts never supersede%s", 0},
     {"SELECT group_concat(uuid, ', '), form, timepoint FROM current_records "
@@ -155,16 +164,18 @@ int store_check(store *s, void (*cb)(void *ctx, const char *problem), void *ctx)
             continue;
         }
         while (sqlite3_step(q) == SQLITE_ROW) {
-            const char *a[3];
+            /* Values from the file are untrusted text: escaped. */
+            char *a[3];
             for (int c = 0; c < 3; c++) {
-                a[c] = (const char *)sqlite3_column_text(q, c);
-                if (!a[c])
-                    a[c] = "(none)";
+                const char *v = (const char *)sqlite3_column_text(q, c);
+                a[c] = text_escape(v ? v : "(none)");
             }
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
             char *line = xasprintf(checks[i].fmt, a[0], a[1], a[2]);
 #pragma GCC diagnostic pop
+            for (int c = 0; c < 3; c++)
+                free(a[c]);
             cb(ctx, line);
             free(line);
             problems++;
