@@ -6,7 +6,7 @@
 #include "cli_internal.h"
 #include "demo.h"
 
-static const char usage[] = "usage: bedside demo [--patients N] [--seed S]\n";
+static const char usage[] = "usage: bedside demo [--patients N] [--seed S] [--complete]\n";
 
 static void help(void)
 {
@@ -16,7 +16,9 @@ static void help(void)
          "seed gives the same cohort. A database that holds patients is refused, so\n"
          "synthetic and real data never mix.\n\n"
          "  --patients N   how many patients (default 200)\n"
-         "  --seed S       a number choosing the cohort (default 1)");
+         "  --seed S       a number choosing the cohort (default 1)\n"
+         "  --complete     date every index far enough back that every scheduled visit\n"
+         "                 (24 months) can have happened, as in a finished study");
 }
 
 int cli_demo(app *a, int argc, char **argv)
@@ -24,10 +26,12 @@ int cli_demo(app *a, int argc, char **argv)
     static const struct option opts[] = {
         {"patients", required_argument, NULL, 'n'},
         {"seed", required_argument, NULL, 's'},
+        {"complete", no_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
     long patients = 200, seed = 1;
+    int complete = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
@@ -39,6 +43,7 @@ int cli_demo(app *a, int argc, char **argv)
             if (cli_parse_int("--seed", optarg, 0, 0x7fffffffffffffffL, &seed) < 0)
                 return 2;
             break;
+        case 'c': complete = 1; break;
         case 'h': help(); return 0;
         default: return cli_bad_option("demo", c, argv, usage);
         }
@@ -50,7 +55,8 @@ int cli_demo(app *a, int argc, char **argv)
         if (rc)
             return rc;
     }
-    demo_opts o = {.patients = (int)patients, .seed = (uint64_t)seed, .today = a->today};
+    demo_opts o = {.patients = (int)patients, .seed = (uint64_t)seed, .today = a->today,
+                   .complete = complete};
     demo_stats st;
     char *err = NULL;
     int rc = demo_generate(a->db, &a->cfg, &a->forms, &o, &st, &err);

@@ -1,11 +1,12 @@
 /* demo.c — the synthetic cohort: patients, hips, their course and visits.
  *
  * Proportions and trajectories follow the first seeded study (46 patients,
- * 58 hips; ../shared/seeds/000): ~25 % bilateral, ~70 % male, Steinberg
- * I/II/III 24/50/26 %, VAS 7.8 -> 2.1 and HHS 54.6 -> 84.2 over 24 months,
- * stage III doing worse with ~40 % converting to hip replacement. Index
- * dates are spread over the last ~4 years so every stage of follow-up
- * exists today. demo_forms.c turns a visit into form answers. */
+ * 58 hips; ../shared/seeds/000), dealt out exactly by demo_shape.c: 26 %
+ * bilateral, 70 % male, Steinberg I/II/III 24/50/26 %, its MRI outcome by
+ * stage and 6 of 15 stage III hips converting to hip replacement; VAS
+ * 7.8 -> 2.1 and HHS 54.6 -> 84.2 over 24 months. Index dates are spread
+ * over the last ~4 years so every stage of follow-up exists today (or, with
+ * `complete`, far enough back for every scheduled visit). demo_forms.c turns a visit into form answers. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,17 +107,19 @@ typedef struct {
     pdone *pd;
     int n_pd, cap_pd;
     char uuid[37];           /* patient */
+    demo_shape shape;        /* the study's proportions, dealt out */
+    int hip_no;              /* hips planned so far: index into shape */
+    int complete;            /* demo --complete */
 } gen;
 
 static const char *const etiology[] = {"corticosteroid", "idiopathic", "alcohol", "sickle_cell"};
-static const double etiology_w[] = {0.36, 0.33, 0.12, 0.19};
-static const double stage_w[] = {0.24, 0.50, 0.26};
 static const char *const stage_name[] = {"I", "II", "III"};
 
 static void plan_hip(gen *g, hip_plan *hp, int etio, int index_date)
 {
     demo_rng *r = g->r;
-    hp->stage = 1 + pick(r, stage_w, 3);
+    int k = g->hip_no++;
+    hp->stage = g->shape.stage[k];
     hp->h.etiology = xstrdup(etiology[etio]);
     hp->h.stage_system = xstrdup("steinberg");
     hp->h.stage = xstrdup(stage_name[hp->stage - 1]);
@@ -132,11 +135,11 @@ static void plan_hip(gen *g, hip_plan *hp, int etio, int index_date)
     hp->base_hhs = clampd(demo_rng_normal(r, 54.6 - 2.0 * (hp->stage - 2), 6.3), 30, 75);
 
     /* Radiological outcome by stage (study Table 3); every THA progressed. */
-    static const double mri_w[3][3] = {{0.71, 0.29, 0.0}, {0.55, 0.24, 0.21}, {0.2, 0.4, 0.4}};
-    hp->mri_final = pick(r, mri_w[hp->stage - 1], 3) - 1;
+    hp->mri_final = g->shape.mri[k];
     hp->tha_date = -1;
-    if (hp->stage == 3 && demo_rng_chance(r, 0.4)) {
-        hp->tha_date = index_date + demo_rng_int(r, 150, 700);
+    if (g->shape.tha[k]) {
+        /* After the 6-month MRI, which already shows the progression. */
+        hp->tha_date = index_date + demo_rng_int(r, 210, 700);
         hp->mri_final = 1;
         hp->response = -1.5;
     }
@@ -176,6 +179,8 @@ static int mri_trend_at(const hip_plan *hp, int day)
     /* The verdict shows by 6 months in most hips, later in some. */
     if (day < 150)
         return 0;
+    if (hp->tha_date >= 0)
+        return 1;
     if (day < 300 && hp->mri_final != 0 && (hp->h.index_date + day) % 3 == 0)
         return 0;
     return hp->mri_final;
@@ -398,9 +403,15 @@ static int follow_hip(gen *g, hip_plan *hp)
 }
 
 /* How long ago a patient's first hip was treated: some not yet at 1 month,
- * many in the middle of follow-up, many past 24 months. */
-static int index_offset(demo_rng *r)
+ * many in the middle of follow-up, many past 24 months. With --complete,
+ * long enough ago that even a second hip treated 180 days later has had
+ * the last window of the schedule close. */
+static int index_offset(const gen *g, demo_rng *r)
 {
+    if (g->complete) {
+        const sched_tp *last = &g->c->tp[g->c->n_tp - 1];
+        return last->day + last->after + 181 + demo_rng_int(r, 0, 730);
+    }
     static const double w[] = {0.08, 0.5, 0.42};
     switch (pick(r, w, 3)) {
     case 0: return demo_rng_int(r, 0, 29);
@@ -413,12 +424,12 @@ static int one_patient(gen *g, int n)
 {
     demo_rng *r = g->r;
     st_patient p = {0};
-    p.sex = demo_rng_chance(r, 0.7) ? 'M' : 'F';
+    p.sex = g->shape.male[n - 1] ? 'M' : 'F';
     const char *first = p.sex == 'M' ? male[demo_rng_int(r, 0, NELEM(male) - 1)]
                                      : female[demo_rng_int(r, 0, NELEM(female) - 1)];
     p.name = xasprintf("%s %s", first, surname[demo_rng_int(r, 0, NELEM(surname) - 1)]);
     p.mrn = xasprintf("D%06d", n);
-    int index = g->today - index_offset(r);
+    int index = g->today - index_offset(g, r);
     int age = (int)lround(clampd(demo_rng_normal(r, 38.7, 7.9), 18, 55));
     p.born = index - (int)(age * 365.25) - demo_rng_int(r, 0, 360);
     int rc = store_patient_add(g->s, &p, g->err) == 0 ? 0 : -1;
@@ -429,8 +440,8 @@ static int one_patient(gen *g, int n)
     g->st->patients++;
     g->n_pd = 0;
 
-    int etio = pick(r, etiology_w, 4);
-    int bilateral = demo_rng_chance(r, 0.25);
+    int etio = g->shape.etiology[n - 1];
+    int bilateral = g->shape.bilateral[n - 1];
     char first_side = demo_rng_chance(r, 0.5) ? 'L' : 'R';
     hip_plan hp[2];
     memset(hp, 0, sizeof hp);
@@ -475,13 +486,16 @@ int demo_generate(store *s, const config *c, const form_set *fs, const demo_opts
     }
     demo_rng r;
     demo_rng_seed(&r, o->seed);
-    gen g = {.s = s, .c = c, .fs = fs, .r = &r, .today = o->today, .st = st, .err = err};
+    gen g = {.s = s, .c = c, .fs = fs, .r = &r, .today = o->today, .st = st, .err = err,
+             .complete = o->complete};
+    demo_shape_deal(&g.shape, o->patients, o->seed);
     if (store_begin(s, err) != 0)
         return -1;
     int rc = 0;
     for (int i = 1; i <= o->patients && rc == 0; i++)
         rc = one_patient(&g, i);
     free(g.pd);
+    demo_shape_free(&g.shape);
     if (rc == 0)
         return store_commit(s, err) == 0 ? 0 : -1;
     store_rollback(s);

@@ -18,6 +18,8 @@ typedef struct {
     int patients;
     uint64_t seed;
     int today;               /* days since epoch: follow-up is laid out up to here */
+    int complete;            /* every hip's index date far enough back for its
+                              * last scheduled visit (the paper's cohort) */
 } demo_opts;
 
 typedef struct {
@@ -43,6 +45,19 @@ double demo_rng_unit(demo_rng *r);                 /* [0, 1) */
 int demo_rng_int(demo_rng *r, int lo, int hi);     /* lo ..= hi */
 double demo_rng_normal(demo_rng *r, double mean, double sd);
 int demo_rng_chance(demo_rng *r, double p);
+
+/* The cohort's proportions as exact counts, shuffled (demo_shape.c):
+ * per patient bilateral, male (0/1) and etiology (index: corticosteroid,
+ * idiopathic, alcohol, sickle cell); per hip, in the order hips are made,
+ * Steinberg stage 1..3, final MRI verdict (-1 improved, 0 stable, 1
+ * progressed) and conversion to THA (0/1). */
+typedef struct {
+    int *bilateral, *male, *etiology;
+    int *stage, *mri, *tha;
+    int n_patients, n_hips;
+} demo_shape;
+void demo_shape_deal(demo_shape *sh, int patients, uint64_t seed);
+void demo_shape_free(demo_shape *sh);
 
 /* What the forms of one visit of one hip should say. */
 typedef struct {

@@ -261,7 +261,7 @@ static const char SQL_EACH_CURRENT[] =
     "ON r.patient = p.uuid LEFT JOIN hips h ON h.uuid = r.hip "
     "WHERE r.status = 'final' AND (?1 IS NULL OR r.form = ?1) AND NOT EXISTS "
     "(SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) "
-    "ORDER BY p.mrn, ifnull(h.side, ''), r.visit_date, r.entered_at, r.uuid";
+    "ORDER BY p.mrn, ifnull(h.side, ''), r.visit_date, r.entered_at, r.form, r.uuid";
 
 int store_each_current(store *s, const char *form, store_record_fn fn, void *ctx)
 {

@@ -91,4 +91,25 @@ bs report --csv "$T/file/sub"
 expect_rc 1 "--csv into a file's path"
 expect_err "cannot create" "message says why"
 
+# --- the paper's cohort: demo --complete on 46 patients is seed 000 ---
+DB=$T/paper.db
+bs --db "$DB" demo --patients 46 --seed 1 --complete
+expect_rc 0 "demo --complete"
+expect_out "46 patients \(12 bilateral\), 58 hips" "the study's 46 patients, 58 hips, 12 bilateral"
+expect_out " 6 hip replacements" "six conversions"
+late=$(sqlite3 "$DB" "SELECT count(*) FROM hips WHERE index_date > date('$TODAY', '-761 days')")
+expect_same "$late" 0 "every hip can have its 24-month visit"
+bs --db "$DB" report --csv "$T/paper"
+expect_rc 0 "report on the paper's cohort"
+outcome=$(tr -d '\r' <"$T/paper/outcome.csv" | cut -d, -f1,2,3,5,7,11)
+expect_same "$outcome" "stratum,hips,improved,stable,progressed,tha
+I,14,10,4,0,0
+II,29,16,7,6,0
+III,15,3,6,6,6" "seed 000 Table 3: MRI outcome and THA by stage"
+grep -q '^all,Sex,M,32,' "$T/paper/baseline.csv" && ok || fail "32 men"
+sum=$(db_sum)
+bs --db "$DB" demo --patients 5 --complete
+expect_rc 1 "demo --complete on a database with patients"
+expect_same "$(db_sum)" "$sum" "refused demo leaves it unchanged"
+
 t_done
