@@ -35,15 +35,17 @@ static int form_pos(const form_set *fs, const char *id)
     return fs->n;
 }
 
-/* "      Label: value", wrapped under the value. Both escaped here. */
+/* "      Label: value", a long label and the value wrapped four columns in.
+ * Both escaped here. */
 static void item(report_doc *d, int indent, const char *label, const char *value, int width)
 {
     char *l = text_escape(label), *v = text_escape(value);
+    char *lc = xasprintf("%s: ", l);
     rdoc_line(d);
     rdoc_pad(d, indent);
-    rdoc_add(d, l, 0);
-    rdoc_add(d, ": ", 0);
+    rdoc_wrap(d, lc, 0, width, indent + 4);
     rdoc_wrap(d, v, 0, width, indent + 4);
+    free(lc);
     free(l);
     free(v);
 }
@@ -92,12 +94,24 @@ static void one_record(report_doc *d, const app *a, const st_record *r, int grou
             used[k] = 1;
         }
     }
+    /* A form of several sections prints each section's title over its
+     * answers: the same question may be asked under two headings (the
+     * RAND-36 asks about physical, then emotional, problems). */
+    int sec = -1, ind = f->n_sec > 1 ? 8 : 6;
     for (int i = 0; i < f->n_field; i++) {
         if (f->field[i].type == FT_NOTE)
             continue;
         char *shown = form_answer_display(ans, i);
+        if (shown && ind > 6 && f->field[i].section != sec) {
+            sec = f->field[i].section;
+            char *t = text_escape(f->sec[sec].title);
+            rdoc_line(d);
+            rdoc_pad(d, 6);
+            rdoc_wrap(d, t, RA_BOLD, width, 8);
+            free(t);
+        }
         if (shown)
-            item(d, 6, f->field[i].label ? f->field[i].label : f->field[i].id, shown, width);
+            item(d, ind, f->field[i].label ? f->field[i].label : f->field[i].id, shown, width);
         free(shown);
     }
     for (int k = 0; k < r->n_ans; k++) {

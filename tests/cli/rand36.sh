@@ -33,6 +33,21 @@ expect_out "56\.3" "physical functioning in the trend view"
 bs show Q2
 expect_no_out "Physical functioning" "another patient still has no RAND-36 columns"
 
+# On paper, items 13 and 17 ask the same words under two headings; the
+# section titles tell them apart, and long questions wrap within 80 columns.
+bs print Q1
+expect_rc 0 "print a patient with a RAND-36"
+sed -n '/^      Physical health and work$/,/^      Social/p' "$T/out" >"$T/sec"
+grep -A1 "^      Physical health and work$" "$T/sec" |
+    grep -q "^        Cut down the amount of time you spent on work or other activities: Yes$" &&
+    ok || fail "item 13 under its heading (physical health)"
+grep -A1 "^      Emotional problems and work$" "$T/sec" |
+    grep -q "^        Cut down the amount of time you spent on work or other activities: No$" &&
+    ok || fail "item 17 under its heading (emotional problems)"
+widest=$(LC_ALL=C.UTF-8 wc -L <"$T/out")
+expect_same "$widest" 80 "no printed line wider than 80 columns"
+expect_out "^            took extra effort\): Yes$" "a long question wraps under itself"
+
 # An answer outside the item's codes is refused and nothing is saved.
 refused 1 "a code the item lacks" "rand36\.q13: .*" record Q2 --form rand36 q1=1 q13=3
 refused 1 "an unknown item" "rand36\.q37" record Q2 --form rand36 q37=1

@@ -103,7 +103,8 @@ grep -q "^      Pain (0 = none, 10 = worst imaginable): 2.5 cm$" "$T/out" && ok 
 grep -q ": 2.0 cm$" "$T/out" && fail "the superseded value is not printed" || ok
 grep -q "^Left hip$" "$T/out" && grep -q "^Right hip$" "$T/out" && ok || fail "records grouped by hip"
 grep -q "^  12 months, 2025-06-01$" "$T/out" && ok || fail "records grouped by timepoint"
-grep -q "^      Limp: Moderate$" "$T/out" && ok || fail "answers labelled as on the form"
+grep -q "^        Limp: Moderate$" "$T/out" && ok || fail "answers labelled as on the form"
+grep -q "^      Function$" "$T/out" && ok || fail "a form of several sections prints their titles"
 
 bs print RPT-1 --page-length 30
 m30=$(pages "$T/out" 30) && ok || fail "--page-length 30 ($m30)"
