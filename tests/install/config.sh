@@ -78,4 +78,17 @@ env BEDSIDE_CONFIG="$T/noforms.yaml" "$T/prefix/bin/bedside" forms check >"$T/ou
 rc=$?
 expect_rc 0 "the shipped forms pass forms check"
 
+# A binary with no data folder beside it falls back to the compiled DATADIR.
+datadir=$(make -s --no-print-directory -C "$TOP" print-DATADIR)
+mkdir -p "$T/alone"
+cp "$BEDSIDE" "$T/alone/bedside"
+if [ -d "$datadir/forms" ]; then
+    echo "note: $datadir/forms exists here, so the compiled fallback is not tested"
+else
+    env BEDSIDE_CONFIG="$T/noforms.yaml" "$T/alone/bedside" forms check >"$T/out" 2>"$T/err"
+    rc=$?
+    expect_rc 1 "a lone binary with no forms where it was built to look"
+    expect_err "^$datadir/forms:1:1: cannot open the forms folder" "names the compiled $datadir/forms"
+fi
+
 t_done
