@@ -20,10 +20,14 @@ enum form_show { SHOW_NONE, SHOW_ALL, SHOW_LATEST, SHOW_ALERT };
 typedef struct form_expr form_expr;   /* a prepared, sandboxed expression */
 typedef struct form_sandbox form_sandbox;
 
+#define FORM_VALUE_MAX 99999           /* largest option `value:` */
+
 typedef struct {
     char *code, *label;
     double points;
     int exclusive;                    /* multi: clears every other option */
+    int value;                        /* numeric code for exports: `value:`, else
+                                       * the 1-based position; unique in the field */
 } form_option;
 
 typedef struct {

@@ -35,9 +35,9 @@ static void parse_options(form_loader *L, form_field *fl, const ynode *opts, con
         form_load_problem(L, opts, "%s: 'options' must be a non-empty list", what);
         return;
     }
-    static const char *const keys[] = {"code", "label", "points", "exclusive", NULL};
+    static const char *const keys[] = {"code", "label", "points", "exclusive", "value", NULL};
     fl->opt = xcalloc(opts->n, sizeof *fl->opt);
-    int with_points = 0;
+    int with_points = 0, with_value = 0;
     for (size_t i = 0; i < opts->n; i++) {
         const ynode *o = opts->item[i];
         form_option *op = &fl->opt[fl->n_opt];
@@ -68,8 +68,23 @@ static void parse_options(form_loader *L, form_field *fl, const ynode *opts, con
         }
         if (ytree_bool(&L->c, o, "exclusive", 0, &op->exclusive) == 0)
             only_for(L, o, "exclusive", fl->type == FT_MULTI, "multi", owner);
+        /* The numeric code exports give the option: its 1-based position
+         * unless the author fixes it with `value:`. */
+        long value = fl->n_opt + 1;
+        if (ytree_get(o, "value")) {
+            with_value++;
+            if (ytree_int(&L->c, o, "value", 0, 0, FORM_VALUE_MAX, &value) == 0)
+                for (int j = 0; j < fl->n_opt; j++)
+                    if (fl->opt[j].value == (int)value)
+                        form_load_problem(L, ytree_get(o, "value"),
+                                          "%s: value %ld is used twice (option '%s' has it)",
+                                          what, value, form_load_quote(fl->opt[j].code));
+        }
+        op->value = (int)value;
         fl->n_opt++;
     }
+    if (with_value && with_value != fl->n_opt)
+        form_load_problem(L, opts, "%s: either every option has a value or none has", what);
     if (with_points && with_points != fl->n_opt)
         form_load_problem(L, opts, "%s: either every option has points or none has", what);
     fl->has_points = fl->type == FT_CHOICE && with_points && with_points == fl->n_opt;
