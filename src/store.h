@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_APPLICATION_ID 0x42454453 /* "BEDS" */
 #define TIMEPOINT_UNSCHEDULED "unscheduled"
 

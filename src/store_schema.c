@@ -117,7 +117,21 @@ static const char SCHEMA_1[] =
     "  SELECT r.* FROM records r WHERE r.status = 'final' AND NOT EXISTS"
     "  (SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void'));";
 
-static const char *const steps[] = {SCHEMA_1};
+/* Version 1 -> 2: stable study ids for de-identified exports. An id once
+ * given never changes or moves to another patient, so two exports of one
+ * database name the same patient alike. */
+static const char SCHEMA_2[] =
+    "CREATE TABLE study_ids("
+    "  patient TEXT PRIMARY KEY NOT NULL"
+    "    REFERENCES patients(uuid) DEFERRABLE INITIALLY DEFERRED,"
+    "  study_id TEXT NOT NULL UNIQUE,"
+    "  created_at TEXT NOT NULL);"
+    "CREATE TRIGGER study_ids_no_update BEFORE UPDATE ON study_ids"
+    "  BEGIN SELECT RAISE(ABORT, 'study ids never change'); END;"
+    "CREATE TRIGGER study_ids_no_delete BEFORE DELETE ON study_ids"
+    "  BEGIN SELECT RAISE(ABORT, 'study ids never change'); END;";
+
+static const char *const steps[] = {SCHEMA_1, SCHEMA_2};
 
 /* One schema object: SQLite keeps every object's CREATE statement verbatim,
  * and that text is what it builds tables, constraints and triggers from, so

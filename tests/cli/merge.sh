@@ -22,9 +22,15 @@ refused() {
     expect_err "^bedside: .*$pat" "$what: message"
     expect_same "$(db_sum)" "$before" "$what: database unchanged"
 }
-# csv_rows — the current vas records as CSV without entered_by/entered_at
-# (columns 7 and 8), which differ between runs; sorted, in $T/out.
-csv_rows() { bs export csv --form vas; tr -d "\r" <"$T/out" | cut -d, -f1-6,9- | sort >"$T/rows"; mv "$T/rows" "$T/out"; }
+# csv_rows — the current vas records as CSV without who entered them when,
+# the uuids and the covariates, which differ between runs; sorted, in $T/out.
+csv_rows() {
+    bs export csv --form vas
+    python3 "$TOP/tests/cli/csvtool.py" drop "$T/out" entered_by entered_at record_id patient_id \
+        hip_id sex age_at_index etiology stage_system stage involvement index_date \
+        days_from_index in_window version amended_reason | tr -d "\r" | sort >"$T/rows"
+    mv "$T/rows" "$T/out"
+}
 
 # --- the shared start: one patient, baseline recorded, copied to the laptop --
 setup patient add 100 --name "Ann Lee" --sex F --born 1960-02-03

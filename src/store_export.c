@@ -1,0 +1,234 @@
+/* store_export.c — the reads behind the exports (store_export.h). Set-wise:
+ * one statement yields every record with its patient, hip, version and
+ * each answer and score as a row of its own, so nothing is asked per
+ * record; the rows of one record come together and are gathered here. */
+#include "store_export.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_internal.h"
+
+/* version: how many final or void rows precede this one in its supersede
+ * chain, plus one. A row whose chain is broken (bedside check reports it)
+ * still comes out, as version 1, rather than being silently dropped. */
+static const char SQL_EXPORT[] =
+    "WITH RECURSIVE ver(uuid, n) AS ("
+    "  SELECT uuid, 1 FROM records WHERE supersedes IS NULL AND status <> 'draft'"
+    "  UNION ALL SELECT r.uuid, ver.n + 1 FROM ver JOIN records r ON r.supersedes = ver.uuid"
+    "  WHERE r.status <> 'draft'),"
+    "rec AS MATERIALIZED (SELECT * FROM (SELECT r.uuid, r.patient, r.hip, r.timepoint,"
+    "  r.visit_date, r.form, r.form_version, r.status, r.entered_by, r.entered_at,"
+    "  ifnull(r.supersedes, '') AS supersedes, r.reason, r.answers,"
+    "  ifnull((SELECT n FROM ver WHERE ver.uuid = r.uuid), 1) AS version,"
+    "  CASE WHEN r.status = 'void' THEN 'void' WHEN EXISTS (SELECT 1 FROM records n"
+    "    WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) THEN 'superseded'"
+    "    ELSE 'current' END AS state"
+    "  FROM records r WHERE r.status <> 'draft' AND (?1 IS NULL OR r.form = ?1))"
+    "  WHERE ?2 OR state = 'current'),"
+    "item(rec, kind, key, value) AS ("
+    "  SELECT rec.uuid, 0, j.key, j.value FROM rec, json_each(rec.answers) j"
+    "  UNION ALL SELECT s.record, 1, s.score, s.value FROM rec JOIN scores s"
+    "  ON s.record = rec.uuid) "
+    "SELECT rec.uuid, rec.patient, ifnull(rec.hip, ''), h.side, rec.timepoint,"
+    " rec.visit_date, rec.form, rec.form_version, rec.status, rec.entered_by,"
+    " rec.entered_at, rec.supersedes, rec.reason, rec.version, rec.state,"
+    " p.uuid, p.mrn, p.name, p.sex, p.born,"
+    " h.uuid, h.patient, h.side, h.etiology, h.stage_system, h.stage, h.involvement,"
+    " h.index_date, sid.study_id, item.kind, item.key, item.value "
+    "FROM rec JOIN patients p ON p.uuid = rec.patient LEFT JOIN hips h ON h.uuid = rec.hip"
+    " LEFT JOIN study_ids sid ON sid.patient = p.uuid LEFT JOIN item ON item.rec = rec.uuid "
+    "ORDER BY p.mrn, ifnull(h.side, ''), rec.visit_date, rec.entered_at, rec.uuid, item.kind";
+
+enum { C_VERSION = 13, C_STATE, C_PATIENT, C_HIP = 20, C_STUDY = 28, C_KIND, C_KEY, C_VALUE };
+
+typedef struct {
+    st_patient p;
+    st_hip h;
+    st_record r;
+    char state[12];
+    char *study;
+    int version, open;
+} gathered;
+
+static void gathered_clear(gathered *g)
+{
+    if (!g->open)
+        return;
+    st_patient_free(&g->p);
+    st_hip_free(&g->h);
+    st_record_free(&g->r);
+    free(g->study);
+    g->study = NULL;
+    g->open = 0;
+}
+
+static void gathered_start(gathered *g, sqlite3_stmt *q)
+{
+    st_record *r = &g->r;
+    memset(r, 0, sizeof *r);
+    st_col_uuid(q, 0, r->uuid);
+    st_col_uuid(q, 1, r->patient);
+    st_col_uuid(q, 2, r->hip);
+    const char *side = (const char *)sqlite3_column_text(q, 3);
+    r->side = side ? side[0] : 0;
+    r->timepoint = st_col_strdup(q, 4);
+    r->visit_date = st_col_date(q, 5);
+    r->form = st_col_strdup(q, 6);
+    r->form_version = sqlite3_column_int(q, 7);
+    const char *status = (const char *)sqlite3_column_text(q, 8);
+    r->status = status ? status[0] : 'f';
+    r->entered_by = st_col_strdup(q, 9);
+    r->entered_at = st_col_strdup(q, 10);
+    st_col_uuid(q, 11, r->supersedes);
+    r->reason = st_col_strdup(q, 12);
+    g->version = sqlite3_column_int(q, C_VERSION);
+    const char *state = (const char *)sqlite3_column_text(q, C_STATE);
+    snprintf(g->state, sizeof g->state, "%s", state ? state : "current");
+    r->current = strcmp(g->state, "current") == 0;
+    r->amended = r->supersedes[0] && r->status == 'f';
+    st_patient_from_row(q, C_PATIENT, &g->p);
+    if (sqlite3_column_type(q, C_HIP) == SQLITE_NULL)
+        memset(&g->h, 0, sizeof g->h);
+    else
+        st_hip_from_row(q, C_HIP, &g->h);
+    g->study = st_col_strdup(q, C_STUDY);
+    g->open = 1;
+}
+
+static void gathered_item(gathered *g, sqlite3_stmt *q)
+{
+    const char *key = (const char *)sqlite3_column_text(q, C_KEY);
+    if (!key || sqlite3_column_type(q, C_VALUE) == SQLITE_NULL)
+        return;
+    if (sqlite3_column_int(q, C_KIND) == 0)
+        st_record_answer(&g->r, key, (const char *)sqlite3_column_text(q, C_VALUE));
+    else
+        st_record_score(&g->r, key, sqlite3_column_double(q, C_VALUE));
+}
+
+static int gathered_emit(gathered *g, store_export_fn fn, void *ctx)
+{
+    st_export_row row = {&g->p, &g->h, &g->r, g->version, g->state, g->study};
+    int stop = fn(ctx, &row);
+    gathered_clear(g);
+    return stop;
+}
+
+int store_each_export(store *s, const char *form, int all_versions, store_export_fn fn,
+                      void *ctx)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, SQL_EXPORT, -1, &q, NULL) != SQLITE_OK) {
+        fprintf(stderr, "bedside: internal error preparing SQL: %s\n", sqlite3_errmsg(s->db));
+        return -1;
+    }
+    st_bind_text(q, 1, form);
+    sqlite3_bind_int(q, 2, all_versions != 0);
+    gathered g = {0};
+    int rc = SQLITE_DONE, stop = 0;
+    while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *uuid = (const char *)sqlite3_column_text(q, 0);
+        if (g.open && (!uuid || strcmp(uuid, g.r.uuid) != 0))
+            stop = gathered_emit(&g, fn, ctx);
+        if (stop)
+            break;
+        if (!g.open)
+            gathered_start(&g, q);
+        gathered_item(&g, q);
+    }
+    if (!stop && g.open)
+        stop = gathered_emit(&g, fn, ctx);
+    gathered_clear(&g);
+    if (!stop && rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        fprintf(stderr, "bedside: %s: %s\n", s->path, sqlite3_errmsg(s->db));
+        stop = -1;
+    }
+    sqlite3_finalize(q);
+    return stop;
+}
+
+static const char SQL_HIP_DATES[] =
+    "SELECT p.uuid, p.mrn, p.name, p.sex, p.born,"
+    " h.uuid, h.patient, h.side, h.etiology, h.stage_system, h.stage, h.involvement,"
+    " h.index_date, sid.study_id,"
+    " (SELECT min(json_extract(c.answers, ?2)) FROM current_records c"
+    "   WHERE c.hip = h.uuid AND c.form = ?1),"
+    " (SELECT max(c.visit_date) FROM current_records c WHERE c.hip = h.uuid) "
+    "FROM patients p JOIN hips h ON h.patient = p.uuid"
+    " LEFT JOIN study_ids sid ON sid.patient = p.uuid ORDER BY p.mrn, h.side";
+
+int store_each_hip_dates(store *s, const char *event_form, const char *event_field,
+                         store_hip_dates_fn fn, void *ctx)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, SQL_HIP_DATES, -1, &q, NULL) != SQLITE_OK) {
+        fprintf(stderr, "bedside: internal error preparing SQL: %s\n", sqlite3_errmsg(s->db));
+        return -1;
+    }
+    char *path = event_form && event_field ? st_json_path(event_field) : NULL;
+    st_bind_text(q, 1, path ? event_form : NULL);
+    st_bind_text(q, 2, path);
+    int rc = SQLITE_DONE, stop = 0;
+    while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        st_patient p;
+        st_hip h;
+        st_patient_from_row(q, 0, &p);
+        st_hip_from_row(q, 5, &h);
+        /* A stored date that does not parse counts as absent, like
+         * store_each_hip's end date. */
+        int event = sqlite3_column_type(q, 14) == SQLITE_NULL ? -1 : st_col_date(q, 14);
+        int last = sqlite3_column_type(q, 15) == SQLITE_NULL ? -1 : st_col_date(q, 15);
+        stop = fn(ctx, &p, &h, (const char *)sqlite3_column_text(q, 13), event, last);
+        st_patient_free(&p);
+        st_hip_free(&h);
+    }
+    if (!stop && rc != SQLITE_DONE) {
+        fprintf(stderr, "bedside: %s: %s\n", s->path, sqlite3_errmsg(s->db));
+        stop = -1;
+    }
+    free(path);
+    sqlite3_finalize(q);
+    return stop;
+}
+
+static const char SQL_IDS_MISSING[] =
+    "SELECT count(*) FROM patients WHERE uuid NOT IN (SELECT patient FROM study_ids)";
+/* Numbered after the highest id given so far, in registration order. */
+static const char SQL_IDS_GIVE[] =
+    "INSERT INTO study_ids(patient, study_id, created_at) "
+    "SELECT uuid, printf('S%04d', (SELECT count(*) FROM study_ids) + row_number() "
+    "  OVER (ORDER BY created_at, mrn, uuid)), ?1 "
+    "FROM patients WHERE uuid NOT IN (SELECT patient FROM study_ids)";
+
+int store_study_ids(store *s, char **err)
+{
+    sqlite3_stmt *q = st_stmt(s, SQL_IDS_MISSING);
+    if (!q)
+        return st_fail(err, "internal error");
+    int missing = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
+    sqlite3_reset(q);
+    if (missing < 0)
+        return st_fail_db(s, err, "cannot read the study ids");
+    if (missing == 0)
+        return 0;
+    if (s->readonly)
+        return st_fail(err, "%s: %d patient%s no study id yet, and the database is read-only",
+                       s->path, missing, missing == 1 ? " has" : "s have");
+    if (st_tx_begin(s, err) < 0)
+        return -1;
+    q = st_stmt(s, SQL_IDS_GIVE);
+    char now[21];
+    util_timestamp(now);
+    int ok = 0;
+    if (q) {
+        st_bind_text(q, 1, now);
+        ok = sqlite3_step(q) == SQLITE_DONE;
+        if (!ok)
+            st_fail_db(s, err, "cannot give study ids");
+        sqlite3_reset(q);
+    }
+    if (st_tx_end(s, ok, err) < 0 || !ok)
+        return -1;
+    return missing;
+}

@@ -1,0 +1,43 @@
+/* store_export.h — what the exports read (store_export.c): records with
+ * their patient, hip, version and answers in one ordered pass, each hip's
+ * dates for the survival file, and the stable study ids of de-identified
+ * exports. */
+#ifndef BEDSIDE_STORE_EXPORT_H
+#define BEDSIDE_STORE_EXPORT_H
+
+#include "store.h"
+
+typedef struct {
+    const st_patient *p;
+    const st_hip *h;              /* h->uuid is "" for a patient-scope record */
+    const st_record *r;           /* answers and scores filled */
+    int version;                  /* 1 = original, 2... = each amendment or void */
+    const char *state;            /* "current", "superseded" or "void" */
+    const char *study_id;         /* NULL unless given (store_study_ids) */
+} st_export_row;
+typedef int (*store_export_fn)(void *ctx, const st_export_row *row);
+
+/* Every current final record (all_versions: every final and void version
+ * too) of one form or all, ordered by MRN, side, visit date, entered_at.
+ * One query for rows, answers and scores together; memory stays flat.
+ * Returns 0, fn's non-zero value if it stopped, or -1 on a database error. */
+int store_each_export(store *s, const char *form, int all_versions, store_export_fn fn,
+                      void *ctx);
+
+/* Every hip with what the survival file needs, ordered by MRN and side:
+ * event_date is the earliest date answer of event_field in a current final
+ * event_form record of the hip (-1 if none), last_record the latest visit
+ * date of the hip's own current final records (-1 if none). */
+typedef int (*store_hip_dates_fn)(void *ctx, const st_patient *p, const st_hip *h,
+                                  const char *study_id, int event_date, int last_record);
+int store_each_hip_dates(store *s, const char *event_form, const char *event_field,
+                         store_hip_dates_fn fn, void *ctx);
+
+/* Give every patient without one a study id S0001, S0002... in the order
+ * they were registered. Ids are kept in the database and never change, so
+ * a second export gives the same ones. A write only when some patient lacks
+ * an id; on a read-only database that is an error. Returns how many were
+ * given, or -1 with *err. */
+int store_study_ids(store *s, char **err);
+
+#endif
