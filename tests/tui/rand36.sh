@@ -22,7 +22,7 @@ tui_type h 7
 tui_expect h 'press the number \(or letter\) of an option' "7 is not an answer to item 1"
 tui_expect h 'Answered 0 of 36' "nothing answered by a wrong digit"
 TUI_KEYS=0
-# Items 1-2, 3-12, 13-16, 17-19, 20-22, 23-32, 33-36, one digit each. On
+# Items 1-2, 3-12, 13-16, 17-19, 20-22, 23-31, 32, 33-36, one digit each. On
 # the way, the long questions and the stems (notes) are on screen whole.
 for k in 3 2  1 2 2 1 2 2 1 2 3 3  1 1 2 1  2 1 2; do tui_type h "$k"; done
 tui_expect h 'Physical functioning +45\.0' "the scale is computed as the items come in"
