@@ -10,6 +10,7 @@
 #include <curses.h>
 
 #include "app.h"
+#include "report.h"
 
 #define UI_MIN_COLS 80
 #define UI_MIN_ROWS 24
@@ -32,7 +33,7 @@ enum ui_glyph {
     G_MORE_DOWN, G_N
 };
 
-enum ui_screen_id { UI_LIST, UI_PATIENT, UI_FORM, UI_RECORD, UI_N_SCREENS };
+enum ui_screen_id { UI_LIST, UI_PATIENT, UI_FORM, UI_RECORD, UI_COHORT, UI_N_SCREENS };
 
 typedef struct ui ui;
 
@@ -93,6 +94,11 @@ void ui_modal_pop(ui *u);
 void ui_msg(ui *u, int color, const char *fmt, ...) PRINTF_LIKE(3, 4);
 extern const ui_screen_ops *const ui_screens[UI_N_SCREENS];
 extern const ui_screen_ops ui_list_ops, ui_patient_ops, ui_form_ops, ui_record_ops;
+extern const ui_screen_ops ui_cohort_ops;
+/* ui_cohort.c: the cohort report (`c` from the patient list), scrollable. */
+void ui_cohort_open(ui *u);
+/* ui_doc.c: one line of a report document at row y of w. */
+void ui_doc_line(ui *u, WINDOW *w, int y, const report_line *l);
 
 /* ui_theme.c: colours, glyphs and width-aware text. */
 void ui_theme_init(ui *u);

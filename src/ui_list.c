@@ -352,6 +352,9 @@ static void list_key(ui *u, void *stp, int k)
         l->due_view = !l->due_view;
         l->sel = l->top = 0;
         break;
+    case 'c':
+        ui_cohort_open(u);
+        return;
     case 'a': {
         char mrn[64] = "";
         if (ui_add_patient(u, mrn)) {
@@ -424,6 +427,8 @@ static const char *const list_help[] = {
     "  /            search by MRN or name as you type; Enter keeps it, Esc clears",
     "  d            Due view: hips whose window is open or passed, soonest first",
     "  a            add a patient",
+    "  c            the cohort report: baseline, scores by visit, outcome, time",
+    "               to the endpoint (as bedside report)",
     "  q            quit",
     "",
     "Next due shows the hip, the timepoint and its target date; * marks one due",
@@ -438,7 +443,7 @@ const ui_screen_ops ui_list_ops = {
     .resume = list_resume,
     .draw = list_draw,
     .key = list_key,
-    .keys = "/ search  d due  a add  Enter open  ? help  q quit",
+    .keys = "/ search  d due  a add  c cohort  Enter open  ? help  q quit",
     .help = list_help,
 };
 

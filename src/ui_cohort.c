@@ -1,0 +1,132 @@
+/* ui_cohort.c — the cohort report on screen: the same tables as `bedside
+ * report` (report_cohort.h), built when the screen opens or the data
+ * changed, scrolled with the usual keys. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_cohort.h"
+#include "ui.h"
+
+typedef struct {
+    report_doc doc;
+    int top, gen, hips;
+} cohort_st;
+
+static void build(ui *u, cohort_st *s)
+{
+    report_doc_free(&s->doc);
+    memset(&s->doc, 0, sizeof s->doc);
+    report_cohort_opts o = {.from = -1, .to = -1, .width = u->cols < 80 ? u->cols : 80,
+                            .ascii = u->a->ascii};
+    report_cohort r;
+    char *err = NULL;
+    if (report_cohort_build(u->a, &o, &r, &err) != 0) {
+        ui_msg(u, UC_ERROR, "cannot build the cohort report: %s", err ? err : "unknown error");
+        free(err);
+    } else {
+        report_cohort_doc(&r, 0, u->a->ascii, &s->doc);
+        report_cohort_free(&r);
+    }
+    s->gen = u->data_gen;
+}
+
+static void co_draw(ui *u, void *stp)
+{
+    cohort_st *s = stp;
+    if (s->gen != u->data_gen)
+        build(u, s);
+    attr_t at = ui_attr(u, UC_TITLE);
+    werase(u->top);
+    ui_fill(u->top, 0, 0, u->cols, at);
+    ui_put(u, u->top, 0, 1, "Cohort report (as bedside report)", u->cols - 2, at);
+    wnoutrefresh(u->top);
+    WINDOW *w = u->body;
+    int h = getmaxy(w);
+    werase(w);
+    if (s->top > s->doc.n - h)
+        s->top = s->doc.n - h;
+    if (s->top < 0)
+        s->top = 0;
+    for (int i = 0; i < h && s->top + i < s->doc.n; i++)
+        ui_doc_line(u, w, i, &s->doc.line[s->top + i]);
+    if (s->top > 0)
+        ui_put(u, w, 0, u->cols - 2, ui_glyph(u, G_MORE_UP), 1, A_BOLD);
+    if (s->top + h < s->doc.n)
+        ui_put(u, w, h - 1, u->cols - 2, ui_glyph(u, G_MORE_DOWN), 1, A_BOLD);
+    wnoutrefresh(w);
+    werase(u->help);
+    ui_putf(u, u->help, 0, 1, u->cols - 2, ui_attr(u, UC_DIM),
+            "lines %d-%d of %d   Up/Down/PgUp/PgDn scroll", s->doc.n ? s->top + 1 : 0,
+            s->top + h < s->doc.n ? s->top + h : s->doc.n, s->doc.n);
+    wnoutrefresh(u->help);
+}
+
+static void co_key(ui *u, void *stp, int k)
+{
+    cohort_st *s = stp;
+    int h = u->rows - 4;
+    switch (k) {
+    case UK(KEY_UP):
+    case 'k': s->top--; break;
+    case UK(KEY_DOWN):
+    case 'j': s->top++; break;
+    case UK(KEY_PPAGE):
+    case 'b': s->top -= h - 1; break;
+    case UK(KEY_NPAGE):
+    case ' ': s->top += h - 1; break;
+    case UK(KEY_HOME):
+    case 'g': s->top = 0; break;
+    case UK(KEY_END):
+    case 'G': s->top = s->doc.n; break;
+    case '?':
+    case UK(KEY_F(1)):
+        ui_help(u);
+        return;
+    case 'q':
+    case UK_ESC:
+    case UI_CTRL('c'):
+    case UK(KEY_LEFT):
+        ui_pop(u);
+        return;
+    default:
+        return;
+    }
+    if (!u->dead && ui_top(u) == UI_COHORT)
+        ui_draw_all(u);
+}
+
+static void co_leave(ui *u, void *stp)
+{
+    cohort_st *s = stp;
+    (void)u;
+    report_doc_free(&s->doc);
+    free(s);
+}
+
+static const char *const co_help[] = {
+    "Cohort report",
+    "  Up/Down, PgUp/PgDn, Home/End   scroll",
+    "  q, Esc     back to the list",
+    "",
+    "The tables of `bedside report`: baseline characteristics, every trend score",
+    "by visit against baseline, the outcome and the time to the endpoint from",
+    "the configuration's report: section, and each hip's time to the endpoint.",
+    NULL,
+};
+
+const ui_screen_ops ui_cohort_ops = {
+    .name = "cohort",
+    .side_width = 0,
+    .leave = co_leave,
+    .draw = co_draw,
+    .key = co_key,
+    .keys = "Up/Down PgUp/PgDn scroll  ? help  q back",
+    .help = co_help,
+};
+
+void ui_cohort_open(ui *u)
+{
+    cohort_st *s = xcalloc(1, sizeof *s);
+    s->gen = u->data_gen - 1;
+    ui_push(u, UI_COHORT, s);
+}

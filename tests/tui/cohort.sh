@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The cohort screen: `c` from the patient list shows the tables of
+# `bedside report` (the same figures), scrolls, follows new data, and `q`
+# goes back to the list.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib_tmux.sh"
+trap 'tui_stop; t_cleanup' EXIT
+
+bs demo --patients 46 --seed 1 --complete
+expect_rc 0 "setup: the paper's cohort"
+bs report
+expect_rc 0 "setup: report"
+cp "$T/out" "$T/report.txt"
+vas24=$(grep -m1 -A12 '^VAS pain: VAS pain by visit' "$T/report.txt" | grep '^24 months')
+
+tui_bedside s 80 24
+tui_expect s 'Patients: 46' "the list opens"
+tui_keys s c
+tui_expect s 'Cohort report' "c opens the cohort screen"
+tui_expect s '^Baseline characteristics' "first table on screen"
+tui_expect s '^Patients +46' "46 patients"
+tui_expect s 'lines 1-[0-9]+ of [0-9]+' "the help line counts the lines"
+tui_expect_not s '^VAS pain' "the VAS table is further down"
+# Page down until the VAS table's last row is on screen; it is the CLI's row.
+for _ in $(seq 1 12); do
+    tui_screen s >/dev/null
+    grep -qF -- "$vas24" "$T/screen" && break
+    tui_keys s NPage
+    sleep 0.2
+done
+grep -qF -- "$vas24" "$T/screen" && ok || tui_fail "the VAS 24-month row as in bedside report"
+tui_keys s G
+tui_expect s 'D000046' "G reaches the per-hip listing"
+tui_keys s g
+tui_expect s '^Baseline characteristics' "g goes back to the top"
+tui_keys s j
+tui_expect s 'lines 2-' "j scrolls one line"
+tui_keys s '?'
+tui_expect s 'back to the list' "? shows the screen's keys"
+tui_keys s Escape
+tui_keys s q
+tui_expect s 'Patients: 46' "q goes back to the list"
+# A new patient shows in the cohort screen when it is opened again.
+bs patient add Z900 --name "New Person" --sex F --born 1980-01-01
+bs hip add Z900 --side L --index-date 2026-06-01 --etiology idiopathic --stage I
+tui_keys s c
+tui_expect s '^Patients +47' "the report is rebuilt from the data"
+tui_keys s q
+tui_keys s q
+tui_stop
+tui_stderr_clean
+t_done
