@@ -123,9 +123,12 @@ typedef struct {
     size_t cur;                     /* cursor, byte offset on a code point */
     int scroll;                     /* first shown column */
     int changed;
+    int sel;                        /* the whole value is selected: typing replaces it */
     size_t max_chars;               /* 0: no limit */
 } ui_edit;
+/* Set the text, cursor at its end, selected (the cursor has just arrived). */
 void ui_edit_set(ui_edit *e, const char *s);
+void ui_edit_select(ui_edit *e);    /* select the whole text again */
 void ui_edit_free(ui_edit *e);
 const char *ui_edit_text(const ui_edit *e);
 /* Apply a key; returns 1 if it was an editing key (consumed). */

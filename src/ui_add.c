@@ -73,8 +73,10 @@ static int fdlg_run(ui *u, fdlg *d, fdlg_submit submit, void *ctx)
             d->cur = bad;
         } else if (enter || k == '\t' || k == UK(KEY_DOWN)) {
             d->cur = (d->cur + 1) % d->n;
+            ui_edit_select(&d->f[d->cur].ed);
         } else if (k == UK(KEY_BTAB) || k == UK(KEY_UP)) {
             d->cur = (d->cur + d->n - 1) % d->n;
+            ui_edit_select(&d->f[d->cur].ed);
         } else if (!ui_edit_key(u, &d->f[d->cur].ed, k)) {
             continue;
         }

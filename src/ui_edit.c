@@ -1,6 +1,8 @@
 /* ui_edit.c — a one-line editor over UTF-8 text. The cursor moves by code
  * point and the view scrolls by display width, so names with accents or
- * CJK characters are never split or misaligned. */
+ * CJK characters are never split or misaligned. A value that was there when
+ * the cursor arrived is selected: typing replaces it, as in any form; an
+ * arrow, Home/End or Backspace starts editing it instead. */
 #include "ui.h"
 
 #include <stdlib.h>
@@ -14,6 +16,13 @@ void ui_edit_set(ui_edit *e, const char *s)
     e->cur = e->b.len;
     e->scroll = 0;
     e->changed = 0;
+    e->sel = e->b.len > 0;
+}
+
+void ui_edit_select(ui_edit *e)
+{
+    e->cur = e->b.len;
+    e->sel = e->b.len > 0;
 }
 
 void ui_edit_free(ui_edit *e)
@@ -95,6 +104,8 @@ static void insert(ui *u, ui_edit *e, int k)
 
 int ui_edit_key(ui *u, ui_edit *e, int k)
 {
+    int was_sel = e->sel;
+    e->sel = 0;
     switch (k) {
     case UK(KEY_LEFT):
     case UI_CTRL('b'):
@@ -138,11 +149,18 @@ int ui_edit_key(ui *u, ui_edit *e, int k)
     default:
         break;
     }
-    if (k < 0 || (k & UI_FN) || k < 0x20 || k == 0x7f || (k >= 0x80 && k < 0xa0) || k > 0x10ffff)
+    if (k < 0 || (k & UI_FN) || k < 0x20 || k == 0x7f || (k >= 0x80 && k < 0xa0) || k > 0x10ffff) {
+        e->sel = was_sel;   /* not ours: the selection stays */
         return 0;
+    }
     if (u->a->ascii && k >= 0x80) {
         ui_msg(u, UC_ERROR, "this terminal is not set up for UTF-8: only ASCII can be typed");
+        e->sel = was_sel;
         return 1;
+    }
+    if (was_sel) {      /* typing over a selected value replaces it */
+        cut(e, 0, e->b.len);
+        e->cur = 0;
     }
     insert(u, e, k);
     return 1;
@@ -173,7 +191,8 @@ void ui_edit_draw(ui *u, ui_edit *e, WINDOW *w, int y, int x, int cols, int focu
         free(one);
         p = s + n;
     }
-    ui_put(u, w, y, x, p, cols, at);
+    /* A selected value is drawn in reverse against the field. */
+    ui_put(u, w, y, x, p, cols, focus && e->sel ? at ^ A_REVERSE : at);
     if (focus) {
         u->cur_win = w;
         u->cur_y = y;

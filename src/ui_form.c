@@ -262,10 +262,16 @@ static void form_key(ui *u, void *stp, int k)
         if (commit(u, s) == 0)
             ui_form_review(u, s);
     } else if (k == UK_ESC || k == UI_CTRL('x') || k == UI_CTRL('c')) {
-        if (s->ed_field == s->cur && s->ed.changed && commit(u, s) < 0)
-            ui_edit_set(&s->ed, s->ans->val[s->cur]);   /* never accepted: not kept */
-        ui_form_leave(u, s);
-        return;
+        if (s->ed_field == s->cur && s->ed.changed) {
+            /* Esc abandons what is being typed, never accepts it; the next
+             * Esc leaves the form. */
+            ui_edit_set(&s->ed, s->ans->val[s->cur]);
+            ui_msg(u, UC_WARN, "%s: typing abandoned, the field is as it was. Esc again leaves.",
+                   fl->label);
+        } else {
+            ui_form_leave(u, s);
+            return;
+        }
     } else if (k == UK(KEY_F(1)) || (k == '?' && fl->type != FT_TEXT)) {
         ui_help(u);
         return;
@@ -327,9 +333,10 @@ static const char *const form_help[] = {
     "  1-9, a-z    choice: pick that option and move on (Space: next option, stay)",
     "              multi: toggle it (Space toggles the marked one, Left/Right mark)",
     "  y / n       yes/no fields",
-    "  Enter       accept a typed number, date or text and move on",
+    "  Enter, Tab  accept a typed number, date or text and move on",
     "  Backspace   on a choice, multi or yes/no field: clear the answer",
     "  Ctrl-S      review every answer and score; Enter there saves the record",
+    "  Esc         while typing: abandon the typing, the field is as it was",
     "  Esc, Ctrl-X leave (the draft is kept; you may discard it after confirming)",
     "",
     "Every accepted answer is written to the draft at once. A value that is",

@@ -189,6 +189,14 @@ static void draw_help(ui *u, form_st *s)
     hint(fl, h, sizeof h);
     if (s->review)
         snprintf(h, sizeof h, "Review: Enter saves the final record, Esc goes back to editing");
+    /* A typed field also names its editing keys, when they fit. */
+    if (!s->review && s->ed_field == s->cur) {
+        const char *more = s->ed.sel ? "; typing replaces it, Left/Right edit it"
+                                     : "; Ctrl-U clears, Esc undoes typing";
+        int room = u->cols - 2 - (fl->help ? ui_width(u, fl->help) + 2 : 0);
+        if (ui_width(u, h) + ui_width(u, more) <= room)
+            snprintf(h + strlen(h), sizeof h - strlen(h), "%s", more);
+    }
     int x = 1;
     if (!s->review && fl->help) {
         x += ui_put(u, u->help, 0, x, fl->help, u->cols - 30, A_NORMAL);
@@ -345,4 +353,5 @@ void ui_form_draw_edit(ui *u, form_st *s)
         return;
     ui_edit_draw(u, &s->ed, u->body, s->ed_y, s->ed_x, s->ed_w, 1, ui_attr(u, UC_SELECT));
     wnoutrefresh(u->body);
+    draw_help(u, s);    /* its editing keys follow the state of the line */
 }

@@ -347,6 +347,7 @@ static void list_key(ui *u, void *stp, int k)
     case '/':
         l->due_view = 0;
         l->searching = 1;
+        ui_edit_select(&l->search);    /* typing starts a new search */
         break;
     case 'd':
         l->due_view = !l->due_view;

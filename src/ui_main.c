@@ -235,6 +235,32 @@ static long now_ms(void)
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+/* After an Esc, the rest of a key's escape sequence that the terminfo entry
+ * does not name (vt100 has no PgDn, for instance) is still waiting. Such a
+ * sequence is read whole and ignored, never taken as Esc; an Esc followed by
+ * anything else is an Esc (the other key is read next). Returns 1 when a
+ * sequence was swallowed. */
+static int swallow_sequence(ui *u)
+{
+    wint_t c = 0;
+    int r;
+    wtimeout(u->in, 30);
+    r = wget_wch(u->in, &c);
+    int seq = r == OK && (c == '[' || c == 'O');
+    if (r != ERR && !seq)
+        unget_wch(c);
+    else if (seq && c == 'O')
+        r = wget_wch(u->in, &c);        /* SS3: one more byte */
+    else if (seq)                       /* CSI: parameters up to a final byte */
+        for (int i = 0; i < 16; i++) {
+            r = wget_wch(u->in, &c);
+            if (r == ERR || (r == OK && c >= 0x40 && c <= 0x7e))
+                break;
+        }
+    wtimeout(u->in, 250);
+    return seq;
+}
+
 int ui_getkey(ui *u)
 {
     for (;;) {
@@ -274,8 +300,36 @@ int ui_getkey(ui *u)
             continue;   /* keys are ignored until the window is big enough again */
         if (r == KEY_CODE_YES)
             return UK((int)ch);
+        if (ch == UK_ESC && swallow_sequence(u)) {
+            ui_msg(u, UC_WARN, "that key is not known on this terminal; ignored");
+            ui_flush(u);
+            continue;
+        }
         return (int)ch;
     }
+}
+
+/* The VT220/xterm/rxvt sequences of the keys bedside uses, for terminals
+ * whose terminfo entry names fewer keys than the emulator sends (vt100
+ * through PuTTY or tmux sends ESC [ 6 ~ for PgDn). A sequence the entry
+ * already binds keeps its meaning. */
+static void define_keys(void)
+{
+    static const struct {
+        const char *seq;
+        int key;
+    } k[] = {
+        {"\033[1~", KEY_HOME}, {"\033[7~", KEY_HOME}, {"\033[H", KEY_HOME}, {"\033OH", KEY_HOME},
+        {"\033[4~", KEY_END}, {"\033[8~", KEY_END}, {"\033[F", KEY_END}, {"\033OF", KEY_END},
+        {"\033[5~", KEY_PPAGE}, {"\033[6~", KEY_NPAGE}, {"\033[2~", KEY_IC}, {"\033[3~", KEY_DC},
+        {"\033[A", KEY_UP}, {"\033[B", KEY_DOWN}, {"\033[C", KEY_RIGHT}, {"\033[D", KEY_LEFT},
+        {"\033OA", KEY_UP}, {"\033OB", KEY_DOWN}, {"\033OC", KEY_RIGHT}, {"\033OD", KEY_LEFT},
+        {"\033[Z", KEY_BTAB}, {"\033OM", KEY_ENTER}, {"\033OP", KEY_F(1)}, {"\033[11~", KEY_F(1)},
+        {"\033[[A", KEY_F(1)},
+    };
+    for (size_t i = 0; i < sizeof k / sizeof *k; i++)
+        if (key_defined(k[i].seq) == 0)
+            define_key(k[i].seq, k[i].key);
 }
 
 /* Colour and ASCII fallbacks need to be decided before the first draw. */
@@ -297,6 +351,7 @@ static int start_curses(ui *u)
     noecho();
     nonl();
     set_escdelay(25);
+    define_keys();
     u->in = newwin(1, 1, 0, 0);
     keypad(u->in, TRUE);
     wtimeout(u->in, 250);

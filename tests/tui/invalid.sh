@@ -37,7 +37,11 @@ expect_same "$(db_sum)" "$sum0" "still nothing written"
 bs drafts
 expect_err 'no open drafts' "no draft was made from refused values"
 
-# Leaving keeps nothing of the refused value.
+# Leaving keeps nothing of the refused value: the first Esc abandons it,
+# the second leaves at once (nothing was accepted).
+tui_keys i Escape
+tui_expect i 'typing abandoned' "Esc abandons the refused value"
+tui_expect i '>\*Flexion +│' "the field is empty again"
 tui_keys i Escape
 tui_expect i 'MRN IV-1' "Esc with nothing accepted leaves at once"
 expect_same "$(db_sum)" "$sum0" "nothing written after leaving"
