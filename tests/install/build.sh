@@ -20,6 +20,19 @@ else
     fail "cannot compile an unhardened program to test the checks"
 fi
 
+# The caller's flags come after the Makefile's own (so they win), and a
+# _FORTIFY_SOURCE of the caller's (dpkg-buildflags) replaces ours.
+flags() { make -s --no-print-directory -C "$TOP" "$@"; }
+f=$(flags print-ALL_CPPFLAGS CPPFLAGS=-DX_FROM_CALLER=1)
+case $f in *"-D_FORTIFY_SOURCE=2 -DX_FROM_CALLER=1"*) ok ;; *) fail "CPPFLAGS after ours: $f" ;; esac
+f=$(flags print-ALL_CPPFLAGS CPPFLAGS=-D_FORTIFY_SOURCE=3)
+case $f in *"=2"*) fail "a caller's _FORTIFY_SOURCE=3 is doubled with ours: $f" ;; *=3*) ok ;;
+*) fail "a caller's _FORTIFY_SOURCE=3 is dropped: $f" ;; esac
+f=$(flags print-ALL_CFLAGS CFLAGS=-fno-stack-protector)
+case $f in *"-fstack-protector-strong -fPIE "*"-fno-stack-protector") ok ;; *) fail "CFLAGS: $f" ;; esac
+f=$(flags print-ALL_LDFLAGS LDFLAGS=-Wl,--as-needed)
+case $f in *"-Wl,-z,now "*"-Wl,--as-needed") ok ;; *) fail "LDFLAGS: $f" ;; esac
+
 # --- make install / uninstall ------------------------------------------------
 # mk ARGS... — make in the source tree, installing the binary under test.
 mk() { make -s -C "$TOP" BIN="$BEDSIDE" "$@" >"$T/out" 2>"$T/err"; rc=$?; }
