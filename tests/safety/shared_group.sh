@@ -30,7 +30,7 @@ chmod 0711 "$T"
 mkdir -m 0755 "$T/pub"
 cp "$BEDSIDE" "$T/pub/bedside" && chmod 0755 "$T/pub/bedside"
 cp -r "$TOP/forms" "$T/pub/forms"
-sed -e "s|^forms: .*|forms: $T/pub/forms|" "$TOP/config/bedside.yaml" >"$T/pub/bedside.yaml"
+{ sed '/^forms:/d' "$TOP/config/bedside.yaml"; echo "forms: $T/pub/forms"; } >"$T/pub/bedside.yaml"
 chmod -R a+rX "$T/pub"
 export BEDSIDE_CONFIG=$T/pub/bedside.yaml
 BIN=$T/pub/bedside
