@@ -20,6 +20,12 @@ else
     fail "cannot compile an unhardened program to test the checks"
 fi
 
+# make check tests a binary of its own, built with -Werror (the flags each
+# build folder was compiled with are in its flags file).
+if [ -n "${BUILD:-}" ] && [ "$BEDSIDE" = "$TOP/$BUILD/bedside" ]; then
+    grep -q -- ' -Werror ' "$TOP/$BUILD/flags" && ok || fail "$BUILD/bedside was built without -Werror"
+fi
+
 # The caller's flags come after the Makefile's own (so they win), and a
 # _FORTIFY_SOURCE of the caller's (dpkg-buildflags) replaces ours.
 flags() { make -s --no-print-directory -C "$TOP" "$@"; }
