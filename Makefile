@@ -50,7 +50,10 @@ endif
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 # Hardening by default; CPPFLAGS, CFLAGS and LDFLAGS from the caller (such as
 # dpkg-buildflags) come after ours, so they can add to or override them.
-HARDEN_CPPFLAGS := $(if $(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)),,-D_FORTIFY_SOURCE=2)
+# _FORTIFY_SOURCE: unless the caller sets it, or builds without optimising
+# (glibc then warns that it does nothing).
+HARDEN_CPPFLAGS := $(if $(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)),,$(if \
+                   $(filter-out -O0,$(filter -O%,$(CFLAGS))),-D_FORTIFY_SOURCE=2))
 HARDEN_CFLAGS   := -fstack-protector-strong -fPIE
 HARDEN_LDFLAGS  := -pie -Wl,-z,relro -Wl,-z,now
 PKG_CFLAGS = $(shell pkg-config --cflags $(CORE_PKGS) $(UI_PKGS) 2>/dev/null)

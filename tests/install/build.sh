@@ -34,6 +34,8 @@ case $f in *"-D_FORTIFY_SOURCE=2 -DX_FROM_CALLER=1"*) ok ;; *) fail "CPPFLAGS af
 f=$(flags print-ALL_CPPFLAGS CPPFLAGS=-D_FORTIFY_SOURCE=3)
 case $f in *"=2"*) fail "a caller's _FORTIFY_SOURCE=3 is doubled with ours: $f" ;; *=3*) ok ;;
 *) fail "a caller's _FORTIFY_SOURCE=3 is dropped: $f" ;; esac
+f=$(flags print-ALL_CPPFLAGS "CFLAGS=-O0 -g")
+case $f in *_FORTIFY_SOURCE*) fail "fortified without optimisation (glibc warns): $f" ;; *) ok ;; esac
 f=$(flags print-ALL_CFLAGS CFLAGS=-fno-stack-protector)
 case $f in *"-fstack-protector-strong -fPIE "*"-fno-stack-protector") ok ;; *) fail "CFLAGS: $f" ;; esac
 f=$(flags print-ALL_LDFLAGS LDFLAGS=-Wl,--as-needed)
