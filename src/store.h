@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_APPLICATION_ID 0x42454453 /* "BEDS" */
 #define TIMEPOINT_UNSCHEDULED "unscheduled"
 
@@ -182,7 +182,7 @@ typedef struct {
     char *field, *old_value, *new_value;   /* old or new NULL when absent */
 } st_change;
 typedef struct {
-    char *at, *who, *action;           /* action: patient, hip, create, amend, void, discard */
+    char *at, *who, *action;           /* patient, hip, create, amend, void, discard, merge */
     char record[37];                   /* "" for patient and hip rows */
     char *form, *timepoint, *reason;
     char side;

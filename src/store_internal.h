@@ -74,6 +74,14 @@ int st_audit(store *s, const char *action, const char *patient, const char *hip,
  * added; *first tracks the commas). NULL old/new become JSON null. */
 void st_detail_add(sbuf *b, int *first, const char *field, const char *old_v, const char *new_v);
 
+/* A merge's audit entries (store_merge_audit.c): count what the merge is
+ * about to take, by patient, before its inserts; write one 'merge' entry per
+ * patient after them, in the same transaction. */
+typedef struct st_merge_taken st_merge_taken;
+st_merge_taken *st_merge_taken_count(store *s, char **err);
+int st_merge_taken_audit(store *s, const char *file, const st_merge_taken *t, char **err);
+void st_merge_taken_free(st_merge_taken *t);
+
 /* A patient from 5 columns starting at c: uuid, mrn, name, sex, born. */
 void st_patient_from_row(sqlite3_stmt *q, int c, st_patient *p);
 /* A hip from 8 columns starting at c: uuid, patient, side, etiology,

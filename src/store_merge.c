@@ -401,15 +401,19 @@ static int reconcile(store *s, const char *file, st_merge_report *rep, char **er
 static int unite(store *s, const char *file, st_merge_report *rep, char **err)
 {
     int *a = rep->added;
-    if (replace_finished(s, file, rep, err) < 0 ||
+    st_merge_taken *taken = st_merge_taken_count(s, err);
+    int rc = 0;
+    if (!taken || replace_finished(s, file, rep, err) < 0 ||
         run(s, SQL_INS_PATIENTS, &a[ST_MERGE_PATIENTS], err) < 0 ||
         run(s, SQL_INS_HIPS, &a[ST_MERGE_HIPS], err) < 0 ||
         run(s, SQL_INS_SCORES, &a[ST_MERGE_SCORES], err) < 0 ||
         run(s, SQL_INS_RECORDS, &a[ST_MERGE_RECORDS], err) < 0 ||
         run(s, SQL_INS_AUDIT, &a[ST_MERGE_AUDIT], err) < 0 ||
+        st_merge_taken_audit(s, file, taken, err) < 0 ||
         collect(s, SQL_ORPHANS, file, &rep->conflicts, &rep->n_conflicts, err) < 0)
-        return -1;
-    return 0;
+        rc = -1;
+    st_merge_taken_free(taken);
+    return rc;
 }
 
 /* Visits recorded or changed on both sides. Only a report: after a commit

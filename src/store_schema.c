@@ -131,7 +131,39 @@ static const char SCHEMA_2[] =
     "CREATE TRIGGER study_ids_no_delete BEFORE DELETE ON study_ids"
     "  BEGIN SELECT RAISE(ABORT, 'study ids never change'); END;";
 
-static const char *const steps[] = {SCHEMA_1, SCHEMA_2};
+/* Version 2 -> 3: the audit trail gains the action 'merge' (who merged
+ * which file, its SHA-256, and the rows taken). A CHECK constraint cannot be
+ * altered, so the table is rebuilt under its own name, with its index and
+ * safeguard triggers, and every row copied as it was. */
+static const char SCHEMA_3[] =
+    "ALTER TABLE audit RENAME TO audit_v2;"
+    "CREATE TABLE audit("
+    "  uuid TEXT PRIMARY KEY NOT NULL,"
+    "  at TEXT NOT NULL,"
+    "  who TEXT NOT NULL,"
+    "  action TEXT NOT NULL"
+    "    CHECK (action IN ('patient','hip','create','amend','void','discard','merge')),"
+    "  patient TEXT,"
+    "  hip TEXT,"
+    "  record TEXT,"
+    "  form TEXT,"
+    "  timepoint TEXT,"
+    "  detail TEXT CHECK (detail IS NULL OR json_valid(detail)),"
+    "  reason TEXT);"
+    "INSERT INTO audit(uuid, at, who, action, patient, hip, record, form, timepoint, detail,"
+    "  reason) SELECT uuid, at, who, action, patient, hip, record, form, timepoint, detail,"
+    "  reason FROM audit_v2 ORDER BY rowid;"
+    "DROP TABLE audit_v2;"
+    "CREATE INDEX audit_patient ON audit(patient, at);"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;"
+    "CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit"
+    "  WHEN EXISTS (SELECT 1 FROM audit WHERE uuid = NEW.uuid)"
+    "  BEGIN SELECT RAISE(IGNORE); END;";
+
+static const char *const steps[] = {SCHEMA_1, SCHEMA_2, SCHEMA_3};
 
 /* One schema object: SQLite keeps every object's CREATE statement verbatim,
  * and that text is what it builds tables, constraints and triggers from, so

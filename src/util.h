@@ -55,6 +55,9 @@ void uuid_v4(char out[37]);
 /* The Unix login of the real user (getpwuid(getuid())); never from the
  * environment, so entered_by cannot be forged with a variable. */
 const char *util_login(void);
+/* The SHA-256 of a regular file's bytes as 64 lowercase hex digits (nettle);
+ * -1 with errno if it cannot be read. */
+int util_sha256_file(const char *path, char hex[65]);
 /* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ". */
 void util_timestamp(char out[21]);
 

@@ -222,8 +222,13 @@ int main(void)
     CHECK_INT(count(main_path, "SELECT count(*) FROM patients WHERE mrn = 'M2'"), 1);
     size_t n;
     st_audit_row *hist = store_history(s, p2.uuid, &n);
-    CHECK_INT(n, 5);   /* patient and hip on both sides, the laptop's record */
+    /* patient and hip on both sides, the laptop's record, the merge itself */
+    CHECK_INT(n, 6);
+    CHECK(n == 6 && strcmp(hist[5].action, "merge") == 0);
     store_history_free(hist, n);
+    CHECK(count(main_path, "SELECT count(*) FROM audit WHERE action = 'merge' AND "
+                           "detail ->> '$.records[1]' = '1' AND "
+                           "length(detail ->> '$.sha256[1]') = 64") >= 1);
     /* store_check names the double too, for `bedside check`. */
     int doubles = 0;
     store_check(s, on_problem, &doubles);
