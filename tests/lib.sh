@@ -69,6 +69,19 @@ db_sum() {
     if [ -f "$DB" ]; then sqlite3 "$DB" .dump 2>/dev/null | md5sum | cut -d' ' -f1; else echo none; fi
 }
 
+# audit_before_merge_action FILE — rebuild FILE's audit table as schemas 1
+# and 2 had it (no 'merge' action), same rows, index and triggers: undoes
+# migration 3, to make an older database from a current one.
+audit_before_merge_action() {
+    local create rest
+    create=$(sqlite3 "$1" "SELECT replace(sql, ',''merge''', '') FROM sqlite_master
+        WHERE name = 'audit'")
+    rest=$(sqlite3 "$1" "SELECT group_concat(sql, '; ') || ';' FROM sqlite_master
+        WHERE tbl_name = 'audit' AND type IN ('index', 'trigger') AND sql IS NOT NULL")
+    sqlite3 "$1" "ALTER TABLE audit RENAME TO audit_new; $create;
+        INSERT INTO audit SELECT * FROM audit_new; DROP TABLE audit_new; $rest"
+}
+
 t_done() {
     echo "$t_pass passed, $t_fail failed"
     [ "$t_fail" = 0 ]

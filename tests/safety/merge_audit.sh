@@ -58,13 +58,9 @@ expect_same "$(sql "SELECT count(*) FROM audit WHERE action = 'merge'")" 2 \
 # (no 'merge' action), the same rows, user_version 2. A later migration must
 # undo its own objects here too.
 cp "$T/laptop.db" "$T/v1.db"
-v1=$(sqlite3 "$T/v1.db" "SELECT replace(sql, ',''merge''', '') FROM sqlite_master
-    WHERE name = 'audit'")
-rest=$(sqlite3 "$T/v1.db" "SELECT group_concat(sql, '; ') || ';' FROM sqlite_master
-    WHERE tbl_name = 'audit' AND type IN ('index', 'trigger') AND sql IS NOT NULL")
 rows=$(sqlite3 "$T/v1.db" "SELECT count(*) FROM audit")
-sqlite3 "$T/v1.db" "ALTER TABLE audit RENAME TO a2; $v1; INSERT INTO audit SELECT * FROM a2;
-    DROP TABLE a2; $rest PRAGMA user_version = 2"
+audit_before_merge_action "$T/v1.db"
+sqlite3 "$T/v1.db" "PRAGMA user_version = 2"
 bs --db "$T/v1.db" check
 expect_rc 0 "a schema 2 file opens (and is upgraded)"
 expect_same "$(sqlite3 "$T/v1.db" "PRAGMA user_version")" 3 "it is now schema 3"
