@@ -13,7 +13,10 @@
 
 static const char export_usage[] =
     "usage: bedside export csv [--form FORM] [--all-versions] [--long] [--labels]\n"
-    "                          [--deidentify [--keep-text]] [-o FILE]\n";
+    "                          [--deidentify [--keep-text]] [-o FILE]\n"
+    "       bedside export codebook [--form FORM] [--all-versions] [--long] [--labels]\n"
+    "                          [--deidentify [--keep-text]] [-o FILE]\n"
+    "       bedside export survival [--deidentify] [-o FILE]\n";
 
 typedef int (*export_fn)(app *a, const export_opts *o, FILE *out);
 
@@ -58,14 +61,28 @@ int cli_export(app *a, int argc, char **argv)
         default: return cli_bad_option("export", c, argv, export_usage);
         }
     }
-    if (argc - optind != 1 || strcmp(argv[optind], "csv") != 0)
-        return cli_usage_error(export_usage, "export: the only format is csv");
+    static const struct {
+        const char *name;
+        export_fn fn;
+        int need_db;
+    } kinds[] = {
+        {"csv", export_table, 1}, {"codebook", export_codebook, 0}, {"survival", export_survival, 1},
+    };
+    if (argc - optind != 1)
+        return cli_usage_error(export_usage, "export: say what to export: csv, codebook or "
+                                             "survival");
+    size_t kind = 0;
+    while (kind < sizeof kinds / sizeof *kinds && strcmp(argv[optind], kinds[kind].name) != 0)
+        kind++;
+    if (kind == sizeof kinds / sizeof *kinds)
+        return cli_usage_error(export_usage, "export: unknown export '%s' (csv, codebook, "
+                                             "survival)", cli_esc(argv[optind]));
     if (o.keep_text && !o.deidentify)
         return cli_usage_error(export_usage, "export: --keep-text goes with --deidentify");
-    int rc = cli_load(a, APP_DB_READ, 0);
+    int rc = cli_load(a, kinds[kind].need_db ? APP_DB_READ : APP_FORMS, 0);
     if (rc)
         return rc;
     if (o.form && !form_set_find(&a->forms, o.form))
         return cli_err("unknown form '%s'", cli_esc(o.form));
-    return to_file(a, &o, export_table, path);
+    return to_file(a, &o, kinds[kind].fn, path);
 }

@@ -30,6 +30,14 @@ int export_redcap(app *a, const export_opts *o, const char *dir);
 
 /* ---- shared by the export_*.c modules ---- */
 
+/* The analysis file's own columns (not the forms'), for the codebook:
+ * start with i = 0 and pass back what it returns until it returns 0. */
+int export_table_column(const export_opts *o, int i, const char **name, const char **type,
+                        const char **label);
+/* The same for the survival file's columns. */
+int export_survival_column(const export_opts *o, int i, const char **name, const char **type,
+                           const char **label);
+
 /* n cells (util's csv_cell: RFC 4180 with the formula guard) separated by
  * commas, then CRLF. */
 void export_row(FILE *out, const char *const *cell, int n);
@@ -47,8 +55,11 @@ void export_date(const export_opts *o, int date, int index_date, char out[16]);
 const char *export_date_text(const export_opts *o, const char *text, int index_date,
                              char out[16]);
 /* With deidentify: give study ids (store), then say on stderr what this
- * export leaves out (what names the export). Returns 0 or -1. */
-int export_deid_begin(app *a, const export_opts *o, const char *what);
+ * export leaves out (what names the export; forms: whether it has the
+ * forms' fields, whose free text it then lists). Returns 0 or -1. */
+int export_deid_begin(app *a, const export_opts *o, const char *what, int forms);
+/* Only the message (an export without patients' data: the codebook). */
+void export_deid_note(app *a, const export_opts *o, const char *what, int forms);
 /* Age in years at index, one decimal ("" without a birth or index date). */
 void export_age(int born, int index_date, char out[16]);
 

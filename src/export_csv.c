@@ -63,7 +63,7 @@ void export_age(int born, int index_date, char out[16])
     snprintf(out, 16, "%d.%d", tenths / 10 % 100000, tenths % 10);
 }
 
-int export_deid_begin(app *a, const export_opts *o, const char *what)
+int export_deid_begin(app *a, const export_opts *o, const char *what, int forms)
 {
     if (!o->deidentify)
         return 0;
@@ -73,13 +73,21 @@ int export_deid_begin(app *a, const export_opts *o, const char *what)
         free(err);
         return -1;
     }
+    export_deid_note(a, o, what, forms);
+    return 0;
+}
+
+void export_deid_note(app *a, const export_opts *o, const char *what, int forms)
+{
+    if (!o->deidentify)
+        return;
     fprintf(stderr,
             "bedside: %s de-identified: MRN, name and birth date left out; patients are "
             "study ids (S0001...); dates are days from the hip's index date; "
             "who entered a record and when left out\n",
             what);
-    if (o->keep_text)
-        return 0;
+    if (o->keep_text || !forms)
+        return;
     sbuf b = {0};
     for (int k = 0; k < a->forms.n; k++) {
         const form *f = a->forms.v[k];
@@ -92,5 +100,4 @@ int export_deid_begin(app *a, const export_opts *o, const char *what)
     fprintf(stderr, "bedside: free text left out (--keep-text keeps it): amendment reasons%s%s\n",
             b.len ? ", " : "", b.len ? b.s : "");
     sbuf_free(&b);
-    return 0;
 }

@@ -21,15 +21,31 @@ enum { IDENT = 1, FREE_TEXT = 2, ALL_ONLY = 4, WIDE_ONLY = 8 };
 static const struct {
     const char *name;
     int flags;
+    const char *type, *label;
 } fixed[X_N] = {
-    {"mrn", IDENT}, {"hip", 0}, {"timepoint", 0}, {"visit_date", IDENT},
-    {"form", 0}, {"form_version", WIDE_ONLY}, {"entered_by", IDENT | WIDE_ONLY},
-    {"entered_at", IDENT | WIDE_ONLY}, {"record_id", 0}, {"patient_id", 0},
-    {"hip_id", 0}, {"sex", WIDE_ONLY}, {"age_at_index", WIDE_ONLY},
-    {"etiology", WIDE_ONLY}, {"stage_system", WIDE_ONLY}, {"stage", WIDE_ONLY},
-    {"involvement", WIDE_ONLY}, {"index_date", IDENT}, {"days_from_index", 0},
-    {"in_window", 0}, {"version", 0}, {"amended_reason", FREE_TEXT | WIDE_ONLY},
-    {"status", ALL_ONLY},
+    {"mrn", IDENT, "text", "Medical record number"},
+    {"hip", 0, "code", "Side of the hip (L, R; empty for a record about the patient)"},
+    {"timepoint", 0, "code", "Schedule timepoint id, or unscheduled"},
+    {"visit_date", IDENT, "date", "Visit date"},
+    {"form", 0, "code", "Form id"},
+    {"form_version", WIDE_ONLY, "integer", "Version of the form the record was entered with"},
+    {"entered_by", IDENT | WIDE_ONLY, "text", "Login of whoever saved the record"},
+    {"entered_at", IDENT | WIDE_ONLY, "text", "When it was saved (UTC, ISO 8601)"},
+    {"record_id", 0, "uuid", "Record id (each version has its own)"},
+    {"patient_id", 0, "uuid", "Patient id (a study id S0001... when de-identified)"},
+    {"hip_id", 0, "uuid", "Hip id (study id and side when de-identified)"},
+    {"sex", WIDE_ONLY, "code", "Sex (F, M, X)"},
+    {"age_at_index", WIDE_ONLY, "decimal", "Age at the index date, years, cut to one decimal"},
+    {"etiology", WIDE_ONLY, "code", "Etiology of the osteonecrosis"},
+    {"stage_system", WIDE_ONLY, "code", "Staging system"},
+    {"stage", WIDE_ONLY, "code", "Stage at enrolment"},
+    {"involvement", WIDE_ONLY, "decimal", "Involvement of the femoral head, %"},
+    {"index_date", IDENT, "date", "Index date of the hip (day 0)"},
+    {"days_from_index", 0, "integer", "Days from the index date to the visit"},
+    {"in_window", 0, "integer", "1 if the visit date is in its timepoint's window, else 0"},
+    {"version", 0, "integer", "1 for the original record, 2 and up for each amendment or void"},
+    {"amended_reason", FREE_TEXT | WIDE_ONLY, "text", "Reason given for the amendment or void"},
+    {"status", ALL_ONLY, "code", "current, superseded or void"},
 };
 
 typedef struct {
@@ -44,16 +60,34 @@ typedef struct {
     int ncol, unknown;
 } table;
 
-static int fixed_kept(const table *t, int i)
+static int kept(const export_opts *o, int i)
 {
     int fl = fixed[i].flags;
-    if ((fl & IDENT) && t->o->deidentify)
+    if ((fl & IDENT) && o->deidentify)
         return 0;
-    if ((fl & FREE_TEXT) && t->o->deidentify && !t->o->keep_text)
+    if ((fl & FREE_TEXT) && o->deidentify && !o->keep_text)
         return 0;
-    if ((fl & ALL_ONLY) && !t->o->all_versions)
+    if ((fl & ALL_ONLY) && !o->all_versions)
         return 0;
-    return !((fl & WIDE_ONLY) && t->o->long_rows);
+    return !((fl & WIDE_ONLY) && o->long_rows);
+}
+
+static int fixed_kept(const table *t, int i)
+{
+    return kept(t->o, i);
+}
+
+int export_table_column(const export_opts *o, int i, const char **name, const char **type,
+                        const char **label)
+{
+    for (; i < X_N; i++)
+        if (kept(o, i)) {
+            *name = fixed[i].name;
+            *type = fixed[i].type;
+            *label = fixed[i].label;
+            return i + 1;
+        }
+    return 0;
 }
 
 static int coded(const form_field *fl)
@@ -286,7 +320,7 @@ static int put_record(void *ctx, const st_export_row *x)
 int export_table(app *a, const export_opts *o, FILE *out)
 {
     table t = {.a = a, .o = o, .out = out};
-    if (export_deid_begin(a, o, "export csv") < 0)
+    if (export_deid_begin(a, o, "export csv", 1) < 0)
         return -1;
     int n = a->forms.n;
     t.first = xcalloc((size_t)n + 1, sizeof *t.first);

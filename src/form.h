@@ -159,6 +159,12 @@ void form_compute(const form_answers *a, double *val, int *isnull);
 void form_score_format(const form_score *s, double v, char out[32]);
 const char *form_score_band(const form_score *s, double v);   /* NULL if none */
 
+/* An expression as the form author wrote it, and the ids of the fields and
+ * scores of f it reads, comma-joined (codebooks). Caller frees; NULL for
+ * no expression (or, for inputs, none read). */
+char *form_expr_text(const form_expr *e);
+char *form_expr_inputs(const form *f, const form_expr *e);
+
 /* What an answer means to a reader: option labels, "Yes"/"No", numbers with
  * their unit. Caller frees; NULL when unanswered. Not escaped. */
 char *form_answer_display(const form_answers *a, int field);

@@ -615,3 +615,30 @@ int form_expr_truth(const form_value *v)
         return -1;
     }
 }
+
+char *form_expr_text(const form_expr *e)
+{
+    const char *sql = e ? sqlite3_sql(e->st) : NULL;
+    static const char head[] = "SELECT (\n", tail[] = "\n) FROM (SELECT ";
+    if (!sql || strncmp(sql, head, sizeof head - 1) != 0)
+        return NULL;
+    const char *start = sql + sizeof head - 1, *end = NULL;
+    for (const char *p = strstr(start, tail); p; p = strstr(p + 1, tail))
+        end = p;   /* the last one: the author's text may hold the words too */
+    return end ? xstrndup(start, (size_t)(end - start)) : NULL;
+}
+
+char *form_expr_inputs(const form *f, const form_expr *e)
+{
+    int n;
+    const int *r = form_expr_reads(e, &n);
+    sbuf b = {0};
+    for (int i = 0; i < n; i++) {
+        int k = r[i];
+        const char *id = k < f->n_field ? f->field[k].id
+                         : k < f->n_field + f->n_score ? f->score[k - f->n_field].id : NULL;
+        if (id)
+            sbuf_printf(&b, "%s%s", b.len ? "," : "", id);
+    }
+    return b.len ? sbuf_take(&b) : NULL;
+}

@@ -148,48 +148,57 @@ int store_each_export(store *s, const char *form, int all_versions, store_export
     return stop;
 }
 
-static const char SQL_HIP_DATES[] =
-    "SELECT p.uuid, p.mrn, p.name, p.sex, p.born,"
-    " h.uuid, h.patient, h.side, h.etiology, h.stage_system, h.stage, h.involvement,"
-    " h.index_date, sid.study_id,"
-    " (SELECT min(json_extract(c.answers, ?2)) FROM current_records c"
-    "   WHERE c.hip = h.uuid AND c.form = ?1),"
-    " (SELECT max(c.visit_date) FROM current_records c WHERE c.hip = h.uuid) "
-    "FROM patients p JOIN hips h ON h.patient = p.uuid"
-    " LEFT JOIN study_ids sid ON sid.patient = p.uuid ORDER BY p.mrn, h.side";
+static const char SQL_ID_MAP[] = "SELECT patient, study_id FROM study_ids ORDER BY patient";
 
-int store_each_hip_dates(store *s, const char *event_form, const char *event_field,
-                         store_hip_dates_fn fn, void *ctx)
+int store_study_id_map(store *s, st_study_ids *m)
 {
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, SQL_HIP_DATES, -1, &q, NULL) != SQLITE_OK) {
-        fprintf(stderr, "bedside: internal error preparing SQL: %s\n", sqlite3_errmsg(s->db));
+    memset(m, 0, sizeof *m);
+    sqlite3_stmt *q = st_stmt(s, SQL_ID_MAP);
+    if (!q)
+        return -1;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (m->n == cap) {
+            cap = cap ? cap * 2 : 256;
+            m->patient = xrealloc(m->patient, cap * sizeof *m->patient);
+            m->id = xrealloc(m->id, cap * sizeof *m->id);
+        }
+        st_col_uuid(q, 0, m->patient[m->n]);
+        m->id[m->n++] = st_col_strdup(q, 1);
+    }
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE) {
+        fprintf(stderr, "bedside: %s: %s\n", s->path, sqlite3_errmsg(s->db));
+        st_study_ids_free(m);
         return -1;
     }
-    char *path = event_form && event_field ? st_json_path(event_field) : NULL;
-    st_bind_text(q, 1, path ? event_form : NULL);
-    st_bind_text(q, 2, path);
-    int rc = SQLITE_DONE, stop = 0;
-    while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        st_patient p;
-        st_hip h;
-        st_patient_from_row(q, 0, &p);
-        st_hip_from_row(q, 5, &h);
-        /* A stored date that does not parse counts as absent, like
-         * store_each_hip's end date. */
-        int event = sqlite3_column_type(q, 14) == SQLITE_NULL ? -1 : st_col_date(q, 14);
-        int last = sqlite3_column_type(q, 15) == SQLITE_NULL ? -1 : st_col_date(q, 15);
-        stop = fn(ctx, &p, &h, (const char *)sqlite3_column_text(q, 13), event, last);
-        st_patient_free(&p);
-        st_hip_free(&h);
+    return 0;
+}
+
+const char *st_study_id(const st_study_ids *m, const char *patient_uuid)
+{
+    size_t lo = 0, hi = m->n;
+    while (lo < hi) {   /* the rows came sorted by patient uuid */
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(m->patient[mid], patient_uuid);
+        if (c == 0)
+            return m->id[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    if (!stop && rc != SQLITE_DONE) {
-        fprintf(stderr, "bedside: %s: %s\n", s->path, sqlite3_errmsg(s->db));
-        stop = -1;
-    }
-    free(path);
-    sqlite3_finalize(q);
-    return stop;
+    return NULL;
+}
+
+void st_study_ids_free(st_study_ids *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        free(m->id[i]);
+    free(m->patient);
+    free(m->id);
+    memset(m, 0, sizeof *m);
 }
 
 static const char SQL_IDS_MISSING[] =

@@ -1,6 +1,6 @@
 /* store_export.h — what the exports read (store_export.c): records with
  * their patient, hip, version and answers in one ordered pass, each hip's
- * dates for the survival file, and the stable study ids of de-identified
+ * and the stable study ids of de-identified
  * exports. */
 #ifndef BEDSIDE_STORE_EXPORT_H
 #define BEDSIDE_STORE_EXPORT_H
@@ -24,14 +24,16 @@ typedef int (*store_export_fn)(void *ctx, const st_export_row *row);
 int store_each_export(store *s, const char *form, int all_versions, store_export_fn fn,
                       void *ctx);
 
-/* Every hip with what the survival file needs, ordered by MRN and side:
- * event_date is the earliest date answer of event_field in a current final
- * event_form record of the hip (-1 if none), last_record the latest visit
- * date of the hip's own current final records (-1 if none). */
-typedef int (*store_hip_dates_fn)(void *ctx, const st_patient *p, const st_hip *h,
-                                  const char *study_id, int event_date, int last_record);
-int store_each_hip_dates(store *s, const char *event_form, const char *event_field,
-                         store_hip_dates_fn fn, void *ctx);
+/* Every patient's study id (after store_study_ids), in one query: a
+ * table looked up by patient uuid. */
+typedef struct {
+    char (*patient)[37];
+    char **id;
+    size_t n;
+} st_study_ids;
+int store_study_id_map(store *s, st_study_ids *m);     /* 0 or -1 */
+const char *st_study_id(const st_study_ids *m, const char *patient_uuid);   /* NULL if none */
+void st_study_ids_free(st_study_ids *m);
 
 /* Give every patient without one a study id S0001, S0002... in the order
  * they were registered. Ids are kept in the database and never change, so
