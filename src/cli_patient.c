@@ -10,6 +10,7 @@
 
 static const char patient_usage[] =
     "usage: bedside patient add MRN --name NAME --sex F|M|X --born YYYY-MM-DD\n"
+    "                           [--allow-duplicate]\n"
     "       bedside patient list [SEARCH]\n";
 
 static const char hip_usage[] =
@@ -49,19 +50,21 @@ static int check_name(const char *name)
 
 static int patient_add(app *a, int argc, char **argv)
 {
-    enum { O_NAME = 1, O_SEX, O_BORN, O_HELP };
+    enum { O_NAME = 1, O_SEX, O_BORN, O_DUP, O_HELP };
     static const struct option opts[] = {
         {"name", required_argument, NULL, O_NAME}, {"sex", required_argument, NULL, O_SEX},
-        {"born", required_argument, NULL, O_BORN}, {"help", no_argument, NULL, O_HELP},
-        {0, 0, 0, 0},
+        {"born", required_argument, NULL, O_BORN}, {"allow-duplicate", no_argument, NULL, O_DUP},
+        {"help", no_argument, NULL, O_HELP}, {0, 0, 0, 0},
     };
     const char *name = NULL, *sex = NULL, *born = NULL;
+    int allow_dup = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (c) {
         case O_NAME: name = optarg; break;
         case O_SEX: sex = optarg; break;
         case O_BORN: born = optarg; break;
+        case O_DUP: allow_dup = 1; break;
         case O_HELP: fputs(patient_usage, stdout); return 0;
         default: return cli_bad_option("patient add", c, argv, patient_usage);
         }
@@ -87,7 +90,13 @@ static int patient_add(app *a, int argc, char **argv)
         return rc;
     st_patient p = {0};
     if (store_patient_get(a->db, mrn, &p) == 0) {
-        cli_err("a patient with MRN '%s' already exists (%s)", cli_esc(mrn), cli_esc(p.name));
+        cli_err("a patient with MRN '%s' already exists (%s)", cli_esc(p.mrn), cli_esc(p.name));
+        st_patient_free(&p);
+        return 1;
+    }
+    if (!allow_dup && store_patient_same(a->db, name, days, &p) == 0) {
+        cli_err("%s born %s is already recorded as MRN %s; if this is another person, "
+                "add again with --allow-duplicate", cli_esc(p.name), born, cli_esc(p.mrn));
         st_patient_free(&p);
         return 1;
     }

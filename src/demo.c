@@ -429,6 +429,7 @@ static int one_patient(gen *g, int n)
                                      : female[demo_rng_int(r, 0, NELEM(female) - 1)];
     p.name = xasprintf("%s %s", first, surname[demo_rng_int(r, 0, NELEM(surname) - 1)]);
     p.mrn = xasprintf("D%06d", n);
+    p.synthetic = 1;
     int index = g->today - index_offset(g, r);
     int age = (int)lround(clampd(demo_rng_normal(r, 38.7, 7.9), 18, 55));
     p.born = index - (int)(age * 365.25) - demo_rng_int(r, 0, 360);

@@ -45,6 +45,7 @@ typedef struct {
     char *mrn, *name;
     char sex;                          /* 'F', 'M' or 'X' */
     int born;
+    int synthetic;                     /* made by `bedside demo`: said in its audit entry */
 } st_patient;
 
 typedef struct {
@@ -90,7 +91,13 @@ const char *st_record_get(const st_record *r, const char *key);   /* NULL if abs
 
 /* Patients. */
 int store_patient_add(store *s, st_patient *p, char **err);  /* fills uuid */
+/* By MRN, ignoring case (an exact match first). 0 found, 1 none, -1 error. */
 int store_patient_get(store *s, const char *mrn, st_patient *p);
+/* A patient with this name (ignoring case) and birth date, if any: 0/1/-1. */
+/* 1 when the database holds a patient made by `bedside demo` (its audit
+ * entry says so, and the audit trail is append-only), 0 if not, -1 error. */
+int store_is_demo(store *s);
+int store_patient_same(store *s, const char *name, int born, st_patient *p);
 int store_patient_by_uuid(store *s, const char *uuid, st_patient *p);
 typedef struct {
     st_patient p;

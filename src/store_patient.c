@@ -52,6 +52,14 @@ static int check_text(const char *what, const char *v, char **err)
 
 static const char SQL_PATIENT_BY_MRN[] =
     "SELECT uuid, mrn, name, sex, born FROM patients WHERE mrn = ?1";
+/* MRNs are stored as typed and found ignoring case, as the search does;
+ * an exact match wins. */
+static const char SQL_PATIENT_BY_MRN_FOLD[] =
+    "SELECT uuid, mrn, name, sex, born FROM patients WHERE bedside_fold(mrn) = bedside_fold(?1) "
+    "ORDER BY mrn LIMIT 1";
+static const char SQL_PATIENT_SAME[] =
+    "SELECT uuid, mrn, name, sex, born FROM patients "
+    "WHERE born = ?2 AND bedside_fold(trim(name)) = bedside_fold(trim(?1)) ORDER BY mrn LIMIT 1";
 static const char SQL_PATIENT_BY_UUID[] =
     "SELECT uuid, mrn, name, sex, born FROM patients WHERE uuid = ?1";
 static const char SQL_PATIENT_INSERT[] =
@@ -84,7 +92,38 @@ static int patient_query(store *s, const char *sql, const char *key, st_patient 
 
 int store_patient_get(store *s, const char *mrn, st_patient *p)
 {
-    return patient_query(s, SQL_PATIENT_BY_MRN, mrn, p);
+    int rc = patient_query(s, SQL_PATIENT_BY_MRN, mrn, p);
+    return rc == 1 ? patient_query(s, SQL_PATIENT_BY_MRN_FOLD, mrn, p) : rc;
+}
+
+static const char SQL_IS_DEMO[] =
+    "SELECT 1 FROM audit WHERE action = 'patient' AND json_valid(detail)"
+    " AND json_extract(detail, '$.demo') IS NOT NULL LIMIT 1";
+
+int store_is_demo(store *s)
+{
+    sqlite3_stmt *q = st_stmt(s, SQL_IS_DEMO);
+    if (!q)
+        return -1;
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_patient_same(store *s, const char *name, int born, st_patient *p)
+{
+    sqlite3_stmt *q = st_stmt(s, SQL_PATIENT_SAME);
+    if (!q || !name)
+        return -1;
+    char b[11];
+    date_format(born, b);
+    st_bind_text(q, 1, name);
+    st_bind_text(q, 2, b);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        st_patient_from_row(q, 0, p);
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
 int store_patient_by_uuid(store *s, const char *uuid, st_patient *p)
@@ -111,8 +150,8 @@ int store_patient_add(store *s, st_patient *p, char **err)
     st_patient old;
     int rc = store_patient_get(s, p->mrn, &old);
     if (rc == 0) {
+        st_fail(err, "a patient with MRN %s already exists", old.mrn);
         st_patient_free(&old);
-        st_fail(err, "a patient with MRN %s already exists", p->mrn);
         return st_tx_end(s, 0, err);
     }
     char uuid[37], at[21], sex[2] = {p->sex, 0};
@@ -143,6 +182,8 @@ int store_patient_add(store *s, st_patient *p, char **err)
         st_detail_add(&d, &first, "name", NULL, p->name);
         st_detail_add(&d, &first, "sex", NULL, sex);
         st_detail_add(&d, &first, "born", NULL, born);
+        if (p->synthetic)
+            st_detail_add(&d, &first, "demo", NULL, "synthetic");
         sbuf_addc(&d, '}');
         ok = st_audit(s, "patient", uuid, NULL, NULL, NULL, NULL, d.s, NULL, err) == 0;
         sbuf_free(&d);

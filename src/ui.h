@@ -79,6 +79,7 @@ struct ui {
     int form_result;                /* UI_FORM_* of the last form screen */
     int err_run;                    /* read errors in a row (dead tty) */
     int fast_err;                   /* instant ERR returns in a row */
+    int demo;                       /* the database holds the demo cohort */
 };
 
 /* ui_main.c */
@@ -92,6 +93,9 @@ int ui_top(const ui *u);            /* id of the screen on top */
 void ui_modal_push(ui *u, ui_modal_draw draw, void *ctx);
 void ui_modal_pop(ui *u);
 void ui_msg(ui *u, int color, const char *fmt, ...) PRINTF_LIKE(3, 4);
+/* Clear the title line, marking a demo database; returns the column where
+ * the screen's title starts. */
+int ui_top_begin(ui *u);
 extern const ui_screen_ops *const ui_screens[UI_N_SCREENS];
 extern const ui_screen_ops ui_list_ops, ui_patient_ops, ui_form_ops, ui_record_ops;
 extern const ui_screen_ops ui_cohort_ops;

@@ -151,6 +151,21 @@ static int submit_patient(ui *u, dfield *f, void *ctx, char *err, size_t errlen)
         snprintf(err, errlen, "born: %s is in the future", born);
         return 3;
     }
+    st_patient same;
+    if (store_patient_same(u->a->db, name, born_day, &same) == 0) {
+        char *en = text_escape(same.name), *em = text_escape(same.mrn);
+        char *q = xasprintf("%s born %s is already recorded as MRN %s.\n\n"
+                            "Add %s as another person anyway?", en, born, em, mrn);
+        int yes = ui_confirm(u, "Possible duplicate", q);
+        if (!yes)
+            snprintf(err, errlen, "not added: the same name and birth date are MRN %s", em);
+        free(q);
+        free(en);
+        free(em);
+        st_patient_free(&same);
+        if (!yes)
+            return 0;
+    }
     st_patient p = {.mrn = (char *)mrn, .name = (char *)name, .sex = sx, .born = born_day};
     char *e = NULL;
     if (store_patient_add(u->a->db, &p, &e) != 0) {

@@ -36,9 +36,8 @@ static void co_draw(ui *u, void *stp)
     if (s->gen != u->data_gen)
         build(u, s);
     attr_t at = ui_attr(u, UC_TITLE);
-    werase(u->top);
-    ui_fill(u->top, 0, 0, u->cols, at);
-    ui_put(u, u->top, 0, 1, "Cohort report (as bedside report)", u->cols - 2, at);
+    int x0 = ui_top_begin(u);
+    ui_put(u, u->top, 0, x0, "Cohort report (as bedside report)", u->cols - x0 - 1, at);
     wnoutrefresh(u->top);
     WINDOW *w = u->body;
     int h = getmaxy(w);

@@ -93,15 +93,14 @@ static int selected(const form_st *s, int field, const char *code)
 static void draw_top(ui *u, form_st *s)
 {
     attr_t at = ui_attr(u, UC_TITLE);
-    werase(u->top);
-    ui_fill(u->top, 0, 0, u->cols, at);
+    int x0 = ui_top_begin(u);
     char d[11];
     date_format(s->visit_date, d);
     char *name = text_escape(s->p.name), *mrn = text_escape(s->p.mrn);
     char hip[16] = "patient";
     if (s->has_hip)
         snprintf(hip, sizeof hip, "%s hip", s->h.side == 'L' ? "Left" : "Right");
-    ui_putf(u, u->top, 0, 1, u->cols - 2, at, "%s%s v%d  %s %s  %s  %s  %s", s->amend[0] ? "AMEND " : "",
+    ui_putf(u, u->top, 0, x0, u->cols - x0 - 1, at, "%s%s v%d  %s %s  %s  %s  %s", s->amend[0] ? "AMEND " : "",
             s->f->title, s->f->version, mrn, name, hip, s->tp, d);
     free(name);
     free(mrn);

@@ -154,8 +154,7 @@ static int count(const list_st *l)
 static void draw_top(ui *u, list_st *l)
 {
     attr_t at = ui_attr(u, UC_TITLE);
-    werase(u->top);
-    ui_fill(u->top, 0, 0, u->cols, at);
+    int x0 = ui_top_begin(u);
     char today[11];
     date_format(u->a->today, today);
     char what[160];
@@ -166,7 +165,7 @@ static void draw_top(ui *u, list_st *l)
                  LIST_LIMIT);
     else
         snprintf(what, sizeof what, "Patients: %zu", l->n);
-    ui_putf(u, u->top, 0, 1, u->cols - 14, at, "bedside  %s", what);
+    ui_putf(u, u->top, 0, x0, u->cols - 13 - x0, at, "bedside  %s", what);
     ui_put(u, u->top, 0, u->cols - 11, today, 10, at);
     wnoutrefresh(u->top);
 }

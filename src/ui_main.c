@@ -117,6 +117,17 @@ void ui_msg(ui *u, int color, const char *fmt, ...)
     u->msg_color = color;
 }
 
+int ui_top_begin(ui *u)
+{
+    attr_t at = ui_attr(u, UC_TITLE);
+    werase(u->top);
+    ui_fill(u->top, 0, 0, u->cols, at);
+    if (!u->demo)
+        return 1;
+    ui_put(u, u->top, 0, 1, " DEMO ", 6, ui_attr(u, UC_ALERT) | A_BOLD | A_REVERSE);
+    return 8;
+}
+
 void ui_flush(ui *u)
 {
     if (u->dead)
@@ -368,6 +379,7 @@ int ui_main(app *a, const ui_start *start)
         free(u);
         return 1;
     }
+    u->demo = store_is_demo(a->db) == 1;
     layout(u);
     ui_list_open(u);
     if (start && start->mrn)

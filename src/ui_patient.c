@@ -28,12 +28,11 @@ static void pat_draw(ui *u, void *stp)
     if (s->gen != u->data_gen || s->doc_width != u->cols)
         ui_patient_reload(u, s);
     attr_t at = ui_attr(u, UC_TITLE);
-    werase(u->top);
-    ui_fill(u->top, 0, 0, u->cols, at);
+    int x0 = ui_top_begin(u);
     char *mrn = text_escape(s->p.mrn), *name = text_escape(s->p.name);
     char born[11];
     date_format(s->p.born, born);
-    ui_putf(u, u->top, 0, 1, u->cols - 2, at, "%s  %s  %d %c  born %s  %zu hip%s", mrn, name,
+    ui_putf(u, u->top, 0, x0, u->cols - x0 - 1, at, "%s  %s  %d %c  born %s  %zu hip%s", mrn, name,
             age_years(s->p.born, u->a->today), s->p.sex, born, s->nh, s->nh == 1 ? "" : "s");
     free(mrn);
     free(name);

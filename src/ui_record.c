@@ -19,12 +19,11 @@ static void rec_draw(ui *u, void *stp)
 {
     rec_st *s = stp;
     attr_t at = ui_attr(u, UC_TITLE);
-    werase(u->top);
-    ui_fill(u->top, 0, 0, u->cols, at);
+    int x0 = ui_top_begin(u);
     char d[11];
     date_format(s->r.visit_date, d);
     char *mrn = text_escape(s->p.mrn), *name = text_escape(s->p.name);
-    ui_putf(u, u->top, 0, 1, u->cols - 2, at, "%s v%d  %s %s  %s  %s  %s",
+    ui_putf(u, u->top, 0, x0, u->cols - x0 - 1, at, "%s v%d  %s %s  %s  %s  %s",
             s->f ? s->f->title : s->r.form, s->r.form_version, mrn, name,
             s->r.side == 'L' ? "Left hip" : s->r.side == 'R' ? "Right hip" : "patient",
             s->r.timepoint, d);

@@ -22,6 +22,24 @@ expect_rc 0 "patient add, lower-case sex and a dash and underscore in the MRN"
 
 refused 1 "duplicate MRN" "1001.*already exists" \
     patient add 1001 --name "Other Person" --sex M --born 1970-01-01
+# The same name (any case) and birth date: refused naming the existing MRN,
+# unless --allow-duplicate says it is another person.
+refused 1 "duplicate name and birth date" "Zoë Martin born 1980-04-02 is already recorded as MRN 1001.*--allow-duplicate" \
+    patient add 1013 --name "zoë martin" --sex F --born 1980-04-02
+bs patient add 1013 --name "Zoë Martin" --sex F --born 1980-04-02 --allow-duplicate
+expect_rc 0 "--allow-duplicate adds the second Zoë Martin"
+bs patient add 1014 --name "Zoë Martin" --sex F --born 1980-04-03
+expect_rc 0 "another birth date is not a duplicate"
+# MRNs are stored as typed and found ignoring case, on every command.
+bs patient add h900123 --name "Hal Case" --sex M --born 1970-01-01
+bs patient add H900123 --name "Other Case" --sex M --born 1971-01-01
+expect_rc 1 "an MRN differing only in case is the same MRN"
+expect_err "MRN 'h900123' already exists" "naming the stored one"
+bs show H900123
+expect_rc 0 "show finds h900123 as H900123"
+expect_out "MRN h900123" "stored as typed"
+bs print H900123
+expect_rc 0 "print too"
 refused 1 "future birth date" "in the future" \
     patient add 1002 --name "Future Kid" --sex F --born 2026-06-16
 refused 1 "bad birth date" "2026-02-30.*not a valid date" \
