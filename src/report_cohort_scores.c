@@ -1,8 +1,10 @@
-/* report_cohort_scores.c — every trend score of every hip form at every
+/* report_cohort_scores.c — every trend score of every form at every
  * scheduled timepoint: n, mean ± SD, and against baseline (the first
  * timepoint of the schedule) on the hips with both values: mean change
  * with its 95 % CI, paired t-test and Wilcoxon signed-rank p. Records
- * dated after the hip's endpoint are left out and counted. */
+ * dated after the hip's endpoint are left out and counted. A per-patient
+ * form (the RAND-36) counts once per patient, with the patient's first hip
+ * in the cohort: its stratum, timepoints and endpoint. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +17,16 @@ typedef struct {
 } tscore;
 
 typedef struct {
+    const char *patient;
+    int hip;
+} pfirst;
+
+typedef struct {
     const rc_cohort *c;
     tscore *sc;
     int n_sc, n_tp;
+    pfirst *first;   /* each patient's first hip, sorted by patient uuid */
+    int n_first;
     double *val;     /* [score][tp][hip] */
     int *date;       /* the visit date a value came from */
     int *excluded;   /* [score][tp]: records after the endpoint */
@@ -28,18 +37,65 @@ static size_t cell(const grid *g, int k, int tp, int hip)
     return ((size_t)k * (size_t)g->n_tp + (size_t)tp) * (size_t)g->c->n_hip + (size_t)hip;
 }
 
+/* Hips come in MRN order, so a patient's hips are neighbours; the first
+ * is the one with the earliest index date (then the left). */
+static int cmp_first(const void *x, const void *y)
+{
+    return strcmp(((const pfirst *)x)->patient, ((const pfirst *)y)->patient);
+}
+
+static void find_first_hips(grid *g)
+{
+    const rc_cohort *c = g->c;
+    g->first = xmalloc(((size_t)c->n_hip + 1) * sizeof *g->first);
+    g->n_first = 0;
+    for (int h = 0; h < c->n_hip; h++) {
+        pfirst *last = g->n_first ? &g->first[g->n_first - 1] : NULL;
+        if (last && strcmp(last->patient, c->hip[h].patient) == 0) {
+            if (c->hip[h].index_date < c->hip[last->hip].index_date)
+                last->hip = h;
+            continue;
+        }
+        g->first[g->n_first++] = (pfirst){c->hip[h].patient, h};
+    }
+    qsort(g->first, (size_t)g->n_first, sizeof *g->first, cmp_first);
+}
+
+static int first_hip(const grid *g, const char *patient)
+{
+    pfirst key = {patient, -1};
+    const pfirst *f = bsearch(&key, g->first, (size_t)g->n_first, sizeof *g->first, cmp_first);
+    return f ? f->hip : -1;
+}
+
+static int take(grid *g, int h, const char *tp, const char *form_id, const char *score,
+                double value, int visit_date);
+
 static int take_score(void *ctx, const char *hip, const char *tp, const char *form_id,
                       const char *score, double value, int visit_date)
 {
     grid *g = ctx;
+    return take(g, rc_hip_find(g->c, hip), tp, form_id, score, value, visit_date);
+}
+
+static int take_patient_score(void *ctx, const char *patient, const char *tp,
+                              const char *form_id, const char *score, double value,
+                              int visit_date)
+{
+    grid *g = ctx;
+    return take(g, first_hip(g, patient), tp, form_id, score, value, visit_date);
+}
+
+static int take(grid *g, int h, const char *tp, const char *form_id, const char *score,
+                double value, int visit_date)
+{
     int k = 0;
     while (k < g->n_sc && (strcmp(g->sc[k].f->id, form_id) != 0 || strcmp(g->sc[k].s->id, score) != 0))
         k++;
     if (k == g->n_sc)
         return 0;
     int t = config_timepoint(&g->c->a->cfg, tp);
-    int h = t < 0 ? -1 : rc_hip_find(g->c, hip);
-    if (h < 0)
+    if (t < 0 || h < 0)
         return 0;
     const rc_hip *x = &g->c->hip[h];
     if (x->surv.event && visit_date > x->surv.stop_date) {
@@ -134,6 +190,9 @@ static void one_table(report_cohort *rc, const grid *g, int k, const char *by, c
                "t-test and Wilcoxon signed-rank test against %s.", cfg->tp[0].label,
             cfg->tp[0].label);
     rc_note(t, "excl.: records dated after the hip's endpoint, left out.");
+    if (ts->f->scope == SCOPE_PATIENT)
+        rc_note(t, "A per-patient form: each patient once, with the patient's first hip "
+                   "(earliest index date): its stratum, visits and endpoint.");
     rc_note(t, "Wilcoxon as R's wilcox.test(paired = TRUE): exact with fewer than 50 pairs and "
                "no ties or zero differences, else the normal approximation with continuity and "
                "tie correction.");
@@ -142,13 +201,29 @@ static void one_table(report_cohort *rc, const grid *g, int k, const char *by, c
     free(y);
 }
 
+/* A score gets a table when the schedule names its form or it has a value:
+ * a form in the folder that this protocol does not use adds no table. */
+static int in_use(const grid *g, int k)
+{
+    const config *cfg = &g->c->a->cfg;
+    for (int t = 0; t < cfg->n_tp; t++)
+        for (int j = 0; j < cfg->tp[t].n_forms; j++)
+            if (strcmp(cfg->tp[t].forms[j], g->sc[k].f->id) == 0)
+                return 1;
+    for (int t = 0; t < g->n_tp; t++)
+        for (int h = 0; h < g->c->n_hip; h++)
+            if (!isnan(g->val[cell(g, k, t, h)]))
+                return 1;
+    return 0;
+}
+
 void rc_scores(report_cohort *rc, const rc_cohort *c, const char *by, char **err)
 {
     const form_set *fs = &c->a->forms;
     grid g = {.c = c, .n_tp = c->a->cfg.n_tp};
     for (int i = 0; i < fs->n; i++)
         for (int j = 0; j < fs->v[i]->n_score; j++)
-            if (fs->v[i]->scope == SCOPE_HIP && fs->v[i]->score[j].trend) {
+            if (fs->v[i]->score[j].trend) {
                 g.sc = xrealloc(g.sc, (size_t)(g.n_sc + 1) * sizeof *g.sc);
                 g.sc[g.n_sc++] = (tscore){fs->v[i], &fs->v[i]->score[j]};
             }
@@ -158,17 +233,22 @@ void rc_scores(report_cohort *rc, const rc_cohort *c, const char *by, char **err
     g.excluded = xcalloc((size_t)g.n_sc * (size_t)g.n_tp + 1, sizeof *g.excluded);
     for (size_t i = 0; i < cells; i++)
         g.val[i] = NAN;
-    if (g.n_sc && c->n_hip && store_each_hip_score(c->a->db, take_score, &g) != 0) {
+    find_first_hips(&g);
+    if (g.n_sc && c->n_hip &&
+        (store_each_hip_score(c->a->db, take_score, &g) != 0 ||
+         store_each_patient_score(c->a->db, take_patient_score, &g) != 0)) {
         *err = xstrdup("the scores could not be read from the database");
     } else {
         char **names;
         int *of;
         int n_st = rc_strata(c, by, &names, &of);
         for (int k = 0; k < g.n_sc; k++)
-            one_table(rc, &g, k, by, names, n_st, of);
+            if (in_use(&g, k))
+                one_table(rc, &g, k, by, names, n_st, of);
         rc_strata_free(names, n_st, of);
     }
     free(g.sc);
+    free(g.first);
     free(g.val);
     free(g.date);
     free(g.excluded);

@@ -241,6 +241,8 @@ int store_each_cohort_hip(store *s, int from, int to, const char *end_form,
 typedef int (*store_score_fn)(void *ctx, const char *hip_uuid, const char *tp, const char *form,
                               const char *score, double value, int visit_date);
 int store_each_hip_score(store *s, store_score_fn fn, void *ctx);
+/* The same for patient-scope records (hip_uuid is then the patient's). */
+int store_each_patient_score(store *s, store_score_fn fn, void *ctx);
 /* Every non-empty answer to form.field in current final hip-scope records,
  * ordered by hip and visit date. */
 typedef int (*store_answer_fn)(void *ctx, const char *hip_uuid, const char *value,

@@ -5,9 +5,11 @@
 
 #include <stdlib.h>
 
-#define CURRENT_HIP_RECORD                                                                   \
-    "r.status = 'final' AND r.hip IS NOT NULL AND NOT EXISTS (SELECT 1 FROM records n "      \
+#define NOT_SUPERSEDED                                                                       \
+    "NOT EXISTS (SELECT 1 FROM records n "                                                   \
     "WHERE n.supersedes = r.uuid AND n.status IN ('final','void'))"
+#define CURRENT_HIP_RECORD "r.status = 'final' AND r.hip IS NOT NULL AND " NOT_SUPERSEDED
+#define CURRENT_PATIENT_RECORD "r.status = 'final' AND r.hip IS NULL AND " NOT_SUPERSEDED
 
 static const char SQL_COHORT[] =
     "WITH cur AS (SELECT r.hip AS hip, max(r.visit_date) AS last_date, "
@@ -22,6 +24,10 @@ static const char SQL_COHORT[] =
 static const char SQL_SCORES[] =
     "SELECT r.hip, r.timepoint, r.form, s.score, s.value, r.visit_date "
     "FROM records r JOIN scores s ON s.record = r.uuid WHERE " CURRENT_HIP_RECORD;
+
+static const char SQL_PATIENT_SCORES[] =
+    "SELECT r.patient, r.timepoint, r.form, s.score, s.value, r.visit_date "
+    "FROM records r JOIN scores s ON s.record = r.uuid WHERE " CURRENT_PATIENT_RECORD;
 
 static const char SQL_ANSWERS[] =
     "SELECT r.hip, json_extract(r.answers, ?2) AS v, r.visit_date FROM records r "
@@ -69,9 +75,9 @@ int store_each_cohort_hip(store *s, int from, int to, const char *end_form,
     return finish(s, q, rc, stop);
 }
 
-int store_each_hip_score(store *s, store_score_fn fn, void *ctx)
+static int each_score(store *s, const char *sql, store_score_fn fn, void *ctx)
 {
-    sqlite3_stmt *q = st_stmt(s, SQL_SCORES);
+    sqlite3_stmt *q = st_stmt(s, sql);
     if (!q)
         return -1;
     int rc, stop = 0;
@@ -81,6 +87,16 @@ int store_each_hip_score(store *s, store_score_fn fn, void *ctx)
                   (const char *)sqlite3_column_text(q, 3), sqlite3_column_double(q, 4),
                   st_col_date(q, 5));
     return finish(s, q, rc, stop);
+}
+
+int store_each_hip_score(store *s, store_score_fn fn, void *ctx)
+{
+    return each_score(s, SQL_SCORES, fn, ctx);
+}
+
+int store_each_patient_score(store *s, store_score_fn fn, void *ctx)
+{
+    return each_score(s, SQL_PATIENT_SCORES, fn, ctx);
 }
 
 int store_each_hip_answer(store *s, const char *form, const char *field, store_answer_fn fn,

@@ -15,6 +15,10 @@ bs patient add Q1 --name "Quinn One" --sex M --born 1975-02-03 &&
 bs show Q1
 expect_rc 0 "show without a RAND-36 record"
 expect_no_out "Physical functioning" "no RAND-36 columns without a record"
+bs report
+expect_rc 0 "report with no record"
+expect_out "^VAS pain: VAS pain by visit$" "report: the scheduled forms' tables"
+expect_no_out "^RAND 36-Item" "report: no RAND-36 tables where the protocol and the records have none"
 
 # The unit test's mixed patient with some items left blank (1, 3, 9, 18, 20,
 # 21, 32): PF 450/8 = 56.25 -> 56.3, RP 25, RE 200/2 = 100, EF 40, EWB 76,
@@ -103,5 +107,18 @@ nulls=$(sqlite3 "$DB" "SELECT count(*) FROM current_records r WHERE r.form = 'ra
 [ "$nulls" = 0 ] && ok || fail "a demo RAND-36 misses at most one scale ($nulls miss more)"
 bs check
 expect_rc 0 "check recomputes every demo RAND-36 score from its answers"
+
+# bedside report: a table per scale, each patient counted once.
+bs --config "$C3" report
+expect_rc 0 "report under the trial-003 protocol"
+grep -A4 "^RAND 36-Item Health Survey: Physical functioning by visit$" "$T/out" >"$T/pf"
+read -r n0 m0 < <(sqlite3 -separator ' ' "$DB" "SELECT count(*), round(avg(s.value), 2)
+    FROM current_records r JOIN scores s ON s.record = r.uuid WHERE r.form = 'rand36'
+    AND r.timepoint = 'baseline' AND s.score = 'physical_functioning'")
+m0=$(printf '%.2f' "$m0")
+grep -qE "^Baseline +$n0 +$m0 ±" "$T/pf" && ok ||
+    fail "report: physical functioning at baseline, n = $n0 patients, mean $m0"
+expect_out "^RAND 36-Item Health Survey: Role physical by visit$" "report: role physical"
+expect_out "each patient once, with the patient's first hip" "report says how patients count"
 
 t_done

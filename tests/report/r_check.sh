@@ -2,8 +2,9 @@
 # r_check.sh — every figure of `bedside report --csv` against R: demo
 # cohorts of 46, 300 and 3,000 patients; the raw data are taken from the
 # database with the sqlite3 shell (its own SQL for "current record", the
-# endpoint and the last record) and R recomputes survfit (log-log CI),
-# survdiff, t.test, wilcox.test, means and SDs (tests/report/r_check.R).
+# endpoint and the last record; a per-patient score goes with the patient's
+# first hip) and R recomputes survfit (log-log CI), survdiff, t.test,
+# wilcox.test, means and SDs (tests/report/r_check.R).
 . "$(dirname "$0")/../lib.sh"
 
 if ! command -v Rscript >/dev/null || ! Rscript -e 'library(survival)' >/dev/null 2>&1; then
@@ -11,8 +12,9 @@ if ! command -v Rscript >/dev/null || ! Rscript -e 'library(survival)' >/dev/nul
     t_done; exit
 fi
 
-CUR="r.status = 'final' AND r.hip IS NOT NULL AND NOT EXISTS (SELECT 1 FROM records n
+CURANY="r.status = 'final' AND NOT EXISTS (SELECT 1 FROM records n
      WHERE n.supersedes = r.uuid AND n.status IN ('final','void'))"
+CUR="r.hip IS NOT NULL AND $CURANY"
 
 raw_data() {   # DB DIR
     sqlite3 -header -csv "$1" "
@@ -23,9 +25,11 @@ raw_data() {   # DB DIR
              (SELECT max(r.visit_date) FROM records r WHERE r.hip = h.uuid AND $CUR) AS last_date
       FROM hips h JOIN patients p ON p.uuid = h.patient" >"$2/raw_hips.csv"
     sqlite3 -header -csv "$1" "
-      SELECT r.hip, r.timepoint, r.form, s.score, s.value, r.visit_date
+      SELECT coalesce(r.hip, (SELECT h.uuid FROM hips h WHERE h.patient = r.patient
+                              ORDER BY h.index_date, h.side LIMIT 1)) AS hip,
+             r.timepoint, r.form, s.score, s.value, r.visit_date
       FROM records r JOIN scores s ON s.record = r.uuid
-      WHERE $CUR AND r.timepoint <> 'unscheduled'" >"$2/raw_scores.csv"
+      WHERE $CURANY AND r.timepoint <> 'unscheduled'" >"$2/raw_scores.csv"
 }
 
 for n in 46 300 3000; do
