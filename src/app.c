@@ -71,10 +71,13 @@ char *app_data_dir(void)
     static const char *const beside[] = {"../share/bedside", ".", ".."};
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    char *slash = n > 0 ? memchr(exe, '/', (size_t)n) : NULL;
-    if (slash) {
+    char *slash = NULL;
+    if (n > 0 && (size_t)n < sizeof exe - 1) {   /* else unknown or cut short */
         exe[n] = '\0';
-        *strrchr(exe, '/') = '\0';
+        slash = strrchr(exe, '/');
+    }
+    if (slash) {
+        *slash = '\0';   /* exe is now the binary's folder */
         for (size_t i = 0; i < sizeof beside / sizeof *beside; i++) {
             char *forms = xasprintf("%s/%s/forms", exe, beside[i]);
             struct stat st;
