@@ -1,8 +1,10 @@
 /* report_records.c — the printed listing of every current final record:
  * grouped by hip and timepoint, each answer labelled as on its form, with
  * its scores and, for an amended record, who amended it, when and why. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "report_int.h"
 
@@ -10,7 +12,7 @@ typedef struct {
     const st_record *r;
     int side;             /* 0 left, 1 right, 2 patient scope */
     int tp;               /* schedule order; unscheduled after every timepoint */
-    int form;             /* position in the form set */
+    int form;             /* the schedule's order at that timepoint, then the form set's */
 } rsort;
 
 static int cmp_rec(const void *x, const void *y)
@@ -27,12 +29,41 @@ static int cmp_rec(const void *x, const void *y)
     return strcmp(a->r->form, b->r->form);
 }
 
-static int form_pos(const form_set *fs, const char *id)
+static int form_pos(const app *a, int tp, const char *id)
 {
-    for (int i = 0; i < fs->n; i++)
-        if (strcmp(fs->v[i]->id, id) == 0)
-            return i;
-    return fs->n;
+    const config *c = &a->cfg;
+    int n = 0;
+    if (tp >= 0 && tp < c->n_tp) {
+        n = c->tp[tp].n_forms;
+        for (int i = 0; i < n; i++)
+            if (strcmp(c->tp[tp].forms[i], id) == 0)
+                return i;
+    }
+    for (int i = 0; i < a->forms.n; i++)
+        if (strcmp(a->forms.v[i]->id, id) == 0)
+            return n + i;
+    return n + a->forms.n;
+}
+
+/* A stored UTC time (YYYY-MM-DDTHH:MM:SSZ) in local time, like the footer;
+ * anything else is shown as stored (escaped). */
+static char *local_time(const char *iso)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    char z = 0;
+    if (iso && sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                      &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z) == 7 && z == 'Z') {
+        tm.tm_year -= 1900;
+        tm.tm_mon -= 1;
+        time_t t = timegm(&tm);
+        struct tm lt;
+        char out[64];
+        if (t != (time_t)-1 && localtime_r(&t, &lt) &&
+            strftime(out, sizeof out, "%Y-%m-%d %H:%M %Z", &lt) > 0)
+            return xstrdup(out);
+    }
+    return text_escape(iso ? iso : "?");
 }
 
 /* "      Label: value", a long label and the value wrapped four columns in.
@@ -66,19 +97,25 @@ static void one_record(report_doc *d, const app *a, const st_record *r, int grou
     }
     free(title);
     free(id);
+    char *who = text_escape(r->entered_by ? r->entered_by : "?");
+    char *when = local_time(r->entered_at);
     if (r->amended) {
         char *why = text_escape(r->reason ? r->reason : "");
-        char *who = text_escape(r->entered_by ? r->entered_by : "?");
-        char *when = text_escape(r->entered_at ? r->entered_at : "?");
         char *text = xasprintf("amended (reason \"%s\", by %s, on %s)", why, who, when);
         rdoc_line(d);
         rdoc_pad(d, 6);
         rdoc_wrap(d, text, RA_WARN, width, 8);
         free(text);
         free(why);
-        free(who);
-        free(when);
+    } else {
+        char *text = xasprintf("entered by %s on %s", who, when);
+        rdoc_line(d);
+        rdoc_pad(d, 6);
+        rdoc_wrap(d, text, 0, width, 8);
+        free(text);
     }
+    free(who);
+    free(when);
     if (!f) {
         /* A form no longer in the forms folder: its answers as stored. */
         for (int k = 0; k < r->n_ans; k++)
@@ -161,7 +198,7 @@ void report_records(report_doc *d, const app *a, const st_record *rec, size_t n,
             .r = &rec[i],
             .side = rec[i].side == 'L' ? 0 : rec[i].side == 'R' ? 1 : 2,
             .tp = tp >= 0 ? tp : c->n_tp,
-            .form = form_pos(&a->forms, rec[i].form),
+            .form = form_pos(a, tp, rec[i].form),
         };
     }
     qsort(s, n, sizeof *s, cmp_rec);

@@ -105,6 +105,17 @@ grep -q "^Left hip$" "$T/out" && grep -q "^Right hip$" "$T/out" && ok || fail "r
 grep -q "^  12 months, 2025-06-01$" "$T/out" && ok || fail "records grouped by timepoint"
 grep -q "^        Limp: Moderate$" "$T/out" && ok || fail "answers labelled as on the form"
 grep -q "^      Function$" "$T/out" && ok || fail "a form of several sections prints their titles"
+# Within a visit, records in the schedule's order (baseline: vas, hhs, mri,
+# procedure); every record says who entered it and when, in local time.
+order=$(grep -E '^    [A-Z].*\((vas|hhs|mri|procedure), version' "$T/out" | head -4 |
+    sed -E 's/.*\(([a-z]+),.*/\1/' | tr '\n' ' ')
+expect_same "$order" "vas hhs mri procedure " "records within the baseline visit in schedule order"
+n_rec=$(grep -cE '^    [A-Z].*\([a-z0-9_]+, version [0-9]+\)' "$T/out")
+n_who=$(grep -cE '^      (entered by [^ ]+ on [0-9-]{10} [0-9:]{5} [A-Z]|amended \(reason)' "$T/out")
+expect_same "$n_who" "$n_rec" "every record says who entered it and when"
+TZ=Asia/Tokyo bs print RPT-1
+grep -qE '^      entered by [^ ]+ on [0-9-]{10} [0-9:]{5} JST$' "$T/out" && ok ||
+    fail "the entry time is local time"
 
 bs print RPT-1 --page-length 30
 m30=$(pages "$T/out" 30) && ok || fail "--page-length 30 ($m30)"
