@@ -234,18 +234,26 @@ void rc_scores(report_cohort *rc, const rc_cohort *c, const char *by, char **err
     for (size_t i = 0; i < cells; i++)
         g.val[i] = NAN;
     find_first_hips(&g);
-    if (g.n_sc && c->n_hip &&
-        (store_each_hip_score(c->a->db, take_score, &g) != 0 ||
-         store_each_patient_score(c->a->db, take_patient_score, &g) != 0)) {
+    char **names = xcalloc((size_t)g.n_sc + 1, sizeof *names);
+    for (int k = 0; k < g.n_sc; k++)
+        names[k] = xasprintf("%s.%s", g.sc[k].f->id, g.sc[k].s->id);
+    const char *const *nm = (const char *const *)names;
+    int bad = g.n_sc && c->n_hip &&
+              (store_each_hip_score(c->a->db, nm, g.n_sc, take_score, &g) != 0 ||
+               store_each_patient_score(c->a->db, nm, g.n_sc, take_patient_score, &g) != 0);
+    for (int k = 0; k < g.n_sc; k++)
+        free(names[k]);
+    free(names);
+    if (bad) {
         *err = xstrdup("the scores could not be read from the database");
     } else {
-        char **names;
+        char **st;
         int *of;
-        int n_st = rc_strata(c, by, &names, &of);
+        int n_st = rc_strata(c, by, &st, &of);
         for (int k = 0; k < g.n_sc; k++)
             if (in_use(&g, k))
-                one_table(rc, &g, k, by, names, n_st, of);
-        rc_strata_free(names, n_st, of);
+                one_table(rc, &g, k, by, st, n_st, of);
+        rc_strata_free(st, n_st, of);
     }
     free(g.sc);
     free(g.first);

@@ -237,12 +237,15 @@ typedef int (*store_cohort_fn)(void *ctx, const st_patient *p, const st_hip *h, 
                                int last_date);
 int store_each_cohort_hip(store *s, int from, int to, const char *end_form,
                           const char *end_field, store_cohort_fn fn, void *ctx);
-/* Every score of every current final hip-scope record. */
+/* The scores named "form.score" in names[0..n) of every current final
+ * hip-scope record. */
 typedef int (*store_score_fn)(void *ctx, const char *hip_uuid, const char *tp, const char *form,
                               const char *score, double value, int visit_date);
-int store_each_hip_score(store *s, store_score_fn fn, void *ctx);
+int store_each_hip_score(store *s, const char *const *names, int n, store_score_fn fn,
+                         void *ctx);
 /* The same for patient-scope records (hip_uuid is then the patient's). */
-int store_each_patient_score(store *s, store_score_fn fn, void *ctx);
+int store_each_patient_score(store *s, const char *const *names, int n, store_score_fn fn,
+                             void *ctx);
 /* Every non-empty answer to form.field in current final hip-scope records,
  * ordered by hip and visit date. */
 typedef int (*store_answer_fn)(void *ctx, const char *hip_uuid, const char *value,
