@@ -152,22 +152,25 @@ static int patient_list(app *a, int argc, char **argv)
     }
     /* Widths in characters: escaped names are valid UTF-8. */
     size_t wm = 3, wn = 4;
-    char **names = xcalloc(n, sizeof *names);
+    char **names = xcalloc(n, sizeof *names), **mrns = xcalloc(n, sizeof *mrns);
     for (size_t i = 0; i < n; i++) {
         names[i] = text_escape(rows[i].p.name);
-        size_t lm = strlen(rows[i].p.mrn), ln = utf8_chars(names[i]);
+        mrns[i] = text_escape(rows[i].p.mrn);
+        size_t lm = utf8_chars(mrns[i]), ln = utf8_chars(names[i]);
         wm = lm > wm ? lm : wm;
         wn = ln > wn ? ln : wn;
     }
     printf("%-*s  %-*s  AGE  SEX  HIPS\n", (int)wm, "MRN", (int)wn, "NAME");
     for (size_t i = 0; i < n; i++) {
         const st_patient *p = &rows[i].p;
-        size_t pad = wn - utf8_chars(names[i]);
-        printf("%-*s  %s%*s  %3d  %-3c  %s\n", (int)wm, p->mrn, names[i], (int)pad, "",
+        size_t pad = wn - utf8_chars(names[i]), mpad = wm - utf8_chars(mrns[i]);
+        printf("%s%*s  %s%*s  %3d  %-3c  %s\n", mrns[i], (int)mpad, "", names[i], (int)pad, "",
                age_years(p->born, a->today), p->sex, hips_text(rows[i].sides));
         free(names[i]);
+        free(mrns[i]);
     }
     free(names);
+    free(mrns);
     store_patient_rows_free(rows, n);
     return 0;
 }

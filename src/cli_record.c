@@ -24,7 +24,7 @@ typedef struct {
 
 static void problem(problems *pr, const char *field, const char *msg)
 {
-    fprintf(stderr, "bedside: %s.%s: %s\n", pr->f->id, cli_esc(field), msg);
+    fprintf(stderr, "bedside: %s.%s: %s\n", pr->f->id, cli_esc(field), cli_esc(msg));
     pr->n++;
 }
 

@@ -141,8 +141,13 @@ void diag_add(diag *d, const char *file, int line, int col, const char *fmt, ...
 
 void diag_print(const diag *d, FILE *out)
 {
-    for (size_t i = 0; i < d->n; i++)
-        fprintf(out, "%s\n", d->msg[i]);
+    /* File names and quoted text come from outside: nothing raw reaches
+     * the terminal. */
+    for (size_t i = 0; i < d->n; i++) {
+        char *safe = text_escape(d->msg[i]);
+        fprintf(out, "%s\n", safe);
+        free(safe);
+    }
 }
 
 void diag_free(diag *d)
@@ -346,6 +351,28 @@ static int is_c1(const unsigned char *u, size_t l)
     return l == 2 && u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f;
 }
 
+/* Invisible characters that change how the text around them reads: bidi
+ * embeddings, overrides and isolates, marks, zero-width characters, the
+ * byte order mark. */
+static int is_invisible(const unsigned char *u, size_t l)
+{
+    unsigned cp;
+    if (l == 2)
+        cp = (unsigned)(u[0] & 0x1f) << 6 | (u[1] & 0x3f);
+    else if (l == 3)
+        cp = (unsigned)(u[0] & 0x0f) << 12 | (unsigned)(u[1] & 0x3f) << 6 | (u[2] & 0x3f);
+    else
+        return 0;
+    return cp == 0x061c || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+           (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
+}
+
+static unsigned codepoint(const unsigned char *u, size_t l)
+{
+    return l == 2 ? (unsigned)(u[0] & 0x1f) << 6 | (u[1] & 0x3f)
+                  : (unsigned)(u[0] & 0x0f) << 12 | (unsigned)(u[1] & 0x3f) << 6 | (u[2] & 0x3f);
+}
+
 char *text_escape(const char *s)
 {
     sbuf b = {0};
@@ -358,6 +385,8 @@ char *text_escape(const char *s)
         if (l == 1 && (u[i] < 0x20 || u[i] == 0x7f)) {
             char esc[3] = {'^', (char)(u[i] == 0x7f ? '?' : u[i] + '@'), 0};
             sbuf_add(&b, esc);
+        } else if (is_invisible(u + i, l)) {
+            sbuf_printf(&b, "<U+%04X>", codepoint(u + i, l));
         } else if (l == 0 || is_c1(u + i, l)) {
             size_t k = l ? l : 1;
             for (size_t j = 0; j < k; j++)
