@@ -8,7 +8,7 @@
 #   make bench      the scale benchmarks (figures go in README.md)
 #   make deb        the Debian package (build-deb/bedside_*.deb)
 #   make deb-check  build, lint, install, try and purge the package (root)
-#   make fuzz       libFuzzer on the form and config loaders (FUZZ_SECONDS each)
+#   make fuzz       libFuzzer on the form and config loaders and databases (FUZZ_SECONDS each)
 #   make install    install what `make` built (never builds): binary, forms,
 #                   config (/etc/bedside), man pages, README, bash completion
 #   make uninstall  remove what `make install` put (an edited config stays)
