@@ -203,6 +203,18 @@ static void summaries(report_doc *d, const app *a, const report_opts *o, const r
     }
 }
 
+/* The words for stored codes; an unknown code is shown as stored (escaped). */
+static const char *code_label(const char *code)
+{
+    static const char *const map[][2] = {
+        {"sickle_cell", "sickle cell"}, {"steinberg", "Steinberg"}, {"arco", "ARCO"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+        if (strcmp(code, map[i][0]) == 0)
+            return map[i][1];
+    return code;
+}
+
 static void hip_block(report_doc *d, const rhip *h, const st_record *rec, size_t n, int width)
 {
     const app *a = h->a;
@@ -212,12 +224,12 @@ static void hip_block(report_doc *d, const rhip *h, const st_record *rec, size_t
     rdoc_add(d, hp->side == 'L' ? "LEFT HIP" : "RIGHT HIP", RA_BOLD | RA_REVERSE);
     rdoc_line(d);
     rdoc_add(d, "Etiology ", RA_DIM);
-    rdoc_add_untrusted(d, hp->etiology ? hp->etiology : "not recorded", 0);
+    rdoc_add_untrusted(d, hp->etiology ? code_label(hp->etiology) : "not recorded", 0);
     rdoc_add(d, g->sep, 0);
     rdoc_add(d, "Stage ", RA_DIM);
     if (hp->stage_system || hp->stage) {
         if (hp->stage_system) {
-            rdoc_add_untrusted(d, hp->stage_system, 0);
+            rdoc_add_untrusted(d, code_label(hp->stage_system), 0);
             rdoc_add(d, " ", 0);
         }
         rdoc_add_untrusted(d, hp->stage ? hp->stage : "?", 0);

@@ -39,8 +39,12 @@ static void fdlg_draw(ui *u, void *ctx)
         ui_put(u, w, y, 2, d->f[i].label, 16, i == d->cur ? A_BOLD : A_NORMAL);
         ui_edit_draw(u, &d->f[i].ed, w, y, 19, width - 21, i == d->cur,
                      i == d->cur ? ui_attr(u, UC_SELECT) : A_UNDERLINE);
-        if (d->f[i].hint)
-            ui_put(u, w, y + 1, 19, d->f[i].hint, width - 21, ui_attr(u, UC_DIM));
+        /* A hint too long for the column under the field starts further left,
+         * so it is never cut. */
+        if (d->f[i].hint) {
+            int hw = ui_width(u, d->f[i].hint), hx = hw <= width - 21 ? 19 : 4;
+            ui_put(u, w, y + 1, hx, d->f[i].hint, width - hx - 2, ui_attr(u, UC_DIM));
+        }
     }
     if (d->err[0])
         ui_put(u, w, height - 3, 2, d->err, width - 4, ui_attr(u, UC_ERROR));
@@ -251,8 +255,7 @@ static int submit_hip(ui *u, dfield *f, void *ctx, char *err, size_t errlen)
         return 1;
     }
     if (*eti && !in_list(eti, etiologies)) {
-        snprintf(err, errlen, "etiology: one of corticosteroid, idiopathic, alcohol, "
-                              "sickle_cell, trauma, other");
+        snprintf(err, errlen, "etiology: '%s' is not one of those listed under it", eti);
         return 2;
     }
     if (*sys && strcmp(sys, "steinberg") != 0 && strcmp(sys, "arco") != 0) {

@@ -2,6 +2,7 @@
 #include "ui.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static const char *const general[] = {
     "",
@@ -25,8 +26,8 @@ static const char *const general[] = {
 };
 
 typedef struct {
-    const char *const *lines;
-    int n, top;
+    char **line;            /* the help wrapped to the box */
+    int n, top, width;
     WINDOW *w;
 } help_view;
 
@@ -39,11 +40,78 @@ static const char *line_at(const ui *u, int i)
     return i < n ? h[i] : general[i - n];
 }
 
+static int n_source(const ui *u)
+{
+    const char *const *h = ui_screens[ui_top(u)]->help;
+    int n = 0;
+    while (h && h[n])
+        n++;
+    for (int i = 0; general[i]; i++)
+        n++;
+    return n;
+}
+
+static void add_line(help_view *hv, char *s)
+{
+    hv->line = xrealloc(hv->line, (size_t)(hv->n + 1) * sizeof *hv->line);
+    hv->line[hv->n++] = s;
+}
+
+static void drop_lines(help_view *hv)
+{
+    for (int i = 0; i < hv->n; i++)
+        free(hv->line[i]);
+    free(hv->line);
+    hv->line = NULL;
+    hv->n = 0;
+}
+
+/* Wrap every line to cols at spaces, never cutting a word; a continuation
+ * lines up with the text after a key column ("  Ctrl-S      review ..."). */
+static void wrap_help(const ui *u, help_view *hv, int cols)
+{
+    drop_lines(hv);
+    hv->width = cols;
+    int n = n_source(u);
+    for (int i = 0; i < n; i++) {
+        const char *p = line_at(u, i);
+        int indent = 0;
+        if (p[0] == ' ' && p[1] == ' ') {
+            const char *gap = strstr(p + 2, "  ");
+            while (gap && *gap == ' ')
+                gap++;
+            indent = gap && gap - p < cols / 2 ? (int)(gap - p) : 4;
+        }
+        int first = 1;
+        while (first || *p) {
+            int room = first ? cols : cols - indent;
+            size_t len = strlen(p), take = len;
+            if ((int)len > room) {
+                take = (size_t)room;
+                while (take > 0 && p[take] != ' ')
+                    take--;
+                if (take == 0)
+                    take = (size_t)room;
+            }
+            char *piece = xstrndup(p, take);
+            add_line(hv, first ? piece : xasprintf("%*s%s", indent, "", piece));
+            if (!first)
+                free(piece);
+            p += take;
+            while (*p == ' ')
+                p++;
+            first = 0;
+        }
+    }
+}
+
 static void help_draw(ui *u, void *ctx)
 {
     help_view *hv = ctx;
     int width = u->cols - 6 < 76 ? u->cols - 6 : 76;
     int height = u->rows - 4;
+    if (hv->width != width - 4)
+        wrap_help(u, hv, width - 4);
     if (hv->w)
         delwin(hv->w);
     hv->w = newwin(height, width, 2, (u->cols - width) / 2);
@@ -59,7 +127,7 @@ static void help_draw(ui *u, void *ctx)
     if (hv->top < 0)
         hv->top = 0;
     for (int i = 0; i < room && hv->top + i < hv->n; i++)
-        ui_put(u, w, 1 + i, 2, line_at(u, hv->top + i), width - 4, A_NORMAL);
+        ui_put(u, w, 1 + i, 2, hv->line[hv->top + i], width - 4, A_NORMAL);
     ui_put(u, w, height - 2, 2, "Up/Down scroll   any other key closes", width - 4,
            ui_attr(u, UC_DIM));
     wnoutrefresh(w);
@@ -68,11 +136,6 @@ static void help_draw(ui *u, void *ctx)
 void ui_help(ui *u)
 {
     help_view hv = {0};
-    const char *const *h = ui_screens[ui_top(u)]->help;
-    while (h && h[hv.n])
-        hv.n++;
-    for (int i = 0; general[i]; i++)
-        hv.n++;
     ui_modal_push(u, help_draw, &hv);
     ui_draw_all(u);
     for (;;) {
@@ -88,5 +151,6 @@ void ui_help(ui *u)
     }
     if (hv.w)
         delwin(hv.w);
+    drop_lines(&hv);
     ui_modal_pop(u);
 }
