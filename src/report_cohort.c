@@ -9,6 +9,12 @@
 static int add_hip(void *ctx, const st_patient *p, const st_hip *h, int end_date, int last_date)
 {
     rc_cohort *c = ctx;
+    /* An index date that does not read as a date (a damaged or foreign
+     * file) has no time axis: left out and counted, never a crash. */
+    if (h->index_date == -1) {
+        c->n_bad++;
+        return 0;
+    }
     if (c->n_hip % 256 == 0)
         c->hip = xrealloc(c->hip, (size_t)(c->n_hip + 256) * sizeof *c->hip);
     rc_hip *x = &c->hip[c->n_hip++];
@@ -268,9 +274,12 @@ int report_cohort_build(app *a, const report_cohort_opts *o, report_cohort *rc, 
         date_format(o->from, from);
     if (o->to >= 0)
         date_format(o->to, to);
-    rc->caption = xasprintf("%d hips, index dates %s to %s. Censoring: a hip without the "
+    char bad[80] = "";
+    if (c.n_bad)
+        snprintf(bad, sizeof bad, " (%d more left out: no readable index date)", c.n_bad);
+    rc->caption = xasprintf("%d hips%s, index dates %s to %s. Censoring: a hip without the "
                             "endpoint is censored at its last record (surv_hip).",
-                            c.n_hip, from, to);
+                            c.n_hip, bad, from, to);
     int rcode = 0;
     rc_baseline(rc, &c, o->by);
     rc_scores(rc, &c, o->by, err);

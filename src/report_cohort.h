@@ -97,6 +97,7 @@ typedef struct {
     rc_hip *hip;               /* MRN, side order */
     int n_hip;
     int *by_uuid;              /* hip indexes sorted by uuid */
+    int n_bad;                 /* hips left out: index date unreadable */
     const form *end_form;      /* the endpoint's form, or NULL */
     const char *end_field;
 } rc_cohort;

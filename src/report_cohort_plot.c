@@ -21,6 +21,9 @@ static double surv_at(const stat_km *k, double t)
 
 static void add_line(report_cohort *rc, char *s)
 {
+    size_t n = strlen(s);   /* no trailing blanks from the empty right of the grid */
+    while (n > 0 && s[n - 1] == ' ')
+        s[--n] = '\0';
     rc->plot = xrealloc(rc->plot, (size_t)(rc->n_plot + 1) * sizeof *rc->plot);
     rc->plot[rc->n_plot++] = s;
 }
