@@ -32,7 +32,7 @@ static const cli_cmd commands[] = {
      .summary = "print a patient's follow-up summary"},
     {.name = "report", .run = cli_report_cohort, .summary = "the cohort's tables, checked against R"},
     {.name = "due", .run = cli_due, .summary = "the visits due or overdue"},
-    {.name = "export", .run = cli_export, .summary = "analysis CSV, codebook, survival file"},
+    {.name = "export", .run = cli_export, .summary = "analysis CSV, codebook, survival file, REDCap"},
     {.name = "drafts", .run = cli_drafts, .summary = "the drafts not finished yet"},
     {.name = "history", .run = cli_history, .summary = "a patient's audit trail"},
     {.name = "backup", .run = cli_backup, .summary = "copy the database safely while in use"},

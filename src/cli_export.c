@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -16,7 +17,8 @@ static const char export_usage[] =
     "                          [--deidentify [--keep-text]] [-o FILE]\n"
     "       bedside export codebook [--form FORM] [--all-versions] [--long] [--labels]\n"
     "                          [--deidentify [--keep-text]] [-o FILE]\n"
-    "       bedside export survival [--deidentify] [-o FILE]\n";
+    "       bedside export survival [--deidentify] [-o FILE]\n"
+    "       bedside export redcap DIR [--form FORM] [--deidentify [--keep-text]]\n";
 
 typedef int (*export_fn)(app *a, const export_opts *o, FILE *out);
 
@@ -68,15 +70,30 @@ int cli_export(app *a, int argc, char **argv)
     } kinds[] = {
         {"csv", export_table, 1}, {"codebook", export_codebook, 0}, {"survival", export_survival, 1},
     };
+    if (argc - optind == 2 && strcmp(argv[optind], "redcap") == 0) {
+        if (path || o.all_versions || o.long_rows || o.labels)
+            return cli_usage_error(export_usage, "export redcap: writes its own files into DIR; "
+                                                 "-o, --all-versions, --long and --labels do not apply");
+        const char *dir = argv[optind + 1];
+        struct stat st;
+        if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+            return cli_err("export redcap: %s is not a folder", cli_esc(dir));
+        int rc = cli_load(a, APP_DB_READ, 0);
+        if (rc)
+            return rc;
+        if (o.form && !form_set_find(&a->forms, o.form))
+            return cli_err("unknown form '%s'", cli_esc(o.form));
+        return export_redcap(a, &o, dir) ? 1 : 0;
+    }
     if (argc - optind != 1)
-        return cli_usage_error(export_usage, "export: say what to export: csv, codebook or "
-                                             "survival");
+        return cli_usage_error(export_usage, "export: say what to export: csv, codebook, "
+                                             "survival or redcap DIR");
     size_t kind = 0;
     while (kind < sizeof kinds / sizeof *kinds && strcmp(argv[optind], kinds[kind].name) != 0)
         kind++;
     if (kind == sizeof kinds / sizeof *kinds)
         return cli_usage_error(export_usage, "export: unknown export '%s' (csv, codebook, "
-                                             "survival)", cli_esc(argv[optind]));
+                                             "survival, redcap DIR)", cli_esc(argv[optind]));
     if (o.keep_text && !o.deidentify)
         return cli_usage_error(export_usage, "export: --keep-text goes with --deidentify");
     int rc = cli_load(a, kinds[kind].need_db ? APP_DB_READ : APP_FORMS, 0);
