@@ -30,7 +30,7 @@ tui_type p l
 tui_keys p Tab Tab
 tui_type p steroid
 tui_keys p C-s
-tui_expect p 'etiology: one of corticosteroid' "an unknown etiology is refused"
+tui_expect p "etiology: 'steroid' is not one of those listed" "an unknown etiology is refused"
 bs show PS-1
 expect_no_out 'LEFT HIP' "nothing saved"
 tui_keys p C-u
