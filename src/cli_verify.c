@@ -2,6 +2,7 @@
  * store's own checks (integrity, orphans, chains, double visits) and every
  * current record's answers and scores against the forms. `merge` runs the
  * same on a laptop's copy before taking anything from it. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,74 @@ static void check_scores(check_ctx *c, const form *f, const form_answers *ans, c
     free(isnull);
 }
 
+typedef struct {
+    check_ctx *c;
+    const st_record *r;
+    const form *f;
+} invalid_ctx;
+
+/* One problem of form_validate: the same words `record` would print. */
+static void on_invalid(void *ctx, const char *field_id, const char *msg)
+{
+    invalid_ctx *v = ctx;
+    if (v->r->form_version != v->f->version)
+        record_problem(v->c, v->r, "%s.%s: %s (recorded with version %d, the form is now "
+                       "version %d)", v->f->id, cli_esc(field_id), cli_esc(msg),
+                       v->r->form_version, v->f->version);
+    else
+        record_problem(v->c, v->r, "%s.%s: %s", v->f->id, cli_esc(field_id), cli_esc(msg));
+}
+
+/* A login as useradd(8) allows it: letters, digits, '_', '-', '.', at most
+ * 32, not starting with '-' (a trailing '$' for machine accounts). */
+static int plausible_login(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > 32 || s[0] == '-')
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (!(ch < 128 && (isalnum(ch) || ch == '_' || ch == '-' || ch == '.')) &&
+            !(ch == '$' && i == n - 1))
+            return 0;
+    }
+    return 1;
+}
+
+/* The clock's UTC day, as entered_at is written, whatever --today says. */
+static int clock_day(void)
+{
+    char now[21], day[11];
+    int d = 0;
+    util_timestamp(now);
+    snprintf(day, sizeof day, "%.10s", now);
+    date_parse(day, &d);
+    return d;
+}
+
+/* Who entered the record, and when: a login, and not after today. */
+static void check_who_when(check_ctx *c, const st_record *r)
+{
+    if (!plausible_login(r->entered_by))
+        record_problem(c, r, "entered by '%s', which is not a plausible login",
+                       cli_esc(r->entered_by ? r->entered_by : ""));
+    int day;
+    char when[11] = "";
+    if (r->entered_at)
+        snprintf(when, sizeof when, "%.10s", r->entered_at);
+    if (date_parse(when, &day) < 0)
+        record_problem(c, r, "entered at '%s', which is not a time",
+                       cli_esc(r->entered_at ? r->entered_at : ""));
+    else if (day > c->a->today && day > clock_day()) {
+        /* --today may pin a day before the records were typed (tests,
+         * reproducing an old report): only a time after both is wrong. */
+        char today[11];
+        int latest = c->a->today > clock_day() ? c->a->today : clock_day();
+        date_format(latest, today);
+        record_problem(c, r, "entered at %s, after today (%s)", cli_esc(r->entered_at), today);
+    }
+}
+
 static int check_record(void *ctx, const char *mrn, const st_record *r)
 {
     check_ctx *c = ctx;
@@ -112,6 +181,15 @@ static int check_record(void *ctx, const char *mrn, const st_record *r)
         }
     }
     check_scores(c, f, ans, r);
+    /* Then every answer through the validation `record` applies: types,
+     * ranges, lengths, required fields, show_if, check rules, scores. */
+    int hidden = form_answers_prune(ans);
+    if (hidden)
+        record_problem(c, r, "%s: %d answer%s to fields the form hides", f->id, hidden,
+                       hidden == 1 ? "" : "s");
+    invalid_ctx v = {.c = c, .r = r, .f = f};
+    form_validate(ans, on_invalid, &v);
+    check_who_when(c, r);
     form_answers_free(ans);
     return 0;
 }

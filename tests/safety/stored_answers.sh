@@ -1,0 +1,53 @@
+# stored_answers.sh — an edited copy whose rows are each consistent with
+# their own score and audit entry, but whose answers `record` would never
+# have accepted: check lists every one with its record id, and merge
+# refuses the copy and lists them too.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib_safety.sh"
+
+mk_patient H1
+mk_hip H1 L 2026-01-10
+for tp in 1m 3m 6m 12m; do
+    bs record H1 --form vas --hip L --timepoint "$tp" pain=5
+done
+bs check
+expect_rc 0 "setup: a clean database"
+cp "$DB" "$T/ward.db"
+
+uuid() { sql "SELECT uuid FROM records WHERE timepoint = '$1'"; }
+big=$(uuid 1m) abc=$(uuid 3m) neg=$(uuid 6m) who=$(uuid 12m)
+# Edited behind bedside's back: each answer with a matching score.
+triggers=$(sql "SELECT group_concat(sql, '; ') || ';' FROM sqlite_master WHERE type = 'trigger'")
+drops=$(sql "SELECT group_concat('DROP TRIGGER ' || name, '; ') || ';' FROM sqlite_master
+    WHERE type = 'trigger'")
+sql "$drops
+    UPDATE records SET answers = '{\"pain\":\"1000.0\"}' WHERE uuid = '$big';
+    UPDATE scores SET value = 1000 WHERE record = '$big';
+    UPDATE records SET answers = '{\"pain\":\"abc\"}' WHERE uuid = '$abc';
+    DELETE FROM scores WHERE record = '$abc';
+    UPDATE records SET answers = '{\"pain\":\"-3.0\"}' WHERE uuid = '$neg';
+    UPDATE scores SET value = -3 WHERE record = '$neg';
+    UPDATE records SET entered_by = 'dr house', entered_at = '2099-01-01T00:00:00Z'
+        WHERE uuid = '$who';
+    $triggers"
+cp "$DB" "$T/laptop.db"
+
+bs check
+expect_rc 1 "check finds the answers record would refuse"
+expect_no_out "no problems found" "check does not say all is well"
+expect_out "record ${big:0:8} \(vas, 1m\): vas\.pain: .*(at most|maximum|10)" "a VAS of 1000"
+expect_out "record ${big:0:8} \(vas, 1m\): vas\.vas: score .* above its maximum" "its score of 1000"
+expect_out "record ${abc:0:8} \(vas, 3m\): vas\.pain: " "a VAS of 'abc'"
+expect_out "record ${neg:0:8} \(vas, 6m\): vas\.pain: " "a negative VAS"
+expect_out "record ${who:0:8} \(vas, 12m\): entered by 'dr house', which is not a plausible login" \
+    "an implausible login"
+expect_out "record ${who:0:8} \(vas, 12m\): entered at 2099-01-01T00:00:00Z, after today" \
+    "a time in the future"
+
+DB=$T/ward.db
+export BEDSIDE_DB=$DB
+refused 1 "merge of a copy with invalid answers" "has [0-9]+ problems" merge "$T/laptop.db"
+expect_err "record ${big:0:8} \(vas, 1m\): vas\.pain" "merge lists the VAS of 1000"
+expect_err "record ${who:0:8} \(vas, 12m\): entered at 2099" "merge lists the future time"
+
+t_done
