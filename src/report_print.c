@@ -208,8 +208,13 @@ int report_print_text(app *a, const char *mrn, const report_print_opts *o, char 
     free(pg);
     lines_free(&lines);
     st_patient_free(&p);
-    *len = b.len;
     *text = sbuf_take(&b);
+    if (o->ascii) {     /* printer-safe: names too, not only the glyphs */
+        char *t = text_ascii(*text);
+        free(*text);
+        *text = t;
+    }
+    *len = strlen(*text);
     return 0;
 }
 

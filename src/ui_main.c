@@ -290,6 +290,13 @@ int ui_getkey(ui *u)
             int instant = now_ms() - t0 < 20;
             if (e == EINTR)
                 continue;
+            if (e == EILSEQ) {
+                /* Bytes the locale cannot decode (é typed under LANG=C):
+                 * refused aloud, never dropped in silence. */
+                ui_msg(u, UC_ERROR, "a non-ASCII character was refused: the locale is not UTF-8");
+                ui_draw_all(u);
+                continue;
+            }
             if (e == EIO || e == EBADF || (instant && tty_gone()))
                 u->err_run++;
             else

@@ -121,7 +121,7 @@ static int cp_width(const ui *u, wchar_t c, wchar_t *shown)
         return 1;
     }
     if (u->a->ascii && c >= 0x80) {
-        *shown = L'?';
+        *shown = (wchar_t)text_ascii_char((unsigned)c);   /* as print --ascii shows it */
         return 1;
     }
     int w = wcwidth(c);

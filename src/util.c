@@ -373,6 +373,51 @@ static unsigned codepoint(const unsigned char *u, size_t l)
                   : (unsigned)(u[0] & 0x0f) << 12 | (unsigned)(u[1] & 0x3f) << 6 | (u[2] & 0x3f);
 }
 
+char text_ascii_char(unsigned cp)
+{
+    /* U+00C0..U+017F, Latin-1 Supplement letters and Latin Extended-A. */
+    static const char latin[] =
+        "AAAAAAACEEEEIIIIDNOOOOOxOUUUUYTsaaaaaaaceeeeiiiidnooooo/ouuuuyty"
+        "AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiJjJjKkkLlLlLlL"
+        "lLlNnNnNnnNnOoOoOoOoRrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
+    _Static_assert(sizeof latin == 0x17f - 0xc0 + 2, "one letter per code point");
+    if (cp < 0x80)
+        return (char)cp;
+    if (cp >= 0xc0 && cp <= 0x17f)
+        return latin[cp - 0xc0];
+    return '?';
+}
+
+char *text_ascii(const char *s)
+{
+    sbuf b = {0};
+    sbuf_add(&b, "");
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p) {
+        unsigned c = *p, cp = c;
+        int len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3
+                             : (c & 0xf8) == 0xf0 ? 4 : 0;
+        if (len > 1) {
+            cp = c & (0xff >> (len + 1));
+            for (int i = 1; i < len; i++) {
+                if ((p[i] & 0xc0) != 0x80) {
+                    len = 0;
+                    break;
+                }
+                cp = (cp << 6) | (p[i] & 0x3f);
+            }
+        }
+        if (len == 0) {     /* an invalid byte */
+            sbuf_addc(&b, '?');
+            p++;
+            continue;
+        }
+        sbuf_addc(&b, text_ascii_char(cp));
+        p += len;
+    }
+    return sbuf_take(&b);
+}
+
 char *text_escape(const char *s)
 {
     sbuf b = {0};

@@ -72,6 +72,11 @@ size_t utf8_chars(const char *s);          /* code points in a valid string */
 char *text_escape(const char *s);
 /* 1 if text_escape would change s. */
 int text_needs_escape(const char *s);
+/* Plain ASCII for a screen or printer that has nothing else, one character
+ * per code point so columns stay aligned: Latin letters lose their accents
+ * (Tomás Dvořák -> Tomas Dvorak), anything else becomes '?'. */
+char text_ascii_char(unsigned cp);
+char *text_ascii(const char *s);             /* of UTF-8 text; malloc'd */
 
 /* One RFC 4180 cell (quoted when needed; NULL is empty). A cell starting
  * with = + - @ tab or CR gets a leading ' unless it is a plain number, so
