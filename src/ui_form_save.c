@@ -210,13 +210,27 @@ void ui_form_save(ui *u, form_st *s)
     st_record_free(&r);
 }
 
+/* "Harris Hip Score for H1 Kai Sato, right hip, 1m": every dialog about a
+ * draft or a visit says which one, whatever shows behind it. */
+static char *which(const form *f, const st_patient *p, const st_hip *h, const char *tp)
+{
+    char *mrn = text_escape(p->mrn), *name = text_escape(p->name);
+    char *t = xasprintf("%s for %s %s, %s, %s", f->title, mrn, name,
+                        !h ? "the patient" : h->side == 'L' ? "left hip" : "right hip", tp);
+    free(mrn);
+    free(name);
+    return t;
+}
+
 void ui_form_leave(ui *u, form_st *s)
 {
     int n = form_answers_count(s->ans);
     if (s->draft[0] && !s->amend[0]) {
-        char *q = xasprintf("The draft with %d answer%s stays saved; open this form again to "
-                            "resume it.\n\n(l)eave   (d)iscard the draft   (s)tay",
-                            n, n == 1 ? "" : "s");
+        char *w = which(s->f, &s->p, s->has_hip ? &s->h : NULL, s->tp);
+        char *q = xasprintf("%s.\nThe draft with %d answer%s stays saved; open this form again "
+                            "to resume it.\n\n(l)eave   (d)iscard the draft   (s)tay",
+                            w, n, n == 1 ? "" : "s");
+        free(w);
         int k = ui_ask(u, "Leave the form?", q, "lds");
         free(q);
         if (k == 'd') {
@@ -259,9 +273,11 @@ int ui_form_ask_resume(ui *u, form_st *s, const st_record *d)
     snprintf(when, sizeof when, "%.10s %.5s", d->entered_at ? d->entered_at : "",
              d->entered_at && strlen(d->entered_at) > 11 ? d->entered_at + 11 : "");
     char *who = text_escape(d->entered_by);
-    char *q = xasprintf("Resume draft with %d answer%s saved by %s at %s UTC?\n\n"
+    char *w = which(s->f, &s->p, s->has_hip ? &s->h : NULL, s->tp);
+    char *q = xasprintf("%s.\nResume draft with %d answer%s saved by %s at %s UTC?\n\n"
                         "(r)esume   (d)iscard it   (c)ancel",
-                        d->n_ans, d->n_ans == 1 ? "" : "s", who, when);
+                        w, d->n_ans, d->n_ans == 1 ? "" : "s", who, when);
+    free(w);
     free(who);
     for (;;) {
         int k = ui_ask(u, s->f->title, q, "rdc");
@@ -305,9 +321,11 @@ int ui_form_offer_existing(ui *u, const ui_form_args *a, const st_record *old)
     char d[11];
     date_format(old->visit_date, d);
     char *by = text_escape(old->entered_by);
-    char *q = xasprintf("A final %s record for %s already exists: %.8s of %s, entered by %s.\n\n"
-                        "(a)mend it   (c)ancel",
-                        a->f->title, a->tp, old->uuid, d, by);
+    char *w = which(a->f, a->p, a->h, a->tp);
+    char *q = xasprintf("%s.\nA final %s record for %s already exists: %.8s of %s, entered by "
+                        "%s.\n\n(a)mend it   (c)ancel",
+                        w, a->f->title, a->tp, old->uuid, d, by);
+    free(w);
     free(by);
     int k = ui_ask(u, "Already recorded", q, "ac");
     free(q);

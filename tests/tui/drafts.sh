@@ -30,6 +30,7 @@ expect_out "^D-1 +L +baseline +hhs +11 +$me +20" "the draft: MRN, hip, timepoint
 # Resume and finish.
 tui_bedside r 80 24 enter D-1 --form hhs --hip L --timepoint baseline
 tui_expect r "Resume draft with 11 answers saved by $me at 20[0-9-]+ [0-9:]+" "offer to resume"
+tui_expect r "Harris Hip Score for D-1 Dora Kim, left hip, baseline\." "the dialog names the patient, hip and timepoint"
 tui_keys r r
 tui_expect r '>\*Limb-length' "resumed at the first unanswered field"
 tui_expect r 'Answered 11 of 17' "with the eleven answers"
