@@ -16,6 +16,7 @@ typedef struct {
     int tp;             /* config timepoint index, -1 if nothing is next */
     enum sched_state state;
     int target, close;
+    int draft;          /* an unfinished draft of this hip */
 } hip_due;
 
 typedef struct {
@@ -25,6 +26,8 @@ typedef struct {
     size_t nhd, cap;
     hip_due **due;      /* into hd: due or overdue, soonest first */
     size_t ndue;
+    char **dmrn;        /* MRNs with an unfinished draft, sorted */
+    size_t ndmrn;
     int due_view, searching;
     ui_edit search;
     int sel, top, gen;
@@ -75,8 +78,41 @@ static int by_target(const void *x, const void *y)
     return by_mrn(a, b);
 }
 
+static int by_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static int has_draft(const list_st *l, const char *mrn)
+{
+    return l->ndmrn && bsearch(&mrn, l->dmrn, l->ndmrn, sizeof *l->dmrn, by_str) != NULL;
+}
+
+/* Which patients and hips have a draft: a nurse whose connection dropped
+ * finds the form again from the list. */
+static void load_drafts(ui *u, list_st *l)
+{
+    size_t n = 0;
+    st_draft_row *d = store_drafts(u->a->db, &n);
+    l->dmrn = xcalloc(n + 1, sizeof *l->dmrn);
+    for (size_t i = 0; i < n; i++) {
+        l->dmrn[l->ndmrn++] = xstrdup(d[i].mrn);
+        for (size_t j = 0; j < l->nhd; j++)
+            if (l->hd[j].side == d[i].side && strcmp(l->hd[j].mrn, d[i].mrn) == 0)
+                l->hd[j].draft = 1;
+    }
+    if (l->ndmrn)
+        qsort(l->dmrn, l->ndmrn, sizeof *l->dmrn, by_str);
+    store_draft_rows_free(d, n);
+}
+
 static void free_hips(list_st *l)
 {
+    for (size_t i = 0; i < l->ndmrn; i++)
+        free(l->dmrn[i]);
+    free(l->dmrn);
+    l->dmrn = NULL;
+    l->ndmrn = 0;
     for (size_t i = 0; i < l->nhd; i++) {
         free(l->hd[i].mrn);
         free(l->hd[i].name);
@@ -116,6 +152,7 @@ static void load(ui *u, list_st *l)
             l->due[l->ndue++] = &l->hd[i];
     if (l->ndue)
         qsort(l->due, l->ndue, sizeof *l->due, by_target);
+    load_drafts(u, l);
     load_rows(u, l);
     l->gen = u->data_gen;
 }
@@ -197,7 +234,9 @@ static void draw_due_row(ui *u, int y, const hip_due *d, attr_t at)
     int w = u->cols;
     ui_fill(u->body, y, 0, w, at);
     ui_put_esc(u, u->body, y, 1, d->mrn, 12, at);
-    ui_put_esc(u, u->body, y, 14, d->name, w - 14 - 47, at);
+    ui_put_esc(u, u->body, y, 14, d->name, w - 14 - 47 - (d->draft ? 7 : 0), at);
+    if (d->draft)
+        ui_put(u, u->body, y, w - 53, "draft", 5, at ? at : ui_attr(u, UC_WARN));
     ui_putf(u, u->body, y, w - 45, 35, at, "%c  %-6s %s  %s", d->side, c->tp[d->tp].id, tgt, cl);
     int over = d->state == TP_OVERDUE;
     attr_t st = at ? at : ui_attr(u, over ? UC_BAD : UC_WARN);
@@ -210,7 +249,10 @@ static void draw_patient_row(ui *u, const list_st *l, int y, const st_patient_ro
     int w = u->cols;
     ui_fill(u->body, y, 0, w, at);
     ui_put_esc(u, u->body, y, 1, r->p.mrn, 12, at);
-    ui_put_esc(u, u->body, y, 14, r->p.name, w - 14 - 46, at);
+    int dr = has_draft(l, r->p.mrn);
+    ui_put_esc(u, u->body, y, 14, r->p.name, w - 14 - 46 - (dr ? 7 : 0), at);
+    if (dr)
+        ui_put(u, u->body, y, w - 52, "draft", 5, at ? at : ui_attr(u, UC_WARN));
     int x = w - 45;
     ui_putf(u, u->body, y, x, 7, at, "%3d %c", age_years(r->p.born, u->a->today), r->p.sex);
     const char *hips = strcmp(r->sides, "LR") == 0 ? "L+R" : r->sides;
@@ -433,6 +475,8 @@ static const char *const list_help[] = {
     "",
     "Next due shows the hip, the timepoint and its target date; * marks one due",
     "now, ! one overdue. The last column is the latest score set in the config.",
+    "'draft' marks a patient (and in the Due view a hip) with an unfinished",
+    "draft: open the patient and start that visit again to resume it.",
     NULL,
 };
 
