@@ -291,6 +291,52 @@ static void draw_fields(ui *u, form_st *s)
     wnoutrefresh(w);
 }
 
+/* Piece k of field i's shown answer wrapped at spaces to width columns (a
+ * multi answer lists every ticked option); returns the number of pieces and,
+ * when out is set, piece k in it (malloc'd). */
+static int review_piece(ui *u, form_st *s, int i, int width, int k, char **out)
+{
+    char *v = form_answer_display(s->ans, i);
+    char *e = v ? text_escape(v) : NULL;
+    free(v);
+    if (out)
+        *out = NULL;
+    if (!e || width < 8) {
+        free(e);
+        return 1;
+    }
+    int n = 0;
+    const char *p = e;
+    while (*p) {
+        size_t len = strlen(p), take = len;
+        char *t = xstrndup(p, take);
+        while (take > 0 && ui_width(u, t) > width) {
+            size_t cut = take - 1;
+            while (cut > 0 && p[cut] != ' ')
+                cut--;
+            take = cut ? cut : take - 1;
+            while (take > 0 && ((unsigned char)p[take] & 0xc0) == 0x80)
+                take--;
+            free(t);
+            t = xstrndup(p, take);
+        }
+        if (take == 0) {
+            free(t);
+            break;
+        }
+        if (out && n == k)
+            *out = t;
+        else
+            free(t);
+        n++;
+        p += take;
+        while (*p == ' ')
+            p++;
+    }
+    free(e);
+    return n ? n : 1;
+}
+
 static void draw_review(ui *u, form_st *s)
 {
     WINDOW *w = u->body;
@@ -299,8 +345,10 @@ static void draw_review(ui *u, form_st *s)
     ui_putf(u, w, 0, 1, wd - 2, ui_attr(u, UC_HEAD), "Review: %s", s->f->title);
     /* Lines: problems first (they decide whether Enter saves), then answers. */
     int total = s->n_prob + (s->n_prob ? 1 : 0);
+    int vw = wd - lw - 5;
     for (int i = 0; i < s->f->n_field; i++)
-        total += form_field_visible(s->ans, i) && s->f->field[i].type != FT_NOTE;
+        if (form_field_visible(s->ans, i) && s->f->field[i].type != FT_NOTE)
+            total += review_piece(u, s, i, vw, 0, NULL);
     int room = h - 1;
     if (s->rtop > total - room)
         s->rtop = total - room;
@@ -327,7 +375,21 @@ static void draw_review(ui *u, form_st *s)
             else
                 draw_value(u, s, y, lw + 4, wd - lw - 5, i, A_BOLD);
         }
-        line++;
+        /* A long answer goes on under itself instead of being cut. */
+        int np = fl->required && !s->ans->val[i] ? 1 : review_piece(u, s, i, vw, 0, NULL);
+        for (int k = 0; k < np; k++, line++) {
+            char *piece = NULL;
+            if (np > 1)
+                review_piece(u, s, i, vw, k, &piece);
+            if (piece && line >= s->rtop && line - s->rtop < room) {
+                int y = 1 + line - s->rtop;
+                if (k > 0)
+                    ui_fill(w, y, 0, lw + 4, A_NORMAL);
+                ui_fill(w, y, lw + 4, vw, A_NORMAL);
+                ui_put(u, w, y, lw + 4, piece, vw, A_BOLD);
+            }
+            free(piece);
+        }
     }
     if (s->rtop + room < total)
         ui_put(u, w, h - 1, wd - 2, ui_glyph(u, G_MORE_DOWN), 1, A_BOLD);
