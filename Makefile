@@ -33,7 +33,7 @@ UI_PKGS   := ncursesw
 # A library added to BUILD_DEBS goes into debian/control's Build-Depends too
 # (tests/install/debian.sh checks that they agree).
 BUILD_DEBS := gcc make pkg-config libncurses-dev libsqlite3-dev libyaml-dev libgsl-dev nettle-dev
-TEST_DEBS  := tmux sqlite3 openssh-server openssh-client clang libclang-rt-14-dev locales \
+TEST_DEBS  := tmux sqlite3 python3 openssh-server openssh-client clang libclang-rt-14-dev locales \
               ncurses-term mandoc binutils r-base-core r-cran-survival
 DEB_DEBS   := build-essential debhelper dpkg-dev lintian
 

@@ -189,6 +189,8 @@ static int by_row(const void *a, const void *b)
 
 static void flush(rc_ctx *x)
 {
+    if (x->nrow == 0)
+        return;   /* row is still NULL, which qsort may not be given */
     qsort(x->row, (size_t)x->nrow, sizeof *x->row, by_row);
     for (int i = 0; i < x->nrow; i++)
         put_cells(x, x->row[i].cell);
@@ -400,7 +402,8 @@ int export_redcap(app *a, const export_opts *o, const char *dir)
     header(&x);
     if (store_each_cohort_hip(a->db, -1, -1, NULL, NULL, put_hip, &x) != 0)
         goto fail_read;
-    qsort(x.hip, (size_t)x.nhip, sizeof *x.hip, by_patient);
+    if (x.nhip)
+        qsort(x.hip, (size_t)x.nhip, sizeof *x.hip, by_patient);
     if (store_each_export(a->db, o->form, 0, put_record, &x) != 0)
         goto fail_read;
     flush(&x);
