@@ -198,6 +198,19 @@ int cli_verify(app *a, store *db, void (*report)(void *ctx, const char *problem)
 {
     check_ctx c = {.a = a, .report = report, .ctx = ctx};
     store_check(db, on_store_problem, &c);
+    size_t n = 0;
+    st_patient_row *rows = store_patient_list(db, NULL, NULL, NULL, 0, &n);
+    for (size_t i = 0; i < n; i++) {
+        char *why = NULL;
+        if (store_patient_valid(&rows[i].p, &why) < 0) {
+            char *line = xasprintf("patient %s: %s", rows[i].p.uuid, why ? why : "?");
+            report(ctx, cli_esc(line));
+            free(line);
+            c.problems++;
+        }
+        free(why);
+    }
+    store_patient_rows_free(rows, n);
     if (store_each_current(db, NULL, check_record, &c) != 0) {
         report(ctx, "cannot read the current records");
         c.problems++;

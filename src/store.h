@@ -91,6 +91,9 @@ const char *st_record_get(const st_record *r, const char *key);   /* NULL if abs
 
 /* Patients. */
 int store_patient_add(store *s, st_patient *p, char **err);  /* fills uuid */
+/* The MRN, name and sex rules of store_patient_add, for stored patients too
+ * (check, merge): 0, or -1 and why. */
+int store_patient_valid(const st_patient *p, char **err);
 /* By MRN, ignoring case (an exact match first). 0 found, 1 none, -1 error. */
 int store_patient_get(store *s, const char *mrn, st_patient *p);
 /* A patient with this name (ignoring case) and birth date, if any: 0/1/-1. */

@@ -131,16 +131,37 @@ int store_patient_by_uuid(store *s, const char *uuid, st_patient *p)
     return patient_query(s, SQL_PATIENT_BY_UUID, uuid, p);
 }
 
-int store_patient_add(store *s, st_patient *p, char **err)
+/* A name is shown on screens, in lists and on paper: one line, no C0 or
+ * C1 control character. */
+static int check_name(const st_patient *p, char **err)
 {
-    if (check_mrn(p->mrn, err) < 0)
-        return -1;
     if (!p->name || !*p->name)
         return st_fail(err, "patient %s: the name is empty", p->mrn);
     if (check_text("name", p->name, err) < 0)
         return -1;
+    for (const unsigned char *u = (const unsigned char *)p->name; *u; u++)
+        if (*u < 0x20 || *u == 0x7f || (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f)) {
+            char *e = text_escape(p->name);
+            st_fail(err, "patient %s: the name \"%s\" contains control characters", p->mrn, e);
+            free(e);
+            return -1;
+        }
+    return 0;
+}
+
+int store_patient_valid(const st_patient *p, char **err)
+{
+    if (check_mrn(p->mrn, err) < 0 || check_name(p, err) < 0)
+        return -1;
     if (p->sex != 'F' && p->sex != 'M' && p->sex != 'X')
         return st_fail(err, "patient %s: sex must be F, M or X", p->mrn);
+    return 0;
+}
+
+int store_patient_add(store *s, st_patient *p, char **err)
+{
+    if (store_patient_valid(p, err) < 0)
+        return -1;
     char born[11];
     date_format(p->born, born);
     if (p->born > date_today())

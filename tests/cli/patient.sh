@@ -102,11 +102,14 @@ bs hip add P-2_b --side L --index-date 2027-06-01
 expect_rc 0 "index date within a year ahead (a planned procedure)"
 
 # --- patient list -------------------------------------------------------------
-bs patient add 1003 --name $'Evil\e[2J\x07Name' --sex X --born 2000-06-15
-expect_rc 0 "a name with control characters is kept as typed"
-stored=$(sqlite3 "$DB" "SELECT hex(name) FROM patients WHERE mrn = '1003'")
-expect_same "$stored" "$(printf 'Evil\e[2J\aName' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)" \
-    "the name is stored unchanged"
+refused 1 "a name with control characters" "contains control characters" \
+    patient add 1003 --name $'Evil\e[2J\x07Name' --sex X --born 2000-06-15
+# A merged copy could still hold one: stored behind bedside's back, it is
+# listed escaped.
+bs patient add 1003 --name "Plain" --sex X --born 2000-06-15
+expect_rc 0 "patient add 1003"
+sqlite3 "$DB" "UPDATE patients SET name = 'Evil' || char(27) || '[2J' || char(7) || 'Name'
+    WHERE mrn = '1003'"
 bs patient list
 expect_rc 0 "patient list"
 expect_out "^MRN +NAME +AGE +SEX +HIPS$" "header"

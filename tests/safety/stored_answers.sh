@@ -1,7 +1,8 @@
 # stored_answers.sh — an edited copy whose rows are each consistent with
 # their own score and audit entry, but whose answers `record` would never
-# have accepted: check lists every one with its record id, and merge
-# refuses the copy and lists them too.
+# have accepted, and a patient whose MRN and name hold control characters:
+# check lists every one with its record or patient id, and merge refuses
+# the copy and lists them too.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib_safety.sh"
 
@@ -30,6 +31,9 @@ sql "$drops
     UPDATE records SET entered_by = 'dr house', entered_at = '2099-01-01T00:00:00Z'
         WHERE uuid = '$who';
     $triggers"
+sql "INSERT INTO patients VALUES ('99999999-9999-4999-8999-999999999999',
+    'X' || char(27) || '[2J', 'Eve' || char(10) || char(155) || 'x', 'F', '1970-01-01', 'a',
+    '2026-01-01T00:00:00Z')"
 cp "$DB" "$T/laptop.db"
 
 bs check
@@ -43,6 +47,12 @@ expect_out "record ${who:0:8} \(vas, 12m\): entered by 'dr house', which is not 
     "an implausible login"
 expect_out "record ${who:0:8} \(vas, 12m\): entered at 2099-01-01T00:00:00Z, after today" \
     "a time in the future"
+expect_out "patient 99999999-9999-4999-8999-999999999999: the MRN \"X\^\[\[2J\" contains control characters" \
+    "an MRN with ESC"
+
+# The name rule at entry: no control character, not even a newline.
+refused 1 "a name with a newline" "contains control characters" \
+    patient add H9 --name $'Two\nLines' --sex F --born 1970-01-01
 
 DB=$T/ward.db
 export BEDSIDE_DB=$DB
