@@ -17,7 +17,7 @@ expect_rc 0 "a record in the main database"
 # two final records, its triggers dropped so the test can damage it.
 laptop() {
     local f=$T/$1.db
-    "$BEDSIDE" --today "$TODAY" --db "$f" patient add "LAP-$1" --name $'Lap\e[2J\e]0;x\atop' \
+    "$BEDSIDE" --today "$TODAY" --db "$f" patient add "LAP-$1" --name "Lap Top" \
         --sex M --born 1965-01-01 >/dev/null 2>&1 &&
     "$BEDSIDE" --today "$TODAY" --db "$f" hip add "LAP-$1" --side R --index-date 2025-01-01 >/dev/null 2>&1 &&
     "$BEDSIDE" --today "$TODAY" --db "$f" record "LAP-$1" --form vas --hip R --timepoint baseline \

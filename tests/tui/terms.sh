@@ -8,8 +8,11 @@ trap 'tui_stop; t_cleanup' EXIT
 
 bs patient add TM-1 --name "Zoë Ångström" --sex F --born 1972-02-02
 bs hip add TM-1 --side L --index-date 2026-05-15
-bs patient add TM-2 --name $'Evil\e[2J\e]0;pwned\aName' --sex M --born 1980-01-01
+bs patient add TM-2 --name "Placeholder" --sex M --born 1980-01-01
 expect_rc 0 "setup"
+# A hostile name, as only a merged copy could bring it (entry refuses it).
+sqlite3 "$DB" "UPDATE patients SET name = 'Evil' || char(27) || '[2J' || char(27) ||
+    ']0;pwned' || char(7) || 'Name' WHERE mrn = 'TM-2'"
 
 # colour_sgr NAME — count SGR colour codes (30-37, 40-47, 38;/48;, 90-97) on
 # the screen as tmux renders it with attributes.
