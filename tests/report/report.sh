@@ -169,7 +169,10 @@ expect_same "$(db_sum)" "$sum" "show and print change nothing"
 
 # --- untrusted text --------------------------------------------------------------
 evil=$(printf 'Evil\033[2J\033]0;pwn\007 Name\001\177')
-rpt patient add EVIL-9 --name "$evil" --sex M --born 1980-01-01
+# Entry refuses control characters in a name; a merged copy could hold
+# them, so the name is stored behind bedside's back.
+rpt patient add EVIL-9 --name "Placeholder" --sex M --born 1980-01-01
+sqlite3 "$DB" "UPDATE patients SET name = CAST(X'$(printf '%s' "$evil" | od -An -tx1 | tr -d ' \n')' AS TEXT) WHERE mrn = 'EVIL-9'"
 rpt hip add EVIL-9 --side L --index-date 2025-01-01
 rpt record EVIL-9 --form complications --hip L --date 2025-01-31 events=other \
     "other_text=$(printf 'rash\033[31m red')" grade=i "action=$(printf 'x\ry')"
