@@ -60,6 +60,7 @@ static int collect(void *ctx, const st_patient *p, const st_hip *h, const st_don
     d->state = nx ? nx->state : TP_DONE;
     d->target = nx ? nx->target : 0;
     d->close = nx ? nx->close : 0;
+    d->draft = 0;       /* load_drafts marks it */
     return 0;
 }
 
