@@ -51,7 +51,8 @@ tui_expect v 'HHS total +86\.3' "total live: 86.3"
 tui_expect v 'Answered 17 of 17' "every field answered"
 tui_keys v C-s
 tui_expect v 'Review: Harris Hip Score' "review page"
-tui_expect v 'Stairs +Normally, using a rail' "the review lists answers by label"
+tui_expect v 'Stairs +Normally, using a( rail| +│)' "the review lists answers by label (a long one wraps)"
+tui_expect v '^ +railing +│' "the rest of the answer under it"
 tui_keys v Enter
 
 # Complications: hematoma and other; other's text and the grade appear.
