@@ -38,7 +38,8 @@ static const char SQL_EXPORT[] =
     " h.index_date, sid.study_id, item.kind, item.key, item.value "
     "FROM rec JOIN patients p ON p.uuid = rec.patient LEFT JOIN hips h ON h.uuid = rec.hip"
     " LEFT JOIN study_ids sid ON sid.patient = p.uuid LEFT JOIN item ON item.rec = rec.uuid "
-    "ORDER BY p.mrn, ifnull(h.side, ''), rec.visit_date, rec.entered_at, rec.uuid, item.kind";
+    "ORDER BY p.mrn, ifnull(h.side, ''), rec.visit_date, rec.entered_at, rec.form, rec.uuid,"
+    " item.kind";
 
 enum { C_VERSION = 13, C_STATE, C_PATIENT, C_HIP = 20, C_STUDY = 28, C_KIND, C_KEY, C_VALUE };
 
