@@ -103,6 +103,12 @@ extern const ui_screen_ops ui_cohort_ops;
 void ui_cohort_open(ui *u);
 /* ui_doc.c: one line of a report document at row y of w. */
 void ui_doc_line(ui *u, WINDOW *w, int y, const report_line *l);
+/* A scrolling view of a whole document in the body window from line *top
+ * (clamped to the document), with more-marks and a "lines a-b of n" hint. */
+void ui_doc_view(ui *u, const report_doc *doc, int *top);
+/* The scrolling keys of such a view (arrows, j/k, PgUp/PgDn, b/space,
+ * Home/End, g/G): 1 if k was one and *top moved, 0 if k is not a scroll key. */
+int ui_doc_scroll(ui *u, int k, int *top, int n);
 
 /* ui_theme.c: colours, glyphs and width-aware text. */
 void ui_theme_init(ui *u);

@@ -50,3 +50,46 @@ void ui_doc_line(ui *u, WINDOW *w, int y, const report_line *l)
         pos = end;
     }
 }
+
+void ui_doc_view(ui *u, const report_doc *doc, int *top)
+{
+    WINDOW *w = u->body;
+    int h = getmaxy(w), n = doc->n;
+    werase(w);
+    if (*top > n - h)
+        *top = n - h;
+    if (*top < 0)
+        *top = 0;
+    for (int i = 0; i < h && *top + i < n; i++)
+        ui_doc_line(u, w, i, &doc->line[*top + i]);
+    if (*top > 0)
+        ui_put(u, w, 0, u->cols - 2, ui_glyph(u, G_MORE_UP), 1, A_BOLD);
+    if (*top + h < n)
+        ui_put(u, w, h - 1, u->cols - 2, ui_glyph(u, G_MORE_DOWN), 1, A_BOLD);
+    wnoutrefresh(w);
+    werase(u->help);
+    ui_putf(u, u->help, 0, 1, u->cols - 2, ui_attr(u, UC_DIM),
+            "lines %d-%d of %d   Up/Down/PgUp/PgDn scroll", n ? *top + 1 : 0,
+            *top + h < n ? *top + h : n, n);
+    wnoutrefresh(u->help);
+}
+
+int ui_doc_scroll(ui *u, int k, int *top, int n)
+{
+    int page = u->rows - 5;
+    switch (k) {
+    case UK(KEY_UP):
+    case 'k': *top -= 1; return 1;
+    case UK(KEY_DOWN):
+    case 'j': *top += 1; return 1;
+    case UK(KEY_PPAGE):
+    case 'b': *top -= page; return 1;
+    case UK(KEY_NPAGE):
+    case ' ': *top += page; return 1;
+    case UK(KEY_HOME):
+    case 'g': *top = 0; return 1;
+    case UK(KEY_END):
+    case 'G': *top = n; return 1;
+    default: return 0;
+    }
+}

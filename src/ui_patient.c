@@ -37,25 +37,7 @@ static void pat_draw(ui *u, void *stp)
     free(mrn);
     free(name);
     wnoutrefresh(u->top);
-    WINDOW *w = u->body;
-    int h = getmaxy(w);
-    werase(w);
-    if (s->top > s->doc.n - h)
-        s->top = s->doc.n - h;
-    if (s->top < 0)
-        s->top = 0;
-    for (int i = 0; i < h && s->top + i < s->doc.n; i++)
-        ui_doc_line(u, w, i, &s->doc.line[s->top + i]);
-    if (s->top > 0)
-        ui_put(u, w, 0, u->cols - 2, ui_glyph(u, G_MORE_UP), 1, A_BOLD);
-    if (s->top + h < s->doc.n)
-        ui_put(u, w, h - 1, u->cols - 2, ui_glyph(u, G_MORE_DOWN), 1, A_BOLD);
-    wnoutrefresh(w);
-    werase(u->help);
-    ui_putf(u, u->help, 0, 1, u->cols - 2, ui_attr(u, UC_DIM),
-            "lines %d-%d of %d   Up/Down/PgUp/PgDn scroll", s->doc.n ? s->top + 1 : 0,
-            s->top + h < s->doc.n ? s->top + h : s->doc.n, s->doc.n);
-    wnoutrefresh(u->help);
+    ui_doc_view(u, &s->doc, &s->top);
 }
 
 static void pat_resume(ui *u, void *stp)
@@ -139,31 +121,12 @@ static void print_summary(ui *u, pat_st *s)
 static void pat_key(ui *u, void *stp, int k)
 {
     pat_st *s = stp;
-    int h = u->rows - 4;
+    if (ui_doc_scroll(u, k, &s->top, s->doc.n)) {
+        if (!u->dead && ui_top(u) == UI_PATIENT)
+            ui_draw_all(u);
+        return;
+    }
     switch (k) {
-    case UK(KEY_UP):
-    case 'k':
-        s->top--;
-        break;
-    case UK(KEY_DOWN):
-    case 'j':
-        s->top++;
-        break;
-    case UK(KEY_PPAGE):
-        s->top -= h - 1;
-        break;
-    case UK(KEY_NPAGE):
-    case ' ':
-        s->top += h - 1;
-        break;
-    case UK(KEY_HOME):
-    case 'g':
-        s->top = 0;
-        break;
-    case UK(KEY_END):
-    case 'G':
-        s->top = s->doc.n;
-        break;
     case 'n':
         ui_visit_new(u, s);
         break;
