@@ -193,10 +193,12 @@ static int satisfaction_of(double hhs)
 
 /* ---- saving ---- */
 
+/* Who entered r and when: on `date`, a little after the visit, but never
+ * after today (bedside check reports an entry from the future). */
 static void stamp(gen *g, st_record *r, int date)
 {
     char d[11];
-    date_format(date, d);
+    date_format(date < g->today ? date : g->today, d);
     r->entered_by = xstrdup(nurses[demo_rng_int(g->r, 0, NELEM(nurses) - 1)]);
     r->entered_at = xasprintf("%sT%02d:%02d:%02dZ", d, demo_rng_int(g->r, 7, 17),
                               demo_rng_int(g->r, 0, 59), demo_rng_int(g->r, 0, 59));
