@@ -88,13 +88,18 @@ int cli_enter(app *a, int argc, char **argv, ui_main_fn ui)
     int rc = cli_load(a, APP_DB_READ, 1);
     if (rc)
         return rc;
-    cli_target t;
-    if (cli_target_resolve(a, argv[optind], form_id, side, tp, CLI_NO_DATE, &t)) {
-        cli_target_free(&t);
-        return 1;
+    /* The visit is today's: a timepoint that cannot be today is refused
+     * here; one that needs a confirmation is asked on the screen. */
+    entry_target t;
+    entry_error e;
+    if (entry_resolve(a, argv[optind], form_id, side, &t, &e) != ENTRY_OK ||
+        (tp && entry_set_visit(a, &t, tp, a->today, ENTRY_CONFIRMED, &e) != ENTRY_OK)) {
+        rc = cli_entry_err(&e, t.f);
+        entry_target_free(&t);
+        return rc;
     }
-    ui_start start = {.mrn = argv[optind], .form = t.f->id, .timepoint = t.tp, .side = side};
+    ui_start start = {.mrn = argv[optind], .form = t.f->id, .timepoint = tp, .side = side};
     rc = ui(a, &start);
-    cli_target_free(&t);
+    entry_target_free(&t);
     return rc;
 }

@@ -1,5 +1,5 @@
-/* cli_common.c — messages, value parsers and the checks that `record` and
- * `enter` share: which patient, hip, form and timepoint a record is about. */
+/* cli_common.c — messages and value parsers the subcommands share; what a
+ * record is about and its rules are entry.h's. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cli_internal.h"
-#include "sched.h"
 
 int cli_err(const char *fmt, ...)
 {
@@ -106,146 +105,21 @@ int cli_find_patient(app *a, const char *mrn, st_patient *p)
     return 1;
 }
 
-static void list_forms(const app *a, sbuf *b)
+int cli_entry_err(const entry_error *e, const form *f)
 {
-    for (int i = 0; i < a->forms.n; i++)
-        sbuf_printf(b, "%s%s", i ? ", " : "", a->forms.v[i]->id);
+    if (e->answer && f)
+        return cli_err("%s.%s: %s", f->id, cli_esc(e->field), cli_esc(e->msg));
+    return cli_err("%s", cli_esc(e->msg));
 }
 
-static int check_timepoint(const app *a, const char *tp)
+void cli_print_scores(const form *f, const st_record *r)
 {
-    if (strcmp(tp, TIMEPOINT_UNSCHEDULED) == 0 || config_timepoint(&a->cfg, tp) >= 0)
-        return 0;
-    sbuf b = {0};
-    for (int i = 0; i < a->cfg.n_tp; i++)
-        sbuf_printf(&b, "%s, ", a->cfg.tp[i].id);
-    cli_err("unknown timepoint '%s' (one of: %s%s)", cli_esc(tp), b.s ? b.s : "",
-            TIMEPOINT_UNSCHEDULED);
-    sbuf_free(&b);
-    return -1;
-}
-
-/* Day 0 for a patient-scope record: the earliest hip's index date, or
- * CLI_NO_DATE when the patient has no hip. */
-static int earliest_index(app *a, const char *patient_uuid)
-{
-    size_t n = 0;
-    st_hip *h = store_hips_of(a->db, patient_uuid, &n);
-    int best = CLI_NO_DATE;
-    for (size_t i = 0; i < n; i++)
-        if (best == CLI_NO_DATE || h[i].index_date < best)
-            best = h[i].index_date;
-    store_hips_free(h, n);
-    return best;
-}
-
-static int check_visit_date(app *a, cli_target *t, int visit)
-{
-    char d[11], lim[11];
-    date_format(visit, d);
-    if (visit > a->today) {
-        date_format(a->today, lim);
-        return cli_err("--date: %s is in the future (today is %s)", d, lim);
-    }
-    if (t->has_h && visit < sched_first_day(&a->cfg, t->h.index_date)) {
-        int first = sched_first_day(&a->cfg, t->h.index_date);
-        date_format(t->h.index_date, lim);
-        if (first == t->h.index_date)
-            return cli_err("--date: %s is before the hip's index date %s", d, lim);
-        char open[11];
-        date_format(first, open);
-        return cli_err("--date: %s is before the hip's first visit window opens (%s; index "
-                       "date %s)", d, open, lim);
-    }
-    if (visit < t->p.born) {
-        date_format(t->p.born, lim);
-        return cli_err("--date: %s is before the patient's birth date %s", d, lim);
-    }
-    return 0;
-}
-
-int cli_target_resolve(app *a, const char *mrn, const char *form_id, char side, const char *tp,
-                       int visit_date, cli_target *t)
-{
-    memset(t, 0, sizeof *t);
-    t->f = form_set_find(&a->forms, form_id);
-    if (!t->f) {
-        sbuf b = {0};
-        list_forms(a, &b);
-        cli_err("unknown form '%s' (one of: %s)", cli_esc(form_id), b.s ? b.s : "");
-        sbuf_free(&b);
-        return 1;
-    }
-    if (tp && check_timepoint(a, tp))
-        return 1;
-    if (cli_find_patient(a, mrn, &t->p))
-        return 1;
-    t->has_p = 1;
-    if (t->f->scope == SCOPE_HIP) {
-        if (!side)
-            return cli_err("%s is recorded per hip: give --hip L or --hip R", t->f->id);
-        int rc = store_hip_get(a->db, t->p.uuid, side, &t->h);
-        if (rc != 0)
-            return cli_err("patient '%s' has no %s hip (add it with: bedside hip add %s --side %c ...)",
-                           cli_esc(mrn), side == 'L' ? "left" : "right", cli_esc(mrn), side);
-        t->has_h = 1;
-    } else if (side) {
-        return cli_err("%s is recorded per patient, not per hip: leave out --hip", t->f->id);
-    }
-    if (visit_date != CLI_NO_DATE && check_visit_date(a, t, visit_date))
-        return 1;
-    if (tp) {
-        t->tp = xstrdup(tp);
-    } else if (visit_date != CLI_NO_DATE) {
-        int day0 = t->has_h ? t->h.index_date : earliest_index(a, t->p.uuid);
-        int i = day0 == CLI_NO_DATE ? -1 : sched_timepoint_for(&a->cfg, day0, visit_date);
-        t->tp = xstrdup(i >= 0 ? a->cfg.tp[i].id : TIMEPOINT_UNSCHEDULED);
-    }
-    return 0;
-}
-
-void cli_target_free(cli_target *t)
-{
-    if (t->has_p)
-        st_patient_free(&t->p);
-    if (t->has_h)
-        st_hip_free(&t->h);
-    free(t->tp);
-    memset(t, 0, sizeof *t);
-}
-
-void cli_print_scores(const form *f, const form_answers *ans)
-{
-    double *val = xcalloc((size_t)f->n_score, sizeof *val);
-    int *isnull = xcalloc((size_t)f->n_score, sizeof *isnull);
-    form_compute(ans, val, isnull);
     for (int i = 0; i < f->n_score; i++) {
         char buf[32];
-        if (isnull[i])
-            snprintf(buf, sizeof buf, "NA");
-        else
-            form_score_format(&f->score[i], val[i], buf);
+        snprintf(buf, sizeof buf, "NA");
+        for (int k = 0; k < r->n_score; k++)
+            if (strcmp(r->score_id[k], f->score[i].id) == 0)
+                form_score_format(&f->score[i], r->score_val[k], buf);
         printf("%s=%s\n", f->score[i].id, buf);
     }
-    free(val);
-    free(isnull);
-}
-
-void cli_record_fill(st_record *r, const form_answers *ans)
-{
-    const form *f = ans->f;
-    free(r->form);
-    r->form = xstrdup(f->id);
-    r->form_version = f->version;
-    for (int i = 0; i < f->n_field; i++)
-        if (ans->val[i])
-            st_record_answer(r, f->field[i].id, ans->val[i]);
-    double *val = xcalloc((size_t)f->n_score, sizeof *val);
-    int *isnull = xcalloc((size_t)f->n_score, sizeof *isnull);
-    form_compute(ans, val, isnull);
-    for (int i = 0; i < f->n_score; i++)
-        if (!isnull[i])
-            st_record_score(r, f->score[i].id, val[i]);
-    free(val);
-    free(isnull);
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "app.h"
+#include "entry.h"
 #include "util.h"
 
 /* Load what a subcommand needs (APP_* flags) after it parsed its options,
@@ -46,26 +47,11 @@ int cli_parse_int(const char *opt, const char *s, long min, long max, long *out)
  * only on success. */
 int cli_find_patient(app *a, const char *mrn, st_patient *p);
 
-/* What a record or an entry is about: patient, hip (hip-scope forms), form
- * and timepoint, checked like the command line promises. */
-typedef struct {
-    st_patient p;
-    st_hip h;
-    int has_p, has_h;
-    const form *f;
-    char *tp;            /* NULL when not given and no visit date to infer it */
-} cli_target;
-/* visit_date CLI_NO_DATE: no visit date yet, so no timepoint is inferred
- * (the TUI picks it). Days before 1970 are negative, hence INT_MIN. */
-#define CLI_NO_DATE INT_MIN
-int cli_target_resolve(app *a, const char *mrn, const char *form_id, char side, const char *tp,
-                       int visit_date, cli_target *t);
-void cli_target_free(cli_target *t);
-
-/* Print every score of a record's form as ID=VALUE (NA when NULL). */
-void cli_print_scores(const form *f, const form_answers *ans);
-/* Fill a record's answers and scores from validated answers. */
-void cli_record_fill(st_record *r, const form_answers *ans);
+/* An entry error as "bedside: FORM.FIELD: message" (an answer) or
+ * "bedside: message", escaped. Returns 1. */
+int cli_entry_err(const entry_error *e, const form *f);
+/* Print every score of a record's form as ID=VALUE (NA when absent). */
+void cli_print_scores(const form *f, const st_record *r);
 
 /* The side of a hip for people: "L", "R" or "-". */
 const char *cli_side(char side);

@@ -10,8 +10,10 @@
 
 static const char record_usage[] =
     "usage: bedside record MRN --form FORM [--hip L|R] [--timepoint TP] [--date YYYY-MM-DD]\n"
-    "                      FIELD=VALUE...\n";
-static const char amend_usage[] = "usage: bedside amend RECORD --reason TEXT FIELD=VALUE...\n";
+    "                      [--out-of-window] FIELD=VALUE...\n";
+static const char amend_usage[] =
+    "usage: bedside amend RECORD --reason TEXT [--date YYYY-MM-DD] [--timepoint TP]\n"
+    "                     [--out-of-window] [FIELD=VALUE...]\n";
 static const char void_usage[] = "usage: bedside void RECORD --reason TEXT\n";
 
 /* The problems of one form, printed as they come; a field whose value was
@@ -108,48 +110,37 @@ static int check_reason(const char *reason)
     return 0;
 }
 
-static void say_saved(const char *what, const char *uuid, const st_record *r)
+static void say_saved(const char *what, const st_record *r)
 {
-    fprintf(stderr, "bedside: %s record %.8s (%s, %s, %s)\n", what, uuid, r->form,
-            r->timepoint, r->side == 'L' ? "left hip" : r->side == 'R' ? "right hip" : "patient");
+    fprintf(stderr, "bedside: %s record %.8s (%s, %s%s, %s)\n", what, r->uuid, r->form,
+            r->timepoint, r->out_of_window ? " out of window" : "",
+            r->side == 'L' ? "left hip" : r->side == 'R' ? "right hip" : "patient");
 }
 
-static int save_record(app *a, cli_target *t, int visit, form_answers *ans)
+/* Set the visit; a date in no window needs --out-of-window. */
+static int set_visit(app *a, entry_target *t, const char *tp, int visit, int oow)
 {
-    st_record r = {0};
-    memcpy(r.patient, t->p.uuid, sizeof r.patient);
-    if (t->has_h) {
-        memcpy(r.hip, t->h.uuid, sizeof r.hip);
-        r.side = t->h.side;
-    }
-    r.timepoint = xstrdup(t->tp);
-    r.visit_date = visit;
-    r.status = 'f';
-    cli_record_fill(&r, ans);
-    char *err = NULL;
-    int rc = 0;
-    if (store_record_final(a->db, &r, &err) != 0) {
-        rc = cli_err("%s", err ? err : "could not save the record");
-        free(err);
-    } else {
-        cli_print_scores(t->f, ans);
-        say_saved("saved", r.uuid, &r);
-    }
-    st_record_free(&r);
-    return rc;
+    entry_error e;
+    int rc = entry_set_visit(a, t, tp, visit, oow ? ENTRY_CONFIRMED : 0, &e);
+    if (rc == ENTRY_CONFIRM)
+        return cli_err("%s (--out-of-window)", cli_esc(e.msg));
+    if (rc != ENTRY_OK)
+        return cli_entry_err(&e, t->f);
+    return 0;
 }
 
 int cli_record(app *a, int argc, char **argv)
 {
-    enum { O_FORM = 1, O_HIP, O_TP, O_DATE, O_HELP };
+    enum { O_FORM = 1, O_HIP, O_TP, O_DATE, O_OOW, O_HELP };
     static const struct option opts[] = {
         {"form", required_argument, NULL, O_FORM}, {"hip", required_argument, NULL, O_HIP},
         {"timepoint", required_argument, NULL, O_TP}, {"date", required_argument, NULL, O_DATE},
-        {"help", no_argument, NULL, O_HELP}, {0, 0, 0, 0},
+        {"out-of-window", no_argument, NULL, O_OOW}, {"help", no_argument, NULL, O_HELP},
+        {0, 0, 0, 0},
     };
     const char *form_id = NULL, *tp = NULL, *date = NULL;
     char side = 0;
-    int c;
+    int c, oow = 0;
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (c) {
         case O_FORM: form_id = optarg; break;
@@ -159,6 +150,7 @@ int cli_record(app *a, int argc, char **argv)
             break;
         case O_TP: tp = optarg; break;
         case O_DATE: date = optarg; break;
+        case O_OOW: oow = 1; break;
         case O_HELP: fputs(record_usage, stdout); return 0;
         default: return cli_bad_option("record", c, argv, record_usage);
         }
@@ -175,59 +167,34 @@ int cli_record(app *a, int argc, char **argv)
     int rc = cli_load(a, APP_DB_READ, 1);
     if (rc)
         return rc;
-    cli_target t;
-    if (cli_target_resolve(a, argv[optind], form_id, side, tp, visit, &t)) {
-        cli_target_free(&t);
+    entry_target t;
+    entry_error e;
+    if (entry_resolve(a, argv[optind], form_id, side, &t, &e) != ENTRY_OK) {
+        rc = cli_entry_err(&e, t.f);
+        entry_target_free(&t);
+        return rc;
+    }
+    if (set_visit(a, &t, tp, visit, oow)) {
+        entry_target_free(&t);
         return 1;
     }
+    if (t.tp_inferred)
+        fprintf(stderr, "bedside: dated %s: timepoint %s\n", date ? date : "today", t.tp);
     form_answers *ans = form_answers_new(t.f);
-    if (fill_and_validate(ans, argv + optind + 1, argc - optind - 1, 1))
+    st_record r;
+    if (fill_and_validate(ans, argv + optind + 1, argc - optind - 1, 1)) {
         rc = cli_err("nothing saved");
-    else
-        rc = save_record(a, &t, visit, ans);
+    } else if (entry_save(a, &t, ans, NULL, &r, &e) != ENTRY_OK) {
+        rc = cli_entry_err(&e, t.f);
+        st_record_free(&r);
+    } else {
+        cli_print_scores(t.f, &r);
+        say_saved("saved", &r);
+        st_record_free(&r);
+    }
     form_answers_free(ans);
-    cli_target_free(&t);
+    entry_target_free(&t);
     return rc;
-}
-
-/* The record named by a UUID or a prefix of it, which must be current. */
-static int get_current(app *a, const char *id, st_record *r)
-{
-    memset(r, 0, sizeof *r);
-    char *err = NULL;
-    int rc = store_record_lookup(a->db, id, r, &err);
-    if (rc != 0) {
-        if (rc > 0)
-            cli_err("no record '%s'", cli_esc(id));
-        else
-            cli_err("%s", err ? err : "cannot read the record");
-        free(err);
-        return 1;
-    }
-    if (r->status != 'f' || !r->current) {
-        cli_err("record %.8s is %s; only a current final record can be changed", r->uuid,
-                r->status == 'd' ? "a draft" : r->status == 'v' ? "a void entry"
-                                                                : "superseded by a newer version");
-        st_record_free(r);
-        return 1;
-    }
-    return 0;
-}
-
-/* The stored answers of old as form answers; answers to fields the form no
- * longer has cannot be kept, and the nurse is told. */
-static form_answers *load_answers(const form *f, const st_record *old)
-{
-    form_answers *ans = form_answers_new(f);
-    for (int k = 0; k < old->n_ans; k++) {
-        int i = form_field_index(f, old->ans[k].key);
-        if (i >= 0)
-            form_answer_load(ans, i, old->ans[k].value);
-        else
-            fprintf(stderr, "bedside: %s.%s: no longer in the form; dropped\n", f->id,
-                    cli_esc(old->ans[k].key));
-    }
-    return ans;
 }
 
 static int parse_reason_opts(int argc, char **argv, const char *cmd, const char *use,
@@ -256,51 +223,70 @@ static int parse_reason_opts(int argc, char **argv, const char *cmd, const char 
 
 int cli_amend(app *a, int argc, char **argv)
 {
-    const char *reason = NULL;
-    int rc = parse_reason_opts(argc, argv, "amend", amend_usage, &reason);
-    if (rc)
-        return rc < 0 ? 0 : rc;
+    enum { O_REASON = 1, O_DATE, O_TP, O_OOW, O_HELP };
+    static const struct option opts[] = {
+        {"reason", required_argument, NULL, O_REASON}, {"date", required_argument, NULL, O_DATE},
+        {"timepoint", required_argument, NULL, O_TP}, {"out-of-window", no_argument, NULL, O_OOW},
+        {"help", no_argument, NULL, O_HELP}, {0, 0, 0, 0},
+    };
+    const char *reason = NULL, *date = NULL, *tp = NULL;
+    int c, oow = 0;
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        switch (c) {
+        case O_REASON: reason = optarg; break;
+        case O_DATE: date = optarg; break;
+        case O_TP: tp = optarg; break;
+        case O_OOW: oow = 1; break;
+        case O_HELP: fputs(amend_usage, stdout); return 0;
+        default: return cli_bad_option("amend", c, argv, amend_usage);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error(amend_usage, "amend: give the record's UUID (or its first 8 "
+                                            "characters)");
+    if (!reason)
+        return cli_usage_error(amend_usage, "amend: --reason is required");
     int n = argc - optind - 1;
-    if (n == 0)
-        return cli_usage_error(amend_usage, "amend: give the changes as FIELD=VALUE");
+    if (n == 0 && !date && !tp && !oow)
+        return cli_usage_error(amend_usage, "amend: give the changes as FIELD=VALUE, --date or "
+                                            "--timepoint");
     if (check_pairs(argv + optind + 1, n, amend_usage))
         return 2;
+    int visit = 0;
+    if (date && cli_parse_date("--date", date, &visit))
+        return 1;
+    int rc = 0;
     if (check_reason(reason) || (rc = cli_load(a, APP_DB_READ, 1)) != 0)
         return rc ? rc : 1;
     st_record old;
-    if (get_current(a, argv[optind], &old))
-        return 1;
-    const form *f = form_set_find(&a->forms, old.form);
-    if (!f) {
-        rc = cli_err("record %.8s is a '%s' record, a form not in the forms folder", old.uuid,
-                     cli_esc(old.form));
-        st_record_free(&old);
-        return rc;
-    }
-    form_answers *ans = load_answers(f, &old);
+    entry_target t;
+    entry_error e;
+    if (entry_open_record(a, argv[optind], &old, &t, &e) != ENTRY_OK)
+        return cli_entry_err(&e, NULL);
+    const form *f = t.f;
+    int dropped = 0;
+    form_answers *ans = entry_answers_of(f, &old, &dropped);
+    for (int k = 0; dropped && k < old.n_ans; k++)
+        if (form_field_index(f, old.ans[k].key) < 0)
+            fprintf(stderr, "bedside: %s.%s: no longer in the form; dropped\n", f->id,
+                    cli_esc(old.ans[k].key));
+    st_record r;
     if (fill_and_validate(ans, argv + optind + 1, n, 0)) {
         rc = cli_err("nothing saved");
+    } else if ((date || tp || oow) &&
+               set_visit(a, &t, tp ? tp : old.timepoint, date ? visit : old.visit_date, oow)) {
+        rc = 1;
+    } else if (entry_amend(a, &t, &old, ans, reason, &r, &e) != ENTRY_OK) {
+        rc = cli_entry_err(&e, f);
+        st_record_free(&r);
     } else {
-        st_record r = {0};
-        memcpy(r.patient, old.patient, sizeof r.patient);
-        memcpy(r.hip, old.hip, sizeof r.hip);
-        r.side = old.side;
-        r.timepoint = xstrdup(old.timepoint);
-        r.visit_date = old.visit_date;
-        r.status = 'f';
-        cli_record_fill(&r, ans);
-        char *err = NULL;
-        if (store_record_amend(a->db, old.uuid, &r, reason, &err) != 0) {
-            rc = cli_err("%s", err ? err : "could not amend the record");
-            free(err);
-        } else {
-            cli_print_scores(f, ans);
-            say_saved("amended as", r.uuid, &r);
-        }
+        cli_print_scores(f, &r);
+        say_saved("amended as", &r);
         st_record_free(&r);
     }
     form_answers_free(ans);
     st_record_free(&old);
+    entry_target_free(&t);
     return rc;
 }
 
@@ -315,15 +301,15 @@ int cli_void(app *a, int argc, char **argv)
     if (check_reason(reason) || (rc = cli_load(a, APP_DB_READ, 1)) != 0)
         return rc ? rc : 1;
     st_record old;
-    if (get_current(a, argv[optind], &old))
-        return 1;
-    char *err = NULL;
-    if (store_record_void(a->db, old.uuid, reason, &err) != 0) {
-        rc = cli_err("%s", err ? err : "could not void the record");
-        free(err);
-    } else {
+    entry_target t;
+    entry_error e;
+    if (entry_open_record(a, argv[optind], &old, &t, &e) != ENTRY_OK)
+        return cli_entry_err(&e, NULL);
+    if (entry_void(a, &old, reason, &e) != ENTRY_OK)
+        rc = cli_entry_err(&e, NULL);
+    else
         printf("voided record %.8s (%s, %s)\n", old.uuid, old.form, old.timepoint);
-    }
     st_record_free(&old);
+    entry_target_free(&t);
     return rc;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "demo.h"
+#include "entry.h"
 #include "sched.h"
 
 /* Index of a weighted choice; weights sum to 1. */
@@ -227,22 +228,8 @@ static int build(gen *g, const form *f, const demo_visit *v, st_record *rec)
         rc = -1;
     }
     sbuf_free(&p.msg);
-    if (rc == 0) {
-        free(rec->form);
-        rec->form = xstrdup(f->id);
-        rec->form_version = f->version;
-        for (int i = 0; i < f->n_field; i++)
-            if (a->val[i])
-                st_record_answer(rec, f->field[i].id, a->val[i]);
-        double *val = xcalloc((size_t)f->n_score + 1, sizeof *val);
-        int *isnull = xcalloc((size_t)f->n_score + 1, sizeof *isnull);
-        form_compute(a, val, isnull);
-        for (int i = 0; i < f->n_score; i++)
-            if (!isnull[i])
-                st_record_score(rec, f->score[i].id, val[i]);
-        free(val);
-        free(isnull);
-    }
+    if (rc == 0)
+        entry_record_fill(rec, a);
     form_answers_free(a);
     return rc;
 }
@@ -274,8 +261,20 @@ static int same_answers(const st_record *a, const st_record *b)
 
 static int save(gen *g, const hip_plan *hp, const form *f, const char *tp, demo_visit *v)
 {
+    /* The visit rules hold for synthetic visits too: a late one is kept out
+     * of window, as a nurse would confirm it. */
+    entry_hip eh = {hp->h.side, hp->h.index_date, hp->tha_date <= g->today ? hp->tha_date : -1};
+    entry_error e;
+    int end = f->ends_follow_up >= 0;
+    if (entry_visit_rules(g->c, &eh, 1, tp, v->visit_date, 1, end, &e) != ENTRY_OK) {
+        *g->err = xasprintf("the demo's %s visit (%s) breaks the visit rules: %s", tp, f->id,
+                            e.msg);
+        return -1;
+    }
+    int oow = entry_visit_rules(g->c, &eh, 1, tp, v->visit_date, 0, end, NULL) != ENTRY_OK;
     st_record rec = {0};
     record_key(g, &rec, hp, f, tp, v->visit_date);
+    rec.out_of_window = oow;
     stamp(g, &rec, v->visit_date + (demo_rng_chance(g->r, 0.8) ? 0 : demo_rng_int(g->r, 1, 5)));
     int rc = build(g, f, v, &rec);
     if (rc == 0)
@@ -287,6 +286,7 @@ static int save(gen *g, const hip_plan *hp, const form *f, const char *tp, demo_
     if (rc == 0 && demo_rng_chance(g->r, 0.025)) {
         st_record fix = {0};
         record_key(g, &fix, hp, f, tp, v->visit_date);
+        fix.out_of_window = oow;
         stamp(g, &fix, v->visit_date + demo_rng_int(g->r, 2, 40));
         demo_visit v2 = *v;
         v2.vas = round(clampd(v->vas + (demo_rng_chance(g->r, 0.5) ? 0.5 : -0.5), 0, 10) * 10) /
@@ -334,7 +334,8 @@ static int visit_day(demo_rng *r, const sched_tp *t)
 {
     if (t->before == 0 && t->after == 0)
         return t->day;
-    if (demo_rng_chance(r, 0.05))
+    /* Some visits are late; never the baseline, which precedes day 0. */
+    if (t->day > 0 && demo_rng_chance(r, 0.05))
         return t->day + t->after + demo_rng_int(r, 1, 21);
     int d = (int)lround(demo_rng_normal(r, 0, (t->before + t->after) / 5.0));
     if (d < -t->before)

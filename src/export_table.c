@@ -15,7 +15,7 @@
 enum {
     X_MRN, X_HIP, X_TP, X_DATE, X_FORM, X_FORM_VERSION, X_BY, X_AT, X_RECORD, X_PATIENT,
     X_HIP_ID, X_SEX, X_AGE, X_ETIOLOGY, X_STAGE_SYSTEM, X_STAGE, X_INVOLVEMENT, X_INDEX,
-    X_DAYS, X_IN_WINDOW, X_VERSION, X_REASON, X_STATUS, X_N
+    X_DAYS, X_IN_WINDOW, X_OOW, X_VERSION, X_REASON, X_STATUS, X_N
 };
 enum { IDENT = 1, FREE_TEXT = 2, ALL_ONLY = 4, WIDE_ONLY = 8 };
 static const struct {
@@ -43,6 +43,7 @@ static const struct {
     {"index_date", IDENT, "date", "Index date of the hip (day 0)"},
     {"days_from_index", 0, "integer", "Days from the index date to the visit"},
     {"in_window", 0, "integer", "1 if the visit date is in its timepoint's window, else 0"},
+    {"out_of_window", 0, "integer", "1 if the visit was kept for its timepoint outside the window (confirmed at entry)"},
     {"version", 0, "integer", "1 for the original record, 2 and up for each amendment or void"},
     {"amended_reason", FREE_TEXT | WIDE_ONLY, "text", "Reason given for the amendment or void"},
     {"status", ALL_ONLY, "code", "current, superseded or void"},
@@ -206,6 +207,7 @@ static void fixed_cells(table *t, const st_export_row *x, const char **c, char (
     c[X_INDEX] = buf[6];
     c[X_DAYS] = buf[7];
     c[X_IN_WINDOW] = buf[8];
+    c[X_OOW] = r->out_of_window ? "1" : "0";
     snprintf(buf[9], 40, "%d", x->version);
     c[X_VERSION] = buf[9];
     c[X_REASON] = r->supersedes[0] ? r->reason : NULL;

@@ -95,6 +95,8 @@ static void one_record(report_doc *d, const app *a, const st_record *r, int grou
         date_format(r->visit_date, date);
         rdoc_addf(d, 0, ", visit %s", date);
     }
+    if (r->out_of_window)
+        rdoc_add(d, ", out of window", RA_WARN);
     free(title);
     free(id);
     char *who = text_escape(r->entered_by ? r->entered_by : "?");

@@ -64,6 +64,17 @@ static const st_record *row_dating_record(const rhip *h, const rrow *w)
     return row_record(h, w, NULL);
 }
 
+/* Is any record of the row kept out of its window (entry.h)? */
+static int row_out_of_window(const rhip *h, const rrow *w)
+{
+    for (size_t i = 0; i < h->n_rec; i++) {
+        const st_record *r = &h->rec[i];
+        if (r->out_of_window && (!r->hip[0] || rhip_has(h, r)) && row_has(h, w, r))
+            return 1;
+    }
+    return 0;
+}
+
 static int cmp_int(const void *x, const void *y)
 {
     int a = *(const int *)x, b = *(const int *)y;
@@ -312,7 +323,8 @@ static void draw_cell(report_doc *d, int at, const rcolw *m, const rcell *c)
 }
 
 /* The label and date columns of a row; the date of a row with no record
- * yet is the planned one, marked "~". */
+ * yet is the planned one, marked "~"; a visit kept out of its window is
+ * marked "!". */
 static void draw_row_head(report_doc *d, const rhip *h, const rrow *w, int lw)
 {
     const config *cfg = &h->a->cfg;
@@ -326,7 +338,10 @@ static void draw_row_head(report_doc *d, const rhip *h, const rrow *w, int lw)
     char date[11];
     if (r) {
         date_format(r->visit_date, date);
-        rdoc_addf(d, 0, " %s", date);
+        if (row_out_of_window(h, w))
+            rdoc_addf(d, RA_WARN, "!%s", date);
+        else
+            rdoc_addf(d, 0, " %s", date);
     } else if (w->tp >= 0 && h->item) {
         date_format(h->item[w->tp].target, date);
         rdoc_addf(d, RA_DIM, "~%s", date);
@@ -461,6 +476,11 @@ void report_hip_table(report_doc *d, const rhip *h, int width)
     }
     rdoc_line(d);
     rdoc_add(d, "~ planned date", RA_DIM);
+    for (int i = 0; i < n_rows; i++)
+        if (row_out_of_window(h, &rows[i])) {
+            rdoc_add(d, "   ! out of window", RA_WARN);
+            break;
+        }
     rdoc_line(d);
     int sw = 0;
     for (int c = 0; c < h->n_col; c++) {

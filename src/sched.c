@@ -26,6 +26,8 @@ static enum sched_state state_of(const config *c, int i, const sched_item *it, i
     for (int j = i + 1; j < c->n_tp; j++)
         if (index_date + c->tp[j].day - c->tp[j].before <= today)
             return TP_MISSED;
+    if (i == c->n_tp - 1 && today > it->close + SCHED_LAST_GRACE)
+        return TP_MISSED;
     return TP_OVERDUE;
 }
 

@@ -14,6 +14,10 @@ enum sched_state {
                     * before its window closed */
 };
 
+/* The last timepoint has no next window to close it: it is missed this many
+ * days after its own window closed. */
+#define SCHED_LAST_GRACE 90
+
 typedef struct {
     int tp;                   /* index into config.tp */
     enum sched_state state;

@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_APPLICATION_ID 0x42454453 /* "BEDS" */
 #define TIMEPOINT_UNSCHEDULED "unscheduled"
 
@@ -66,6 +66,7 @@ typedef struct {
     char side;                         /* 'L', 'R', or 0 for patient scope */
     char *timepoint;                   /* schedule id or "unscheduled" */
     int visit_date;
+    int out_of_window;                 /* dated in no window, confirmed (entry.h) */
     char *form;
     int form_version;
     char status;                       /* 'd' draft, 'f' final, 'v' void */
@@ -144,7 +145,9 @@ int store_each_hip(store *s, const char *mrn, const char *end_form, const char *
  * key is consumed in the same transaction. Fills r->uuid. Audited. */
 int store_record_final(store *s, st_record *r, char **err);
 /* A new final row that supersedes old_uuid (a current final record); the
- * reason is required. Audited with every old and new value. */
+ * reason is required. Patient, hip and form stay the old record's; the
+ * timepoint is r's when set (refused if another current record holds it),
+ * else the old one. Audited with every old and new value. */
 int store_record_amend(store *s, const char *old_uuid, st_record *r, const char *reason,
                        char **err);
 int store_record_void(store *s, const char *uuid, const char *reason, char **err);

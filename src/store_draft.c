@@ -23,7 +23,7 @@ static const char SQL_DRAFT_DATE[] =
     "WHERE uuid = ?1 AND status = 'draft'";
 static const char SQL_DRAFT_FINAL[] =
     "UPDATE records SET status = 'final', answers = ?2, visit_date = ?3, form_version = ?4, "
-    "entered_by = ?5, entered_at = ?6 WHERE uuid = ?1 AND status = 'draft'";
+    "entered_by = ?5, entered_at = ?6, out_of_window = ?7 WHERE uuid = ?1 AND status = 'draft'";
 /* "main." so that the merge, with a copy attached, removes only ours. */
 static const char SQL_SCORES_DELETE[] = "DELETE FROM main.scores WHERE record = ?1";
 static const char SQL_DRAFT_DELETE[] =
@@ -224,6 +224,7 @@ int store_draft_finalize(store *s, const char *draft_uuid, st_record *r, char **
         sqlite3_bind_int(q, 4, r->form_version);
         st_bind_text(q, 5, r->entered_by);
         st_bind_text(q, 6, r->entered_at);
+        sqlite3_bind_int(q, 7, r->out_of_window != 0);
         ok = sqlite3_step(q) == SQLITE_DONE && sqlite3_changes(s->db) == 1;
         sqlite3_reset(q);
         free(answers);

@@ -19,7 +19,7 @@ static const char SQL_EXPORT[] =
     "  WHERE r.status <> 'draft'),"
     "rec AS MATERIALIZED (SELECT * FROM (SELECT r.uuid, r.patient, r.hip, r.timepoint,"
     "  r.visit_date, r.form, r.form_version, r.status, r.entered_by, r.entered_at,"
-    "  ifnull(r.supersedes, '') AS supersedes, r.reason, r.answers,"
+    "  ifnull(r.supersedes, '') AS supersedes, r.reason, r.answers, r.out_of_window,"
     "  ifnull((SELECT n FROM ver WHERE ver.uuid = r.uuid), 1) AS version,"
     "  CASE WHEN r.status = 'void' THEN 'void' WHEN EXISTS (SELECT 1 FROM records n"
     "    WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) THEN 'superseded'"
@@ -35,13 +35,14 @@ static const char SQL_EXPORT[] =
     " rec.entered_at, rec.supersedes, rec.reason, rec.version, rec.state,"
     " p.uuid, p.mrn, p.name, p.sex, p.born,"
     " h.uuid, h.patient, h.side, h.etiology, h.stage_system, h.stage, h.involvement,"
-    " h.index_date, sid.study_id, item.kind, item.key, item.value "
+    " h.index_date, sid.study_id, item.kind, item.key, item.value, rec.out_of_window "
     "FROM rec JOIN patients p ON p.uuid = rec.patient LEFT JOIN hips h ON h.uuid = rec.hip"
     " LEFT JOIN study_ids sid ON sid.patient = p.uuid LEFT JOIN item ON item.rec = rec.uuid "
     "ORDER BY p.mrn, ifnull(h.side, ''), rec.visit_date, rec.entered_at, rec.form, rec.uuid,"
     " item.kind";
 
-enum { C_VERSION = 13, C_STATE, C_PATIENT, C_HIP = 20, C_STUDY = 28, C_KIND, C_KEY, C_VALUE };
+enum { C_VERSION = 13, C_STATE, C_PATIENT, C_HIP = 20, C_STUDY = 28, C_KIND, C_KEY, C_VALUE,
+       C_OOW };
 
 typedef struct {
     st_patient p;
@@ -83,6 +84,7 @@ static void gathered_start(gathered *g, sqlite3_stmt *q)
     r->entered_at = st_col_strdup(q, 10);
     st_col_uuid(q, 11, r->supersedes);
     r->reason = st_col_strdup(q, 12);
+    r->out_of_window = sqlite3_column_int(q, C_OOW) != 0;
     g->version = sqlite3_column_int(q, C_VERSION);
     const char *state = (const char *)sqlite3_column_text(q, C_STATE);
     snprintf(g->state, sizeof g->state, "%s", state ? state : "current");

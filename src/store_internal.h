@@ -94,8 +94,8 @@ void st_hip_from_row(sqlite3_stmt *q, int c, st_hip *h);
     "r.form_version, r.status, r.entered_by, r.entered_at, ifnull(r.supersedes,''), "      \
     "r.reason, (r.status = 'final' AND NOT EXISTS (SELECT 1 FROM records n "               \
     "WHERE n.supersedes = r.uuid AND n.status IN ('final','void'))), "                     \
-    "(r.status = 'final' AND r.supersedes IS NOT NULL), r.answers "
-#define ST_REC_NCOLS 16
+    "(r.status = 'final' AND r.supersedes IS NOT NULL), r.answers, r.out_of_window "
+#define ST_REC_NCOLS 17
 #define ST_REC_FROM "FROM records r LEFT JOIN hips h ON h.uuid = r.hip "
 #define ST_REC_COLS ST_REC_SELECT ST_REC_FROM
 /* Fill r from a row selected with ST_REC_COLS (answers and scores too). */

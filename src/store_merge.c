@@ -183,9 +183,10 @@ static const char SQL_INS_SCORES[] =
     "WHERE o.status <> 'draft' AND NOT " IS_HERE("records", "o.uuid");
 static const char SQL_INS_RECORDS[] =
     "INSERT INTO main.records(uuid, patient, hip, timepoint, visit_date, form, form_version, "
-    "status, answers, entered_by, entered_at, supersedes, reason) "
+    "status, answers, entered_by, entered_at, supersedes, reason, out_of_window) "
     "SELECT o.uuid, " MP("o.patient") ", " MH("o.hip") ", o.timepoint, o.visit_date, o.form, "
-    "o.form_version, o.status, o.answers, o.entered_by, o.entered_at, o.supersedes, o.reason "
+    "o.form_version, o.status, o.answers, o.entered_by, o.entered_at, o.supersedes, o.reason, "
+    "o.out_of_window "
     "FROM temp.merge_records o WHERE o.status <> 'draft' AND NOT " IS_HERE("records", "o.uuid");
 static const char SQL_INS_PATIENTS[] =
     "INSERT INTO main.patients(uuid, mrn, name, sex, born, created_by, created_at) "

@@ -115,6 +115,7 @@ void st_record_from_row(store *s, sqlite3_stmt *q, st_record *r)
     r->current = sqlite3_column_int(q, 13);
     r->amended = sqlite3_column_int(q, 14);
     st_record_load_answers(s, r, (const char *)sqlite3_column_text(q, 15));
+    r->out_of_window = sqlite3_column_int(q, 16) != 0;
     load_scores(s, r);
 }
 

@@ -163,7 +163,14 @@ static const char SCHEMA_3[] =
     "  WHEN EXISTS (SELECT 1 FROM audit WHERE uuid = NEW.uuid)"
     "  BEGIN SELECT RAISE(IGNORE); END;";
 
-static const char *const steps[] = {SCHEMA_1, SCHEMA_2, SCHEMA_3};
+/* Version 3 -> 4: a record dated in no visit window, kept for the timepoint
+ * next to that date because the nurse confirmed it (entry.h), says so. Older
+ * rows are 0; `bedside check` lists any whose date does not fit. */
+static const char SCHEMA_4[] =
+    "ALTER TABLE records ADD COLUMN out_of_window INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (out_of_window IN (0, 1));";
+
+static const char *const steps[] = {SCHEMA_1, SCHEMA_2, SCHEMA_3, SCHEMA_4};
 
 /* One schema object: SQLite keeps every object's CREATE statement verbatim,
  * and that text is what it builds tables, constraints and triggers from, so

@@ -12,8 +12,8 @@ static const char SQL_HIP_OWNER[] = "SELECT patient, side FROM hips WHERE uuid =
 static const char SQL_PATIENT_EXISTS[] = "SELECT mrn FROM patients WHERE uuid = ?1";
 static const char SQL_RECORD_INSERT[] =
     "INSERT INTO records(uuid, patient, hip, timepoint, visit_date, form, form_version, "
-    "status, answers, entered_by, entered_at, supersedes, reason) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+    "status, answers, entered_by, entered_at, supersedes, reason, out_of_window) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 static const char SQL_SCORE_INSERT[] = "INSERT INTO scores(record, score, value) VALUES (?1, ?2, ?3)";
 static const char SQL_DRAFT_OF_KEY[] =
     "SELECT uuid FROM records WHERE patient = ?1 AND ifnull(hip, '') = ?2 AND timepoint = ?3 "
@@ -118,6 +118,7 @@ int st_insert_record(store *s, const char *uuid, const st_record *r, const char 
     st_bind_text(q, 11, at);
     st_bind_text(q, 12, supersedes);
     st_bind_text(q, 13, reason);
+    sqlite3_bind_int(q, 14, r->out_of_window != 0);
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
     if (rc != SQLITE_DONE)
@@ -248,6 +249,11 @@ static char *amend_detail(const st_record *old, const st_record *r)
     sbuf d = {0};
     int first = 1;
     sbuf_addc(&d, '{');
+    if (strcmp(old->timepoint, r->timepoint) != 0)
+        st_detail_add(&d, &first, "timepoint", old->timepoint, r->timepoint);
+    if (old->out_of_window != r->out_of_window)
+        st_detail_add(&d, &first, "out of window", old->out_of_window ? "yes" : "no",
+                      r->out_of_window ? "yes" : "no");
     if (old->visit_date != r->visit_date) {
         char a[11], b[11];
         date_format(old->visit_date, a);
@@ -286,13 +292,20 @@ int store_record_amend(store *s, const char *old_uuid, st_record *r, const char 
     st_record old;
     if (load_current(s, old_uuid, "amend", &old, err) < 0)
         return st_tx_end(s, 0, err);
-    /* The key is the old record's: an amendment corrects a visit, it does
-     * not move it to another hip, timepoint or form. */
+    /* The patient, hip and form are the old record's: an amendment corrects
+     * a visit, it does not move it to another hip or form. It may move it to
+     * another timepoint (r->timepoint; NULL keeps the old one), which must
+     * then be free (the visit rules themselves are entry.h's). */
+    char *tp = r->timepoint ? xstrdup(r->timepoint) : NULL;
     st_take_key(r, &old);
+    if (tp) {
+        free(r->timepoint);
+        r->timepoint = tp;
+    }
     st_fill_who(r);
     char *detail = amend_detail(&old, r);
-    int ok = 1;
-    if (!detail) {
+    int ok = strcmp(old.timepoint, r->timepoint) == 0 || st_record_check_key(s, r, 1, err) == 0;
+    if (ok && !detail) {
         st_fail(err, "amending record %.8s changes nothing", old.uuid);
         ok = 0;
     }

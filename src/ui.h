@@ -181,6 +181,7 @@ typedef struct {
     int visit_date;
     const st_record *amend;         /* amend this final record, else NULL */
     const char *reason;             /* the amendment's reason */
+    int confirmed;                  /* a date in no window was confirmed */
 } ui_form_args;
 enum { UI_FORM_LEFT, UI_FORM_SAVED, UI_FORM_NOT_OPENED };
 /* Push the form screen. Returns 0 if it was opened, -1 if refused or

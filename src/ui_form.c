@@ -323,6 +323,7 @@ static void form_leave(ui *u, void *stp)
     free(s->sv);
     free(s->sn);
     ui_form_clear_problems(s);
+    entry_target_free(&s->et);
     free(s);
 }
 
@@ -384,6 +385,47 @@ static form_st *new_state(ui *u, const ui_form_args *a)
     return s;
 }
 
+int ui_form_set_visit(ui *u, form_st *s, const char *tp, int date, int confirmed)
+{
+    entry_error e;
+    int rc = entry_set_visit(u->a, &s->et, tp, date, confirmed ? ENTRY_CONFIRMED : 0, &e);
+    if (rc == ENTRY_CONFIRM) {
+        char *q = xasprintf("%s.\n\nRecord it as %s, out of window?", e.msg, tp);
+        int yes = ui_confirm(u, "Out of window", q);
+        free(q);
+        rc = yes ? entry_set_visit(u->a, &s->et, tp, date, ENTRY_CONFIRMED, &e) : ENTRY_REFUSED;
+        if (!yes)
+            return -1;
+    }
+    if (rc != ENTRY_OK) {
+        ui_alert(u, "Visit refused", e.msg);
+        return -1;
+    }
+    free(s->tp);
+    s->tp = xstrdup(s->et.tp);
+    s->visit_date = s->et.visit_date;
+    return 0;
+}
+
+/* The entry target of the form: patient, hip and the visit's rules,
+ * checked before anything is typed. */
+static int open_target(ui *u, form_st *s, const ui_form_args *a)
+{
+    entry_error e;
+    if (entry_resolve_uuid(u->a, a->p->uuid, a->f, a->h ? a->h->side : 0, &s->et, &e) !=
+        ENTRY_OK) {
+        ui_alert(u, "Entry refused", e.msg);
+        return -1;
+    }
+    if (a->amend) {   /* the record's own visit, as stored */
+        s->et.tp = xstrdup(a->amend->timepoint);
+        s->et.visit_date = a->amend->visit_date;
+        s->et.out_of_window = a->amend->out_of_window;
+        return 0;
+    }
+    return ui_form_set_visit(u, s, a->tp, a->visit_date, a->confirmed);
+}
+
 int ui_form_open(ui *u, const ui_form_args *a)
 {
     u->form_result = UI_FORM_NOT_OPENED;
@@ -393,16 +435,21 @@ int ui_form_open(ui *u, const ui_form_args *a)
         free(err);
         return -1;
     }
+    form_st *s = new_state(u, a);
+    if (open_target(u, s, a) < 0) {
+        form_leave(u, s);
+        return -1;
+    }
     const char *hip = a->h ? a->h->uuid : "";
     st_record old;
     if (!a->amend && strcmp(a->tp, TIMEPOINT_UNSCHEDULED) != 0 &&
-        store_record_current(u->a->db, a->p->uuid, hip, a->tp, a->f->id, &old) == 0) {
+        store_record_current(u->a->db, a->p->uuid, hip, s->tp, a->f->id, &old) == 0) {
         /* Said before any typing: this visit is already recorded. */
+        form_leave(u, s);
         int rc = ui_form_offer_existing(u, a, &old);
         st_record_free(&old);
         return rc;
     }
-    form_st *s = new_state(u, a);
     if (a->amend) {
         memcpy(s->amend, a->amend->uuid, sizeof s->amend);
         s->reason = xstrdup(a->reason);
@@ -415,9 +462,13 @@ int ui_form_open(ui *u, const ui_form_args *a)
     } else {
         st_record d;
         int resumed = 0;
-        if (store_draft_find(u->a->db, a->p->uuid, hip, a->tp, a->f->id, &d) == 0) {
+        if (store_draft_find(u->a->db, a->p->uuid, hip, s->tp, a->f->id, &d) == 0) {
             resumed = ui_form_ask_resume(u, s, &d);
             st_record_free(&d);
+            /* The draft keeps the date it was started with. */
+            if (resumed > 0 && !u->dead && s->visit_date != s->et.visit_date &&
+                ui_form_set_visit(u, s, s->tp, s->visit_date, 1) < 0)
+                resumed = -1;
             if (resumed < 0 || u->dead) {
                 form_leave(u, s);
                 return -1;

@@ -3,6 +3,7 @@
 #ifndef BEDSIDE_UI_FORM_H
 #define BEDSIDE_UI_FORM_H
 
+#include "entry.h"
 #include "ui.h"
 
 typedef struct {
@@ -28,9 +29,13 @@ typedef struct {
     int review, rtop;
     char **prob;            /* review: "Label: message" */
     int n_prob;
+    entry_target et;        /* the visit, as the entry module checked it */
 } form_st;
 
 /* ui_form.c */
+/* Set s->et's visit to tp and date: a date in no window is confirmed in a
+ * dialog (unless confirmed), a refusal shown. 0, or -1 when refused. */
+int ui_form_set_visit(ui *u, form_st *s, const char *tp, int date, int confirmed);
 int ui_form_field_ok(const form_st *s, int i);      /* visible and answerable */
 /* The key that picks option i of a choice or multi field: 1-9, then a-z. */
 int ui_form_opt_key(int i);

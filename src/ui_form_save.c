@@ -7,56 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The visit as a record: key, date, answers and computed scores. */
-static void build_record(form_st *s, st_record *r)
-{
-    memset(r, 0, sizeof *r);
-    memcpy(r->patient, s->p.uuid, sizeof r->patient);
-    if (s->has_hip) {
-        memcpy(r->hip, s->h.uuid, sizeof r->hip);
-        r->side = s->h.side;
-    }
-    r->timepoint = xstrdup(s->tp);
-    r->form = xstrdup(s->f->id);
-    r->form_version = s->f->version;
-    r->visit_date = s->visit_date;
-    r->status = 'f';
-    for (int i = 0; i < s->f->n_field; i++)
-        if (s->ans->val[i])
-            st_record_answer(r, s->f->field[i].id, s->ans->val[i]);
-    for (int i = 0; i < s->f->n_score; i++)
-        if (!s->sn[i])
-            st_record_score(r, s->f->score[i].id, s->sv[i]);
-}
-
-/* Create the draft (or join the one another session made for the same
- * visit) and write every answer present. 0, or -1 with the store's message. */
-static int open_draft(ui *u, form_st *s, char **err)
-{
-    st_record r;
-    build_record(s, &r);    /* a draft keeps no scores: the store ignores them */
-    r.status = 'd';
-    int rc = store_draft_open(u->a->db, &r, err);
-    /* Joining an existing draft does not write our answers: do it here. */
-    for (int i = 0; rc == 0 && i < s->f->n_field; i++)
-        if (s->ans->val[i])
-            rc = store_draft_answer(u->a->db, r.uuid, s->f->field[i].id, s->ans->val[i], err);
-    if (rc == 0)
-        memcpy(s->draft, r.uuid, sizeof s->draft);
-    st_record_free(&r);
-    return rc;
-}
-
-/* Write field i and the answers that became hidden (had[j] set, now NULL). */
-static int write_change(ui *u, form_st *s, int i, const char *had, char **err)
-{
-    int rc = store_draft_answer(u->a->db, s->draft, s->f->field[i].id, s->ans->val[i], err);
-    for (int j = 0; j < s->f->n_field && rc == 0; j++)
-        if (j != i && had[j] && !s->ans->val[j])
-            rc = store_draft_answer(u->a->db, s->draft, s->f->field[j].id, NULL, err);
-    return rc;
-}
-
 /* After field i changed: drop answers that became hidden, recompute the
  * scores and write to the draft at once. The draft is made at the first
  * accepted answer. If it went away meanwhile (another session saved or
@@ -75,27 +25,27 @@ int ui_form_changed(ui *u, form_st *s, int i)
         free(had);
         return 0;
     }
-    char *lost = NULL, *err = NULL;
-    int rc = -1;
-    if (s->draft[0] && (rc = write_change(u, s, i, had, &lost)) < 0)
+    entry_error lost, e;
+    int rc = -1, was_lost = 0;
+    if (s->draft[0] && (rc = entry_draft_write(u->a, s->draft, s->ans, i, had, &lost)) != 0) {
         s->draft[0] = '\0';
+        was_lost = 1;
+    }
     free(had);
-    if (rc < 0)
-        rc = open_draft(u, s, &err);
+    if (rc != 0)
+        rc = entry_draft_open(u->a, &s->et, s->ans, s->draft, &e);
     if (rc == 0) {
         u->data_gen++;
-        if (lost)
+        if (was_lost)
             ui_msg(u, UC_WARN, "The draft was finished or discarded elsewhere: a new one holds "
                                "these %d answers.", form_answers_count(s->ans));
-    } else if (lost) {
-        ui_msg(u, UC_ERROR, "NOT SAVED: %s; %s", lost, err ? err : "no new draft either");
+    } else if (was_lost) {
+        ui_msg(u, UC_ERROR, "NOT SAVED: %s; %s", lost.msg, e.msg);
     } else {
-        ui_msg(u, UC_ERROR, "NOT SAVED: %s", err ? err : "database error");
+        ui_msg(u, UC_ERROR, "NOT SAVED: %s", e.msg);
     }
-    s->unsaved = rc < 0;
-    free(lost);
-    free(err);
-    return rc;
+    s->unsaved = rc != 0;
+    return rc == 0 ? 0 : -1;
 }
 
 static void problem(void *ctx, const char *field, const char *msg)
@@ -146,14 +96,33 @@ static void saved(ui *u, form_st *s, const char *how)
     ui_pop(u);
 }
 
+/* "Keep this as a draft" after the save was refused: the draft must then
+ * really hold every answer on screen, even if it vanished meanwhile
+ * (another session finished or discarded it). */
+static void keep_draft(ui *u, form_st *s)
+{
+    entry_error e;
+    int made_new = 0, n = form_answers_count(s->ans);
+    if (entry_draft_keep(u->a, &s->et, s->ans, s->draft, &made_new, &e) != ENTRY_OK) {
+        s->unsaved = 1;
+        ui_alert(u, "NOT SAVED", e.msg);
+        return;
+    }
+    s->unsaved = 0;
+    u->data_gen++;
+    ui_msg(u, UC_OK, "%s holds these %d answer%s.", made_new ? "A new draft" : "The draft", n,
+           n == 1 ? "" : "s");
+}
+
 /* The store refused a second final record: offer to amend the existing one
  * with these answers instead (with a reason), then drop the draft. */
-static void offer_amend(ui *u, form_st *s, st_record *r, const char *why)
+static void offer_amend(ui *u, form_st *s, const char *why)
 {
     st_record old;
     if (store_record_current(u->a->db, s->p.uuid, s->has_hip ? s->h.uuid : "", s->tp, s->f->id,
                              &old) != 0) {
         ui_alert(u, "Not saved", why);
+        keep_draft(u, s);
         return;
     }
     char *q = xasprintf("%s\n\nAmend that record with these answers instead? "
@@ -163,19 +132,25 @@ static void offer_amend(ui *u, form_st *s, st_record *r, const char *why)
     free(q);
     char *reason = NULL;
     if (k == 'a' && ui_input(u, "Amend", "Reason:", &reason) && reason && *reason) {
-        char *err = NULL;
-        if (store_record_amend(u->a->db, old.uuid, r, reason, &err) == 0) {
-            if (s->draft[0] && store_draft_discard(u->a->db, s->draft, NULL) == 0)
+        entry_error e;
+        st_record nr;
+        if (entry_amend(u->a, &s->et, &old, s->ans, reason, &nr, &e) == ENTRY_OK) {
+            st_record_free(&nr);
+            if (s->draft[0] && entry_draft_discard(u->a, s->draft, NULL) == ENTRY_OK)
                 s->draft[0] = '\0';
             st_record_free(&old);
             free(reason);
             saved(u, s, "Amended");
             return;
         }
-        ui_alert(u, "Not saved", err ? err : "the amendment failed");
-        free(err);
+        st_record_free(&nr);
+        ui_alert(u, "Not saved", e.msg);
+        keep_draft(u, s);
     } else if (k == 'a') {
         ui_msg(u, UC_ERROR, "an amendment needs a reason; the form stays a draft");
+        keep_draft(u, s);
+    } else {
+        keep_draft(u, s);
     }
     free(reason);
     st_record_free(&old);
@@ -187,27 +162,32 @@ void ui_form_save(ui *u, form_st *s)
     if (s->n_prob)
         return;
     st_record r;
-    build_record(s, &r);
-    char *err = NULL;
+    entry_error e;
     int rc;
-    if (s->amend[0])
-        rc = store_record_amend(u->a->db, s->amend, &r, s->reason, &err);
-    else if (s->draft[0])
-        rc = store_draft_finalize(u->a->db, s->draft, &r, &err);
-    else
-        rc = store_record_final(u->a->db, &r, &err);
-    if (rc == 0) {
+    if (s->amend[0]) {
+        st_record old;
+        memset(&old, 0, sizeof old);
+        memset(&r, 0, sizeof r);
+        if (store_record_get(u->a->db, s->amend, &old) == 0) {
+            rc = entry_amend(u->a, &s->et, &old, s->ans, s->reason, &r, &e);
+        } else {
+            snprintf(e.msg, sizeof e.msg, "record %.8s cannot be read", s->amend);
+            rc = ENTRY_REFUSED;
+        }
+        st_record_free(&old);
+    } else {
+        rc = entry_save(u->a, &s->et, s->ans, s->draft, &r, &e);
+    }
+    if (rc == ENTRY_OK) {
         s->draft[0] = '\0';
         st_record_free(&r);
         saved(u, s, s->amend[0] ? "Amended" : "Saved");
         return;
     }
     if (!s->amend[0])
-        offer_amend(u, s, &r, err ? err : "the record was not saved");
+        offer_amend(u, s, e.msg);
     else
-        ui_alert(u, "Not saved", err ? err : "the amendment failed");
-    free(err);
-    st_record_free(&r);
+        ui_alert(u, "Not saved", e.msg);
 }
 
 /* "Harris Hip Score for H1 Kai Sato, right hip, 1m": every dialog about a
@@ -240,10 +220,9 @@ void ui_form_leave(ui *u, form_st *s)
             free(q2);
             if (!yes)
                 return;
-            char *err = NULL;
-            if (store_draft_discard(u->a->db, s->draft, &err) != 0) {
-                ui_alert(u, "Not discarded", err ? err : "database error");
-                free(err);
+            entry_error e;
+            if (entry_draft_discard(u->a, s->draft, &e) != ENTRY_OK) {
+                ui_alert(u, "Not discarded", e.msg);
                 return;
             }
             s->draft[0] = '\0';
@@ -255,8 +234,16 @@ void ui_form_leave(ui *u, form_st *s)
         }
         if (k != 'l')
             return;
-        ui_msg(u, UC_OK, "Draft kept: %s %s, %d answer%s.", s->f->title, s->tp, n,
-               n == 1 ? "" : "s");
+        /* Said kept, so written: the draft may have gone meanwhile. */
+        entry_error e;
+        int made_new = 0;
+        if (entry_draft_keep(u->a, &s->et, s->ans, s->draft, &made_new, &e) != ENTRY_OK) {
+            ui_alert(u, "NOT SAVED", e.msg);
+            return;
+        }
+        u->data_gen++;
+        ui_msg(u, UC_OK, "%s kept: %s %s, %d answer%s.", made_new ? "New draft" : "Draft",
+               s->f->title, s->tp, n, n == 1 ? "" : "s");
     } else if (s->amend[0] && n) {
         if (!ui_confirm(u, "Leave the amendment?", "The changes are not saved. Leave anyway?"))
             return;
@@ -283,11 +270,7 @@ int ui_form_ask_resume(ui *u, form_st *s, const st_record *d)
         int k = ui_ask(u, s->f->title, q, "rdc");
         if (k == 'r') {
             free(q);
-            for (int i = 0; i < d->n_ans; i++) {
-                int fi = form_field_index(s->f, d->ans[i].key);
-                if (fi >= 0)
-                    form_answer_load(s->ans, fi, d->ans[i].value);
-            }
+            entry_draft_resume(d, s->ans);
             memcpy(s->draft, d->uuid, sizeof s->draft);
             s->visit_date = d->visit_date;
             return 1;
@@ -299,10 +282,9 @@ int ui_form_ask_resume(ui *u, form_st *s, const st_record *d)
             free(q2);
             if (!yes)
                 continue;
-            char *err = NULL;
-            if (store_draft_discard(u->a->db, d->uuid, &err) != 0) {
-                ui_alert(u, "Not discarded", err ? err : "database error");
-                free(err);
+            entry_error e;
+            if (entry_draft_discard(u->a, d->uuid, &e) != ENTRY_OK) {
+                ui_alert(u, "Not discarded", e.msg);
                 continue;
             }
             u->data_gen++;

@@ -16,6 +16,7 @@ typedef struct {
     int q_hip;              /* index into hips */
     char *q_tp;
     int q_date;
+    int q_confirmed;        /* the date is out of window, confirmed */
     const form **q_form;
     int q_n, q_next;
 } pat_st;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "entry.h"
 #include "sched.h"
 
 /* Where a hip stands on the schedule: store_each_hip gives its done set and
@@ -41,17 +42,23 @@ static int hip_sched(ui *u, const st_patient *p, const st_hip *h, sched_item *it
     return c.found ? 0 : -1;
 }
 
-static int default_tp(ui *u, const st_patient *p, const st_hip *h)
+/* The timepoint whose window holds the date, else the one due or overdue
+ * now (entry.h decides whether a date outside its window may be kept). */
+static int default_tp(ui *u, const st_patient *p, const st_hip *h, int date)
 {
     const config *c = &u->a->cfg;
-    sched_item *it = xcalloc((size_t)c->n_tp + 1, sizeof *it);
+    entry_target t;
     int tp = -1;
+    if (entry_resolve_uuid(u->a, p->uuid, NULL, h->side, &t, NULL) == ENTRY_OK)
+        tp = entry_timepoint_for(c, t.vh, t.n_vh, date);
+    entry_target_free(&t);
+    if (tp >= 0)
+        return tp;
+    sched_item *it = xcalloc((size_t)c->n_tp + 1, sizeof *it);
     if (hip_sched(u, p, h, it) == 0) {
         const sched_item *nx = sched_next(it, c->n_tp);
         if (nx && (nx->state == TP_DUE || nx->state == TP_OVERDUE))
             tp = nx->tp;
-        else
-            tp = sched_timepoint_for(c, h->index_date, u->a->today);
     }
     free(it);
     return tp;
@@ -61,7 +68,7 @@ static int default_tp(ui *u, const st_patient *p, const st_hip *h)
  * whose window holds today, else unscheduled. */
 static char *default_timepoint(ui *u, const st_patient *p, const st_hip *h)
 {
-    int tp = h ? default_tp(u, p, h) : -1;
+    int tp = h ? default_tp(u, p, h, u->a->today) : -1;
     return xstrdup(tp >= 0 ? u->a->cfg.tp[tp].id : TIMEPOINT_UNSCHEDULED);
 }
 
@@ -81,7 +88,8 @@ static void queue_next(ui *u, pat_st *s)
     while (s->q_next < s->q_n && !u->dead) {
         const form *f = s->q_form[s->q_next++];
         ui_form_args a = {.f = f, .p = &s->p, .tp = s->q_tp, .visit_date = s->q_date,
-                          .h = f->scope == SCOPE_HIP ? &s->hips[s->q_hip] : NULL};
+                          .h = f->scope == SCOPE_HIP ? &s->hips[s->q_hip] : NULL,
+                          .confirmed = s->q_confirmed};
         if (ui_form_open(u, &a) == 0)
             return;
     }
@@ -123,13 +131,14 @@ int ui_visit_pick_hip(ui *u, pat_st *s)
     return ui_pick(u, "Which hip?", items, (int)(s->nh < 2 ? s->nh : 2), 0);
 }
 
-/* Timepoint with its state; the default is the one due now. */
-static int pick_tp(ui *u, pat_st *s, const st_hip *h, char **tp)
+/* Timepoint with its state; the default is the one whose window holds the
+ * visit date (else the one due now). */
+static int pick_tp(ui *u, pat_st *s, const st_hip *h, int date, char **tp)
 {
     const config *c = &u->a->cfg;
     sched_item *it = xcalloc((size_t)c->n_tp + 1, sizeof *it);
     int have = hip_sched(u, &s->p, h, it) == 0;
-    int def = default_tp(u, &s->p, h);
+    int def = default_tp(u, &s->p, h, date);
     char **lines = xcalloc((size_t)c->n_tp + 1, sizeof *lines);
     for (int i = 0; i < c->n_tp; i++) {
         char d[11];
@@ -150,7 +159,7 @@ static int pick_tp(ui *u, pat_st *s, const st_hip *h, char **tp)
     return 0;
 }
 
-static int ask_date(ui *u, const st_hip *h, int *day)
+static int ask_date(ui *u, int *day)
 {
     char d[11];
     date_format(u->a->today, d);
@@ -160,21 +169,37 @@ static int ask_date(ui *u, const st_hip *h, int *day)
             free(v);
             return -1;
         }
-        if (date_parse(v, day) < 0)
-            ui_alert(u, "Visit date", "Type the date as YYYY-MM-DD.");
-        else if (*day > u->a->today)
-            ui_alert(u, "Visit date", "The visit date is in the future.");
-        else if (h && *day < sched_first_day(&u->a->cfg, h->index_date))
-            ui_alert(u, "Visit date", "The visit date is before the hip's first visit window "
-                                      "opens (the index date, unless the schedule's baseline "
-                                      "window starts earlier).");
-        else
+        if (date_parse(v, day) == 0)
             break;
+        ui_alert(u, "Visit date", "Type the date as YYYY-MM-DD.");
         if (u->dead)
             break;
     }
     free(v);
     return u->dead ? -1 : 0;
+}
+
+/* The visit rules for this hip, timepoint and date, before any form opens:
+ * 0 fine, 1 fine once confirmed (out of window), -1 refused (said). */
+static int check_visit(ui *u, const pat_st *s, const st_hip *h, const char *tp, int day)
+{
+    entry_target t;
+    entry_error e;
+    int rc = entry_resolve_uuid(u->a, s->p.uuid, NULL, h->side, &t, &e);
+    if (rc == ENTRY_OK)
+        rc = entry_set_visit(u->a, &t, tp, day, 0, &e);
+    entry_target_free(&t);
+    if (rc == ENTRY_CONFIRM) {
+        char *q = xasprintf("%s.\n\nRecord it as %s, out of window?", e.msg, tp);
+        int yes = ui_confirm(u, "Out of window", q);
+        free(q);
+        return yes ? 1 : -1;
+    }
+    if (rc != ENTRY_OK) {
+        ui_alert(u, "Visit refused", e.msg);
+        return -1;
+    }
+    return 0;
 }
 
 void ui_visit_new(ui *u, pat_st *s)
@@ -188,10 +213,14 @@ void ui_visit_new(ui *u, pat_st *s)
         return;
     const st_hip *h = &s->hips[hi];
     char *tp = NULL;
-    int day;
-    if (pick_tp(u, s, h, &tp) < 0)
+    int day, confirmed;
+    /* The date first: it preselects the timepoint whose window holds it,
+     * and a mismatch is refused before the first answer. */
+    if (ask_date(u, &day) < 0)
         return;
-    if (ask_date(u, h, &day) < 0) {
+    if (pick_tp(u, s, h, day, &tp) < 0)
+        return;
+    if ((confirmed = check_visit(u, s, h, tp, day)) < 0) {
         free(tp);
         return;
     }
@@ -232,6 +261,7 @@ void ui_visit_new(ui *u, pat_st *s)
     s->q_tp = tp;
     s->q_hip = hi;
     s->q_date = day;
+    s->q_confirmed = confirmed;
     s->q_next = 0;
     queue_next(u, s);
 }

@@ -17,9 +17,9 @@ valid() {
 # Today's eight columns first, then the form's, then the new ones: scripts
 # that read older exports by position keep working.
 HEAD=mrn,hip,timepoint,visit_date,form,form_version,entered_by,entered_at
-TAIL=record_id,patient_id,hip_id,sex,age_at_index,etiology,stage_system,stage,involvement,index_date,days_from_index,in_window,version,amended_reason
+TAIL=record_id,patient_id,hip_id,sex,age_at_index,etiology,stage_system,stage,involvement,index_date,days_from_index,in_window,out_of_window,version,amended_reason
 TYPED=(record_id=uuid patient_id=uuid visit_date=date index_date=date days_from_index=int
-    in_window=bit version=int age_at_index=num form_version=int)
+    in_window=bit out_of_window=bit version=int age_at_index=num form_version=int)
 
 sql() { sqlite3 -batch "$DB" "$@"; }
 setup() { bs "$@"; [ "$rc" = 0 ] || fail "setup: $*: exit $rc"; }
@@ -91,7 +91,7 @@ bs export csv --form complications --long --labels
 expect_rc 0 "export --long"
 valid "--long" record_id=uuid days_from_index=int in_window=bit version=int field=nonempty
 expect_same "$(head -1 "$T/out" | tr -d '\r')" \
-    "mrn,hip,timepoint,visit_date,form,record_id,patient_id,hip_id,index_date,days_from_index,in_window,version,field,value,label" \
+    "mrn,hip,timepoint,visit_date,form,record_id,patient_id,hip_id,index_date,days_from_index,in_window,out_of_window,version,field,value,label" \
     "long columns"
 expect_out $'^E1,L,.*,grade,i,"I: any deviation' "a choice answer with its label"
 expect_out $'^E1,L,.*,events,"hematoma,other","Hematoma, Other' "a multi answer with its labels"

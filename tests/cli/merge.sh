@@ -28,7 +28,7 @@ csv_rows() {
     bs export csv --form vas
     python3 "$TOP/tests/cli/csvtool.py" drop "$T/out" entered_by entered_at record_id patient_id \
         hip_id sex age_at_index etiology stage_system stage involvement index_date \
-        days_from_index in_window version amended_reason | tr -d "\r" | sort >"$T/rows"
+        days_from_index in_window out_of_window version amended_reason | tr -d "\r" | sort >"$T/rows"
     mv "$T/rows" "$T/out"
 }
 

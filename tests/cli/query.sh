@@ -27,7 +27,7 @@ setup record D4 --form tha --hip L --date 2026-05-01 --timepoint unscheduled tha
 bs due
 expect_rc 0 "due"
 expect_out "^MRN +NAME +SIDE +TIMEPOINT +TARGET +WINDOW +STATE +MISSING$" "due header"
-expect_out "^D1 +Due Today +L +baseline +2026-06-15 +2026-06-15–2026-06-15 +due +vas,hhs,mri,procedure$" \
+expect_out "^D1 +Due Today +L +baseline +2026-06-15 +2026-05-16–2026-06-15 +due +vas,hhs,mri,procedure$" \
     "baseline due today, every form missing"
 expect_out "^D2 +Due Window +L +3m +2026-06-01 +2026-05-18–2026-06-15 +due +" "3m due on its last day"
 expect_out "^D3 +Over Due +R +3m +2026-05-12 +2026-04-28–2026-05-26 +overdue +" "3m overdue"
@@ -51,7 +51,7 @@ expect_no_out "^D2 .* 6m " "a window opening in 56 days is not within 40"
 bs due --within 0
 expect_no_out "upcoming" "--within 0 adds nothing that is not open today"
 bs --ascii due
-expect_out "2026-06-15\.\.2026-06-15" "--ascii writes the window with two dots"
+expect_out "2026-05-16\.\.2026-06-15" "--ascii writes the window with two dots"
 bs due --within soon
 expect_rc 1 "--within not a number"
 expect_err "^bedside: --within: 'soon'" "names the bad value"

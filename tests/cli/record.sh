@@ -62,8 +62,9 @@ bs record OLD1 --form vas --hip R --date 1965-03-01 pain=3.0
 expect_rc 0 "a visit in 1965"
 expect_same "$(sql "SELECT timepoint FROM records WHERE uuid LIKE '$(saved_id)%'")" baseline \
     "a 1965 visit on the index date is the baseline"
-refused 1 "a 1965 visit before the 1965 index date" "before the hip's index date 1965-03-01" \
-    record OLD1 --form vas --hip R --date 1965-02-28 pain=3.0
+refused 1 "a 1965 visit before the 1965 baseline window" \
+    "before the hip's first visit window opens \(1965-01-30; index date 1965-03-01\)" \
+    record OLD1 --form vas --hip R --date 1965-01-29 pain=3.0
 bs patient add NOHIP --name "No Hip" --sex F --born 1980-01-01
 bs record NOHIP --form satisfaction rating=satisfied
 expect_rc 0 "a patient-scope form for a patient without hips"
@@ -93,20 +94,21 @@ refused 1 "a hip the patient lacks" "no right hip" record R2 --form vas --hip R 
 refused 1 "bad visit date" "--date: '2026-06-31' is not a valid date" \
     record R2 --form vas --hip L --date 2026-06-31 pain=3
 refused 1 "future visit date" "in the future" record R2 --form vas --hip L --date 2026-06-16 pain=3
-refused 1 "visit before the index date" "before the hip's index date 2025-06-15" \
-    record R2 --form vas --hip L --date 2025-06-14 pain=3
 refused 1 "unknown timepoint" "unknown timepoint '5m'" record R2 --form vas --hip L --timepoint 5m pain=3
-# A schedule whose baseline window opens 30 days before day 0 accepts a
-# pre-operative assessment with its real date, and files it as baseline.
-sed -e 's/id: baseline, label: Baseline,  day: 0,   before: 0,/id: baseline, label: Baseline,  day: 0,   before: 30,/' \
-    -e "s|^forms: ../forms|forms: $TOP/forms|" "$TOP/config/bedside.yaml" >"$T/pre.yaml"
-grep -q 'before: 30,  after: 0' "$T/pre.yaml" && ok || fail "setup: a baseline window in $T/pre.yaml"
-bs --config "$T/pre.yaml" record R2 --form vas --hip L --date 2025-05-20 pain=6.0
-expect_rc 0 "a visit inside a baseline window before day 0"
-bs --config "$T/pre.yaml" export csv --form vas
-expect_out "^R2,L,baseline,2025-05-20,vas," "filed as baseline with its real date"
+# The shipped schedule's baseline window opens 30 days before day 0: a
+# pre-operative assessment keeps its real date and is filed as baseline.
+bs record R2 --form vas --hip L --date 2025-05-20 pain=6.0
+expect_rc 0 "a visit inside the baseline window before day 0"
+bs export csv --form vas
+expect_out "^R2,L,baseline,2025-05-20,0,vas," "filed as baseline with its real date"
 refused 1 "before the baseline window opens" "before the hip's first visit window opens \(2025-05-16; index date 2025-06-15\)" \
-    --config "$T/pre.yaml" record R2 --form vas --hip L --date 2025-05-15 pain=6.0
+    record R2 --form vas --hip L --date 2025-05-15 pain=6.0
+# A schedule with a zero-width baseline: nothing before the index date.
+sed -e 's/id: baseline, label: Baseline,  day: 0,   before: 30,/id: baseline, label: Baseline,  day: 0,   before: 0, /' \
+    -e "s|^forms: ../forms|forms: $TOP/forms|" "$TOP/config/bedside.yaml" >"$T/zero.yaml"
+grep -q 'before: 0,  after: 0' "$T/zero.yaml" && ok || fail "setup: a zero-width baseline in $T/zero.yaml"
+refused 1 "visit before the index date" "before the hip's index date 2025-06-15" \
+    --config "$T/zero.yaml" record R2 --form hhs --hip L --date 2025-06-14 "${HHS[@]}"
 refused 1 "a score given as an answer" "hhs\.total: is a score" \
     record R2 --form hhs --hip L "${HHS[@]}" total=100
 refused 1 "exclusive option with another" "complications\.events: " \

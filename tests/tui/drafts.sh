@@ -9,7 +9,7 @@
 trap 'tui_stop; t_cleanup' EXIT
 
 bs patient add D-1 --name "Dora Kim" --sex F --born 1975-03-03
-bs hip add D-1 --side L --index-date 2026-06-01
+bs hip add D-1 --side L --index-date 2026-06-20   # today is a pre-operative baseline
 expect_rc 0 "setup"
 me=$(id -un)
 
@@ -45,7 +45,7 @@ tui_expect r 'Enter saves the final record' "review"
 tui_keys r Enter
 tui_expect r 'Saved Harris Hip Score baseline' "saved"
 bs export csv --form hhs
-expect_out "^D-1,L,baseline,2026-06-15,hhs,1,$me,[^,]+,slight,none,cane_long_walks,six_blocks,railing,ease,ordinary_chair,able,yes,yes,no,yes,100,20,15,20,10,40,38,0,4\\.9,82\\.9," \
+expect_out "^D-1,L,baseline,2026-06-15,0,hhs,1,$me,[^,]+,slight,none,cane_long_walks,six_blocks,railing,ease,ordinary_chair,able,yes,yes,no,yes,100,20,15,20,10,40,38,0,4\\.9,82\\.9," \
     "the final record has every answer, the one typed before the hangup included"
 bs drafts
 expect_err 'no open drafts' "the draft became the final record"
@@ -76,9 +76,9 @@ expect_out '^D-1 +L +baseline +vas +1 ' "kept after leaving"
 
 # Reopen from the patient screen (n): resume offered; discard it for good.
 tui_keys e n
-tui_expect e 'Timepoint' "new visit"
-tui_keys e 1
-tui_expect e 'Visit date' "date"
+tui_expect e 'Visit date' "new visit: the date first"
+tui_keys e Enter
+tui_expect e 'Timepoint' "then the timepoint"
 tui_keys e Enter
 tui_expect e 'Resume draft with 1 answer' "the VAS draft is offered"
 tui_keys e d
@@ -106,7 +106,7 @@ expect_out '^D-1 +L +baseline +vas +1 ' "the draft survives SIGTERM"
 # reads are noticed, bedside exits by itself, the answer is kept.
 tui_start d 80 24 sh -c 'trap "" HUP; exec "$@" 2>>"$0"' "$T/d.err" \
     env TERM=xterm-256color LC_ALL=C.UTF-8 BEDSIDE_DB="$DB" BEDSIDE_CONFIG="$BEDSIDE_CONFIG" \
-    "$BEDSIDE" --today "$TODAY" enter D-1 --form complications --hip L --timepoint 1m
+    "$BEDSIDE" --today "$TODAY" enter D-1 --form complications --hip L --timepoint unscheduled
 tui_expect d 'Complications v1' "complications form"
 tui_type d 1
 tui_expect d 'draft saved' "an answer saved"
@@ -115,11 +115,11 @@ grep -q '^SigIgn:.*[13579bdf]$' "/proc/$pid/status" && ok || fail "the test need
 tui_kill d
 if tui_wait_exit "$pid" 10; then ok; else fail "dead terminal: bedside still runs (SIGHUP ignored)"; fi
 bs drafts
-expect_out '^D-1 +L +1m +complications +1 ' "the draft survives a dead terminal"
+expect_out '^D-1 +L +unscheduled +complications +1 ' "the draft survives a dead terminal"
 # The draft goes away under a nurse's feet: another session discards it.
 # The next answer makes a new draft holding every answer on screen.
 bs patient add D-2 --name "Dan Oak" --sex M --born 1960-06-06
-bs hip add D-2 --side R --index-date 2026-06-01
+bs hip add D-2 --side R --index-date 2026-06-15
 tui_bedside a 80 24 enter D-2 --form hhs --hip R --timepoint baseline
 tui_expect a 'Harris Hip Score v1' "nurse A: HHS"
 for key in 1 2 3; do tui_type a "$key"; done

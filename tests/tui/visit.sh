@@ -19,10 +19,10 @@ tui_type v v-1
 tui_keys v Enter Enter
 tui_expect v 'MRN V-1' "patient screen"
 tui_keys v n
-tui_expect v 'Timepoint' "n asks the timepoint"
-tui_expect v '1m +1 month +2026-06-14 +due' "1m is due"
+tui_expect v 'Date \(YYYY-MM-DD\): 2026-06-15' "n asks the date first, today by default"
 tui_keys v Enter
-tui_expect v 'Date \(YYYY-MM-DD\): 2026-06-15' "the date defaults to today"
+tui_expect v 'Timepoint' "then the timepoint"
+tui_expect v '1m +1 month +2026-06-14 +due' "1m is due"
 tui_keys v Enter
 
 # VAS first (the schedule's order for 1m: vas, hhs, complications).
@@ -77,12 +77,12 @@ tui_expect v 'MRN V-1' "patient screen"
 
 bs export csv --form vas
 expect_rc 0 "export vas"
-expect_out "^V-1,L,1m,2026-06-15,vas,1,$me,[^,]+,6\\.5,6\\.5" "VAS record and score"
+expect_out "^V-1,L,1m,2026-06-15,0,vas,1,$me,[^,]+,6\\.5,6\\.5" "VAS record and score"
 bs export csv --form hhs
-expect_out "^V-1,L,1m,2026-06-15,hhs,1,$me,[^,]+,slight,none,cane_long_walks,six_blocks,railing,ease,ordinary_chair,able,yes,yes,yes,yes,90,10,10,10,5,40,38,4,4\\.3,86\\.3," \
+expect_out "^V-1,L,1m,2026-06-15,0,hhs,1,$me,[^,]+,slight,none,cane_long_walks,six_blocks,railing,ease,ordinary_chair,able,yes,yes,yes,yes,90,10,10,10,5,40,38,4,4\\.3,86\\.3," \
     "HHS answers and scores"
 bs export csv --form complications
-expect_out "^V-1,L,1m,2026-06-15,complications,1,$me,[^,]+,\"hematoma,other\",Bruise café,i,Ice; ürgent review,2" \
+expect_out "^V-1,L,1m,2026-06-15,0,complications,1,$me,[^,]+,\"hematoma,other\",Bruise café,i,Ice; ürgent review,2" \
     "complications with UTF-8 text"
 bs drafts
 expect_err 'no open drafts' "no draft left behind"
@@ -126,15 +126,17 @@ tui_type w v-2
 tui_keys w Enter Enter
 tui_expect w 'MRN V-2' "patient"
 tui_keys w n
+tui_expect w 'Date \(YYYY-MM-DD\)' "the date first"
+tui_keys w Enter
 tui_expect w '24m +24 months +2026-06-15 +due' "24m is due (satisfaction missing)"
-tui_keys w Enter Enter
+tui_keys w Enter
 tui_expect w 'Satisfaction v1 +V-2 Walt Ng +patient +24m' "only the missing, patient-scope form opens"
 tui_type w 5
 tui_type w y
 tui_keys w Enter C-s Enter
 tui_expect w 'Saved Satisfaction 24m' "saved"
 bs export csv --form satisfaction
-expect_out '^V-2,,24m,2026-06-15,satisfaction,1,[^,]*,[^,]*,very_satisfied,yes,,5' \
+expect_out '^V-2,,24m,2026-06-15,0,satisfaction,1,[^,]*,[^,]*,very_satisfied,yes,,5' \
     "a patient-scope record (no hip)"
 tui_end
 t_done

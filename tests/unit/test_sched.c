@@ -60,10 +60,13 @@ static void test_window_edges(void)
     /* Overdue until the 3m window opens (day 77), then missed. */
     CHECK_INT(state_at(1, D + 76, -1, none), TP_OVERDUE);
     CHECK_INT(state_at(1, D + 77, -1, none), TP_MISSED);
-    /* The last timepoint has no later window: it stays overdue. */
+    /* The last timepoint has no later window: overdue for SCHED_LAST_GRACE
+     * (90) days after its window closed (day 203), then missed. */
     CHECK_INT(state_at(3, D + 203, -1, none), TP_DUE);
     CHECK_INT(state_at(3, D + 204, -1, none), TP_OVERDUE);
-    CHECK_INT(state_at(3, D + 2000, -1, none), TP_OVERDUE);
+    CHECK_INT(state_at(3, D + 293, -1, none), TP_OVERDUE);
+    CHECK_INT(state_at(3, D + 294, -1, none), TP_MISSED);
+    CHECK_INT(state_at(3, D + 2000, -1, none), TP_MISSED);
     /* A zero-width baseline window is due on day 0 only. */
     const char *nothing[] = {NULL};
     CHECK_INT(state_at(0, D - 1, -1, nothing), TP_UPCOMING);
@@ -111,8 +114,10 @@ static void test_ended(void)
     /* Ended on the day a window closes: that visit is ended, not missed. */
     CHECK_INT(state_at(1, D + 400, D + 37, base), TP_ENDED);
     CHECK_INT(state_at(1, D + 400, D + 38, base), TP_MISSED);
-    /* Without an end date the same hip would have 6m overdue. */
-    CHECK_INT(state_at(3, D + 400, -1, base), TP_OVERDUE);
+    /* Without an end date the same hip would have 6m overdue (day 280),
+     * and missed 90 days after its window closed (day 294). */
+    CHECK_INT(state_at(3, D + 280, -1, base), TP_OVERDUE);
+    CHECK_INT(state_at(3, D + 400, -1, base), TP_MISSED);
 }
 
 static void test_next(void)

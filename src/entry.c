@@ -1,0 +1,382 @@
+/* entry.c — a record's target (patient, hip, form, timepoint, date) and its
+ * final versions: save, amend, void. The visit rules themselves are in
+ * entry_rules.c; drafts in entry_draft.c. */
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entry.h"
+
+static int fail(entry_error *e, const char *field, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+static int fail(entry_error *e, const char *field, const char *fmt, ...)
+{
+    if (e) {
+        snprintf(e->field, sizeof e->field, "%s", field);
+        e->answer = 0;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        va_end(ap);
+    }
+    return ENTRY_REFUSED;
+}
+
+/* A store message (or a fallback) into e. */
+static int fail_store(entry_error *e, char *err, const char *what)
+{
+    fail(e, "", "%s", err ? err : what);
+    free(err);
+    return ENTRY_REFUSED;
+}
+
+/* The conversion date of every hip of t's patient (earliest current final
+ * record of the end form), into t->vh. */
+static void load_end_dates(app *a, entry_target *t)
+{
+    int end[2] = {-1, -1};
+    if (a->end_form && a->end_field) {
+        size_t n = 0;
+        st_record *r = store_records_of(a->db, t->p.uuid, 0, &n);
+        for (size_t i = 0; i < n; i++) {
+            const char *v = strcmp(r[i].form, a->end_form->id) == 0
+                                ? st_record_get(&r[i], a->end_field) : NULL;
+            int d;
+            if (!v || date_parse(v, &d) < 0 || (r[i].side != 'L' && r[i].side != 'R'))
+                continue;
+            int k = r[i].side == 'R';
+            if (end[k] < 0 || d < end[k])
+                end[k] = d;
+        }
+        store_records_free(r, n);
+    }
+    t->n_vh = 0;
+    for (size_t i = 0; i < t->n_hips && t->n_vh < 2; i++) {
+        const st_hip *h = &t->hips[i];
+        if (t->h && t->h != h)
+            continue;
+        t->vh[t->n_vh++] = (entry_hip){h->side, h->index_date, end[h->side == 'R']};
+    }
+}
+
+static int finish_resolve(app *a, const form *f, char side, entry_target *t, entry_error *e)
+{
+    t->f = f;
+    t->hips = store_hips_of(a->db, t->p.uuid, &t->n_hips);
+    if (!f ? side != 0 : f->scope == SCOPE_HIP) {
+        if (!side)
+            return fail(e, "hip", "%s is recorded per hip: give --hip L or --hip R",
+                        f ? f->id : "?");
+        for (size_t i = 0; i < t->n_hips; i++)
+            if (t->hips[i].side == side)
+                t->h = &t->hips[i];
+        if (!t->h)
+            return fail(e, "hip", "patient '%s' has no %s hip (add it with: bedside hip add %s "
+                                  "--side %c ...)",
+                        t->p.mrn, side == 'L' ? "left" : "right", t->p.mrn, side);
+    } else if (side && f) {
+        return fail(e, "hip", "%s is recorded per patient, not per hip: leave out --hip", f->id);
+    }
+    load_end_dates(a, t);
+    return ENTRY_OK;
+}
+
+static const form *find_form(app *a, const char *form_id, entry_error *e)
+{
+    const form *f = form_set_find(&a->forms, form_id);
+    if (!f) {
+        sbuf b = {0};
+        for (int i = 0; i < a->forms.n; i++)
+            sbuf_printf(&b, "%s%s", i ? ", " : "", a->forms.v[i]->id);
+        fail(e, "form", "unknown form '%s' (one of: %s)", form_id, b.s ? b.s : "");
+        sbuf_free(&b);
+    }
+    return f;
+}
+
+int entry_resolve(app *a, const char *mrn, const char *form_id, char side, entry_target *t,
+                  entry_error *e)
+{
+    memset(t, 0, sizeof *t);
+    const form *f = find_form(a, form_id, e);
+    if (!f)
+        return ENTRY_REFUSED;
+    int rc = store_patient_get(a->db, mrn, &t->p);
+    if (rc != 0) {
+        memset(&t->p, 0, sizeof t->p);
+        return rc > 0 ? fail(e, "patient", "no patient with MRN '%s'", mrn)
+                      : fail(e, "patient", "cannot read patient '%s' from %s", mrn, a->db_path);
+    }
+    return finish_resolve(a, f, side, t, e);
+}
+
+int entry_resolve_uuid(app *a, const char *patient_uuid, const form *f, char side,
+                       entry_target *t, entry_error *e)
+{
+    memset(t, 0, sizeof *t);
+    if (store_patient_by_uuid(a->db, patient_uuid, &t->p) != 0) {
+        memset(&t->p, 0, sizeof t->p);
+        return fail(e, "patient", "no patient with uuid %s", patient_uuid);
+    }
+    return finish_resolve(a, f, side, t, e);
+}
+
+void entry_target_free(entry_target *t)
+{
+    st_patient_free(&t->p);
+    store_hips_free(t->hips, t->n_hips);
+    free(t->tp);
+    memset(t, 0, sizeof *t);
+}
+
+static int is_end_form(const app *a, const form *f)
+{
+    return a->end_form && f && strcmp(a->end_form->id, f->id) == 0;
+}
+
+int entry_set_visit(app *a, entry_target *t, const char *tp, int visit_date, int flags,
+                    entry_error *e)
+{
+    char d[11], lim[11];
+    date_format(visit_date, d);
+    if (visit_date > a->today) {
+        date_format(a->today, lim);
+        return fail(e, "date", "visit date %s is in the future (today is %s)", d, lim);
+    }
+    if (tp && strcmp(tp, TIMEPOINT_UNSCHEDULED) != 0 && config_timepoint(&a->cfg, tp) < 0) {
+        sbuf b = {0};
+        for (int i = 0; i < a->cfg.n_tp; i++)
+            sbuf_printf(&b, "%s, ", a->cfg.tp[i].id);
+        fail(e, "timepoint", "unknown timepoint '%s' (one of: %s%s)", tp, b.s ? b.s : "",
+             TIMEPOINT_UNSCHEDULED);
+        sbuf_free(&b);
+        return ENTRY_REFUSED;
+    }
+    int inferred = !tp;
+    if (!tp) {
+        int i = entry_timepoint_for(&a->cfg, t->vh, t->n_vh, visit_date);
+        tp = i >= 0 ? a->cfg.tp[i].id : TIMEPOINT_UNSCHEDULED;
+    }
+    int oow = (flags & ENTRY_CONFIRMED) != 0;
+    int rc = entry_visit_rules(&a->cfg, t->vh, t->n_vh, tp, visit_date, oow, is_end_form(a, t->f),
+                               e);
+    if (rc != ENTRY_OK)
+        return rc;
+    if (visit_date < t->p.born) {
+        date_format(t->p.born, lim);
+        return fail(e, "date", "visit date %s is before the patient's birth date %s", d, lim);
+    }
+    /* Marked only when the date really is in no window of tp. */
+    int in = entry_visit_rules(&a->cfg, t->vh, t->n_vh, tp, visit_date, 0, is_end_form(a, t->f),
+                               NULL) == ENTRY_OK;
+    char *keep = xstrdup(tp);
+    free(t->tp);
+    t->tp = keep;
+    t->tp_inferred = inferred;
+    t->visit_date = visit_date;
+    t->out_of_window = !in && strcmp(keep, TIMEPOINT_UNSCHEDULED) != 0;
+    return ENTRY_OK;
+}
+
+void entry_record_fill(st_record *r, form_answers *ans)
+{
+    const form *f = ans->f;
+    free(r->form);
+    r->form = xstrdup(f->id);
+    r->form_version = f->version;
+    form_answers_prune(ans);
+    for (int i = 0; i < f->n_field; i++)
+        if (ans->val[i])
+            st_record_answer(r, f->field[i].id, ans->val[i]);
+    double *val = xcalloc((size_t)f->n_score + 1, sizeof *val);
+    int *isnull = xcalloc((size_t)f->n_score + 1, sizeof *isnull);
+    form_compute(ans, val, isnull);
+    for (int i = 0; i < f->n_score; i++)
+        if (!isnull[i])
+            st_record_score(r, f->score[i].id, val[i]);
+    free(val);
+    free(isnull);
+}
+
+void entry_build(const entry_target *t, form_answers *ans, st_record *r)
+{
+    assert(t->tp != NULL);   /* entry_set_visit came first */
+    memset(r, 0, sizeof *r);
+    memcpy(r->patient, t->p.uuid, sizeof r->patient);
+    if (t->h) {
+        memcpy(r->hip, t->h->uuid, sizeof r->hip);
+        r->side = t->h->side;
+    }
+    r->timepoint = xstrdup(t->tp);
+    r->visit_date = t->visit_date;
+    r->out_of_window = t->out_of_window;
+    r->status = 'f';
+    entry_record_fill(r, ans);
+}
+
+typedef struct {
+    form_problem_fn cb;
+    void *ctx;
+    entry_error *e;
+    int n;
+} vctx;
+
+static void on_problem(void *ctx, const char *field, const char *msg)
+{
+    vctx *v = ctx;
+    if (v->n++ == 0 && v->e) {
+        snprintf(v->e->field, sizeof v->e->field, "%s", field);
+        v->e->answer = 1;
+        snprintf(v->e->msg, sizeof v->e->msg, "%s", msg);
+    }
+    if (v->cb)
+        v->cb(v->ctx, field, msg);
+}
+
+int entry_validate(form_answers *ans, form_problem_fn cb, void *ctx, entry_error *e)
+{
+    vctx v = {cb, ctx, e, 0};
+    form_validate(ans, on_problem, &v);
+    return v.n;
+}
+
+int entry_check_answers(app *a, const entry_target *t, const form_answers *ans,
+                        const char *except_uuid, entry_error *e)
+{
+    const form *f = ans->f;
+    if (f->ends_follow_up < 0 || !t->h)
+        return ENTRY_OK;
+    const char *field = f->field[f->ends_follow_up].id;
+    const char *v = ans->val[f->ends_follow_up];
+    int d;
+    if (!v || date_parse(v, &d) < 0)
+        return ENTRY_OK;   /* required-ness is the form's business */
+    char ds[11], lim[11];
+    date_format(d, ds);
+    int rc = ENTRY_OK;
+    if (d > a->today) {
+        date_format(a->today, lim);
+        rc = fail(e, field, "%s is in the future (today is %s)", ds, lim);
+    } else if (d < t->h->index_date) {
+        date_format(t->h->index_date, lim);
+        rc = fail(e, field, "%s is before the hip's index date %s", ds, lim);
+    }
+    if (rc == ENTRY_OK) {
+        size_t n = 0;
+        st_record *r = store_records_of(a->db, t->p.uuid, 0, &n);
+        for (size_t i = 0; i < n && rc == ENTRY_OK; i++) {
+            if (strcmp(r[i].form, f->id) != 0 || strcmp(r[i].hip, t->h->uuid) != 0 ||
+                (except_uuid && strcmp(r[i].uuid, except_uuid) == 0))
+                continue;
+            const char *old = st_record_get(&r[i], field);
+            rc = fail(e, field, "the %s hip was already converted to hip replacement on %s "
+                                "(record %.8s); amend that record instead",
+                      t->h->side == 'L' ? "left" : "right", old ? old : "?", r[i].uuid);
+        }
+        store_records_free(r, n);
+    }
+    if (rc != ENTRY_OK && e)
+        e->answer = 1;
+    return rc;
+}
+
+int entry_save(app *a, const entry_target *t, form_answers *ans, const char *draft_uuid,
+               st_record *r, entry_error *e)
+{
+    memset(r, 0, sizeof *r);
+    if (entry_validate(ans, NULL, NULL, e) || entry_check_answers(a, t, ans, NULL, e))
+        return ENTRY_REFUSED;
+    entry_build(t, ans, r);
+    char *err = NULL;
+    int rc = draft_uuid && *draft_uuid ? store_draft_finalize(a->db, draft_uuid, r, &err)
+                                       : store_record_final(a->db, r, &err);
+    return rc == 0 ? ENTRY_OK : fail_store(e, err, "could not save the record");
+}
+
+int entry_open_record(app *a, const char *id, st_record *old, entry_target *t, entry_error *e)
+{
+    memset(old, 0, sizeof *old);
+    memset(t, 0, sizeof *t);
+    char *err = NULL;
+    int rc = store_record_lookup(a->db, id, old, &err);
+    if (rc != 0) {
+        if (rc > 0)
+            fail(e, "record", "no record '%s'", id);
+        else
+            fail(e, "record", "%s", err ? err : "cannot read the record");
+        free(err);
+        return ENTRY_REFUSED;
+    }
+    if (old->status != 'f' || !old->current) {
+        fail(e, "record", "record %.8s is %s; only a current final record can be changed",
+             old->uuid, old->status == 'd' ? "a draft"
+                        : old->status == 'v' ? "a void entry" : "superseded by a newer version");
+        st_record_free(old);
+        return ENTRY_REFUSED;
+    }
+    const form *f = form_set_find(&a->forms, old->form);
+    if (!f) {
+        fail(e, "form", "record %.8s is a '%s' record, a form not in the forms folder",
+             old->uuid, old->form);
+        st_record_free(old);
+        return ENTRY_REFUSED;
+    }
+    if (entry_resolve_uuid(a, old->patient, f, old->side, t, e) != ENTRY_OK) {
+        st_record_free(old);
+        entry_target_free(t);
+        return ENTRY_REFUSED;
+    }
+    t->tp = xstrdup(old->timepoint);
+    t->visit_date = old->visit_date;
+    t->out_of_window = old->out_of_window;
+    return ENTRY_OK;
+}
+
+int entry_amend(app *a, const entry_target *t, const st_record *old, form_answers *ans,
+                const char *reason, st_record *r, entry_error *e)
+{
+    memset(r, 0, sizeof *r);
+    if (!reason || !*reason)
+        return fail(e, "reason", "say why (the reason is kept in the history)");
+    if (entry_validate(ans, NULL, NULL, e) || entry_check_answers(a, t, ans, old->uuid, e))
+        return ENTRY_REFUSED;
+    /* The visit rules hold for the new version, whatever changed. */
+    entry_error ve;
+    int oow = t->out_of_window;
+    if (entry_visit_rules(&a->cfg, t->vh, t->n_vh, t->tp, t->visit_date, oow,
+                          is_end_form(a, t->f), &ve) != ENTRY_OK) {
+        if (e)
+            *e = ve;
+        return ENTRY_REFUSED;
+    }
+    entry_build(t, ans, r);
+    char *err = NULL;
+    return store_record_amend(a->db, old->uuid, r, reason, &err) == 0
+               ? ENTRY_OK : fail_store(e, err, "could not amend the record");
+}
+
+int entry_void(app *a, const st_record *old, const char *reason, entry_error *e)
+{
+    if (!reason || !*reason)
+        return fail(e, "reason", "say why (the reason is kept in the history)");
+    char *err = NULL;
+    return store_record_void(a->db, old->uuid, reason, &err) == 0
+               ? ENTRY_OK : fail_store(e, err, "could not void the record");
+}
+
+form_answers *entry_answers_of(const form *f, const st_record *r, int *dropped)
+{
+    form_answers *ans = form_answers_new(f);
+    if (dropped)
+        *dropped = 0;
+    for (int k = 0; k < r->n_ans; k++) {
+        int i = form_field_index(f, r->ans[k].key);
+        if (i >= 0)
+            form_answer_load(ans, i, r->ans[k].value);
+        else if (dropped)
+            (*dropped)++;
+    }
+    return ans;
+}

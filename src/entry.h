@@ -1,0 +1,182 @@
+/* entry.h — the life of a record, in one place.
+ *
+ * Every front end (the command line, the TUI's form screen, the demo
+ * cohort) goes through this module; none of them writes a rule of a visit
+ * itself. A record's life:
+ *
+ *   1. Who and what:  entry_resolve   patient (MRN), form, hip (hip-scope
+ *                                     forms), with every hip of the patient.
+ *   2. When:          entry_set_visit timepoint and visit date, checked by the
+ *                                     visit rules below (and the timepoint
+ *                                     picked from the date when not given).
+ *   3. The answers:   a form_answers of the form (form.h), typed by a nurse or
+ *                     given as FIELD=VALUE; entry_build turns them into the
+ *                     record: hidden answers dropped, scores computed.
+ *   4. Drafts:        entry_draft_* (entry_draft.c) keep every accepted
+ *                     answer on disk while a form is being typed.
+ *   5. Final:         entry_save (or entry_draft_finish) writes the final
+ *                     record; entry_amend a new version of it (answers, and
+ *                     date and timepoint too, the rules re-checked);
+ *                     entry_void ends it. The old versions are kept.
+ *
+ * The visit rules (bedside(1), "Visit rules"):
+ *   - No visit in the future (after app.today) or before the patient's birth.
+ *   - No record before the first visit window of the hip (patient-scope
+ *     forms: of the patient's earliest hip).
+ *   - A scheduled record dated inside its timepoint's window is in window
+ *     (patient-scope: the window of any hip). A date inside another
+ *     timepoint's window is refused, naming that timepoint. A date in no
+ *     window may be kept for the timepoint whose window closed last before
+ *     it (the last timepoint: up to SCHED_LAST_GRACE days after) or the next
+ *     to open after it, only when confirmed; the record is then marked out
+ *     of window. Any other date is an unscheduled visit.
+ *   - After a hip's conversion to hip replacement (the form with
+ *     ends_follow_up), scheduled records for that hip are refused; the
+ *     conversion's date may not be in the future, before the index date, or
+ *     given twice for one hip. Unscheduled records stay possible.
+ *
+ * Errors: every function that can refuse fills an entry_error with the
+ * field it is about and one sentence, and leaves the database unchanged.
+ * Curses-free; part of the core library. */
+#ifndef BEDSIDE_ENTRY_H
+#define BEDSIDE_ENTRY_H
+
+#include "app.h"
+
+typedef struct {
+    /* What the message is about: a form field id when answer is set, else
+     * one of "patient", "form", "hip", "timepoint", "date", "reason",
+     * "record", or "" (the database). */
+    char field[64];
+    int answer;
+    char msg[1024];
+} entry_error;
+
+/* Results of the checks: fine, needs the nurse's confirmation (a date in
+ * no window, kept for a neighbouring timepoint), refused. */
+enum { ENTRY_OK = 0, ENTRY_CONFIRM = 1, ENTRY_REFUSED = -1 };
+
+/* ---- The visit rules, pure (no database, no "today") ------------------ */
+
+/* One hip as the schedule sees it. */
+typedef struct {
+    char side;          /* 'L' or 'R' */
+    int index_date;     /* day 0 */
+    int end_date;       /* the day follow-up ended (hip replacement), or -1 */
+} entry_hip;
+
+/* Check a record's timepoint tp ("unscheduled" or a schedule id) against its
+ * visit date, for the hips whose schedule applies: the record's hip, or
+ * every hip of the patient for a patient-scope form (n_hips may be 0).
+ * out_of_window: the date was confirmed (or stored) as out of window.
+ * ends_follow_up: the record is itself the hip's conversion, so the "after
+ * the conversion" rule does not apply to it.
+ * Returns ENTRY_OK, ENTRY_CONFIRM (a date in no window next to tp's window,
+ * not confirmed) or ENTRY_REFUSED, with the reason in e (field "date").
+ * Side-effect free: `bedside check` and the stored-data validator call it
+ * for every stored record (see entry_check_stored). */
+int entry_visit_rules(const config *c, const entry_hip *hips, int n_hips, const char *tp,
+                      int visit_date, int out_of_window, int ends_follow_up, entry_error *e);
+/* The same for a stored record r (its timepoint, date and out_of_window
+ * mark), as a data check: 0 if it keeps the rules, else -1 and the problem
+ * in e ("dated outside its window and not marked out of window", "scheduled
+ * after the conversion", ...). hips as above, for r's hip or patient. */
+int entry_check_stored(const config *c, const entry_hip *hips, int n_hips, const st_record *r,
+                       int ends_follow_up, entry_error *e);
+/* The timepoint whose window holds visit_date for one of the hips still
+ * followed up on that date, or -1 (unscheduled). */
+int entry_timepoint_for(const config *c, const entry_hip *hips, int n_hips, int visit_date);
+
+/* ---- 1 and 2: the target ------------------------------------------------ */
+
+typedef struct {
+    st_patient p;
+    st_hip *hips;               /* every hip of the patient, L before R */
+    size_t n_hips;
+    const st_hip *h;            /* the record's hip (in hips), NULL for patient scope */
+    entry_hip vh[2];            /* the schedules that apply: h's, or every hip's */
+    int n_vh;
+    const form *f;
+    char *tp;                   /* after entry_set_visit */
+    int tp_inferred;            /* tp was picked from the date */
+    int visit_date;
+    int out_of_window;          /* dated in no window, confirmed */
+} entry_target;
+
+/* Patient by MRN, form by id, the hip by side ('L' or 'R' for a hip-scope
+ * form, 0 for a patient-scope one). */
+int entry_resolve(app *a, const char *mrn, const char *form_id, char side, entry_target *t,
+                  entry_error *e);
+/* The same from a known patient uuid and hip side (the TUI, an amendment).
+ * f may be NULL for "a visit of that hip" (side) or of the patient (0). */
+int entry_resolve_uuid(app *a, const char *patient_uuid, const form *f, char side,
+                       entry_target *t, entry_error *e);
+void entry_target_free(entry_target *t);
+
+#define ENTRY_CONFIRMED 1       /* flags: a date in no window is confirmed */
+/* Set the visit: tp NULL picks the timepoint from the date (tp_inferred).
+ * Applies every visit rule; on ENTRY_CONFIRM the target is unchanged and
+ * the call may be repeated with ENTRY_CONFIRMED. */
+int entry_set_visit(app *a, entry_target *t, const char *tp, int visit_date, int flags,
+                    entry_error *e);
+
+/* ---- 4: drafts (entry_draft.c) ------------------------------------------ */
+
+/* One draft per patient, hip, timepoint and form. Open (or join the one
+ * another session made for the same visit) and write every answer present;
+ * the draft's uuid into uuid. */
+int entry_draft_open(app *a, const entry_target *t, form_answers *ans, char uuid[37],
+                     entry_error *e);
+/* Write field `field` of ans to the draft, and remove the answers that
+ * became hidden (had[j] set before the change, now NULL; had may be NULL).
+ * Fails when the draft went away (finished or discarded elsewhere). */
+int entry_draft_write(app *a, const char *uuid, const form_answers *ans, int field,
+                      const char *had, entry_error *e);
+/* "Keep this as a draft": afterwards a draft holds exactly the answers of
+ * ans. The draft uuid is rewritten when it had vanished underneath (a new
+ * one is made; *made_new set). */
+int entry_draft_keep(app *a, const entry_target *t, form_answers *ans, char uuid[37],
+                     int *made_new, entry_error *e);
+/* The draft of t's visit (0), none (1) or an error (-1). */
+int entry_draft_find(app *a, const entry_target *t, st_record *d);
+/* Load a draft's answers (resume); keys no longer in the form are skipped. */
+void entry_draft_resume(const st_record *d, form_answers *ans);
+int entry_draft_discard(app *a, const char *uuid, entry_error *e);   /* audited */
+/* Finishing a draft is entry_save with its uuid. */
+
+/* ---- 3 and 5: answers, final records ------------------------------------ */
+
+/* The record for t with these answers: answers to fields hidden by show_if
+ * dropped (from ans too), every score computed. r is overwritten; free it
+ * with st_record_free. */
+void entry_build(const entry_target *t, form_answers *ans, st_record *r);
+/* The answer and score part of entry_build alone, for a record whose key
+ * the caller sets (the demo cohort, with no app): r's form, version,
+ * answers and scores. */
+void entry_record_fill(st_record *r, form_answers *ans);
+/* Validate the answers as the form says; the first problem in e (field
+ * set, answer = 1). cb (may be NULL) sees every problem. Returns the count. */
+int entry_validate(form_answers *ans, form_problem_fn cb, void *ctx, entry_error *e);
+/* The answers' own rules about the visit: the conversion date of a form
+ * with ends_follow_up (not in the future, not before the index date, not
+ * twice for a hip; except_uuid is the record being amended, or NULL). */
+int entry_check_answers(app *a, const entry_target *t, const form_answers *ans,
+                        const char *except_uuid, entry_error *e);
+/* Validate and save a final record; draft_uuid (or NULL) is the draft it
+ * finishes. r receives the saved record (uuid filled). */
+int entry_save(app *a, const entry_target *t, form_answers *ans, const char *draft_uuid,
+               st_record *r, entry_error *e);
+
+/* The current final record id (uuid or >= 8 characters of it) with its
+ * target (visit already set to the record's own). For amend and void. */
+int entry_open_record(app *a, const char *id, st_record *old, entry_target *t, entry_error *e);
+/* A new version of old with these answers and t's visit (set it again with
+ * entry_set_visit to move the date or timepoint); reason required. */
+int entry_amend(app *a, const entry_target *t, const st_record *old, form_answers *ans,
+                const char *reason, st_record *r, entry_error *e);
+int entry_void(app *a, const st_record *old, const char *reason, entry_error *e);
+/* The stored answers of a record as form answers; keys no longer in the
+ * form are skipped and counted in *dropped (may be NULL). */
+form_answers *entry_answers_of(const form *f, const st_record *r, int *dropped);
+
+#endif

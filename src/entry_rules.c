@@ -1,0 +1,201 @@
+/* entry_rules.c — the rules of a visit: does a timepoint agree with a visit
+ * date for a hip's schedule? Pure date logic over the configuration, so the
+ * same code decides at entry (entry.c) and when stored data is checked. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "entry.h"
+#include "sched.h"
+
+static int fail(entry_error *e, int rc, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+static int fail(entry_error *e, int rc, const char *fmt, ...)
+{
+    if (e) {
+        snprintf(e->field, sizeof e->field, "date");
+        e->answer = 0;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        va_end(ap);
+    }
+    return rc;
+}
+
+static const char *side_word(char side)
+{
+    return side == 'L' ? "left" : "right";
+}
+
+static int open_of(const config *c, int index_date, int i)
+{
+    return index_date + c->tp[i].day - c->tp[i].before;
+}
+
+static int close_of(const config *c, int index_date, int i)
+{
+    return index_date + c->tp[i].day + c->tp[i].after;
+}
+
+/* Is the hip still followed up on day d? The conversion day itself counts. */
+static int live(const entry_hip *h, int d)
+{
+    return h->end_date < 0 || d <= h->end_date;
+}
+
+int entry_timepoint_for(const config *c, const entry_hip *hips, int n_hips, int visit_date)
+{
+    for (int k = 0; k < n_hips; k++) {
+        if (!live(&hips[k], visit_date))
+            continue;
+        int i = sched_timepoint_for(c, hips[k].index_date, visit_date);
+        if (i >= 0)
+            return i;
+    }
+    return -1;
+}
+
+/* Is ti the timepoint whose window closed last before d, or the next to open
+ * after it? d is in no window of this hip. */
+static int neighbour(const config *c, int index_date, int ti, int d)
+{
+    int prev = -1, next = -1;
+    for (int i = 0; i < c->n_tp; i++) {
+        if (close_of(c, index_date, i) < d)
+            prev = i;
+        else if (next < 0 && open_of(c, index_date, i) > d)
+            next = i;
+    }
+    if (ti == next)
+        return 1;
+    /* The last timepoint is missed SCHED_LAST_GRACE days after it closed. */
+    if (ti == prev)
+        return ti < c->n_tp - 1 || d <= close_of(c, index_date, ti) + SCHED_LAST_GRACE;
+    return 0;
+}
+
+int entry_visit_rules(const config *c, const entry_hip *hips, int n_hips, const char *tp,
+                      int visit_date, int out_of_window, int ends_follow_up, entry_error *e)
+{
+    char d[11], a[11], b[11];
+    date_format(visit_date, d);
+    /* No record before the first window of the hip (or the earliest hip). */
+    int first = 0, k0 = -1;
+    for (int k = 0; k < n_hips; k++) {
+        int f = sched_first_day(c, hips[k].index_date);
+        if (k0 < 0 || f < first) {
+            first = f;
+            k0 = k;
+        }
+    }
+    if (k0 >= 0 && visit_date < first) {
+        date_format(hips[k0].index_date, b);
+        if (first == hips[k0].index_date)
+            return fail(e, ENTRY_REFUSED, "visit date %s is before the hip's index date %s", d, b);
+        date_format(first, a);
+        return fail(e, ENTRY_REFUSED,
+                    "visit date %s is before the hip's first visit window opens (%s; index "
+                    "date %s)",
+                    d, a, b);
+    }
+    if (!tp || strcmp(tp, TIMEPOINT_UNSCHEDULED) == 0)
+        return ENTRY_OK;
+    int ti = config_timepoint(c, tp);
+    if (ti < 0)
+        return fail(e, ENTRY_REFUSED, "unknown timepoint '%s'", tp);
+    const char *label = c->tp[ti].label ? c->tp[ti].label : tp;
+    if (n_hips == 0)
+        return fail(e, ENTRY_REFUSED,
+                    "the patient has no hip, hence no schedule: '%s' cannot be dated; record "
+                    "the visit as unscheduled",
+                    tp);
+    /* After the conversion: no more scheduled follow-up for that hip. */
+    int n_live = 0, dead = -1;
+    for (int k = 0; k < n_hips; k++) {
+        if (ends_follow_up || live(&hips[k], visit_date))
+            n_live++;
+        else if (dead < 0)
+            dead = k;
+    }
+    if (n_live == 0) {
+        date_format(hips[dead].end_date, a);
+        return fail(e, ENTRY_REFUSED,
+                    "the %s hip was converted to hip replacement on %s: no scheduled visit "
+                    "('%s') after that; record it as unscheduled",
+                    side_word(hips[dead].side), a, label);
+    }
+    /* In the window of tp for a hip still followed up: fine. */
+    for (int k = 0; k < n_hips; k++) {
+        if (!ends_follow_up && !live(&hips[k], visit_date))
+            continue;
+        int ix = hips[k].index_date;
+        if (visit_date >= open_of(c, ix, ti) && visit_date <= close_of(c, ix, ti))
+            return ENTRY_OK;
+    }
+    /* In another timepoint's window: refused, naming it. */
+    for (int k = 0; k < n_hips; k++) {
+        if (!ends_follow_up && !live(&hips[k], visit_date))
+            continue;
+        int ix = hips[k].index_date;
+        int other = sched_timepoint_for(c, ix, visit_date);
+        if (other < 0)
+            continue;
+        date_format(open_of(c, ix, ti), a);
+        date_format(close_of(c, ix, ti), b);
+        return fail(e, ENTRY_REFUSED,
+                    "visit date %s is in the window of '%s' for the %s hip, not '%s' "
+                    "(%s \u2026 %s)",
+                    d, c->tp[other].label ? c->tp[other].label : c->tp[other].id,
+                    side_word(hips[k].side), tp, a, b);
+    }
+    /* In no window: the neighbouring timepoint, when confirmed. */
+    for (int k = 0; k < n_hips; k++) {
+        if (!ends_follow_up && !live(&hips[k], visit_date))
+            continue;
+        int ix = hips[k].index_date;
+        if (!neighbour(c, ix, ti, visit_date))
+            continue;
+        if (out_of_window)
+            return ENTRY_OK;
+        date_format(open_of(c, ix, ti), a);
+        date_format(close_of(c, ix, ti), b);
+        return fail(e, ENTRY_CONFIRM,
+                    "visit date %s is outside the window of '%s' for the %s hip (%s \u2026 %s) "
+                    "and of every other timepoint; keep it as '%s' out of window only if it "
+                    "is that visit, done late or early",
+                    d, tp, side_word(hips[k].side), a, b, tp);
+    }
+    int k = 0;
+    while (k < n_hips - 1 && !ends_follow_up && !live(&hips[k], visit_date))
+        k++;
+    date_format(open_of(c, hips[k].index_date, ti), a);
+    date_format(close_of(c, hips[k].index_date, ti), b);
+    return fail(e, ENTRY_REFUSED,
+                "visit date %s is far from the window of '%s' for the %s hip (%s \u2026 %s): "
+                "record it as unscheduled",
+                d, tp, side_word(hips[k].side), a, b);
+}
+
+int entry_check_stored(const config *c, const entry_hip *hips, int n_hips, const st_record *r,
+                       int ends_follow_up, entry_error *e)
+{
+    int rc = entry_visit_rules(c, hips, n_hips, r->timepoint, r->visit_date, r->out_of_window,
+                               ends_follow_up, e);
+    if (rc == ENTRY_OK)
+        return 0;
+    if (rc == ENTRY_CONFIRM && e) {
+        char d[11];
+        date_format(r->visit_date, d);
+        /* Keep the window from the message: "... (open … close) and ..." */
+        const char *w = strchr(e->msg, '(');
+        const char *end = w ? strchr(w, ')') : NULL;
+        char win[64] = "";
+        if (w && end && end - w < (long)sizeof win)
+            snprintf(win, sizeof win, " %.*s", (int)(end - w + 1), w);
+        snprintf(e->msg, sizeof e->msg,
+                 "dated %s, outside the window of '%s'%s, and not marked out of window", d,
+                 r->timepoint, win);
+    }
+    return -1;
+}
