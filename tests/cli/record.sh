@@ -100,7 +100,7 @@ refused 1 "unknown timepoint" "unknown timepoint '5m'" record R2 --form vas --hi
 bs record R2 --form vas --hip L --date 2025-05-20 pain=6.0
 expect_rc 0 "a visit inside the baseline window before day 0"
 bs export csv --form vas
-expect_out "^R2,L,baseline,2025-05-20,0,vas," "filed as baseline with its real date"
+expect_out "^R2,L,baseline,2025-05-20,vas," "filed as baseline with its real date"
 refused 1 "before the baseline window opens" "before the hip's first visit window opens \(2025-05-16; index date 2025-06-15\)" \
     record R2 --form vas --hip L --date 2025-05-15 pain=6.0
 # A schedule with a zero-width baseline: nothing before the index date.

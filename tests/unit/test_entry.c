@@ -11,8 +11,8 @@
 #include "entry.h"
 #include "t.h"
 
-#ifndef BEDSIDE_DATADIR
-#define BEDSIDE_DATADIR "."
+#ifndef BEDSIDE_SRCDIR
+#define BEDSIDE_SRCDIR "."
 #endif
 
 static app A;
@@ -357,8 +357,8 @@ int main(void)
     if (!mkdtemp(dir))
         return 1;
     char *db = xasprintf("%s/e.db", dir);
-    app_opts o = {.db = db, .config = BEDSIDE_DATADIR "/config/bedside.yaml",
-                  .forms = BEDSIDE_DATADIR "/forms"};
+    app_opts o = {.db = db, .config = BEDSIDE_SRCDIR "/config/bedside.yaml",
+                  .forms = BEDSIDE_SRCDIR "/forms"};
     CHECK_INT(app_init(&A, &o, APP_DB_WRITE), 0);
     if (!A.db)
         return t_done();
