@@ -75,7 +75,7 @@ expect_rc 0 "a form with runaway printf widths records"
 if [ "$ms" -lt 2000 ]; then ok; else fail "record with four printf runaways took $ms ms"; fi
 # The widths are refused, so those fields stay hidden and an answer to one
 # is not kept.
-bs --forms "$FORMS" record H1 --form evil --hip L --timepoint 1m pain=0 a=1
+bs --forms "$FORMS" record H1 --form evil --hip L --timepoint 1m --date 2026-02-09 pain=0 a=1
 expect_rc 0 "a field shown by a runaway printf"
 expect_same "$(sql "SELECT json_extract(answers, '$.a') IS NULL FROM records
     WHERE form = 'evil' AND timepoint = '1m'")" 1 "stays hidden"
@@ -84,14 +84,14 @@ bs --forms "$FORMS" forms check "$FORMS"
 expect_rc 0 "the folder with the evil form loads"
 
 # Ordinary widths still format as SQLite's printf does.
-bs --forms "$FORMS" record H1 --form evil --hip L --timepoint 6m pain=0 e=1
+bs --forms "$FORMS" record H1 --form evil --hip L --timepoint 6m --out-of-window pain=0 e=1
 expect_rc 0 "printf with ordinary widths"
 expect_same "$(sql "SELECT json_extract(answers, '$.e') FROM records
     WHERE form = 'evil' AND timepoint = '6m'")" 1.0 "shows the field it should"
 
 # A score of inf is refused, naming the score; nothing is saved.
 before=$(db_sum)
-bs --forms "$FORMS" record H1 --form evil --hip L --timepoint 3m pain=5
+bs --forms "$FORMS" record H1 --form evil --hip L --timepoint 3m --date 2026-04-11 pain=5
 expect_rc 1 "an infinite score"
 expect_err "^bedside: evil\.s: the score is not a finite number \(inf\)" "names the score"
 expect_same "$(db_sum)" "$before" "an infinite score saves nothing"
@@ -112,12 +112,12 @@ expect_out "^age=30" "and is computed"
 all=() rest=()
 for i in $(seq 1 1000); do all+=("f$i=1"); [ "$i" -gt 1 ] && rest+=("f$i=1"); done
 start=$(date +%s)
-bs --forms "$FORMS" record H1 --form chain --hip L --timepoint 1m "${rest[@]}"
+bs --forms "$FORMS" record H1 --form chain --hip L --timepoint 1m --date 2026-02-09 "${rest[@]}"
 expect_rc 0 "a chained form with its first field left out"
 expect_same "$(sql "SELECT answers FROM records WHERE form = 'chain' AND timepoint = '1m'")" \
     "{}" "every field after the missing one is hidden and dropped"
 if [ $(($(date +%s) - start)) -le 10 ]; then ok; else fail "1000-field chain took too long"; fi
-bs --forms "$FORMS" record H1 --form chain --hip L --timepoint 3m "${all[@]}"
+bs --forms "$FORMS" record H1 --form chain --hip L --timepoint 3m --date 2026-04-11 "${all[@]}"
 expect_rc 0 "a chained form fully answered"
 expect_same "$(sql "SELECT count(*) FROM records, json_each(answers)
     WHERE form = 'chain' AND timepoint = '3m'")" 1000 "keeps all 1000 answers"

@@ -29,7 +29,7 @@ tui_expect a 'Enter saves' "review"
 tui_keys a Enter
 tui_expect a 'Amended VAS pain 1m' "amended"
 bs export csv --form vas
-expect_out '^AM-1,L,1m,2026-06-15,0,vas,1,[^,]*,[^,]*,4\.0,4\.0' "the current version has the new value"
+expect_out '^AM-1,L,1m,2026-06-15,vas,1,[^,]*,[^,]*,4\.0,4\.0' "the current version has the new value"
 expect_no_out ',5\.0,5\.0' "the old version is no longer current"
 bs history AM-1
 expect_out 'amend' "the history has the amendment"
@@ -56,7 +56,7 @@ tui_keys a Enter C-s Enter
 tui_expect a 'Amended VAS pain 1m' "amended again"
 tui_expect a 'MRN AM-1' "back on the patient screen"
 bs export csv --form vas
-expect_out '^AM-1,L,1m,2026-06-15,0,vas,1,[^,]*,[^,]*,3\.5,3\.5' "the latest amendment is current"
+expect_out '^AM-1,L,1m,2026-06-15,vas,1,[^,]*,[^,]*,3\.5,3\.5' "the latest amendment is current"
 bs history AM-1
 expect_out 'second look' "both reasons in the history"
 
@@ -81,7 +81,7 @@ tui_type b 'both entered; mine is right'
 tui_keys b Enter
 tui_expect b 'Amended VAS pain 3m' "amended with the TUI's answers"
 bs export csv --form vas
-expect_out '^AM-2,L,3m,2026-06-15,0,vas,1,[^,]*,[^,]*,6\.0,6\.0' "3m now holds 6.0"
+expect_out '^AM-2,L,3m,2026-06-15,vas,1,[^,]*,[^,]*,6\.0,6\.0' "3m now holds 6.0"
 bs drafts
 expect_err 'no open drafts' "no draft left"
 tui_end

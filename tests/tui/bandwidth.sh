@@ -7,7 +7,7 @@
 trap 'tui_stop; t_cleanup' EXIT
 
 bs patient add BW-1 --name "Bea Wolf" --sex F --born 1971-01-01
-bs hip add BW-1 --side L --index-date 2026-06-01
+bs hip add BW-1 --side L --index-date 2026-06-15
 expect_rc 0 "setup"
 
 tui_bedside w 80 24 enter BW-1 --form hhs --hip L --timepoint baseline

@@ -45,7 +45,7 @@ tui_expect r 'Enter saves the final record' "review"
 tui_keys r Enter
 tui_expect r 'Saved Harris Hip Score baseline' "saved"
 bs export csv --form hhs
-expect_out "^D-1,L,baseline,2026-06-15,0,hhs,1,$me,[^,]+,slight,none,cane_long_walks,six_blocks,railing,ease,ordinary_chair,able,yes,yes,no,yes,100,20,15,20,10,40,38,0,4\\.9,82\\.9," \
+expect_out "^D-1,L,baseline,2026-06-15,hhs,1,$me,[^,]+,slight,none,cane_long_walks,six_blocks,railing,ease,ordinary_chair,able,yes,yes,no,yes,100,20,15,20,10,40,38,0,4\\.9,82\\.9," \
     "the final record has every answer, the one typed before the hangup included"
 bs drafts
 expect_err 'no open drafts' "the draft became the final record"

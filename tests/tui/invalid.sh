@@ -6,7 +6,7 @@
 trap 'tui_stop; t_cleanup' EXIT
 
 bs patient add IV-1 --name "Ivo Petrov" --sex M --born 1970-01-01
-bs hip add IV-1 --side L --index-date 2026-06-01
+bs hip add IV-1 --side L --index-date 2026-06-15
 expect_rc 0 "setup"
 sum0=$(db_sum)
 

@@ -24,7 +24,7 @@ tui_expect h 'Saved Harris Hip Score 1m: HHS total 100\.0' "saved, a perfect sco
 echo "keystrokes for a complete HHS: $TUI_KEYS"
 [ "$TUI_KEYS" -le 40 ] && ok || fail "a complete HHS took $TUI_KEYS keystrokes (at most 40)"
 bs export csv --form hhs
-expect_out '^KS-1,R,1m,2026-06-15,0,hhs,1,.*,none,none,none,unlimited,normal,ease,ordinary_chair,able,yes,yes,yes,yes,110,20,15,15,30,44,47,4,5\.0,100\.0,100\.0' \
+expect_out '^KS-1,R,1m,2026-06-15,hhs,1,.*,none,none,none,unlimited,normal,ease,ordinary_chair,able,yes,yes,yes,yes,110,20,15,15,30,44,47,4,5\.0,100\.0,100\.0' \
     "every answer and the capped ROM (5) reached the record"
 tui_end
 t_done

@@ -6,8 +6,8 @@
 trap 'tui_stop; t_cleanup' EXIT
 
 bs patient add RS-1 --name "Rosa Silva" --sex F --born 1969-11-11
-bs hip add RS-1 --side L --index-date 2026-06-01
-bs hip add RS-1 --side R --index-date 2026-06-01
+bs hip add RS-1 --side L --index-date 2026-06-15
+bs hip add RS-1 --side R --index-date 2026-06-15
 expect_rc 0 "setup"
 
 # Where "Scores" starts on the second line: the side panel's column.

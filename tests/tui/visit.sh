@@ -77,12 +77,12 @@ tui_expect v 'MRN V-1' "patient screen"
 
 bs export csv --form vas
 expect_rc 0 "export vas"
-expect_out "^V-1,L,1m,2026-06-15,0,vas,1,$me,[^,]+,6\\.5,6\\.5" "VAS record and score"
+expect_out "^V-1,L,1m,2026-06-15,vas,1,$me,[^,]+,6\\.5,6\\.5" "VAS record and score"
 bs export csv --form hhs
-expect_out "^V-1,L,1m,2026-06-15,0,hhs,1,$me,[^,]+,slight,none,cane_long_walks,six_blocks,railing,ease,ordinary_chair,able,yes,yes,yes,yes,90,10,10,10,5,40,38,4,4\\.3,86\\.3," \
+expect_out "^V-1,L,1m,2026-06-15,hhs,1,$me,[^,]+,slight,none,cane_long_walks,six_blocks,railing,ease,ordinary_chair,able,yes,yes,yes,yes,90,10,10,10,5,40,38,4,4\\.3,86\\.3," \
     "HHS answers and scores"
 bs export csv --form complications
-expect_out "^V-1,L,1m,2026-06-15,0,complications,1,$me,[^,]+,\"hematoma,other\",Bruise café,i,Ice; ürgent review,2" \
+expect_out "^V-1,L,1m,2026-06-15,complications,1,$me,[^,]+,\"hematoma,other\",Bruise café,i,Ice; ürgent review,2" \
     "complications with UTF-8 text"
 bs drafts
 expect_err 'no open drafts' "no draft left behind"
@@ -136,7 +136,7 @@ tui_type w y
 tui_keys w Enter C-s Enter
 tui_expect w 'Saved Satisfaction 24m' "saved"
 bs export csv --form satisfaction
-expect_out '^V-2,,24m,2026-06-15,0,satisfaction,1,[^,]*,[^,]*,very_satisfied,yes,,5' \
+expect_out '^V-2,,24m,2026-06-15,satisfaction,1,[^,]*,[^,]*,very_satisfied,yes,,5' \
     "a patient-scope record (no hip)"
 tui_end
 t_done
