@@ -8,7 +8,7 @@
 
 mk_patient H1
 mk_hip H1 L 2026-01-10
-bs record H1 --form vas --hip L --timepoint 1m pain=5
+bs record H1 --form vas --hip L --timepoint 1m --date 2026-02-09 pain=5
 bs backup "$T/laptop.db"
 expect_rc 0 "setup: the laptop's copy"
 
@@ -18,8 +18,8 @@ DB=$T/laptop.db
 export BEDSIDE_DB=$DB
 mk_patient H2
 mk_hip H2 R 2026-02-01
-bs record H2 --form vas --hip R --timepoint 1m pain=3
-bs record H1 --form vas --hip L --timepoint 3m pain=4
+bs record H2 --form vas --hip R --timepoint 1m --date 2026-03-03 pain=3
+bs record H1 --form vas --hip L --timepoint 3m --date 2026-04-11 pain=4
 DB=$WARD
 export BEDSIDE_DB=$DB
 
@@ -60,10 +60,10 @@ expect_same "$(sql "SELECT count(*) FROM audit WHERE action = 'merge'")" 2 \
 cp "$T/laptop.db" "$T/v1.db"
 rows=$(sqlite3 "$T/v1.db" "SELECT count(*) FROM audit")
 audit_before_merge_action "$T/v1.db"
-sqlite3 "$T/v1.db" "PRAGMA user_version = 2"
+sqlite3 "$T/v1.db" "ALTER TABLE records DROP COLUMN out_of_window; PRAGMA user_version = 2"
 bs --db "$T/v1.db" check
 expect_rc 0 "a schema 2 file opens (and is upgraded)"
-expect_same "$(sqlite3 "$T/v1.db" "PRAGMA user_version")" 3 "it is now schema 3"
+expect_same "$(sqlite3 "$T/v1.db" "PRAGMA user_version")" 4 "it is now the current schema (4)"
 expect_same "$(sqlite3 "$T/v1.db" "SELECT count(*) FROM audit")" "$rows" \
     "every audit entry kept"
 bs merge "$T/v1.db"
