@@ -12,6 +12,10 @@
 
 typedef struct {
     app *a;
+    store *db;
+    char patient[37];           /* the patient whose hips are in vh */
+    entry_hip vh[2];
+    int n_vh;
     int problems;
     void (*report)(void *ctx, const char *problem);
     void *ctx;
@@ -159,9 +163,47 @@ static void check_who_when(check_ctx *c, const st_record *r)
     }
 }
 
+/* The visit rules of entry.h for a stored record: its date against its
+ * timepoint's window for its hip (or the patient's hips), nothing scheduled
+ * after a conversion, and (once per patient, as records come patient by
+ * patient) no hip converted twice. */
+static void check_visit(check_ctx *c, const char *mrn, const st_record *r)
+{
+    if (strcmp(c->patient, r->patient) != 0) {
+        int conv[2];
+        snprintf(c->patient, sizeof c->patient, "%s", r->patient);
+        c->n_vh = entry_hips_of(c->a, c->db, r->patient, c->vh, conv);
+        for (int i = 0; i < c->n_vh; i++)
+            if (conv[i] > 1) {
+                char *line = xasprintf("patient %s: the %s hip has %d conversions to hip "
+                                       "replacement (%s)", cli_esc(mrn),
+                                       c->vh[i].side == 'L' ? "left" : "right", conv[i],
+                                       c->a->end_form->id);
+                c->report(c->ctx, line);
+                free(line);
+                c->problems++;
+            }
+    }
+    entry_hip one[1];
+    const entry_hip *hips = c->vh;
+    int n = c->n_vh;
+    if (r->side) {
+        n = 0;
+        for (int i = 0; i < c->n_vh; i++)
+            if (c->vh[i].side == r->side)
+                one[n++] = c->vh[i];
+        hips = one;
+    }
+    int ends = c->a->end_form && strcmp(c->a->end_form->id, r->form) == 0;
+    entry_error e = {0};
+    if (entry_check_stored(&c->a->cfg, hips, n, r, ends, &e) != 0)
+        record_problem(c, r, "%s", cli_esc(e.msg));
+}
+
 static int check_record(void *ctx, const char *mrn, const st_record *r)
 {
     check_ctx *c = ctx;
+    check_visit(c, mrn, r);
     const form *f = form_set_find(&c->a->forms, r->form);
     if (!f) {
         record_problem(c, r, "form '%s' is not in the forms folder", cli_esc(r->form));
@@ -196,7 +238,7 @@ static int check_record(void *ctx, const char *mrn, const st_record *r)
 
 int cli_verify(app *a, store *db, void (*report)(void *ctx, const char *problem), void *ctx)
 {
-    check_ctx c = {.a = a, .report = report, .ctx = ctx};
+    check_ctx c = {.a = a, .db = db, .report = report, .ctx = ctx};
     store_check(db, on_store_problem, &c);
     size_t n = 0;
     st_patient_row *rows = store_patient_list(db, NULL, NULL, NULL, 0, &n);

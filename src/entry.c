@@ -32,26 +32,54 @@ static int fail_store(entry_error *e, char *err, const char *what)
     return ENTRY_REFUSED;
 }
 
-/* The conversion date of every hip of t's patient (earliest current final
- * record of the end form), into t->vh. */
+/* The conversion date of each hip of a patient in db (earliest current
+ * final record of the end form; -1 for none), left hip first, and how many
+ * conversions each hip has. */
+static void end_dates(const app *a, store *db, const char *patient, int end[2], int count[2])
+{
+    end[0] = end[1] = -1;
+    count[0] = count[1] = 0;
+    if (!a->end_form || !a->end_field)
+        return;
+    size_t n = 0;
+    st_record *r = store_records_of(db, patient, 0, &n);
+    for (size_t i = 0; i < n; i++) {
+        const char *v = strcmp(r[i].form, a->end_form->id) == 0
+                            ? st_record_get(&r[i], a->end_field) : NULL;
+        int d;
+        if (!v || date_parse(v, &d) < 0 || (r[i].side != 'L' && r[i].side != 'R'))
+            continue;
+        int k = r[i].side == 'R';
+        count[k]++;
+        if (end[k] < 0 || d < end[k])
+            end[k] = d;
+    }
+    store_records_free(r, n);
+}
+
+int entry_hips_of(const app *a, store *db, const char *patient_uuid, entry_hip vh[2],
+                  int conversions[2])
+{
+    int end[2], count[2];
+    end_dates(a, db, patient_uuid, end, count);
+    size_t nh = 0;
+    st_hip *h = store_hips_of(db, patient_uuid, &nh);
+    int n = 0;
+    for (size_t i = 0; i < nh && n < 2; i++, n++) {
+        int k = h[i].side == 'R';
+        vh[n] = (entry_hip){h[i].side, h[i].index_date, end[k]};
+        conversions[n] = count[k];
+    }
+    store_hips_free(h, nh);
+    return n;
+}
+
+/* The schedules that apply to t (its hip's, or every hip's), with their
+ * conversion dates, into t->vh. */
 static void load_end_dates(app *a, entry_target *t)
 {
-    int end[2] = {-1, -1};
-    if (a->end_form && a->end_field) {
-        size_t n = 0;
-        st_record *r = store_records_of(a->db, t->p.uuid, 0, &n);
-        for (size_t i = 0; i < n; i++) {
-            const char *v = strcmp(r[i].form, a->end_form->id) == 0
-                                ? st_record_get(&r[i], a->end_field) : NULL;
-            int d;
-            if (!v || date_parse(v, &d) < 0 || (r[i].side != 'L' && r[i].side != 'R'))
-                continue;
-            int k = r[i].side == 'R';
-            if (end[k] < 0 || d < end[k])
-                end[k] = d;
-        }
-        store_records_free(r, n);
-    }
+    int end[2], count[2];
+    end_dates(a, a->db, t->p.uuid, end, count);
     t->n_vh = 0;
     for (size_t i = 0; i < t->n_hips && t->n_vh < 2; i++) {
         const st_hip *h = &t->hips[i];

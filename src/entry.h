@@ -83,6 +83,12 @@ int entry_visit_rules(const config *c, const entry_hip *hips, int n_hips, const 
  * after the conversion", ...). hips as above, for r's hip or patient. */
 int entry_check_stored(const config *c, const entry_hip *hips, int n_hips, const st_record *r,
                        int ends_follow_up, entry_error *e);
+/* Every hip of a patient as stored in db (which may be a laptop's copy,
+ * not a->db), left first, with its conversion date; conversions[i] counts
+ * the current conversion records of hip i (more than one is a data
+ * problem). Returns the number of hips (0..2). */
+int entry_hips_of(const app *a, store *db, const char *patient_uuid, entry_hip vh[2],
+                  int conversions[2]);
 /* The timepoint whose window holds visit_date for one of the hips still
  * followed up on that date, or -1 (unscheduled). */
 int entry_timepoint_for(const config *c, const entry_hip *hips, int n_hips, int visit_date);

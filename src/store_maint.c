@@ -87,10 +87,12 @@ static const check_def checks[] = {
     {"SELECT r.uuid, r.supersedes, o.status FROM records r JOIN records o "
      "ON o.uuid = r.supersedes WHERE r.status <> 'draft' AND o.status <> 'final'",
      "record %s supersedes record %s, which is a %s, not a final record", 0},
+    /* An amendment may move a record to another visit (date and timepoint,
+     * re-checked by the visit rules), never to another patient, hip or form. */
     {"SELECT r.uuid, r.supersedes, '' FROM records r JOIN records o ON o.uuid = r.supersedes "
      "WHERE r.patient <> o.patient OR ifnull(r.hip, '') <> ifnull(o.hip, '') "
-     "OR r.timepoint <> o.timepoint OR r.form <> o.form",
-     "record %s supersedes record %s of another patient, hip, timepoint or form%s", 0},
+     "OR r.form <> o.form",
+     "record %s supersedes record %s of another patient, hip or form%s", 0},
     {"SELECT supersedes, group_concat(uuid, ', '), '' FROM records "
      "WHERE supersedes IS NOT NULL AND status <> 'draft' GROUP BY supersedes "
      "HAVING count(*) > 1",

@@ -91,4 +91,35 @@ expect_err "timepoint unscheduled" "said so"
 bs record V1 --form satisfaction --timepoint 1m --date 2026-03-30 rating=satisfied
 expect_rc 0 "satisfaction in the right hip's 1m window (not the left's)"
 
+# --- bedside check: stored records against the same rules ----------------------------
+bs check
+expect_rc 0 "check: the database made through record is clean"
+# tampered COPY SQL — a copy of the database with one row written behind
+# bedside's back (new uuid, same audit trail), for check to find.
+tampered() {
+    cp "$DB" "$T/$1.db"
+    sqlite3 -batch "$T/$1.db" "PRAGMA foreign_keys = OFF;
+        CREATE TEMP TABLE x AS SELECT * FROM records WHERE uuid LIKE '$2%';
+        UPDATE x SET uuid = '$3', supersedes = NULL, reason = NULL, $4;
+        INSERT INTO records SELECT * FROM x;" 2>"$T/sqlerr" || fail "setup $1: $(cat "$T/sqlerr")"
+}
+check_finds() {
+    "$BEDSIDE" --today "$TODAY" --db "$T/$1.db" check >"$T/out" 2>"$T/err"
+    rc=$?
+    expect_rc 1 "check on $2"
+    if grep -qE -- "$3" "$T/out" "$T/err"; then ok; else
+        fail "check on $2: no /$3/ in: $(head -5 "$T/out" "$T/err")"
+    fi
+}
+base=$(sql "SELECT substr(uuid,1,8) FROM records WHERE form = 'vas' AND timepoint = 'baseline'")
+tha=$(sql "SELECT substr(uuid,1,8) FROM records WHERE form = 'tha'")
+rhip=$(sql "SELECT uuid FROM hips WHERE side = 'R'")
+tampered wrongtp "$base" 11111111-1111-4111-8111-111111111111 "timepoint = '6m'"
+check_finds wrongtp "a baseline-dated record stored as 6m" "record 11111111 \(vas, 6m\): .*window"
+tampered afttha "$base" 22222222-2222-4222-8222-222222222222 \
+    "hip = '$rhip', timepoint = '3m', visit_date = '2026-05-25'"
+check_finds afttha "a scheduled record after the THA" "record 22222222 \(vas, 3m\): .*(conver|replacement)"
+tampered twotha "$tha" 33333333-3333-4333-8333-333333333333 "visit_date = '2026-05-20'"
+check_finds twotha "a hip with two THAs" "right hip has 2 conversions"
+
 t_done
