@@ -31,10 +31,9 @@ tui_expect_not e 'Search: oted' "not appended"
 tui_keys e Enter Enter
 tui_expect e 'MRN ED-1' "patient screen"
 
-# The suggested visit date is replaced by typing.
+# The suggested visit date is replaced by typing (n asks the date first,
+# then the timepoint whose window holds it).
 tui_keys e n
-tui_expect e 'Timepoint' "timepoint"
-tui_keys e Enter
 tui_expect e 'Date \(YYYY-MM-DD\): 2026-06-15' "today suggested"
 tui_type e 2026-06-10
 tui_expect e 'Date \(YYYY-MM-DD\): 2026-06-10 ' "typing replaced the suggestion"
@@ -43,6 +42,8 @@ tui_expect_not e '2026-06-152026' "nothing appended"
 tui_keys e End BSpace
 tui_type e 1
 tui_expect e 'Date \(YYYY-MM-DD\): 2026-06-11 ' "End, Backspace edit the value"
+tui_keys e Enter
+tui_expect e 'Timepoint' "then the timepoint"
 tui_keys e Enter
 tui_expect e 'VAS pain v1 .*2026-06-11' "the form for that date"
 
