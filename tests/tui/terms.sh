@@ -86,7 +86,7 @@ tui_expect as 'Zoe Angstrom' "non-ASCII letters drawn without their accents"
 tui_keys as Enter
 tui_expect as 'MRN TM-1' "patient screen"
 tui_keys as n
-tui_expect as '\+-+ Timepoint -+\+' "ASCII box"
+tui_expect as '\+-+ Visit date -+\+' "ASCII box"
 tui_screen as >/dev/null
 expect_same "$(LC_ALL=C tr -d '\000-\177' <"$T/screen" | wc -c)" 0 "no byte beyond ASCII on screen"
 tui_kill as
