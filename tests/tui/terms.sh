@@ -33,7 +33,7 @@ for term in vt100 linux screen tmux-256color xterm-256color; do
     tui_expect $s 'MRN TM-1' "$term: the patient"
     tui_keys $s Down Down Up
     tui_keys $s n
-    tui_expect $s 'Timepoint' "$term: new visit"
+    tui_expect $s 'Visit date' "$term: new visit asks the date"
     tui_keys $s Enter Enter
     if [ $n -gt 1 ]; then
         # The previous terminal's draft: resume it and replace the value.
