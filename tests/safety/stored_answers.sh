@@ -7,9 +7,10 @@
 . "$(dirname "$0")/lib_safety.sh"
 
 mk_patient H1
-mk_hip H1 L 2026-01-10
-for tp in 1m 3m 6m 12m; do
-    bs record H1 --form vas --hip L --timepoint "$tp" pain=5
+mk_hip H1 L 2025-01-10
+# Each visit dated on its timepoint's day, as the visit rules require.
+for v in 1m:2025-02-09 3m:2025-04-11 6m:2025-07-11 12m:2026-01-10; do
+    bs record H1 --form vas --hip L --timepoint "${v%%:*}" --date "${v#*:}" pain=5
 done
 bs check
 expect_rc 0 "setup: a clean database"
