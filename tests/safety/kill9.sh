@@ -38,7 +38,7 @@ expect_same "$(draft_answers K9-1 hhs)" "$(want_answers 14 "${HHS_FULL[@]}")" \
     "draft after a kill -9 right after Enter"
 
 # kill -9 in a free-text field half typed (complications.action).
-mk_hip K9-1 R 2026-05-01
+mk_hip K9-1 R 2026-05-16
 tui_enter k3 K9-1 complications R 1m
 tui_wait k3 '[Ee]vents|[Hh]ematoma' 20 || tui_fail "the complications form did not open"
 pid=$(tui_pid k3)

@@ -26,7 +26,7 @@ READERS=("show H1" "print H1" "due" "patient list" "export csv" "check" "history
 mk_patient H1
 mk_hip H1 L 2026-01-10
 bs record H1 --form vas --hip L pain=5
-bs record H1 --form vas --hip L --timepoint 1m pain=4
+bs record H1 --form vas --hip L --timepoint 1m --date 2026-02-09 pain=4
 first=$(sql "SELECT uuid FROM records WHERE timepoint = '1m'")
 bs amend "$first" --reason typo pain=3
 expect_rc 0 "setup: an amendment"

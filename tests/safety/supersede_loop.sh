@@ -6,10 +6,10 @@
 . "$TOP/tests/safety/lib_safety.sh"
 
 mk_patient H1
-mk_hip H1 L 2026-01-10
-bs record H1 --form vas --hip L --timepoint 6m pain=5
-bs record H1 --form vas --hip L --timepoint 1m pain=4
-bs record H1 --form vas --hip L --timepoint 3m pain=3
+mk_hip H1 L 2025-01-10
+bs record H1 --form vas --hip L --timepoint 6m --date 2025-07-11 pain=5
+bs record H1 --form vas --hip L --timepoint 1m --date 2025-02-09 pain=4
+bs record H1 --form vas --hip L --timepoint 3m --date 2025-04-11 pain=3
 a=$(sql "SELECT uuid FROM records WHERE timepoint = '6m'")
 b=$(sql "SELECT uuid FROM records WHERE timepoint = '1m'")
 c=$(sql "SELECT uuid FROM records WHERE timepoint = '3m'")
