@@ -254,6 +254,7 @@ static void test_life(void)
     CHECK_INT(entry_amend(&A, &t, &old, a, "wrong visit", &r, &e), ENTRY_OK);
     CHECK_STR(r.timepoint, "3m");
     CHECK_INT(r.out_of_window, 0);
+    st_record_free(&r);
     CHECK_INT(entry_amend(&A, &t, &old, a, "", &r, &e), ENTRY_REFUSED);
     CHECK_STR(e.field, "reason");
     form_answers_free(a);
