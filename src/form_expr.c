@@ -20,6 +20,7 @@
 #define PROGRESS_MAX 1000
 
 struct form_sandbox {
+    int refs;            /* forms sharing it: one connection per process */
     sqlite3 *db;
     sqlite3 *plain;      /* no wrappers: where fn_printf's checked calls run */
     sqlite3_stmt *printf_st[33];      /* printf by argument count (1..32) */
@@ -282,9 +283,20 @@ static void fn_printf(sqlite3_context *cx, int argc, sqlite3_value **argv)
     sqlite3_clear_bindings(st);
 }
 
+/* The process's one sandbox: every form compiles its expressions on the same
+ * connection (they share nothing but the connection's empty schema, and the
+ * authorizer, limits and progress handler are the same for all), so loading
+ * the forms opens it once. */
+static form_sandbox *shared;
+
 form_sandbox *form_sandbox_new(void)
 {
+    if (shared) {
+        shared->refs++;
+        return shared;
+    }
     form_sandbox *sb = xcalloc(1, sizeof *sb);
+    sb->refs = 1;
     const char *vfs = sandbox_vfs_name();
     if (!vfs ||
         sqlite3_open_v2(":memory:", &sb->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs) !=
@@ -322,13 +334,16 @@ form_sandbox *form_sandbox_new(void)
     /* Installed last: the set-up above needs no permission. */
     sqlite3_set_authorizer(db, authorize, sb);
     sqlite3_progress_handler(db, PROGRESS_OPS, progress, sb);
+    shared = sb;
     return sb;
 }
 
 void form_sandbox_free(form_sandbox *sb)
 {
-    if (!sb)
+    if (!sb || --sb->refs > 0)
         return;
+    assert(sb == shared);
+    shared = NULL;
     sqlite3_close(sb->db);
     for (size_t i = 0; i < sizeof sb->printf_st / sizeof *sb->printf_st; i++)
         sqlite3_finalize(sb->printf_st[i]);
@@ -593,6 +608,11 @@ const int *form_expr_reads(const form_expr *e, int *n)
 
 int form_expr_name_ok(form_sandbox *sb, const char *id)
 {
+    /* A name that is not in SQLite's keyword list is a plain identifier.
+     * Some keywords ('action', 'key', 'end') still work as one: only for
+     * those does SQLite's parser decide, on the sandbox. */
+    if (sqlite3_keyword_check(id, (int)strlen(id)) == 0)
+        return 1;
     char *q = xasprintf("SELECT %s FROM (SELECT 1 AS %s)", id, id);
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(sb->db, q, -1, &st, NULL);
@@ -600,7 +620,6 @@ int form_expr_name_ok(form_sandbox *sb, const char *id)
     free(q);
     return rc == SQLITE_OK;
 }
-
 int form_expr_truth(const form_value *v)
 {
     switch (v->kind) {

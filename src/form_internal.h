@@ -20,7 +20,8 @@ typedef struct {
     const char *s;       /* FV_TEXT: borrowed */
 } form_value;
 
-/* form_expr.c: the sandbox, one per form. */
+/* form_expr.c: the sandbox, one per process, shared by every form (each
+ * form_sandbox_new takes a reference, each form_sandbox_free drops one). */
 form_sandbox *form_sandbox_new(void);
 void form_sandbox_free(form_sandbox *sb);
 /* Compile `text` for a form whose binding names are names[0..n): parameter
@@ -36,8 +37,9 @@ int form_expr_eval(form_expr *e, const form_value *vals, int n, form_value *out,
                    char *err, size_t errlen);
 /* The binding indexes (ascending) an expression reads; none for NULL. */
 const int *form_expr_reads(const form_expr *e, int *n);
-/* Is an identifier usable as a binding name (not an SQL keyword that breaks
- * "SELECT ?1 AS id")? */
+/* Is a [a-z][a-z0-9_]* id usable as a binding name in "SELECT ?1 AS id"
+ * (not an SQL keyword that breaks it)? Prepares nothing unless id is one of
+ * SQLite's keywords. */
 int form_expr_name_ok(form_sandbox *sb, const char *id);
 /* show_if / check truth: 1 true, 0 false, -1 NULL or error. */
 int form_expr_truth(const form_value *v);
