@@ -232,6 +232,9 @@ static int check_record(void *ctx, const char *mrn, const st_record *r)
     invalid_ctx v = {.c = c, .r = r, .f = f};
     form_validate(ans, on_invalid, &v);
     check_who_when(c, r);
+    entry_error e = {0};
+    if (r->supersedes[0] && entry_check_reason(r->reason, &e) != 0)
+        record_problem(c, r, "%s", cli_esc(e.msg));
     form_answers_free(ans);
     return 0;
 }

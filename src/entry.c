@@ -362,12 +362,25 @@ int entry_open_record(app *a, const char *id, st_record *old, entry_target *t, e
     return ENTRY_OK;
 }
 
+int entry_check_reason(const char *reason, entry_error *e)
+{
+    long at;
+    if (!reason || !*reason)
+        return fail(e, "reason", "say why (the reason is kept in the history)");
+    if (!utf8_valid(reason, strlen(reason), NULL))
+        return fail(e, "reason", "the reason is not valid UTF-8 text");
+    if ((at = text_unsafe_at(reason, 1)) >= 0)
+        return fail(e, "reason", "the reason has a control character or an invisible "
+                    "formatting character at character %ld", at + 1);
+    return 0;
+}
+
 int entry_amend(app *a, const entry_target *t, const st_record *old, form_answers *ans,
                 const char *reason, st_record *r, entry_error *e)
 {
     memset(r, 0, sizeof *r);
-    if (!reason || !*reason)
-        return fail(e, "reason", "say why (the reason is kept in the history)");
+    if (entry_check_reason(reason, e) < 0)
+        return ENTRY_REFUSED;
     if (entry_validate(ans, NULL, NULL, e) || entry_check_answers(a, t, ans, old->uuid, e))
         return ENTRY_REFUSED;
     /* The visit rules hold for the new version, whatever changed. */
@@ -387,8 +400,8 @@ int entry_amend(app *a, const entry_target *t, const st_record *old, form_answer
 
 int entry_void(app *a, const st_record *old, const char *reason, entry_error *e)
 {
-    if (!reason || !*reason)
-        return fail(e, "reason", "say why (the reason is kept in the history)");
+    if (entry_check_reason(reason, e) < 0)
+        return ENTRY_REFUSED;
     char *err = NULL;
     return store_record_void(a->db, old->uuid, reason, &err) == 0
                ? ENTRY_OK : fail_store(e, err, "could not void the record");

@@ -181,6 +181,10 @@ int entry_open_record(app *a, const char *id, st_record *old, entry_target *t, e
 int entry_amend(app *a, const entry_target *t, const st_record *old, form_answers *ans,
                 const char *reason, st_record *r, entry_error *e);
 int entry_void(app *a, const st_record *old, const char *reason, entry_error *e);
+/* The rule of an amendment's or void's reason, also for stored ones: given,
+ * UTF-8, and like a text answer nothing a terminal would obey (line breaks
+ * allowed). 0, or ENTRY_REFUSED with the problem in e (field "reason"). */
+int entry_check_reason(const char *reason, entry_error *e);
 /* The stored answers of a record as form answers; keys no longer in the
  * form are skipped and counted in *dropped (may be NULL). */
 form_answers *entry_answers_of(const form *f, const st_record *r, int *dropped);

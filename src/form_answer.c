@@ -219,8 +219,14 @@ char *form_parse_value(const form_field *fl, const char *text, char *err, size_t
         break;
     case FT_TEXT: {
         int max = fl->max_length ? fl->max_length : 1000;
+        long at;
         if (!utf8_valid(text, strlen(text), NULL))
             snprintf(err, errlen, "is not valid UTF-8 text");
+        else if ((at = text_unsafe_at(text, 1)) >= 0)
+            /* What a terminal, printer or spreadsheet would obey: text
+             * is stored only as it can be shown (line breaks allowed). */
+            snprintf(err, errlen, "has a control character or an invisible formatting "
+                     "character at character %ld (only line breaks are allowed)", at + 1);
         else if (utf8_chars(text) > (size_t)max)
             snprintf(err, errlen, "must be at most %d characters (this is %zu)", max,
                      utf8_chars(text));

@@ -131,21 +131,20 @@ int store_patient_by_uuid(store *s, const char *uuid, st_patient *p)
     return patient_query(s, SQL_PATIENT_BY_UUID, uuid, p);
 }
 
-/* A name is shown on screens, in lists and on paper: one line, no C0 or
- * C1 control character. */
+/* A name is shown on screens, in lists and on paper: one line, nothing a
+ * terminal would obey (C0 and C1 controls, bidi and zero-width characters). */
 static int check_name(const st_patient *p, char **err)
 {
     if (!p->name || !*p->name)
         return st_fail(err, "patient %s: the name is empty", p->mrn);
     if (check_text("name", p->name, err) < 0)
         return -1;
-    for (const unsigned char *u = (const unsigned char *)p->name; *u; u++)
-        if (*u < 0x20 || *u == 0x7f || (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f)) {
-            char *e = text_escape(p->name);
-            st_fail(err, "patient %s: the name \"%s\" contains control characters", p->mrn, e);
-            free(e);
-            return -1;
-        }
+    if (text_needs_escape(p->name)) {
+        char *e = text_escape(p->name);
+        st_fail(err, "patient %s: the name \"%s\" contains control characters", p->mrn, e);
+        free(e);
+        return -1;
+    }
     return 0;
 }
 

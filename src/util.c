@@ -418,7 +418,16 @@ char *text_ascii(const char *s)
     return sbuf_take(&b);
 }
 
-char *text_escape(const char *s)
+/* Would a terminal act on the character at u (sequence length l, 0 for an
+ * invalid byte) rather than show it? C0 controls, DEL, C1 controls, invalid
+ * bytes, bidi controls and zero-width characters. */
+static int is_unsafe(const unsigned char *u, size_t l)
+{
+    return l == 0 || (l == 1 && (u[0] < 0x20 || u[0] == 0x7f)) || is_c1(u, l) ||
+           is_invisible(u, l);
+}
+
+static char *escape(const char *s, int keep_newline)
 {
     sbuf b = {0};
     if (!s)
@@ -427,31 +436,49 @@ char *text_escape(const char *s)
     size_t n = strlen(s), i = 0;
     while (i < n) {
         size_t l = utf8_seq(u + i, n - i);
-        if (l == 1 && (u[i] < 0x20 || u[i] == 0x7f)) {
+        if (!is_unsafe(u + i, l) || (keep_newline && u[i] == '\n')) {
+            sbuf_addn(&b, s + i, l);
+        } else if (l == 1) {
             char esc[3] = {'^', (char)(u[i] == 0x7f ? '?' : u[i] + '@'), 0};
             sbuf_add(&b, esc);
         } else if (is_invisible(u + i, l)) {
             sbuf_printf(&b, "<U+%04X>", codepoint(u + i, l));
-        } else if (l == 0 || is_c1(u + i, l)) {
+        } else {        /* C1, or bytes that are not UTF-8 */
             size_t k = l ? l : 1;
             for (size_t j = 0; j < k; j++)
                 sbuf_printf(&b, "\\x%02X", u[i + j]);
-            i += k;
-            continue;
-        } else {
-            sbuf_addn(&b, s + i, l);
         }
         i += l ? l : 1;
     }
     return sbuf_take(&b);
 }
 
+char *text_escape(const char *s)
+{
+    return escape(s, 0);
+}
+
+char *text_escape_lines(const char *s)
+{
+    return escape(s, 1);
+}
+
+long text_unsafe_at(const char *s, int allow_newline)
+{
+    const unsigned char *u = (const unsigned char *)(s ? s : "");
+    size_t n = strlen((const char *)u), i = 0;
+    for (long chars = 0; i < n; chars++) {
+        size_t l = utf8_seq(u + i, n - i);
+        if (is_unsafe(u + i, l) && !(allow_newline && u[i] == '\n'))
+            return chars;
+        i += l ? l : 1;
+    }
+    return -1;
+}
+
 int text_needs_escape(const char *s)
 {
-    char *e = text_escape(s);
-    int differ = strcmp(e, s ? s : "") != 0;
-    free(e);
-    return differ;
+    return text_unsafe_at(s, 0) >= 0;
 }
 
 /* ---- CSV ---- */
@@ -480,6 +507,15 @@ void csv_cell(FILE *out, const char *s)
 {
     if (!s)
         s = "";
+    /* Data bedside accepted never holds a control character but a newline
+     * in free text; a tampered database's is shown as on a terminal. */
+    char *esc = NULL;
+    for (const unsigned char *u = (const unsigned char *)s; *u; u++)
+        if ((*u < 0x20 && *u != '\n') || *u >= 0x7f) {
+            if (text_unsafe_at(s, 1) >= 0)
+                s = esc = text_escape_lines(s);
+            break;
+        }
     int neutral = s[0] && strchr("=+-@\t\r", s[0]) && !plain_number(s);
     int quote = strpbrk(s, ",\"\r\n") != NULL;
     if (quote)
@@ -493,6 +529,7 @@ void csv_cell(FILE *out, const char *s)
     }
     if (quote)
         putc('"', out);
+    free(esc);
 }
 
 int util_sha256_file(const char *path, char hex[65])

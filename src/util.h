@@ -70,6 +70,12 @@ size_t utf8_chars(const char *s);          /* code points in a valid string */
  * C0 controls and DEL become ^X / ^?, C1 controls and invalid bytes become
  * \xHH. Newline and tab are escaped too (one record stays one line). */
 char *text_escape(const char *s);
+/* The same, keeping newlines (multi-line free text in a CSV cell). */
+char *text_escape_lines(const char *s);
+/* The index (in characters) of the first character of s that text_escape
+ * would change, newlines left alone when allow_newline; -1 if none. Names,
+ * MRNs and text answers hold none (newlines allowed in text answers). */
+long text_unsafe_at(const char *s, int allow_newline);
 /* 1 if text_escape would change s. */
 int text_needs_escape(const char *s);
 /* Plain ASCII for a screen or printer that has nothing else, one character
@@ -80,6 +86,7 @@ char *text_ascii(const char *s);             /* of UTF-8 text; malloc'd */
 
 /* One RFC 4180 cell (quoted when needed; NULL is empty). A cell starting
  * with = + - @ tab or CR gets a leading ' unless it is a plain number, so
- * a spreadsheet never runs it as a formula. */
+ * a spreadsheet never runs it as a formula. Characters text_escape_lines
+ * changes are written escaped (never a raw control byte). */
 void csv_cell(FILE *out, const char *s);
 #endif

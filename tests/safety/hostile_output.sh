@@ -10,18 +10,6 @@ ESC=$'\e'
 RLO=$'\xe2\x80\xae'     # U+202E RIGHT-TO-LEFT OVERRIDE
 ZWSP=$'\xe2\x80\x8b'    # U+200B ZERO WIDTH SPACE
 
-# raw_free FILE WHAT — no C0 control but newline (and CR before a newline),
-# no C1, no bidi control or zero-width character in FILE.
-raw_free() {
-    if LC_ALL=C tr -d '\n' <"$1" | sed 's/\r$//' | LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]'; then
-        fail "$2: raw C0 control in output: $(LC_ALL=C grep -n $'[\x01-\x08\x0b-\x0c\x0e-\x1f\x7f]' "$1" | head -1 | od -c | head -2)"
-    else ok; fi
-    if LC_ALL=C grep -q $'\xc2[\x80-\x9f]' "$1"; then fail "$2: raw C1 control in output"; else ok; fi
-    if LC_ALL=C grep -qE $'\xe2\x80[\x8b-\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]|\xef\xbb\xbf' "$1"; then
-        fail "$2: raw bidi or zero-width character in output"
-    else ok; fi
-}
-
 # A patient with ESC in the MRN and a bidi override and zero-width space in
 # the name, as a merged copy could hold them (stored behind bedside's back).
 mk_patient H1 "Plain Name"

@@ -45,16 +45,35 @@ mk_hip EVIL-1 L 2025-01-01
 mk_patient EVIL-2 "Raw Placeholder"
 sqlite3 "$DB" "UPDATE patients SET name = CAST(X'$(printf '%s' "$RAW_NAME" | od -An -tx1 | tr -d ' \n')' AS TEXT) WHERE mrn = 'EVIL-2'" ||
     fail "setup: could not store the raw-byte name"
-bs record EVIL-1 --form complications --hip L --timepoint 1m --date 2025-01-31 \
+# Free text and reasons with control characters are refused at entry (only
+# line breaks are allowed) ...
+refused 1 "free text with escape sequences" "other_text: has a control character" \
+    record EVIL-1 --form complications --hip L --timepoint 1m --date 2025-01-31 \
     events=hematoma,other "other_text=$BAD_TEXT" "action=$BAD_TEXT" grade=II
-expect_rc 0 "complications with escape sequences in free text"
+bs record EVIL-1 --form complications --hip L --timepoint 1m --date 2025-01-31 \
+    events=hematoma,other "other_text=PLACEHOLDER" "action=PLACEHOLDER" grade=II
+expect_rc 0 "complications with plain free text"
 bs record EVIL-1 --form hhs --hip L --timepoint 1m --date 2025-01-31 "${HHS_FULL[@]}"
 expect_rc 0 "HHS for the hostile patient"
-# An amendment and a void put the hostile text into the history's old/new values.
 cu=$(sql "SELECT uuid FROM records WHERE form = 'complications'" 2>/dev/null)
-bs amend "$cu" --reason $'typo\e[2J' events=hematoma,other "other_text=$BAD_TEXT again" \
-    "action=$BAD_TEXT" grade=II
-expect_rc 0 "amend with hostile text and reason"
+refused 1 "a reason with escape sequences" "reason has a control character" \
+    amend "$cu" --reason $'typo\e[2J' events=hematoma,other grade=II
+bs amend "$cu" --reason PLACEREASON events=hematoma,other "other_text=PLACEHOLDER again" \
+    "action=PLACEHOLDER" grade=II
+expect_rc 0 "amend with plain text and reason"
+# ... but a copy edited behind bedside's back can still hold them, in the
+# answers, the reason and the history's old/new values.
+hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
+json_bad=$(printf '%s' "$BAD_TEXT" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read())[1:-1])')
+triggers=$(sql "SELECT group_concat(sql, '; ') || ';' FROM sqlite_master WHERE type = 'trigger'")
+drops=$(sql "SELECT group_concat('DROP TRIGGER ' || name, '; ') || ';' FROM sqlite_master
+    WHERE type = 'trigger'")
+sql "$drops
+    UPDATE records SET answers = replace(answers, 'PLACEHOLDER', '$json_bad'),
+        reason = replace(reason, 'PLACEREASON', CAST(X'$(hex $'typo\e[2J')' AS TEXT));
+    UPDATE audit SET detail = replace(detail, 'PLACEHOLDER', '$json_bad'),
+        reason = replace(reason, 'PLACEREASON', CAST(X'$(hex $'typo\e[2J')' AS TEXT));
+    $triggers" || fail "setup: hostile text stored behind bedside's back"
 
 for cmd in "show EVIL-1" "print EVIL-1" "show EVIL-2" "print EVIL-2" "patient list" "history EVIL-1" \
     "history EVIL-2" "drafts" "due" "due --within 400" "patient list Eve"; do

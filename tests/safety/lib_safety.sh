@@ -110,3 +110,17 @@ record_uuid() {
     sql "SELECT r.uuid FROM records r JOIN patients p ON p.uuid = r.patient
          WHERE p.mrn = '$1' AND r.form = '$2' AND r.status = '${3:-final}' ORDER BY r.rowid LIMIT 1"
 }
+
+# raw_free FILE WHAT — no C0 control but tab, form feed (pages), newline and a
+# CR ending a line (CSV), no C1 control, no bidi control or zero-width character, and no byte
+# that is not UTF-8 (a raw 8-bit CSI) in FILE.
+raw_free() {
+    if LC_ALL=C sed 's/\r$//' "$1" | LC_ALL=C grep -q $'[\x01-\x08\x0b\x0d-\x1f\x7f]'; then
+        fail "$2: raw C0 control in output: $(LC_ALL=C sed 's/\r$//' "$1" | LC_ALL=C grep -n $'[\x01-\x08\x0b\x0d-\x1f\x7f]' | head -1 | cut -c1-120 | od -c | head -3)"
+    else ok; fi
+    if LC_ALL=C grep -q $'\xc2[\x80-\x9f]' "$1"; then fail "$2: raw C1 control in output"; else ok; fi
+    if LC_ALL=C grep -qE $'\xe2\x80[\x8b-\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]|\xef\xbb\xbf' "$1"; then
+        fail "$2: raw bidi or zero-width character in output"
+    else ok; fi
+    iconv -f UTF-8 -t UTF-8 "$1" >/dev/null 2>&1 && ok || fail "$2: bytes that are not UTF-8 in output"
+}

@@ -125,6 +125,15 @@ static void test_parsing(void)
     CHECK_STR(put(a, "t", " héé "), " héé ");     /* 5 characters, 7 bytes */
     CHECK_STR(put(a, "t", "toolong"), "ERR: must be at most 5 characters (this is 7)");
     CHECK_STR(put(a, "t", "a\xff"), "ERR: is not valid UTF-8 text");
+    /* nothing a terminal would obey; a line break is text */
+    CHECK_STR(put(a, "t", "a\nb"), "a\nb");
+    CHECK_STR(put(a, "t", "a\x1b[2J"), "ERR: has a control character or an invisible formatting "
+              "character at character 2 (only line breaks are allowed)");
+    CHECK(strncmp(put(a, "t", "ab\tc"), "ERR: has a control", 18) == 0);
+    CHECK(strncmp(put(a, "t", "a\r\nb"), "ERR: has a control", 18) == 0);
+    CHECK(strncmp(put(a, "t", "é\xc2\x9b"), "ERR: has a control", 18) == 0);       /* C1 CSI */
+    CHECK(strncmp(put(a, "t", "\xe2\x80\xae" "ab"), "ERR: has a control", 18) == 0); /* RLO */
+    CHECK(strncmp(put(a, "t", "a\xe2\x80\x8b" "b"), "ERR: has a control", 18) == 0); /* ZWSP */
     CHECK_STR(put(a, "t", "no"), "ERR: is not accepted by the form's check");
     /* date */
     CHECK_STR(put(a, "dt", "2026-02-28"), "2026-02-28");

@@ -77,6 +77,34 @@ static void test_escape(void)
     free(e);
     CHECK(!text_needs_escape("Zoë"));
     CHECK(text_needs_escape("x\x1b"));
+    CHECK(text_needs_escape("a\xe2\x80\xae" "b"));           /* RLO */
+    e = text_escape_lines("two\nlines\x1b\t\xe2\x80\x8b");
+    CHECK_STR(e, "two\nlines^[^I<U+200B>");
+    free(e);
+    CHECK_INT(text_unsafe_at("Zoë\nx", 1), -1);
+    CHECK_INT(text_unsafe_at("Zoë\nx", 0), 3);
+    CHECK_INT(text_unsafe_at("Zoë\xc2\x9b", 1), 3);
+    CHECK_INT(text_unsafe_at("é\xff", 1), 1);
+    CHECK_INT(text_unsafe_at(NULL, 0), -1);
+}
+
+/* A tampered database's control characters never reach a CSV file raw;
+ * what bedside accepts is written as it is. */
+static void test_csv_cell(void)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    csv_cell(f, "Zoë");
+    putc('|', f);
+    csv_cell(f, "two\nlines");
+    putc('|', f);
+    csv_cell(f, "a\x1b[2J\a\xc2\x9b\xe2\x80\xae\xff");
+    putc('|', f);
+    csv_cell(f, "=1+\x1b");
+    fclose(f);
+    CHECK_STR(buf, "Zoë|\"two\nlines\"|a^[[2J^G\\xC2\\x9B<U+202E>\\xFF|'=1+^[");
+    free(buf);
 }
 
 static void test_sbuf_diag(void)
@@ -98,6 +126,7 @@ static void test_sbuf_diag(void)
 int main(void)
 {
     test_dates();
+    test_csv_cell();
     test_uuid();
     test_utf8();
     test_escape();
