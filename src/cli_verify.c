@@ -209,6 +209,13 @@ static int check_record(void *ctx, const char *mrn, const st_record *r)
         record_problem(c, r, "form '%s' is not in the forms folder", cli_esc(r->form));
         return 0;
     }
+    entry_error e = {0};
+    if (entry_check_version(f, r, &e) != ENTRY_OK) {
+        /* Its answers mean what a form bedside does not have says. */
+        record_problem(c, r, "%s", e.msg);
+        check_who_when(c, r);
+        return 0;
+    }
     form_answers *ans = form_answers_new(f);
     for (int k = 0; k < r->n_ans; k++) {
         int i = form_field_index(f, r->ans[k].key);
@@ -232,7 +239,6 @@ static int check_record(void *ctx, const char *mrn, const st_record *r)
     invalid_ctx v = {.c = c, .r = r, .f = f};
     form_validate(ans, on_invalid, &v);
     check_who_when(c, r);
-    entry_error e = {0};
     if (r->supersedes[0] && entry_check_reason(r->reason, &e) != 0)
         record_problem(c, r, "%s", cli_esc(e.msg));
     form_answers_free(ans);

@@ -323,6 +323,17 @@ int entry_save(app *a, const entry_target *t, form_answers *ans, const char *dra
     return rc == 0 ? ENTRY_OK : fail_store(e, err, "could not save the record");
 }
 
+int entry_check_version(const form *f, const st_record *r, entry_error *e)
+{
+    if (r->form_version < 1)
+        return fail(e, "form", "form version %d is not a version", r->form_version);
+    if (r->form_version > f->version)
+        return fail(e, "form", "made with version %d of form '%s', newer than the forms "
+                    "folder's version %d (use the forms it was made with)", r->form_version,
+                    f->id, f->version);
+    return ENTRY_OK;
+}
+
 int entry_open_record(app *a, const char *id, st_record *old, entry_target *t, entry_error *e)
 {
     memset(old, 0, sizeof *old);
@@ -348,6 +359,12 @@ int entry_open_record(app *a, const char *id, st_record *old, entry_target *t, e
     if (!f) {
         fail(e, "form", "record %.8s is a '%s' record, a form not in the forms folder",
              old->uuid, old->form);
+        st_record_free(old);
+        return ENTRY_REFUSED;
+    }
+    entry_error ve;
+    if (entry_check_version(f, old, &ve) != ENTRY_OK) {
+        fail(e, "form", "record %.8s: %s", old->uuid, ve.msg);
         st_record_free(old);
         return ENTRY_REFUSED;
     }

@@ -173,6 +173,13 @@ int entry_check_answers(app *a, const entry_target *t, const form_answers *ans,
 int entry_save(app *a, const entry_target *t, form_answers *ans, const char *draft_uuid,
                st_record *r, entry_error *e);
 
+/* The form version of a stored record r of form f. Forms keep no old
+ * versions: a record made with an older version is read, validated and
+ * amended with the current one (check names both versions in a problem);
+ * one made with a newer version than f (a copy from a site with newer
+ * forms) cannot be read right and is refused, as is a version below 1.
+ * ENTRY_OK, or ENTRY_REFUSED with the problem in e (field "form"). */
+int entry_check_version(const form *f, const st_record *r, entry_error *e);
 /* The current final record id (uuid or >= 8 characters of it) with its
  * target (visit already set to the record's own). For amend and void. */
 int entry_open_record(app *a, const char *id, st_record *old, entry_target *t, entry_error *e);
