@@ -1,5 +1,5 @@
 /* cli_cohort.c — bedside report: the cohort's tables (report_cohort.h) as
- * text, Markdown or CSV files. */
+ * text, Markdown or CSV files, or with charts as a PDF, SVG or PNG files. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +10,8 @@
 #include "report_cohort.h"
 
 static const char usage[] =
-    "usage: bedside report [--from DATE] [--to DATE] [--by FIELD] [--csv DIR] [--markdown]\n";
+    "usage: bedside report [--from DATE] [--to DATE] [--by FIELD]\n"
+    "                      [--csv DIR | --markdown | --pdf FILE | --svg DIR | --png DIR]\n";
 
 static void help(void)
 {
@@ -26,7 +27,11 @@ static void help(void)
          "  --by FIELD     stratify every table by sex, side, etiology, stage_system\n"
          "                 or stage\n"
          "  --csv DIR      write one CSV file per table into DIR instead\n"
-         "  --markdown     Markdown tables instead of aligned text");
+         "  --markdown     Markdown tables instead of aligned text\n"
+         "  --pdf FILE     the tables and the charts (Kaplan-Meier curves with the\n"
+         "                 numbers at risk, each trend score's mean and SD by visit)\n"
+         "                 as a PDF on the configuration's paper (A4 or Letter)\n"
+         "  --svg DIR      each chart as an SVG file in DIR (--png DIR: PNG)");
 }
 
 int cli_report_cohort(app *a, int argc, char **argv)
@@ -35,10 +40,12 @@ int cli_report_cohort(app *a, int argc, char **argv)
         {"from", required_argument, NULL, 'f'}, {"to", required_argument, NULL, 't'},
         {"by", required_argument, NULL, 'b'},   {"csv", required_argument, NULL, 'c'},
         {"markdown", no_argument, NULL, 'm'},   {"help", no_argument, NULL, 'h'},
+        {"pdf", required_argument, NULL, 'p'},  {"svg", required_argument, NULL, 's'},
+        {"png", required_argument, NULL, 'g'},
         {0, 0, 0, 0},
     };
     report_cohort_opts o = {.from = -1, .to = -1, .width = 80, .ascii = a->ascii};
-    const char *csv = NULL;
+    const char *csv = NULL, *pdf = NULL, *svg = NULL, *png = NULL;
     int markdown = 0, c;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
@@ -59,6 +66,9 @@ int cli_report_cohort(app *a, int argc, char **argv)
             break;
         case 'c': csv = optarg; break;
         case 'm': markdown = 1; break;
+        case 'p': pdf = optarg; break;
+        case 's': svg = optarg; break;
+        case 'g': png = optarg; break;
         case 'h': help(); return 0;
         default: return cli_bad_option("report", c, argv, usage);
         }
@@ -67,8 +77,9 @@ int cli_report_cohort(app *a, int argc, char **argv)
         return cli_usage_error(usage, "report: unexpected argument '%s'", cli_esc(argv[optind]));
     if (o.from >= 0 && o.to >= 0 && o.from > o.to)
         return cli_usage_error(usage, "report: --from is after --to");
-    if (csv && markdown)
-        return cli_usage_error(usage, "report: --csv and --markdown exclude each other");
+    if (!!csv + markdown + !!pdf + !!svg + !!png > 1)
+        return cli_usage_error(usage, "report: --csv, --markdown, --pdf, --svg and --png "
+                               "exclude each other");
     int rc = cli_load(a, APP_DB_READ, 0);
     if (rc)
         return rc;
@@ -79,10 +90,16 @@ int cli_report_cohort(app *a, int argc, char **argv)
         free(err);
         return 1;
     }
-    if (csv) {
-        rc = report_cohort_csv(&r, csv, &err) == 0 ? 0 : 1;
+    if (csv || pdf || svg || png) {
+        if (csv)
+            rc = report_cohort_csv(&r, csv, &err);
+        else if (pdf)
+            rc = report_cohort_pdf(&r, pdf, a->cfg.paper_letter, &err);
+        else
+            rc = report_cohort_charts(&r, svg ? svg : png, png != NULL, &err);
+        rc = rc == 0 ? 0 : 1;
         if (rc)
-            cli_err("report: %s", err ? err : "cannot write the CSV files");
+            cli_err("report: %s", err ? err : "cannot write the files");
         free(err);
     } else {
         report_doc doc;

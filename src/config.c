@@ -18,8 +18,8 @@
 #define DAY_MAX 36500
 #define WINDOW_MAX 3650
 
-static const char *const top_keys[] = {"database", "forms", "print_command", "patient_list",
-                                       "schedule", "report", NULL};
+static const char *const top_keys[] = {"database", "forms", "print_command", "paper",
+                                       "patient_list", "schedule", "report", NULL};
 static const char *const list_keys[] = {"form", "score", NULL};
 static const char *const report_keys[] = {"outcome", "endpoint", NULL};
 static const char *const outcome_keys[] = {"form", "field", "by", NULL};
@@ -132,6 +132,27 @@ static int read_print_cmd(ycheck *yc, const ynode *root, config *c)
             return -1;
         }
     return 0;
+}
+
+/* paper: a4 or letter, for the PDF outputs. */
+static int read_paper(ycheck *yc, const ynode *root, config *c)
+{
+    char *s = NULL;
+    int r = ytree_str(yc, root, "paper", 0, &s);
+    if (r != 0)
+        return r < 0 ? -1 : 0;
+    int bad = 0;
+    if (strcmp(s, "letter") == 0) {
+        c->paper_letter = 1;
+    } else if (strcmp(s, "a4") != 0) {
+        const ynode *v = ytree_get(root, "paper");
+        char *e = text_escape(s);
+        diag_add(yc->d, yc->file, v->line, v->col, "'paper: %s' is not a4 or letter", e);
+        free(e);
+        bad = -1;
+    }
+    free(s);
+    return bad;
 }
 
 static int read_patient_list(ycheck *yc, const ynode *root, config *c)
@@ -386,6 +407,8 @@ static int load_tree(config *c, const char *name, ynode *root, diag *d)
         bad = -1;
     free(s);
     if (read_print_cmd(&yc, root, c) < 0)
+        bad = -1;
+    if (read_paper(&yc, root, c) < 0)
         bad = -1;
     if (read_patient_list(&yc, root, c) < 0)
         bad = -1;

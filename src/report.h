@@ -73,6 +73,9 @@ int report_print(app *a, const char *mrn, const report_print_opts *o, FILE *out,
  * symbolic link. For the TUI's "save to a file". */
 int report_print_file(app *a, const char *mrn, const report_print_opts *o, const char *path,
                       char **err);
+/* Write len bytes to path (created 0640, or truncated); refuses a
+ * directory or a symbolic link. 0, or -1 with *err naming the path. */
+int report_write_file(const char *path, const char *data, size_t len, char **err);
 /* Feed the summary to the configured print command (a->cfg.print_cmd, plus
  * "-P printer" when printer is not NULL), run with fork and execvp from an
  * argument vector, never a shell. A command that cannot start or exits

@@ -323,5 +323,13 @@ void report_cohort_free(report_cohort *rc)
         free(rc->plot[i]);
     free(rc->plot);
     free(rc->caption);
+    for (int s = 0; s < rc->n_km; s++) {
+        stat_km_free(&rc->km[s]);
+        free(rc->km_name[s]);
+    }
+    free(rc->km);
+    free(rc->km_name);
+    free(rc->km_title);
+    free(rc->km_what);
     memset(rc, 0, sizeof *rc);
 }

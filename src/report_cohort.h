@@ -53,6 +53,14 @@ typedef struct {
     char **plot;           /* the Kaplan–Meier text plot, one string per line */
     int n_plot;
     char *caption;         /* what the report covers: hips, dates, rules */
+    /* The Kaplan–Meier fits behind the survival tables, one per stratum,
+     * for the charts (n_km 0 when the config names no endpoint). */
+    stat_km *km;
+    char **km_name;
+    int n_km;
+    double km_p, km_chisq; /* log-rank; NAN with one stratum */
+    int km_df;
+    char *km_title, *km_what;
 } report_cohort;
 
 typedef struct {
@@ -72,6 +80,15 @@ void report_cohort_doc(const report_cohort *rc, int markdown, int ascii, report_
 /* One RFC 4180 file per table in dir (created if missing), numbers with
  * full precision. Returns 0, or -1 with *err. */
 int report_cohort_csv(const report_cohort *rc, const char *dir, char **err);
+/* The tables as text pages, then the charts (report_cohort_chart.c): the
+ * Kaplan–Meier curves by stratum with censoring ticks, the numbers at
+ * risk and the log-rank p, and each trend score's mean ± SD by visit.
+ * As a PDF file (A4, or Letter when letter != 0), or one SVG or PNG file
+ * per chart in dir (created if missing). Returns 0, or -1 with *err. */
+int report_cohort_pdf(const report_cohort *rc, const char *path, int letter, char **err);
+int report_cohort_charts(const report_cohort *rc, const char *dir, int png, char **err);
+/* Index of the column whose CSV header is csv, or -1. */
+int rc_col_index(const rc_table *t, const char *csv);
 
 /* ---- private to report_cohort*.c ---- */
 rc_table *rc_table_new(report_cohort *rc, const char *id, const rc_col *cols, int n_col,

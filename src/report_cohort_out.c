@@ -58,6 +58,14 @@ void rc_note(rc_table *t, const char *fmt, ...)
     t->n_note++;
 }
 
+int rc_col_index(const rc_table *t, const char *csv)
+{
+    for (int c = 0; c < t->n_col; c++)
+        if (strcmp(t->col[c].csv, csv) == 0)
+            return c;
+    return -1;
+}
+
 /* ---- text ---- */
 
 static void fmt_num(char *out, size_t n, double v, int dec)

@@ -227,6 +227,7 @@ void rc_survival(report_cohort *rc, const rc_cohort *c, const char *by)
     rc_note(m, "Median: empty when the curve does not reach 0.5.");
 
     int *grp = xmalloc((size_t)(n + 1) * sizeof *grp);
+    rc->km_p = rc->km_chisq = NAN;
     for (int i = 0; i < n; i++) {
         time[i] = c->hip[i].surv.time_days;
         ev[i] = c->hip[i].surv.event;
@@ -238,9 +239,9 @@ void rc_survival(report_cohort *rc, const rc_cohort *c, const char *by)
         int df = 0;
         double chi = stat_logrank(time, ev, grp, n, n_st, &df);
         rc_val *r = rc_row(l);
-        r[L_CHISQ].v = chi;
-        r[L_DF].v = df;
-        r[L_P].v = stat_chisq_p(chi, df);
+        r[L_CHISQ].v = rc->km_chisq = chi;
+        r[L_DF].v = rc->km_df = df;
+        r[L_P].v = rc->km_p = stat_chisq_p(chi, df);
         rc_note(l, "As R's survdiff: strata with no expected events are left out.");
     }
     rc_plot(rc, names, km, n_st, t_max, c->o->width, c->o->ascii);
@@ -261,9 +262,13 @@ void rc_survival(report_cohort *rc, const rc_cohort *c, const char *by)
         rc_set_s(r, E_WHY, h->surv.event ? what : surv_censor_name(h->surv.why));
         rc_set_s(r, E_STRATUM, names[of[i]]);
     }
+    rc->km = km;   /* the charts draw the curves */
+    rc->n_km = n_st;
+    rc->km_name = xcalloc((size_t)n_st + 1, sizeof *rc->km_name);
     for (int s = 0; s < n_st; s++)
-        stat_km_free(&km[s]);
-    free(km);
+        rc->km_name[s] = xstrdup(names[s]);
+    rc->km_title = xstrdup(t->title);
+    rc->km_what = xstrdup(what);
     free(grp);
     free(time);
     free(ev);

@@ -233,18 +233,11 @@ int report_print(app *a, const char *mrn, const report_print_opts *o, FILE *out,
     return rc;
 }
 
-int report_print_file(app *a, const char *mrn, const report_print_opts *o, const char *path,
-                      char **err)
+int report_write_file(const char *path, const char *data, size_t len, char **err)
 {
-    char *text;
-    size_t len;
-    /* Build first: an unknown MRN must not truncate the file. */
-    int rc = report_print_text(a, mrn, o, &text, &len, err);
-    if (rc)
-        return rc;
     char *e = text_escape(path);
     struct stat st;
-    int fd = -1;
+    int fd = -1, rc = 0;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
         *err = xasprintf("%s: is a folder; name a file to write", e);
         rc = -1;
@@ -255,7 +248,7 @@ int report_print_file(app *a, const char *mrn, const report_print_opts *o, const
     } else {
         size_t off = 0;
         while (off < len) {
-            ssize_t w = write(fd, text + off, len - off);
+            ssize_t w = write(fd, data + off, len - off);
             if (w < 0 && errno == EINTR)
                 continue;
             if (w <= 0)
@@ -270,6 +263,19 @@ int report_print_file(app *a, const char *mrn, const report_print_opts *o, const
         }
     }
     free(e);
+    return rc;
+}
+
+int report_print_file(app *a, const char *mrn, const report_print_opts *o, const char *path,
+                      char **err)
+{
+    char *text;
+    size_t len;
+    /* Build first: an unknown MRN must not truncate the file. */
+    int rc = report_print_text(a, mrn, o, &text, &len, err);
+    if (rc)
+        return rc;
+    rc = report_write_file(path, text, len, err);
     free(text);
     return rc;
 }
