@@ -28,13 +28,13 @@ SYSCONFDIR ?= /etc
 
 # Libraries, found through pkg-config: the model's (cairo draws the PDF,
 # SVG and PNG charts, src/plot*), and the UI's (curses).
-CORE_PKGS := sqlite3 yaml-0.1 gsl nettle cairo
+CORE_PKGS := sqlite3 yaml-0.1 gsl nettle cairo fontconfig
 UI_PKGS   := ncursesw
 # Debian packages: to build; to run the tests; to build and lint the .deb.
 # A library added to BUILD_DEBS goes into debian/control's Build-Depends too
 # (tests/install/debian.sh checks that they agree).
 BUILD_DEBS := gcc make pkg-config libncurses-dev libsqlite3-dev libyaml-dev libgsl-dev nettle-dev \
-              libcairo2-dev
+              libcairo2-dev libfontconfig-dev
 TEST_DEBS  := tmux sqlite3 python3 openssh-server openssh-client clang libclang-rt-14-dev locales \
               ncurses-term mandoc binutils r-base-core r-cran-survival \
               poppler-utils fonts-dejavu-core
