@@ -381,3 +381,19 @@ void app_free(app *a)
     free(a->db_path);
     memset(a, 0, sizeof *a);
 }
+
+int app_form_rank(const app *a, int tp, const char *id)
+{
+    const config *c = &a->cfg;
+    int n = 0;
+    if (tp >= 0 && tp < c->n_tp) {
+        n = c->tp[tp].n_forms;
+        for (int i = 0; i < n; i++)
+            if (strcmp(c->tp[tp].forms[i], id) == 0)
+                return i;
+    }
+    for (int i = 0; i < a->forms.n; i++)
+        if (strcmp(a->forms.v[i]->id, id) == 0)
+            return n + i;
+    return n + a->forms.n;
+}

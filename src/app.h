@@ -58,6 +58,10 @@ char *app_config_path(const char *opt);
  * binary's location (PREFIX/bin -> PREFIX/share/bedside; a checkout), else
  * the compiled default. Caller frees. */
 char *app_data_dir(void);
+/* Where form id goes among the records of a visit at timepoint tp (an index
+ * into a->cfg.tp, or -1): the schedule's order there, then the form set's,
+ * unknown forms last. */
+int app_form_rank(const app *a, int tp, const char *id);
 
 /* src/cli.c: parse global options and run a subcommand (or the TUI). */
 int cli_main(int argc, char **argv, ui_main_fn ui);

@@ -14,7 +14,24 @@ static const char record_usage[] =
 static const char amend_usage[] =
     "usage: bedside amend RECORD --reason TEXT [--date YYYY-MM-DD] [--timepoint TP]\n"
     "                     [--out-of-window] [FIELD=VALUE...]\n";
-static const char void_usage[] = "usage: bedside void RECORD --reason TEXT\n";
+static const char void_usage[] = "usage: bedside void RECORD [--visit] --reason TEXT\n";
+static const char void_help[] =
+    "\nWithdraw a current final record, for example one entered for the wrong\n"
+    "patient or hip. Nothing is deleted: the record stays in the database,\n"
+    "marked void, and `bedside history MRN` shows who voided it, when and why.\n"
+    "\n"
+    "  RECORD          the record's UUID, or at least its first 8 characters,\n"
+    "                  as `bedside history` and the TUI's record view show it\n"
+    "  --reason TEXT   why (required; kept in the history)\n"
+    "  --visit         void every current record of RECORD's visit: the same\n"
+    "                  hip (or the patient, for a patient-scope form) and\n"
+    "                  timepoint (and date, for an unscheduled visit), all or\n"
+    "                  none\n"
+    "\n"
+    "Each voided record is printed as `voided record ID (FORM, TIMEPOINT)`.\n"
+    "A record already void, already amended (void the current version) or a\n"
+    "draft is refused with a message saying which; nothing changes then.\n"
+    "Exit status: 0 voided, 1 refused, 2 usage.\n";
 
 /* The problems of one form, printed as they come; a field whose value was
  * refused is not reported again by the full validation. */
@@ -99,14 +116,9 @@ static int fill_and_validate(form_answers *ans, char **pairs, int n, int default
 
 static int check_reason(const char *reason)
 {
-    int blank = 1;
-    for (const char *s = reason; *s; s++)
-        if (!isspace((unsigned char)*s))
-            blank = 0;
-    if (blank)
-        return cli_err("--reason: say why (the reason is kept in the history)");
-    if (!utf8_valid(reason, strlen(reason), NULL))
-        return cli_err("--reason: not valid UTF-8");
+    entry_error e;
+    if (entry_check_reason(reason, &e) != ENTRY_OK)
+        return cli_err("--reason: %s", e.msg);
     return 0;
 }
 
@@ -197,30 +209,6 @@ int cli_record(app *a, int argc, char **argv)
     return rc;
 }
 
-static int parse_reason_opts(int argc, char **argv, const char *cmd, const char *use,
-                             const char **reason)
-{
-    static const struct option opts[] = {
-        {"reason", required_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0},
-    };
-    int c;
-    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        if (c == 'r') {
-            *reason = optarg;
-        } else if (c == 'h') {
-            fputs(use, stdout);
-            return -1;
-        } else {
-            return cli_bad_option(cmd, c, argv, use);
-        }
-    }
-    if (optind >= argc)
-        return cli_usage_error(use, "%s: give the record's UUID (or its first 8 characters)", cmd);
-    if (!*reason)
-        return cli_usage_error(use, "%s: --reason is required", cmd);
-    return 0;
-}
-
 int cli_amend(app *a, int argc, char **argv)
 {
     enum { O_REASON = 1, O_DATE, O_TP, O_OOW, O_HELP };
@@ -261,7 +249,7 @@ int cli_amend(app *a, int argc, char **argv)
     st_record old;
     entry_target t;
     entry_error e;
-    if (entry_open_record(a, argv[optind], &old, &t, &e) != ENTRY_OK)
+    if (entry_open_record(a, argv[optind], "amend", &old, &t, &e) != ENTRY_OK)
         return cli_entry_err(&e, NULL);
     const form *f = t.f;
     int dropped = 0;
@@ -292,23 +280,44 @@ int cli_amend(app *a, int argc, char **argv)
 
 int cli_void(app *a, int argc, char **argv)
 {
+    enum { O_REASON = 1, O_VISIT, O_HELP };
+    static const struct option opts[] = {
+        {"reason", required_argument, NULL, O_REASON}, {"visit", no_argument, NULL, O_VISIT},
+        {"help", no_argument, NULL, O_HELP}, {0, 0, 0, 0},
+    };
     const char *reason = NULL;
-    int rc = parse_reason_opts(argc, argv, "void", void_usage, &reason);
-    if (rc)
-        return rc < 0 ? 0 : rc;
+    int c, visit = 0, rc = 0;
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        switch (c) {
+        case O_REASON: reason = optarg; break;
+        case O_VISIT: visit = 1; break;
+        case O_HELP: fputs(void_usage, stdout); fputs(void_help, stdout); return 0;
+        default: return cli_bad_option("void", c, argv, void_usage);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error(void_usage, "void: give the record's UUID (or its first 8 "
+                                           "characters)");
     if (argc - optind != 1)
         return cli_usage_error(void_usage, "void: give one record");
+    if (!reason)
+        return cli_usage_error(void_usage, "void: --reason is required");
     if (check_reason(reason) || (rc = cli_load(a, APP_DB_READ, 1)) != 0)
         return rc ? rc : 1;
     st_record old;
     entry_target t;
     entry_error e;
-    if (entry_open_record(a, argv[optind], &old, &t, &e) != ENTRY_OK)
+    if (entry_open_record(a, argv[optind], "void", &old, &t, &e) != ENTRY_OK)
         return cli_entry_err(&e, NULL);
-    if (entry_void(a, &old, reason, &e) != ENTRY_OK)
+    size_t n = 1;
+    st_record *v = visit ? entry_visit_records(a, &old, &n) : &old;
+    if (entry_void_records(a, v, n, reason, &e) != ENTRY_OK)
         rc = cli_entry_err(&e, NULL);
     else
-        printf("voided record %.8s (%s, %s)\n", old.uuid, old.form, old.timepoint);
+        for (size_t i = 0; i < n; i++)
+            printf("voided record %.8s (%s, %s)\n", v[i].uuid, v[i].form, v[i].timepoint);
+    if (visit)
+        store_records_free(v, n);
     st_record_free(&old);
     entry_target_free(&t);
     return rc;

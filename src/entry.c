@@ -2,6 +2,7 @@
  * final versions: save, amend, void. The visit rules themselves are in
  * entry_rules.c; drafts in entry_draft.c. */
 #include <assert.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -334,7 +335,8 @@ int entry_check_version(const form *f, const st_record *r, entry_error *e)
     return ENTRY_OK;
 }
 
-int entry_open_record(app *a, const char *id, st_record *old, entry_target *t, entry_error *e)
+int entry_open_record(app *a, const char *id, const char *verb, st_record *old, entry_target *t,
+                      entry_error *e)
 {
     memset(old, 0, sizeof *old);
     memset(t, 0, sizeof *t);
@@ -348,10 +350,9 @@ int entry_open_record(app *a, const char *id, st_record *old, entry_target *t, e
         free(err);
         return ENTRY_REFUSED;
     }
-    if (old->status != 'f' || !old->current) {
-        fail(e, "record", "record %.8s is %s; only a current final record can be changed",
-             old->uuid, old->status == 'd' ? "a draft"
-                        : old->status == 'v' ? "a void entry" : "superseded by a newer version");
+    if (store_record_why_not_current(a->db, old, verb, &err) < 0) {
+        fail(e, "record", "%s", err ? err : "the record is not current");
+        free(err);
         st_record_free(old);
         return ENTRY_REFUSED;
     }
@@ -382,7 +383,11 @@ int entry_open_record(app *a, const char *id, st_record *old, entry_target *t, e
 int entry_check_reason(const char *reason, entry_error *e)
 {
     long at;
-    if (!reason || !*reason)
+    int blank = 1;
+    for (const char *p = reason ? reason : ""; *p; p++)
+        if (!isspace((unsigned char)*p))
+            blank = 0;
+    if (blank)
         return fail(e, "reason", "say why (the reason is kept in the history)");
     if (!utf8_valid(reason, strlen(reason), NULL))
         return fail(e, "reason", "the reason is not valid UTF-8 text");
@@ -417,11 +422,56 @@ int entry_amend(app *a, const entry_target *t, const st_record *old, form_answer
 
 int entry_void(app *a, const st_record *old, const char *reason, entry_error *e)
 {
-    if (entry_check_reason(reason, e) < 0)
+    return entry_void_records(a, old, 1, reason, e);
+}
+
+int entry_void_records(app *a, const st_record *recs, size_t n, const char *reason,
+                       entry_error *e)
+{
+    if (entry_check_reason(reason, e) != ENTRY_OK)
         return ENTRY_REFUSED;
+    const char **ids = xcalloc(n + 1, sizeof *ids);
+    for (size_t i = 0; i < n; i++)
+        ids[i] = recs[i].uuid;
     char *err = NULL;
-    return store_record_void(a->db, old->uuid, reason, &err) == 0
-               ? ENTRY_OK : fail_store(e, err, "could not void the record");
+    int rc = store_records_void(a->db, ids, n, reason, &err);
+    free(ids);
+    return rc == 0 ? ENTRY_OK : fail_store(e, err, "could not void the records");
+}
+
+static int visit_rank(const app *a, int tp, const st_record *r)
+{
+    return app_form_rank(a, tp, r->form);
+}
+
+/* One visit: the same hip (or both patient scope), timepoint and, for an
+ * unscheduled visit, date. */
+static int same_visit(const st_record *x, const st_record *y)
+{
+    return x->side == y->side && strcmp(x->timepoint, y->timepoint) == 0 &&
+           (strcmp(x->timepoint, TIMEPOINT_UNSCHEDULED) != 0 || x->visit_date == y->visit_date);
+}
+
+st_record *entry_visit_records(app *a, const st_record *r, size_t *n)
+{
+    size_t all = 0, k = 0;
+    st_record *v = store_records_of(a->db, r->patient, 0, &all);
+    for (size_t i = 0; i < all; i++) {
+        if (same_visit(&v[i], r))
+            v[k++] = v[i];
+        else
+            st_record_free(&v[i]);
+    }
+    /* The schedule's form order within the visit, then the rest by form id. */
+    int tp = config_timepoint(&a->cfg, r->timepoint);
+    for (size_t i = 1; i < k; i++)
+        for (size_t j = i; j > 0 && visit_rank(a, tp, &v[j]) < visit_rank(a, tp, &v[j - 1]); j--) {
+            st_record t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    *n = k;
+    return v;
 }
 
 form_answers *entry_answers_of(const form *f, const st_record *r, int *dropped)

@@ -181,19 +181,45 @@ int entry_save(app *a, const entry_target *t, form_answers *ans, const char *dra
  * ENTRY_OK, or ENTRY_REFUSED with the problem in e (field "form"). */
 int entry_check_version(const form *f, const st_record *r, entry_error *e);
 /* The current final record id (uuid or >= 8 characters of it) with its
- * target (visit already set to the record's own). For amend and void. */
-int entry_open_record(app *a, const char *id, st_record *old, entry_target *t, entry_error *e);
+ * target (visit already set to the record's own). For amend and void (verb
+ * names it in the refusal: "cannot void record X: it is already void ..."). */
+int entry_open_record(app *a, const char *id, const char *verb, st_record *old, entry_target *t,
+                      entry_error *e);
 /* A new version of old with these answers and t's visit (set it again with
  * entry_set_visit to move the date or timepoint); reason required. */
 int entry_amend(app *a, const entry_target *t, const st_record *old, form_answers *ans,
                 const char *reason, st_record *r, entry_error *e);
 int entry_void(app *a, const st_record *old, const char *reason, entry_error *e);
 /* The rule of an amendment's or void's reason, also for stored ones: given,
- * UTF-8, and like a text answer nothing a terminal would obey (line breaks
- * allowed). 0, or ENTRY_REFUSED with the problem in e (field "reason"). */
+ * not blank, UTF-8, and like a text answer nothing a terminal would obey
+ * (line breaks allowed). 0, or ENTRY_REFUSED with the problem in e (field "reason"). */
 int entry_check_reason(const char *reason, entry_error *e);
+/* Void n records in one step (all or none; a reason required), e.g. every
+ * record of a visit. One that is no longer current (voided or amended
+ * meanwhile) refuses them all, saying so. */
+int entry_void_records(app *a, const st_record *recs, size_t n, const char *reason,
+                       entry_error *e);
+/* The current final records of r's visit: the same patient, hip (or
+ * patient scope), timepoint and, for an unscheduled visit, date; in the
+ * schedule's form order. Free with store_records_free. */
+st_record *entry_visit_records(app *a, const st_record *r, size_t *n);
 /* The stored answers of a record as form answers; keys no longer in the
  * form are skipped and counted in *dropped (may be NULL). */
 form_answers *entry_answers_of(const form *f, const st_record *r, int *dropped);
+
+/* ---- The review of an amendment (entry_diff.c) ---------------------------- */
+
+/* One answer or score whose shown value differs: old and new as a reader
+ * sees them (option labels, units; NULL for none), not escaped. */
+typedef struct {
+    int score;              /* 1: index is into f->score, else into f->field */
+    int index;
+    char *old, *new_;
+} entry_change;
+/* Every change from the stored record old to the answers ans (of the same
+ * form), answers in the form's order, then scores. Returns the count;
+ * *out freed with entry_changes_free. */
+int entry_changes(const st_record *old, const form_answers *ans, entry_change **out);
+void entry_changes_free(entry_change *c, int n);
 
 #endif

@@ -29,43 +29,6 @@ static int cmp_rec(const void *x, const void *y)
     return strcmp(a->r->form, b->r->form);
 }
 
-static int form_pos(const app *a, int tp, const char *id)
-{
-    const config *c = &a->cfg;
-    int n = 0;
-    if (tp >= 0 && tp < c->n_tp) {
-        n = c->tp[tp].n_forms;
-        for (int i = 0; i < n; i++)
-            if (strcmp(c->tp[tp].forms[i], id) == 0)
-                return i;
-    }
-    for (int i = 0; i < a->forms.n; i++)
-        if (strcmp(a->forms.v[i]->id, id) == 0)
-            return n + i;
-    return n + a->forms.n;
-}
-
-/* A stored UTC time (YYYY-MM-DDTHH:MM:SSZ) in local time, like the footer;
- * anything else is shown as stored (escaped). */
-static char *local_time(const char *iso)
-{
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    char z = 0;
-    if (iso && sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                      &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z) == 7 && z == 'Z') {
-        tm.tm_year -= 1900;
-        tm.tm_mon -= 1;
-        time_t t = timegm(&tm);
-        struct tm lt;
-        char out[64];
-        if (t != (time_t)-1 && localtime_r(&t, &lt) &&
-            strftime(out, sizeof out, "%Y-%m-%d %H:%M %Z", &lt) > 0)
-            return xstrdup(out);
-    }
-    return text_escape(iso ? iso : "?");
-}
-
 /* "      Label: value", a long label and the value wrapped four columns in.
  * Both escaped here. */
 static void item(report_doc *d, int indent, const char *label, const char *value, int width)
@@ -100,7 +63,7 @@ static void one_record(report_doc *d, const app *a, const st_record *r, int grou
     free(title);
     free(id);
     char *who = text_escape(r->entered_by ? r->entered_by : "?");
-    char *when = local_time(r->entered_at);
+    char *when = time_local(r->entered_at);
     if (r->amended) {
         char *why = text_escape(r->reason ? r->reason : "");
         char *text = xasprintf("amended (reason \"%s\", by %s, on %s)", why, who, when);
@@ -200,7 +163,7 @@ void report_records(report_doc *d, const app *a, const st_record *rec, size_t n,
             .r = &rec[i],
             .side = rec[i].side == 'L' ? 0 : rec[i].side == 'R' ? 1 : 2,
             .tp = tp >= 0 ? tp : c->n_tp,
-            .form = form_pos(a, tp, rec[i].form),
+            .form = app_form_rank(a, tp, rec[i].form),
         };
     }
     qsort(s, n, sizeof *s, cmp_rec);

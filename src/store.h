@@ -151,6 +151,13 @@ int store_record_final(store *s, st_record *r, char **err);
 int store_record_amend(store *s, const char *old_uuid, st_record *r, const char *reason,
                        char **err);
 int store_record_void(store *s, const char *uuid, const char *reason, char **err);
+/* Void several records in one transaction: all of them, or none. */
+int store_records_void(store *s, const char *const *uuids, size_t n, const char *reason,
+                       char **err);
+/* 0 if r is a current final record; else -1 and why not in err ("cannot
+ * VERB record X: it is already void (voided by W at T: reason)", "... was
+ * already amended; the current version is record Y", a draft, a void entry). */
+int store_record_why_not_current(store *s, const st_record *r, const char *verb, char **err);
 int store_record_get(store *s, const char *uuid, st_record *r);   /* uuid or unique prefix */
 /* The same with a message: 1 if no such record, -1 for a prefix shorter than
  * 8 characters, an ambiguous one or an error. */

@@ -19,8 +19,8 @@ static const char SQL_DRAFT_OF_KEY[] =
     "SELECT uuid FROM records WHERE patient = ?1 AND ifnull(hip, '') = ?2 AND timepoint = ?3 "
     "AND form = ?4 AND status = 'draft'";
 static const char SQL_SUPERSEDED_BY[] =
-    "SELECT uuid, status FROM records WHERE supersedes = ?1 AND status IN ('final','void') "
-    "ORDER BY entered_at LIMIT 1";
+    "SELECT uuid, status, entered_by, entered_at, reason FROM records WHERE supersedes = ?1 "
+    "AND status IN ('final','void') ORDER BY entered_at LIMIT 1";
 
 static const char *side_word(char side)
 {
@@ -194,39 +194,51 @@ int store_record_final(store *s, st_record *r, char **err)
     return 0;
 }
 
+int store_record_why_not_current(store *s, const st_record *r, const char *verb, char **err)
+{
+    const char *why = NULL;
+    if (r->status == 'd')
+        why = "is a draft, not a final record";
+    else if (r->status == 'v')
+        why = "is the voiding entry of another record";
+    if (why)
+        return st_fail(err, "cannot %s record %.8s: it %s", verb, r->uuid, why);
+    if (r->current)
+        return 0;
+    sqlite3_stmt *q = st_stmt(s, SQL_SUPERSEDED_BY);
+    if (!q)
+        return st_fail(err, "cannot %s record %.8s: it is no longer current", verb, r->uuid);
+    st_bind_text(q, 1, r->uuid);
+    char by[37] = "", status[8] = "";
+    char *who = NULL, *at = NULL, *reason = NULL;
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        st_col_uuid(q, 0, by);
+        snprintf(status, sizeof status, "%s", (const char *)sqlite3_column_text(q, 1));
+        who = st_col_strdup(q, 2);
+        at = st_col_strdup(q, 3);
+        reason = st_col_strdup(q, 4);
+    }
+    sqlite3_reset(q);
+    if (strcmp(status, "void") == 0)
+        st_fail(err, "cannot %s record %.8s: it is already void (voided by %s at %s: %s)", verb,
+                r->uuid, who ? who : "?", at ? at : "?", reason ? reason : "");
+    else
+        st_fail(err, "cannot %s record %.8s: it was already amended; the current version "
+                     "is record %.8s",
+                verb, r->uuid, by);
+    free(who);
+    free(at);
+    free(reason);
+    return -1;
+}
+
 /* Load old_id (uuid or prefix) and make sure it is a current final record. */
 static int load_current(store *s, const char *id, const char *verb, st_record *old, char **err)
 {
     int rc = store_record_lookup(s, id, old, err);
     if (rc != 0)
         return -1;
-    const char *why = NULL;
-    if (old->status == 'd')
-        why = "is a draft, not a final record";
-    else if (old->status == 'v')
-        why = "is the voiding entry of another record";
-    if (why) {
-        st_fail(err, "cannot %s record %.8s: it %s", verb, old->uuid, why);
-        st_record_free(old);
-        return -1;
-    }
-    if (!old->current) {
-        sqlite3_stmt *q = st_stmt(s, SQL_SUPERSEDED_BY);
-        char by[37] = "", status[8] = "";
-        if (q) {
-            st_bind_text(q, 1, old->uuid);
-            if (sqlite3_step(q) == SQLITE_ROW) {
-                st_col_uuid(q, 0, by);
-                snprintf(status, sizeof status, "%s", (const char *)sqlite3_column_text(q, 1));
-            }
-            sqlite3_reset(q);
-        }
-        if (strcmp(status, "void") == 0)
-            st_fail(err, "cannot %s record %.8s: it was voided (entry %.8s)", verb, old->uuid, by);
-        else
-            st_fail(err, "cannot %s record %.8s: it was already amended; the current version "
-                         "is record %.8s",
-                    verb, old->uuid, by);
+    if (store_record_why_not_current(s, old, verb, err) < 0) {
         st_record_free(old);
         return -1;
     }
@@ -350,5 +362,16 @@ int store_record_void(store *s, const char *uuid, const char *reason, char **err
     ok = ok && st_audit(s, "void", old.patient, old.hip, old.uuid, old.form, old.timepoint, NULL,
                         reason, err) == 0;
     st_record_free(&old);
+    return st_tx_end(s, ok, err);
+}
+
+int store_records_void(store *s, const char *const *uuids, size_t n, const char *reason,
+                       char **err)
+{
+    if (st_tx_begin(s, err) < 0)
+        return -1;
+    int ok = 1;
+    for (size_t i = 0; i < n && ok; i++)
+        ok = store_record_void(s, uuids[i], reason, err) == 0;
     return st_tx_end(s, ok, err);
 }

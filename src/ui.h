@@ -125,6 +125,11 @@ int ui_putf(ui *u, WINDOW *w, int y, int x, int maxw, attr_t at, const char *fmt
 /* Untrusted text, escaped, then drawn. */
 int ui_put_esc(ui *u, WINDOW *w, int y, int x, const char *s, int maxw, attr_t at);
 void ui_fill(WINDOW *w, int y, int x, int n, attr_t at);   /* blanks with at */
+/* Text broken into lines of at most width columns as drawn, at spaces
+ * where possible (a longer word is cut), at every '\n' too; never cut off.
+ * Returns the number of lines (>= 1); free with ui_wrap_free. */
+int ui_wrap(const ui *u, const char *text, int width, char ***lines);
+void ui_wrap_free(char **lines, int n);
 void ui_box(ui *u, WINDOW *w);
 
 /* ui_edit.c: a one-line editor over UTF-8, measured by display width. */

@@ -19,46 +19,12 @@ typedef struct {
 static int wrap(ui *u, WINDOW *w, int y, int x, int width, const char *text, attr_t at,
                 int maxlines)
 {
-    int lines = 0;
-    const char *p = text;
-    while (*p && lines < maxlines) {
-        const char *nl = strchr(p, '\n');
-        size_t seg = nl ? (size_t)(nl - p) : strlen(p);
-        /* Take words while they fit. */
-        size_t take = 0, last_space = 0;
-        while (take < seg) {
-            size_t n = take + 1;
-            while (n < seg && ((unsigned char)p[n] & 0xc0) == 0x80)
-                n++;
-            char *part = xstrndup(p, n);
-            int pw = ui_width(u, part);
-            free(part);
-            if (pw > width)
-                break;
-            if (p[take] == ' ')
-                last_space = take;
-            take = n;
-        }
-        if (take < seg && last_space > 0)
-            take = last_space;
-        if (take == 0 && seg > 0)
-            take = 1;
-        if (w) {
-            char *line = xstrndup(p, take);
-            ui_put(u, w, y + lines, x, line, width, at);
-            free(line);
-        }
-        lines++;
-        p += take;
-        if (p == (nl ? nl : text + strlen(text))) {
-            if (nl)
-                p++;
-        } else {
-            while (*p == ' ')
-                p++;
-        }
-    }
-    return lines;
+    char **l;
+    int all = ui_wrap(u, text, width, &l), n = all < maxlines ? all : maxlines;
+    for (int i = 0; w && i < n; i++)
+        ui_put(u, w, y + i, x, l[i], width, at);
+    ui_wrap_free(l, all);
+    return n;
 }
 
 static void dlg_draw(ui *u, void *ctx)

@@ -29,6 +29,8 @@ typedef struct {
     int review, rtop;
     char **prob;            /* review: "Label: message" */
     int n_prob;
+    entry_change *chg;      /* review of an amendment: what changes */
+    int n_chg;
     entry_target et;        /* the visit, as the entry module checked it */
 } form_st;
 

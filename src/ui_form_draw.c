@@ -305,36 +305,72 @@ static int review_piece(ui *u, form_st *s, int i, int width, int k, char **out)
         free(e);
         return 1;
     }
-    int n = 0;
-    const char *p = e;
-    while (*p) {
-        size_t len = strlen(p), take = len;
-        char *t = xstrndup(p, take);
-        while (take > 0 && ui_width(u, t) > width) {
-            size_t cut = take - 1;
-            while (cut > 0 && p[cut] != ' ')
-                cut--;
-            take = cut ? cut : take - 1;
-            while (take > 0 && ((unsigned char)p[take] & 0xc0) == 0x80)
-                take--;
-            free(t);
-            t = xstrndup(p, take);
-        }
-        if (take == 0) {
-            free(t);
-            break;
-        }
-        if (out && n == k)
-            *out = t;
-        else
-            free(t);
-        n++;
-        p += take;
-        while (*p == ' ')
-            p++;
+    char **l;
+    int n = ui_wrap(u, e, width, &l);
+    if (out && k < n) {
+        *out = l[k];
+        l[k] = NULL;
     }
+    ui_wrap_free(l, n);
     free(e);
-    return n ? n : 1;
+    return n;
+}
+
+typedef struct {
+    char **t;
+    int *x;
+    attr_t *at;
+    int n;
+} pre_lines;
+
+/* text wrapped to width columns at column x (continuations at x + indent). */
+static void pre_add(ui *u, pre_lines *p, int x, int indent, int width, const char *text, attr_t at)
+{
+    char **l;
+    int n = ui_wrap(u, text, width, &l);
+    p->t = xrealloc(p->t, (size_t)(p->n + n) * sizeof *p->t);
+    p->x = xrealloc(p->x, (size_t)(p->n + n) * sizeof *p->x);
+    p->at = xrealloc(p->at, (size_t)(p->n + n) * sizeof *p->at);
+    for (int i = 0; i < n; i++, p->n++) {
+        p->t[p->n] = l[i];
+        p->x[p->n] = x + (i ? indent : 0);
+        p->at[p->n] = at;
+    }
+    free(l);
+}
+
+/* The review's lines above the answers: the problems (they decide whether
+ * Enter saves) and, when amending, what changes (old -> new). */
+static void review_pre(ui *u, form_st *s, int wd, pre_lines *p)
+{
+    for (int i = 0; i < s->n_prob; i++) {
+        char *t = xasprintf("%s %s", ui_glyph(u, G_MISSING), s->prob[i]);
+        pre_add(u, p, 1, 2, wd - 4, t, ui_attr(u, UC_ERROR));
+        free(t);
+    }
+    if (s->n_prob)
+        pre_add(u, p, 1, 0, wd - 2, "", A_NORMAL);
+    if (!s->amend[0])
+        return;
+    const char *arrow = u->a->ascii ? "->" : "\u2192";
+    char *h = xasprintf("Changes (old %s new)", arrow);
+    pre_add(u, p, 1, 0, wd - 2, h, ui_attr(u, UC_HEAD));
+    free(h);
+    if (!s->n_chg)
+        pre_add(u, p, 3, 0, wd - 4, "Nothing changed yet: Esc goes back to the answers.",
+                ui_attr(u, UC_DIM));
+    for (int i = 0; i < s->n_chg; i++) {
+        const entry_change *c = &s->chg[i];
+        const char *label = c->score ? s->f->score[c->index].label : s->f->field[c->index].label;
+        char *o = text_escape(c->old ? c->old : ui_glyph(u, G_NULL));
+        char *n = text_escape(c->new_ ? c->new_ : ui_glyph(u, G_NULL));
+        char *t = xasprintf("%s%s: %s %s %s", c->score ? "Score " : "", label, o, arrow, n);
+        pre_add(u, p, 3, 2, wd - 5, t, A_BOLD);
+        free(t);
+        free(o);
+        free(n);
+    }
+    pre_add(u, p, 1, 0, wd - 2, "", A_NORMAL);
 }
 
 static void draw_review(ui *u, form_st *s)
@@ -343,53 +379,63 @@ static void draw_review(ui *u, form_st *s)
     int h = getmaxy(w), wd = getmaxx(w), lw = wd / 2 - 2;
     werase(w);
     ui_putf(u, w, 0, 1, wd - 2, ui_attr(u, UC_HEAD), "Review: %s", s->f->title);
-    /* Lines: problems first (they decide whether Enter saves), then answers. */
-    int total = s->n_prob + (s->n_prob ? 1 : 0);
+    pre_lines pre = {0};
+    review_pre(u, s, wd, &pre);
+    int total = pre.n;
     int vw = wd - lw - 5;
     for (int i = 0; i < s->f->n_field; i++)
-        if (form_field_visible(s->ans, i) && s->f->field[i].type != FT_NOTE)
-            total += review_piece(u, s, i, vw, 0, NULL);
+        if (form_field_visible(s->ans, i) && s->f->field[i].type != FT_NOTE) {
+            int np = review_piece(u, s, i, vw, 0, NULL);
+            char **lab;
+            int nl = ui_wrap(u, s->f->field[i].label, lw, &lab);
+            ui_wrap_free(lab, nl);
+            total += nl > np ? nl : np;
+        }
     int room = h - 1;
     if (s->rtop > total - room)
         s->rtop = total - room;
     if (s->rtop < 0)
         s->rtop = 0;
     int line = 0;
-    for (int p = 0; p < s->n_prob; p++, line++)
+    for (int p = 0; p < pre.n; p++, line++) {
         if (line >= s->rtop && line - s->rtop < room)
-            ui_putf(u, w, 1 + line - s->rtop, 1, wd - 2, ui_attr(u, UC_ERROR), "%s %s",
-                    ui_glyph(u, G_MISSING), s->prob[p]);
-    if (s->n_prob)
-        line++;
+            ui_put(u, w, 1 + line - s->rtop, pre.x[p], pre.t[p], wd - 1 - pre.x[p], pre.at[p]);
+        free(pre.t[p]);
+    }
+    free(pre.t);
+    free(pre.x);
+    free(pre.at);
     for (int i = 0; i < s->f->n_field; i++) {
         const form_field *fl = &s->f->field[i];
         if (!form_field_visible(s->ans, i) || fl->type == FT_NOTE)
             continue;
-        if (line >= s->rtop && line - s->rtop < room) {
+        /* A long label and a long answer go on under themselves. */
+        int missing = fl->required && !s->ans->val[i];
+        char **lab;
+        int nl = ui_wrap(u, fl->label, lw, &lab);
+        int np = missing ? 1 : review_piece(u, s, i, vw, 0, NULL);
+        for (int k = 0; k < nl || k < np; k++, line++) {
+            if (line < s->rtop || line - s->rtop >= room)
+                continue;
             int y = 1 + line - s->rtop;
-            int missing = fl->required && !s->ans->val[i];
-            ui_put(u, w, y, 1, missing ? ui_glyph(u, G_MISSING) : " ", 1, ui_attr(u, UC_BAD));
-            ui_put(u, w, y, 3, fl->label, lw, A_NORMAL);
-            if (missing)
-                ui_put(u, w, y, lw + 4, "missing (required)", wd - lw - 5, ui_attr(u, UC_BAD));
-            else
-                draw_value(u, s, y, lw + 4, wd - lw - 5, i, A_BOLD);
-        }
-        /* A long answer goes on under itself instead of being cut. */
-        int np = fl->required && !s->ans->val[i] ? 1 : review_piece(u, s, i, vw, 0, NULL);
-        for (int k = 0; k < np; k++, line++) {
-            char *piece = NULL;
-            if (np > 1)
+            if (k == 0)
+                ui_put(u, w, y, 1, missing ? ui_glyph(u, G_MISSING) : " ", 1,
+                       ui_attr(u, UC_BAD));
+            if (k < nl)
+                ui_put(u, w, y, 3, lab[k], lw, A_NORMAL);
+            if (k == 0 && missing) {
+                ui_put(u, w, y, lw + 4, "missing (required)", vw, ui_attr(u, UC_BAD));
+            } else if (k == 0 && np == 1) {
+                draw_value(u, s, y, lw + 4, vw, i, A_BOLD);
+            } else if (k < np) {
+                char *piece = NULL;
                 review_piece(u, s, i, vw, k, &piece);
-            if (piece && line >= s->rtop && line - s->rtop < room) {
-                int y = 1 + line - s->rtop;
-                if (k > 0)
-                    ui_fill(w, y, 0, lw + 4, A_NORMAL);
-                ui_fill(w, y, lw + 4, vw, A_NORMAL);
-                ui_put(u, w, y, lw + 4, piece, vw, A_BOLD);
+                if (piece)
+                    ui_put(u, w, y, lw + 4, piece, vw, A_BOLD);
+                free(piece);
             }
-            free(piece);
         }
+        ui_wrap_free(lab, nl);
     }
     if (s->rtop + room < total)
         ui_put(u, w, h - 1, wd - 2, ui_glyph(u, G_MORE_DOWN), 1, A_BOLD);

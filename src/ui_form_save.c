@@ -64,6 +64,9 @@ void ui_form_clear_problems(form_st *s)
     free(s->prob);
     s->prob = NULL;
     s->n_prob = 0;
+    entry_changes_free(s->chg, s->n_chg);
+    s->chg = NULL;
+    s->n_chg = 0;
 }
 
 void ui_form_review(ui *u, form_st *s)
@@ -73,9 +76,19 @@ void ui_form_review(ui *u, form_st *s)
     form_compute(s->ans, s->sv, s->sn);
     s->review = 1;
     s->rtop = 0;
+    st_record old;
+    if (s->amend[0] && store_record_get(u->a->db, s->amend, &old) == 0) {
+        s->n_chg = entry_changes(&old, s->ans, &s->chg);
+        st_record_free(&old);
+    }
     if (s->n_prob)
         ui_msg(u, UC_WARN, "%d problem%s: the form stays a draft until they are fixed (Esc edits)",
                s->n_prob, s->n_prob == 1 ? "" : "s");
+    else if (s->amend[0] && !s->n_chg)
+        ui_msg(u, UC_WARN, "Nothing changed: there is nothing to save (Esc edits).");
+    else if (s->amend[0])
+        ui_msg(u, UC_OK, "%d change%s, shown old to new. Enter saves the new version.", s->n_chg,
+               s->n_chg == 1 ? "" : "s");
     else
         ui_msg(u, UC_OK, "All required answers present. Enter saves the final record.");
 }
@@ -159,7 +172,7 @@ static void offer_amend(ui *u, form_st *s, const char *why)
 void ui_form_save(ui *u, form_st *s)
 {
     ui_form_review(u, s);
-    if (s->n_prob)
+    if (s->n_prob || (s->amend[0] && !s->n_chg))
         return;
     st_record r;
     entry_error e;

@@ -226,3 +226,54 @@ void ui_box(ui *u, WINDOW *w)
      * is still drawn. */
     ui_put(u, w, h - 1, wd - 1, a ? "+" : "\u2518", 1, A_NORMAL);
 }
+
+int ui_wrap(const ui *u, const char *text, int width, char ***lines)
+{
+    int n = 0;
+    char **v = NULL;
+    const char *p = text ? text : "";
+    if (width < 1)
+        width = 1;
+    do {
+        const char *nl = strchr(p, '\n');
+        size_t seg = nl ? (size_t)(nl - p) : strlen(p);
+        const char *end = p + seg;
+        do {
+            /* Take code points while they fit; break at the last space. */
+            const char *q = p, *space = NULL;
+            int used = 0;
+            while (q < end) {
+                wchar_t c, shown;
+                int len = next_cp(q, &c);
+                int cw = cp_width(u, c, &shown);
+                if (used + cw > width)
+                    break;
+                if (*q == ' ')
+                    space = q;
+                used += cw;
+                q += len;
+            }
+            if (q < end && space && space > p)
+                q = space;
+            if (q == p && p < end)
+                q += next_cp(p, &(wchar_t){0});
+            v = xrealloc(v, (size_t)(n + 1) * sizeof *v);
+            v[n++] = xstrndup(p, (size_t)(q - p));
+            p = q;
+            while (p < end && *p == ' ')
+                p++;
+        } while (p < end);
+        p = nl ? nl + 1 : end;
+        if (!nl || !*p)     /* a final newline ends the text */
+            break;
+    } while (1);
+    *lines = v;
+    return n;
+}
+
+void ui_wrap_free(char **lines, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(lines[i]);
+    free(lines);
+}

@@ -567,3 +567,24 @@ int util_sha256_file(const char *path, char hex[65])
         snprintf(hex + 2 * i, 3, "%02x", d[i]);
     return 0;
 }
+
+/* A stored UTC time (YYYY-MM-DDTHH:MM:SSZ) in local time, like the footer;
+ * anything else is shown as stored (escaped). */
+char *time_local(const char *iso)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    char z = 0;
+    if (iso && sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                      &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z) == 7 && z == 'Z') {
+        tm.tm_year -= 1900;
+        tm.tm_mon -= 1;
+        time_t t = timegm(&tm);
+        struct tm lt;
+        char out[64];
+        if (t != (time_t)-1 && localtime_r(&t, &lt) &&
+            strftime(out, sizeof out, "%Y-%m-%d %H:%M %Z", &lt) > 0)
+            return xstrdup(out);
+    }
+    return text_escape(iso ? iso : "?");
+}

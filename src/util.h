@@ -76,6 +76,9 @@ char *text_escape_lines(const char *s);
  * would change, newlines left alone when allow_newline; -1 if none. Names,
  * MRNs and text answers hold none (newlines allowed in text answers). */
 long text_unsafe_at(const char *s, int allow_newline);
+/* A stored UTC time (YYYY-MM-DDTHH:MM:SSZ) as local "YYYY-MM-DD HH:MM ZONE";
+ * anything else as stored, escaped. malloc'd. */
+char *time_local(const char *iso);
 /* 1 if text_escape would change s. */
 int text_needs_escape(const char *s);
 /* Plain ASCII for a screen or printer that has nothing else, one character

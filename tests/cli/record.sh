@@ -157,7 +157,7 @@ expect_out "^vas=2\.5$" "amend prints the new scores"
 new=$(saved_id)
 expect_same "$(sql "SELECT substr(supersedes, 1, 8) || '|' || reason || '|' || timepoint FROM records WHERE uuid LIKE '$new%'")" \
     "$vas_1m|scale misread|1m" "the amendment supersedes the old record, keeps its timepoint"
-refused 1 "amending a superseded record" "superseded" amend "$vas_1m" --reason "again" pain=3.0
+refused 1 "amending a superseded record" "already amended; the current version is record" amend "$vas_1m" --reason "again" pain=3.0
 refused 2 "amend without a reason" "--reason is required" amend "$new" pain=3.0
 refused 1 "amend with a blank reason" "reason" amend "$new" --reason "   " pain=3.0
 refused 1 "amend an unknown record" "no record 'deadbeef'" amend deadbeef --reason x pain=3.0
@@ -190,7 +190,7 @@ refused 2 "void without a reason" "--reason is required" void "$new"
 bs void "$new" --reason "entered for the wrong hip"
 expect_rc 0 "void with a reason"
 expect_out "voided record ${new}" "void confirms which record"
-refused 1 "void a void record's predecessor again" "only a current final record" \
+refused 1 "void a void record again" "cannot void record ${new:0:8}: it is already void" \
     void "$new" --reason "twice"
 refused 1 "void an unknown record" "no record" void 00000000 --reason x
 

@@ -41,7 +41,7 @@ tui_keys a o
 tui_expect a 'Open a record' "picker"
 tui_keys a 1
 tui_expect a 'final, entered by' "record view"
-tui_expect a 'amended: pain misread' "it says it was amended, and why"
+tui_expect a 'Amended \(replaces record [0-9a-f]{8}\): pain misread' "it says it was amended, what it replaces, and why"
 tui_keys a A
 tui_expect a 'Reason:' "A asks a reason"
 tui_keys a Enter

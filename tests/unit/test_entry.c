@@ -245,7 +245,7 @@ static void test_life(void)
     /* Amend: move the date into the window (the mark goes) and the
      * timepoint; a move into another window is refused. */
     st_record old;
-    CHECK_INT(entry_open_record(&A, vas1m, &old, &t, &e), ENTRY_OK);
+    CHECK_INT(entry_open_record(&A, vas1m, "amend", &old, &t, &e), ENTRY_OK);
     form_answers *a = entry_answers_of(t.f, &old, NULL);
     CHECK_INT(entry_set_visit(&A, &t, "1m", day("2026-04-01"), ENTRY_CONFIRMED, &e),
               ENTRY_REFUSED);
