@@ -181,6 +181,12 @@ static int check_report_item(const app *a, const config_report_item *it, const c
                 it->line, it->col, key, f->id);
         return 1;
     }
+    if (strcmp(key, "endpoint") == 0 && f->ends_follow_up >= 0 && !f->end_is_event) {
+        fprintf(stderr, "bedside: %s:%d:%d: report.endpoint: form '%s' ends follow-up by "
+                "censoring (ends_follow_up event: false), so it cannot be the endpoint\n",
+                where, it->line, it->col, f->id);
+        return 1;
+    }
     const char *field = it->field;
     if (!field && f->ends_follow_up >= 0)
         field = f->field[f->ends_follow_up].id;
@@ -261,15 +267,39 @@ static int load_forms(app *a, const app_opts *o)
     }
     if (check_config_forms(a, dir))
         return 1;
+    a->ends.v = xcalloc((size_t)a->forms.n + 1, sizeof *a->ends.v);
     for (int i = 0; i < a->forms.n; i++) {
         const form *f = a->forms.v[i];
-        if (f->ends_follow_up >= 0 && f->ends_follow_up < f->n_field) {
-            a->end_form = f;
-            a->end_field = f->field[f->ends_follow_up].id;
-            break;
-        }
+        if (f->ends_follow_up >= 0 && f->ends_follow_up < f->n_field)
+            a->ends.v[a->ends.n++] =
+                (st_end){f->id, f->field[f->ends_follow_up].id, f->end_is_event};
     }
     return 0;
+}
+
+int app_endpoint(const app *a, st_end *out)
+{
+    const config_report_item *ep = &a->cfg.rep_endpoint;
+    const form *f = ep->form ? form_set_find(&a->forms, ep->form) : NULL;
+    if (f) {
+        /* check_report_item made sure of the field. */
+        *out = (st_end){f->id, ep->field ? ep->field : f->field[f->ends_follow_up].id, 1};
+        return 0;
+    }
+    for (int i = 0; i < a->ends.n; i++)
+        if (a->ends.v[i].event) {
+            *out = a->ends.v[i];
+            return 0;
+        }
+    return -1;
+}
+
+const form *app_end_form(const app *a, const char *id)
+{
+    for (int i = 0; i < a->ends.n; i++)
+        if (strcmp(a->ends.v[i].form, id) == 0)
+            return form_set_find(&a->forms, id);
+    return NULL;
 }
 
 static int folder_writable(const char *path)
@@ -377,6 +407,7 @@ void app_free(app *a)
     if (a->db)
         store_close(a->db);
     form_set_free(&a->forms);
+    free(a->ends.v);
     config_free(&a->cfg);
     free(a->db_path);
     memset(a, 0, sizeof *a);

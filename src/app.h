@@ -14,9 +14,9 @@ typedef struct {
     char *db_path;
     int today;          /* days since epoch; --today pins it */
     int ascii;          /* --ascii, or a non-UTF-8 locale */
-    /* The form whose ends_follow_up field ends a hip's follow-up, if any. */
-    const form *end_form;
-    const char *end_field;
+    /* Every form whose ends_follow_up field ends a hip's follow-up (a
+     * conversion, an end of follow-up), in the forms' order. */
+    st_ends ends;
 } app;
 
 /* Where the TUI starts: NULL for the patient list, or a deep link
@@ -62,6 +62,13 @@ char *app_data_dir(void);
  * into a->cfg.tp, or -1): the schedule's order there, then the form set's,
  * unknown forms last. */
 int app_form_rank(const app *a, int tp, const char *id);
+
+/* The survival endpoint: the config's report.endpoint (form and date
+ * field), else the first form whose ends_follow_up is an event. 0 and *out
+ * filled, or -1 when there is none. */
+int app_endpoint(const app *a, st_end *out);
+/* The form of the ends_follow_up entry that is form id, or NULL. */
+const form *app_end_form(const app *a, const char *id);
 
 /* src/cli.c: parse global options and run a subcommand (or the TUI). */
 int cli_main(int argc, char **argv, ui_main_fn ui);

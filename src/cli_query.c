@@ -130,8 +130,7 @@ int cli_due(app *a, int argc, char **argv)
     if (rc)
         return rc;
     d.items = xcalloc((size_t)a->cfg.n_tp + 1, sizeof *d.items);
-    const char *end_form = a->end_form ? a->end_form->id : NULL;
-    if (store_each_hip(a->db, NULL, end_form, a->end_field, due_hip, &d) != 0)
+    if (store_each_hip(a->db, NULL, &a->ends, due_hip, &d) != 0)
         rc = cli_err("cannot read the hips from %s", a->db_path);
     if (d.n)
         qsort(d.row, d.n, sizeof *d.row, due_cmp);   /* qsort(NULL, 0) is undefined */

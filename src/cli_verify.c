@@ -170,15 +170,16 @@ static void check_who_when(check_ctx *c, const st_record *r)
 static void check_visit(check_ctx *c, const char *mrn, const st_record *r)
 {
     if (strcmp(c->patient, r->patient) != 0) {
-        int conv[2];
+        int ends[2];
+        const char *end_form[2];
         snprintf(c->patient, sizeof c->patient, "%s", r->patient);
-        c->n_vh = entry_hips_of(c->a, c->db, r->patient, c->vh, conv);
+        c->n_vh = entry_hips_of(c->a, c->db, r->patient, c->vh, ends, end_form);
         for (int i = 0; i < c->n_vh; i++)
-            if (conv[i] > 1) {
-                char *line = xasprintf("patient %s: the %s hip has %d conversions to hip "
-                                       "replacement (%s)", cli_esc(mrn),
-                                       c->vh[i].side == 'L' ? "left" : "right", conv[i],
-                                       c->a->end_form->id);
+            if (ends[i] > 1) {
+                char *line = xasprintf("patient %s: the %s hip has %d records of %s, which "
+                                       "ends follow-up (one is allowed)", cli_esc(mrn),
+                                       c->vh[i].side == 'L' ? "left" : "right", ends[i],
+                                       end_form[i]);
                 c->report(c->ctx, line);
                 free(line);
                 c->problems++;
@@ -194,7 +195,7 @@ static void check_visit(check_ctx *c, const char *mrn, const st_record *r)
                 one[n++] = c->vh[i];
         hips = one;
     }
-    int ends = c->a->end_form && strcmp(c->a->end_form->id, r->form) == 0;
+    int ends = app_end_form(c->a, r->form) != NULL;
     entry_error e = {0};
     if (entry_check_stored(&c->a->cfg, hips, n, r, ends, &e) != 0)
         record_problem(c, r, "%s", cli_esc(e.msg));

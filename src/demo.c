@@ -263,7 +263,8 @@ static int save(gen *g, const hip_plan *hp, const form *f, const char *tp, demo_
 {
     /* The visit rules hold for synthetic visits too: a late one is kept out
      * of window, as a nurse would confirm it. */
-    entry_hip eh = {hp->h.side, hp->h.index_date, hp->tha_date <= g->today ? hp->tha_date : -1};
+    entry_hip eh = {.side = hp->h.side, .index_date = hp->h.index_date,
+                    .end_date = hp->tha_date <= g->today ? hp->tha_date : -1};
     entry_error e;
     int end = f->ends_follow_up >= 0;
     if (entry_visit_rules(g->c, &eh, 1, tp, v->visit_date, 1, end, &e) != ENTRY_OK) {
@@ -345,11 +346,11 @@ static int visit_day(demo_rng *r, const sched_tp *t)
     return t->day + d;
 }
 
-/* The form that ends a hip's follow-up (hip replacement), if any. */
+/* The form whose end of follow-up is an event (hip replacement), if any. */
 static const form *end_form(const form_set *fs)
 {
     for (int i = 0; i < fs->n; i++)
-        if (fs->v[i]->ends_follow_up >= 0)
+        if (fs->v[i]->ends_follow_up >= 0 && fs->v[i]->end_is_event)
             return fs->v[i];
     return NULL;
 }

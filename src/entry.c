@@ -33,43 +33,78 @@ static int fail_store(entry_error *e, char *err, const char *what)
     return ENTRY_REFUSED;
 }
 
-/* The conversion date of each hip of a patient in db (earliest current
- * final record of the end form; -1 for none), left hip first, and how many
- * conversions each hip has. */
-static void end_dates(const app *a, store *db, const char *patient, int end[2], int count[2])
+/* What ends each hip's follow-up (left first), from the current final
+ * records in db of the forms with ends_follow_up: the earliest date, with
+ * its form's title and reason; and the largest number of records of one
+ * such form for the hip, with that form's id. */
+typedef struct {
+    entry_hip eh[2];
+    int count[2];
+    const char *form[2];
+} hip_ends;
+
+static void end_why(const form *f, const st_record *r, char *out, size_t n)
 {
-    end[0] = end[1] = -1;
-    count[0] = count[1] = 0;
-    if (!a->end_form || !a->end_field)
+    const char *code = f->end_reason >= 0 ? st_record_get(r, f->field[f->end_reason].id) : NULL;
+    const form_field *fl = f->end_reason >= 0 ? &f->field[f->end_reason] : NULL;
+    int k = code ? form_option_index(fl, code) : -1;
+    if (k >= 0)
+        snprintf(out, n, "%s: %s", f->title, fl->opt[k].label);
+    else
+        snprintf(out, n, "%s", f->title);
+}
+
+static void end_dates(const app *a, store *db, const char *patient, hip_ends *he)
+{
+    memset(he, 0, sizeof *he);
+    he->eh[0].end_date = he->eh[1].end_date = -1;
+    if (a->ends.n == 0)
         return;
     size_t n = 0;
     st_record *r = store_records_of(db, patient, 0, &n);
     for (size_t i = 0; i < n; i++) {
-        const char *v = strcmp(r[i].form, a->end_form->id) == 0
-                            ? st_record_get(&r[i], a->end_field) : NULL;
+        const form *f = app_end_form(a, r[i].form);
+        const char *v = f ? st_record_get(&r[i], f->field[f->ends_follow_up].id) : NULL;
         int d;
         if (!v || date_parse(v, &d) < 0 || (r[i].side != 'L' && r[i].side != 'R'))
             continue;
-        int k = r[i].side == 'R';
-        count[k]++;
-        if (end[k] < 0 || d < end[k])
-            end[k] = d;
+        int k = r[i].side == 'R', same = 0;
+        for (size_t j = 0; j < n; j++)
+            same += r[j].side == r[i].side && strcmp(r[j].form, r[i].form) == 0;
+        if (same > he->count[k]) {
+            he->count[k] = same;
+            he->form[k] = f->id;
+        }
+        entry_hip *e = &he->eh[k];
+        if (e->end_date < 0 || d < e->end_date) {
+            e->end_date = d;
+            end_why(f, &r[i], e->why, sizeof e->why);
+        }
     }
     store_records_free(r, n);
 }
 
-int entry_hips_of(const app *a, store *db, const char *patient_uuid, entry_hip vh[2],
-                  int conversions[2])
+static entry_hip hip_of(const st_hip *h, const hip_ends *he)
 {
-    int end[2], count[2];
-    end_dates(a, db, patient_uuid, end, count);
+    entry_hip e = he->eh[h->side == 'R'];
+    e.side = h->side;
+    e.index_date = h->index_date;
+    return e;
+}
+
+int entry_hips_of(const app *a, store *db, const char *patient_uuid, entry_hip vh[2],
+                  int ends[2], const char *end_form[2])
+{
+    hip_ends he;
+    end_dates(a, db, patient_uuid, &he);
     size_t nh = 0;
     st_hip *h = store_hips_of(db, patient_uuid, &nh);
     int n = 0;
     for (size_t i = 0; i < nh && n < 2; i++, n++) {
         int k = h[i].side == 'R';
-        vh[n] = (entry_hip){h[i].side, h[i].index_date, end[k]};
-        conversions[n] = count[k];
+        vh[n] = hip_of(&h[i], &he);
+        ends[n] = he.count[k];
+        end_form[n] = he.form[k];
     }
     store_hips_free(h, nh);
     return n;
@@ -79,14 +114,14 @@ int entry_hips_of(const app *a, store *db, const char *patient_uuid, entry_hip v
  * conversion dates, into t->vh. */
 static void load_end_dates(app *a, entry_target *t)
 {
-    int end[2], count[2];
-    end_dates(a, a->db, t->p.uuid, end, count);
+    hip_ends he;
+    end_dates(a, a->db, t->p.uuid, &he);
     t->n_vh = 0;
     for (size_t i = 0; i < t->n_hips && t->n_vh < 2; i++) {
         const st_hip *h = &t->hips[i];
         if (t->h && t->h != h)
             continue;
-        t->vh[t->n_vh++] = (entry_hip){h->side, h->index_date, end[h->side == 'R']};
+        t->vh[t->n_vh++] = hip_of(h, &he);
     }
 }
 
@@ -162,7 +197,7 @@ void entry_target_free(entry_target *t)
 
 static int is_end_form(const app *a, const form *f)
 {
-    return a->end_form && f && strcmp(a->end_form->id, f->id) == 0;
+    return f && app_end_form(a, f->id) != NULL;
 }
 
 int entry_set_visit(app *a, entry_target *t, const char *tp, int visit_date, int flags,
@@ -300,9 +335,10 @@ int entry_check_answers(app *a, const entry_target *t, const form_answers *ans,
                 (except_uuid && strcmp(r[i].uuid, except_uuid) == 0))
                 continue;
             const char *old = st_record_get(&r[i], field);
-            rc = fail(e, field, "the %s hip was already converted to hip replacement on %s "
-                                "(record %.8s); amend that record instead",
-                      t->h->side == 'L' ? "left" : "right", old ? old : "?", r[i].uuid);
+            rc = fail(e, field, "the %s hip already has '%s' dated %s (record %.8s); amend "
+                                "that record instead",
+                      t->h->side == 'L' ? "left" : "right", f->title, old ? old : "?",
+                      r[i].uuid);
         }
         store_records_free(r, n);
     }

@@ -30,10 +30,13 @@
  *     it (the last timepoint: up to SCHED_LAST_GRACE days after) or the next
  *     to open after it, only when confirmed; the record is then marked out
  *     of window. Any other date is an unscheduled visit.
- *   - After a hip's conversion to hip replacement (the form with
- *     ends_follow_up), scheduled records for that hip are refused; the
- *     conversion's date may not be in the future, before the index date, or
- *     given twice for one hip. Unscheduled records stay possible.
+ *   - After the end of a hip's follow-up (the earliest date of the forms
+ *     with ends_follow_up: a conversion to hip replacement, an end of
+ *     follow-up), scheduled records for that hip are refused, naming the
+ *     date and why; the ending date may not be in the future, before the
+ *     index date, or given twice by one form for one hip. Unscheduled
+ *     records, and the other ending forms (a conversion after a hip was
+ *     lost to follow-up), stay possible.
  *
  * Errors: every function that can refuse fills an entry_error with the
  * field it is about and one sentence, and leaves the database unchanged.
@@ -62,7 +65,8 @@ enum { ENTRY_OK = 0, ENTRY_CONFIRM = 1, ENTRY_REFUSED = -1 };
 typedef struct {
     char side;          /* 'L' or 'R' */
     int index_date;     /* day 0 */
-    int end_date;       /* the day follow-up ended (hip replacement), or -1 */
+    int end_date;       /* the day follow-up ended (the earliest form that ends it), or -1 */
+    char why[128];      /* that form's title and reason, e.g. "End of follow-up: Withdrawn" */
 } entry_hip;
 
 /* Check a record's timepoint tp ("unscheduled" or a schedule id) against its
@@ -84,11 +88,12 @@ int entry_visit_rules(const config *c, const entry_hip *hips, int n_hips, const 
 int entry_check_stored(const config *c, const entry_hip *hips, int n_hips, const st_record *r,
                        int ends_follow_up, entry_error *e);
 /* Every hip of a patient as stored in db (which may be a laptop's copy,
- * not a->db), left first, with its conversion date; conversions[i] counts
- * the current conversion records of hip i (more than one is a data
- * problem). Returns the number of hips (0..2). */
+ * not a->db), left first, with the end of its follow-up; ends[i] is the
+ * largest number of current records one ending form has for hip i (more
+ * than one is a data problem) and end_form[i] that form's id. Returns the
+ * number of hips (0..2). */
 int entry_hips_of(const app *a, store *db, const char *patient_uuid, entry_hip vh[2],
-                  int conversions[2]);
+                  int ends[2], const char *end_form[2]);
 /* The timepoint whose window holds visit_date for one of the hips still
  * followed up on that date, or -1 (unscheduled). */
 int entry_timepoint_for(const config *c, const entry_hip *hips, int n_hips, int visit_date);

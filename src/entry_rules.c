@@ -110,7 +110,7 @@ int entry_visit_rules(const config *c, const entry_hip *hips, int n_hips, const 
                     "the patient has no hip, hence no schedule: '%s' cannot be dated; record "
                     "the visit as unscheduled",
                     tp);
-    /* After the conversion: no more scheduled follow-up for that hip. */
+    /* After the end of follow-up: no more scheduled visits for that hip. */
     int n_live = 0, dead = -1;
     for (int k = 0; k < n_hips; k++) {
         if (ends_follow_up || live(&hips[k], visit_date))
@@ -121,9 +121,10 @@ int entry_visit_rules(const config *c, const entry_hip *hips, int n_hips, const 
     if (n_live == 0) {
         date_format(hips[dead].end_date, a);
         return fail(e, ENTRY_REFUSED,
-                    "the %s hip was converted to hip replacement on %s: no scheduled visit "
-                    "('%s') after that; record it as unscheduled",
-                    side_word(hips[dead].side), a, label);
+                    "the %s hip's follow-up ended on %s (%s): no scheduled visit ('%s') "
+                    "after that; record it as unscheduled",
+                    side_word(hips[dead].side), a,
+                    hips[dead].why[0] ? hips[dead].why : "a form that ends follow-up", label);
     }
     /* In the window of tp for a hip still followed up: fine. */
     for (int k = 0; k < n_hips; k++) {

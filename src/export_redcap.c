@@ -123,7 +123,7 @@ static void put_cells(rc_ctx *x, char **cell)
 
 /* The enrolment row of a hip, written at once; the hip is kept for the
  * records that follow. */
-static int put_hip(void *ctx, const st_patient *p, const st_hip *h, int end_date, int last_date)
+static int put_hip(void *ctx, const st_patient *p, const st_hip *h, const st_followup *fu)
 {
     rc_ctx *x = ctx;
     if (x->nhip == x->caphip) {

@@ -46,13 +46,12 @@ static int kept(const export_opts *o, int i)
     return !(o->deidentify && (i == S_INDEX || i == S_END));
 }
 
-static int put_hip(void *ctx, const st_patient *p, const st_hip *h, int end_date, int last_date)
+static int put_hip(void *ctx, const st_patient *p, const st_hip *h, const st_followup *fu)
 {
     surv_ctx *x = ctx;
-    /* The endpoint form ends follow-up itself: no other end date (as in
-     * report_cohort.c). */
-    surv_hip_in in = {.index_date = h->index_date, .event_date = end_date, .end_date = -1,
-                      .last_record = last_date, .study_end = -1};
+    /* As report_cohort.c, without a study end. */
+    surv_hip_in in = {.index_date = h->index_date, .event_date = fu->event_date,
+                      .end_date = fu->end_date, .last_record = fu->last_date, .study_end = -1};
     surv_hip_out o = surv_hip(&in);
     const char *c[S_N];
     char hip[48], index[16], event[4], time[16], end[16], inv[32], sex[2] = {p->sex, 0}, age[16];
@@ -120,8 +119,10 @@ int export_survival(app *a, const export_opts *o, FILE *out)
         if (kept(o, i))
             row[n++] = col[i].name;
     export_row(out, row, n);
-    int rc = store_each_cohort_hip(a->db, -1, -1, a->end_form ? a->end_form->id : NULL,
-                                   a->end_field, put_hip, &x);
+    st_end event;
+    int has_event = app_endpoint(a, &event) == 0;
+    int rc = store_each_cohort_hip(a->db, -1, -1, has_event ? &event : NULL, &a->ends, put_hip,
+                                   &x);
     st_study_ids_free(&x.ids);
     if (rc != 0 || ferror(out)) {
         fprintf(stderr, "bedside: the export stopped: cannot read the hips or write the "

@@ -86,9 +86,14 @@ typedef struct form {
     char *summary_label;
     enum form_show summary_show;
     form_expr *summary;
-    /* Optional: ends_follow_up: FIELD (a date field); the hip's follow-up
-     * ends on that date (e.g. conversion to hip replacement). -1 if none. */
+    /* Optional: ends_follow_up: FIELD (a date field), or {field: FIELD,
+     * event: BOOL, reason: FIELD}; the hip's follow-up ends on that date.
+     * end_is_event: the end is the survival endpoint (conversion to hip
+     * replacement; the default), else a censoring (end of follow-up).
+     * end_reason: a choice field saying why, or -1. ends_follow_up -1 if none. */
     int ends_follow_up;
+    int end_is_event;
+    int end_reason;
     form_sandbox *sb;
     int id_line, id_col;              /* where `id:` is, for messages */
 } form;

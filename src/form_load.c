@@ -312,6 +312,53 @@ static void compile_all(form_loader *L)
     free(names);
 }
 
+/* ends_follow_up: FIELD, or {field: FIELD, event: BOOL, reason: FIELD}: the
+ * date field that ends the hip's follow-up; event (default true) says the
+ * end is the survival endpoint (a conversion) rather than a censoring (an
+ * end of follow-up); reason names a choice field that says why. */
+static void parse_ends(form_loader *L, const ynode *root)
+{
+    form *f = L->f;
+    f->ends_follow_up = f->end_reason = -1;
+    f->end_is_event = 1;
+    const ynode *n = ytree_get(root, "ends_follow_up");
+    if (!n)
+        return;
+    char *efu = NULL, *why = NULL;
+    const ynode *at = n;
+    if (n->type == YT_MAP) {
+        static const char *const keys[] = {"field", "event", "reason", NULL};
+        ytree_keys(&L->c, n, keys, "ends_follow_up");
+        if (ytree_str(&L->c, n, "field", 1, &efu) == 0)
+            at = ytree_get(n, "field");
+        ytree_bool(&L->c, n, "event", 0, &f->end_is_event);
+        if (ytree_str(&L->c, n, "reason", 0, &why) == 0) {
+            int i = form_field_index(f, why);
+            if (i < 0 || f->field[i].type != FT_CHOICE)
+                form_load_problem(L, ytree_get(n, "reason"),
+                        "'ends_follow_up.reason' must name a choice field of this form, not '%s'",
+                        form_load_quote(why));
+            else
+                f->end_reason = i;
+        }
+    } else {
+        ytree_str(&L->c, root, "ends_follow_up", 0, &efu);
+    }
+    if (efu) {
+        int i = form_field_index(f, efu);
+        if (i < 0 || f->field[i].type != FT_DATE)
+            form_load_problem(L, at, "'ends_follow_up' must name a date field of this form, not '%s'",
+                    form_load_quote(efu));
+        else if (f->scope != SCOPE_HIP)
+            form_load_problem(L, at, "'ends_follow_up' ends a hip's follow-up: the form needs "
+                    "'scope: hip'");
+        else
+            f->ends_follow_up = i;
+    }
+    free(efu);
+    free(why);
+}
+
 static void parse_top(form_loader *L, const ynode *root)
 {
     form *f = L->f;
@@ -351,17 +398,7 @@ static void parse_top(form_loader *L, const ynode *root)
     const ynode *sum = ytree_get(root, "summary");
     if (sum)
         parse_summary(L, sum);
-    f->ends_follow_up = -1;
-    char *efu = NULL;
-    if (ytree_str(&L->c, root, "ends_follow_up", 0, &efu) == 0) {
-        int i = form_field_index(f, efu);
-        if (i < 0 || f->field[i].type != FT_DATE)
-            form_load_problem(L, ytree_get(root, "ends_follow_up"),
-                    "'ends_follow_up' must name a date field of this form, not '%s'", form_load_quote(efu));
-        else
-            f->ends_follow_up = i;
-    }
-    free(efu);
+    parse_ends(L, root);
 }
 
 static form *build(const char *name, ynode *root, diag *d)
@@ -371,7 +408,7 @@ static form *build(const char *name, ynode *root, diag *d)
     size_t before = d->n;
     form *f = xcalloc(1, sizeof *f);
     f->path = xstrdup(name);
-    f->ends_follow_up = -1;
+    f->ends_follow_up = f->end_reason = -1;
     f->sb = form_sandbox_new();
     form_loader L = {.c = {.file = name, .d = d}, .f = f};
     if (root->type != YT_MAP) {

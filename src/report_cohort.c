@@ -6,7 +6,7 @@
 
 #include "report_cohort.h"
 
-static int add_hip(void *ctx, const st_patient *p, const st_hip *h, int end_date, int last_date)
+static int add_hip(void *ctx, const st_patient *p, const st_hip *h, const st_followup *fu)
 {
     rc_cohort *c = ctx;
     /* An index date that does not read as a date (a damaged or foreign
@@ -31,12 +31,14 @@ static int add_hip(void *ctx, const st_patient *p, const st_hip *h, int end_date
     x->stage = xstrdup(h->stage);
     x->has_involvement = h->has_involvement;
     x->involvement = h->involvement;
-    x->end_date = end_date;
-    x->last_date = last_date;
-    /* The endpoint form ends follow-up itself: no other end date. */
-    surv_hip_in in = {.index_date = h->index_date, .event_date = end_date, .end_date = -1,
-                      .last_record = last_date, .study_end = -1};
+    x->end_date = fu->event_date;
+    x->last_date = fu->last_date;
+    /* --to is the study's end: censored there, later events ignored. */
+    surv_hip_in in = {.index_date = h->index_date, .event_date = fu->event_date,
+                      .end_date = fu->end_date, .last_record = fu->last_date,
+                      .study_end = c->o->to};
     x->surv = surv_hip(&in);
+    c->n_rule[x->surv.why]++;
     return 0;
 }
 
@@ -252,13 +254,13 @@ int report_cohort_build(app *a, const report_cohort_opts *o, report_cohort *rc, 
     *err = NULL;
     const config_report_item *ep = &a->cfg.rep_endpoint, *oc = &a->cfg.rep_outcome;
     rc_cohort c = {.a = a, .o = o};
-    if (ep->form) {
-        c.end_form = form_set_find(&a->forms, ep->form);
-        c.end_field = ep->field ? ep->field
-                                : c.end_form->field[c.end_form->ends_follow_up].id;
+    st_end event;
+    if (ep->form && app_endpoint(a, &event) == 0) {
+        c.end_form = form_set_find(&a->forms, event.form);
+        c.end_field = event.field;
     }
-    if (store_each_cohort_hip(a->db, o->from, o->to, c.end_form ? c.end_form->id : NULL,
-                              c.end_field, add_hip, &c) != 0) {
+    if (store_each_cohort_hip(a->db, o->from, o->to, c.end_form ? &event : NULL, &a->ends,
+                              add_hip, &c) != 0) {
         *err = xstrdup("the cohort could not be read from the database");
         return -1;
     }
@@ -277,9 +279,11 @@ int report_cohort_build(app *a, const report_cohort_opts *o, report_cohort *rc, 
     char bad[80] = "";
     if (c.n_bad)
         snprintf(bad, sizeof bad, " (%d more left out: no readable index date)", c.n_bad);
-    rc->caption = xasprintf("%d hips%s, index dates %s to %s. Censoring: a hip without the "
-                            "endpoint is censored at its last record (surv_hip).",
-                            c.n_hip, bad, from, to);
+    rc->caption = xasprintf("%d hips%s, index dates %s to %s%s. Censoring: a hip without the "
+                            "endpoint is censored at the date of a form that ends its "
+                            "follow-up, else at its last record%s (surv_hip).",
+                            c.n_hip, bad, from, to, o->to >= 0 ? " (the study end)" : "",
+                            o->to >= 0 ? ", and at the study end at the latest" : "");
     int rcode = 0;
     rc_baseline(rc, &c, o->by);
     rc_scores(rc, &c, o->by, err);

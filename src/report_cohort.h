@@ -117,6 +117,7 @@ typedef struct {
     int n_bad;                 /* hips left out: index date unreadable */
     const form *end_form;      /* the endpoint's form, or NULL */
     const char *end_field;
+    int n_rule[SURV_STUDY_END + 1];   /* hips by surv_censor */
 } rc_cohort;
 int rc_hip_find(const rc_cohort *c, const char *uuid);   /* index or -1 */
 /* The value of a stratification field for a hip ("(missing)" if empty). */

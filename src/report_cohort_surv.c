@@ -205,7 +205,10 @@ void rc_survival(report_cohort *rc, const rc_cohort *c, const char *by)
     rc_note(t, "Estimates at each scheduled day and at the stratum's last time; SE by "
                "Greenwood's formula; 95%% CI on the log-log scale (R: survfit conf.type = "
                "\"log-log\"). Events and censored: since the row before.");
-    rc_note(t, "Censoring: a hip without %s is censored at its last record.", what);
+    rc_note(t, "Censoring: %d hip%s with %s; %d censored at an end of follow-up form's date, "
+               "%d at their last record, %d at the study end.",
+            c->n_rule[SURV_EVENT], c->n_rule[SURV_EVENT] == 1 ? "" : "s", what,
+            c->n_rule[SURV_END_FORM], c->n_rule[SURV_LAST_RECORD], c->n_rule[SURV_STUDY_END]);
 
     rc_table *m = rc_table_new(rc, "survival_summary", med_cols, M_NCOL, "Time to %s: summary",
                                what);

@@ -130,14 +130,25 @@ typedef struct {
 } st_done;
 int st_done_has(void *done, const char *tp, const char *form);  /* a sched_done_fn */
 
+/* The forms whose date field ends a hip's follow-up (ends_follow_up in a
+ * form's YAML): the form id, the date field, and whether that end is the
+ * survival endpoint (event) or a censoring. */
+typedef struct {
+    const char *form, *field;
+    int event;
+} st_end;
+typedef struct {
+    st_end *v;
+    int n;
+} st_ends;
+
 /* Call fn for every hip (of one patient, or all when mrn is NULL), ordered by
- * MRN then side. end_date is the earliest date answer of end_field in a
- * current final end_form record of that hip, or -1 (both may be NULL).
+ * MRN then side. end_date is the earliest date answer, in a current final
+ * record of the hip, of any of ends (NULL: none), or -1.
  * fn returns non-zero to stop. */
 typedef int (*store_hip_fn)(void *ctx, const st_patient *p, const st_hip *h, const st_done *done,
                             int end_date);
-int store_each_hip(store *s, const char *mrn, const char *end_form, const char *end_field,
-                   store_hip_fn fn, void *ctx);
+int store_each_hip(store *s, const char *mrn, const st_ends *ends, store_hip_fn fn, void *ctx);
 
 /* Final records. store_record_final refuses a second current final record
  * for the same patient, hip, timepoint and form (unscheduled excepted); the
@@ -242,14 +253,20 @@ void st_merge_report_free(st_merge_report *rep);
 /* The cohort, for `report` and exports (store_cohort.c); one pass each,
  * never a query per hip. fn returns non-zero to stop; each function
  * returns 0, fn's value if it stopped, or -1 on a database error. */
-/* Every hip whose index date is in from..to (-1: open) with its patient;
- * end_date is the earliest date answer of end_field in a current final
- * end_form record of the hip and last_date the latest visit date of any
- * current final record of the hip (each -1 if none). MRN, side order. */
-typedef int (*store_cohort_fn)(void *ctx, const st_patient *p, const st_hip *h, int end_date,
-                               int last_date);
-int store_each_cohort_hip(store *s, int from, int to, const char *end_form,
-                          const char *end_field, store_cohort_fn fn, void *ctx);
+/* Every hip whose index date is in from..to (-1: open) with its patient and
+ * what ends its follow-up, from its current final records (dates -1 if
+ * none): event_date the earliest date answer of event->field in event->form
+ * records; end_date the earliest of the other forms of ends (end_form says
+ * which form gave it); last_date the latest visit date. event and ends may
+ * be NULL. MRN, side order. */
+typedef struct {
+    int event_date, end_date, last_date;
+    char end_form[64];
+} st_followup;
+typedef int (*store_cohort_fn)(void *ctx, const st_patient *p, const st_hip *h,
+                               const st_followup *fu);
+int store_each_cohort_hip(store *s, int from, int to, const st_end *event, const st_ends *ends,
+                          store_cohort_fn fn, void *ctx);
 /* The scores named "form.score" in names[0..n) of every current final
  * hip-scope record. */
 typedef int (*store_score_fn)(void *ctx, const char *hip_uuid, const char *tp, const char *form,

@@ -11,13 +11,22 @@
 #define CURRENT_HIP_RECORD "r.status = 'final' AND r.hip IS NOT NULL AND " NOT_SUPERSEDED
 #define CURRENT_PATIENT_RECORD "r.status = 'final' AND r.hip IS NULL AND " NOT_SUPERSEDED
 
+/* ?1, ?2: the event's form and path; ?5: the other forms that end follow-up
+ * ([[form, path], ...]); the bare end_form comes from the row holding the
+ * minimum (SQLite's rule for min()). */
 static const char SQL_COHORT[] =
     "WITH cur AS (SELECT r.hip AS hip, max(r.visit_date) AS last_date, "
-    "min(CASE WHEN r.form = ?1 THEN json_extract(r.answers, ?2) END) AS end_date "
-    "FROM records r WHERE " CURRENT_HIP_RECORD " GROUP BY r.hip) "
+    "min(CASE WHEN r.form = ?1 THEN json_extract(r.answers, ?2) END) AS event_date "
+    "FROM records r WHERE " CURRENT_HIP_RECORD " GROUP BY r.hip), "
+    "fin AS (SELECT r.hip AS hip, min(json_extract(r.answers, json_extract(e.value, '$[1]'))) AS end_date, "
+    "r.form AS end_form FROM records r JOIN json_each(?5) e ON json_extract(e.value, '$[0]') = r.form "
+    "WHERE " CURRENT_HIP_RECORD " AND json_extract(r.answers, json_extract(e.value, '$[1]')) IS NOT NULL "
+    "GROUP BY r.hip) "
     "SELECT p.uuid, p.mrn, p.name, p.sex, p.born, h.uuid, h.patient, h.side, h.etiology, "
-    "h.stage_system, h.stage, h.involvement, h.index_date, c.end_date, c.last_date "
+    "h.stage_system, h.stage, h.involvement, h.index_date, c.event_date, c.last_date, "
+    "f.end_date, f.end_form "
     "FROM patients p JOIN hips h ON h.patient = p.uuid LEFT JOIN cur c ON c.hip = h.uuid "
+    "LEFT JOIN fin f ON f.hip = h.uuid "
     "WHERE (?3 IS NULL OR h.index_date >= ?3) AND (?4 IS NULL OR h.index_date <= ?4) "
     "ORDER BY p.mrn, h.side";
 
@@ -58,33 +67,44 @@ static void bulk_reads(store *s)
     sqlite3_exec(s->db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
 }
 
-int store_each_cohort_hip(store *s, int from, int to, const char *end_form,
-                          const char *end_field, store_cohort_fn fn, void *ctx)
+int store_each_cohort_hip(store *s, int from, int to, const st_end *event, const st_ends *ends,
+                          store_cohort_fn fn, void *ctx)
 {
     bulk_reads(s);
     sqlite3_stmt *q = st_stmt(s, SQL_COHORT);
     if (!q)
         return -1;
-    char *path = end_form && end_field ? st_json_path(end_field) : NULL;
-    st_bind_text(q, 1, path ? end_form : NULL);
+    char *path = event ? st_json_path(event->field) : NULL;
+    char *js = st_ends_json(ends, event ? event->form : NULL);
+    st_bind_text(q, 1, path ? event->form : NULL);
     st_bind_text(q, 2, path);
     if (from >= 0)
         st_bind_date(q, 3, from);
     if (to >= 0)
         st_bind_date(q, 4, to);
+    st_bind_text(q, 5, js);
     int rc, stop = 0;
     while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         st_patient p;
         st_hip h;
         st_patient_from_row(q, 0, &p);
         st_hip_from_row(q, 5, &h);
-        int end = sqlite3_column_type(q, 13) == SQLITE_NULL ? -1 : st_col_date(q, 13);
-        int last = sqlite3_column_type(q, 14) == SQLITE_NULL ? -1 : st_col_date(q, 14);
-        stop = fn(ctx, &p, &h, end, last);
+        st_followup fu = {-1, -1, -1, ""};
+        if (sqlite3_column_type(q, 13) != SQLITE_NULL)
+            fu.event_date = st_col_date(q, 13);
+        if (sqlite3_column_type(q, 14) != SQLITE_NULL)
+            fu.last_date = st_col_date(q, 14);
+        if (sqlite3_column_type(q, 15) != SQLITE_NULL) {
+            fu.end_date = st_col_date(q, 15);
+            const char *ef = (const char *)sqlite3_column_text(q, 16);
+            snprintf(fu.end_form, sizeof fu.end_form, "%s", ef ? ef : "");
+        }
+        stop = fn(ctx, &p, &h, &fu);
         st_patient_free(&p);
         st_hip_free(&h);
     }
     free(path);
+    free(js);
     return finish(s, q, rc, stop);
 }
 

@@ -64,6 +64,10 @@ char *st_answers_json(const st_record *r);
 /* The JSON path $."field" for json_set/json_extract; NULL if the id cannot be
  * quoted (a double quote or backslash in it). Caller frees. */
 char *st_json_path(const char *field);
+/* The forms that end follow-up as a JSON array of [form, path] pairs for
+ * json_each, leaving out skip_form (may be NULL) and fields that cannot be
+ * quoted; "[]" for none. Caller frees. */
+char *st_ends_json(const st_ends *ends, const char *skip_form);
 
 /* Audit rows (store_audit.c). detail is a JSON object or NULL; a create has
  * none, its new values being the (immutable) record's own answers. */

@@ -221,6 +221,25 @@ char *st_json_path(const char *field)
     return xasprintf("$.\"%s\"", field);
 }
 
+char *st_ends_json(const st_ends *ends, const char *skip_form)
+{
+    sbuf b = {0};
+    sbuf_add(&b, "[");
+    for (int i = 0; ends && i < ends->n; i++) {
+        char *path = st_json_path(ends->v[i].field);
+        if (path && !(skip_form && strcmp(skip_form, ends->v[i].form) == 0)) {
+            sbuf_add(&b, b.len > 1 ? ",[" : "[");
+            st_json_string(&b, ends->v[i].form);
+            sbuf_add(&b, ",");
+            st_json_string(&b, path);
+            sbuf_add(&b, "]");
+        }
+        free(path);
+    }
+    sbuf_add(&b, "]");
+    return b.s;
+}
+
 void st_detail_add(sbuf *b, int *first, const char *field, const char *old_v, const char *new_v)
 {
     if (!*first)

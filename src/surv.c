@@ -16,11 +16,11 @@ surv_hip_out surv_hip(const surv_hip_in *in)
     } else if (ended && (in->study_end < 0 || in->end_date <= in->study_end)) {
         o.why = SURV_END_FORM;
         o.stop_date = in->end_date;
-    } else if (in->study_end >= 0 && in->last_record > in->study_end) {
-        o.why = SURV_STUDY_END;
-        o.stop_date = in->study_end;
-    } else if (in->study_end >= 0 && in->event_date > in->study_end) {
-        /* The event lies beyond the study end: followed up to the end. */
+    } else if (in->study_end >= 0 && (in->last_record > in->study_end ||
+                                      in->event_date > in->study_end ||
+                                      in->end_date > in->study_end)) {
+        /* Followed up beyond the study end (a record, the event or the end
+         * of follow-up after it): censored at the end. */
         o.why = SURV_STUDY_END;
         o.stop_date = in->study_end;
     } else if (in->last_record >= 0) {

@@ -28,9 +28,11 @@ typedef struct {
 } surv_hip_out;
 
 /* The rule. The event counts when it is dated on or before the study end
- * and no earlier end of follow-up closed the hip; otherwise the hip is
- * censored at the earliest of its end-of-follow-up form, its last record
- * and the study end. A hip with nothing after its index date is censored
+ * and no earlier end of follow-up closed the hip (a THA recorded after a
+ * hip was lost to follow-up is kept in the record but not counted);
+ * otherwise the hip is censored at its end-of-follow-up form's date when
+ * that is on or before the study end, else at the study end when anything
+ * of the hip lies after it, else at its last record. A hip with nothing after its index date is censored
  * at day 0. Dates before the index date count as the index date. */
 surv_hip_out surv_hip(const surv_hip_in *in);
 /* "THA" style words are the caller's; this names the censoring reason:

@@ -141,9 +141,7 @@ static void load(ui *u, list_st *l)
     free_hips(l);
     collect_ctx c = {.l = l, .a = u->a, .items = xcalloc((size_t)u->a->cfg.n_tp + 1,
                                                            sizeof(sched_item))};
-    const app *a = u->a;
-    store_each_hip(u->a->db, NULL, a->end_form ? a->end_form->id : NULL, a->end_field, collect,
-                   &c);
+    store_each_hip(u->a->db, NULL, &u->a->ends, collect, &c);
     free(c.items);
     if (l->nhd)
         qsort(l->hd, l->nhd, sizeof *l->hd, by_mrn);

@@ -37,8 +37,7 @@ static int hip_sched(ui *u, const st_patient *p, const st_hip *h, sched_item *it
 {
     const app *a = u->a;
     sched_ctx c = {.a = a, .side = h->side, .items = items};
-    store_each_hip(a->db, p->mrn, a->end_form ? a->end_form->id : NULL, a->end_field, sched_cb,
-                   &c);
+    store_each_hip(a->db, p->mrn, &a->ends, sched_cb, &c);
     return c.found ? 0 : -1;
 }
 

@@ -77,9 +77,9 @@ refused 1 "THA before day 0" "tha\.tha_date: 2026-02-01 is before the hip's inde
     record V1 --form tha --hip R --timepoint unscheduled tha_date=2026-02-01 reason=pain
 bs record V1 --form tha --hip R --timepoint unscheduled --date 2026-05-02 tha_date=2026-05-02 reason=collapse
 expect_rc 0 "THA"
-refused 1 "a second THA for the hip" "already converted to hip replacement on 2026-05-02" \
+refused 1 "a second THA for the hip" "the right hip already has 'Conversion to THA' dated 2026-05-02" \
     record V1 --form tha --hip R --timepoint unscheduled tha_date=2026-05-03 reason=pain
-refused 1 "scheduled follow-up after the THA" "right hip was converted to hip replacement on 2026-05-02" \
+refused 1 "scheduled follow-up after the THA" "right hip's follow-up ended on 2026-05-02 \\(Conversion to THA\\): no scheduled visit \\('3 months'\\)" \
     record V1 --form vas --hip R --timepoint 3m --date 2026-05-25 pain=2
 bs record V1 --form complications --hip R --timepoint unscheduled --date 2026-06-01 events=none
 expect_rc 0 "an unscheduled complication after the THA"
@@ -118,8 +118,8 @@ tampered wrongtp "$base" 11111111-1111-4111-8111-111111111111 "timepoint = '6m'"
 check_finds wrongtp "a baseline-dated record stored as 6m" "record 11111111 \(vas, 6m\): .*window"
 tampered afttha "$base" 22222222-2222-4222-8222-222222222222 \
     "hip = '$rhip', timepoint = '3m', visit_date = '2026-05-25'"
-check_finds afttha "a scheduled record after the THA" "record 22222222 \(vas, 3m\): .*(conver|replacement)"
+check_finds afttha "a scheduled record after the THA" "record 22222222 \(vas, 3m\): .*follow-up ended"
 tampered twotha "$tha" 33333333-3333-4333-8333-333333333333 "visit_date = '2026-05-20'"
-check_finds twotha "a hip with two THAs" "right hip has 2 conversions"
+check_finds twotha "a hip with two THAs" "right hip has 2 records of tha, which ends follow-up"
 
 t_done

@@ -20,15 +20,32 @@ same <- function(got, want, what, tol = 1e-6) {
 try_na <- function(expr) tryCatch(suppressWarnings(expr), error = function(e) NA)
 
 # ---- the raw data, and the rules applied independently of bedside ----
+# Censoring: the THA is the event unless an end of follow-up (end_of_followup,
+# cens_date) came strictly before it; a hip is censored at its end of
+# follow-up, else at the study end (args[2], report --to) when anything of
+# it lies after that, else at its last record. --to also selects hips
+# indexed on or before it.
 hips <- rd("raw_hips.csv")
 day <- function(s) as.numeric(as.Date(s))
+study <- if (length(args) > 1) day(args[2]) else NA
 hips$idx <- day(hips$index_date)
+if (!is.na(study)) hips <- hips[hips$idx <= study, ]
 hips$end <- day(hips$end_date)
+hips$cens <- day(hips$cens_date)
 hips$last <- day(hips$last_date)
-hips$event <- as.integer(!is.na(hips$end))
-stop_d <- ifelse(hips$event == 1, hips$end,
-                 ifelse(!is.na(hips$last) & hips$last > hips$idx, hips$last, hips$idx))
-hips$time <- pmax(stop_d, hips$idx) - hips$idx
+after <- function(d) !is.na(study) & !is.na(d) & d > study
+ended <- !is.na(hips$cens) & (is.na(hips$end) | hips$cens < hips$end)
+hips$event <- as.integer(!is.na(hips$end) & !ended & !after(hips$end))
+hips$why <- ifelse(hips$event == 1, "Conversion to THA",
+            ifelse(ended & !after(hips$cens), "end of follow-up form",
+            ifelse(after(hips$last) | after(hips$end) | after(hips$cens), "study end",
+                   "last record")))
+stop_d <- ifelse(hips$why == "Conversion to THA", hips$end,
+          ifelse(hips$why == "end of follow-up form", hips$cens,
+          ifelse(hips$why == "study end", study,
+          ifelse(!is.na(hips$last), hips$last, hips$idx))))
+hips$stop <- pmax(stop_d, hips$idx)
+hips$time <- hips$stop - hips$idx
 hips$stage[is.na(hips$stage) | hips$stage == ""] <- "(missing)"
 
 # ---- the per-hip listing ----
@@ -40,7 +57,11 @@ same(sum(is.na(m)), 0, "listing hips found in the raw data")
 for (i in seq_len(nrow(ep))) {
   same(ep$days[i], hips$time[m[i]], paste("days of", key[m[i]]), 0)
   same(ep$event[i], hips$event[m[i]], paste("event of", key[m[i]]), 0)
+  same(as.numeric(ep$why[i] == hips$why[m[i]]), 1,
+       paste("censoring rule of", key[m[i]], ep$why[i], hips$why[m[i]]), 0)
 }
+for (w in c("end of follow-up form", "last record", "study end"))
+  cat(sprintf("censored at %s: %d hips\n", w, sum(hips$why == w)))
 
 # ---- Kaplan-Meier per stratum, at the rows bedside printed ----
 sv <- rd("survival.csv")
@@ -75,8 +96,8 @@ if (df >= 1) same(lr$p[1], pchisq(sd_$chisq, df, lower.tail = FALSE), "log-rank 
 # ---- scores by visit ----
 raw <- rd("raw_scores.csv")
 raw$vd <- day(raw$visit_date)
-raw <- merge(raw, hips[, c("uuid", "event", "end")], by.x = "hip", by.y = "uuid")
-raw <- raw[!(raw$event == 1 & raw$vd > raw$end), ]
+raw <- merge(raw, hips[, c("uuid", "event", "stop")], by.x = "hip", by.y = "uuid")
+raw <- raw[!(raw$event == 1 & raw$vd > raw$stop), ]
 raw <- raw[order(raw$vd), ]
 raw <- raw[!duplicated(raw[, c("hip", "form", "score", "timepoint")], fromLast = TRUE), ]
 sc <- rd("scores.csv")

@@ -43,7 +43,7 @@ static int contains(const char *s, const char *part)
 static void test_edges(void)
 {
     int D = day("2026-01-10");
-    entry_hip L = {'L', D, -1};
+    entry_hip L = {.side = 'L', .index_date = D, .end_date = -1};
     entry_error e;
     /* Baseline: the pre-operative window. */
     CHECK_INT(rules(&L, 1, "baseline", D - 31, 0, 0, &e), ENTRY_REFUSED);
@@ -93,7 +93,8 @@ static void test_edges(void)
 static void test_two_hips(void)
 {
     int DL = day("2026-01-10"), DR = day("2026-03-01");
-    entry_hip both[2] = {{'L', DL, -1}, {'R', DR, -1}};
+    entry_hip both[2] = {{.side = 'L', .index_date = DL, .end_date = -1},
+                         {.side = 'R', .index_date = DR, .end_date = -1}};
     entry_error e;
     /* Each hip-scope record follows its own hip's schedule. */
     CHECK_INT(rules(&both[1], 1, "1m", DR + 30, 0, 0, &e), ENTRY_OK);
@@ -118,19 +119,19 @@ static void test_two_hips(void)
 static void test_tha(void)
 {
     int D = day("2026-01-10");
-    entry_hip h = {'L', D, D + 200};
+    entry_hip h = {.side = 'L', .index_date = D, .end_date = D + 200};
     entry_error e;
     CHECK_INT(rules(&h, 1, "6m", D + 182, 0, 0, &e), ENTRY_OK);
     CHECK_INT(rules(&h, 1, "6m", D + 200, 0, 0, &e), ENTRY_OK);   /* the day itself */
     CHECK_INT(rules(&h, 1, "6m", D + 201, 0, 0, &e), ENTRY_REFUSED);
-    CHECK(contains(e.msg, "converted to hip replacement on 2026-07-29"));
+    CHECK(contains(e.msg, "left hip's follow-up ended on 2026-07-29"));
     CHECK_INT(rules(&h, 1, "12m", D + 365, 1, 0, &e), ENTRY_REFUSED);
     CHECK(contains(e.msg, "2026-07-29"));
     CHECK_INT(rules(&h, 1, "unscheduled", D + 365, 0, 0, &e), ENTRY_OK);
     /* The conversion record itself is not "after the conversion". */
     CHECK_INT(rules(&h, 1, "12m", D + 365, 0, 1, &e), ENTRY_OK);
     /* Patient scope: another hip still followed up keeps the visit. */
-    entry_hip both[2] = {h, {'R', D, -1}};
+    entry_hip both[2] = {h, {.side = 'R', .index_date = D, .end_date = -1}};
     CHECK_INT(rules(both, 2, "12m", D + 365, 0, 0, &e), ENTRY_OK);
     /* Stored records: the same rules as a check. */
     st_record r = {.timepoint = "1m", .visit_date = D + 40};
@@ -141,7 +142,7 @@ static void test_tha(void)
     r.timepoint = "12m";
     r.visit_date = D + 365;
     CHECK_INT(entry_check_stored(&A.cfg, &h, 1, &r, 0, &e), -1);
-    CHECK(contains(e.msg, "hip replacement"));
+    CHECK(contains(e.msg, "follow-up ended"));
 }
 
 static int n_rows(void)
@@ -280,13 +281,13 @@ static void test_life(void)
     CHECK_INT(save("tha", 'L', "unscheduled", "2026-05-01", 0, tha_ok, NULL, &e), ENTRY_OK);
     CHECK_INT(save("tha", 'L', "unscheduled", "2026-05-02", 0, tha_again, NULL, &e),
               ENTRY_REFUSED);
-    CHECK(contains(e.msg, "already converted to hip replacement on 2026-05-01"));
+    CHECK(contains(e.msg, "already has 'Conversion to THA' dated 2026-05-01"));
     /* After it: no scheduled visit for that hip; unscheduled ones and the
      * other hip go on. */
     static const char *const none[] = {"events", "none", NULL};
     CHECK_INT(save("vas", 'L', "6m", "2026-06-15", ENTRY_CONFIRMED, vas6, NULL, &e),
               ENTRY_REFUSED);
-    CHECK(contains(e.msg, "converted to hip replacement on 2026-05-01"));
+    CHECK(contains(e.msg, "follow-up ended on 2026-05-01 (Conversion to THA)"));
     CHECK_INT(save("complications", 'L', "unscheduled", "2026-06-10", 0, none, NULL, &e),
               ENTRY_OK);
     CHECK_INT(save("vas", 'R', "3m", "2026-06-01", 0, vas6, NULL, &e), ENTRY_OK);

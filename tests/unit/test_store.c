@@ -417,18 +417,20 @@ static void test_records(void)
     CHECK_INT(store_record_final(s, &r, &err), 0);
     st_record_free(&r);
     hip_ctx hc = {0};
-    CHECK_INT(store_each_hip(s, NULL, "tha", "date", hip_cb, &hc), 0);
+    st_end end_v[2] = {{"other", "when", 0}, {"tha", "date", 1}};
+    st_ends ends = {end_v, 2};
+    CHECK_INT(store_each_hip(s, NULL, &ends, hip_cb, &hc), 0);
     CHECK_INT(hc.hips, 3);
     CHECK_STR(hc.sides, "LRL");
     CHECK_INT(hc.done_left, 0);   /* the last L is B2's: nothing */
     memset(&hc, 0, sizeof hc);
-    CHECK_INT(store_each_hip(s, "A1", "tha", "date", hip_cb, &hc), 0);
+    CHECK_INT(store_each_hip(s, "A1", &ends, hip_cb, &hc), 0);
     CHECK_INT(hc.hips, 2);
     /* 3m new + 2 unscheduled + tha + satisfaction */
     CHECK_INT(hc.done_left, 5);
     CHECK_INT(hc.end_left, day("2025-06-20"));
     memset(&hc, 0, sizeof hc);
-    CHECK_INT(store_each_hip(s, "A1", NULL, NULL, hip_cb, &hc), 0);
+    CHECK_INT(store_each_hip(s, "A1", NULL, hip_cb, &hc), 0);
     CHECK_INT(hc.end_left, -1);
 
     st_patient_free(&p);

@@ -51,6 +51,19 @@ int main(void)
     CHECK_INT(o.time_days, 350);
     CHECK_STR(surv_censor_name(o.why), "end of follow-up form");
 
+    o = run(100, 400, 400, 420, -1);           /* the event and the end on one day */
+    CHECK_INT(o.event, 1);
+    CHECK_INT(o.time_days, 300);
+
+    o = run(100, -1, 450, 280, 300);           /* ended after the study end */
+    CHECK_INT(o.event, 0);
+    CHECK_INT(o.time_days, 200);
+    CHECK_STR(surv_censor_name(o.why), "study end");
+
+    o = run(100, 600, 250, 640, 300);          /* ended before the study end */
+    CHECK_INT(o.time_days, 150);
+    CHECK_STR(surv_censor_name(o.why), "end of follow-up form");
+
     o = run(100, 90, -1, -1, -1);              /* an event dated before the index */
     CHECK_INT(o.event, 1);
     CHECK_INT(o.time_days, 0);
