@@ -122,6 +122,30 @@ static const char *hips_text(const char *sides)
     return strcmp(sides, "LR") == 0 ? "L+R" : *sides ? sides : "-";
 }
 
+typedef struct {
+    const app *a;
+    size_t wm, wn;       /* column widths in characters */
+    size_t rows;
+} list_ctx;
+
+static int list_row(void *ctx, const st_patient_row *r)
+{
+    list_ctx *c = ctx;
+    char *name = text_escape(r->p.name), *mrn = text_escape(r->p.mrn);
+    if (c->rows++ == 0) {
+        c->wm = c->wm > 3 ? c->wm : 3;
+        c->wn = c->wn > 4 ? c->wn : 4;
+        printf("%-*s  %-*s  AGE  SEX  HIPS\n", (int)c->wm, "MRN", (int)c->wn, "NAME");
+    }
+    size_t lm = utf8_chars(mrn), ln = utf8_chars(name);
+    printf("%s%*s  %s%*s  %3d  %-3c  %s\n", mrn, (int)(lm < c->wm ? c->wm - lm : 0), "", name,
+           (int)(ln < c->wn ? c->wn - ln : 0), "", age_years(r->p.born, c->a->today), r->p.sex,
+           hips_text(r->sides));
+    free(name);
+    free(mrn);
+    return 0;
+}
+
 static int patient_list(app *a, int argc, char **argv)
 {
     static const struct option opts[] = {{"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
@@ -139,39 +163,21 @@ static int patient_list(app *a, int argc, char **argv)
     int rc = cli_load(a, APP_DB_READ, 0);
     if (rc)
         return rc;
-    size_t n = 0;
-    st_patient_row *rows =
-        store_patient_list(a->db, search, a->cfg.list_form, a->cfg.list_score, 0, &n);
-    if (n == 0) {
-        store_patient_rows_free(rows, n);
+    /* Streamed: the column widths come from one aggregate query first, so
+     * the first line prints at once and memory stays flat however many
+     * patients there are. */
+    list_ctx lc = {.a = a};
+    if (store_patient_widths(a->db, search, &lc.wm, &lc.wn) < 0)
+        return 1;
+    rc = store_each_patient(a->db, search, list_row, &lc);
+    if (rc < 0)
+        return 1;
+    if (lc.rows == 0) {
         if (search)
             fprintf(stderr, "bedside: no patient matches '%s'\n", cli_esc(search));
         else
             fprintf(stderr, "bedside: no patients yet\n");
-        return 0;
     }
-    /* Widths in characters: escaped names are valid UTF-8. */
-    size_t wm = 3, wn = 4;
-    char **names = xcalloc(n, sizeof *names), **mrns = xcalloc(n, sizeof *mrns);
-    for (size_t i = 0; i < n; i++) {
-        names[i] = text_escape(rows[i].p.name);
-        mrns[i] = text_escape(rows[i].p.mrn);
-        size_t lm = utf8_chars(mrns[i]), ln = utf8_chars(names[i]);
-        wm = lm > wm ? lm : wm;
-        wn = ln > wn ? ln : wn;
-    }
-    printf("%-*s  %-*s  AGE  SEX  HIPS\n", (int)wm, "MRN", (int)wn, "NAME");
-    for (size_t i = 0; i < n; i++) {
-        const st_patient *p = &rows[i].p;
-        size_t pad = wn - utf8_chars(names[i]), mpad = wm - utf8_chars(mrns[i]);
-        printf("%s%*s  %s%*s  %3d  %-3c  %s\n", mrns[i], (int)mpad, "", names[i], (int)pad, "",
-               age_years(p->born, a->today), p->sex, hips_text(rows[i].sides));
-        free(names[i]);
-        free(mrns[i]);
-    }
-    free(names);
-    free(mrns);
-    store_patient_rows_free(rows, n);
     return 0;
 }
 

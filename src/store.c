@@ -399,6 +399,12 @@ int store_begin(store *s, char **err)
 {
     if (s->batch)
         return st_fail(err, "%s: a batch is already open", s->path);
+    /* Each insert with a BEFORE trigger keeps a statement journal so it can
+     * be undone alone; in a batch of 300,000 inserts a temporary file takes
+     * gigabytes of writes in all. In memory it is one statement's worth,
+     * dropped when the statement ends. Set outside the transaction: inside
+     * one, SQLite may refuse to change it. */
+    sqlite3_exec(s->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
     if (st_begin_immediate(s, err) < 0)
         return -1;
     s->spoiled = 0;
@@ -406,11 +412,6 @@ int store_begin(store *s, char **err)
      * keys: every index insert lands on a random page, so the cache must
      * hold the indexes or each insert costs a read and a spill. */
     sqlite3_exec(s->db, "PRAGMA cache_size = -262144", NULL, NULL, NULL);
-    /* Each insert with a BEFORE trigger keeps a statement journal so it can
-     * be undone alone; in a batch of 300,000 inserts a temporary file would
-     * take gigabytes of writes in all. In memory it is one statement's worth,
-     * dropped when the statement ends. */
-    sqlite3_exec(s->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
     s->batch = 1;
     return 0;
 }

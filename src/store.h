@@ -114,6 +114,20 @@ typedef struct {
  * the latest (by visit date) current final value of score_id in form. */
 st_patient_row *store_patient_list(store *s, const char *search, const char *score_form,
                                    const char *score_id, size_t limit, size_t *n);
+/* One keyset page of that list, walked on the MRN index: with dir >= 0 the
+ * rows after MRN key (NULL: from the first), with dir < 0 the rows before it
+ * (NULL: the last page); either way in MRN order. */
+st_patient_row *store_patient_page(store *s, const char *search, const char *key, int dir,
+                                   const char *score_form, const char *score_id, size_t limit,
+                                   size_t *n);
+/* Stream the whole list (no score) to fn, which must not use the store;
+ * fn returns non-zero to stop. Returns 0, fn's value, or -1. */
+typedef int (*store_patient_row_fn)(void *ctx, const st_patient_row *r);
+int store_each_patient(store *s, const char *search, store_patient_row_fn fn, void *ctx);
+/* The widest MRN and name of the patients matching search, in characters
+ * as printed (text_escape). */
+int store_patient_widths(store *s, const char *search, size_t *mrn, size_t *name);
+long store_patient_count(store *s);   /* -1 on error */
 void store_patient_rows_free(st_patient_row *rows, size_t n);
 
 /* Hips. */

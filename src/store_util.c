@@ -302,9 +302,22 @@ static void fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_text(ctx, f, -1, free);
 }
 
+/* The width in characters of the text as printed (text_escape): what a
+ * column must hold. */
+static void width_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    char *e = text_escape((const char *)sqlite3_value_text(argv[0]));
+    sqlite3_result_int64(ctx, (sqlite3_int64)utf8_chars(e));
+    free(e);
+}
+
 int st_register_functions(sqlite3 *db)
 {
-    return sqlite3_create_function_v2(db, "bedside_fold", 1,
-                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-                                      fold_fn, NULL, NULL, NULL);
+    int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+    int rc = sqlite3_create_function_v2(db, "bedside_fold", 1, flags, NULL, fold_fn, NULL, NULL,
+                                        NULL);
+    return rc != SQLITE_OK ? rc
+                           : sqlite3_create_function_v2(db, "bedside_width", 1, flags, NULL,
+                                                        width_fn, NULL, NULL, NULL);
 }

@@ -7,9 +7,12 @@
 
 #include "sched.h"
 
-#define LIST_LIMIT 500   /* rows fetched per search; a count says when there are more */
+/* The patient list is read one keyset page at a time (store_patient_page),
+ * at least a screen's worth, and only the hips of the patients read get a
+ * schedule: the first screen costs the same at 100 or 100,000 patients. */
+#define PAGE_MIN 40
 
-/* Where one hip stands on its schedule, computed once per reload. */
+/* Where one hip stands on its schedule. */
 typedef struct {
     char *mrn, *name;
     char side;
@@ -20,13 +23,21 @@ typedef struct {
 } hip_due;
 
 typedef struct {
-    st_patient_row *rows;
+    hip_due *v;
+    size_t n, cap;
+} hip_vec;
+
+typedef struct {
+    st_patient_row *rows;   /* a contiguous run of the list, in MRN order */
     size_t n;
-    hip_due *hd;        /* every hip, by MRN then side */
-    size_t nhd, cap;
-    hip_due **due;      /* into hd: due or overdue, soonest first */
+    int more_before, more_after;
+    long total;             /* patients in the database (no search), or -1 */
+    hip_vec ph;             /* the hips of rows[], by MRN then side */
+    hip_vec dh;             /* Due view: every hip, loaded when it opens */
+    hip_due **due;          /* into dh: due or overdue, soonest first */
     size_t ndue;
-    char **dmrn;        /* MRNs with an unfinished draft, sorted */
+    int dgen;               /* data generation dh was loaded at */
+    char **dmrn;            /* MRNs with an unfinished draft, sorted */
     size_t ndmrn;
     int due_view, searching;
     ui_edit search;
@@ -35,7 +46,7 @@ typedef struct {
 
 /* store_each_hip's callback gets no ui; this carries both. */
 typedef struct {
-    list_st *l;
+    hip_vec *to;
     const app *a;
     sched_item *items;
 } collect_ctx;
@@ -44,15 +55,15 @@ static int collect(void *ctx, const st_patient *p, const st_hip *h, const st_don
                    int end_date)
 {
     collect_ctx *c = ctx;
-    list_st *l = c->l;
+    hip_vec *to = c->to;
     const config *cfg = &c->a->cfg;
     sched_hip(cfg, h->index_date, c->a->today, end_date, st_done_has, (void *)done, c->items);
     const sched_item *nx = sched_next(c->items, cfg->n_tp);
-    if (l->nhd == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 256;
-        l->hd = xrealloc(l->hd, l->cap * sizeof *l->hd);
+    if (to->n == to->cap) {
+        to->cap = to->cap ? to->cap * 2 : 64;
+        to->v = xrealloc(to->v, to->cap * sizeof *to->v);
     }
-    hip_due *d = &l->hd[l->nhd++];
+    hip_due *d = &to->v[to->n++];
     d->mrn = xstrdup(p->mrn);
     d->name = xstrdup(p->name);
     d->side = h->side;
@@ -60,8 +71,28 @@ static int collect(void *ctx, const st_patient *p, const st_hip *h, const st_don
     d->state = nx ? nx->state : TP_DONE;
     d->target = nx ? nx->target : 0;
     d->close = nx ? nx->close : 0;
-    d->draft = 0;       /* load_drafts marks it */
+    d->draft = 0;       /* mark_drafts marks it */
     return 0;
+}
+
+/* The schedule of every hip of one patient (mrn), or of all (NULL). */
+static void collect_hips(ui *u, const char *mrn, hip_vec *to)
+{
+    const app *a = u->a;
+    collect_ctx c = {.to = to, .a = a,
+                     .items = xcalloc((size_t)a->cfg.n_tp + 1, sizeof(sched_item))};
+    store_each_hip(a->db, mrn, &a->ends, collect, &c);
+    free(c.items);
+}
+
+static void hips_free(hip_vec *h)
+{
+    for (size_t i = 0; i < h->n; i++) {
+        free(h->v[i].mrn);
+        free(h->v[i].name);
+    }
+    free(h->v);
+    memset(h, 0, sizeof *h);
 }
 
 static int by_mrn(const void *x, const void *y)
@@ -90,86 +121,150 @@ static int has_draft(const list_st *l, const char *mrn)
 }
 
 /* Which patients and hips have a draft: a nurse whose connection dropped
- * finds the form again from the list. */
+ * finds the form again from the list. Drafts are few: all are read. */
 static void load_drafts(ui *u, list_st *l)
 {
+    for (size_t i = 0; i < l->ndmrn; i++)
+        free(l->dmrn[i]);
+    free(l->dmrn);
     size_t n = 0;
     st_draft_row *d = store_drafts(u->a->db, &n);
     l->dmrn = xcalloc(n + 1, sizeof *l->dmrn);
-    for (size_t i = 0; i < n; i++) {
+    l->ndmrn = 0;
+    for (size_t i = 0; i < n; i++)
         l->dmrn[l->ndmrn++] = xstrdup(d[i].mrn);
-        for (size_t j = 0; j < l->nhd; j++)
-            if (l->hd[j].side == d[i].side && strcmp(l->hd[j].mrn, d[i].mrn) == 0)
-                l->hd[j].draft = 1;
-    }
     if (l->ndmrn)
         qsort(l->dmrn, l->ndmrn, sizeof *l->dmrn, by_str);
     store_draft_rows_free(d, n);
 }
 
-static void free_hips(list_st *l)
+/* The first hip of mrn in h (sorted by MRN), or where it would be. */
+static size_t first_of(const hip_vec *h, const char *mrn)
 {
-    for (size_t i = 0; i < l->ndmrn; i++)
-        free(l->dmrn[i]);
-    free(l->dmrn);
-    l->dmrn = NULL;
-    l->ndmrn = 0;
-    for (size_t i = 0; i < l->nhd; i++) {
-        free(l->hd[i].mrn);
-        free(l->hd[i].name);
-    }
-    free(l->hd);
-    free(l->due);
-    l->hd = NULL;
-    l->due = NULL;
-    l->nhd = l->ndue = l->cap = 0;
-}
-
-static void load_rows(ui *u, list_st *l)
-{
-    store_patient_rows_free(l->rows, l->n);
-    l->rows = store_patient_list(u->a->db, ui_edit_text(&l->search), u->a->cfg.list_form,
-                                 u->a->cfg.list_score, LIST_LIMIT + 1, &l->n);
-    if (l->sel >= (int)l->n)
-        l->sel = l->n ? (int)l->n - 1 : 0;
-}
-
-/* One pass over every hip: the schedule of 10,000 patients is computed once
- * per reload, not per keystroke or per drawn row. */
-static void load(ui *u, list_st *l)
-{
-    free_hips(l);
-    collect_ctx c = {.l = l, .a = u->a, .items = xcalloc((size_t)u->a->cfg.n_tp + 1,
-                                                           sizeof(sched_item))};
-    store_each_hip(u->a->db, NULL, &u->a->ends, collect, &c);
-    free(c.items);
-    if (l->nhd)
-        qsort(l->hd, l->nhd, sizeof *l->hd, by_mrn);
-    l->due = xcalloc(l->nhd + 1, sizeof *l->due);
-    for (size_t i = 0; i < l->nhd; i++)
-        if (l->hd[i].tp >= 0 && (l->hd[i].state == TP_DUE || l->hd[i].state == TP_OVERDUE))
-            l->due[l->ndue++] = &l->hd[i];
-    if (l->ndue)
-        qsort(l->due, l->ndue, sizeof *l->due, by_target);
-    load_drafts(u, l);
-    load_rows(u, l);
-    l->gen = u->data_gen;
-}
-
-/* The most pressing hip of a patient: due or overdue first, then upcoming. */
-static const hip_due *next_of(const list_st *l, const char *mrn)
-{
-    size_t lo = 0, hi = l->nhd;
+    size_t lo = 0, hi = h->n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (strcmp(l->hd[mid].mrn, mrn) < 0)
+        if (strcmp(h->v[mid].mrn, mrn) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
+    return lo;
+}
+
+/* The Due view's hips: a pass over every hip, once per change of the data. */
+static void load_due(ui *u, list_st *l)
+{
+    hips_free(&l->dh);
+    free(l->due);
+    l->ndue = 0;
+    collect_hips(u, NULL, &l->dh);
+    if (l->dh.n)
+        qsort(l->dh.v, l->dh.n, sizeof *l->dh.v, by_mrn);
+    l->due = xcalloc(l->dh.n + 1, sizeof *l->due);
+    size_t nd = 0;
+    st_draft_row *dr = store_drafts(u->a->db, &nd);
+    for (size_t i = 0; i < nd; i++)
+        for (size_t j = first_of(&l->dh, dr[i].mrn);
+             j < l->dh.n && strcmp(l->dh.v[j].mrn, dr[i].mrn) == 0; j++)
+            if (l->dh.v[j].side == dr[i].side)
+                l->dh.v[j].draft = 1;
+    store_draft_rows_free(dr, nd);
+    for (size_t i = 0; i < l->dh.n; i++) {
+        hip_due *d = &l->dh.v[i];
+        if (d->tp >= 0 && (d->state == TP_DUE || d->state == TP_OVERDUE))
+            l->due[l->ndue++] = d;
+    }
+    if (l->ndue)
+        qsort(l->due, l->ndue, sizeof *l->due, by_target);
+    l->dgen = u->data_gen;
+}
+
+static size_t page_size(const ui *u)
+{
+    return u->rows > PAGE_MIN ? (size_t)u->rows : PAGE_MIN;
+}
+
+/* Read a page next to the rows held (dir > 0 after the last, dir < 0 before
+ * the first), or the first (dir 0) or last (dir -2) page instead of them. */
+static void load_page(ui *u, list_st *l, int dir)
+{
+    const app *a = u->a;
+    size_t want = page_size(u), n = 0;
+    const char *key = NULL;
+    if (dir == 1 && l->n)
+        key = l->rows[l->n - 1].p.mrn;
+    else if (dir == -1 && l->n)
+        key = l->rows[0].p.mrn;
+    st_patient_row *pg = store_patient_page(a->db, ui_edit_text(&l->search), key,
+                                            dir < 0 ? -1 : 1, a->cfg.list_form,
+                                            a->cfg.list_score, want + 1, &n);
+    int more = n > want;
+    if (more) {
+        /* The extra row only says there is more: drop it (the far end). */
+        size_t drop = dir < 0 ? 0 : n - 1;
+        st_patient_free(&pg[drop].p);
+        if (drop == 0)
+            memmove(pg, pg + 1, (n - 1) * sizeof *pg);
+        n--;
+    }
+    if (dir == 0 || dir == -2) {
+        store_patient_rows_free(l->rows, l->n);
+        hips_free(&l->ph);
+        l->rows = NULL;
+        l->n = 0;
+        l->more_before = dir == -2 && more;
+        l->more_after = dir == 0 && more;
+    } else if (dir > 0) {
+        l->more_after = more;
+    } else {
+        l->more_before = more;
+    }
+    l->rows = xrealloc(l->rows, (l->n + n + 1) * sizeof *l->rows);
+    if (dir == -1) {
+        memmove(l->rows + n, l->rows, l->n * sizeof *l->rows);
+        memcpy(l->rows, pg, n * sizeof *pg);
+        l->sel += (int)n;
+        l->top += (int)n;
+    } else {
+        memcpy(l->rows + l->n, pg, n * sizeof *pg);
+    }
+    l->n += n;
+    for (size_t i = 0; i < n; i++)
+        collect_hips(u, pg[i].p.mrn, &l->ph);
+    if (l->ph.n)
+        qsort(l->ph.v, l->ph.n, sizeof *l->ph.v, by_mrn);
+    free(pg);
+}
+
+static void load_rows(ui *u, list_st *l)
+{
+    l->sel = l->top = 0;
+    load_page(u, l, 0);
+    l->total = *ui_edit_text(&l->search) ? -1 : store_patient_count(u->a->db);
+}
+
+/* After a save or a new patient: the same place in the list, read again. */
+static void load(ui *u, list_st *l)
+{
+    int sel = l->sel, top = l->top;
+    load_drafts(u, l);
+    load_rows(u, l);
+    while (l->more_after && sel >= (int)l->n)
+        load_page(u, l, 1);
+    l->sel = sel;
+    l->top = top;
+    if (l->due_view)
+        load_due(u, l);
+    l->gen = u->data_gen;
+}
+
+/* The most pressing hip of a patient: due or overdue first, then upcoming. */
+static const hip_due *next_of(const hip_vec *h, const char *mrn)
+{
     const hip_due *best = NULL;
-    for (size_t i = lo; i < l->nhd && strcmp(l->hd[i].mrn, mrn) == 0; i++) {
-        const hip_due *d = &l->hd[i];
+    for (size_t i = first_of(h, mrn); i < h->n && strcmp(h->v[i].mrn, mrn) == 0; i++) {
+        const hip_due *d = &h->v[i];
         if (d->tp < 0)
             continue;
         int urgent = d->state == TP_DUE || d->state == TP_OVERDUE;
@@ -182,9 +277,7 @@ static const hip_due *next_of(const list_st *l, const char *mrn)
 
 static int count(const list_st *l)
 {
-    if (l->due_view)
-        return (int)l->ndue;
-    return (int)(l->n > LIST_LIMIT ? LIST_LIMIT : l->n);
+    return l->due_view ? (int)l->ndue : (int)l->n;
 }
 
 static void draw_top(ui *u, list_st *l)
@@ -196,9 +289,10 @@ static void draw_top(ui *u, list_st *l)
     char what[160];
     if (l->due_view)
         snprintf(what, sizeof what, "Due now or overdue: %zu hips", l->ndue);
-    else if (l->n > LIST_LIMIT)
-        snprintf(what, sizeof what, "Patients: first %d shown, more match - type to narrow",
-                 LIST_LIMIT);
+    else if (l->total >= 0)
+        snprintf(what, sizeof what, "Patients: %ld", l->total);
+    else if (l->more_before || l->more_after)
+        snprintf(what, sizeof what, "Patients: %zu shown, more match", l->n);
     else
         snprintf(what, sizeof what, "Patients: %zu", l->n);
     ui_putf(u, u->top, 0, x0, u->cols - 13 - x0, at, "bedside  %s", what);
@@ -256,7 +350,7 @@ static void draw_patient_row(ui *u, const list_st *l, int y, const st_patient_ro
     ui_putf(u, u->body, y, x, 7, at, "%3d %c", age_years(r->p.born, u->a->today), r->p.sex);
     const char *hips = strcmp(r->sides, "LR") == 0 ? "L+R" : r->sides;
     ui_put(u, u->body, y, x + 8, hips, 4, at);
-    const hip_due *d = next_of(l, r->p.mrn);
+    const hip_due *d = next_of(&l->ph, r->p.mrn);
     if (d) {
         char tgt[11];
         date_format(d->target, tgt);
@@ -277,6 +371,8 @@ static void list_draw(ui *u, void *stp)
     list_st *l = stp;
     if (l->gen != u->data_gen)
         load(u, l);
+    if (l->due_view && l->dgen != u->data_gen)
+        load_due(u, l);
     draw_top(u, l);
     werase(u->body);
     int h = getmaxy(u->body), w = u->cols, n = count(l);
@@ -336,15 +432,13 @@ static void search_key(ui *u, list_st *l, int k)
     if (k == UK_ESC || k == UI_CTRL('c')) {
         ui_edit_set(&l->search, "");
         l->searching = 0;
-        l->sel = l->top = 0;
         load_rows(u, l);
     } else if (k == '\r' || k == '\n' || k == UK(KEY_ENTER) || k == UK(KEY_DOWN) || k == '\t') {
         l->searching = 0;
     } else if (ui_edit_key(u, &l->search, k)) {
         if (l->search.changed) {
             l->search.changed = 0;
-            l->sel = l->top = 0;
-            load_rows(u, l);   /* one query per keystroke, limited rows */
+            load_rows(u, l);   /* one page per keystroke */
         }
     } else {
         return;
@@ -359,7 +453,7 @@ static void list_key(ui *u, void *stp, int k)
         search_key(u, l, k);
         return;
     }
-    int n = count(l), page = u->rows - 6;
+    int page = u->rows - 6;
     switch (k) {
     case UK(KEY_UP):
     case 'k':
@@ -378,11 +472,17 @@ static void list_key(ui *u, void *stp, int k)
         break;
     case UK(KEY_HOME):
     case 'g':
-        l->sel = 0;
+        if (!l->due_view && l->more_before)
+            load_page(u, l, 0);
+        l->sel = l->top = 0;
         break;
     case UK(KEY_END):
     case 'G':
-        l->sel = n - 1;
+        if (!l->due_view && l->more_after) {
+            load_page(u, l, -2);
+            l->top = 0;
+        }
+        l->sel = count(l) - 1;
         break;
     case '/':
         l->due_view = 0;
@@ -391,6 +491,8 @@ static void list_key(ui *u, void *stp, int k)
         break;
     case 'd':
         l->due_view = !l->due_view;
+        if (!l->due_view && (l->more_before || l->sel))
+            load_page(u, l, 0);
         l->sel = l->top = 0;
         break;
     case 'c':
@@ -425,7 +527,6 @@ static void list_key(ui *u, void *stp, int k)
     case UI_CTRL('c'):
         if (*ui_edit_text(&l->search)) {
             ui_edit_set(&l->search, "");
-            l->sel = l->top = 0;
             load_rows(u, l);
             break;
         }
@@ -437,6 +538,11 @@ static void list_key(ui *u, void *stp, int k)
     default:
         return;
     }
+    /* Past either end of the rows held: read the next page that way. */
+    while (!l->due_view && l->sel >= (int)l->n && l->more_after)
+        load_page(u, l, 1);
+    while (!l->due_view && l->sel < 0 && l->more_before)
+        load_page(u, l, -1);
     if (l->sel >= count(l))
         l->sel = count(l) - 1;
     if (l->sel < 0)
@@ -456,7 +562,12 @@ static void list_leave(ui *u, void *stp)
     list_st *l = stp;
     (void)u;
     store_patient_rows_free(l->rows, l->n);
-    free_hips(l);
+    hips_free(&l->ph);
+    hips_free(&l->dh);
+    free(l->due);
+    for (size_t i = 0; i < l->ndmrn; i++)
+        free(l->dmrn[i]);
+    free(l->dmrn);
     ui_edit_free(&l->search);
     free(l);
 }
@@ -496,6 +607,7 @@ void ui_list_open(ui *u)
     ui_edit_set(&l->search, "");
     l->search.max_chars = 64;
     l->gen = u->data_gen - 1;   /* load on first draw */
+    l->dgen = u->data_gen - 1;  /* the Due view: when it first opens */
     load(u, l);
     ui_push(u, UI_LIST, l);
 }

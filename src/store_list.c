@@ -1,0 +1,150 @@
+/* store_list.c — the patient list, read one page at a time.
+ *
+ * Pages are keyset pages: the rows after (or before) an MRN, walked on the
+ * MRN index, so the page a screen shows costs the same at 100 or 100,000
+ * patients; nothing is skipped with OFFSET. The sides and the latest current
+ * score come from correlated subqueries on indexes, for the rows returned
+ * only. */
+#include "store_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ?1 the folded search or NULL, ?2/?3 the score's form and id, ?4 the
+ * limit, ?5 the MRN a page starts after (before, for a page backwards). */
+#define PATIENT_ROWS(where, order)                                                            \
+    "SELECT p.uuid, p.mrn, p.name, p.sex, p.born,"                                            \
+    " (SELECT group_concat(side, '') FROM (SELECT side FROM hips WHERE patient = p.uuid"      \
+    "   ORDER BY side)),"                                                                     \
+    " (SELECT sc.value FROM records r JOIN scores sc ON sc.record = r.uuid AND sc.score = ?3" \
+    "   WHERE r.patient = p.uuid AND +r.form = ?2 AND r.status = 'final' AND NOT EXISTS"      \
+    "   (SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void'))" \
+    "   ORDER BY r.visit_date DESC, r.entered_at DESC LIMIT 1)"                               \
+    " FROM patients p"                                                                        \
+    " WHERE " where " (?1 IS NULL OR instr(bedside_fold(p.mrn), ?1) > 0"                      \
+    "    OR instr(bedside_fold(p.name), ?1) > 0)"                                             \
+    " ORDER BY p.mrn " order " LIMIT ?4"
+
+static const char SQL_FIRST[] = PATIENT_ROWS("", "");
+static const char SQL_AFTER[] = PATIENT_ROWS("p.mrn > ?5 AND", "");
+static const char SQL_BEFORE[] = PATIENT_ROWS("p.mrn < ?5 AND", "DESC");
+static const char SQL_LAST[] = PATIENT_ROWS("", "DESC");
+static const char SQL_WIDTHS[] =
+    "SELECT max(bedside_width(p.mrn)), max(bedside_width(p.name)) FROM patients p"
+    " WHERE ?1 IS NULL OR instr(bedside_fold(p.mrn), ?1) > 0"
+    "    OR instr(bedside_fold(p.name), ?1) > 0";
+
+static void bind_search(sqlite3_stmt *q, const char *search)
+{
+    if (search && *search) {
+        char *folded = st_fold(search);
+        st_bind_text(q, 1, folded);
+        free(folded);
+    }
+}
+
+static void row_from(sqlite3_stmt *q, st_patient_row *row)
+{
+    memset(row, 0, sizeof *row);
+    st_patient_from_row(q, 0, &row->p);
+    const char *sides = (const char *)sqlite3_column_text(q, 5);
+    snprintf(row->sides, sizeof row->sides, "%s", sides ? sides : "");
+    row->has_score = sqlite3_column_type(q, 6) != SQLITE_NULL;
+    row->score = sqlite3_column_double(q, 6);
+}
+
+st_patient_row *store_patient_page(store *s, const char *search, const char *key, int dir,
+                                   const char *score_form, const char *score_id, size_t limit,
+                                   size_t *n)
+{
+    *n = 0;
+    sqlite3_stmt *q = st_stmt(s, dir >= 0 ? (key ? SQL_AFTER : SQL_FIRST)
+                                          : (key ? SQL_BEFORE : SQL_LAST));
+    if (!q)
+        return NULL;
+    bind_search(q, search);
+    st_bind_text(q, 2, score_form);
+    st_bind_text(q, 3, score_id);
+    sqlite3_bind_int64(q, 4, limit ? (sqlite3_int64)limit : -1);
+    if (key)
+        st_bind_text(q, 5, key);
+    st_patient_row *v = NULL;
+    size_t cap = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            v = xrealloc(v, cap * sizeof *v);
+        }
+        row_from(q, &v[(*n)++]);
+    }
+    sqlite3_reset(q);
+    if (dir < 0)   /* read backwards from the key: give them in MRN order */
+        for (size_t i = 0; i < *n / 2; i++) {
+            st_patient_row t = v[i];
+            v[i] = v[*n - 1 - i];
+            v[*n - 1 - i] = t;
+        }
+    return v;
+}
+
+st_patient_row *store_patient_list(store *s, const char *search, const char *score_form,
+                                   const char *score_id, size_t limit, size_t *n)
+{
+    return store_patient_page(s, search, NULL, 1, score_form, score_id, limit, n);
+}
+
+int store_each_patient(store *s, const char *search, store_patient_row_fn fn, void *ctx)
+{
+    sqlite3_stmt *q = st_stmt(s, SQL_FIRST);
+    if (!q)
+        return -1;
+    bind_search(q, search);
+    sqlite3_bind_int64(q, 4, -1);
+    int rc, stop = 0;
+    while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        st_patient_row row;
+        row_from(q, &row);
+        stop = fn(ctx, &row);
+        st_patient_free(&row.p);
+    }
+    if (!stop && rc != SQLITE_DONE) {
+        fprintf(stderr, "bedside: %s: %s\n", s->path, sqlite3_errmsg(s->db));
+        stop = -1;
+    }
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    return stop;
+}
+
+int store_patient_widths(store *s, const char *search, size_t *mrn, size_t *name)
+{
+    *mrn = *name = 0;
+    sqlite3_stmt *q = st_stmt(s, SQL_WIDTHS);
+    if (!q)
+        return -1;
+    bind_search(q, search);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        *mrn = (size_t)sqlite3_column_int64(q, 0);
+        *name = (size_t)sqlite3_column_int64(q, 1);
+    }
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
+long store_patient_count(store *s)
+{
+    sqlite3_stmt *q = st_stmt(s, "SELECT count(*) FROM patients");
+    long n = q && sqlite3_step(q) == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : -1;
+    if (q)
+        sqlite3_reset(q);
+    return n;
+}
+
+void store_patient_rows_free(st_patient_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        st_patient_free(&rows[i].p);
+    free(rows);
+}
