@@ -3,12 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cli_internal.h"
 
 static const char backup_usage[] = "usage: bedside backup FILE\n";
-static const char check_usage[] = "usage: bedside check\n";
+static const char check_usage[] = "usage: bedside check [--quick]\n";
 static const char enter_usage[] =
     "usage: bedside enter MRN --form FORM [--hip L|R] [--timepoint TP]\n";
 
@@ -41,12 +42,31 @@ static void print_problem(void *ctx, const char *problem)
 
 int cli_check(app *a, int argc, char **argv)
 {
-    int rc = cli_plain_opts(argc, argv, "check", check_usage, 0);
+    enum { O_QUICK = 1, O_HELP };
+    static const struct option opts[] = {
+        {"quick", no_argument, NULL, O_QUICK}, {"help", no_argument, NULL, O_HELP},
+        {0, 0, 0, 0},
+    };
+    int c, flags = 0;
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        if (c == O_HELP) {
+            fputs(check_usage, stdout);
+            return 0;
+        }
+        if (c != O_QUICK)
+            return cli_bad_option("check", c, argv, check_usage);
+        flags |= CLI_VERIFY_QUICK;
+    }
+    if (optind != argc)
+        return cli_usage_error(check_usage, "check: expected 0 arguments");
+    int rc = cli_load(a, APP_DB_READ, 0);
     if (rc)
-        return rc < 0 ? 0 : rc;
-    if ((rc = cli_load(a, APP_DB_READ, 0)) != 0)
         return rc;
-    int problems = cli_verify(a, a->db, print_problem, NULL);
+    /* A full check of a large registry takes a while: say where it is, on a
+     * terminal only (stderr), so scripts and pipes see only the problems. */
+    if (isatty(STDERR_FILENO))
+        flags |= CLI_VERIFY_PROGRESS;
+    int problems = cli_verify_with(a, a->db, flags, print_problem, NULL);
     if (problems == 0) {
         puts("no problems found");
         return 0;

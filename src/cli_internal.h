@@ -60,5 +60,10 @@ const char *cli_side(char side);
  * checks and each current record against its form; report(ctx, text) once
  * per problem, text already escaped. Returns the number of problems. */
 int cli_verify(app *a, store *db, void (*report)(void *ctx, const char *problem), void *ctx);
+/* The same, with CLI_VERIFY_QUICK: SQLite's quick_check for the pages; with
+ * CLI_VERIFY_PROGRESS: a progress line on stderr (a terminal's). */
+enum { CLI_VERIFY_QUICK = 1, CLI_VERIFY_PROGRESS = 2 };
+int cli_verify_with(app *a, store *db, int flags, void (*report)(void *ctx, const char *problem),
+                    void *ctx);
 
 #endif

@@ -19,11 +19,26 @@ typedef struct {
     int problems;
     void (*report)(void *ctx, const char *problem);
     void *ctx;
+    int progress;               /* show a progress line on stderr */
+    long records;               /* current records checked so far */
 } check_ctx;
+
+/* The progress line: rewritten in place, cleared by progress(c, NULL). */
+static void progress(const check_ctx *c, const char *what)
+{
+    if (!c->progress)
+        return;
+    if (what)
+        fprintf(stderr, "\rbedside check: %s\033[K", what);
+    else
+        fputs("\r\033[K", stderr);
+    fflush(stderr);
+}
 
 static void on_store_problem(void *ctx, const char *problem)
 {
     check_ctx *c = ctx;
+    progress(c, NULL);
     c->report(c->ctx, cli_esc(problem));
     c->problems++;
 }
@@ -42,6 +57,7 @@ static void record_problem(check_ctx *c, const st_record *r, const char *fmt, ..
         free(what);
     }
     va_end(ap);
+    progress(c, NULL);
     c->report(c->ctx, b.s);
     sbuf_free(&b);
     c->problems++;
@@ -204,6 +220,11 @@ static void check_visit(check_ctx *c, const char *mrn, const st_record *r)
 static int check_record(void *ctx, const char *mrn, const st_record *r)
 {
     check_ctx *c = ctx;
+    if (c->progress && ++c->records % 5000 == 0) {
+        char what[64];
+        snprintf(what, sizeof what, "%ld records checked against their forms", c->records);
+        progress(c, what);
+    }
     check_visit(c, mrn, r);
     const form *f = form_set_find(&c->a->forms, r->form);
     if (!f) {
@@ -248,14 +269,29 @@ static int check_record(void *ctx, const char *mrn, const st_record *r)
 
 int cli_verify(app *a, store *db, void (*report)(void *ctx, const char *problem), void *ctx)
 {
-    check_ctx c = {.a = a, .db = db, .report = report, .ctx = ctx};
-    store_check(db, on_store_problem, &c);
+    return cli_verify_with(a, db, 0, report, ctx);
+}
+
+int cli_verify_with(app *a, store *db, int flags, void (*report)(void *ctx, const char *problem),
+                    void *ctx)
+{
+    check_ctx c = {.a = a, .db = db, .report = report, .ctx = ctx,
+                   .progress = (flags & CLI_VERIFY_PROGRESS) != 0};
+    progress(&c, flags & CLI_VERIFY_QUICK ? "the file's pages (quick_check), references, chains"
+                                          : "the file's pages (integrity_check), references, "
+                                            "chains");
+    if (flags & CLI_VERIFY_QUICK)
+        store_check_quick(db, on_store_problem, &c);
+    else
+        store_check(db, on_store_problem, &c);
+    progress(&c, "patients");
     size_t n = 0;
     st_patient_row *rows = store_patient_list(db, NULL, NULL, NULL, 0, &n);
     for (size_t i = 0; i < n; i++) {
         char *why = NULL;
         if (store_patient_valid(&rows[i].p, &why) < 0) {
             char *line = xasprintf("patient %s: %s", rows[i].p.uuid, why ? why : "?");
+            progress(&c, NULL);
             report(ctx, cli_esc(line));
             free(line);
             c.problems++;
@@ -263,9 +299,12 @@ int cli_verify(app *a, store *db, void (*report)(void *ctx, const char *problem)
         free(why);
     }
     store_patient_rows_free(rows, n);
+    progress(&c, "records checked against their forms");
     if (store_each_current(db, NULL, check_record, &c) != 0) {
+        progress(&c, NULL);
         report(ctx, "cannot read the current records");
         c.problems++;
     }
+    progress(&c, NULL);
     return c.problems;
 }

@@ -124,12 +124,13 @@ static const check_def checks[] = {
      "the void of record %s has no entry in the audit trail%s%s", 0},
 };
 
-int store_check(store *s, void (*cb)(void *ctx, const char *problem), void *ctx)
+static int check(store *s, int quick, void (*cb)(void *ctx, const char *problem), void *ctx)
 {
     int problems = 0;
     sqlite3_stmt *q = NULL;
-    /* The full page-level check first: the later queries trust the b-trees. */
-    if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &q, NULL) == SQLITE_OK) {
+    /* The page-level check first: the later queries trust the b-trees. */
+    if (sqlite3_prepare_v2(s->db, quick ? "PRAGMA quick_check" : "PRAGMA integrity_check", -1,
+                           &q, NULL) == SQLITE_OK) {
         int rc;
         while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
             const char *m = (const char *)sqlite3_column_text(q, 0);
@@ -194,4 +195,14 @@ int store_check(store *s, void (*cb)(void *ctx, const char *problem), void *ctx)
         problems++;
     }
     return problems;
+}
+
+int store_check(store *s, void (*cb)(void *ctx, const char *problem), void *ctx)
+{
+    return check(s, 0, cb, ctx);
+}
+
+int store_check_quick(store *s, void (*cb)(void *ctx, const char *problem), void *ctx)
+{
+    return check(s, 1, cb, ctx);
 }

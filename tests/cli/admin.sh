@@ -28,6 +28,19 @@ bs check
 expect_rc 0 "check on a sound database"
 expect_out "^no problems found$" "says so"
 expect_same "$(db_sum)" "$before" "check changes nothing"
+expect_no_out "bedside check:" "no progress line when stderr is not a terminal"
+[ -s "$T/err" ] && fail "check wrote to a non-terminal stderr: $(cat "$T/err")" || ok
+bs check --quick
+expect_rc 0 "check --quick on a sound database"
+expect_out "^no problems found$" "check --quick says so"
+bs check --quick --full
+expect_rc 2 "check: an unknown option is a usage error"
+# On a terminal the full check says where it is on stderr (a pseudo-terminal
+# through script(1)), then clears the line.
+script -qec "$(printf '%q ' "$BEDSIDE" --today "$TODAY" check)" /dev/null >"$T/tty" 2>&1
+grep -q 'bedside check: the file.s pages (integrity_check)' "$T/tty" && ok ||
+    fail "no progress line on a terminal: $(cat -v "$T/tty")"
+grep -q 'no problems found' "$T/tty" && ok || fail "the terminal run reports its result"
 
 # Forms that no longer agree with what was stored: a changed score, a
 # renamed option code, a renamed field.
@@ -62,6 +75,9 @@ expect_out "33333333" "the problem names the record"
 expect_no_out "no problems found" "and does not claim all is well"
 expect_out "void of record 44444444.* no entry in the audit trail" \
     "a void with no audit entry is reported"
+bs check --quick
+expect_rc 1 "check --quick runs bedside's own checks too"
+expect_out "void of record 44444444.* no entry in the audit trail" "check --quick names it"
 
 # History rewritten with the safeguards dropped: a file without them is not
 # opened at all; with the trigger put back, the final record whose audit
