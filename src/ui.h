@@ -33,7 +33,7 @@ enum ui_glyph {
     G_MORE_DOWN, G_N
 };
 
-enum ui_screen_id { UI_LIST, UI_PATIENT, UI_FORM, UI_RECORD, UI_COHORT, UI_N_SCREENS };
+enum ui_screen_id { UI_LIST, UI_PATIENT, UI_FORM, UI_RECORD, UI_COHORT, UI_DRAFTS, UI_N_SCREENS };
 
 typedef struct ui ui;
 
@@ -98,7 +98,10 @@ void ui_msg(ui *u, int color, const char *fmt, ...) PRINTF_LIKE(3, 4);
 int ui_top_begin(ui *u);
 extern const ui_screen_ops *const ui_screens[UI_N_SCREENS];
 extern const ui_screen_ops ui_list_ops, ui_patient_ops, ui_form_ops, ui_record_ops;
-extern const ui_screen_ops ui_cohort_ops;
+extern const ui_screen_ops ui_cohort_ops, ui_drafts_ops;
+/* ui_drafts.c: every unfinished draft (mrn NULL) or one patient's, newest
+ * first; Enter resumes one, x discards one. */
+void ui_drafts_open(ui *u, const char *mrn);
 /* ui_cohort.c: the cohort report (`c` from the patient list), scrollable. */
 void ui_cohort_open(ui *u);
 /* ui_doc.c: one line of a report document at row y of w. */
@@ -187,6 +190,7 @@ typedef struct {
     const st_record *amend;         /* amend this final record, else NULL */
     const char *reason;             /* the amendment's reason */
     int confirmed;                  /* a date in no window was confirmed */
+    int resume;                     /* resume this visit's draft without asking */
 } ui_form_args;
 enum { UI_FORM_LEFT, UI_FORM_SAVED, UI_FORM_NOT_OPENED };
 /* Push the form screen. Returns 0 if it was opened, -1 if refused or

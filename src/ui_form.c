@@ -462,8 +462,15 @@ int ui_form_open(ui *u, const ui_form_args *a)
     } else {
         st_record d;
         int resumed = 0;
-        if (store_draft_find(u->a->db, a->p->uuid, hip, s->tp, a->f->id, &d) == 0) {
-            resumed = ui_form_ask_resume(u, s, &d);
+        int found = store_draft_find(u->a->db, a->p->uuid, hip, s->tp, a->f->id, &d) == 0;
+        if (!found && a->resume) {
+            ui_alert(u, s->f->title, "This draft was finished or discarded elsewhere "
+                                     "meanwhile; nothing to resume.");
+            form_leave(u, s);
+            return -1;
+        }
+        if (found) {
+            resumed = a->resume ? ui_form_resume(s, &d) : ui_form_ask_resume(u, s, &d);
             st_record_free(&d);
             /* The draft keeps the date it was started with. */
             if (resumed > 0 && !u->dead && s->visit_date != s->et.visit_date &&

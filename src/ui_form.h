@@ -50,6 +50,7 @@ void ui_form_leave(ui *u, form_st *s);                /* Esc: keep or discard */
 void ui_form_clear_problems(form_st *s);
 /* 1 resumed (answers loaded), 0 discarded (start afresh), -1 cancelled. */
 int ui_form_ask_resume(ui *u, form_st *s, const st_record *draft);
+int ui_form_resume(form_st *s, const st_record *draft);   /* its answers and date; 1 */
 /* The visit is already final: offer to amend it. Returns what ui_form_open does. */
 int ui_form_offer_existing(ui *u, const ui_form_args *a, const st_record *old);
 

@@ -265,6 +265,14 @@ void ui_form_leave(ui *u, form_st *s)
     ui_pop(u);
 }
 
+int ui_form_resume(form_st *s, const st_record *d)
+{
+    entry_draft_resume(d, s->ans);
+    memcpy(s->draft, d->uuid, sizeof s->draft);
+    s->visit_date = d->visit_date;
+    return 1;
+}
+
 /* Resume, discard or cancel an existing draft. 1 resumed, 0 start afresh,
  * -1 cancelled. */
 int ui_form_ask_resume(ui *u, form_st *s, const st_record *d)
@@ -283,10 +291,7 @@ int ui_form_ask_resume(ui *u, form_st *s, const st_record *d)
         int k = ui_ask(u, s->f->title, q, "rdc");
         if (k == 'r') {
             free(q);
-            entry_draft_resume(d, s->ans);
-            memcpy(s->draft, d->uuid, sizeof s->draft);
-            s->visit_date = d->visit_date;
-            return 1;
+            return ui_form_resume(s, d);
         }
         if (k == 'd') {
             char *q2 = xasprintf("Throw away the %d answer%s of this draft for good?", d->n_ans,

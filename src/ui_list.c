@@ -498,6 +498,9 @@ static void list_key(ui *u, void *stp, int k)
     case 'c':
         ui_cohort_open(u);
         return;
+    case 'r':
+        ui_drafts_open(u, NULL);
+        return;
     case 'a': {
         char mrn[64] = "";
         if (ui_add_patient(u, mrn)) {
@@ -578,6 +581,7 @@ static const char *const list_help[] = {
     "  Enter or o   open the patient",
     "  /            search by MRN or name as you type; Enter keeps it, Esc clears",
     "  d            Due view: hips whose window is open or passed, soonest first",
+    "  r            drafts: every unfinished form, newest first; Enter resumes",
     "  a            add a patient",
     "  c            the cohort report: baseline, scores by visit, outcome, time",
     "               to the endpoint (as bedside report)",
@@ -586,7 +590,7 @@ static const char *const list_help[] = {
     "Next due shows the hip, the timepoint and its target date; * marks one due",
     "now, ! one overdue. The last column is the latest score set in the config.",
     "'draft' marks a patient (and in the Due view a hip) with an unfinished",
-    "draft: open the patient and start that visit again to resume it.",
+    "draft: r lists the drafts, and Enter there resumes one.",
     NULL,
 };
 
@@ -597,7 +601,7 @@ const ui_screen_ops ui_list_ops = {
     .resume = list_resume,
     .draw = list_draw,
     .key = list_key,
-    .keys = "/ search  d due  a add  c cohort  Enter open  ? help  q quit",
+    .keys = "/ search  d due  r drafts  a add  c cohort  Enter open  ? help  q quit",
     .help = list_help,
 };
 

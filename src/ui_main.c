@@ -48,6 +48,7 @@ const ui_screen_ops *const ui_screens[UI_N_SCREENS] = {
     [UI_FORM] = &ui_form_ops,
     [UI_RECORD] = &ui_record_ops,
     [UI_COHORT] = &ui_cohort_ops,
+    [UI_DRAFTS] = &ui_drafts_ops,
 };
 
 int ui_top(const ui *u)

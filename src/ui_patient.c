@@ -20,6 +20,12 @@ void ui_patient_reload(ui *u, pat_st *s)
     }
     s->doc_width = u->cols;
     s->gen = u->data_gen;
+    size_t n = 0;
+    st_draft_row *d = store_drafts(u->a->db, &n);
+    s->n_drafts = 0;
+    for (size_t i = 0; i < n; i++)
+        s->n_drafts += strcmp(d[i].mrn, s->p.mrn) == 0;
+    store_draft_rows_free(d, n);
 }
 
 static void pat_draw(ui *u, void *stp)
@@ -32,8 +38,13 @@ static void pat_draw(ui *u, void *stp)
     char *mrn = text_escape(s->p.mrn), *name = text_escape(s->p.name);
     char born[11];
     date_format(s->p.born, born);
-    ui_putf(u, u->top, 0, x0, u->cols - x0 - 1, at, "%s  %s  %d %c  born %s  %zu hip%s", mrn, name,
-            age_years(s->p.born, u->a->today), s->p.sex, born, s->nh, s->nh == 1 ? "" : "s");
+    int used = ui_putf(u, u->top, 0, x0, u->cols - x0 - 1, at, "%s  %s  %d %c  born %s  %zu hip%s",
+                       mrn, name, age_years(s->p.born, u->a->today), s->p.sex, born, s->nh,
+                       s->nh == 1 ? "" : "s");
+    /* An unfinished form of this patient is never out of sight. */
+    if (s->n_drafts)
+        ui_putf(u, u->top, 0, x0 + used + 2, u->cols - x0 - used - 3, ui_attr(u, UC_WARN),
+                " %d draft%s: r ", s->n_drafts, s->n_drafts == 1 ? "" : "s");
     free(mrn);
     free(name);
     wnoutrefresh(u->top);
@@ -145,6 +156,9 @@ static void pat_key(ui *u, void *stp, int k)
     case 'p':
         print_summary(u, s);
         return;
+    case 'r':
+        ui_drafts_open(u, s->p.mrn);
+        return;
     case '?':
     case UK(KEY_F(1)):
         ui_help(u);
@@ -182,6 +196,8 @@ static const char *const pat_help[] = {
     "             that timepoint then open one after another",
     "  h          add a hip",
     "  o, Enter   open a saved record (A there amends it)",
+    "  r          this patient's drafts (the title says how many): Enter",
+    "             resumes one, x discards one",
     "  p          print the summary, or save it to a file (asks first)",
     "  q, Esc     back to the list",
     NULL,
@@ -194,7 +210,7 @@ const ui_screen_ops ui_patient_ops = {
     .resume = pat_resume,
     .draw = pat_draw,
     .key = pat_key,
-    .keys = "n new visit  h add hip  o open record  p print  Up/Down scroll  ? help  q back",
+    .keys = "n new visit  h add hip  o open record  r drafts  p print  ? help  q back",
     .help = pat_help,
 };
 

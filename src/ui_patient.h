@@ -12,6 +12,7 @@ typedef struct {
     size_t nh;
     report_doc doc;
     int doc_width, gen, top;
+    int n_drafts;           /* unfinished drafts of this patient */
     /* The visit being entered: its forms, one after another. */
     int q_hip;              /* index into hips */
     char *q_tp;
