@@ -81,7 +81,7 @@ CHECK_BUILD := build-check$(if $(SANITIZE),-san)
 DEMO_DB ?= $(CURDIR)/demo.db
 FUZZ_SECONDS ?= $(if $(CI),60,10)
 
-.PHONY: all units run check test deps test-deps deb-deps bench fuzz install uninstall \
+.PHONY: all units run check test deps test-deps deb-deps bench bench-side fuzz install uninstall \
         deb deb-check clean clean-objs FORCE
 all: $(BIN)
 units: $(UNIT_BIN)
@@ -152,6 +152,11 @@ test: check
 
 bench: all
 	tests/bench/run
+
+# Each command beside the sqlite3 shell running the same queries, at
+# BENCH_SIZES patients (default 1000; e.g. make bench-side BENCH_SIZES="1000 10000").
+bench-side: all
+	BENCH_SIZES="$(or $(BENCH_SIZES),1000)" tests/bench/side
 
 fuzz:
 	CORE_PKGS="$(CORE_PKGS)" tests/fuzz/run $(FUZZ_SECONDS)

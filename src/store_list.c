@@ -12,23 +12,27 @@
 
 /* ?1 the folded search or NULL, ?2/?3 the score's form and id, ?4 the
  * limit, ?5 the MRN a page starts after (before, for a page backwards). */
-#define PATIENT_ROWS(where, order)                                                            \
+#define LATEST_SCORE                                                                          \
+    "(SELECT sc.value FROM records r JOIN scores sc ON sc.record = r.uuid AND sc.score = ?3"  \
+    "  WHERE r.patient = p.uuid AND +r.form = ?2 AND r.status = 'final' AND NOT EXISTS"       \
+    "  (SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void'))" \
+    "  ORDER BY r.visit_date DESC, r.entered_at DESC LIMIT 1)"
+#define PATIENT_ROWS_WITH(score, where, order)                                                \
     "SELECT p.uuid, p.mrn, p.name, p.sex, p.born,"                                            \
     " (SELECT group_concat(side, '') FROM (SELECT side FROM hips WHERE patient = p.uuid"      \
-    "   ORDER BY side)),"                                                                     \
-    " (SELECT sc.value FROM records r JOIN scores sc ON sc.record = r.uuid AND sc.score = ?3" \
-    "   WHERE r.patient = p.uuid AND +r.form = ?2 AND r.status = 'final' AND NOT EXISTS"      \
-    "   (SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void'))" \
-    "   ORDER BY r.visit_date DESC, r.entered_at DESC LIMIT 1)"                               \
+    "   ORDER BY side)), " score                                                              \
     " FROM patients p"                                                                        \
     " WHERE " where " (?1 IS NULL OR instr(bedside_fold(p.mrn), ?1) > 0"                      \
     "    OR instr(bedside_fold(p.name), ?1) > 0)"                                             \
     " ORDER BY p.mrn " order " LIMIT ?4"
+#define PATIENT_ROWS(where, order) PATIENT_ROWS_WITH(LATEST_SCORE, where, order)
 
 static const char SQL_FIRST[] = PATIENT_ROWS("", "");
 static const char SQL_AFTER[] = PATIENT_ROWS("p.mrn > ?5 AND", "");
 static const char SQL_BEFORE[] = PATIENT_ROWS("p.mrn < ?5 AND", "DESC");
 static const char SQL_LAST[] = PATIENT_ROWS("", "DESC");
+/* The command line shows no score: the stream reads none. */
+static const char SQL_ALL[] = PATIENT_ROWS_WITH("NULL", "", "");
 static const char SQL_WIDTHS[] =
     "SELECT max(bedside_width(p.mrn)), max(bedside_width(p.name)) FROM patients p"
     " WHERE ?1 IS NULL OR instr(bedside_fold(p.mrn), ?1) > 0"
@@ -95,7 +99,7 @@ st_patient_row *store_patient_list(store *s, const char *search, const char *sco
 
 int store_each_patient(store *s, const char *search, store_patient_row_fn fn, void *ctx)
 {
-    sqlite3_stmt *q = st_stmt(s, SQL_FIRST);
+    sqlite3_stmt *q = st_stmt(s, SQL_ALL);
     if (!q)
         return -1;
     bind_search(q, search);
