@@ -83,6 +83,8 @@ int cli_report_cohort(app *a, int argc, char **argv)
     int rc = cli_load(a, APP_DB_READ, 0);
     if (rc)
         return rc;
+    if (cli_refuse_invalid_data(a, "report"))
+        return 1;
     report_cohort r;
     char *err = NULL;
     if (report_cohort_build(a, &o, &r, &err) != 0) {

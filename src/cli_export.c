@@ -83,6 +83,8 @@ int cli_export(app *a, int argc, char **argv)
             return rc;
         if (o.form && !form_set_find(&a->forms, o.form))
             return cli_err("unknown form '%s'", cli_esc(o.form));
+        if (cli_refuse_invalid_data(a, "export redcap"))
+            return 1;
         return export_redcap(a, &o, dir) ? 1 : 0;
     }
     if (argc - optind != 1)
@@ -101,5 +103,11 @@ int cli_export(app *a, int argc, char **argv)
         return rc;
     if (o.form && !form_set_find(&a->forms, o.form))
         return cli_err("unknown form '%s'", cli_esc(o.form));
+    /* Records that fail validation are not exported: the whole export is
+     * refused, naming them, rather than a file silently missing rows. */
+    char what[32];
+    snprintf(what, sizeof what, "export %s", kinds[kind].name);
+    if (kinds[kind].need_db && cli_refuse_invalid_data(a, what))
+        return 1;
     return to_file(a, &o, kinds[kind].fn, path);
 }

@@ -65,5 +65,13 @@ int cli_verify(app *a, store *db, void (*report)(void *ctx, const char *problem)
 enum { CLI_VERIFY_QUICK = 1, CLI_VERIFY_PROGRESS = 2 };
 int cli_verify_with(app *a, store *db, int flags, void (*report)(void *ctx, const char *problem),
                     void *ctx);
+/* The part of it about what the data says, which every report and export
+ * relies on: each patient's MRN and name, and each current record's form
+ * version, fields, option codes, answers (the validation `record` applies)
+ * and scores; not the visit rules, who or when. */
+int cli_verify_data(app *a, store *db, void (*report)(void *ctx, const char *problem), void *ctx);
+/* Before a report or export (what, e.g. "export csv") reads a->db: 0 when
+ * cli_verify_data finds nothing, else the problems on stderr and 1. */
+int cli_refuse_invalid_data(app *a, const char *what);
 
 #endif

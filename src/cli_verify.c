@@ -17,6 +17,7 @@ typedef struct {
     entry_hip vh[2];
     int n_vh;
     int problems;
+    int data_only;              /* cli_verify_data: what the data says, not who/when */
     void (*report)(void *ctx, const char *problem);
     void *ctx;
     int progress;               /* show a progress line on stderr */
@@ -225,7 +226,8 @@ static int check_record(void *ctx, const char *mrn, const st_record *r)
         snprintf(what, sizeof what, "%ld records checked against their forms", c->records);
         progress(c, what);
     }
-    check_visit(c, mrn, r);
+    if (!c->data_only)
+        check_visit(c, mrn, r);
     const form *f = form_set_find(&c->a->forms, r->form);
     if (!f) {
         record_problem(c, r, "form '%s' is not in the forms folder", cli_esc(r->form));
@@ -235,7 +237,8 @@ static int check_record(void *ctx, const char *mrn, const st_record *r)
     if (entry_check_version(f, r, &e) != ENTRY_OK) {
         /* Its answers mean what a form bedside does not have says. */
         record_problem(c, r, "%s", e.msg);
-        check_who_when(c, r);
+        if (!c->data_only)
+            check_who_when(c, r);
         return 0;
     }
     form_answers *ans = form_answers_new(f);
@@ -260,11 +263,40 @@ static int check_record(void *ctx, const char *mrn, const st_record *r)
                        hidden == 1 ? "" : "s");
     invalid_ctx v = {.c = c, .r = r, .f = f};
     form_validate(ans, on_invalid, &v);
-    check_who_when(c, r);
-    if (r->supersedes[0] && entry_check_reason(r->reason, &e) != 0)
-        record_problem(c, r, "%s", cli_esc(e.msg));
+    if (!c->data_only) {
+        check_who_when(c, r);
+        if (r->supersedes[0] && entry_check_reason(r->reason, &e) != 0)
+            record_problem(c, r, "%s", cli_esc(e.msg));
+    }
     form_answers_free(ans);
     return 0;
+}
+
+/* Every patient's MRN and name, then every current record. */
+static void check_data(check_ctx *c)
+{
+    progress(c, "patients");
+    size_t n = 0;
+    st_patient_row *rows = store_patient_list(c->db, NULL, NULL, NULL, 0, &n);
+    for (size_t i = 0; i < n; i++) {
+        char *why = NULL;
+        if (store_patient_valid(&rows[i].p, &why) < 0) {
+            char *line = xasprintf("patient %s: %s", rows[i].p.uuid, why ? why : "?");
+            progress(c, NULL);
+            c->report(c->ctx, cli_esc(line));
+            free(line);
+            c->problems++;
+        }
+        free(why);
+    }
+    store_patient_rows_free(rows, n);
+    progress(c, "records checked against their forms");
+    if (store_each_current(c->db, NULL, check_record, c) != 0) {
+        progress(c, NULL);
+        c->report(c->ctx, "cannot read the current records");
+        c->problems++;
+    }
+    progress(c, NULL);
 }
 
 int cli_verify(app *a, store *db, void (*report)(void *ctx, const char *problem), void *ctx)
@@ -284,27 +316,35 @@ int cli_verify_with(app *a, store *db, int flags, void (*report)(void *ctx, cons
         store_check_quick(db, on_store_problem, &c);
     else
         store_check(db, on_store_problem, &c);
-    progress(&c, "patients");
-    size_t n = 0;
-    st_patient_row *rows = store_patient_list(db, NULL, NULL, NULL, 0, &n);
-    for (size_t i = 0; i < n; i++) {
-        char *why = NULL;
-        if (store_patient_valid(&rows[i].p, &why) < 0) {
-            char *line = xasprintf("patient %s: %s", rows[i].p.uuid, why ? why : "?");
-            progress(&c, NULL);
-            report(ctx, cli_esc(line));
-            free(line);
-            c.problems++;
-        }
-        free(why);
-    }
-    store_patient_rows_free(rows, n);
-    progress(&c, "records checked against their forms");
-    if (store_each_current(db, NULL, check_record, &c) != 0) {
-        progress(&c, NULL);
-        report(ctx, "cannot read the current records");
-        c.problems++;
-    }
-    progress(&c, NULL);
+    check_data(&c);
     return c.problems;
+}
+
+int cli_verify_data(app *a, store *db, void (*report)(void *ctx, const char *problem), void *ctx)
+{
+    check_ctx c = {.a = a, .db = db, .data_only = 1, .report = report, .ctx = ctx};
+    check_data(&c);
+    return c.problems;
+}
+
+/* At most this many problems are printed before a refusal. */
+enum { SHOWN = 20 };
+
+static void refuse_line(void *ctx, const char *problem)
+{
+    int *n = ctx;
+    if ((*n)++ < SHOWN)
+        cli_err("%s", problem);
+}
+
+int cli_refuse_invalid_data(app *a, const char *what)
+{
+    int shown = 0;
+    int n = cli_verify_data(a, a->db, refuse_line, &shown);
+    if (n > SHOWN)
+        cli_err("... and %d more", n - SHOWN);
+    if (n)
+        cli_err("%s refused: %d problem%s in the stored data (listed above; bedside check lists "
+                "them all); amend or void those records first", what, n, n == 1 ? "" : "s");
+    return n ? 1 : 0;
 }

@@ -69,6 +69,17 @@ db_sum() {
     if [ -f "$DB" ]; then sqlite3 "$DB" .dump 2>/dev/null | md5sum | cut -d' ' -f1; else echo none; fi
 }
 
+# behind_back FILE SQL — run SQL on FILE with bedside's safeguard triggers
+# dropped and then put back as they were: how someone with sqlite3 edits a
+# final record of a copy, leaving a schema that bedside opens as its own.
+behind_back() {
+    local triggers drops
+    triggers=$(sqlite3 "$1" "SELECT group_concat(sql, '; ') || ';' FROM sqlite_master WHERE type = 'trigger'")
+    drops=$(sqlite3 "$1" "SELECT group_concat('DROP TRIGGER ' || name, '; ') || ';' FROM sqlite_master
+        WHERE type = 'trigger'")
+    sqlite3 -batch "$1" "BEGIN; $drops $2; $triggers COMMIT;"
+}
+
 # audit_before_merge_action FILE — rebuild FILE's audit table as schemas 1
 # and 2 had it (no 'merge' action), same rows, index and triggers: undoes
 # migration 3, to make an older database from a current one.

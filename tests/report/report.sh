@@ -174,8 +174,13 @@ evil=$(printf 'Evil\033[2J\033]0;pwn\007 Name\001\177')
 rpt patient add EVIL-9 --name "Placeholder" --sex M --born 1980-01-01
 sqlite3 "$DB" "UPDATE patients SET name = CAST(X'$(printf '%s' "$evil" | od -An -tx1 | tr -d ' \n')' AS TEXT) WHERE mrn = 'EVIL-9'"
 rpt hip add EVIL-9 --side L --index-date 2025-01-01
+# Free text with control characters is refused at entry too; stored behind
+# bedside's back, as a merged copy could hold it.
 rpt record EVIL-9 --form complications --hip L --date 2025-01-31 events=other \
-    "other_text=$(printf 'rash\033[31m red')" grade=i "action=$(printf 'x\ry')"
+    other_text=PLACE1 grade=i action=PLACE2
+behind_back "$DB" "UPDATE records SET answers = replace(replace(answers, 'PLACE1',
+    'rash\\u001b[31m red'), 'PLACE2', 'x\\ry') WHERE form = 'complications'" ||
+    fail "setup: hostile free text"
 cat >"$T/fake-lpr" <<EOF
 #!/bin/sh
 for a in "\$@"; do printf '%s\n' "\$a"; done >"$T/lpr.argv"

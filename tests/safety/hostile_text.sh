@@ -65,15 +65,11 @@ expect_rc 0 "amend with plain text and reason"
 # answers, the reason and the history's old/new values.
 hex() { printf '%s' "$1" | od -An -tx1 | tr -d ' \n'; }
 json_bad=$(printf '%s' "$BAD_TEXT" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read())[1:-1])')
-triggers=$(sql "SELECT group_concat(sql, '; ') || ';' FROM sqlite_master WHERE type = 'trigger'")
-drops=$(sql "SELECT group_concat('DROP TRIGGER ' || name, '; ') || ';' FROM sqlite_master
-    WHERE type = 'trigger'")
-sql "$drops
-    UPDATE records SET answers = replace(answers, 'PLACEHOLDER', '$json_bad'),
+behind_back "$DB" "UPDATE records SET answers = replace(answers, 'PLACEHOLDER', '$json_bad'),
         reason = replace(reason, 'PLACEREASON', CAST(X'$(hex $'typo\e[2J')' AS TEXT));
     UPDATE audit SET detail = replace(detail, 'PLACEHOLDER', '$json_bad'),
-        reason = replace(reason, 'PLACEREASON', CAST(X'$(hex $'typo\e[2J')' AS TEXT));
-    $triggers" || fail "setup: hostile text stored behind bedside's back"
+        reason = replace(reason, 'PLACEREASON', CAST(X'$(hex $'typo\e[2J')' AS TEXT))" ||
+    fail "setup: hostile text stored behind bedside's back"
 
 for cmd in "show EVIL-1" "print EVIL-1" "show EVIL-2" "print EVIL-2" "patient list" "history EVIL-1" \
     "history EVIL-2" "drafts" "due" "due --within 400" "patient list Eve"; do
@@ -112,6 +108,11 @@ fi
 tui_tmux kill-session -t "$name" 2>/dev/null
 
 # --- CSV formula injection ---------------------------------------------------
+# Exports refuse a database with invalid records (the hostile ones above), so
+# these run on a database of their own.
+HOSTILE_DB=$DB
+DB=$T/csv.db
+export BEDSIDE_DB=$DB
 # A test-only form with a field that may be negative, next to the shipped ones.
 mkdir -p "$T/forms"
 cp "$TOP"/forms/*.yaml "$T/forms/"
@@ -210,6 +211,8 @@ fi
 tui_kill evilform
 
 # --- print --lpr runs no shell -----------------------------------------------
+DB=$HOSTILE_DB
+export BEDSIDE_DB=$DB
 cat >"$T/fake-lpr" <<EOF
 #!/bin/sh
 # Stands in for lpr: records its arguments (one per line) and its input.
