@@ -9,7 +9,8 @@
 #include "app.h"
 
 int cli_patient(app *a, int argc, char **argv);    /* patient add | list */
-int cli_hip(app *a, int argc, char **argv);        /* hip add */
+int cli_hip(app *a, int argc, char **argv);        /* hip add | amend */
+int cli_hip_amend(app *a, int argc, char **argv);  /* src/cli_hip.c */
 int cli_record(app *a, int argc, char **argv);
 int cli_amend(app *a, int argc, char **argv);
 int cli_void(app *a, int argc, char **argv);

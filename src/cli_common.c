@@ -105,6 +105,14 @@ int cli_find_patient(app *a, const char *mrn, st_patient *p)
     return 1;
 }
 
+int cli_check_reason(const char *reason)
+{
+    entry_error e;
+    if (entry_check_reason(reason, &e) != ENTRY_OK)
+        return cli_err("--reason: %s", cli_esc(e.msg));
+    return 0;
+}
+
 int cli_entry_err(const entry_error *e, const form *f)
 {
     if (e->answer && f)

@@ -47,6 +47,8 @@ int cli_parse_int(const char *opt, const char *s, long min, long max, long *out)
  * only on success. */
 int cli_find_patient(app *a, const char *mrn, st_patient *p);
 
+/* --reason TEXT: not blank, valid UTF-8; else a message and 1. */
+int cli_check_reason(const char *reason);
 /* An entry error as "bedside: FORM.FIELD: message" (an answer) or
  * "bedside: message", escaped. Returns 1. */
 int cli_entry_err(const entry_error *e, const form *f);

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "cli_internal.h"
+#include "entry.h"
 
 static const char patient_usage[] =
     "usage: bedside patient add MRN --name NAME --sex F|M|X --born YYYY-MM-DD\n"
@@ -17,7 +18,8 @@ static const char hip_usage[] =
     "usage: bedside hip add MRN --side L|R --index-date YYYY-MM-DD [--etiology E]\n"
     "                       [--stage-system steinberg|arco] [--stage S] [--involvement PCT]\n"
     "  E: corticosteroid, idiopathic, alcohol, sickle_cell, trauma, other\n"
-    "  S: steinberg I-VI (I-V may end in A, B or C); arco 0-IV or 1-4 (III may end in A or B)\n";
+    "  S: steinberg I-VI (I-V may end in A, B or C); arco 0-IV or 1-4 (III may end in A or B)\n"
+    "       bedside hip amend MRN --side L|R --index-date YYYY-MM-DD --reason TEXT\n";
 
 #define NAME_MAX_CHARS 200
 
@@ -311,9 +313,6 @@ static int hip_add(app *a, int argc, char **argv)
         return cli_usage_error(hip_usage, "hip add: --side and --index-date are required");
     if (cli_parse_date("--index-date", index, &h.index_date))
         return 1;
-    /* Up to a year ahead: a hip can be registered for a planned procedure. */
-    if (h.index_date > date_today() + 365)
-        return cli_err("--index-date: %s is more than a year ahead", index);
     st_hip hip = {0};
     int rc = check_hip_args(&h, &hip);
     if (!rc)
@@ -323,9 +322,9 @@ static int hip_add(app *a, int argc, char **argv)
     if (!rc && (rc = cli_find_patient(a, mrn, &p)) == 0) {
         st_hip old = {0};
         char d[11];
-        if (h.index_date < p.born) {
-            date_format(p.born, d);
-            rc = cli_err("--index-date: %s is before the patient's birth date %s", index, d);
+        entry_error e;
+        if (entry_index_date_ok(a, &p, h.index_date, &e) != ENTRY_OK) {
+            rc = cli_err("--index-date: %s", e.msg);
         } else if (store_hip_get(a->db, p.uuid, h.side, &old) == 0) {
             date_format(old.index_date, d);
             rc = cli_err("patient '%s' already has a %s hip (index date %s)", cli_esc(mrn),
@@ -352,12 +351,14 @@ static int hip_add(app *a, int argc, char **argv)
 int cli_hip(app *a, int argc, char **argv)
 {
     if (argc < 2)
-        return cli_usage_error(hip_usage, "hip: say add");
+        return cli_usage_error(hip_usage, "hip: say add or amend");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(hip_usage, stdout);
         return 0;
     }
     if (strcmp(argv[1], "add") == 0)
         return hip_add(a, argc - 1, argv + 1);
+    if (strcmp(argv[1], "amend") == 0)
+        return cli_hip_amend(a, argc - 1, argv + 1);
     return cli_usage_error(hip_usage, "hip: unknown action '%s'", cli_esc(argv[1]));
 }

@@ -114,14 +114,6 @@ static int fill_and_validate(form_answers *ans, char **pairs, int n, int default
     return pr.n;
 }
 
-static int check_reason(const char *reason)
-{
-    entry_error e;
-    if (entry_check_reason(reason, &e) != ENTRY_OK)
-        return cli_err("--reason: %s", e.msg);
-    return 0;
-}
-
 static void say_saved(const char *what, const st_record *r)
 {
     fprintf(stderr, "bedside: %s record %.8s (%s, %s%s, %s)\n", what, r->uuid, r->form,
@@ -244,7 +236,7 @@ int cli_amend(app *a, int argc, char **argv)
     if (date && cli_parse_date("--date", date, &visit))
         return 1;
     int rc = 0;
-    if (check_reason(reason) || (rc = cli_load(a, APP_DB_READ, 1)) != 0)
+    if (cli_check_reason(reason) || (rc = cli_load(a, APP_DB_READ, 1)) != 0)
         return rc ? rc : 1;
     st_record old;
     entry_target t;
@@ -302,7 +294,7 @@ int cli_void(app *a, int argc, char **argv)
         return cli_usage_error(void_usage, "void: give one record");
     if (!reason)
         return cli_usage_error(void_usage, "void: --reason is required");
-    if (check_reason(reason) || (rc = cli_load(a, APP_DB_READ, 1)) != 0)
+    if (cli_check_reason(reason) || (rc = cli_load(a, APP_DB_READ, 1)) != 0)
         return rc ? rc : 1;
     st_record old;
     entry_target t;

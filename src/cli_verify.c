@@ -202,19 +202,8 @@ static void check_visit(check_ctx *c, const char *mrn, const st_record *r)
                 c->problems++;
             }
     }
-    entry_hip one[1];
-    const entry_hip *hips = c->vh;
-    int n = c->n_vh;
-    if (r->side) {
-        n = 0;
-        for (int i = 0; i < c->n_vh; i++)
-            if (c->vh[i].side == r->side)
-                one[n++] = c->vh[i];
-        hips = one;
-    }
-    int ends = app_end_form(c->a, r->form) != NULL;
     entry_error e = {0};
-    if (entry_check_stored(&c->a->cfg, hips, n, r, ends, &e) != 0)
+    if (entry_check_record(c->a, c->vh, c->n_vh, r, &e) != 0)
         record_problem(c, r, "%s", cli_esc(e.msg));
 }
 

@@ -10,9 +10,7 @@
 
 #include "entry.h"
 
-static int fail(entry_error *e, const char *field, const char *fmt, ...) PRINTF_LIKE(3, 4);
-
-static int fail(entry_error *e, const char *field, const char *fmt, ...)
+int entry_fail(entry_error *e, const char *field, const char *fmt, ...)
 {
     if (e) {
         snprintf(e->field, sizeof e->field, "%s", field);
@@ -24,6 +22,8 @@ static int fail(entry_error *e, const char *field, const char *fmt, ...)
     }
     return ENTRY_REFUSED;
 }
+/* Inside this file, the short name. */
+#define fail entry_fail
 
 /* A store message (or a fallback) into e. */
 static int fail_store(entry_error *e, char *err, const char *what)
@@ -317,16 +317,7 @@ int entry_check_answers(app *a, const entry_target *t, const form_answers *ans,
     int d;
     if (!v || date_parse(v, &d) < 0)
         return ENTRY_OK;   /* required-ness is the form's business */
-    char ds[11], lim[11];
-    date_format(d, ds);
-    int rc = ENTRY_OK;
-    if (d > a->today) {
-        date_format(a->today, lim);
-        rc = fail(e, field, "%s is in the future (today is %s)", ds, lim);
-    } else if (d < t->h->index_date) {
-        date_format(t->h->index_date, lim);
-        rc = fail(e, field, "%s is before the hip's index date %s", ds, lim);
-    }
+    int rc = entry_conversion_ok(a, field, d, t->h->index_date, e);
     if (rc == ENTRY_OK) {
         size_t n = 0;
         st_record *r = store_records_of(a->db, t->p.uuid, 0, &n);

@@ -55,6 +55,9 @@ typedef struct {
     char msg[1024];
 } entry_error;
 
+/* Fill e (may be NULL) with field and message; returns ENTRY_REFUSED. */
+int entry_fail(entry_error *e, const char *field, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
 /* Results of the checks: fine, needs the nurse's confirmation (a date in
  * no window, kept for a neighbouring timepoint), refused. */
 enum { ENTRY_OK = 0, ENTRY_CONFIRM = 1, ENTRY_REFUSED = -1 };
@@ -97,6 +100,30 @@ int entry_hips_of(const app *a, store *db, const char *patient_uuid, entry_hip v
 /* The timepoint whose window holds visit_date for one of the hips still
  * followed up on that date, or -1 (unscheduled). */
 int entry_timepoint_for(const config *c, const entry_hip *hips, int n_hips, int visit_date);
+
+/* ---- A hip's day 0 (entry_hip.c) --------------------------------------- */
+
+/* An index date for patient p: not before birth, at most a year ahead of
+ * today (a hip may be registered for a planned procedure). */
+int entry_index_date_ok(const app *a, const st_patient *p, int index_date, entry_error *e);
+/* The date that ends a hip's follow-up, `conversion` (the answer `field`
+ * of a form with ends_follow_up: a hip replacement, an end of follow-up):
+ * not after today, not before the hip's index date. */
+int entry_conversion_ok(const app *a, const char *field, int conversion, int index_date,
+                        entry_error *e);
+/* The visit rules for a stored record r of a patient whose hips are vh:
+ * entry_check_stored against r's hip, or all hips for a patient-scope
+ * record. 0 or -1 with the problem in e. */
+int entry_check_record(const app *a, const entry_hip *vh, int n_vh, const st_record *r,
+                       entry_error *e);
+/* One record that stands in the way of a change (r NULL: the hip itself). */
+typedef void (*entry_problem_fn)(void *ctx, const st_record *r, const char *msg);
+/* Move the index date of p's hip on side to index_date (audited, with the
+ * reason): refused, with cb told of each, when a record of that hip or a
+ * patient-scope record would break a visit rule under the new date, or
+ * the hip's conversion would come before it. */
+int entry_hip_redate(app *a, const st_patient *p, char side, int index_date, const char *reason,
+                     entry_problem_fn cb, void *ctx, entry_error *e);
 
 /* ---- 1 and 2: the target ------------------------------------------------ */
 

@@ -1,0 +1,128 @@
+/* entry_hip.c — a hip's day 0 and the records that hang on it: the rule for
+ * an index date, the visit rules of one stored record against the hips it
+ * belongs to, and moving a hip's index date, which is refused while any of
+ * its records would then break a visit rule. */
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "entry.h"
+
+int entry_index_date_ok(const app *a, const st_patient *p, int index_date, entry_error *e)
+{
+    char d[11], lim[11];
+    date_format(index_date, d);
+    /* Up to a year ahead: a hip can be registered for a planned procedure. */
+    if (index_date > a->today + 365) {
+        date_format(a->today, lim);
+        return entry_fail(e, "index_date", "index date %s is more than a year ahead of today (%s)",
+                          d, lim);
+    }
+    if (index_date < p->born) {
+        date_format(p->born, lim);
+        return entry_fail(e, "index_date", "index date %s is before the patient's birth date %s",
+                          d, lim);
+    }
+    return ENTRY_OK;
+}
+
+int entry_conversion_ok(const app *a, const char *field, int conversion, int index_date,
+                        entry_error *e)
+{
+    char d[11], lim[11];
+    date_format(conversion, d);
+    if (conversion > a->today) {
+        date_format(a->today, lim);
+        return entry_fail(e, field, "%s is in the future (today is %s)", d, lim);
+    }
+    if (conversion < index_date) {
+        date_format(index_date, lim);
+        return entry_fail(e, field, "%s is before the hip's index date %s", d, lim);
+    }
+    return ENTRY_OK;
+}
+
+int entry_check_record(const app *a, const entry_hip *vh, int n_vh, const st_record *r,
+                       entry_error *e)
+{
+    entry_hip one[2];
+    const entry_hip *hips = vh;
+    int n = n_vh;
+    if (r->side) {   /* a hip's record: that hip's schedule alone */
+        n = 0;
+        for (int i = 0; i < n_vh; i++)
+            if (vh[i].side == r->side)
+                one[n++] = vh[i];
+        hips = one;
+    }
+    int ends = app_end_form(a, r->form) != NULL;
+    return entry_check_stored(&a->cfg, hips, n, r, ends, e);
+}
+
+int entry_hip_redate(app *a, const st_patient *p, char side, int index_date, const char *reason,
+                     entry_problem_fn cb, void *ctx, entry_error *e)
+{
+    assert(side == 'L' || side == 'R');
+    if (entry_check_reason(reason, e) != 0)
+        return ENTRY_REFUSED;
+    if (entry_index_date_ok(a, p, index_date, e) != ENTRY_OK)
+        return ENTRY_REFUSED;
+    st_hip h;
+    if (store_hip_get(a->db, p->uuid, side, &h) != 0)
+        return entry_fail(e, "hip", "patient has no %s hip", side == 'L' ? "left" : "right");
+    char d[11];
+    date_format(h.index_date, d);
+    if (h.index_date == index_date) {
+        st_hip_free(&h);
+        return entry_fail(e, "index_date", "the index date is already %s", d);
+    }
+    entry_hip vh[2];
+    int ends[2];
+    const char *end_form[2];
+    int n_vh = entry_hips_of(a, a->db, p->uuid, vh, ends, end_form);
+    int problems = 0;
+    for (int i = 0; i < n_vh; i++) {
+        if (vh[i].side != side)
+            continue;
+        vh[i].index_date = index_date;
+        entry_error pe;
+        if (vh[i].end_date >= 0 &&
+            entry_conversion_ok(a, "index_date", vh[i].end_date, index_date, &pe) != ENTRY_OK) {
+            problems++;
+            if (cb)
+                cb(ctx, NULL, pe.msg);
+        }
+    }
+    /* Every current record of the hip, and every patient-scope record,
+     * which counts in the window of any of the patient's hips. */
+    size_t n = 0;
+    st_record *r = store_records_of(a->db, p->uuid, 0, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (r[i].side && r[i].side != side)
+            continue;
+        entry_error pe;
+        if (entry_check_record(a, vh, n_vh, &r[i], &pe) != 0) {
+            problems++;
+            if (cb)
+                cb(ctx, &r[i], pe.msg);
+        }
+    }
+    store_records_free(r, n);
+    int rc;
+    if (problems) {
+        char nd[11];
+        date_format(index_date, nd);
+        rc = entry_fail(e, "index_date", "%d record%s would break the visit rules with the index "
+                        "date moved from %s to %s; amend or void %s first", problems,
+                        problems == 1 ? "" : "s", d, nd, problems == 1 ? "it" : "them");
+    } else {
+        char *err = NULL;
+        rc = store_hip_redate(a->db, h.uuid, h.index_date, index_date, reason, &err) == 0
+                 ? ENTRY_OK
+                 : entry_fail(e, "", "%s", err ? err : "could not change the index date");
+        free(err);
+    }
+    st_hip_free(&h);
+    return rc;
+}
