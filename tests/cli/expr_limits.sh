@@ -66,13 +66,14 @@ YAML
 mk_patient H1
 mk_hip H1 L 2026-01-10
 
-# The worst known expression, four times in one form: record answers at
-# once (it took 121 s). The bound is loose on purpose: `make bench` has the figure.
-start=$(date +%s%N)
-bs --forms "$FORMS" record H1 --form evil --hip L pain=0
-ms=$((($(date +%s%N) - start) / 1000000))
-expect_rc 0 "a form with runaway printf widths records"
-if [ "$ms" -lt 2000 ]; then ok; else fail "record with four printf runaways took $ms ms"; fi
+# The worst known expression, four times in one form: record answers
+# (unbounded it took 121 s). No timed assertion (a loaded CI machine under
+# ASan is slow; `make bench` has the figure): the command must simply end
+# within a minute, which an unbounded width cannot.
+timeout 60 "$BEDSIDE" --today "$TODAY" --forms "$FORMS" record H1 --form evil --hip L pain=0 \
+    >"$T/out" 2>"$T/err"
+rc=$?
+expect_rc 0 "a form with runaway printf widths records, well within a minute"
 # The widths are refused, so those fields stay hidden and an answer to one
 # is not kept.
 bs --forms "$FORMS" record H1 --form evil --hip L --timepoint 1m --date 2026-02-09 pain=0 a=1
