@@ -1,5 +1,6 @@
 /* cli_report.c — `bedside show` (the trend view on stdout) and `bedside
- * print` (the paginated summary to stdout, a file or the print command). */
+ * print` (the paginated summary to stdout, a file or the print command, or
+ * as a PDF with charts, or the charts alone as SVG or PNG files). */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,8 @@
 
 static const char show_usage[] = "usage: bedside show MRN [--ascii] [--width N]\n";
 static const char print_usage[] =
-    "usage: bedside print MRN [-o FILE | --lpr[=PRINTER]] [--ascii] [--page-length N]\n";
+    "usage: bedside print MRN [-o FILE | --lpr[=PRINTER] | --pdf FILE | --svg DIR | --png DIR]\n"
+    "                         [--ascii] [--page-length N]\n";
 
 /* The one MRN argument left after the options. */
 static int one_mrn(int argc, char **argv, const char *use, const char **mrn)
@@ -83,16 +85,19 @@ int cli_show(app *a, int argc, char **argv)
 
 int cli_print(app *a, int argc, char **argv)
 {
-    enum { O_LPR = 1, O_ASCII, O_PAGE };
+    enum { O_LPR = 1, O_ASCII, O_PAGE, O_PDF, O_SVG, O_PNG };
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'},
         {"lpr", optional_argument, NULL, O_LPR},
         {"ascii", no_argument, NULL, O_ASCII},
         {"page-length", required_argument, NULL, O_PAGE},
+        {"pdf", required_argument, NULL, O_PDF},
+        {"svg", required_argument, NULL, O_SVG},
+        {"png", required_argument, NULL, O_PNG},
         {"help", no_argument, NULL, 'h'},
         {0, 0, 0, 0},
     };
-    const char *out = NULL, *printer = NULL;
+    const char *out = NULL, *printer = NULL, *pdf = NULL, *svg = NULL, *png = NULL;
     int lpr = 0, ascii = 0, c;
     long page = 66;
     while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
@@ -105,6 +110,9 @@ int cli_print(app *a, int argc, char **argv)
                 return cli_usage_error(print_usage, "--lpr=: the printer name is empty");
             break;
         case O_ASCII: ascii = 1; break;
+        case O_PDF: pdf = optarg; break;
+        case O_SVG: svg = optarg; break;
+        case O_PNG: png = optarg; break;
         case O_PAGE:
             if (cli_parse_int("--page-length", optarg, REPORT_PAGE_MIN, REPORT_PAGE_MAX, &page) < 0)
                 return 2;
@@ -113,8 +121,9 @@ int cli_print(app *a, int argc, char **argv)
         default: return cli_bad_option(argv[0], c, argv, print_usage);
         }
     }
-    if (out && lpr)
-        return cli_usage_error(print_usage, "print: -o and --lpr exclude each other");
+    if (!!out + lpr + !!pdf + !!svg + !!png > 1)
+        return cli_usage_error(print_usage, "print: -o, --lpr, --pdf, --svg and --png exclude "
+                               "each other");
     const char *mrn;
     int rc = one_mrn(argc, argv, print_usage, &mrn);
     if (rc)
@@ -125,6 +134,10 @@ int cli_print(app *a, int argc, char **argv)
     char *err = NULL;
     if (lpr)
         rc = report_print_lpr(a, mrn, &o, printer, &err);
+    else if (pdf)
+        rc = report_print_pdf(a, mrn, &o, pdf, NULL, NULL, &err);
+    else if (svg || png)
+        rc = report_print_charts(a, mrn, &o, svg ? svg : png, png != NULL, &err);
     else if (out)
         rc = report_print_file(a, mrn, &o, out, &err);
     else

@@ -18,7 +18,7 @@
 #define DAY_MAX 36500
 #define WINDOW_MAX 3650
 
-static const char *const top_keys[] = {"database", "forms", "print_command", "paper",
+static const char *const top_keys[] = {"database", "forms", "print_command", "print_format", "paper",
                                        "patient_list", "schedule", "report", NULL};
 static const char *const list_keys[] = {"form", "score", NULL};
 static const char *const report_keys[] = {"outcome", "endpoint", NULL};
@@ -134,22 +134,28 @@ static int read_print_cmd(ycheck *yc, const ynode *root, config *c)
     return 0;
 }
 
-/* paper: a4 or letter, for the PDF outputs. */
-static int read_paper(ycheck *yc, const ynode *root, config *c)
+/* A key whose value is one of choices (NULL-terminated): *out is its
+ * index, left as it is when the key is absent. */
+static int read_choice(ycheck *yc, const ynode *root, const char *key,
+                       const char *const *choices, int *out)
 {
     char *s = NULL;
-    int r = ytree_str(yc, root, "paper", 0, &s);
+    int r = ytree_str(yc, root, key, 0, &s);
     if (r != 0)
         return r < 0 ? -1 : 0;
-    int bad = 0;
-    if (strcmp(s, "letter") == 0) {
-        c->paper_letter = 1;
-    } else if (strcmp(s, "a4") != 0) {
-        const ynode *v = ytree_get(root, "paper");
+    int bad = -1;
+    for (int i = 0; choices[i]; i++)
+        if (strcmp(s, choices[i]) == 0)
+            *out = i, bad = 0;
+    if (bad) {
+        const ynode *v = ytree_get(root, key);
         char *e = text_escape(s);
-        diag_add(yc->d, yc->file, v->line, v->col, "'paper: %s' is not a4 or letter", e);
+        sbuf ok = {0};
+        for (int i = 0; choices[i]; i++)
+            sbuf_printf(&ok, "%s%s", i ? (choices[i + 1] ? ", " : " or ") : "", choices[i]);
+        diag_add(yc->d, yc->file, v->line, v->col, "'%s: %s' is not %s", key, e, ok.s);
+        sbuf_free(&ok);
         free(e);
-        bad = -1;
     }
     free(s);
     return bad;
@@ -408,7 +414,11 @@ static int load_tree(config *c, const char *name, ynode *root, diag *d)
     free(s);
     if (read_print_cmd(&yc, root, c) < 0)
         bad = -1;
-    if (read_paper(&yc, root, c) < 0)
+    static const char *const papers[] = {"a4", "letter", NULL}, *const formats[] = {"text", "pdf",
+                                                                                      NULL};
+    if (read_choice(&yc, root, "paper", papers, &c->paper_letter) < 0)
+        bad = -1;
+    if (read_choice(&yc, root, "print_format", formats, &c->print_pdf) < 0)
         bad = -1;
     if (read_patient_list(&yc, root, c) < 0)
         bad = -1;

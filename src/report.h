@@ -73,10 +73,23 @@ int report_print(app *a, const char *mrn, const report_print_opts *o, FILE *out,
  * symbolic link. For the TUI's "save to a file". */
 int report_print_file(app *a, const char *mrn, const report_print_opts *o, const char *path,
                       char **err);
+/* The summary as a PDF on the configured paper (report_print_pdf.c): its
+ * text as above (width columns across the page), and after the trend view
+ * each hip's charts, one per trend score (value by months from the index
+ * date, bands, baseline, MCID threshold, missed visits, end of follow-up).
+ * Written to path, or when path is NULL returned in *pdf (caller frees).
+ * report_print_charts writes the charts alone, one SVG (or PNG) file each,
+ * into dir (created if missing): SIDE-FORM-SCORE.svg. Each returns 0, 1 if
+ * the MRN is unknown, -1 on error (message in *err). */
+int report_print_pdf(app *a, const char *mrn, const report_print_opts *o, const char *path,
+                     char **pdf, size_t *len, char **err);
+int report_print_charts(app *a, const char *mrn, const report_print_opts *o, const char *dir,
+                        int png, char **err);
 /* Write len bytes to path (created 0640, or truncated); refuses a
  * directory or a symbolic link. 0, or -1 with *err naming the path. */
 int report_write_file(const char *path, const char *data, size_t len, char **err);
-/* Feed the summary to the configured print command (a->cfg.print_cmd, plus
+/* Feed the summary (a PDF when the config says print_format: pdf, else
+ * the text) to the configured print command (a->cfg.print_cmd, plus
  * "-P printer" when printer is not NULL), run with fork and execvp from an
  * argument vector, never a shell. A command that cannot start or exits
  * non-zero is an error. The TUI should end curses mode (endwin) around it. */

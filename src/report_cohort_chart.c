@@ -12,57 +12,13 @@
 #include "report_int.h"
 #include "report_pdf.h"
 
-#define MONTH 30.4375
-#define CHART_W 523.0
 #define KM_H 380.0
 #define SCORE_H 300.0
 
-static const double month_steps[] = {1, 3, 6, 12, 24, 60, 120};
-#define N_MONTH_STEPS ((int)(sizeof month_steps / sizeof month_steps[0]))
 
-typedef struct {
-    plot_chart *c;
-    char **name;             /* file name of each chart, without extension */
-    double *h;
-    int n;
-    void **own;              /* everything the charts point to */
-    int n_own;
-} charts;
-
-static void *own(charts *cs, void *p)
+static char *esc(rcharts *cs, const char *s)
 {
-    cs->own = xrealloc(cs->own, (size_t)(cs->n_own + 1) * sizeof *cs->own);
-    cs->own[cs->n_own++] = p;
-    return p;
-}
-
-static plot_chart *add(charts *cs, const char *name, double h)
-{
-    cs->c = xrealloc(cs->c, (size_t)(cs->n + 1) * sizeof *cs->c);
-    cs->name = xrealloc(cs->name, (size_t)(cs->n + 1) * sizeof *cs->name);
-    cs->h = xrealloc(cs->h, (size_t)(cs->n + 1) * sizeof *cs->h);
-    cs->name[cs->n] = xstrdup(name);
-    cs->h[cs->n] = h;
-    plot_chart *c = &cs->c[cs->n++];
-    memset(c, 0, sizeof *c);
-    return c;
-}
-
-static void charts_free(charts *cs)
-{
-    for (int i = 0; i < cs->n_own; i++)
-        free(cs->own[i]);
-    for (int i = 0; i < cs->n; i++)
-        free(cs->name[i]);
-    free(cs->own);
-    free(cs->name);
-    free(cs->h);
-    free(cs->c);
-}
-
-static char *esc(charts *cs, const char *s)
-{
-    return own(cs, text_escape(s));
+    return rcharts_own(cs, text_escape(s));
 }
 
 /* At risk at day d: the hips whose time is d or later. */
@@ -74,7 +30,7 @@ static int risk_at(const stat_km *k, double d)
     return 0;
 }
 
-static void km_chart(charts *cs, const report_cohort *rc)
+static void km_chart(rcharts *cs, const report_cohort *rc)
 {
     double t_max = 0;
     for (int s = 0; s < rc->n_km; s++) {
@@ -82,42 +38,42 @@ static void km_chart(charts *cs, const report_cohort *rc)
         if (!isnan(last) && last > t_max)
             t_max = last;
     }
-    plot_chart *c = add(cs, "km", KM_H);
-    plot_nice_range(0, t_max / MONTH, 6, month_steps, N_MONTH_STEPS, &c->x0, &c->x1, &c->x_step);
+    plot_chart *c = rcharts_add(cs, "km", KM_H);
+    plot_nice_range(0, t_max / RMONTH, 6, rmonth_steps, RMONTH_STEPS, &c->x0, &c->x1, &c->x_step);
     c->y0 = 0, c->y1 = 1, c->y_step = 0.25, c->y_percent = 1;
     c->title = esc(cs, rc->km_title);
     c->x_label = "Months from the index date";
-    c->y_label = own(cs, xasprintf("Free of %s", rc->km_what));
+    c->y_label = rcharts_own(cs, xasprintf("Free of %s", rc->km_what));
     c->y_label = esc(cs, c->y_label);
-    plot_series *ser = own(cs, xcalloc((size_t)rc->n_km + 1, sizeof *ser));
+    plot_series *ser = rcharts_own(cs, xcalloc((size_t)rc->n_km + 1, sizeof *ser));
     c->n_tick = (int)floor((c->x1 - c->x0) / c->x_step + 1e-9) + 1;
-    const char **cell = own(cs, xcalloc((size_t)rc->n_km * (size_t)c->n_tick + 1, sizeof *cell));
+    const char **cell = rcharts_own(cs, xcalloc((size_t)rc->n_km * (size_t)c->n_tick + 1, sizeof *cell));
     for (int s = 0; s < rc->n_km; s++) {
         const stat_km *k = &rc->km[s];
-        plot_pt *pt = own(cs, xmalloc(((size_t)k->n + 2) * sizeof *pt));
-        double *cen = own(cs, xmalloc(((size_t)k->n + 1) * sizeof *cen));
+        plot_pt *pt = rcharts_own(cs, xmalloc(((size_t)k->n + 2) * sizeof *pt));
+        double *cen = rcharts_own(cs, xmalloc(((size_t)k->n + 1) * sizeof *cen));
         int n = 0, nc = 0;
         pt[n++] = (plot_pt){0, 1};
         for (int i = 0; i < k->n; i++) {
             if (k->event[i] > 0)
-                pt[n++] = (plot_pt){k->t[i] / MONTH, k->surv[i]};
+                pt[n++] = (plot_pt){k->t[i] / RMONTH, k->surv[i]};
             if (k->censor[i] > 0)
-                cen[nc++] = k->t[i] / MONTH;
+                cen[nc++] = k->t[i] / RMONTH;
         }
-        if (k->n && k->t[k->n - 1] / MONTH > pt[n - 1].x)   /* on to the last follow-up */
-            pt[n++] = (plot_pt){k->t[k->n - 1] / MONTH, k->surv[k->n - 1]};
+        if (k->n && k->t[k->n - 1] / RMONTH > pt[n - 1].x)   /* on to the last follow-up */
+            pt[n++] = (plot_pt){k->t[k->n - 1] / RMONTH, k->surv[k->n - 1]};
         ser[s] = (plot_series){.label = esc(cs, rc->km_name[s]), .pt = pt, .n = n, .step = 1,
                                .censor = cen, .n_censor = nc};
         for (int t = 0; t < c->n_tick; t++)
             cell[(size_t)s * (size_t)c->n_tick + (size_t)t] =
-                own(cs, xasprintf("%d", risk_at(k, (c->x0 + t * c->x_step) * MONTH)));
+                rcharts_own(cs, xasprintf("%d", risk_at(k, (c->x0 + t * c->x_step) * RMONTH)));
     }
     c->series = ser;
     c->n_series = c->n_row = rc->n_km;
     c->cell = cell;
     c->table_title = "Number at risk";
     if (rc->n_km > 1 && !isnan(rc->km_p))
-        c->note = own(cs, rc->km_p < 0.001
+        c->note = rcharts_own(cs, rc->km_p < 0.001
                               ? xasprintf("Log-rank test: p < 0.001 (chi-square %.2f, df %d)",
                                           rc->km_chisq, rc->km_df)
                               : xasprintf("Log-rank test: p = %.3f (chi-square %.2f, df %d)",
@@ -138,7 +94,7 @@ static double cell_v(const rc_table *t, int r, int col)
 }
 
 /* One trend score's table: mean ± SD by visit, a series per stratum. */
-static void score_chart(charts *cs, const rc_table *t)
+static void score_chart(rcharts *cs, const rc_table *t)
 {
     int cs_st = rc_col_index(t, "stratum"), c_day = rc_col_index(t, "day");
     int c_mean = rc_col_index(t, "mean"), c_sd = rc_col_index(t, "sd");
@@ -168,25 +124,25 @@ static void score_chart(charts *cs, const rc_table *t)
     }
     char *name = xasprintf("scores-%s-%s", cell_s(t, 0, rc_col_index(t, "form")),
                            cell_s(t, 0, rc_col_index(t, "score")));
-    plot_chart *c = add(cs, name, SCORE_H);
+    plot_chart *c = rcharts_add(cs, name, SCORE_H);
     free(name);
-    plot_nice_range(dlo / MONTH, dhi / MONTH, 6, month_steps, N_MONTH_STEPS, &c->x0, &c->x1,
+    plot_nice_range(dlo / RMONTH, dhi / RMONTH, 6, rmonth_steps, RMONTH_STEPS, &c->x0, &c->x1,
                     &c->x_step);
     plot_nice_range(lo, hi, 5, NULL, 0, &c->y0, &c->y1, &c->y_step);
     c->title = esc(cs, t->title);
     c->x_label = "Months from the index date (scheduled visit)";
     c->y_label = "Mean ± SD";
-    plot_series *ser = own(cs, xcalloc((size_t)n_st, sizeof *ser));
+    plot_series *ser = rcharts_own(cs, xcalloc((size_t)n_st, sizeof *ser));
     for (int k = 0; k < n_st; k++) {
-        plot_pt *pt = own(cs, xmalloc((size_t)t->n_row * sizeof *pt));
-        double *err = own(cs, xmalloc((size_t)t->n_row * sizeof *err));
+        plot_pt *pt = rcharts_own(cs, xmalloc((size_t)t->n_row * sizeof *pt));
+        double *err = rcharts_own(cs, xmalloc((size_t)t->n_row * sizeof *err));
         int n = 0;
         for (int r = 0; r < t->n_row; r++) {
             double m = cell_v(t, r, c_mean);
             if (strcmp(cell_s(t, r, cs_st), st[k]) != 0 || isnan(m))
                 continue;
             err[n] = cell_v(t, r, c_sd);
-            pt[n++] = (plot_pt){cell_v(t, r, c_day) / MONTH, m};
+            pt[n++] = (plot_pt){cell_v(t, r, c_day) / RMONTH, m};
         }
         ser[k] = (plot_series){.label = n_st > 1 || strcmp(st[k], "all") != 0 ? esc(cs, st[k])
                                                                                : NULL,
@@ -197,7 +153,7 @@ static void score_chart(charts *cs, const rc_table *t)
     free(st);
 }
 
-static void build(charts *cs, const report_cohort *rc)
+static void build(rcharts *cs, const report_cohort *rc)
 {
     memset(cs, 0, sizeof *cs);
     if (rc->n_km)
@@ -216,25 +172,22 @@ int report_cohort_pdf(const report_cohort *rc, const char *path, int letter, cha
     rblocks b = {0};
     rblocks_doc(&b, &doc);
     report_doc_free(&doc);
-    charts cs;
+    rcharts cs;
     build(&cs, rc);
-    for (int i = 0; i < cs.n; i++)
-        rblocks_chart(&b, &cs.c[i], cs.h[i]);
+    rblocks_charts(&b, &cs, b.n);
     char *foot = xasprintf("bedside %s", BEDSIDE_VERSION);
-    int r = rblocks_pdf(&b, 80, letter, "Cohort report", foot, path, err);
+    int r = rblocks_pdf(&b, 80, letter, "Cohort report", foot, path, NULL, NULL, err);
     free(foot);
     rblocks_free(&b);
-    charts_free(&cs);
+    rcharts_free(&cs);
     return r;
 }
 
 int report_cohort_charts(const report_cohort *rc, const char *dir, int png, char **err)
 {
-    charts cs;
+    rcharts cs;
     build(&cs, rc);
-    int r = 0;
-    for (int i = 0; i < cs.n && r == 0; i++)
-        r = rchart_file(&cs.c[i], dir, cs.name[i], png, CHART_W, cs.h[i], err);
-    charts_free(&cs);
+    int r = rcharts_files(&cs, dir, png, err);
+    rcharts_free(&cs);
     return r;
 }

@@ -74,6 +74,36 @@ int rrec_score(const st_record *r, const char *id, double *v);
 char *rtp_label(const config *c, const char *tp);
 /* The hip's table of trend scores, then a sparkline block per score. */
 void report_hip_table(report_doc *d, const rhip *h, int width);
+/* A trend column's values over time, sorted by visit date; the baseline
+ * is the first scheduled timepoint's value, else the first value. */
+typedef struct {
+    double *v;
+    int *date, *row;
+    int n;
+    int has_base, base_row;
+    double base;
+} rseries;
+void rseries_of(const rhip *h, const rcol *c, rseries *s);
+void rseries_free(rseries *s);
+/* Does the schedule expect form_id at timepoint tp? Has the hip a record
+ * of it there (timepoint index tp)? */
+int rtp_expects(const sched_tp *tp, const char *form_id);
+int rtp_recorded(const rhip *h, int tp, const char *form_id);
+/* The trend view, calling fn (when not NULL) with each hip's context once
+ * its block is laid out; report_trend is this without fn. */
+int rtrend_hips(app *a, const char *mrn, const report_opts *o, report_doc *doc,
+                void (*fn)(void *ctx, const rhip *h), void *ctx, char **err);
+/* The printed summary before pagination: the trend view, the records and
+ * the sign-off, the running head and foot (escaped); fn as rtrend_hips. */
+typedef struct {
+    report_doc doc;
+    int trend_lines;          /* lines of the trend view, before the records */
+    char *head, *foot;
+} rprint;
+int rprint_build(app *a, const char *mrn, const report_print_opts *o, rprint *r,
+                 void (*fn)(void *ctx, const rhip *h), void *ctx, char **err);
+void rprint_free(rprint *r);
+
 /* The printed listing of records (current finals of one patient). */
 void report_records(report_doc *d, const app *a, const st_record *rec, size_t n, int width,
                     int ascii);

@@ -47,11 +47,54 @@ void rblocks_doc(rblocks *b, const report_doc *d)
     }
 }
 
-void rblocks_chart(rblocks *b, const plot_chart *c, double h)
+const double rmonth_steps[RMONTH_STEPS] = {1, 3, 6, 12, 24, 60, 120};
+
+void *rcharts_own(rcharts *cs, void *p)
 {
-    plot_block *k = grow(b);
-    k->chart = c;
-    k->chart_height = h;
+    cs->own = xrealloc(cs->own, (size_t)(cs->n_own + 1) * sizeof *cs->own);
+    cs->own[cs->n_own++] = p;
+    return p;
+}
+
+plot_chart *rcharts_add(rcharts *cs, const char *name, double h)
+{
+    cs->c = xrealloc(cs->c, (size_t)(cs->n + 1) * sizeof *cs->c);
+    cs->name = xrealloc(cs->name, (size_t)(cs->n + 1) * sizeof *cs->name);
+    cs->h = xrealloc(cs->h, (size_t)(cs->n + 1) * sizeof *cs->h);
+    cs->name[cs->n] = xstrdup(name);
+    cs->h[cs->n] = h;
+    plot_chart *c = &cs->c[cs->n++];
+    memset(c, 0, sizeof *c);
+    return c;
+}
+
+void rcharts_free(rcharts *cs)
+{
+    for (int i = 0; i < cs->n_own; i++)
+        free(cs->own[i]);
+    for (int i = 0; i < cs->n; i++)
+        free(cs->name[i]);
+    free(cs->own);
+    free(cs->name);
+    free(cs->h);
+    free(cs->c);
+    memset(cs, 0, sizeof *cs);
+}
+
+void rblocks_charts(rblocks *b, const rcharts *cs, int at)
+{
+    int tail = b->n - at;
+    for (int i = 0; i < cs->n; i++) {
+        plot_block *k = grow(b);
+        k->chart = &cs->c[i];
+        k->chart_height = cs->h[i];
+    }
+    /* Move the new blocks in front of the `tail` ones after `at`. */
+    plot_block *tmp = xmalloc((size_t)(tail + 1) * sizeof *tmp);
+    memcpy(tmp, b->v + at, (size_t)tail * sizeof *tmp);
+    memmove(b->v + at, b->v + at + tail, (size_t)cs->n * sizeof *tmp);
+    memcpy(b->v + at + cs->n, tmp, (size_t)tail * sizeof *tmp);
+    free(tmp);
 }
 
 void rblocks_free(rblocks *b)
@@ -65,24 +108,28 @@ void rblocks_free(rblocks *b)
 }
 
 int rblocks_pdf(const rblocks *b, int columns, int letter, const char *head, const char *foot,
-                const char *path, char **err)
+                const char *path, char **pdf, size_t *len, char **err)
 {
     plot_pages p = {
         .width = letter ? PLOT_LETTER_W : PLOT_A4_W, .height = letter ? PLOT_LETTER_H : PLOT_A4_H,
         .columns = b->columns > columns ? b->columns : columns, .head = head, .foot = foot,
         .block = b->v, .n_block = b->n,
     };
-    char *pdf;
-    size_t len;
-    if (plot_pages_pdf(&p, &pdf, &len, NULL, err) != 0)
+    char *out;
+    size_t n;
+    if (plot_pages_pdf(&p, &out, &n, NULL, err) != 0)
         return -1;
-    int rc = report_write_file(path, pdf, len, err);
-    free(pdf);
+    if (pdf) {
+        *pdf = out;
+        *len = n;
+        return 0;
+    }
+    int rc = report_write_file(path, out, n, err);
+    free(out);
     return rc;
 }
 
-int rchart_file(const plot_chart *c, const char *dir, const char *name, int png, double w,
-                double h, char **err)
+int rcharts_files(const rcharts *cs, const char *dir, int png, char **err)
 {
     if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
         char *e = text_escape(dir);
@@ -90,13 +137,18 @@ int rchart_file(const plot_chart *c, const char *dir, const char *name, int png,
         free(e);
         return -1;
     }
-    char *data;
-    size_t len;
-    if (plot_chart_render(c, png ? PLOT_PNG : PLOT_SVG, w, h, &data, &len, err) != 0)
-        return -1;
-    char *path = xasprintf("%s/%s.%s", dir, name, png ? "png" : "svg");
-    int rc = report_write_file(path, data, len, err);
-    free(path);
-    free(data);
-    return rc;
+    for (int i = 0; i < cs->n; i++) {
+        char *data;
+        size_t len;
+        if (plot_chart_render(&cs->c[i], png ? PLOT_PNG : PLOT_SVG, RCHART_W, cs->h[i], &data,
+                              &len, err) != 0)
+            return -1;
+        char *path = xasprintf("%s/%s.%s", dir, cs->name[i], png ? "png" : "svg");
+        int rc = report_write_file(path, data, len, err);
+        free(path);
+        free(data);
+        if (rc)
+            return -1;
+    }
+    return 0;
 }

@@ -138,55 +138,78 @@ static void add_fit(sbuf *b, const char *s, int width)
     free(f);
 }
 
-int report_print_text(app *a, const char *mrn, const report_print_opts *o, char **text,
-                      size_t *len, char **err)
+int rprint_build(app *a, const char *mrn, const report_print_opts *o, rprint *r,
+                 void (*fn)(void *ctx, const rhip *h), void *ctx, char **err)
 {
-    *text = NULL;
-    *len = 0;
+    memset(r, 0, sizeof *r);
     char when[64];
     if (printed_at(when, err) < 0)
         return -1;
     int width = o->width > 20 ? o->width : 80;
     report_opts ro = {.width = width, .ascii = o->ascii, .today = o->today};
-    report_doc doc;
-    int rc = report_trend(a, mrn, &ro, &doc, err);
+    int rc = rtrend_hips(a, mrn, &ro, &r->doc, fn, ctx, err);
     if (rc)
         return rc;
     st_patient p = {0};
     if (store_patient_get(a->db, mrn, &p) != 0) {
-        report_doc_free(&doc);
+        report_doc_free(&r->doc);
         *err = xasprintf("cannot read patient '%s'", mrn);
         return -1;
     }
+    r->trend_lines = r->doc.n;
     size_t n_rec = 0;
     st_record *rec = store_records_of(a->db, p.uuid, 0, &n_rec);
-    report_records(&doc, a, rec, n_rec, width, o->ascii);
+    report_records(&r->doc, a, rec, n_rec, width, o->ascii);
     store_records_free(rec, n_rec);
-    rdoc_line(&doc);
-    rdoc_line(&doc);
-    rdoc_line(&doc);
-    rdoc_add(&doc, "Reviewed by ______________________________   Date ______________", 0);
+    rdoc_line(&r->doc);
+    rdoc_line(&r->doc);
+    rdoc_line(&r->doc);
+    rdoc_add(&r->doc, "Reviewed by ______________________________   Date ______________", 0);
+    const rglyphs *g = rglyphs_get(o->ascii);
+    char born[11];
+    date_format(p.born, born);
+    char *e_mrn = text_escape(p.mrn), *e_name = text_escape(p.name);
+    char *e_login = text_escape(util_login());
+    r->head = xasprintf("MRN %s%sborn %s%s%s", e_mrn, g->sep, born, g->sep, e_name);
+    r->foot = xasprintf("Printed %s by %s%sbedside %s", when, e_login, g->sep, BEDSIDE_VERSION);
+    free(e_mrn);
+    free(e_name);
+    free(e_login);
+    st_patient_free(&p);
+    return 0;
+}
+
+void rprint_free(rprint *r)
+{
+    report_doc_free(&r->doc);
+    free(r->head);
+    free(r->foot);
+    memset(r, 0, sizeof *r);
+}
+
+int report_print_text(app *a, const char *mrn, const report_print_opts *o, char **text,
+                      size_t *len, char **err)
+{
+    *text = NULL;
+    *len = 0;
+    int width = o->width > 20 ? o->width : 80;
+    rprint r;
+    int rc = rprint_build(a, mrn, o, &r, NULL, NULL, err);
+    if (rc)
+        return rc;
     rlines lines = {0};
-    flatten(&lines, &doc, width);
-    report_doc_free(&doc);
+    flatten(&lines, &r.doc, width);
 
     int body = o->page_length - HEAD_LINES - FOOT_LINES;
     if (body < REPORT_PAGE_MIN - HEAD_LINES - FOOT_LINES)
         body = REPORT_PAGE_MIN - HEAD_LINES - FOOT_LINES;
     int n_pages;
     rpage *pg = paginate(&lines, body, &n_pages);
-    const rglyphs *g = rglyphs_get(o->ascii);
-    char born[11];
-    date_format(p.born, born);
-    char *e_mrn = text_escape(p.mrn), *e_name = text_escape(p.name);
-    char *e_login = text_escape(util_login());
-    char *head = xasprintf("MRN %s%sborn %s%s%s", e_mrn, g->sep, born, g->sep, e_name);
-    char *foot = xasprintf("Printed %s by %s%sbedside %s", when, e_login, g->sep, BEDSIDE_VERSION);
     sbuf b = {0};
     for (int k = 0; k < n_pages; k++) {
         if (k)
             sbuf_addc(&b, '\f');
-        add_fit(&b, head, width);
+        add_fit(&b, r.head, width);
         add_rule(&b, width, o->ascii);
         sbuf_addc(&b, '\n');
         for (int i = 0; i < body; i++) {
@@ -195,19 +218,14 @@ int report_print_text(app *a, const char *mrn, const report_print_opts *o, char 
             sbuf_addc(&b, '\n');
         }
         add_rule(&b, width, o->ascii);
-        add_fit(&b, foot, width);
+        add_fit(&b, r.foot, width);
         char page[48];
         snprintf(page, sizeof page, "Page %d of %d", k + 1, n_pages);
         sbuf_printf(&b, "%*s\n", width, page);
     }
-    free(head);
-    free(foot);
-    free(e_mrn);
-    free(e_name);
-    free(e_login);
     free(pg);
     lines_free(&lines);
-    st_patient_free(&p);
+    rprint_free(&r);
     *text = sbuf_take(&b);
     if (o->ascii) {     /* printer-safe: names too, not only the glyphs */
         char *t = text_ascii(*text);
@@ -285,7 +303,8 @@ int report_print_lpr(app *a, const char *mrn, const report_print_opts *o, const 
 {
     char *text;
     size_t len;
-    int rc = report_print_text(a, mrn, o, &text, &len, err);
+    int rc = a->cfg.print_pdf ? report_print_pdf(a, mrn, o, NULL, &text, &len, err)
+                              : report_print_text(a, mrn, o, &text, &len, err);
     if (rc)
         return rc;
     rc = report_run_print_command(a->cfg.print_cmd, printer, text, len, err);

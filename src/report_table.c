@@ -51,6 +51,12 @@ static const st_record *row_record(const rhip *h, const rrow *w, const char *for
     return NULL;
 }
 
+int rtp_recorded(const rhip *h, int tp, const char *form_id)
+{
+    rrow w = {.tp = tp, .date = -1};
+    return row_record(h, &w, form_id) != NULL;
+}
+
 /* The record that dates a row: one of this hip's own, when there is one; a
  * patient-scope record (satisfaction) of the same timepoint may have been
  * made at the other hip's visit. */
@@ -103,7 +109,7 @@ static rrow *build_rows(const rhip *h, int *n)
     return rows;
 }
 
-static int tp_expects(const sched_tp *tp, const char *form_id)
+int rtp_expects(const sched_tp *tp, const char *form_id)
 {
     for (int i = 0; i < tp->n_forms; i++)
         if (strcmp(tp->forms[i], form_id) == 0)
@@ -150,14 +156,6 @@ static char *format_change(const form_score *s, double d, int ascii)
     return xasprintf("%s%s%s", d > 0 ? "+" : "-", num, d > 0 ? g->up : g->down);
 }
 
-typedef struct {
-    double *v;
-    int *date, *row;
-    int n;
-    int has_base, base_row;
-    double base;
-} rseries;
-
 /* The column's values over time (sorted by visit date, then row order);
  * the baseline is the first scheduled timepoint's value, else the first. */
 static void build_series(const rhip *h, const rrow *rows, int n_rows, const rcol *c, rseries *s)
@@ -188,11 +186,19 @@ static void build_series(const rhip *h, const rrow *rows, int n_rows, const rcol
         s->has_base = 1, s->base = s->v[0], s->base_row = s->row[0];
 }
 
-static void series_free(rseries *s)
+void rseries_free(rseries *s)
 {
     free(s->v);
     free(s->date);
     free(s->row);
+}
+
+void rseries_of(const rhip *h, const rcol *c, rseries *s)
+{
+    int n_rows;
+    rrow *rows = build_rows(h, &n_rows);
+    build_series(h, rows, n_rows, c, s);
+    free(rows);
 }
 
 static rcell build_cell(const rhip *h, const rrow *w, int row, const rcol *c, const rseries *s)
@@ -224,7 +230,7 @@ static rcell build_cell(const rhip *h, const rrow *w, int row, const rcol *c, co
         cell.state_attr = RA_DIM;
         return cell;
     }
-    if (w->tp < 0 || !h->item || !tp_expects(&cfg->tp[w->tp], c->f->id))
+    if (w->tp < 0 || !h->item || !rtp_expects(&cfg->tp[w->tp], c->f->id))
         return cell;
     switch (h->item[w->tp].state) {
     case TP_DUE:
@@ -494,7 +500,7 @@ void report_hip_table(report_doc *d, const rhip *h, int width)
             cell_free(&cells[c][i]);
         free(cells[c]);
         free(m[c].head);
-        series_free(&ser[c]);
+        rseries_free(&ser[c]);
     }
     free(cells);
     free(m);

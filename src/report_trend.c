@@ -308,6 +308,12 @@ static void header(report_doc *d, const st_patient *p, const report_opts *o)
 
 int report_trend(app *a, const char *mrn, const report_opts *o, report_doc *doc, char **err)
 {
+    return rtrend_hips(a, mrn, o, doc, NULL, NULL, err);
+}
+
+int rtrend_hips(app *a, const char *mrn, const report_opts *o, report_doc *doc,
+                void (*fn)(void *ctx, const rhip *h), void *ctx, char **err)
+{
     *doc = (report_doc){0};
     st_patient p = {0};
     int rc = store_patient_get(a->db, mrn, &p);
@@ -352,6 +358,8 @@ int report_trend(app *a, const char *mrn, const report_opts *o, report_doc *doc,
         if (!beside)
             rdoc_line(dst);
         hip_block(dst, &h, rec, n_rec, hw);
+        if (fn)
+            fn(ctx, &h);
     }
     if (beside) {
         rdoc_line(doc);

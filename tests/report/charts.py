@@ -7,7 +7,11 @@ prints what it found and exits 1 when the check fails.
   km SVG SURVIVAL_CSV       each stratum's step path passes through the CSV's
                             estimates (y within 0.5 pt at x = day)
   visits SVG JSON           the line has exactly the points given in JSON:
-                            {"x1": months, "y0":, "y1":, "points": [[day, value], ...]}
+                            {"x1": months, "y0":, "y1":, "points": [[day, value], ...]},
+                            and the baseline ("base") and MCID threshold ("mcid")
+                            lines are at their values when the JSON gives them
+  marks SVG                 prints "missed N event M": crosses on the axis and
+                            vertical event lines (both drawn in dark red)
   ink PNG                   the fraction of pixels that are not white (> 0.01)
 """
 import csv
@@ -131,11 +135,33 @@ def cmd_visits(svg, spec):
             for d, v in s["points"]]
     ok = len(pts) == len(want) and all(
         abs(a[0] - b[0]) <= 0.5 and abs(a[1] - b[1]) <= 0.5 for a, b in zip(pts, want))
+    def ypos(v):
+        return top + h - (v - s["y0"]) / (s["y1"] - s["y0"]) * h
+    for key, rgb in (("base", (35, 35, 35)), ("mcid", (5, 50, 20))):
+        if key in s:
+            lines = [p for c, w, p in ps if c == rgb and len(p) == 2 and abs(p[0][1] - p[1][1]) < 0.01]
+            if not any(abs(l[0][1] - ypos(s[key])) <= 0.5 for l in lines):
+                print(f"no {key} line at y {ypos(s[key]):.2f}: {lines}")
+                ok = False
     print(f"{len(pts)} points drawn, {len(want)} visits expected")
     if not ok:
         print("drawn:   ", [(round(x, 2), round(y, 2)) for x, y in pts])
         print("expected:", [(round(x, 2), round(y, 2)) for x, y in want])
     return ok
+
+
+def cmd_marks(svg):
+    missed = event = 0
+    for rgb, w, pts in paths(svg):
+        if rgb != (75, 5, 5):
+            continue
+        ys = [p[1] for p in pts]
+        if max(ys) - min(ys) > 50:
+            event += 1
+        else:
+            missed += len(pts) // 4   # two strokes, two points each, per cross
+    print(f"missed {missed} event {event}")
+    return True
 
 
 def png_pixels(path):
@@ -188,7 +214,8 @@ def cmd_ink(path):
 
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
-    ok = {"lines": cmd_lines, "km": cmd_km, "visits": cmd_visits, "ink": cmd_ink}[cmd](*args)
+    ok = {"lines": cmd_lines, "km": cmd_km, "visits": cmd_visits, "ink": cmd_ink,
+          "marks": cmd_marks}[cmd](*args)
     sys.exit(0 if ok else 1)
 
 
