@@ -29,6 +29,20 @@ static void bands(rcharts *cs, plot_chart *c, const form_score *s)
     c->n_band = s->n_band;
 }
 
+/* The form that ended the hip's follow-up: of its records of a form that
+ * ends follow-up, the one dated on the end date, else the first. */
+static const form *end_form(const rhip *h)
+{
+    const form *found = NULL;
+    for (size_t i = 0; i < h->n_rec; i++) {
+        const st_record *r = &h->rec[i];
+        const form *f = r->hip[0] && rhip_has(h, r) ? app_end_form(h->a, r->form) : NULL;
+        if (f && (!found || r->visit_date == h->end_date))
+            found = f;
+    }
+    return found;
+}
+
 static void one_chart(rcharts *cs, const rhip *h, const rcol *col)
 {
     const config *cfg = &h->a->cfg;
@@ -69,9 +83,9 @@ static void one_chart(rcharts *cs, const rhip *h, const rcol *col)
         }
     }
     if (h->end_date >= 0) {
-        const form *ef = h->a->end_form;
+        const form *ef = end_form(h);
         ref[n_ref++] = (plot_ref){(h->end_date - index) / RMONTH, 1, PR_EVENT,
-                                  escaped(cs, ef && ef->title ? ef->title : "end of follow-up")};
+                                  escaped(cs, ef && ef->title ? ef->title : "follow-up ended")};
         x_hi = h->end_date - index > x_hi ? h->end_date - index : x_hi;
     }
     plot_mark *mk = rcharts_own(cs, xcalloc((size_t)cfg->n_tp + 1, sizeof *mk));
