@@ -24,6 +24,7 @@ struct form_sandbox {
     sqlite3 *db;
     sqlite3 *plain;      /* no wrappers: where fn_printf's checked calls run */
     sqlite3_stmt *printf_st[33];      /* printf by argument count (1..32) */
+    sqlite3_stmt *match_st[3];        /* like(2), like(3), glob(2) */
     int ticks;
     char denied[160];    /* why the authorizer said no, for the message */
 };
@@ -242,6 +243,21 @@ static int widths_ok(const char *fmt, sqlite3_value **argv, int argc)
     return 1;
 }
 
+/* The checked call's result: SQLite's own function run on the plain
+ * connection by st with the call's arguments. */
+static void run_plain(sqlite3_context *cx, form_sandbox *sb, sqlite3_stmt *st, int argc,
+                      sqlite3_value **argv)
+{
+    for (int i = 0; i < argc; i++)
+        sqlite3_bind_value(st, i + 1, argv[i]);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        sqlite3_result_value(cx, sqlite3_column_value(st, 0));
+    else
+        sqlite3_result_error(cx, sqlite3_errmsg(sb->plain), -1);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
 /* printf()/format() with bounded widths: checked here, then run by SQLite's
  * own implementation on the plain connection. */
 static void fn_printf(sqlite3_context *cx, int argc, sqlite3_value **argv)
@@ -272,15 +288,53 @@ static void fn_printf(sqlite3_context *cx, int argc, sqlite3_value **argv)
         }
         sbuf_free(&q);
     }
-    sqlite3_stmt *st = *slot;
-    for (int i = 0; i < argc; i++)
-        sqlite3_bind_value(st, i + 1, argv[i]);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        sqlite3_result_value(cx, sqlite3_column_value(st, 0));
-    else
+    run_plain(cx, sb, *slot, argc, argv);
+}
+
+/* LIKE and GLOB compare the pattern with the text from every position: in
+ * the worst case (a pattern '%aaa…ab%' on a long run of 'a', or GLOB
+ * character classes) the steps of one call grow as the product of the two
+ * lengths, with no progress handler inside one call. That product, in
+ * bytes, is bounded: a 1000-character answer may be matched with a pattern
+ * of up to 1000 bytes, a 100000-character one with up to 10. */
+#define MATCH_COST_MAX 1000000
+
+static void fn_match(sqlite3_context *cx, int argc, sqlite3_value **argv, int kind,
+                     const char *sql)
+{
+    form_sandbox *sb = sqlite3_user_data(cx);
+    /* like(PATTERN, TEXT[, ESCAPE]), glob(PATTERN, TEXT): sizes as text. */
+    sqlite3_value_text(argv[0]);
+    sqlite3_value_text(argv[1]);
+    long long cost = (long long)sqlite3_value_bytes(argv[0]) * sqlite3_value_bytes(argv[1]);
+    if (cost > MATCH_COST_MAX) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "%s of a text of %d bytes with a pattern of %d bytes is too "
+                 "costly (their product may be at most %d)", kind == 2 ? "GLOB" : "LIKE",
+                 sqlite3_value_bytes(argv[1]), sqlite3_value_bytes(argv[0]), MATCH_COST_MAX);
+        sqlite3_result_error(cx, msg, -1);
+        return;
+    }
+    sqlite3_stmt **slot = &sb->match_st[kind];
+    if (!*slot && sqlite3_prepare_v3(sb->plain, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL) !=
+                      SQLITE_OK) {
         sqlite3_result_error(cx, sqlite3_errmsg(sb->plain), -1);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
+        return;
+    }
+    run_plain(cx, sb, *slot, argc, argv);
+}
+
+static void fn_like(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    if (argc == 3)
+        fn_match(cx, argc, argv, 1, "SELECT like(?1, ?2, ?3)");
+    else
+        fn_match(cx, argc, argv, 0, "SELECT like(?1, ?2)");
+}
+
+static void fn_glob(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    fn_match(cx, argc, argv, 2, "SELECT glob(?1, ?2)");
 }
 
 /* The process's one sandbox: every form compiles its expressions on the same
@@ -307,6 +361,7 @@ form_sandbox *form_sandbox_new(void)
         abort();
     }
     sqlite3_limit(sb->plain, SQLITE_LIMIT_LENGTH, 1000000);
+    sqlite3_limit(sb->plain, SQLITE_LIMIT_LIKE_PATTERN_LENGTH, 1000);
     sqlite3 *db = sb->db;
     sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
     sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
@@ -327,6 +382,9 @@ form_sandbox *form_sandbox_new(void)
                             NULL);
     sqlite3_create_function(db, "printf", -1, flags, sb, fn_printf, NULL, NULL);
     sqlite3_create_function(db, "format", -1, flags, sb, fn_printf, NULL, NULL);
+    sqlite3_create_function(db, "like", 2, flags, sb, fn_like, NULL, NULL);
+    sqlite3_create_function(db, "like", 3, flags, sb, fn_like, NULL, NULL);
+    sqlite3_create_function(db, "glob", 2, flags, sb, fn_glob, NULL, NULL);
     /* Read the (empty) schema now: otherwise the first expression that names
      * a table-valued function makes SQLite read sqlite_master under the
      * authorizer, and the author would be told about a table they never named. */
@@ -347,6 +405,8 @@ void form_sandbox_free(form_sandbox *sb)
     sqlite3_close(sb->db);
     for (size_t i = 0; i < sizeof sb->printf_st / sizeof *sb->printf_st; i++)
         sqlite3_finalize(sb->printf_st[i]);
+    for (size_t i = 0; i < sizeof sb->match_st / sizeof *sb->match_st; i++)
+        sqlite3_finalize(sb->match_st[i]);
     sqlite3_close(sb->plain);
     free(sb);
 }
