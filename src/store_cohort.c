@@ -30,17 +30,17 @@ static const char SQL_COHORT[] =
     "WHERE (?3 IS NULL OR h.index_date >= ?3) AND (?4 IS NULL OR h.index_date <= ?4) "
     "ORDER BY p.mrn, h.side";
 
-/* ?1: a JSON array of "form.score" names: only those come back, which
- * halves the rows (forms keep many sub-scores besides their trend ones). */
-static const char SQL_SCORES[] =
-    "SELECT r.hip, r.timepoint, r.form, s.score, s.value, r.visit_date "
-    "FROM records r JOIN scores s ON s.record = r.uuid WHERE " CURRENT_HIP_RECORD
-    " AND r.form || '.' || s.score IN (SELECT value FROM json_each(?1))";
-
-static const char SQL_PATIENT_SCORES[] =
-    "SELECT r.patient, r.timepoint, r.form, s.score, s.value, r.visit_date "
-    "FROM records r JOIN scores s ON s.record = r.uuid WHERE " CURRENT_PATIENT_RECORD
-    " AND r.form || '.' || s.score IN (SELECT value FROM json_each(?1))";
+/* ?1: a JSON array of "form.score" names: only those come back, found
+ * through the scores' (score, value) index rather than a pass over every
+ * record; rows in the order the records were written, as a pass gives them
+ * (of a visit recorded twice on one day, the later one counts). */
+#define NAMED_SCORES(who, current)                                                           \
+    "SELECT " who ", r.timepoint, r.form, s.score, s.value, r.visit_date "                   \
+    "FROM scores s JOIN records r ON r.uuid = s.record WHERE " current                       \
+    " AND s.score IN (SELECT substr(value, instr(value, '.') + 1) FROM json_each(?1))"       \
+    " AND r.form || '.' || s.score IN (SELECT value FROM json_each(?1)) ORDER BY r.rowid"
+static const char SQL_SCORES[] = NAMED_SCORES("r.hip", CURRENT_HIP_RECORD);
+static const char SQL_PATIENT_SCORES[] = NAMED_SCORES("r.patient", CURRENT_PATIENT_RECORD);
 
 static const char SQL_ANSWERS[] =
     "SELECT r.hip, json_extract(r.answers, ?2) AS v, r.visit_date FROM records r "

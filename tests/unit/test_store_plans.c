@@ -1,0 +1,160 @@
+/* test_store_plans.c — the cohort-wide reads walk indexes: every statement
+ * the list pages, the schedule pass (due, Due view) and the cohort report
+ * run is caught as it runs (sqlite3_trace_v2) and its EXPLAIN QUERY PLAN
+ * must not scan the records table, whose size is the registry's. Exports and
+ * `check` read every record by design and are not listed here. */
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "store_internal.h"
+#include "t.h"
+#include "util.h"
+
+typedef struct {
+    char **sql;
+    int n;
+} seen;
+
+static int on_stmt(unsigned type, void *ctx, void *p, void *x)
+{
+    seen *s = ctx;
+    const char *sql = sqlite3_sql(p);
+    if (type != SQLITE_TRACE_STMT || !sql || strncmp(sql, "EXPLAIN", 7) == 0)
+        return 0;
+    for (int i = 0; i < s->n; i++)
+        if (strcmp(s->sql[i], sql) == 0)
+            return 0;
+    s->sql = xrealloc(s->sql, (size_t)(s->n + 1) * sizeof *s->sql);
+    s->sql[s->n++] = xstrdup(sql);
+    return 0;
+}
+
+/* The names records goes by in sql ("records", and each "records X" alias). */
+static int is_records_alias(const char *sql, const char *name)
+{
+    if (strcmp(name, "records") == 0)
+        return 1;
+    char *pat = xasprintf("records[[:space:]]+(AS[[:space:]]+)?%s([^a-zA-Z0-9_]|$)", name);
+    regex_t re;
+    int hit = regcomp(&re, pat, REG_EXTENDED) == 0 && regexec(&re, sql, 0, NULL, 0) == 0;
+    regfree(&re);
+    free(pat);
+    return hit;
+}
+
+/* 0 if no step of sql's plan scans records, else 1 (the step printed). */
+static int scans_records(sqlite3 *db, const char *sql)
+{
+    char *q = xasprintf("EXPLAIN QUERY PLAN %s", sql);
+    sqlite3_stmt *st = NULL;
+    int bad = 0;
+    if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK) {
+        printf("     cannot explain: %s\n", sqlite3_errmsg(db));
+        bad = 1;
+    }
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+        const char *d = (const char *)sqlite3_column_text(st, 3);
+        char name[64];
+        if (d && sscanf(d, "SCAN %63[a-zA-Z0-9_]", name) == 1 && is_records_alias(sql, name)) {
+            printf("     full scan of records (%s) in:\n     %s\n", d, sql);
+            bad = 1;
+        }
+    }
+    sqlite3_finalize(st);
+    free(q);
+    return bad;
+}
+
+static int count_hip(void *ctx, const st_patient *p, const st_hip *h, const st_done *d, int e)
+{
+    ++*(int *)ctx;
+    return 0;
+}
+static int count_row(void *ctx, const st_patient_row *r)
+{
+    ++*(int *)ctx;
+    return 0;
+}
+static int count_score(void *ctx, const char *hip, const char *tp, const char *form,
+                       const char *score, double value, int visit_date)
+{
+    ++*(int *)ctx;
+    return 0;
+}
+static int count_answer(void *ctx, const char *hip, const char *value, int visit_date)
+{
+    ++*(int *)ctx;
+    return 0;
+}
+static int count_cohort(void *ctx, const st_patient *p, const st_hip *h, const st_followup *fu)
+{
+    ++*(int *)ctx;
+    return 0;
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/test_store_plans.XXXXXX";
+    if (!mkdtemp(dir))
+        return 1;
+    char *path = xasprintf("%s/p.db", dir), *err = NULL;
+    store *s = store_open(path, STORE_CREATE, &err);
+    CHECK(s != NULL);
+    if (!s) {
+        printf("     %s\n", err);
+        return t_done();
+    }
+    for (int i = 0; i < 3; i++) {
+        st_patient p = {.sex = 'F', .born = 0};
+        p.mrn = xasprintf("M%d", i);
+        p.name = xasprintf("Patient %d", i);
+        CHECK_INT(store_patient_add(s, &p, &err), 0);
+        st_hip h = {.side = 'L', .index_date = 20000};
+        memcpy(h.patient, p.uuid, sizeof h.patient);
+        CHECK_INT(store_hip_add(s, &h, &err), 0);
+        st_hip_free(&h);
+        st_patient_free(&p);
+    }
+    seen sn = {0};
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_STMT, on_stmt, &sn);
+    int n = 0;
+    size_t got = 0;
+    /* The patient list's pages, both ways, with and without a search. */
+    const char *searches[] = {NULL, "pat"};
+    for (int k = 0; k < 2; k++) {
+        store_patient_rows_free(store_patient_page(s, searches[k], NULL, 1, "hhs", "total", 2, &got), got);
+        store_patient_rows_free(store_patient_page(s, searches[k], "M0", 1, "hhs", "total", 2, &got), got);
+        store_patient_rows_free(store_patient_page(s, searches[k], "M2", -1, "hhs", "total", 2, &got), got);
+        store_patient_rows_free(store_patient_page(s, searches[k], NULL, -1, "hhs", "total", 2, &got), got);
+        CHECK_INT(store_each_patient(s, searches[k], count_row, &n), 0);
+    }
+    CHECK_INT(store_patient_count(s), 3);
+    /* The schedule pass behind due and the Due view; the cohort report. */
+    st_end end = {.form = "end_of_followup", .field = "date", .event = 0};
+    st_ends ends = {.v = &end, .n = 1};
+    CHECK_INT(store_each_hip(s, NULL, &ends, count_hip, &n), 0);
+    const char *names[] = {"hhs.total", "vas.pain"};
+    CHECK_INT(store_each_hip_score(s, names, 2, count_score, &n), 0);
+    CHECK_INT(store_each_patient_score(s, names, 2, count_score, &n), 0);
+    CHECK_INT(store_each_hip_answer(s, "complications", "date", count_answer, &n), 0);
+    CHECK_INT(store_each_cohort_hip(s, -1, -1, &end, &ends, count_cohort, &n), 0);
+    sqlite3_trace_v2(s->db, 0, NULL, NULL);
+    CHECK(n > 0);
+    CHECK(sn.n >= 10);   /* the trace saw the statements */
+    for (int i = 0; i < sn.n; i++) {
+        CHECK_INT(scans_records(s->db, sn.sql[i]), 0);
+        free(sn.sql[i]);
+    }
+    free(sn.sql);
+    store_close(s);
+    char *cmd = xasprintf("rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        printf("could not remove %s\n", dir);
+    free(cmd);
+    free(path);
+    free(err);
+    return t_done();
+}
