@@ -71,7 +71,7 @@ void plot_chart_area(const plot_chart *c, double w, double h, plot_area *a)
 {
     double left = LEFT_MIN;
     for (int r = 0; c->cell && r < c->n_row && r < c->n_series; r++) {
-        double tw = c->series[r].label ? text_width(c->series[r].label, FONT) + 8 : 0;
+        double tw = c->series[r].label ? text_width(c->series[r].label, FONT) + 20 : 0;
         left = tw > left ? tw : left;
     }
     if (left > w / 3)
@@ -362,7 +362,7 @@ static void draw_table(cairo_t *cr, const frame *f, double y)
         y += ROW_H;
         if (r < c->n_series && c->series[r].label) {
             colour(cr, r);
-            plot_text(cr, PLOT_SANS, FONT, 0, f->a.left - 6, y, 1, c->series[r].label);
+            plot_text(cr, PLOT_SANS, FONT, 0, f->a.left - 16, y, 1, c->series[r].label);
         }
         cairo_set_source_rgb(cr, 0, 0, 0);
         for (int k = 0; k < c->n_tick; k++) {
