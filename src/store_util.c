@@ -3,6 +3,7 @@
 #include "store_internal.h"
 
 #include <limits.h>
+#include <locale.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -259,16 +260,52 @@ void st_detail_add(sbuf *b, int *first, const char *field, const char *old_v, co
     sbuf_addc(b, ']');
 }
 
+/* 1 if, in the current locale, every ASCII byte is that character and
+ * lower-cases as in ASCII (not so in a Turkish locale, where 'I' gives a
+ * dotless i): then ASCII text folds byte by byte, exactly as the
+ * per-character path below would. Asked again only when LC_CTYPE changes. */
+static int ascii_folds_plainly(void)
+{
+    static char locale[128];
+    static int plain = -1;
+    const char *now = setlocale(LC_CTYPE, NULL);
+    if (!now)
+        return 0;
+    if (plain >= 0 && strcmp(now, locale) == 0)
+        return plain;
+    snprintf(locale, sizeof locale, "%s", now);
+    plain = 1;
+    for (int c = 1; c < 0x80 && plain; c++) {
+        char byte = (char)c;
+        wchar_t wc;
+        mbstate_t st;
+        memset(&st, 0, sizeof st);
+        int want = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+        plain = mbrtowc(&wc, &byte, 1, &st) == 1 && (int)wc == c &&
+                (int)towlower((wint_t)wc) == want;
+    }
+    return plain;
+}
+
 /* Lower-case by code point (towlower, so as the locale knows the letters:
- * "ZOË" finds "Zoë" in a UTF-8 locale). Invalid bytes are kept as they are. */
+ * "ZOË" finds "Zoë" in a UTF-8 locale). Invalid bytes are kept as they are.
+ * Search folds every name and MRN it passes: its ASCII characters, most
+ * of the text, skip the locale's conversions. */
 char *st_fold(const char *text)
 {
+    int plain = ascii_folds_plainly();
     sbuf b = {0};
     mbstate_t st;
     memset(&st, 0, sizeof st);
     const char *p = text;
     size_t left = strlen(text);
     while (left) {
+        unsigned char c = (unsigned char)*p;
+        if (plain && c < 0x80 && mbsinit(&st)) {
+            sbuf_addc(&b, (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c));
+            p++, left--;
+            continue;
+        }
         wchar_t wc;
         size_t n = mbrtowc(&wc, p, left, &st);
         if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {

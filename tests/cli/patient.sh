@@ -128,6 +128,10 @@ bs patient list 'ZOË'
 expect_out "^1001 " "search ignores case beyond ASCII (ZOË finds Zoë)"
 bs patient list 'ángel'
 expect_out "^P-2_b " "search ignores case of accented letters (ángel finds Ángel)"
+bs patient list 'OË MAR'
+expect_out "^1001 " "ASCII and accented capitals in one search fold alike (OË MAR finds Zoë Martin)"
+LC_ALL=C bs patient list 'MARTIN'
+expect_out "^1001 " "in the C locale ASCII still folds (MARTIN finds Zoë Martin)"
 bs patient list 'p-2_B'
 expect_out "^P-2_b " "search by MRN ignores case; _ is a plain character"
 bs patient list '%'
