@@ -247,7 +247,10 @@ static void load_rows(ui *u, list_st *l)
 /* After a save or a new patient: the same place in the list, read again. */
 static void load(ui *u, list_st *l)
 {
-    int sel = l->sel, top = l->top;
+    /* A window read from the end (End, or paging back) has no place from the
+     * start to come back to: the list starts again at the top rather than
+     * pointing at another patient. */
+    int sel = l->more_before ? 0 : l->sel, top = l->more_before ? 0 : l->top;
     load_drafts(u, l);
     load_rows(u, l);
     while (l->more_after && sel >= (int)l->n)

@@ -28,6 +28,24 @@ for i in 1 2 3 4 5 6; do tui_keys s PPage; done
 tui_expect s '^ D0000[0-3][0-9] ' "PgUp past the rows read reads the page before"
 tui_keys s g
 tui_expect s '^ D000001 ' "Home goes back to the first patient"
+# A patient added while the window was read from the end: back on the list
+# it starts again at the top, never pointing at another patient.
+tui_keys s G
+tui_expect s '^ D000130 ' "End again"
+tui_keys s a
+tui_expect s 'Add patient' "a opens the dialog"
+tui_type s E1
+tui_keys s Tab
+tui_type s 'Eve Added'
+tui_keys s Tab
+tui_type s f
+tui_keys s Tab
+tui_type s 1980-02-29
+tui_keys s Enter
+tui_expect s 'MRN E1' "saved: the new patient's screen opens"
+tui_keys s q
+tui_expect s 'Patients: 131' "back on the list, the new count"
+tui_expect s '^ D000001 ' "the list starts again at the top"
 
 # A search with more matches than a page says so, and pages like the list.
 tui_keys s /
