@@ -17,6 +17,10 @@ static const char patient_usage[] =
 static const char hip_usage[] =
     "usage: bedside hip add MRN --side L|R --index-date YYYY-MM-DD [--etiology E]\n"
     "                       [--stage-system steinberg|arco] [--stage S] [--involvement PCT]\n"
+    "       bedside hip add MRN --side L|R --observed [--index-date YYYY-MM-DD]\n"
+    "  --observed: an untreated hip, no index procedure and no schedule, on which a\n"
+    "  conversion can be recorded; --index-date is then the day observation began\n"
+    "  (default today)\n"
     "  E: corticosteroid, idiopathic, alcohol, sickle_cell, trauma, other\n"
     "  S: steinberg I-VI (I-V may end in A, B or C); arco 0-IV or 1-4 (III may end in A or B)\n"
     "       bedside hip amend MRN --side L|R --index-date YYYY-MM-DD --reason TEXT\n";
@@ -278,7 +282,7 @@ static int check_hip_args(const hip_args *h, st_hip *out)
 
 static int hip_add(app *a, int argc, char **argv)
 {
-    enum { O_SIDE = 1, O_INDEX, O_ETIO, O_STAGE, O_SYSTEM, O_INV, O_HELP };
+    enum { O_SIDE = 1, O_INDEX, O_ETIO, O_STAGE, O_SYSTEM, O_INV, O_OBSERVED, O_HELP };
     static const struct option opts[] = {
         {"side", required_argument, NULL, O_SIDE},
         {"index-date", required_argument, NULL, O_INDEX},
@@ -286,12 +290,13 @@ static int hip_add(app *a, int argc, char **argv)
         {"stage", required_argument, NULL, O_STAGE},
         {"stage-system", required_argument, NULL, O_SYSTEM},
         {"involvement", required_argument, NULL, O_INV},
+        {"observed", no_argument, NULL, O_OBSERVED},
         {"help", no_argument, NULL, O_HELP},
         {0, 0, 0, 0},
     };
     hip_args h = {.index_date = -1};
     const char *index = NULL;
-    int c;
+    int c, observed = 0;
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         switch (c) {
         case O_SIDE:
@@ -303,16 +308,26 @@ static int hip_add(app *a, int argc, char **argv)
         case O_STAGE: h.stage = optarg; break;
         case O_SYSTEM: h.system = optarg; break;
         case O_INV: h.involvement = optarg; break;
+        case O_OBSERVED: observed = 1; break;
         case O_HELP: fputs(hip_usage, stdout); return 0;
         default: return cli_bad_option("hip add", c, argv, hip_usage);
         }
     }
     if (argc - optind != 1)
         return cli_usage_error(hip_usage, "hip add: give one MRN");
-    if (!h.side || !index)
+    if (!h.side || (!index && !observed))
         return cli_usage_error(hip_usage, "hip add: --side and --index-date are required");
-    if (cli_parse_date("--index-date", index, &h.index_date))
+    if (observed && (h.etiology || h.stage || h.system || h.involvement))
+        return cli_usage_error(hip_usage, "hip add: an --observed hip has no index procedure: "
+                                          "leave out --etiology, --stage, --stage-system and "
+                                          "--involvement");
+    if (!index)
+        h.index_date = a->today;
+    else if (cli_parse_date("--index-date", index, &h.index_date))
         return 1;
+    if (observed && h.index_date > a->today)
+        return cli_err("--index-date: %s is in the future; an observed hip is followed from "
+                       "a day that has come", index);
     st_hip hip = {0};
     int rc = check_hip_args(&h, &hip);
     if (!rc)
@@ -335,11 +350,13 @@ static int hip_add(app *a, int argc, char **argv)
             memcpy(hip.patient, p.uuid, sizeof hip.patient);
             hip.side = h.side;
             hip.index_date = h.index_date;
+            hip.observed = observed;
             if (store_hip_add(a->db, &hip, &err) != 0) {
                 rc = cli_err("%s", err ? err : "could not add the hip");
                 free(err);
             } else {
-                printf("added %s hip of patient %s\n", h.side == 'L' ? "left" : "right", mrn);
+                printf("added %s hip of patient %s%s\n", h.side == 'L' ? "left" : "right", mrn,
+                       observed ? ", observed (no index procedure)" : "");
             }
         }
         st_patient_free(&p);

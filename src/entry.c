@@ -89,6 +89,7 @@ static entry_hip hip_of(const st_hip *h, const hip_ends *he)
     entry_hip e = he->eh[h->side == 'R'];
     e.side = h->side;
     e.index_date = h->index_date;
+    e.observed = h->observed;
     return e;
 }
 

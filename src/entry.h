@@ -22,7 +22,9 @@
  * The visit rules (bedside(1), "Visit rules"):
  *   - No visit in the future (after app.today) or before the patient's birth.
  *   - No record before the first visit window of the hip (patient-scope
- *     forms: of the patient's earliest hip).
+ *     forms: of the patient's earliest hip); an observed hip has no
+ *     schedule and takes no record before the day its observation began,
+ *     and only unscheduled records (a conversion among them).
  *   - A scheduled record dated inside its timepoint's window is in window
  *     (patient-scope: the window of any hip). A date inside another
  *     timepoint's window is refused, naming that timepoint. A date in no
@@ -70,6 +72,7 @@ typedef struct {
     int index_date;     /* day 0 */
     int end_date;       /* the day follow-up ended (the earliest form that ends it), or -1 */
     char why[128];      /* that form's title and reason, e.g. "End of follow-up: Withdrawn" */
+    int observed;       /* no index procedure, no schedule (index_date: observed from) */
 } entry_hip;
 
 /* Check a record's timepoint tp ("unscheduled" or a schedule id) against its

@@ -38,10 +38,18 @@ static int close_of(const config *c, int index_date, int i)
     return index_date + c->tp[i].day + c->tp[i].after;
 }
 
-/* Is the hip still followed up on day d? The conversion day itself counts. */
+/* Is the hip on its schedule on day d? The conversion day itself counts; an
+ * observed hip has no schedule. */
 static int live(const entry_hip *h, int d)
 {
-    return h->end_date < 0 || d <= h->end_date;
+    return !h->observed && (h->end_date < 0 || d <= h->end_date);
+}
+
+/* The first day a record of the hip may have: its first visit window, or
+ * for an observed hip the day observation began. */
+static int first_day(const config *c, const entry_hip *h)
+{
+    return h->observed ? h->index_date : sched_first_day(c, h->index_date);
 }
 
 int entry_timepoint_for(const config *c, const entry_hip *hips, int n_hips, int visit_date)
@@ -83,7 +91,7 @@ int entry_visit_rules(const config *c, const entry_hip *hips, int n_hips, const 
     /* No record before the first window of the hip (or the earliest hip). */
     int first = 0, k0 = -1;
     for (int k = 0; k < n_hips; k++) {
-        int f = sched_first_day(c, hips[k].index_date);
+        int f = first_day(c, &hips[k]);
         if (k0 < 0 || f < first) {
             first = f;
             k0 = k;
@@ -91,6 +99,9 @@ int entry_visit_rules(const config *c, const entry_hip *hips, int n_hips, const 
     }
     if (k0 >= 0 && visit_date < first) {
         date_format(hips[k0].index_date, b);
+        if (hips[k0].observed)
+            return fail(e, ENTRY_REFUSED, "visit date %s is before the observed hip's "
+                        "observation began (%s)", d, b);
         if (first == hips[k0].index_date)
             return fail(e, ENTRY_REFUSED, "visit date %s is before the hip's index date %s", d, b);
         date_format(first, a);
@@ -111,13 +122,22 @@ int entry_visit_rules(const config *c, const entry_hip *hips, int n_hips, const 
                     "the visit as unscheduled",
                     tp);
     /* After the end of follow-up: no more scheduled visits for that hip. */
-    int n_live = 0, dead = -1;
+    int n_live = 0, dead = -1, watched = -1;
     for (int k = 0; k < n_hips; k++) {
+        if (hips[k].observed && watched < 0)
+            watched = k;
+        if (hips[k].observed)
+            continue;
         if (ends_follow_up || live(&hips[k], visit_date))
             n_live++;
         else if (dead < 0)
             dead = k;
     }
+    if (n_live == 0 && dead < 0 && watched >= 0)
+        return fail(e, ENTRY_REFUSED,
+                    "the %s hip is observed (no index procedure): it has no scheduled visits "
+                    "('%s'); record it as unscheduled",
+                    side_word(hips[watched].side), label);
     if (n_live == 0) {
         date_format(hips[dead].end_date, a);
         return fail(e, ENTRY_REFUSED,

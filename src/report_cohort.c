@@ -276,9 +276,14 @@ int report_cohort_build(app *a, const report_cohort_opts *o, report_cohort *rc, 
         date_format(o->from, from);
     if (o->to >= 0)
         date_format(o->to, to);
-    char bad[80] = "";
+    char bad[160] = "";
+    int observed = store_count_observed(a->db);
     if (c.n_bad)
         snprintf(bad, sizeof bad, " (%d more left out: no readable index date)", c.n_bad);
+    if (observed > 0)
+        snprintf(bad + strlen(bad), sizeof bad - strlen(bad),
+                 " (%d observed hip%s, with no index procedure, not in these tables)", observed,
+                 observed == 1 ? "" : "s");
     rc->caption = xasprintf("%d hips%s, index dates %s to %s%s. Censoring: a hip without the "
                             "endpoint is censored at the date of a form that ends its "
                             "follow-up, else at its last record%s (surv_hip).",

@@ -99,7 +99,8 @@ static rrow *build_rows(const rhip *h, int *n)
     qsort(dates, (size_t)nd, sizeof *dates, cmp_int);
     rrow *rows = xmalloc((size_t)(c->n_tp + nd + 1) * sizeof *rows);
     int k = 0;
-    for (int i = 0; i < c->n_tp; i++)
+    /* An observed hip has no schedule: only its records' dates. */
+    for (int i = 0; i < c->n_tp && !h->h->observed; i++)
         rows[k++] = (rrow){.tp = i, .date = -1};
     for (int i = 0; i < nd; i++)
         if (i == 0 || dates[i] != dates[i - 1])

@@ -223,6 +223,17 @@ static void hip_block(report_doc *d, const rhip *h, const st_record *rec, size_t
     rdoc_line(d);
     rdoc_add(d, hp->side == 'L' ? "LEFT HIP" : "RIGHT HIP", RA_BOLD | RA_REVERSE);
     rdoc_line(d);
+    char date[11];
+    date_format(hp->index_date, date);
+    if (hp->observed) {
+        rdoc_add(d, "observed (no index procedure)", RA_BOLD);
+        rdoc_add(d, g->sep, 0);
+        rdoc_addf(d, 0, "since %s, no schedule", date);
+        summaries(d, a, h->o, h, rec, n, width);
+        rdoc_line(d);
+        report_hip_table(d, h, width);
+        return;
+    }
     rdoc_add(d, "Etiology ", RA_DIM);
     rdoc_add_untrusted(d, hp->etiology ? code_label(hp->etiology) : "not recorded", 0);
     rdoc_add(d, g->sep, 0);
@@ -241,8 +252,6 @@ static void hip_block(report_doc *d, const rhip *h, const st_record *rec, size_t
         rdoc_add(d, "Involvement ", RA_DIM);
         rdoc_addf(d, 0, "%.0f%%", hp->involvement);
     }
-    char date[11];
-    date_format(hp->index_date, date);
     rdoc_line(d);
     rdoc_add(d, "Index date ", RA_DIM);
     int days = h->o->today - hp->index_date;

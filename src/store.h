@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 #define STORE_APPLICATION_ID 0x42454453 /* "BEDS" */
 #define TIMEPOINT_UNSCHEDULED "unscheduled"
 
@@ -55,6 +55,9 @@ typedef struct {
     int has_involvement;
     double involvement;                /* % of the femoral head */
     int index_date;
+    int observed;                      /* no index procedure, no schedule; index_date:
+                                          the day observation began (store_hip_get,
+                                          store_hips_of and store_hip_add only) */
 } st_hip;
 
 typedef struct {
@@ -160,8 +163,8 @@ typedef struct {
     int n;
 } st_ends;
 
-/* Call fn for every hip (of one patient, or all when mrn is NULL), ordered by
- * MRN then side. end_date is the earliest date answer, in a current final
+/* Call fn for every scheduled hip (of one patient, or all when mrn is NULL;
+ * observed hips have no schedule and are left out), ordered by MRN then side. end_date is the earliest date answer, in a current final
  * record of the hip, of any of ends (NULL: none), or -1.
  * fn returns non-zero to stop. */
 typedef int (*store_hip_fn)(void *ctx, const st_patient *p, const st_hip *h, const st_done *done,
@@ -274,7 +277,8 @@ void st_merge_report_free(st_merge_report *rep);
 /* The cohort, for `report` and exports (store_cohort.c); one pass each,
  * never a query per hip. fn returns non-zero to stop; each function
  * returns 0, fn's value if it stopped, or -1 on a database error. */
-/* Every hip whose index date is in from..to (-1: open) with its patient and
+/* Every hip with an index procedure (observed hips are not in the cohort:
+ * store_count_observed) whose index date is in from..to (-1: open) with its patient and
  * what ends its follow-up, from its current final records (dates -1 if
  * none): event_date the earliest date answer of event->field in event->form
  * records; end_date the earliest of the other forms of ends (end_form says
@@ -288,6 +292,8 @@ typedef int (*store_cohort_fn)(void *ctx, const st_patient *p, const st_hip *h,
                                const st_followup *fu);
 int store_each_cohort_hip(store *s, int from, int to, const st_end *event, const st_ends *ends,
                           store_cohort_fn fn, void *ctx);
+/* The number of observed hips, or -1 on a database error. */
+int store_count_observed(store *s);
 /* The scores named "form.score" in names[0..n) of every current final
  * hip-scope record. */
 typedef int (*store_score_fn)(void *ctx, const char *hip_uuid, const char *tp, const char *form,

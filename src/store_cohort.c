@@ -27,7 +27,8 @@ static const char SQL_COHORT[] =
     "f.end_date, f.end_form "
     "FROM patients p JOIN hips h ON h.patient = p.uuid LEFT JOIN cur c ON c.hip = h.uuid "
     "LEFT JOIN fin f ON f.hip = h.uuid "
-    "WHERE (?3 IS NULL OR h.index_date >= ?3) AND (?4 IS NULL OR h.index_date <= ?4) "
+    "WHERE h.observed = 0 AND (?3 IS NULL OR h.index_date >= ?3) "
+    "AND (?4 IS NULL OR h.index_date <= ?4) "
     "ORDER BY p.mrn, h.side";
 
 /* ?1: a JSON array of "form.score" names: only those come back, found
@@ -106,6 +107,16 @@ int store_each_cohort_hip(store *s, int from, int to, const st_end *event, const
     free(path);
     free(js);
     return finish(s, q, rc, stop);
+}
+
+int store_count_observed(store *s)
+{
+    sqlite3_stmt *q = st_stmt(s, "SELECT count(*) FROM hips WHERE observed = 1");
+    if (!q)
+        return -1;
+    int n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
+    sqlite3_reset(q);
+    return n;
 }
 
 static int each_score(store *s, const char *sql, const char *const *names, int n,

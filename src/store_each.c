@@ -11,11 +11,13 @@
 static const char SQL_HIPS_ALL[] =
     "SELECT p.uuid, p.mrn, p.name, p.sex, p.born, h.uuid, h.patient, h.side, h.etiology, "
     "h.stage_system, h.stage, h.involvement, h.index_date "
-    "FROM patients p JOIN hips h ON h.patient = p.uuid ORDER BY p.mrn, h.side";
+    "FROM patients p JOIN hips h ON h.patient = p.uuid WHERE h.observed = 0 "
+    "ORDER BY p.mrn, h.side";
 static const char SQL_HIPS_ONE[] =
     "SELECT p.uuid, p.mrn, p.name, p.sex, p.born, h.uuid, h.patient, h.side, h.etiology, "
     "h.stage_system, h.stage, h.involvement, h.index_date "
-    "FROM patients p JOIN hips h ON h.patient = p.uuid WHERE p.mrn = ?3 ORDER BY h.side";
+    "FROM patients p JOIN hips h ON h.patient = p.uuid WHERE p.mrn = ?3 AND h.observed = 0 "
+    "ORDER BY h.side";
 /* Ordered by MRN only, and CROSS JOIN fixes the loop order: SQLite walks
  * patients by the MRN index and each patient's records by records_patient,
  * instead of sorting 300,000 rows. */

@@ -59,7 +59,7 @@ static const char SQL_DELTA[] =
     " AND m.side IS o.side AND m.etiology IS o.etiology AND m.stage_system IS o.stage_system "
     " AND m.stage IS o.stage AND m.involvement IS o.involvement "
     " AND m.index_date IS o.index_date AND m.created_by IS o.created_by "
-    " AND m.created_at IS o.created_at);"
+    " AND m.created_at IS o.created_at AND m.observed IS o.observed);"
     "CREATE TEMP TABLE merge_records AS SELECT o.* FROM merge_src.records o "
     "WHERE o.status = 'draft' OR NOT EXISTS (SELECT 1 FROM main.records m WHERE m.uuid = o.uuid "
     " AND m.status IS o.status AND m.patient IS o.patient AND m.hip IS o.hip "
@@ -113,18 +113,19 @@ static const char SQL_C_HIP_UUID[] =
     "OR o.etiology IS NOT m.etiology OR o.stage_system IS NOT m.stage_system "
     "OR o.stage IS NOT m.stage OR o.involvement IS NOT m.involvement "
     "OR o.index_date IS NOT m.index_date OR o.created_by IS NOT m.created_by "
-    "OR o.created_at IS NOT m.created_at ORDER BY 1";
+    "OR o.created_at IS NOT m.created_at OR o.observed IS NOT m.observed ORDER BY 1";
 /* Same patient and side, another uuid: the same hip if day 0 agrees. */
 static const char SQL_HMAP_FILL[] =
     "INSERT INTO temp.merge_hmap(src, dst) SELECT o.uuid, m.uuid FROM temp.merge_hips o "
     "JOIN main.hips m ON m.patient = " MP("o.patient") " AND m.side = o.side "
-    "AND m.uuid <> o.uuid WHERE m.index_date = o.index_date";
+    "AND m.uuid <> o.uuid WHERE m.index_date = o.index_date AND m.observed = o.observed";
 static const char SQL_C_HIP_SIDE[] =
-    "SELECT printf('MRN %s%s: index date %s here but %s in %s: the hip was registered on both "
-    "sides with different dates', p.mrn, " SIDE("m.side") ", m.index_date, o.index_date, ?1) "
+    "SELECT printf('MRN %s%s: index date %s%s here but %s%s in %s: the hip was registered on "
+    "both sides with different dates', p.mrn, " SIDE("m.side") ", m.index_date, "
+    "iif(m.observed, ' (observed)', ''), o.index_date, iif(o.observed, ' (observed)', ''), ?1) "
     "FROM temp.merge_hips o JOIN main.hips m ON m.patient = " MP("o.patient") " "
     "AND m.side = o.side AND m.uuid <> o.uuid JOIN main.patients p ON p.uuid = m.patient "
-    "WHERE m.index_date <> o.index_date ORDER BY p.mrn, m.side";
+    "WHERE m.index_date <> o.index_date OR m.observed <> o.observed ORDER BY p.mrn, m.side";
 /* A record of theirs that we hold under the same uuid: identical, or our
  * draft that they finished (then at least the key must agree). */
 static const char SQL_C_RECORD[] =
@@ -195,9 +196,10 @@ static const char SQL_INS_PATIENTS[] =
     "AND NOT EXISTS (SELECT 1 FROM temp.merge_pmap WHERE src = o.uuid)";
 static const char SQL_INS_HIPS[] =
     "INSERT INTO main.hips(uuid, patient, side, etiology, stage_system, stage, involvement, "
-    "index_date, created_by, created_at) "
+    "index_date, created_by, created_at, observed) "
     "SELECT o.uuid, " MP("o.patient") ", o.side, o.etiology, o.stage_system, o.stage, "
-    "o.involvement, o.index_date, o.created_by, o.created_at FROM temp.merge_hips o "
+    "o.involvement, o.index_date, o.created_by, o.created_at, o.observed "
+    "FROM temp.merge_hips o "
     "WHERE NOT " IS_HERE("hips", "o.uuid") " "
     "AND NOT EXISTS (SELECT 1 FROM temp.merge_hmap WHERE src = o.uuid)";
 static const char SQL_INS_AUDIT[] =

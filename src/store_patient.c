@@ -217,14 +217,15 @@ int store_patient_add(store *s, st_patient *p, char **err)
 /* Hips. */
 
 static const char SQL_HIP_GET[] =
-    "SELECT uuid, patient, side, etiology, stage_system, stage, involvement, index_date "
-    "FROM hips WHERE patient = ?1 AND side = ?2";
+    "SELECT uuid, patient, side, etiology, stage_system, stage, involvement, index_date, "
+    "observed FROM hips WHERE patient = ?1 AND side = ?2";
 static const char SQL_HIPS_OF[] =
-    "SELECT uuid, patient, side, etiology, stage_system, stage, involvement, index_date "
-    "FROM hips WHERE patient = ?1 ORDER BY side";
+    "SELECT uuid, patient, side, etiology, stage_system, stage, involvement, index_date, "
+    "observed FROM hips WHERE patient = ?1 ORDER BY side";
 static const char SQL_HIP_INSERT[] =
     "INSERT INTO hips(uuid, patient, side, etiology, stage_system, stage, involvement, "
-    "index_date, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    "index_date, created_by, created_at, observed) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 
 void st_hip_from_row(sqlite3_stmt *q, int c, st_hip *h)
 {
@@ -250,8 +251,10 @@ int store_hip_get(store *s, const char *patient_uuid, char side, st_hip *h)
     st_bind_text(q, 1, patient_uuid);
     st_bind_text(q, 2, sd);
     int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW)
+    if (rc == SQLITE_ROW) {
         st_hip_from_row(q, 0, h);
+        h->observed = sqlite3_column_int(q, 8) == 1;
+    }
     sqlite3_reset(q);
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
@@ -266,7 +269,8 @@ st_hip *store_hips_of(store *s, const char *patient_uuid, size_t *n)
     st_hip *v = NULL;
     while (sqlite3_step(q) == SQLITE_ROW) {
         v = xrealloc(v, (*n + 1) * sizeof *v);
-        st_hip_from_row(q, 0, &v[(*n)++]);
+        st_hip_from_row(q, 0, &v[*n]);
+        v[(*n)++].observed = sqlite3_column_int(q, 8) == 1;
     }
     sqlite3_reset(q);
     return v;
@@ -324,6 +328,7 @@ int store_hip_add(store *s, st_hip *h, char **err)
         st_bind_text(q, 8, idx);
         st_bind_text(q, 9, util_login());
         st_bind_text(q, 10, at);
+        sqlite3_bind_int(q, 11, h->observed != 0);
         ok = sqlite3_step(q) == SQLITE_DONE;
         if (!ok)
             st_fail_db(s, err, "cannot add the hip");
@@ -335,6 +340,8 @@ int store_hip_add(store *s, st_hip *h, char **err)
         sbuf_addc(&d, '{');
         st_detail_add(&d, &first, "side", NULL, sd);
         st_detail_add(&d, &first, "index_date", NULL, idx);
+        if (h->observed)
+            st_detail_add(&d, &first, "observed", NULL, "1");
         if (h->etiology)
             st_detail_add(&d, &first, "etiology", NULL, h->etiology);
         if (h->stage_system)

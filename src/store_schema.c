@@ -170,7 +170,14 @@ static const char SCHEMA_4[] =
     "ALTER TABLE records ADD COLUMN out_of_window INTEGER NOT NULL DEFAULT 0"
     "  CHECK (out_of_window IN (0, 1));";
 
-static const char *const steps[] = {SCHEMA_1, SCHEMA_2, SCHEMA_3, SCHEMA_4};
+/* Version 4 -> 5: an observed hip (the untreated other hip, followed so
+ * that a later conversion can be recorded) has no index procedure and no
+ * schedule; its index_date is the day observation began. */
+static const char SCHEMA_5[] =
+    "ALTER TABLE hips ADD COLUMN observed INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (observed IN (0, 1));";
+
+static const char *const steps[] = {SCHEMA_1, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5};
 
 /* One schema object: SQLite keeps every object's CREATE statement verbatim,
  * and that text is what it builds tables, constraints and triggers from, so

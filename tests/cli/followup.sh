@@ -4,7 +4,9 @@
 # scheduled visits after its date (naming the date and the reason), still
 # lets a later conversion to THA be recorded, and censors the hip at its
 # date in `report` and `export survival`; `report --to` is the study end;
-# a laptop copy holding an end of follow-up merges and stays clean.
+# a laptop copy holding an end of follow-up merges and stays clean. An
+# observed hip (the untreated other hip) has no schedule, takes a THA, and
+# is not in the cohort's Kaplan-Meier.
 . "$(dirname "$0")/../lib.sh"
 
 csvcol() { python3 "$TOP/tests/cli/csvtool.py" col "$1" "$2"; }
@@ -112,5 +114,59 @@ bs export survival
 expect_same "$(csvcol "$T/out" censor_reason | tr '\n' ',')" "end of follow-up form,end of follow-up form," \
     "the merged end of follow-up censors the right hip"
 expect_same "$(csvcol "$T/out" time_days | tr '\n' ',')" "61,122," "at its date"
+
+# --- an observed hip: no index procedure, no schedule, a THA all the same ------------
+bs patient add P7 --name "Pat Seven" --sex M --born 1970-01-01 &&
+    bs hip add P7 --side L --index-date 2025-06-01 --stage II --stage-system arco &&
+    bs record P7 --form vas --hip L --date 2025-06-01 pain=7
+[ "$rc" = 0 ] && ok || fail "setup: P7's treated hip"
+refused 2 "an observed hip with a stage" "an --observed hip has no index procedure" \
+    hip add P7 --side R --observed --stage II
+refused 1 "an observed hip from a future day" "in the future" \
+    hip add P7 --side R --observed --index-date 2026-07-01
+bs hip add P7 --side R --observed --index-date 2025-06-01
+expect_rc 0 "hip add --observed"
+expect_out "^added right hip of patient P7, observed \(no index procedure\)$" "says so"
+expect_same "$(sqlite3 "$DB" "SELECT observed FROM hips h JOIN patients p ON p.uuid = h.patient
+    WHERE p.mrn = 'P7' ORDER BY side" | tr '\n' ,)" "0,1," "stored as observed, the other hip not"
+bs due
+expect_out "^P7 .* L +12m " "the treated hip is due"
+expect_no_out "^P7 .* R " "the observed hip is never due"
+refused 1 "a scheduled visit on the observed hip" \
+    "the right hip is observed \(no index procedure\): it has no scheduled visits \('6 months'\); record it as unscheduled" \
+    record P7 --form vas --hip R --timepoint 6m --date 2025-12-01 pain=3
+refused 1 "a record before its observation began" \
+    "visit date 2025-05-01 is before the observed hip's observation began \(2025-06-01\)" \
+    record P7 --form vas --hip R --date 2025-05-01 pain=3
+bs record P7 --form vas --hip R --date 2025-12-01 pain=3
+expect_rc 0 "an unscheduled record on the observed hip"
+bs record P7 --form tha --hip R --date 2026-02-01 tha_date=2026-02-01 reason=collapse
+expect_rc 0 "a THA on the observed hip"
+bs show P7 --ascii
+expect_out "^observed \(no index procedure\) \| since 2025-06-01, no schedule$" "show labels it"
+expect_out "Converted to THA on 2026-02-01" "show: its THA"
+bs print P7
+expect_out "observed \(no index procedure\)" "print labels it"
+bs check
+expect_rc 0 "check is clean with an observed hip"
+bs report --csv "$T/obs"
+expect_same "$(row "$T/obs/endpoints.csv" P7 R)" "" "the observed hip is not in the Kaplan-Meier"
+expect_same "$(row "$T/obs/endpoints.csv" P7 L)" "0|0|last record" "its treated hip is"
+bs report
+expect_out "1 observed hip, with no index procedure, not in these" "the report says it left it out"
+bs export survival
+expect_same "$(grep -c ',R,' "$T/out")" 1 "export survival: only F1's right hip has side R"
+# A laptop registers another observed hip; it merges as observed.
+cp "$DB" "$T/laptop2.db"
+"$BEDSIDE" --today "$TODAY" --db "$T/laptop2.db" patient add P8 --name "Pat Eight" --sex F \
+    --born 1971-01-01 >/dev/null 2>&1 &&
+    "$BEDSIDE" --today "$TODAY" --db "$T/laptop2.db" hip add P8 --side L --observed >/dev/null 2>&1 &&
+    ok || fail "the laptop registers an observed hip"
+bs merge "$T/laptop2.db"
+expect_rc 0 "merge a copy with an observed hip"
+expect_same "$(sqlite3 "$DB" "SELECT h.observed || h.index_date FROM hips h JOIN patients p
+    ON p.uuid = h.patient WHERE p.mrn = 'P8'")" "1$TODAY" "merged as observed, from today"
+bs check
+expect_rc 0 "check is clean after that merge"
 
 t_done

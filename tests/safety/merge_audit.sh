@@ -60,10 +60,11 @@ expect_same "$(sql "SELECT count(*) FROM audit WHERE action = 'merge'")" 2 \
 cp "$T/laptop.db" "$T/v1.db"
 rows=$(sqlite3 "$T/v1.db" "SELECT count(*) FROM audit")
 audit_before_merge_action "$T/v1.db"
-sqlite3 "$T/v1.db" "ALTER TABLE records DROP COLUMN out_of_window; PRAGMA user_version = 2"
+sqlite3 "$T/v1.db" "ALTER TABLE records DROP COLUMN out_of_window; ALTER TABLE hips DROP COLUMN observed;
+    PRAGMA user_version = 2"
 bs --db "$T/v1.db" check
 expect_rc 0 "a schema 2 file opens (and is upgraded)"
-expect_same "$(sqlite3 "$T/v1.db" "PRAGMA user_version")" 4 "it is now the current schema (4)"
+expect_same "$(sqlite3 "$T/v1.db" "PRAGMA user_version")" 5 "it is now the current schema (5)"
 expect_same "$(sqlite3 "$T/v1.db" "SELECT count(*) FROM audit")" "$rows" \
     "every audit entry kept"
 bs merge "$T/v1.db"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # followup.sh — after an end of follow-up the TUI no longer shows the hip as
 # due: not in the Due view, not as the patient list's next due; the patient
-# screen says when and why its follow-up ended.
+# screen says when and why its follow-up ended. An observed hip is never
+# due, and the patient screen labels it.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib_tmux.sh"
 trap 'tui_stop; t_cleanup' EXIT
@@ -12,6 +13,7 @@ for m in E1 E2; do
         bs hip add $m --side L --index-date 2025-06-01 &&
         bs record $m --form vas --hip L --date 2025-06-01 pain=5
 done
+bs hip add E1 --side R --observed --index-date 2025-06-01
 expect_rc 0 "setup"
 
 tui_bedside s 80 24
@@ -42,6 +44,14 @@ tui_keys s Enter Enter
 tui_expect s 'MRN E2' "E2's patient screen"
 tui_expect s 'follow-up ended 2025-08-01' "the patient screen says follow-up ended"
 tui_expect s 'Follow-up ended on 2025-08-01: withdrawn' "and why, from the form's summary"
+tui_keys s q
+tui_expect s 'Search: E2' "back on the list"
+tui_keys s Escape /
+tui_type s E1
+tui_keys s Enter Enter
+tui_expect s 'MRN E1' "E1's patient screen"
+tui_keys s End
+tui_expect s 'observed \(no index procedure\)' "the observed hip is labelled"
 tui_keys s q q
 tui_end
 t_done
