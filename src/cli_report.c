@@ -78,7 +78,23 @@ int cli_show(app *a, int argc, char **argv)
         free(err);
         return 1;
     }
-    report_write(&doc, stdout, ansi);
+    if (o.ascii) {
+        /* Plain ASCII: the names too (Zoë -> Zoe), as print --ascii. */
+        char *buf = NULL, *t;
+        size_t len = 0;
+        FILE *m = open_memstream(&buf, &len);
+        if (!m) {
+            report_doc_free(&doc);
+            return cli_err("out of memory");
+        }
+        report_write(&doc, m, ansi);
+        fclose(m);
+        fputs(t = text_ascii(buf), stdout);
+        free(t);
+        free(buf);
+    } else {
+        report_write(&doc, stdout, ansi);
+    }
     report_doc_free(&doc);
     return 0;
 }

@@ -18,8 +18,9 @@
 #define DAY_MAX 36500
 #define WINDOW_MAX 3650
 
-static const char *const top_keys[] = {"database", "forms", "print_command", "print_format", "paper",
-                                       "patient_list", "schedule", "report", NULL};
+static const char *const top_keys[] = {"database", "forms", "print_command", "print_format",
+                                       "print_ascii", "paper", "patient_list", "schedule",
+                                       "report", NULL};
 static const char *const list_keys[] = {"form", "score", NULL};
 static const char *const report_keys[] = {"outcome", "endpoint", NULL};
 static const char *const outcome_keys[] = {"form", "field", "by", NULL};
@@ -419,6 +420,8 @@ static int load_tree(config *c, const char *name, ynode *root, diag *d)
     if (read_choice(&yc, root, "paper", papers, &c->paper_letter) < 0)
         bad = -1;
     if (read_choice(&yc, root, "print_format", formats, &c->print_pdf) < 0)
+        bad = -1;
+    if (ytree_bool(&yc, root, "print_ascii", 0, &c->print_ascii) < 0)
         bad = -1;
     if (read_patient_list(&yc, root, c) < 0)
         bad = -1;

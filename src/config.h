@@ -32,6 +32,7 @@ typedef struct {
     char **print_cmd;         /* argv, NULL-terminated; default {"lpr", NULL} */
     int paper_letter;         /* paper: letter (1) or a4 (0, the default) */
     int print_pdf;            /* print_format: pdf (1) or text (0, the default) */
+    int print_ascii;          /* print_ascii: true, every print is printer-safe ASCII */
     char *list_form, *list_score;  /* score shown in the patient list (hhs, total);
                                     * both NULL when patient_list is not set */
     sched_tp *tp;             /* strictly increasing day, windows apart (checked) */

@@ -138,6 +138,12 @@ static void add_fit(sbuf *b, const char *s, int width)
     free(f);
 }
 
+/* Printer-safe: --ascii, or the configuration's print_ascii. */
+static int print_ascii(const app *a, const report_print_opts *o)
+{
+    return o->ascii || a->cfg.print_ascii;
+}
+
 int rprint_build(app *a, const char *mrn, const report_print_opts *o, rprint *r,
                  void (*fn)(void *ctx, const rhip *h), void *ctx, char **err)
 {
@@ -146,7 +152,7 @@ int rprint_build(app *a, const char *mrn, const report_print_opts *o, rprint *r,
     if (printed_at(when, err) < 0)
         return -1;
     int width = o->width > 20 ? o->width : 80;
-    report_opts ro = {.width = width, .ascii = o->ascii, .today = o->today};
+    report_opts ro = {.width = width, .ascii = print_ascii(a, o), .today = o->today};
     int rc = rtrend_hips(a, mrn, &ro, &r->doc, fn, ctx, err);
     if (rc)
         return rc;
@@ -159,13 +165,13 @@ int rprint_build(app *a, const char *mrn, const report_print_opts *o, rprint *r,
     r->trend_lines = r->doc.n;
     size_t n_rec = 0;
     st_record *rec = store_records_of(a->db, p.uuid, 0, &n_rec);
-    report_records(&r->doc, a, rec, n_rec, width, o->ascii);
+    report_records(&r->doc, a, rec, n_rec, width, print_ascii(a, o));
     store_records_free(rec, n_rec);
     rdoc_line(&r->doc);
     rdoc_line(&r->doc);
     rdoc_line(&r->doc);
     rdoc_add(&r->doc, "Reviewed by ______________________________   Date ______________", 0);
-    const rglyphs *g = rglyphs_get(o->ascii);
+    const rglyphs *g = rglyphs_get(print_ascii(a, o));
     char born[11];
     date_format(p.born, born);
     char *e_mrn = text_escape(p.mrn), *e_name = text_escape(p.name);
@@ -210,14 +216,14 @@ int report_print_text(app *a, const char *mrn, const report_print_opts *o, char 
         if (k)
             sbuf_addc(&b, '\f');
         add_fit(&b, r.head, width);
-        add_rule(&b, width, o->ascii);
+        add_rule(&b, width, print_ascii(a, o));
         sbuf_addc(&b, '\n');
         for (int i = 0; i < body; i++) {
             if (i < pg[k].n)
                 sbuf_add(&b, lines.v[pg[k].start + i]);
             sbuf_addc(&b, '\n');
         }
-        add_rule(&b, width, o->ascii);
+        add_rule(&b, width, print_ascii(a, o));
         add_fit(&b, r.foot, width);
         char page[48];
         snprintf(page, sizeof page, "Page %d of %d", k + 1, n_pages);
@@ -227,7 +233,7 @@ int report_print_text(app *a, const char *mrn, const report_print_opts *o, char 
     lines_free(&lines);
     rprint_free(&r);
     *text = sbuf_take(&b);
-    if (o->ascii) {     /* printer-safe: names too, not only the glyphs */
+    if (print_ascii(a, o)) {     /* printer-safe: names too, not only the glyphs */
         char *t = text_ascii(*text);
         free(*text);
         *text = t;

@@ -85,6 +85,7 @@ for n, p in enumerate(pages, 1):
     assert lines[-1].strip() == f"Page {n} of {m}", f"page {n}: footer {lines[-1]!r}"
     assert lines[-2].startswith("Printed 2026-06-15 09:30 UTC by ") and lines[-2].endswith("bedside 0.1.0"), f"page {n}: {lines[-2]!r}"
     assert max(len(l) for l in lines) <= 80, f"page {n}: a line wider than 80"
+    assert any(l.strip() for l in lines[3:-3]), f"page {n} of {m}: only blank lines"
 print(m)
 PY
 }
@@ -120,6 +121,13 @@ grep -qE '^      entered by [^ ]+ on [0-9-]{10} [0-9:]{5} JST$' "$T/out" && ok |
 bs print RPT-1 --page-length 30
 m30=$(pages "$T/out" 30) && ok || fail "--page-length 30 ($m30)"
 [ "${m30:-0}" -gt "${m66:-0}" ] && ok || fail "shorter pages, more of them ($m30 vs $m66)"
+
+# No page of only blank lines, whatever the page length.
+for len in $(seq 12 70); do
+    bs print RPT-1 --page-length "$len"
+    pages "$T/out" "$len" >/dev/null || { fail "--page-length $len: see above"; break; }
+done
+ok
 
 bs print RPT-1 --page-length 5
 expect_rc 2 "--page-length below the minimum"
