@@ -83,7 +83,12 @@ expect_rc 2 "drafts takes no arguments"
 # --- history ----------------------------------------------------------------------
 setup record D2 --form vas --hip L --date 2026-06-01 pain=7.0
 id=$(sql "SELECT substr(uuid, 1, 8) FROM records WHERE form = 'vas' AND visit_date = '2026-06-01'")
-setup amend "$id" --reason $'misread \e[31mscale' pain=6.0
+# A reason holding a terminal escape is refused (history shows what was typed,
+# so nothing typed may carry one); the nurse types it plainly.
+bs amend "$id" --reason $'misread \e[31mscale' pain=6.0
+expect_rc 1 "a reason with ESC is refused"
+expect_err "^bedside: --reason: the reason has a control character .* at character 9$" "naming where"
+setup amend "$id" --reason "misread scale" pain=6.0
 new=$(sql "SELECT substr(uuid, 1, 8) FROM records WHERE supersedes LIKE '$id%'")
 setup void "$new" --reason "wrong patient"
 bs history D2
@@ -94,7 +99,7 @@ expect_same "$actions" "patient hip create amend void " "every action, oldest fi
 expect_out "^20[0-9-]{8}T[0-9:]{8}Z +$me +create +L 3m vas +record $id$" "create line: when, who, hip, timepoint, form, record"
 expect_out "^  pain: 7\.0$" "created value"
 expect_out "^  pain: 7\.0 → 6\.0$" "amended value old → new"
-expect_out '^  reason: misread \^\[\[31mscale$' "reason escaped"
+expect_out '^  reason: misread scale$' "amend reason"
 expect_out "^  reason: wrong patient$" "void reason"
 expect_out "void +L 3m vas +record $new$" "void line names the voided record"
 [ "$(grep -c $'\e' "$T/out")" = 0 ] && ok || fail "history printed a raw ESC"
