@@ -221,7 +221,9 @@ static void load_page(ui *u, list_st *l, int dir)
         l->more_before = more;
     }
     l->rows = xrealloc(l->rows, (l->n + n + 1) * sizeof *l->rows);
-    if (dir == -1) {
+    if (n == 0) {
+        /* Nothing there (pg may be NULL): the rows held stay as they are. */
+    } else if (dir == -1) {
         memmove(l->rows + n, l->rows, l->n * sizeof *l->rows);
         memcpy(l->rows, pg, n * sizeof *pg);
         l->sel += (int)n;

@@ -123,12 +123,15 @@ int main(void)
     int n = 0;
     size_t got = 0;
     /* The patient list's pages, both ways, with and without a search. */
-    const char *searches[] = {NULL, "pat"};
+    const char *searches[] = {NULL, "pat"}, *keys[] = {NULL, "M0", "M2", NULL};
+    const int dirs[] = {1, 1, -1, -1};
     for (int k = 0; k < 2; k++) {
-        store_patient_rows_free(store_patient_page(s, searches[k], NULL, 1, "hhs", "total", 2, &got), got);
-        store_patient_rows_free(store_patient_page(s, searches[k], "M0", 1, "hhs", "total", 2, &got), got);
-        store_patient_rows_free(store_patient_page(s, searches[k], "M2", -1, "hhs", "total", 2, &got), got);
-        store_patient_rows_free(store_patient_page(s, searches[k], NULL, -1, "hhs", "total", 2, &got), got);
+        for (int j = 0; j < 4; j++) {
+            st_patient_row *rows =
+                store_patient_page(s, searches[k], keys[j], dirs[j], "hhs", "total", 2, &got);
+            CHECK(got > 0);
+            store_patient_rows_free(rows, got);
+        }
         CHECK_INT(store_each_patient(s, searches[k], count_row, &n), 0);
     }
     CHECK_INT(store_patient_count(s), 3);
