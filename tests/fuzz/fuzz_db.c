@@ -232,7 +232,9 @@ static void read_all(store *s)
     }
     store_patient_rows_free(rows, n);
     int sides = 0;
-    store_each_hip(s, NULL, "tha", "date", each_hip, &sides);
+    st_end tha = {.form = "tha", .field = "date", .event = 1};
+    st_ends ends = {.v = &tha, .n = 1};
+    store_each_hip(s, NULL, &ends, each_hip, &sides);
     size_t nd = 0;
     st_draft_row *d = store_drafts(s, &nd);
     store_draft_rows_free(d, nd);
