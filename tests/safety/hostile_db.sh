@@ -28,7 +28,8 @@ H2=33333333-3333-4333-8333-333333333333
 TS="'2026-03-01T10:00:00Z'"
 sql "BEGIN; INSERT INTO patients VALUES ('$P2', 'EV' || $H, 'Eve ' || $H || $RAW, 'F', '1970-01-01',
         $H, $TS);
-    INSERT INTO hips VALUES ('$H2', '$P2', 'L', $H, $H, $H, NULL, '2026-01-10', $H, $TS);
+    INSERT INTO hips (uuid, patient, side, etiology, stage_system, stage, involvement,
+        index_date, created_by, created_at) VALUES ('$H2', '$P2', 'L', $H, $H, $H, NULL, '2026-01-10', $H, $TS);
     -- A VAS and an HHS-less complication with hostile free text, key and score id.
     -- (A score goes in before its final record: the safeguard refuses it after.)
     INSERT INTO scores VALUES ('44444444-4444-4444-8444-444444444444', 'vas', 7),
@@ -114,7 +115,8 @@ export BEDSIDE_DB=$DB
 cp "$T/clean.db" "$DB"
 sql "BEGIN;
     INSERT INTO patients VALUES ('$P2', 'H2', 'Second Patient', 'F', '1970-01-01', 'root', $TS);
-    INSERT INTO hips VALUES ('$H2', '$P2', 'L', $H, $H, $H, NULL, '2026-01-10', $H, $TS);
+    INSERT INTO hips (uuid, patient, side, etiology, stage_system, stage, involvement,
+        index_date, created_by, created_at) VALUES ('$H2', '$P2', 'L', $H, $H, $H, NULL, '2026-01-10', $H, $TS);
     INSERT INTO scores VALUES ('44444444-4444-4444-8444-444444444444', 'vas', 7);
     INSERT INTO records VALUES ('44444444-4444-4444-8444-444444444444', '$P2', '$H2', 'baseline',
         '2026-01-10', 'vas', 1, 'final', json_object('pain', '7.0'), $H, $TS, NULL, NULL, 0);
