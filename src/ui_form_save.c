@@ -197,6 +197,7 @@ void ui_form_save(ui *u, form_st *s)
         saved(u, s, s->amend[0] ? "Amended" : "Saved");
         return;
     }
+    st_record_free(&r);     /* built before the store refused it */
     if (!s->amend[0])
         offer_amend(u, s, e.msg);
     else
