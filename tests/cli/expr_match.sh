@@ -45,14 +45,12 @@ expect_rc 0 "the form loads"
 
 # Three runaway matches in show_if: each is an error at once, so the fields
 # stay hidden.
-start=$(date +%s%N)
-bs --forms "$FORMS" record H1 --form match --hip L --timepoint baseline --date 2026-01-10 \
-    "t=$(printf 'a%.0s' $(seq 1 1000))"
-ms=$((($(date +%s%N) - start) / 1000000))
-expect_rc 0 "a 1000-character answer matched against a 403-byte pattern"
-# Loose on purpose (building the megabyte itself takes time under ASan): the
-# old main took 340 s here.
-[ "$ms" -lt 15000 ] && ok || fail "record with three runaway matches took $ms ms"
+# No timed assertion (CI is loaded and ASan slow; the old main took 340 s
+# here): the command must end within two minutes.
+timeout 120 "$BEDSIDE" --today "$TODAY" --forms "$FORMS" record H1 --form match --hip L \
+    --timepoint baseline --date 2026-01-10 "t=$(printf 'a%.0s' $(seq 1 1000))" >"$T/out" 2>"$T/err"
+rc=$?
+expect_rc 0 "a 1000-character answer matched against a 403-byte pattern, within two minutes"
 expect_same "$(sql "SELECT length(json_extract(answers, '$.t')) FROM records WHERE form = 'match'")" \
     1000 "the answer is kept"
 bs --forms "$FORMS" record H1 --form match --hip L --timepoint 1m --date 2026-02-09 t=ok x=1 y=1 z=1
