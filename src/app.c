@@ -218,7 +218,14 @@ static int check_config_forms(const app *a, const char *dir)
             for (int k = 0; k < i && first; k++)
                 for (int m = 0; m < a->cfg.tp[k].n_forms; m++)
                     first &= strcmp(a->cfg.tp[k].forms[m], id) != 0;
-            if (!first || form_set_find(&a->forms, id))
+            const form *f = form_set_find(&a->forms, id);
+            if (first && f && f->enrolment) {
+                fprintf(stderr, "bedside: %s: the schedule expects form '%s' at %s, but it is an "
+                        "enrolment form (filled once, when the %s is added)\n", a->cfg.path, id,
+                        a->cfg.tp[i].id, f->scope == SCOPE_HIP ? "hip" : "patient");
+                bad++;
+            }
+            if (!first || f)
                 continue;
             sbuf at = {0};
             for (int k = i; k < a->cfg.n_tp; k++)
@@ -270,6 +277,15 @@ static int load_forms(app *a, const app_opts *o)
     a->ends.v = xcalloc((size_t)a->forms.n + 1, sizeof *a->ends.v);
     for (int i = 0; i < a->forms.n; i++) {
         const form *f = a->forms.v[i];
+        if (f->enrolment) {
+            if (a->enrol[f->scope]) {
+                fprintf(stderr, "bedside: %s: '%s' and '%s' are both enrolment forms of a %s; "
+                        "keep one (add the fields of one to the other)\n", dir,
+                        a->enrol[f->scope]->id, f->id, f->scope == SCOPE_HIP ? "hip" : "patient");
+                return 1;
+            }
+            a->enrol[f->scope] = f;
+        }
         if (f->ends_follow_up >= 0 && f->ends_follow_up < f->n_field)
             a->ends.v[a->ends.n++] =
                 (st_end){f->id, f->field[f->ends_follow_up].id, f->end_is_event};

@@ -17,6 +17,10 @@ typedef struct {
     /* Every form whose ends_follow_up field ends a hip's follow-up (a
      * conversion, an end of follow-up), in the forms' order. */
     st_ends ends;
+    /* The enrolment form of each scope (enrolment: true), or NULL:
+     * enrol[SCOPE_HIP] is asked when a hip is added, enrol[SCOPE_PATIENT]
+     * when a patient is. At most one per scope. */
+    const form *enrol[2];
 } app;
 
 /* Where the TUI starts: NULL for the patient list, or a deep link

@@ -52,6 +52,13 @@ int cli_check_reason(const char *reason);
 /* An entry error as "bedside: FORM.FIELD: message" (an answer) or
  * "bedside: message", escaped. Returns 1. */
 int cli_entry_err(const entry_error *e, const form *f);
+/* Every one of these arguments must be FIELD=VALUE with a FIELD: 0, or a
+ * usage message and 2. */
+int cli_check_pairs(char **v, int n, const char *use);
+/* FIELD=VALUE pairs onto answers (an empty VALUE clears), the defaults
+ * when asked, then the whole form validated; every problem printed as
+ * "bedside: FORM.FIELD: reason". Returns the number of problems. */
+int cli_fill_answers(form_answers *ans, char **pairs, int n, int defaults);
 /* Print every score of a record's form as ID=VALUE (NA when absent). */
 void cli_print_scores(const form *f, const st_record *r);
 

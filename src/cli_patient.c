@@ -11,19 +11,18 @@
 
 static const char patient_usage[] =
     "usage: bedside patient add MRN --name NAME --sex F|M|X --born YYYY-MM-DD\n"
-    "                           [--allow-duplicate]\n"
+    "                           [--allow-duplicate] [FIELD=VALUE...]\n"
+    "  FIELD: a field of the patient's enrolment form, if there is one\n"
     "       bedside patient list [SEARCH]\n";
 
 static const char hip_usage[] =
-    "usage: bedside hip add MRN --side L|R --index-date YYYY-MM-DD [--etiology E]\n"
-    "                       [--stage-system steinberg|arco] [--stage S] [--involvement PCT]\n"
+    "usage: bedside hip add MRN --side L|R --index-date YYYY-MM-DD [FIELD=VALUE...]\n"
     "       bedside hip add MRN --side L|R --observed [--index-date YYYY-MM-DD]\n"
+    "       bedside hip amend MRN --side L|R --index-date YYYY-MM-DD --reason TEXT\n"
+    "  FIELD: a field of the hip's enrolment form (bedside forms show hip_enrolment)\n"
     "  --observed: an untreated hip, no index procedure and no schedule, on which a\n"
     "  conversion can be recorded; --index-date is then the day observation began\n"
-    "  (default today)\n"
-    "  E: corticosteroid, idiopathic, alcohol, sickle_cell, trauma, other\n"
-    "  S: steinberg I-VI (I-V may end in A, B or C); arco 0-IV or 1-4 (III may end in A or B)\n"
-    "       bedside hip amend MRN --side L|R --index-date YYYY-MM-DD --reason TEXT\n";
+    "  (default today)\n";
 
 #define NAME_MAX_CHARS 200
 
@@ -54,6 +53,37 @@ static int check_name(const char *name)
     return 0;
 }
 
+/* The enrolment form of a scope for FIELD=VALUE pairs (or none given):
+ * its answers, filled and validated (problems printed), in *out. Returns 0,
+ * 1 after printing the problems, or 2 (usage). */
+static int enrol_answers(app *a, enum form_scope scope, char **pairs, int n, const char *use,
+                         form_answers **out)
+{
+    *out = NULL;
+    const form *f = a->enrol[scope];
+    if (!f) {
+        if (n == 0)
+            return 0;
+        return cli_usage_error(use, "'%s': no enrolment form of a %s takes answers (forms with "
+                               "'enrolment: true' and 'scope: %s')", cli_esc(pairs[0]),
+                               scope == SCOPE_HIP ? "hip" : "patient",
+                               scope == SCOPE_HIP ? "hip" : "patient");
+    }
+    *out = form_answers_new(f);
+    if (cli_fill_answers(*out, pairs, n, 1)) {
+        form_answers_free(*out);
+        *out = NULL;
+        return cli_err("nothing saved");
+    }
+    return 0;
+}
+
+static void say_enrolled(const st_record *r)
+{
+    if (r->uuid[0])
+        fprintf(stderr, "bedside: saved record %.8s (%s, %s)\n", r->uuid, r->form, r->timepoint);
+}
+
 static int patient_add(app *a, int argc, char **argv)
 {
     enum { O_NAME = 1, O_SEX, O_BORN, O_DUP, O_HELP };
@@ -75,8 +105,12 @@ static int patient_add(app *a, int argc, char **argv)
         default: return cli_bad_option("patient add", c, argv, patient_usage);
         }
     }
-    if (argc - optind != 1)
+    if (argc - optind < 1)
         return cli_usage_error(patient_usage, "patient add: give one MRN");
+    char **pairs = argv + optind + 1;
+    int n = argc - optind - 1;
+    if (cli_check_pairs(pairs, n, patient_usage))
+        return 2;
     if (!name || !sex || !born)
         return cli_usage_error(patient_usage, "patient add: --name, --sex and --born are required");
     const char *mrn = argv[optind];
@@ -106,21 +140,26 @@ static int patient_add(app *a, int argc, char **argv)
         st_patient_free(&p);
         return 1;
     }
+    form_answers *ans = NULL;
+    if ((rc = enrol_answers(a, SCOPE_PATIENT, pairs, n, patient_usage, &ans)) != 0)
+        return rc;
     memset(&p, 0, sizeof p);
     p.mrn = xstrdup(mrn);
     p.name = xstrdup(name);
     p.sex = sx;
     p.born = days;
-    char *err = NULL;
-    rc = store_patient_add(a->db, &p, &err);
-    st_patient_free(&p);
-    if (rc != 0) {
-        cli_err("%s", err ? err : "could not add the patient");
-        free(err);
-        return 1;
+    st_record r;
+    entry_error e;
+    if (entry_add_patient(a, &p, ans, &r, &e) != ENTRY_OK) {
+        rc = cli_entry_err(&e, ans ? ans->f : NULL);
+    } else {
+        say_enrolled(&r);
+        printf("added patient %s\n", mrn);
     }
-    printf("added patient %s\n", mrn);
-    return 0;
+    st_record_free(&r);
+    st_patient_free(&p);
+    form_answers_free(ans);
+    return rc;
 }
 
 static const char *hips_text(const char *sides)
@@ -202,99 +241,17 @@ int cli_patient(app *a, int argc, char **argv)
     return cli_usage_error(patient_usage, "patient: unknown action '%s'", cli_esc(argv[1]));
 }
 
-static const char *const etiologies[] = {"corticosteroid", "idiopathic", "alcohol",
-                                         "sickle_cell", "trauma", "other", NULL};
-
-/* A stage in canonical form (upper case, roman numerals), or NULL. */
-static char *norm_stage(const char *system, const char *s)
-{
-    static const char *const arabic[] = {"0", "1", "2", "3", "4"};
-    static const char *const roman[] = {"0", "I", "II", "III", "IV", "V", "VI"};
-    char up[8];
-    size_t n = strlen(s);
-    if (n == 0 || n >= sizeof up)
-        return NULL;
-    for (size_t i = 0; i <= n; i++)
-        up[i] = (char)toupper((unsigned char)s[i]);
-    int arco = strcmp(system, "arco") == 0;
-    if (arco)
-        for (int i = 0; i < 5; i++)
-            if (strcmp(up, arabic[i]) == 0)
-                return xstrdup(roman[i]);
-    /* Steinberg: I-VI, I-V with a subclass A-C. ARCO: 0-IV, III with A-B. */
-    char suffix = 0;
-    if (n > 1 && up[n - 1] >= 'A' && up[n - 1] <= 'C') {
-        suffix = up[n - 1];
-        up[n - 1] = '\0';
-    }
-    int first = arco ? 0 : 1, last = arco ? 4 : 6;
-    for (int i = first; i <= last; i++) {
-        if (strcmp(up, roman[i]) != 0)
-            continue;
-        if (suffix && (arco ? (i != 3 || suffix == 'C') : i == 6))
-            return NULL;
-        return suffix ? xasprintf("%s%c", roman[i], suffix) : xstrdup(roman[i]);
-    }
-    return NULL;
-}
-
-typedef struct {
-    char side;
-    int index_date;
-    const char *etiology, *system, *stage, *involvement;
-} hip_args;
-
-static int check_hip_args(const hip_args *h, st_hip *out)
-{
-    if (h->etiology) {
-        int ok = 0;
-        for (int i = 0; etiologies[i]; i++)
-            ok |= strcmp(h->etiology, etiologies[i]) == 0;
-        if (!ok)
-            return cli_err("--etiology: '%s' is not one of corticosteroid, idiopathic, alcohol, "
-                           "sickle_cell, trauma, other",
-                           cli_esc(h->etiology));
-        out->etiology = xstrdup(h->etiology);
-    }
-    const char *system = h->system ? h->system : "steinberg";
-    if (strcmp(system, "steinberg") != 0 && strcmp(system, "arco") != 0)
-        return cli_err("--stage-system: '%s' is not steinberg or arco", cli_esc(system));
-    if (h->stage) {
-        out->stage = norm_stage(system, h->stage);
-        if (!out->stage)
-            return cli_err("--stage: '%s' is not a stage of %s (%s)", cli_esc(h->stage), system,
-                           strcmp(system, "arco") == 0 ? "0-IV or 1-4, IIIA, IIIB"
-                                                       : "I-VI, I-V may end in A, B or C");
-    }
-    if (h->stage || h->system)
-        out->stage_system = xstrdup(system);
-    if (h->involvement) {
-        char *end;
-        double v = strtod(h->involvement, &end);
-        if (!*h->involvement || *end || !isfinite(v) || v < 0 || v > 100)
-            return cli_err("--involvement: '%s' is not a percentage from 0 to 100",
-                           cli_esc(h->involvement));
-        out->has_involvement = 1;
-        out->involvement = v;
-    }
-    return 0;
-}
-
 static int hip_add(app *a, int argc, char **argv)
 {
-    enum { O_SIDE = 1, O_INDEX, O_ETIO, O_STAGE, O_SYSTEM, O_INV, O_OBSERVED, O_HELP };
+    enum { O_SIDE = 1, O_INDEX, O_OBSERVED, O_HELP };
     static const struct option opts[] = {
         {"side", required_argument, NULL, O_SIDE},
         {"index-date", required_argument, NULL, O_INDEX},
-        {"etiology", required_argument, NULL, O_ETIO},
-        {"stage", required_argument, NULL, O_STAGE},
-        {"stage-system", required_argument, NULL, O_SYSTEM},
-        {"involvement", required_argument, NULL, O_INV},
         {"observed", no_argument, NULL, O_OBSERVED},
         {"help", no_argument, NULL, O_HELP},
         {0, 0, 0, 0},
     };
-    hip_args h = {.index_date = -1};
+    st_hip h = {0};
     const char *index = NULL;
     int c, observed = 0;
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -304,23 +261,26 @@ static int hip_add(app *a, int argc, char **argv)
                 return 1;
             break;
         case O_INDEX: index = optarg; break;
-        case O_ETIO: h.etiology = optarg; break;
-        case O_STAGE: h.stage = optarg; break;
-        case O_SYSTEM: h.system = optarg; break;
-        case O_INV: h.involvement = optarg; break;
         case O_OBSERVED: observed = 1; break;
         case O_HELP: fputs(hip_usage, stdout); return 0;
         default: return cli_bad_option("hip add", c, argv, hip_usage);
         }
     }
-    if (argc - optind != 1)
+    if (argc - optind < 1)
         return cli_usage_error(hip_usage, "hip add: give one MRN");
     if (!h.side || (!index && !observed))
         return cli_usage_error(hip_usage, "hip add: --side and --index-date are required");
-    if (observed && (h.etiology || h.stage || h.system || h.involvement))
-        return cli_usage_error(hip_usage, "hip add: an --observed hip has no index procedure: "
-                                          "leave out --etiology, --stage, --stage-system and "
-                                          "--involvement");
+    char **pairs = argv + optind + 1;
+    int n = argc - optind - 1;
+    if (cli_check_pairs(pairs, n, hip_usage))
+        return 2;
+    if (observed && n > 0)
+        return cli_usage_error(hip_usage, "hip add: an --observed hip has no index procedure "
+                                          "and no enrolment answers: leave out '%s'",
+                               cli_esc(pairs[0]));
+    int rc = cli_load(a, APP_DB_READ, 1);   /* the patient must exist: never create */
+    if (rc)
+        return rc;
     if (!index)
         h.index_date = a->today;
     else if (cli_parse_date("--index-date", index, &h.index_date))
@@ -328,40 +288,27 @@ static int hip_add(app *a, int argc, char **argv)
     if (observed && h.index_date > a->today)
         return cli_err("--index-date: %s is in the future; an observed hip is followed from "
                        "a day that has come", index);
-    st_hip hip = {0};
-    int rc = check_hip_args(&h, &hip);
-    if (!rc)
-        rc = cli_load(a, APP_DB_READ, 1);   /* the patient must exist: never create */
+    h.observed = observed;
     const char *mrn = argv[optind];
     st_patient p = {0};
-    if (!rc && (rc = cli_find_patient(a, mrn, &p)) == 0) {
-        st_hip old = {0};
-        char d[11];
-        entry_error e;
-        if (entry_index_date_ok(a, &p, h.index_date, &e) != ENTRY_OK) {
-            rc = cli_err("--index-date: %s", e.msg);
-        } else if (store_hip_get(a->db, p.uuid, h.side, &old) == 0) {
-            date_format(old.index_date, d);
-            rc = cli_err("patient '%s' already has a %s hip (index date %s)", cli_esc(mrn),
-                         h.side == 'L' ? "left" : "right", d);
-            st_hip_free(&old);
-        } else {
-            char *err = NULL;
-            memcpy(hip.patient, p.uuid, sizeof hip.patient);
-            hip.side = h.side;
-            hip.index_date = h.index_date;
-            hip.observed = observed;
-            if (store_hip_add(a->db, &hip, &err) != 0) {
-                rc = cli_err("%s", err ? err : "could not add the hip");
-                free(err);
-            } else {
-                printf("added %s hip of patient %s%s\n", h.side == 'L' ? "left" : "right", mrn,
-                       observed ? ", observed (no index procedure)" : "");
-            }
-        }
-        st_patient_free(&p);
+    if ((rc = cli_find_patient(a, mrn, &p)) != 0)
+        return rc;
+    memcpy(h.patient, p.uuid, sizeof h.patient);
+    st_patient_free(&p);
+    form_answers *ans = NULL;
+    if (!observed && (rc = enrol_answers(a, SCOPE_HIP, pairs, n, hip_usage, &ans)) != 0)
+        return rc;
+    st_record r;
+    entry_error e;
+    if (entry_add_hip(a, &h, ans, &r, &e) != ENTRY_OK) {
+        rc = cli_entry_err(&e, ans ? ans->f : NULL);
+    } else {
+        say_enrolled(&r);
+        printf("added %s hip of patient %s%s\n", h.side == 'L' ? "left" : "right", mrn,
+               observed ? ", observed (no index procedure)" : "");
     }
-    st_hip_free(&hip);
+    st_record_free(&r);
+    form_answers_free(ans);
     return rc;
 }
 

@@ -90,8 +90,7 @@ static void apply_pairs(form_answers *ans, char **pairs, int n, problems *pr)
     free(seen);
 }
 
-/* Every one of these arguments must be FIELD=VALUE with a FIELD. */
-static int check_pairs(char **v, int n, const char *use)
+int cli_check_pairs(char **v, int n, const char *use)
 {
     for (int k = 0; k < n; k++) {
         const char *eq = strchr(v[k], '=');
@@ -101,9 +100,7 @@ static int check_pairs(char **v, int n, const char *use)
     return 0;
 }
 
-/* Apply the pairs and validate the whole form; prints every problem.
- * Returns the number of problems. */
-static int fill_and_validate(form_answers *ans, char **pairs, int n, int defaults)
+int cli_fill_answers(form_answers *ans, char **pairs, int n, int defaults)
 {
     problems pr = {.f = ans->f, .bad = xcalloc((size_t)ans->f->n_field + 1, 1)};
     apply_pairs(ans, pairs, n, &pr);
@@ -163,7 +160,7 @@ int cli_record(app *a, int argc, char **argv)
         return cli_usage_error(record_usage, "record: give the patient's MRN");
     if (!form_id)
         return cli_usage_error(record_usage, "record: --form is required");
-    if (check_pairs(argv + optind + 1, argc - optind - 1, record_usage))
+    if (cli_check_pairs(argv + optind + 1, argc - optind - 1, record_usage))
         return 2;
     int visit = date_today();
     if (date && cli_parse_date("--date", date, &visit))
@@ -186,7 +183,7 @@ int cli_record(app *a, int argc, char **argv)
         fprintf(stderr, "bedside: dated %s: timepoint %s\n", date ? date : "today", t.tp);
     form_answers *ans = form_answers_new(t.f);
     st_record r;
-    if (fill_and_validate(ans, argv + optind + 1, argc - optind - 1, 1)) {
+    if (cli_fill_answers(ans, argv + optind + 1, argc - optind - 1, 1)) {
         rc = cli_err("nothing saved");
     } else if (entry_save(a, &t, ans, NULL, &r, &e) != ENTRY_OK) {
         rc = cli_entry_err(&e, t.f);
@@ -230,7 +227,7 @@ int cli_amend(app *a, int argc, char **argv)
     if (n == 0 && !date && !tp && !oow)
         return cli_usage_error(amend_usage, "amend: give the changes as FIELD=VALUE, --date or "
                                             "--timepoint");
-    if (check_pairs(argv + optind + 1, n, amend_usage))
+    if (cli_check_pairs(argv + optind + 1, n, amend_usage))
         return 2;
     int visit = 0;
     if (date && cli_parse_date("--date", date, &visit))
@@ -251,7 +248,7 @@ int cli_amend(app *a, int argc, char **argv)
             fprintf(stderr, "bedside: %s.%s: no longer in the form; dropped\n", f->id,
                     cli_esc(old.ans[k].key));
     st_record r;
-    if (fill_and_validate(ans, argv + optind + 1, n, 0)) {
+    if (cli_fill_answers(ans, argv + optind + 1, n, 0)) {
         rc = cli_err("nothing saved");
     } else if ((date || tp || oow) &&
                set_visit(a, &t, tp ? tp : old.timepoint, date ? visit : old.visit_date, oow)) {

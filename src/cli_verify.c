@@ -230,6 +230,8 @@ static int check_record(void *ctx, const char *mrn, const st_record *r)
             check_who_when(c, r);
         return 0;
     }
+    if (entry_enrolment_rules(f, r->timepoint, &e) != ENTRY_OK)
+        record_problem(c, r, "%s", cli_esc(e.msg));
     form_answers *ans = form_answers_new(f);
     for (int k = 0; k < r->n_ans; k++) {
         int i = form_field_index(f, r->ans[k].key);

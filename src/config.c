@@ -259,6 +259,10 @@ static int read_tp(ycheck *yc, const ynode *m, sched_tp *t)
             diag_add(yc->d, yc->file, v->line, v->col,
                      "timepoint id 'unscheduled' is reserved for visits outside every window");
             bad = -1;
+        } else if (strcmp(t->id, TIMEPOINT_ENROLMENT) == 0) {
+            diag_add(yc->d, yc->file, v->line, v->col,
+                     "timepoint id 'enrolment' is reserved for the records of enrolment forms");
+            bad = -1;
         } else if (!valid_id(t->id)) {
             char *e = text_escape(t->id);
             diag_add(yc->d, yc->file, v->line, v->col,

@@ -84,6 +84,8 @@ static double curve(const double *y, int day)
 typedef struct {
     st_hip h;
     int stage;               /* 1..3 */
+    int etiology;            /* index into demo_shape's etiologies */
+    double involvement;      /* % of the head at day 0 */
     double base_vas, base_hhs, response;
     int tha_date;            /* -1 if the hip keeps its head */
     int comp_tp;             /* timepoint index of the complication, -1 none */
@@ -113,20 +115,14 @@ typedef struct {
     int complete;            /* demo --complete */
 } gen;
 
-static const char *const etiology[] = {"corticosteroid", "idiopathic", "alcohol", "sickle_cell"};
-static const char *const stage_name[] = {"I", "II", "III"};
-
 static void plan_hip(gen *g, hip_plan *hp, int etio, int index_date)
 {
     demo_rng *r = g->r;
     int k = g->hip_no++;
     hp->stage = g->shape.stage[k];
-    hp->h.etiology = xstrdup(etiology[etio]);
-    hp->h.stage_system = xstrdup("steinberg");
-    hp->h.stage = xstrdup(stage_name[hp->stage - 1]);
-    hp->h.has_involvement = 1;
+    hp->etiology = etio;
     double inv = demo_rng_normal(r, 5.0 + 10.0 * hp->stage, 6.0);
-    hp->h.involvement = round(clampd(inv, 5, 80));
+    hp->involvement = round(clampd(inv, 5, 80));
     hp->h.index_date = index_date;
 
     static const double stage_adj[] = {0.4, 0.0, -0.5};
@@ -370,7 +366,7 @@ static int follow_hip(gen *g, hip_plan *hp)
             continue;
         }
         demo_visit v = {.visit_date = date, .index_date = hp->h.index_date,
-                        .stage = hp->stage, .involvement = hp->h.involvement,
+                        .stage = hp->stage, .involvement = hp->involvement,
                         .complication = -1, .tha_date = -1, .response = hp->response};
         course(hp, day, g->r, &v);
         v.mri_trend = mri_trend_at(hp, day);
@@ -396,12 +392,28 @@ static int follow_hip(gen *g, hip_plan *hp)
         g->st->tha++;
         if (f) {
             demo_visit v = {.visit_date = hp->tha_date, .index_date = hp->h.index_date,
-                            .stage = 3, .involvement = hp->h.involvement, .complication = -1,
+                            .stage = 3, .involvement = hp->involvement, .complication = -1,
                             .mri_trend = 1, .tha_date = hp->tha_date};
             int tp = sched_timepoint_for(c, hp->h.index_date, hp->tha_date);
             if (save(g, hp, f, tp >= 0 ? c->tp[tp].id : TIMEPOINT_UNSCHEDULED, &v) < 0)
                 return -1;
         }
+    }
+    return 0;
+}
+
+/* The hip's enrolment record, through the enrolment form of a hip (if the
+ * forms have one), dated by the index date as entry dates it. */
+static int enrol_hip(gen *g, const hip_plan *hp)
+{
+    for (int i = 0; i < g->fs->n; i++) {
+        const form *f = g->fs->v[i];
+        if (!f->enrolment || f->scope != SCOPE_HIP)
+            continue;
+        demo_visit v = {.visit_date = hp->h.index_date, .index_date = hp->h.index_date,
+                        .stage = hp->stage, .involvement = hp->involvement,
+                        .etiology = hp->etiology, .complication = -1, .tha_date = -1};
+        return save(g, hp, f, TIMEPOINT_ENROLMENT, &v);
     }
     return 0;
 }
@@ -463,6 +475,8 @@ static int one_patient(gen *g, int n)
         hp[i].h.side = i == 0 ? first_side : (first_side == 'L' ? 'R' : 'L');
         memcpy(hp[i].h.patient, g->uuid, sizeof hp[i].h.patient);
         rc = store_hip_add(g->s, &hp[i].h, g->err) == 0 ? 0 : -1;
+        if (rc == 0)
+            rc = enrol_hip(g, &hp[i]);
         if (rc == 0) {
             g->st->hips++;
             rc = follow_hip(g, &hp[i]);

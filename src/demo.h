@@ -73,6 +73,7 @@ typedef struct {
     int satisfaction;        /* 1 (very dissatisfied) .. 5 (very satisfied) */
     int tha_date;            /* the hip-replacement date of this record, or -1 */
     double response;         /* how well this hip responds, about N(0, 1) */
+    int etiology;            /* enrolment: index as in demo_shape */
 } demo_visit;
 
 /* Fill a's answers for v, naming the shipped forms' fields (the data

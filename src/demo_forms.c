@@ -303,6 +303,25 @@ static int fill_rand36(form_answers *a, const demo_visit *v, demo_rng *r, char *
     return demo_fill_scores(a, t, N + 2, 0.01, r, err);
 }
 
+/* The hip at enrolment, as the first study describes its hips: Steinberg
+ * stage, etiology, involvement, and core decompression with bone-marrow
+ * cells for every hip. */
+static int fill_hip_enrolment(form_answers *a, const demo_visit *v, demo_rng *r, char **err)
+{
+    static const char *const etiology[] = {"corticosteroid", "idiopathic", "alcohol",
+                                           "sickle_cell"};
+    static const char *const stage[] = {"i", "ii", "iii"};
+    (void)r;
+    int e = v->etiology >= 0 && v->etiology < 4 ? v->etiology : 1;
+    int st = v->stage >= 1 && v->stage <= 3 ? v->stage : 2;
+    if (set(a, "etiology", etiology[e], err) < 0 || set(a, "stage_system", "steinberg", err) < 0 ||
+        set(a, "stage", stage[st - 1], err) < 0 ||
+        setf(a, "involvement", err, "%.1f", v->involvement) < 0 ||
+        set(a, "treatment", "cd_bone_marrow", err) < 0)
+        return -1;
+    return 0;
+}
+
 /* ---- whatever is still required ---- */
 
 static int fill_rest(form_answers *a, const demo_visit *v, char **err)
@@ -347,7 +366,7 @@ static const struct {
 } fillers[] = {
     {"hhs", fill_hhs},   {"vas", fill_vas},           {"complications", fill_complications},
     {"mri", fill_mri},   {"procedure", fill_procedure}, {"satisfaction", fill_satisfaction},
-    {"tha", fill_tha},   {"rand36", fill_rand36},
+    {"tha", fill_tha},   {"rand36", fill_rand36}, {"hip_enrolment", fill_hip_enrolment},
 };
 
 int demo_fill(form_answers *a, const demo_visit *v, demo_rng *r, char **err)

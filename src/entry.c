@@ -201,16 +201,32 @@ static int is_end_form(const app *a, const form *f)
     return f && app_end_form(a, f->id) != NULL;
 }
 
+/* How many of t->vh the visit rules look at: none for a patient's
+ * enrolment record, which no hip's schedule dates. */
+static int rule_hips(const entry_target *t)
+{
+    return t->f && t->f->enrolment && !t->h ? 0 : t->n_vh;
+}
+
 int entry_set_visit(app *a, entry_target *t, const char *tp, int visit_date, int flags,
                     entry_error *e)
 {
     char d[11], lim[11];
+    if (entry_enrolment_rules(t->f, tp, e) != ENTRY_OK)
+        return ENTRY_REFUSED;
+    int enrol = t->f && t->f->enrolment;
+    if (enrol) {
+        tp = TIMEPOINT_ENROLMENT;
+        if (t->h)
+            visit_date = t->h->index_date;   /* planned up to a year ahead */
+    }
     date_format(visit_date, d);
-    if (visit_date > a->today) {
+    if (visit_date > a->today && !(enrol && t->h)) {
         date_format(a->today, lim);
         return fail(e, "date", "visit date %s is in the future (today is %s)", d, lim);
     }
-    if (tp && strcmp(tp, TIMEPOINT_UNSCHEDULED) != 0 && config_timepoint(&a->cfg, tp) < 0) {
+    if (tp && !enrol && strcmp(tp, TIMEPOINT_UNSCHEDULED) != 0 &&
+        config_timepoint(&a->cfg, tp) < 0) {
         sbuf b = {0};
         for (int i = 0; i < a->cfg.n_tp; i++)
             sbuf_printf(&b, "%s, ", a->cfg.tp[i].id);
@@ -225,8 +241,8 @@ int entry_set_visit(app *a, entry_target *t, const char *tp, int visit_date, int
         tp = i >= 0 ? a->cfg.tp[i].id : TIMEPOINT_UNSCHEDULED;
     }
     int oow = (flags & ENTRY_CONFIRMED) != 0;
-    int rc = entry_visit_rules(&a->cfg, t->vh, t->n_vh, tp, visit_date, oow, is_end_form(a, t->f),
-                               e);
+    int rc = entry_visit_rules(&a->cfg, t->vh, rule_hips(t), tp, visit_date, oow,
+                               is_end_form(a, t->f), e);
     if (rc != ENTRY_OK)
         return rc;
     if (visit_date < t->p.born) {
@@ -234,14 +250,14 @@ int entry_set_visit(app *a, entry_target *t, const char *tp, int visit_date, int
         return fail(e, "date", "visit date %s is before the patient's birth date %s", d, lim);
     }
     /* Marked only when the date really is in no window of tp. */
-    int in = entry_visit_rules(&a->cfg, t->vh, t->n_vh, tp, visit_date, 0, is_end_form(a, t->f),
-                               NULL) == ENTRY_OK;
+    int in = entry_visit_rules(&a->cfg, t->vh, rule_hips(t), tp, visit_date, 0,
+                               is_end_form(a, t->f), NULL) == ENTRY_OK;
     char *keep = xstrdup(tp);
     free(t->tp);
     t->tp = keep;
-    t->tp_inferred = inferred;
+    t->tp_inferred = inferred && !enrol;
     t->visit_date = visit_date;
-    t->out_of_window = !in && strcmp(keep, TIMEPOINT_UNSCHEDULED) != 0;
+    t->out_of_window = !in && strcmp(keep, TIMEPOINT_UNSCHEDULED) != 0 && !enrol;
     return ENTRY_OK;
 }
 
@@ -436,7 +452,8 @@ int entry_amend(app *a, const entry_target *t, const st_record *old, form_answer
     /* The visit rules hold for the new version, whatever changed. */
     entry_error ve;
     int oow = t->out_of_window;
-    if (entry_visit_rules(&a->cfg, t->vh, t->n_vh, t->tp, t->visit_date, oow,
+    if (entry_enrolment_rules(t->f, t->tp, &ve) != ENTRY_OK ||
+        entry_visit_rules(&a->cfg, t->vh, rule_hips(t), t->tp, t->visit_date, oow,
                           is_end_form(a, t->f), &ve) != ENTRY_OK) {
         if (e)
             *e = ve;

@@ -32,6 +32,9 @@
  *     it (the last timepoint: up to SCHED_LAST_GRACE days after) or the next
  *     to open after it, only when confirmed; the record is then marked out
  *     of window. Any other date is an unscheduled visit.
+ *   - An enrolment form's record (timepoint "enrolment"): one current record
+ *     per hip (dated by its index date, which may be up to a year ahead)
+ *     or per patient (any date up to today); no window, no schedule.
  *   - After the end of a hip's follow-up (the earliest date of the forms
  *     with ends_follow_up: a conversion to hip replacement, an end of
  *     follow-up), scheduled records for that hip are refused, naming the
@@ -87,6 +90,12 @@ typedef struct {
  * for every stored record (see entry_check_stored). */
 int entry_visit_rules(const config *c, const entry_hip *hips, int n_hips, const char *tp,
                       int visit_date, int out_of_window, int ends_follow_up, entry_error *e);
+/* The enrolment forms (form.h `enrolment`): an enrolment form's record has
+ * the timepoint "enrolment" (tp may be NULL: not chosen yet), and only an
+ * enrolment form's record has it. entry_visit_rules lets such a record be
+ * dated by its hip's index date only (n_hips 1), any day for the patient,
+ * and keeps no window for it. ENTRY_OK or ENTRY_REFUSED (field "timepoint"). */
+int entry_enrolment_rules(const form *f, const char *tp, entry_error *e);
 /* The same for a stored record r (its timepoint, date and out_of_window
  * mark), as a data check: 0 if it keeps the rules, else -1 and the problem
  * in e ("dated outside its window and not marked out of window", "scheduled
@@ -238,6 +247,22 @@ int entry_void_records(app *a, const st_record *recs, size_t n, const char *reas
  * patient scope), timepoint and, for an unscheduled visit, date; in the
  * schedule's form order. Free with store_records_free. */
 st_record *entry_visit_records(app *a, const st_record *r, size_t *n);
+/* ---- Enrolment (entry_enrol.c) ------------------------------------------ */
+
+/* Would ans (answers of an enrolment form, or NULL) make a record? Yes when
+ * anything is answered or the form requires an answer (then validation
+ * says which). */
+int entry_enrol_wanted(const form_answers *ans);
+/* Add a hip (h: patient, side, index date; uuid filled) and, when
+ * entry_enrol_wanted(ans), its enrolment record (ans: of a->enrol[SCOPE_HIP])
+ * in one transaction: both or neither. The index date may not be before the
+ * patient's birth nor more than a year after today; a second hip on a side
+ * is refused. r (may be NULL) receives the record; r->uuid is "" if none. */
+int entry_add_hip(app *a, st_hip *h, form_answers *ans, st_record *r, entry_error *e);
+/* The same for a patient (p: mrn, name, sex, born) and the patient's
+ * enrolment record (ans: of a->enrol[SCOPE_PATIENT]), dated today. */
+int entry_add_patient(app *a, st_patient *p, form_answers *ans, st_record *r, entry_error *e);
+
 /* The stored answers of a record as form answers; keys no longer in the
  * form are skipped and counted in *dropped (may be NULL). */
 form_answers *entry_answers_of(const form *f, const st_record *r, int *dropped);

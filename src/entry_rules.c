@@ -83,11 +83,41 @@ static int neighbour(const config *c, int index_date, int ti, int d)
     return 0;
 }
 
+int entry_enrolment_rules(const form *f, const char *tp, entry_error *e)
+{
+    int enrol_tp = tp && strcmp(tp, TIMEPOINT_ENROLMENT) == 0;
+    if (f && f->enrolment && tp && !enrol_tp) {
+        fail(e, ENTRY_REFUSED, "%s is an enrolment form: it has no timepoint ('%s'), one record "
+             "per %s", f->id, tp, f->scope == SCOPE_HIP ? "hip" : "patient");
+        if (e)
+            snprintf(e->field, sizeof e->field, "timepoint");
+        return ENTRY_REFUSED;
+    }
+    if (enrol_tp && !(f && f->enrolment)) {
+        fail(e, ENTRY_REFUSED, "timepoint '%s' is reserved for enrolment forms; %s is not one",
+             TIMEPOINT_ENROLMENT, f ? f->id : "this form");
+        if (e)
+            snprintf(e->field, sizeof e->field, "timepoint");
+        return ENTRY_REFUSED;
+    }
+    return ENTRY_OK;
+}
+
 int entry_visit_rules(const config *c, const entry_hip *hips, int n_hips, const char *tp,
                       int visit_date, int out_of_window, int ends_follow_up, entry_error *e)
 {
     char d[11], a[11], b[11];
     date_format(visit_date, d);
+    /* An enrolment record is dated by its hip's index date (or, for the
+     * patient, the day it was taken) and keeps no window. */
+    if (tp && strcmp(tp, TIMEPOINT_ENROLMENT) == 0) {
+        if (n_hips == 1 && visit_date != hips[0].index_date) {
+            date_format(hips[0].index_date, a);
+            return fail(e, ENTRY_REFUSED, "an enrolment record of a hip is dated by its index "
+                        "date %s, not %s", a, d);
+        }
+        return ENTRY_OK;
+    }
     /* No record before the first window of the hip (or the earliest hip). */
     int first = 0, k0 = -1;
     for (int k = 0; k < n_hips; k++) {
@@ -201,6 +231,9 @@ int entry_visit_rules(const config *c, const entry_hip *hips, int n_hips, const 
 int entry_check_stored(const config *c, const entry_hip *hips, int n_hips, const st_record *r,
                        int ends_follow_up, entry_error *e)
 {
+    /* A patient-scope enrolment record is not tied to one hip's date. */
+    if (!r->hip[0] && strcmp(r->timepoint, TIMEPOINT_ENROLMENT) == 0)
+        n_hips = 0;
     int rc = entry_visit_rules(c, hips, n_hips, r->timepoint, r->visit_date, r->out_of_window,
                                ends_follow_up, e);
     if (rc == ENTRY_OK)

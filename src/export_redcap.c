@@ -151,14 +151,11 @@ static int put_hip(void *ctx, const st_patient *p, const st_hip *h, const st_fol
         case RH_SIDE: v = h->side == 'L' ? "L" : "R"; break;
         case RH_SEX: v = p->sex == 'F' ? "F" : p->sex == 'M' ? "M" : "X"; break;
         case RH_AGE: v = age; break;
-        case RH_ETIOLOGY: v = h->etiology; break;
-        case RH_STAGE_SYSTEM: v = h->stage_system; break;
-        case RH_STAGE: v = h->stage; break;
+        case RH_ETIOLOGY: v = st_hip_answer(h, "etiology"); break;
+        case RH_STAGE_SYSTEM: v = st_hip_answer(h, "stage_system"); break;
+        case RH_STAGE: v = st_hip_answer(h, "stage"); break;
         case RH_INDEX: v = idx; break;
-        case RH_INVOLVEMENT:
-            if (h->has_involvement)
-                set(cell, x->col[i], xasprintf("%g", h->involvement));
-            continue;
+        case RH_INVOLVEMENT: v = st_hip_answer(h, "involvement"); break;
         }
         set(cell, x->col[i], xstrdup(v));
     }

@@ -54,7 +54,7 @@ static int put_hip(void *ctx, const st_patient *p, const st_hip *h, const st_fol
                       .end_date = fu->end_date, .last_record = fu->last_date, .study_end = -1};
     surv_hip_out o = surv_hip(&in);
     const char *c[S_N];
-    char hip[48], index[16], event[4], time[16], end[16], inv[32], sex[2] = {p->sex, 0}, age[16];
+    char hip[48], index[16], event[4], time[16], end[16], sex[2] = {p->sex, 0}, age[16];
     const char *sid = st_study_id(&x->ids, p->uuid);
     if (x->o->deidentify) {
         snprintf(hip, sizeof hip, "%s-%c", sid ? sid : "", h->side);
@@ -67,7 +67,7 @@ static int put_hip(void *ctx, const st_patient *p, const st_hip *h, const st_fol
     c[S_SIDE] = h->side == 'L' ? "L" : "R";
     date_format(h->index_date, index);
     c[S_INDEX] = index;
-    c[S_STAGE] = h->stage;
+    c[S_STAGE] = st_hip_answer(h, "stage");
     snprintf(event, sizeof event, "%d", o.event);
     c[S_EVENT] = event;
     snprintf(time, sizeof time, "%d", o.time_days);
@@ -75,12 +75,9 @@ static int put_hip(void *ctx, const st_patient *p, const st_hip *h, const st_fol
     c[S_WHY] = o.event ? "" : surv_censor_name(o.why);
     date_format(o.stop_date, end);
     c[S_END] = end;
-    c[S_ETIOLOGY] = h->etiology;
-    c[S_STAGE_SYSTEM] = h->stage_system;
-    inv[0] = '\0';
-    if (h->has_involvement)
-        snprintf(inv, sizeof inv, "%g", h->involvement);
-    c[S_INVOLVEMENT] = inv;
+    c[S_ETIOLOGY] = st_hip_answer(h, "etiology");
+    c[S_STAGE_SYSTEM] = st_hip_answer(h, "stage_system");
+    c[S_INVOLVEMENT] = st_hip_answer(h, "involvement");
     c[S_SEX] = sex;
     export_age(p->born, h->index_date, age);
     c[S_AGE] = age;

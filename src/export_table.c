@@ -188,13 +188,10 @@ static void fixed_cells(table *t, const st_export_row *x, const char **c, char (
     c[X_SEX] = buf[3];
     export_age(x->p->born, index, buf[4]);
     c[X_AGE] = buf[4];
-    c[X_ETIOLOGY] = h->etiology;
-    c[X_STAGE_SYSTEM] = h->stage_system;
-    c[X_STAGE] = h->stage;
-    buf[5][0] = '\0';
-    if (h->has_involvement)
-        snprintf(buf[5], 40, "%g", h->involvement);
-    c[X_INVOLVEMENT] = buf[5];
+    c[X_ETIOLOGY] = st_hip_answer(h, "etiology");
+    c[X_STAGE_SYSTEM] = st_hip_answer(h, "stage_system");
+    c[X_STAGE] = st_hip_answer(h, "stage");
+    c[X_INVOLVEMENT] = st_hip_answer(h, "involvement");
     if (index >= 0) {
         date_format(index, buf[6]);
         snprintf(buf[7], 40, "%d", r->visit_date - index);

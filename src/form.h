@@ -94,6 +94,10 @@ typedef struct form {
     int ends_follow_up;
     int end_is_event;
     int end_reason;
+    /* Optional: enrolment: true. The form describes the hip (scope hip) or
+     * the patient (scope patient) at enrolment: one current record each,
+     * at the reserved timepoint "enrolment", outside the schedule (entry.h). */
+    int enrolment;
     form_sandbox *sb;
     int id_line, id_col;              /* where `id:` is, for messages */
 } form;
@@ -117,6 +121,9 @@ void form_set_free(form_set *s);
 int form_field_index(const form *f, const char *id);   /* -1 if unknown */
 int form_score_index(const form *f, const char *id);
 int form_option_index(const form_field *fl, const char *code);
+/* The label of option code of choice field `field` of f; code itself when
+ * f is NULL, the field or the option unknown (code may be NULL). */
+const char *form_option_label(const form *f, const char *field, const char *code);
 const char *form_type_name(enum form_type t);
 
 /* Answers: one canonical text per field, NULL when unanswered.

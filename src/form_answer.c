@@ -269,8 +269,12 @@ static int run_check(const form_answers *a, int field, const char *v, char *err,
         snprintf(err, errlen, "cannot check this answer: %s", why);
         rc = -1;
     } else if (form_expr_truth(&out) == 0) {
-        snprintf(err, errlen, "%s", fl->check_message ? fl->check_message
-                                                      : "is not accepted by the form's check");
+        /* The value is named: an option by its label, as the nurse saw it. */
+        int k = fl->type == FT_CHOICE ? form_option_index(fl, v) : -1;
+        const char *shown = k >= 0 ? fl->opt[k].label : v;
+        snprintf(err, errlen, "%s ('%.40s%s')",
+                 fl->check_message ? fl->check_message : "is not accepted by the form's check",
+                 shown, strlen(shown) > 40 ? "..." : "");
         rc = -1;
     }
     free(text);

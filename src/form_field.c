@@ -186,3 +186,10 @@ void form_load_field(form_loader *L, form_field *fl, const ynode *m, int index)
     }
 }
 
+
+const char *form_option_label(const form *f, const char *field, const char *code)
+{
+    int i = f && code ? form_field_index(f, field) : -1;
+    int k = i >= 0 ? form_option_index(&f->field[i], code) : -1;
+    return k >= 0 ? f->field[i].opt[k].label : code;
+}

@@ -364,7 +364,7 @@ static void parse_top(form_loader *L, const ynode *root)
     form *f = L->f;
     static const char *const keys[] = {
         "id", "title", "version", "scope", "description", "sections", "scores", "summary",
-        "ends_follow_up", NULL,
+        "ends_follow_up", "enrolment", NULL,
     };
     ytree_keys(&L->c, root, keys, "the form");
     if (ytree_str(&L->c, root, "id", 1, &f->id) == 0) {
@@ -399,6 +399,14 @@ static void parse_top(form_loader *L, const ynode *root)
     if (sum)
         parse_summary(L, sum);
     parse_ends(L, root);
+    ytree_bool(&L->c, root, "enrolment", 0, &f->enrolment);
+    if (f->enrolment && f->ends_follow_up >= 0)
+        form_load_problem(L, ytree_get(root, "enrolment"),
+                "an enrolment form describes the hip or patient at entry; it cannot also end "
+                "follow-up ('ends_follow_up')");
+    if (f->enrolment && f->n_score > 0)
+        form_load_problem(L, ytree_get(root, "enrolment"),
+                "an enrolment form has no scores (they would have no visit to trend over)");
 }
 
 static form *build(const char *name, ynode *root, diag *d)

@@ -26,11 +26,15 @@ static int add_hip(void *ctx, const st_patient *p, const st_hip *h, const st_fol
     x->born = p->born;
     x->side = h->side;
     x->index_date = h->index_date;
-    x->etiology = xstrdup(h->etiology);
-    x->stage_system = xstrdup(h->stage_system);
-    x->stage = xstrdup(h->stage);
-    x->has_involvement = h->has_involvement;
-    x->involvement = h->involvement;
+    /* The enrolment answers; a stage as the form names it ("IIIA"). */
+    const char *inv = st_hip_answer(h, "involvement");
+    char *end = NULL;
+    x->etiology = xstrdup(st_hip_answer(h, "etiology"));
+    x->stage_system = xstrdup(st_hip_answer(h, "stage_system"));
+    x->stage = xstrdup(form_option_label(c->a->enrol[SCOPE_HIP], "stage",
+                                         st_hip_answer(h, "stage")));
+    x->involvement = inv ? strtod(inv, &end) : 0;
+    x->has_involvement = inv && end != inv && !*end;
     x->end_date = fu->event_date;
     x->last_date = fu->last_date;
     /* --to is the study's end: censored there, later events ignored. */

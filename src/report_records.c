@@ -162,7 +162,8 @@ void report_records(report_doc *d, const app *a, const st_record *rec, size_t n,
         s[i] = (rsort){
             .r = &rec[i],
             .side = rec[i].side == 'L' ? 0 : rec[i].side == 'R' ? 1 : 2,
-            .tp = tp >= 0 ? tp : c->n_tp,
+            /* Enrolment first, unscheduled visits last. */
+            .tp = tp >= 0 ? tp : strcmp(rec[i].timepoint, TIMEPOINT_ENROLMENT) == 0 ? -1 : c->n_tp,
             .form = app_form_rank(a, tp, rec[i].form),
         };
     }

@@ -38,7 +38,8 @@ static int row_has(const rhip *h, const rrow *w, const st_record *r)
     const config *c = &h->a->cfg;
     if (w->tp >= 0)
         return strcmp(r->timepoint, c->tp[w->tp].id) == 0;
-    return config_timepoint(c, r->timepoint) < 0 && r->visit_date == w->date;
+    return config_timepoint(c, r->timepoint) < 0 && r->visit_date == w->date &&
+           strcmp(r->timepoint, TIMEPOINT_ENROLMENT) != 0;
 }
 
 static const st_record *row_record(const rhip *h, const rrow *w, const char *form_id)
@@ -93,7 +94,9 @@ static rrow *build_rows(const rhip *h, int *n)
     int *dates = xmalloc((h->n_rec + 1) * sizeof *dates), nd = 0;
     for (size_t i = 0; i < h->n_rec; i++) {
         const st_record *r = &h->rec[i];
-        if (rhip_has(h, r) && config_timepoint(c, r->timepoint) < 0)
+        /* Enrolment records are no visit: the hip's heading shows them. */
+        if (rhip_has(h, r) && config_timepoint(c, r->timepoint) < 0 &&
+            strcmp(r->timepoint, TIMEPOINT_ENROLMENT) != 0)
             dates[nd++] = r->visit_date;
     }
     qsort(dates, (size_t)nd, sizeof *dates, cmp_int);

@@ -22,6 +22,8 @@ char *rtp_label(const config *c, const char *tp)
         return text_escape(c->tp[i].label ? c->tp[i].label : c->tp[i].id);
     if (strcmp(tp, TIMEPOINT_UNSCHEDULED) == 0)
         return xstrdup("Unscheduled");
+    if (strcmp(tp, TIMEPOINT_ENROLMENT) == 0)
+        return xstrdup("Enrolment");
     return text_escape(tp);
 }
 
@@ -203,16 +205,52 @@ static void summaries(report_doc *d, const app *a, const report_opts *o, const r
     }
 }
 
-/* The words for stored codes; an unknown code is shown as stored (escaped). */
-static const char *code_label(const char *code)
+/* One "Label value" item of the enrolment line, on a new line when it
+ * would pass width. Both are untrusted (a form, stored answers). */
+static void enrol_item(report_doc *d, const rglyphs *g, int *first, const char *label,
+                       const char *value, int width)
 {
-    static const char *const map[][2] = {
-        {"sickle_cell", "sickle cell"}, {"steinberg", "Steinberg"}, {"arco", "ARCO"},
-    };
-    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-        if (strcmp(code, map[i][0]) == 0)
-            return map[i][1];
-    return code;
+    char *l = text_escape(label), *v = text_escape(value);
+    int w = rtext_width(l) + 1 + rtext_width(v);
+    if (!*first && rdoc_width(d) + rtext_width(g->sep) + w > width)
+        rdoc_line(d);
+    else if (!*first)
+        rdoc_add(d, g->sep, 0);
+    rdoc_add(d, l, RA_DIM);
+    rdoc_add(d, " ", 0);
+    rdoc_add(d, v, 0);
+    *first = 0;
+    free(l);
+    free(v);
+}
+
+/* The hip's enrolment answers, labelled and worded as its enrolment form
+ * says, in the form's order; answers the form no longer has, by key. */
+static void enrol_block(report_doc *d, const app *a, const st_hip *hp, const rglyphs *g,
+                        int width)
+{
+    const form *f = a->enrol[SCOPE_HIP];
+    int first = 1;
+    if (f) {
+        form_answers *ans = form_answers_new(f);
+        for (int k = 0; k < hp->n_enrol; k++) {
+            int i = form_field_index(f, hp->enrol[k].key);
+            if (i >= 0)
+                form_answer_load(ans, i, hp->enrol[k].value);
+        }
+        for (int i = 0; i < f->n_field; i++) {
+            char *v = form_answer_display(ans, i);
+            if (v)
+                enrol_item(d, g, &first, f->field[i].label, v, width);
+            free(v);
+        }
+        form_answers_free(ans);
+    }
+    for (int k = 0; k < hp->n_enrol; k++)
+        if (!f || form_field_index(f, hp->enrol[k].key) < 0)
+            enrol_item(d, g, &first, hp->enrol[k].key, hp->enrol[k].value, width);
+    if (first)
+        rdoc_add(d, "Enrolment details not recorded", RA_DIM);
 }
 
 static void hip_block(report_doc *d, const rhip *h, const st_record *rec, size_t n, int width)
@@ -234,24 +272,7 @@ static void hip_block(report_doc *d, const rhip *h, const st_record *rec, size_t
         report_hip_table(d, h, width);
         return;
     }
-    rdoc_add(d, "Etiology ", RA_DIM);
-    rdoc_add_untrusted(d, hp->etiology ? code_label(hp->etiology) : "not recorded", 0);
-    rdoc_add(d, g->sep, 0);
-    rdoc_add(d, "Stage ", RA_DIM);
-    if (hp->stage_system || hp->stage) {
-        if (hp->stage_system) {
-            rdoc_add_untrusted(d, code_label(hp->stage_system), 0);
-            rdoc_add(d, " ", 0);
-        }
-        rdoc_add_untrusted(d, hp->stage ? hp->stage : "?", 0);
-    } else {
-        rdoc_add(d, "not recorded", 0);
-    }
-    if (hp->has_involvement) {
-        rdoc_add(d, g->sep, 0);
-        rdoc_add(d, "Involvement ", RA_DIM);
-        rdoc_addf(d, 0, "%.0f%%", hp->involvement);
-    }
+    enrol_block(d, a, hp, g, width);
     rdoc_line(d);
     rdoc_add(d, "Index date ", RA_DIM);
     int days = h->o->today - hp->index_date;

@@ -434,6 +434,16 @@ int store_commit(store *s, char **err)
     return rc;
 }
 
+int store_tx_begin(store *s, char **err)
+{
+    return st_tx_begin(s, err);
+}
+
+int store_tx_end(store *s, int ok, char **err)
+{
+    return st_tx_end(s, ok, err);
+}
+
 void store_rollback(store *s)
 {
     if (!s->batch)

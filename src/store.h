@@ -14,9 +14,10 @@
 
 #include <stddef.h>
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 #define STORE_APPLICATION_ID 0x42454453 /* "BEDS" */
 #define TIMEPOINT_UNSCHEDULED "unscheduled"
+#define TIMEPOINT_ENROLMENT "enrolment"   /* the record of an enrolment form */
 
 typedef struct store store;
 
@@ -39,6 +40,11 @@ int store_can_write(store *s, char **err);
 int store_begin(store *s, char **err);
 int store_commit(store *s, char **err);
 void store_rollback(store *s);
+/* One transaction around a few writes that stand or fall together (a hip
+ * and its enrolment record). Nests inside a batch or another one; the
+ * outermost store_tx_end commits when ok, else rolls back. */
+int store_tx_begin(store *s, char **err);
+int store_tx_end(store *s, int ok, char **err);
 
 typedef struct {
     char uuid[37];
@@ -49,20 +55,25 @@ typedef struct {
 } st_patient;
 
 typedef struct {
+    char *key, *value;
+} st_kv;
+
+/* A hip: identity (side, index date) only. What it was like at enrolment
+ * (etiology, stage, ...) is the answers of its current enrolment record
+ * (timepoint "enrolment"), read with the hip in the same statement. */
+typedef struct {
     char uuid[37], patient[37];
     char side;                         /* 'L' or 'R' */
-    char *etiology, *stage_system, *stage;   /* may be NULL */
-    int has_involvement;
-    double involvement;                /* % of the femoral head */
     int index_date;
     int observed;                      /* no index procedure, no schedule; index_date:
                                           the day observation began (store_hip_get,
                                           store_hips_of and store_hip_add only) */
+    st_kv *enrol;                      /* enrolment answers, canonical text */
+    int n_enrol;
 } st_hip;
-
-typedef struct {
-    char *key, *value;
-} st_kv;
+/* An enrolment answer of the hip (a field id of its enrolment form), or
+ * NULL when unanswered or there is no enrolment record. */
+const char *st_hip_answer(const st_hip *h, const char *key);
 
 typedef struct {
     char uuid[37], patient[37], hip[37];  /* hip is "" for patient scope */

@@ -22,8 +22,7 @@ static const char SQL_COHORT[] =
     "r.form AS end_form FROM records r JOIN json_each(?5) e ON json_extract(e.value, '$[0]') = r.form "
     "WHERE " CURRENT_HIP_RECORD " AND json_extract(r.answers, json_extract(e.value, '$[1]')) IS NOT NULL "
     "GROUP BY r.hip) "
-    "SELECT p.uuid, p.mrn, p.name, p.sex, p.born, h.uuid, h.patient, h.side, h.etiology, "
-    "h.stage_system, h.stage, h.involvement, h.index_date, c.event_date, c.last_date, "
+    "SELECT p.uuid, p.mrn, p.name, p.sex, p.born, " ST_HIP_COLS("h") ", c.event_date, c.last_date, "
     "f.end_date, f.end_form "
     "FROM patients p JOIN hips h ON h.patient = p.uuid LEFT JOIN cur c ON c.hip = h.uuid "
     "LEFT JOIN fin f ON f.hip = h.uuid "
@@ -89,15 +88,16 @@ int store_each_cohort_hip(store *s, int from, int to, const st_end *event, const
         st_patient p;
         st_hip h;
         st_patient_from_row(q, 0, &p);
-        st_hip_from_row(q, 5, &h);
+        st_hip_from_row(s, q, 5, &h);
+        enum { EVENT = 5 + ST_HIP_NCOLS, LAST, END, END_FORM };
         st_followup fu = {-1, -1, -1, ""};
-        if (sqlite3_column_type(q, 13) != SQLITE_NULL)
-            fu.event_date = st_col_date(q, 13);
-        if (sqlite3_column_type(q, 14) != SQLITE_NULL)
-            fu.last_date = st_col_date(q, 14);
-        if (sqlite3_column_type(q, 15) != SQLITE_NULL) {
-            fu.end_date = st_col_date(q, 15);
-            const char *ef = (const char *)sqlite3_column_text(q, 16);
+        if (sqlite3_column_type(q, EVENT) != SQLITE_NULL)
+            fu.event_date = st_col_date(q, EVENT);
+        if (sqlite3_column_type(q, LAST) != SQLITE_NULL)
+            fu.last_date = st_col_date(q, LAST);
+        if (sqlite3_column_type(q, END) != SQLITE_NULL) {
+            fu.end_date = st_col_date(q, END);
+            const char *ef = (const char *)sqlite3_column_text(q, END_FORM);
             snprintf(fu.end_form, sizeof fu.end_form, "%s", ef ? ef : "");
         }
         stop = fn(ctx, &p, &h, &fu);

@@ -9,13 +9,11 @@
 
 /* Not cached: both stay active while fn runs, and fn may use the store. */
 static const char SQL_HIPS_ALL[] =
-    "SELECT p.uuid, p.mrn, p.name, p.sex, p.born, h.uuid, h.patient, h.side, h.etiology, "
-    "h.stage_system, h.stage, h.involvement, h.index_date "
+    "SELECT p.uuid, p.mrn, p.name, p.sex, p.born, " ST_HIP_COLS("h") " "
     "FROM patients p JOIN hips h ON h.patient = p.uuid WHERE h.observed = 0 "
     "ORDER BY p.mrn, h.side";
 static const char SQL_HIPS_ONE[] =
-    "SELECT p.uuid, p.mrn, p.name, p.sex, p.born, h.uuid, h.patient, h.side, h.etiology, "
-    "h.stage_system, h.stage, h.involvement, h.index_date "
+    "SELECT p.uuid, p.mrn, p.name, p.sex, p.born, " ST_HIP_COLS("h") " "
     "FROM patients p JOIN hips h ON h.patient = p.uuid WHERE p.mrn = ?3 AND h.observed = 0 "
     "ORDER BY h.side";
 /* Ordered by MRN only, and CROSS JOIN fixes the loop order: SQLite walks
@@ -100,7 +98,7 @@ int store_each_hip(store *s, const char *mrn, const st_ends *ends, store_hip_fn 
         st_patient p;
         st_hip h;
         st_patient_from_row(hq, 0, &p);
-        st_hip_from_row(hq, 5, &h);
+        st_hip_from_row(s, hq, 5, &h);
         if (!pd.mrn || strcmp(pd.mrn, p.mrn) != 0) {
             pat_clear(&pd);
             pd.mrn = xstrdup(p.mrn);

@@ -29,19 +29,24 @@ static const char SQL_EXPORT[] =
     "item(rec, kind, key, value) AS ("
     "  SELECT rec.uuid, 0, j.key, j.value FROM rec, json_each(rec.answers) j"
     "  UNION ALL SELECT s.record, 1, s.score, s.value FROM rec JOIN scores s"
-    "  ON s.record = rec.uuid) "
+    "  ON s.record = rec.uuid),"
+    /* Each hip's enrolment answers, once (st_hip's enrol). */
+    "henrol(hip, answers) AS (SELECT e.hip, json_group_object(j.key, j.value)"
+    "  FROM current_records e, json_each(e.answers) j WHERE e.timepoint = 'enrolment'"
+    "  AND e.hip IS NOT NULL GROUP BY e.hip) "
     "SELECT rec.uuid, rec.patient, ifnull(rec.hip, ''), h.side, rec.timepoint,"
     " rec.visit_date, rec.form, rec.form_version, rec.status, rec.entered_by,"
     " rec.entered_at, rec.supersedes, rec.reason, rec.version, rec.state,"
     " p.uuid, p.mrn, p.name, p.sex, p.born,"
-    " h.uuid, h.patient, h.side, h.etiology, h.stage_system, h.stage, h.involvement,"
-    " h.index_date, sid.study_id, item.kind, item.key, item.value, rec.out_of_window "
+    " h.uuid, h.patient, h.side, h.index_date, he.answers, sid.study_id, item.kind, item.key,"
+    " item.value, rec.out_of_window "
     "FROM rec JOIN patients p ON p.uuid = rec.patient LEFT JOIN hips h ON h.uuid = rec.hip"
+    " LEFT JOIN henrol he ON he.hip = h.uuid"
     " LEFT JOIN study_ids sid ON sid.patient = p.uuid LEFT JOIN item ON item.rec = rec.uuid "
     "ORDER BY p.mrn, ifnull(h.side, ''), rec.visit_date, rec.entered_at, rec.form, rec.uuid,"
     " item.kind";
 
-enum { C_VERSION = 13, C_STATE, C_PATIENT, C_HIP = 20, C_STUDY = 28, C_KIND, C_KEY, C_VALUE,
+enum { C_VERSION = 13, C_STATE, C_PATIENT, C_HIP = 20, C_STUDY = C_HIP + ST_HIP_NCOLS, C_KIND, C_KEY, C_VALUE,
        C_OOW };
 
 typedef struct {
@@ -65,7 +70,7 @@ static void gathered_clear(gathered *g)
     g->open = 0;
 }
 
-static void gathered_start(gathered *g, sqlite3_stmt *q)
+static void gathered_start(store *s, gathered *g, sqlite3_stmt *q)
 {
     st_record *r = &g->r;
     memset(r, 0, sizeof *r);
@@ -94,7 +99,7 @@ static void gathered_start(gathered *g, sqlite3_stmt *q)
     if (sqlite3_column_type(q, C_HIP) == SQLITE_NULL)
         memset(&g->h, 0, sizeof g->h);
     else
-        st_hip_from_row(q, C_HIP, &g->h);
+        st_hip_from_row(s, q, C_HIP, &g->h);
     g->study = st_col_strdup(q, C_STUDY);
     g->open = 1;
 }
@@ -137,7 +142,7 @@ int store_each_export(store *s, const char *form, int all_versions, store_export
         if (stop)
             break;
         if (!g.open)
-            gathered_start(&g, q);
+            gathered_start(s, &g, q);
         gathered_item(&g, q);
     }
     if (!stop && g.open)

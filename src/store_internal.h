@@ -88,9 +88,16 @@ void st_merge_taken_free(st_merge_taken *t);
 
 /* A patient from 5 columns starting at c: uuid, mrn, name, sex, born. */
 void st_patient_from_row(sqlite3_stmt *q, int c, st_patient *p);
-/* A hip from 8 columns starting at c: uuid, patient, side, etiology,
- * stage_system, stage, involvement, index_date (store_patient.c). */
-void st_hip_from_row(sqlite3_stmt *q, int c, st_hip *h);
+/* The columns of hip alias h: uuid, patient, side, index_date, and its
+ * enrolment answers as one JSON object (every current record of the hip at
+ * the timepoint 'enrolment'; found through records_key), ST_HIP_NCOLS in all. */
+#define ST_HIP_COLS(h)                                                                        \
+    h ".uuid, " h ".patient, " h ".side, " h ".index_date, "                                  \
+    "(SELECT json_group_object(j.key, j.value) FROM current_records e, json_each(e.answers) j " \
+    "WHERE e.hip = " h ".uuid AND e.timepoint = 'enrolment' AND e.status = 'final')"
+#define ST_HIP_NCOLS 5
+/* A hip from the ST_HIP_COLS columns starting at c (store_patient.c). */
+void st_hip_from_row(store *s, sqlite3_stmt *q, int c, st_hip *h);
 
 /* Records (store_record.c) shared with drafts. */
 #define ST_REC_SELECT                                                                       \

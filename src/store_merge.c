@@ -56,8 +56,7 @@ static const char SQL_DELTA[] =
     " AND m.created_by IS o.created_by AND m.created_at IS o.created_at);"
     "CREATE TEMP TABLE merge_hips AS SELECT o.* FROM merge_src.hips o WHERE NOT EXISTS "
     "(SELECT 1 FROM main.hips m WHERE m.uuid = o.uuid AND m.patient IS o.patient "
-    " AND m.side IS o.side AND m.etiology IS o.etiology AND m.stage_system IS o.stage_system "
-    " AND m.stage IS o.stage AND m.involvement IS o.involvement "
+    " AND m.side IS o.side "
     " AND m.index_date IS o.index_date AND m.created_by IS o.created_by "
     " AND m.created_at IS o.created_at AND m.observed IS o.observed);"
     "CREATE TEMP TABLE merge_records AS SELECT o.* FROM merge_src.records o "
@@ -110,8 +109,6 @@ static const char SQL_C_HIP_UUID[] =
     "FROM temp.merge_hips o JOIN main.hips m ON m.uuid = o.uuid "
     "LEFT JOIN merge_src.patients p ON p.uuid = o.patient "
     "WHERE " MP("o.patient") " IS NOT m.patient OR o.side IS NOT m.side "
-    "OR o.etiology IS NOT m.etiology OR o.stage_system IS NOT m.stage_system "
-    "OR o.stage IS NOT m.stage OR o.involvement IS NOT m.involvement "
     "OR o.index_date IS NOT m.index_date OR o.created_by IS NOT m.created_by "
     "OR o.created_at IS NOT m.created_at OR o.observed IS NOT m.observed ORDER BY 1";
 /* Same patient and side, another uuid: the same hip if day 0 agrees. */
@@ -195,10 +192,9 @@ static const char SQL_INS_PATIENTS[] =
     "FROM temp.merge_patients o WHERE NOT " IS_HERE("patients", "o.uuid") " "
     "AND NOT EXISTS (SELECT 1 FROM temp.merge_pmap WHERE src = o.uuid)";
 static const char SQL_INS_HIPS[] =
-    "INSERT INTO main.hips(uuid, patient, side, etiology, stage_system, stage, involvement, "
-    "index_date, created_by, created_at, observed) "
-    "SELECT o.uuid, " MP("o.patient") ", o.side, o.etiology, o.stage_system, o.stage, "
-    "o.involvement, o.index_date, o.created_by, o.created_at, o.observed "
+    "INSERT INTO main.hips(uuid, patient, side, index_date, created_by, created_at, observed) "
+    "SELECT o.uuid, " MP("o.patient") ", o.side, o.index_date, o.created_by, o.created_at, "
+    "o.observed "
     "FROM temp.merge_hips o "
     "WHERE NOT " IS_HERE("hips", "o.uuid") " "
     "AND NOT EXISTS (SELECT 1 FROM temp.merge_hmap WHERE src = o.uuid)";

@@ -17,9 +17,11 @@ void st_hip_free(st_hip *h)
 {
     if (!h)
         return;
-    free(h->etiology);
-    free(h->stage_system);
-    free(h->stage);
+    for (int i = 0; i < h->n_enrol; i++) {
+        free(h->enrol[i].key);
+        free(h->enrol[i].value);
+    }
+    free(h->enrol);
     memset(h, 0, sizeof *h);
 }
 
@@ -217,29 +219,46 @@ int store_patient_add(store *s, st_patient *p, char **err)
 /* Hips. */
 
 static const char SQL_HIP_GET[] =
-    "SELECT uuid, patient, side, etiology, stage_system, stage, involvement, index_date, "
-    "observed FROM hips WHERE patient = ?1 AND side = ?2";
+    "SELECT " ST_HIP_COLS("h") ", h.observed FROM hips h WHERE h.patient = ?1 AND h.side = ?2";
 static const char SQL_HIPS_OF[] =
-    "SELECT uuid, patient, side, etiology, stage_system, stage, involvement, index_date, "
-    "observed FROM hips WHERE patient = ?1 ORDER BY side";
+    "SELECT " ST_HIP_COLS("h") ", h.observed FROM hips h WHERE h.patient = ?1 ORDER BY h.side";
 static const char SQL_HIP_INSERT[] =
-    "INSERT INTO hips(uuid, patient, side, etiology, stage_system, stage, involvement, "
-    "index_date, created_by, created_at, observed) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    "INSERT INTO hips(uuid, patient, side, index_date, created_by, created_at, observed) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char SQL_ENROL_ANSWERS[] = "SELECT key, value FROM json_each(?1) ORDER BY id";
 
-void st_hip_from_row(sqlite3_stmt *q, int c, st_hip *h)
+void st_hip_from_row(store *s, sqlite3_stmt *q, int c, st_hip *h)
 {
     memset(h, 0, sizeof *h);
     st_col_uuid(q, c, h->uuid);
     st_col_uuid(q, c + 1, h->patient);
     const char *side = (const char *)sqlite3_column_text(q, c + 2);
     h->side = side ? side[0] : 0;
-    h->etiology = st_col_strdup(q, c + 3);
-    h->stage_system = st_col_strdup(q, c + 4);
-    h->stage = st_col_strdup(q, c + 5);
-    h->has_involvement = sqlite3_column_type(q, c + 6) != SQLITE_NULL;
-    h->involvement = sqlite3_column_double(q, c + 6);
-    h->index_date = st_col_date(q, c + 7);
+    h->index_date = st_col_date(q, c + 3);
+    const char *json = (const char *)sqlite3_column_text(q, c + 4);
+    sqlite3_stmt *a = json ? st_stmt(s, SQL_ENROL_ANSWERS) : NULL;
+    if (!a)
+        return;
+    st_bind_text(a, 1, json);
+    while (sqlite3_step(a) == SQLITE_ROW) {
+        const char *k = (const char *)sqlite3_column_text(a, 0);
+        const char *v = (const char *)sqlite3_column_text(a, 1);
+        if (!k || !v || st_hip_answer(h, k))
+            continue;   /* the first of two enrolment records wins */
+        h->enrol = xrealloc(h->enrol, (size_t)(h->n_enrol + 1) * sizeof *h->enrol);
+        h->enrol[h->n_enrol].key = xstrdup(k);
+        h->enrol[h->n_enrol].value = xstrdup(v);
+        h->n_enrol++;
+    }
+    sqlite3_reset(a);
+}
+
+const char *st_hip_answer(const st_hip *h, const char *key)
+{
+    for (int i = 0; h && i < h->n_enrol; i++)
+        if (strcmp(h->enrol[i].key, key) == 0)
+            return h->enrol[i].value;
+    return NULL;
 }
 
 int store_hip_get(store *s, const char *patient_uuid, char side, st_hip *h)
@@ -252,8 +271,8 @@ int store_hip_get(store *s, const char *patient_uuid, char side, st_hip *h)
     st_bind_text(q, 2, sd);
     int rc = sqlite3_step(q);
     if (rc == SQLITE_ROW) {
-        st_hip_from_row(q, 0, h);
-        h->observed = sqlite3_column_int(q, 8) == 1;
+        st_hip_from_row(s, q, 0, h);
+        h->observed = sqlite3_column_int(q, ST_HIP_NCOLS) == 1;
     }
     sqlite3_reset(q);
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
@@ -269,8 +288,8 @@ st_hip *store_hips_of(store *s, const char *patient_uuid, size_t *n)
     st_hip *v = NULL;
     while (sqlite3_step(q) == SQLITE_ROW) {
         v = xrealloc(v, (*n + 1) * sizeof *v);
-        st_hip_from_row(q, 0, &v[*n]);
-        v[(*n)++].observed = sqlite3_column_int(q, 8) == 1;
+        st_hip_from_row(s, q, 0, &v[*n]);
+        v[(*n)++].observed = sqlite3_column_int(q, ST_HIP_NCOLS) == 1;
     }
     sqlite3_reset(q);
     return v;
@@ -287,12 +306,6 @@ int store_hip_add(store *s, st_hip *h, char **err)
 {
     if (h->side != 'L' && h->side != 'R')
         return st_fail(err, "the side must be L or R");
-    if (h->has_involvement && !(h->involvement >= 0 && h->involvement <= 100))
-        return st_fail(err, "the involvement %g%% is not between 0 and 100", h->involvement);
-    if (check_text("etiology", h->etiology, err) < 0 ||
-        check_text("stage system", h->stage_system, err) < 0 ||
-        check_text("stage", h->stage, err) < 0)
-        return -1;
     if (st_tx_begin(s, err) < 0)
         return -1;
     st_patient p;
@@ -309,26 +322,20 @@ int store_hip_add(store *s, st_hip *h, char **err)
         st_patient_free(&p);
         return st_tx_end(s, 0, err);
     }
-    char uuid[37], at[21], sd[2] = {h->side, 0}, idx[11], inv[32];
+    char uuid[37], at[21], sd[2] = {h->side, 0}, idx[11];
     uuid_v4(uuid);
     util_timestamp(at);
     date_format(h->index_date, idx);
-    snprintf(inv, sizeof inv, "%g", h->involvement);
     sqlite3_stmt *q = st_stmt(s, SQL_HIP_INSERT);
     ok = q != NULL;
     if (ok) {
         st_bind_text(q, 1, uuid);
         st_bind_text(q, 2, h->patient);
         st_bind_text(q, 3, sd);
-        st_bind_text(q, 4, h->etiology);
-        st_bind_text(q, 5, h->stage_system);
-        st_bind_text(q, 6, h->stage);
-        if (h->has_involvement)
-            sqlite3_bind_double(q, 7, h->involvement);
-        st_bind_text(q, 8, idx);
-        st_bind_text(q, 9, util_login());
-        st_bind_text(q, 10, at);
-        sqlite3_bind_int(q, 11, h->observed != 0);
+        st_bind_text(q, 4, idx);
+        st_bind_text(q, 5, util_login());
+        st_bind_text(q, 6, at);
+        sqlite3_bind_int(q, 7, h->observed != 0);
         ok = sqlite3_step(q) == SQLITE_DONE;
         if (!ok)
             st_fail_db(s, err, "cannot add the hip");
@@ -342,14 +349,6 @@ int store_hip_add(store *s, st_hip *h, char **err)
         st_detail_add(&d, &first, "index_date", NULL, idx);
         if (h->observed)
             st_detail_add(&d, &first, "observed", NULL, "1");
-        if (h->etiology)
-            st_detail_add(&d, &first, "etiology", NULL, h->etiology);
-        if (h->stage_system)
-            st_detail_add(&d, &first, "stage_system", NULL, h->stage_system);
-        if (h->stage)
-            st_detail_add(&d, &first, "stage", NULL, h->stage);
-        if (h->has_involvement)
-            st_detail_add(&d, &first, "involvement", NULL, inv);
         sbuf_addc(&d, '}');
         ok = st_audit(s, "hip", h->patient, uuid, NULL, NULL, NULL, d.s, NULL, err) == 0;
         sbuf_free(&d);

@@ -177,7 +177,40 @@ static const char SCHEMA_5[] =
     "ALTER TABLE hips ADD COLUMN observed INTEGER NOT NULL DEFAULT 0"
     "  CHECK (observed IN (0, 1));";
 
-static const char *const steps[] = {SCHEMA_1, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5};
+/* Version 5 -> 6: a hip's etiology, staging and involvement move from
+ * columns of hips into a record of the enrolment form hip_enrolment
+ * (form.h `enrolment`), at the timepoint 'enrolment' dated by the index
+ * date, entered by whoever added the hip and when, with its 'create' audit
+ * row; a hip with none of them gets no record. Stages become the form's
+ * codes (lower case), involvement its canonical one-decimal text. Then the
+ * columns go. UUIDs are version 4, made here as uuid_v4 makes them. */
+#define SQL_UUID                                                                              \
+    "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' ||"                       \
+    " substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + abs(random() % 4), 1) ||"   \
+    " substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))"
+static const char SCHEMA_6[] =
+    "CREATE TEMP TABLE enrol_v6(hip TEXT PRIMARY KEY, rec TEXT NOT NULL, aud TEXT NOT NULL);"
+    "INSERT INTO temp.enrol_v6 SELECT uuid, " SQL_UUID ", " SQL_UUID " FROM hips"
+    "  WHERE etiology IS NOT NULL OR stage_system IS NOT NULL OR stage IS NOT NULL"
+    "  OR involvement IS NOT NULL;"
+    "INSERT INTO records(uuid, patient, hip, timepoint, visit_date, form, form_version, status,"
+    "  answers, entered_by, entered_at)"
+    "  SELECT m.rec, h.patient, h.uuid, 'enrolment', h.index_date, 'hip_enrolment', 1, 'final',"
+    "  json_patch('{}', json_object('etiology', h.etiology, 'stage_system', h.stage_system,"
+    "  'stage', lower(h.stage), 'involvement', CASE WHEN h.involvement IS NOT NULL"
+    "  THEN printf('%.1f', h.involvement) END)), h.created_by, h.created_at"
+    "  FROM hips h JOIN temp.enrol_v6 m ON m.hip = h.uuid ORDER BY h.rowid;"
+    "INSERT INTO audit(uuid, at, who, action, patient, hip, record, form, timepoint)"
+    "  SELECT m.aud, h.created_at, h.created_by, 'create', h.patient, h.uuid, m.rec,"
+    "  'hip_enrolment', 'enrolment' FROM hips h JOIN temp.enrol_v6 m ON m.hip = h.uuid"
+    "  ORDER BY h.rowid;"
+    "DROP TABLE temp.enrol_v6;"
+    "ALTER TABLE hips DROP COLUMN etiology;"
+    "ALTER TABLE hips DROP COLUMN stage_system;"
+    "ALTER TABLE hips DROP COLUMN stage;"
+    "ALTER TABLE hips DROP COLUMN involvement;";
+
+static const char *const steps[] = {SCHEMA_1, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5, SCHEMA_6};
 
 /* One schema object: SQLite keeps every object's CREATE statement verbatim,
  * and that text is what it builds tables, constraints and triggers from, so

@@ -3,6 +3,8 @@
  * anything is written. */
 #include "ui.h"
 
+#include "entry.h"
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,10 +173,9 @@ static int submit_patient(ui *u, dfield *f, void *ctx, char *err, size_t errlen)
             return 0;
     }
     st_patient p = {.mrn = (char *)mrn, .name = (char *)name, .sex = sx, .born = born_day};
-    char *e = NULL;
-    if (store_patient_add(u->a->db, &p, &e) != 0) {
-        snprintf(err, errlen, "%s", e ? e : "could not save the patient");
-        free(e);
+    entry_error e;
+    if (entry_add_patient(u->a, &p, NULL, NULL, &e) != ENTRY_OK) {
+        snprintf(err, errlen, "%s", e.msg);
         return 0;
     }
     snprintf(ap->mrn_out, 64, "%s", mrn);
@@ -203,102 +204,45 @@ int ui_add_patient(ui *u, char mrn_out[64])
 
 /* ---- add hip ---- */
 
-static const char *const etiologies[] = {"corticosteroid", "idiopathic", "alcohol",
-                                         "sickle_cell", "trauma", "other", NULL};
-
-static int in_list(const char *s, const char *const *list)
-{
-    for (int i = 0; list[i]; i++)
-        if (strcmp(s, list[i]) == 0)
-            return 1;
-    return 0;
-}
-
-/* Steinberg I-VI (with an optional A/B/C extent); ARCO 0-IV. */
-static int valid_stage(const char *sys, const char *st)
-{
-    static const char *const roman[] = {"I", "II", "III", "IV", "V", "VI", NULL};
-    static const char *const arco[] = {"0", "I", "II", "III", "IV", NULL};
-    if (strcmp(sys, "arco") == 0)
-        return in_list(st, arco);
-    char base[8];
-    size_t n = strlen(st);
-    if (n == 0 || n >= sizeof base)
-        return 0;
-    memcpy(base, st, n + 1);
-    if (n > 1 && strchr("ABC", base[n - 1]))
-        base[n - 1] = '\0';
-    return in_list(base, roman);
-}
+/* Side and index date here; what the hip was like at enrolment is its
+ * enrolment form, opened next on the form screen. */
+typedef struct {
+    const st_patient *p;
+    char side;                 /* of the hip added */
+} add_hip;
 
 static int submit_hip(ui *u, dfield *f, void *ctx, char *err, size_t errlen)
 {
-    const st_patient *p = ctx;
-    const char *side = trimmed(&f[0]), *idx = trimmed(&f[1]), *eti = trimmed(&f[2]),
-               *sys = trimmed(&f[3]), *stage = trimmed(&f[4]), *inv = trimmed(&f[5]);
+    add_hip *ah = ctx;
+    const st_patient *p = ah->p;
+    const char *side = trimmed(&f[0]), *idx = trimmed(&f[1]);
     char sd = (char)toupper((unsigned char)side[0]);
     if (strlen(side) != 1 || (sd != 'L' && sd != 'R')) {
         snprintf(err, errlen, "side: L or R");
         return 0;
     }
-    int day;
-    if (date_parse(idx, &day) < 0) {
+    st_hip h = {.side = sd};
+    if (date_parse(idx, &h.index_date) < 0) {
         snprintf(err, errlen, "index date: a date as YYYY-MM-DD");
         return 1;
     }
-    if (day < p->born) {
-        snprintf(err, errlen, "index date: %s is before the birth date", idx);
-        return 1;
-    }
-    if (day > u->a->today + 365) {
-        snprintf(err, errlen, "index date: %s is more than a year ahead", idx);
-        return 1;
-    }
-    if (*eti && !in_list(eti, etiologies)) {
-        snprintf(err, errlen, "etiology: '%s' is not one of those listed under it", eti);
-        return 2;
-    }
-    if (*sys && strcmp(sys, "steinberg") != 0 && strcmp(sys, "arco") != 0) {
-        snprintf(err, errlen, "stage system: steinberg or arco");
-        return 3;
-    }
-    if (*stage && !valid_stage(*sys ? sys : "steinberg", stage)) {
-        snprintf(err, errlen, "stage: '%s' is not a %s stage", stage, *sys ? sys : "steinberg");
-        return 4;
-    }
-    double pct = 0;
-    if (*inv) {
-        char *end;
-        pct = strtod(inv, &end);
-        if (*end || pct < 0 || pct > 100) {
-            snprintf(err, errlen, "involvement: a percentage from 0 to 100");
-            return 5;
-        }
-    }
-    st_hip h = {.side = sd, .index_date = day, .etiology = *eti ? (char *)eti : NULL,
-                .stage_system = *stage ? (char *)(*sys ? sys : "steinberg") : NULL,
-                .stage = *stage ? (char *)stage : NULL, .has_involvement = *inv != '\0',
-                .involvement = pct};
     memcpy(h.patient, p->uuid, sizeof h.patient);
-    char *e = NULL;
-    if (store_hip_add(u->a->db, &h, &e) != 0) {
-        snprintf(err, errlen, "%s", e ? e : "could not save the hip");
-        free(e);
-        return 0;
+    entry_error e;
+    if (entry_add_hip(u->a, &h, NULL, NULL, &e) != ENTRY_OK) {
+        snprintf(err, errlen, "%s%s", strcmp(e.field, "date") == 0 ? "index date: " : "",
+                 e.msg);
+        return strcmp(e.field, "date") == 0 ? 1 : 0;
     }
+    ah->side = sd;
     u->data_gen++;
     return -1;
 }
 
 int ui_add_hip(ui *u, const st_patient *p)
 {
-    dfield f[6] = {
+    dfield f[2] = {
         {.label = "Side", .hint = "L or R"},
         {.label = "Index date", .hint = "day 0 (the procedure), YYYY-MM-DD"},
-        {.label = "Etiology", .hint = "corticosteroid idiopathic alcohol sickle_cell trauma other"},
-        {.label = "Stage system", .hint = "steinberg or arco"},
-        {.label = "Stage", .hint = "Steinberg I-VI (A/B/C), ARCO 0-IV; may be empty"},
-        {.label = "Involvement %", .hint = "of the femoral head, 0-100; may be empty"},
     };
     size_t nh = 0;
     st_hip *hips = store_hips_of(u->a->db, p->uuid, &nh);
@@ -308,10 +252,18 @@ int ui_add_hip(ui *u, const st_patient *p)
     date_format(u->a->today, today);
     ui_edit_set(&f[0].ed, side);
     ui_edit_set(&f[1].ed, today);
-    ui_edit_set(&f[2].ed, "");
-    ui_edit_set(&f[3].ed, "steinberg");
-    ui_edit_set(&f[4].ed, "");
-    ui_edit_set(&f[5].ed, "");
-    fdlg d = {.title = "Add hip", .f = f, .n = 6};
-    return fdlg_run(u, &d, submit_hip, (void *)p);
+    fdlg d = {.title = "Add hip", .f = f, .n = 2};
+    add_hip ah = {.p = p};
+    if (!fdlg_run(u, &d, submit_hip, &ah))
+        return 0;
+    /* Then the hip's enrolment form, if the site has one. */
+    const form *ef = u->a->enrol[SCOPE_HIP];
+    st_hip h;
+    if (ef && store_hip_get(u->a->db, p->uuid, ah.side, &h) == 0) {
+        ui_form_args fa = {.f = ef, .p = p, .h = &h, .tp = TIMEPOINT_ENROLMENT,
+                           .visit_date = h.index_date};
+        ui_form_open(u, &fa);
+        st_hip_free(&h);
+    }
+    return 1;
 }

@@ -372,9 +372,8 @@ static form_st *new_state(ui *u, const ui_form_args *a)
     if (a->h) {
         s->has_hip = 1;
         s->h = *a->h;
-        s->h.etiology = xstrdup(a->h->etiology);
-        s->h.stage_system = xstrdup(a->h->stage_system);
-        s->h.stage = xstrdup(a->h->stage);
+        s->h.enrol = NULL;   /* the form screen needs the hip's identity only */
+        s->h.n_enrol = 0;
     }
     s->tp = xstrdup(a->tp);
     s->visit_date = a->visit_date;

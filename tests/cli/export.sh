@@ -28,7 +28,7 @@ cells() { awk -f "$TOP/tests/safety/csvcells.awk" "$T/out"; }
 cell() { cells | awk -F'\t' -v r="$1" -v c="$2" '$1 == r && $2 == c { print substr($0, length($1 $2) + 3) }'; }
 
 setup patient add E1 --name "Ex Port" --sex F --born 1970-01-01
-setup hip add E1 --side L --index-date 2026-03-02 --etiology corticosteroid --stage-system arco --stage II
+setup hip add E1 --side L --index-date 2026-03-02 etiology=corticosteroid stage_system=arco stage=II
 setup hip add E1 --side R --index-date 2026-03-02
 setup record E1 --form vas --hip L --date 2026-04-01 pain=6.5
 setup record E1 --form vas --hip R --date 2026-04-01 pain=5.0
@@ -50,7 +50,7 @@ expect_same "$(wc -l <"$T/out")" 4 "a header and three VAS rows"
 me=$(id -un)
 expect_out $'^E1,L,1m,2026-04-01,vas,1,'"$me"$',20[0-9-]+T[0-9:]+Z,6\.5,6\.5,' "a VAS row"
 expect_same "$(named 1 sex),$(named 1 age_at_index),$(named 1 etiology),$(named 1 stage_system),$(named 1 stage)" \
-    "F,56.1,corticosteroid,arco,II" "sex, age at index and the hip's enrolment fields"
+    "F,56.1,corticosteroid,arco,ii" "sex, age at index and the hip's enrolment fields (codes)"
 expect_same "$(named 1 index_date),$(named 1 days_from_index),$(named 1 in_window),$(named 1 version)" \
     "2026-03-02,30,1,1" "index date, days from it, in window, version"
 pid=$(sql "SELECT uuid FROM patients")
@@ -128,7 +128,8 @@ done
 ncols=$(awk -F, '{print NF}' <<<"$hdr")
 bad=$(cells | awk -F'\t' -v n="$ncols" '{ last[$1] = $2 } END { for (r in last) if (last[r] != n) print r }')
 expect_same "$bad" "" "every row has as many cells as the header"
-expect_same "$(wc -l < <(cells | awk -F'\t' '$2 == 1'))" 7 "a header and six current records"
+expect_same "$(wc -l < <(cells | awk -F'\t' '$2 == 1'))" 8 \
+    "a header and seven current records (six visits, the hip's enrolment)"
 valid "every form" "${TYPED[@]}"
 satrow=$(cells | awk -F'\t' '$2 == 5 && $3 == "satisfaction" { print $1 }')
 col=$(tr ',' '\n' <<<"$hdr" | grep -nx satisfaction.comment | cut -d: -f1)
@@ -181,6 +182,7 @@ expect_rc 2 "--keep-text alone"
 # A database of schema 1 (before study ids and out-of-window marks) is
 # upgraded when opened.
 cp "$DB" "$T/v1.db"
+hips_before_enrolment "$T/v1.db"
 audit_before_merge_action "$T/v1.db"
 sqlite3 "$T/v1.db" "DROP TRIGGER study_ids_no_update; DROP TRIGGER study_ids_no_delete;
     DROP TABLE study_ids; ALTER TABLE records DROP COLUMN out_of_window;

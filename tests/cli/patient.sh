@@ -62,17 +62,30 @@ expect_err "^usage: bedside patient" "unknown option prints the usage"
 refused 2 "no MRN" "one MRN" patient add --name "A" --sex F --born 1980-01-01
 refused 2 "unknown action" "unknown action 'remove'" patient remove 1001
 
-# --- hip add -----------------------------------------------------------------
-bs hip add 1001 --side L --index-date 2026-03-02 --etiology corticosteroid --stage iic \
-    --involvement 30
-expect_rc 0 "hip add left"
-sides=$(sqlite3 "$DB" "SELECT side || ':' || stage_system || ':' || stage || ':' || involvement
-                       FROM hips ORDER BY side")
-expect_same "$sides" "L:steinberg:IIC:30.0" "stage normalised to upper case, Steinberg by default"
-bs hip add 1001 --side r --index-date 2026-05-01 --stage-system arco --stage 3
-expect_rc 0 "hip add right, ARCO given as a number"
-stage=$(sqlite3 "$DB" "SELECT stage FROM hips WHERE side = 'R'")
-expect_same "$stage" "III" "ARCO 3 stored as III"
+# --- hip add: identity, then the hip_enrolment form's answers -----------------
+bs hip add 1001 --side L --index-date 2026-03-02 etiology=corticosteroid stage_system=steinberg \
+    stage=iiic involvement=30
+expect_rc 0 "hip add left, Steinberg IIIC"
+expect_err "saved record [0-9a-f]{8} \(hip_enrolment, enrolment\)" "says which record it saved"
+enr() { sqlite3 "$DB" "SELECT h.side || ':' || r.visit_date || ':' || r.answers FROM hips h
+    JOIN current_records r ON r.hip = h.uuid AND r.timepoint = 'enrolment' ORDER BY h.side"; }
+expect_same "$(enr)" \
+    'L:2026-03-02:{"etiology":"corticosteroid","stage_system":"steinberg","stage":"iiic","involvement":"30.0"}' \
+    "the answers are the hip's enrolment record, dated by its index date"
+bs hip add 1001 --side r --index-date 2026-05-01 stage_system=ARCO stage=IIb
+expect_rc 0 "hip add right, ARCO IIB (seed 003), any case"
+bs show 1001
+expect_out "Staging system Steinberg · Stage IIIC" "show words the left hip"
+expect_out "Staging system ARCO · Stage IIB" "and the right"
+bs record 1001 --form hip_enrolment --hip L stage_system=arco stage=I
+expect_rc 1 "a second enrolment record for a hip"
+expect_err "already recorded.*amend it" "is refused: amend the first"
+bs record 1001 --form hip_enrolment --hip L --timepoint 3m stage_system=arco stage=I
+expect_rc 1 "an enrolment form at a timepoint"
+expect_err "enrolment form: it has no timepoint" "is refused, naming why"
+bs record 1001 --form vas --hip L --timepoint enrolment pain=3
+expect_rc 1 "the enrolment timepoint for a visit form"
+expect_err "reserved for enrolment forms" "is refused"
 
 refused 1 "second left hip" "already has a left hip" hip add 1001 --side L --index-date 2026-04-01
 refused 1 "hip of an unknown MRN" "no patient with MRN '9999'" \
@@ -83,23 +96,72 @@ refused 1 "index date before birth" "before the patient's birth date" \
     hip add P-2_b --side L --index-date 1960-01-01
 refused 1 "index date far ahead" "more than a year ahead" \
     hip add P-2_b --side L --index-date 2027-07-01
-refused 1 "unknown etiology" "etiology.*'steroids'" \
-    hip add P-2_b --side L --index-date 2026-04-01 --etiology steroids
-refused 1 "Steinberg stage VII" "not a stage of steinberg" \
-    hip add P-2_b --side L --index-date 2026-04-01 --stage VII
-refused 1 "Steinberg VI has no subclass" "not a stage of steinberg" \
-    hip add P-2_b --side L --index-date 2026-04-01 --stage VIA
-refused 1 "ARCO stage V" "not a stage of arco" \
-    hip add P-2_b --side L --index-date 2026-04-01 --stage-system arco --stage V
-refused 1 "unknown stage system" "steinberg or arco" \
-    hip add P-2_b --side L --index-date 2026-04-01 --stage-system ficat --stage II
-refused 1 "involvement over 100" "percentage" \
-    hip add P-2_b --side L --index-date 2026-04-01 --involvement 101
-refused 1 "involvement not a number" "percentage" \
-    hip add P-2_b --side L --index-date 2026-04-01 --involvement 30%
+refused 1 "unknown etiology" "hip_enrolment.etiology: unknown option 'steroids'" \
+    hip add P-2_b --side L --index-date 2026-04-01 etiology=steroids
+refused 1 "Steinberg stage VII" "hip_enrolment.stage: unknown option 'VII'" \
+    hip add P-2_b --side L --index-date 2026-04-01 stage_system=steinberg stage=VII
+refused 1 "Steinberg VI has no subclass" "hip_enrolment.stage: unknown option 'VIA'" \
+    hip add P-2_b --side L --index-date 2026-04-01 stage_system=steinberg stage=VIA
+refused 1 "ARCO stage VI" "hip_enrolment.stage: is not a stage of the staging system.*\('VI'\)" \
+    hip add P-2_b --side L --index-date 2026-04-01 stage_system=arco stage=VI
+refused 1 "ARCO IV has no subclass" "hip_enrolment.stage: .*\('IVA'\)" \
+    hip add P-2_b --side L --index-date 2026-04-01 stage_system=arco stage=IVA
+refused 1 "a stage without its system" "give stage_system first" \
+    hip add P-2_b --side L --index-date 2026-04-01 stage=II
+refused 1 "unknown stage system" "hip_enrolment.stage_system: unknown option 'ficat'" \
+    hip add P-2_b --side L --index-date 2026-04-01 stage_system=ficat
+refused 1 "involvement over 100" "hip_enrolment.involvement" \
+    hip add P-2_b --side L --index-date 2026-04-01 involvement=101
+refused 1 "involvement not a number" "hip_enrolment.involvement" \
+    hip add P-2_b --side L --index-date 2026-04-01 involvement=30%
+refused 1 "an unknown field" "hip_enrolment.bmi: unknown field" \
+    hip add P-2_b --side L --index-date 2026-04-01 bmi=27
+refused 2 "not FIELD=VALUE" "expected FIELD=VALUE" \
+    hip add P-2_b --side L --index-date 2026-04-01 arco
+refused 2 "the old option" "unknown option '--stage'" \
+    hip add P-2_b --side L --index-date 2026-04-01 --stage II
 refused 2 "hip add without --side" "required" hip add P-2_b --index-date 2026-04-01
-bs hip add P-2_b --side L --index-date 2027-06-01
+bs hip add P-2_b --side L --index-date 2027-06-01 stage_system=arco stage=I
 expect_rc 0 "index date within a year ahead (a planned procedure)"
+n=$(sqlite3 "$DB" "SELECT count(*) FROM records WHERE visit_date = '2027-06-01'")
+expect_same "$n" 1 "its enrolment record is dated by that index date"
+bs check
+expect_out "no problems found" "check accepts the planned hip's enrolment record"
+
+# --- a site's own enrolment form: no code change ------------------------------
+cp -r "$TOP/forms" "$T/forms"
+cat >"$T/forms/site_patient.yaml" <<'YAML'
+id: site_patient
+title: Patient at enrolment (site)
+version: 1
+scope: patient
+enrolment: true
+sections:
+  - title: Patient
+    fields:
+      - {id: bmi, label: Body-mass index, type: decimal, min: 10, max: 80, decimals: 1,
+         unit: "kg/m²", required: true}
+YAML
+# A required field on the hip form: no hip without it.
+sed -i 's/^      - id: etiology$/      - id: etiology\n        required: true/' "$T/forms/hip_enrolment.yaml"
+refused 1 "a patient without the site's required BMI" "site_patient.bmi: an answer is required" \
+    --forms "$T/forms" patient add S-1 --name "Site Person" --sex F --born 1970-01-01
+bs --forms "$T/forms" patient add S-1 --name "Site Person" --sex F --born 1970-01-01 bmi=27.5
+expect_rc 0 "a patient with the site's BMI"
+bmi=$(sqlite3 "$DB" "SELECT r.visit_date || ':' || r.answers FROM records r JOIN patients p
+    ON p.uuid = r.patient WHERE p.mrn = 'S-1' AND r.timepoint = 'enrolment' AND r.hip IS NULL")
+expect_same "$bmi" "$TODAY:{\"bmi\":\"27.5\"}" "the BMI is the patient's enrolment record"
+refused 1 "a hip without the required etiology" "hip_enrolment.etiology: an answer is required" \
+    --forms "$T/forms" hip add S-1 --side L --index-date 2026-04-01
+bs --forms "$T/forms" hip add S-1 --side L --index-date 2026-04-01 etiology=alcohol
+expect_rc 0 "a hip with it"
+bs --forms "$T/forms" check
+expect_rc 1 "check with the site's stricter hip form"
+expect_same "$(grep -c 'hip_enrolment.etiology: an answer is required' "$T/out")" 2 \
+    "names the two older hips without an etiology, and nothing else"
+expect_no_out "S-1|bmi" "the site's own records are clean"
+refused 2 "answers without a patient enrolment form" "no enrolment form of a patient" \
+    patient add S-2 --name "No Form" --sex F --born 1970-01-01 bmi=27.5
 
 # --- patient list -------------------------------------------------------------
 refused 1 "a name with control characters" "contains control characters" \

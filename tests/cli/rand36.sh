@@ -62,7 +62,7 @@ bs --config "$C3" forms check
 expect_rc 0 "trial-003 example passes forms check"
 expect_out "^9 forms OK$" "trial-003 example passes forms check"
 bs --config "$C3" patient add S3 --name "Sam Three" --sex M --born 1966-01-01 &&
-    bs --config "$C3" hip add S3 --side R --index-date 2026-05-16 --stage-system arco --stage 2
+    bs --config "$C3" hip add S3 --side R --index-date 2026-05-16 stage_system=arco stage=II
 expect_rc 0 "trial-003 setup"
 # Baseline questionnaires may be taken up to four weeks before the injection.
 bs --config "$C3" record S3 --form rand36 --date 2026-04-20 q1=4 q3=1
@@ -105,7 +105,7 @@ awk -v a="$gh0" -v b="$gh12" 'BEGIN { exit !(a > 32 && a < 46 && b > 50 && b < 6
 nulls=$(sqlite3 "$DB" "SELECT count(*) FROM current_records r WHERE r.form = 'rand36' AND
                        (SELECT count(*) FROM scores s WHERE s.record = r.uuid) < 8")
 [ "$nulls" = 0 ] && ok || fail "a demo RAND-36 misses at most one scale ($nulls miss more)"
-bs check
+bs --config "$C3" check
 expect_rc 0 "check recomputes every demo RAND-36 score from its answers"
 
 # bedside report: a table per scale, each patient counted once.

@@ -61,8 +61,7 @@ has csv export ""
 # Values of options, from the usage text.
 offers "L R " record D000001 --hip ""
 offers "F M X " patient add H1 --sex ""
-offers "arco steinberg " hip add H1 --stage-system ""
-has idiopathic hip add H1 --etiology ""
+offers "L R " hip add H1 --side ""
 
 # MRNs from the database named on the command line (or $BEDSIDE_DB).
 offers "$mrns" --db "$DB" show ""
@@ -75,7 +74,7 @@ offers "" --db "$T/no-such.db" show ""
 
 # Form ids, from the forms folder in use.
 offers "$forms" --db "$DB" record D000001 --form ""
-offers "hhs " export csv --form h
+offers "hhs hip_enrolment " export csv --form h
 mkdir -p "$T/forms2"
 cp "$TOP/forms/vas.yaml" "$TOP/forms/hhs.yaml" "$T/forms2/"
 offers "hhs vas " --forms "$T/forms2" export csv --form ""

@@ -36,10 +36,10 @@ rpt() {
 rpt_patient() {
     local m=$1
     rpt patient add "$m" --name "$2" --sex F --born 1968-04-12
-    rpt hip add "$m" --side L --index-date 2024-06-01 --etiology idiopathic \
-        --stage-system steinberg --stage II --involvement 25
-    rpt hip add "$m" --side R --index-date 2025-01-15 --etiology corticosteroid \
-        --stage-system steinberg --stage III --involvement 40
+    rpt hip add "$m" --side L --index-date 2024-06-01 etiology=idiopathic \
+        stage_system=steinberg stage=II involvement=25
+    rpt hip add "$m" --side R --index-date 2025-01-15 etiology=corticosteroid \
+        stage_system=steinberg stage=III involvement=40
 
     # Left hip.
     rpt record "$m" --form vas --hip L --date 2024-06-01 pain=7.8

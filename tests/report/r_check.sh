@@ -22,14 +22,18 @@ CUR="r.hip IS NOT NULL AND $CURANY"
 
 raw_data() {   # DB DIR
     sqlite3 -header -csv "$1" "
-      SELECT h.uuid, p.uuid AS patient, p.mrn, h.side, h.index_date, p.born, h.stage,
-             h.involvement,
+      SELECT h.uuid, p.uuid AS patient, p.mrn, h.side, h.index_date, p.born,
+             upper(json_extract(e.answers, '\$.stage')) AS stage,
+             json_extract(e.answers, '\$.involvement') AS involvement,
              (SELECT min(json_extract(r.answers, '\$.tha_date')) FROM records r
                WHERE r.hip = h.uuid AND r.form = 'tha' AND $CUR) AS end_date,
              (SELECT min(json_extract(r.answers, '\$.date')) FROM records r
                WHERE r.hip = h.uuid AND r.form = 'end_of_followup' AND $CUR) AS cens_date,
              (SELECT max(r.visit_date) FROM records r WHERE r.hip = h.uuid AND $CUR) AS last_date
-      FROM hips h JOIN patients p ON p.uuid = h.patient" >"$2/raw_hips.csv"
+      FROM hips h JOIN patients p ON p.uuid = h.patient
+      LEFT JOIN records e ON e.hip = h.uuid AND e.timepoint = 'enrolment' AND
+        e.status = 'final' AND NOT EXISTS (SELECT 1 FROM records n
+        WHERE n.supersedes = e.uuid AND n.status IN ('final','void'))" >"$2/raw_hips.csv"
     sqlite3 -header -csv "$1" "
       SELECT coalesce(r.hip, (SELECT h.uuid FROM hips h WHERE h.patient = r.patient
                               ORDER BY h.index_date, h.side LIMIT 1)) AS hip,

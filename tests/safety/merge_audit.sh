@@ -58,6 +58,7 @@ expect_same "$(sql "SELECT count(*) FROM audit WHERE action = 'merge'")" 2 \
 # (no 'merge' action), the same rows, user_version 2. A later migration must
 # undo its own objects here too.
 cp "$T/laptop.db" "$T/v1.db"
+hips_before_enrolment "$T/v1.db"
 rows=$(sqlite3 "$T/v1.db" "SELECT count(*) FROM audit")
 audit_before_merge_action "$T/v1.db"
 sqlite3 "$T/v1.db" "ALTER TABLE records DROP COLUMN out_of_window; ALTER TABLE hips DROP COLUMN observed;

@@ -42,7 +42,7 @@ tui_keys s q
 tui_expect s 'Patients: 46' "q goes back to the list"
 # A new patient shows in the cohort screen when it is opened again.
 bs patient add Z900 --name "New Person" --sex F --born 1980-01-01
-bs hip add Z900 --side L --index-date 2026-06-01 --etiology idiopathic --stage I
+bs hip add Z900 --side L --index-date 2026-06-01 etiology=idiopathic stage_system=steinberg stage=I
 tui_keys s c
 tui_expect s '^Patients +47' "the report is rebuilt from the data"
 tui_keys s q

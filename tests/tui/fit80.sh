@@ -9,7 +9,7 @@
 trap 'tui_stop; t_cleanup' EXIT
 
 bs patient add FT-1 --name "Fay Tan" --sex F --born 1975-05-05
-bs hip add FT-1 --side L --index-date 2026-05-15 --etiology sickle_cell --stage IIIA
+bs hip add FT-1 --side L --index-date 2026-05-15 etiology=sickle_cell stage_system=steinberg stage=IIIA
 expect_rc 0 "setup"
 
 # cut_words FILE — words in the box lines of FILE that no ui string contains.
@@ -58,12 +58,12 @@ tui_expect f 'Patients: 1' "list"
 help_scan f "patient list"
 tui_keys f Enter
 tui_expect f 'MRN FT-1' "patient screen"
-tui_expect f 'Etiology sickle cell' "the etiology by its label, not sickle_cell"
-tui_expect f 'Stage Steinberg IIIA' "the stage system by its label, not steinberg"
+tui_expect f 'Etiology Sickle cell · Staging system Steinberg · Stage IIIA' \
+    "the enrolment answers by their labels, not sickle_cell, steinberg, iiia"
 help_scan f "patient screen"
 tui_keys f h
 tui_expect f 'Add hip' "add hip"
-tui_expect f 'corticosteroid idiopathic alcohol sickle_cell trauma other' "the whole etiology list"
+tui_expect f 'day 0 \(the procedure\), YYYY-MM-DD' "the whole index-date hint"
 tui_keys f Escape
 tui_kill f
 
@@ -73,6 +73,5 @@ help_scan g "form"
 tui_end
 
 bs show FT-1
-expect_out 'Etiology sickle cell' "show: the etiology label"
-expect_out 'Stage Steinberg IIIA' "show: the stage system label"
+expect_out 'Etiology Sickle cell · Staging system Steinberg · Stage IIIA' "show: the labels"
 t_done

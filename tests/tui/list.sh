@@ -6,7 +6,7 @@
 trap 'tui_stop; t_cleanup' EXIT
 
 bs patient add P100 --name "Alice Martin" --sex F --born 1970-05-04
-bs hip add P100 --side L --index-date 2026-05-15 --etiology idiopathic --stage II
+bs hip add P100 --side L --index-date 2026-05-15 etiology=idiopathic stage_system=steinberg stage=II
 bs patient add P200 --name "Bruno Díaz" --sex M --born 1961-02-03
 bs hip add P200 --side L --index-date 2025-06-10
 bs hip add P200 --side R --index-date 2025-06-10

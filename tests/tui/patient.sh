@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The patient screen's actions: add hips through the dialog (validated like
-# `bedside hip add`), the hip question of a new visit, printing to a file and
+# `bedside hip add`) and their enrolment form, the hip question of a new visit, printing to a file and
 # to the configured print command after a confirmation, help, and a
 # read-only database refusing entry before any typing.
 . "$(dirname "$0")/../lib.sh"
@@ -27,26 +27,47 @@ tui_keys p h
 tui_expect p 'Add hip' "h opens the hip dialog"
 tui_expect p 'Index date +2026-06-15' "the index date defaults to today"
 tui_type p l
-tui_keys p Tab Tab
-tui_type p steroid
+tui_keys p Tab C-u
+tui_type p 2027-07-01
 tui_keys p C-s
-tui_expect p "etiology: 'steroid' is not one of those listed" "an unknown etiology is refused"
+tui_expect p "index date: index date 2027-07-01 is more than a year ahead" "a date too far ahead is refused"
 bs show PS-1
 expect_no_out 'LEFT HIP' "nothing saved"
 tui_keys p C-u
-tui_type p corticosteroid
-tui_keys p Tab Tab
-tui_type p IIB
-tui_keys p Tab
-tui_type p 30
+tui_type p 2026-06-15
 tui_keys p C-s
-tui_expect p 'Hip added' "saved"
-tui_expect p 'LEFT HIP' "the patient screen shows it"
-tui_expect p 'corticosteroid' "with its etiology"
+# Then the hip's enrolment form, on the form screen: ARCO IIB (seed 003).
+tui_expect p 'Hip at enrolment v1 .*Left hip +enrolment +2026-06-15' \
+    "the enrolment form follows, dated by the index date"
+tui_keys p 1 2
+tui_expect p 'press 1-m to choose' "every stage of both systems is offered"
+tui_keys p m
+tui_expect p "is not a stage of the staging system given.*\\('VI'\\)|is not a stage of the staging" \
+    "ARCO VI is refused, naming the value"
+tui_keys p 8
+tui_expect p 'Stage +IIB' "ARCO IIB accepted"
+tui_type p 30
+tui_keys p Enter C-s
+tui_expect p 'Review' "review"
+tui_keys p Enter
+tui_expect p 'LEFT HIP' "the patient screen shows the hip"
+tui_expect p 'Etiology Corticosteroid · Staging system ARCO · Stage IIB' \
+    "with its enrolment answers, labelled"
+# The right hip: Steinberg IIIC.
 tui_keys p h
 tui_expect p 'Side +R ' "the other side is proposed"
 tui_keys p C-s
-tui_expect p 'Hip added' "the right hip"
+tui_expect p 'Hip at enrolment v1 .*Right hip' "its enrolment form"
+tui_keys p 2 1 d
+tui_expect p 'Stage +IIIC' "Steinberg IIIC"
+tui_keys p C-s
+tui_expect p 'Review' "review"
+tui_keys p Enter
+tui_expect p 'RIGHT HIP|LEFT HIP' "back on the patient screen"
+bs show PS-1
+expect_out 'Etiology Corticosteroid · Staging system ARCO · Stage IIB' "show: left hip from the TUI"
+expect_out 'Etiology Idiopathic · Staging system Steinberg · Stage IIIC' "show: right hip from the TUI"
+expect_out 'Involvement of the femoral head 30.0 %' "show: involvement typed in the TUI"
 tui_keys p h
 tui_expect p 'Both hips are already recorded' "no third hip"
 

@@ -8,7 +8,7 @@
 trap 'tui_stop; t_cleanup' EXIT
 
 bs patient add V-1 --name "Vera Lind" --sex F --born 1966-07-01
-bs hip add V-1 --side L --index-date 2026-05-15 --etiology corticosteroid --stage III
+bs hip add V-1 --side L --index-date 2026-05-15 etiology=corticosteroid stage_system=steinberg stage=III
 expect_rc 0 "setup"
 me=$(id -un)
 

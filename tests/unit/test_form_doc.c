@@ -70,7 +70,7 @@ int main(void)
     CHECK(form_field_visible(a, dose));
     char err[200];
     CHECK_INT(form_answer_set(a, dose, "0", err, sizeof err), -1);
-    CHECK_STR(err, "give the daily dose, or untick opioid");
+    CHECK_STR(err, "give the daily dose, or untick opioid ('0.0')");
     set(a, "opioid_mg", "30");
     char *s = form_summary(a);
     CHECK_STR(s, "Taking opioids: 30.0 mg/day");

@@ -86,14 +86,14 @@ static void test_parsing(void)
     CHECK_STR(put(a, "c", " good "), "good");
     CHECK_STR(put(a, "c", "GOOD"), "good");
     CHECK_STR(put(a, "c", "x"), "ERR: unknown option 'x' (choose good, bad)");
-    CHECK_STR(put(a, "c", "bad"), "ERR: not the bad one");
+    CHECK_STR(put(a, "c", "bad"), "ERR: not the bad one ('bad')");
     CHECK_STR(a->val[idx("c")], "good");            /* unchanged after a refusal */
     /* multi: canonical order is option order */
     CHECK_STR(put(a, "m", "b, a"), "a,b");
     CHECK_STR(put(a, "m", "a,a"), "a");
     CHECK_STR(put(a, "m", "none, b"), "ERR: 'none' cannot be combined with 'b'");
     CHECK_STR(put(a, "m", "a,,b"), "ERR: empty option between commas");
-    CHECK_STR(put(a, "m", "a,b,c"), "ERR: is not accepted by the form's check");
+    CHECK_STR(put(a, "m", "a,b,c"), "ERR: is not accepted by the form's check ('a,b,c')");
     CHECK_STR(put(a, "m", "zz"), "ERR: unknown option 'zz' (choose none, a, b, c)");
     CHECK_STR(put(a, "m", "none"), "none");
     /* yesno */
@@ -101,7 +101,7 @@ static void test_parsing(void)
     for (int k = 0; k < 5; k++)
         CHECK_STR(put(a, "gate", yes[k]), "yes");
     CHECK_STR(put(a, "y", "maybe"), "ERR: must be yes or no");
-    CHECK_STR(put(a, "y", "no"), "ERR: is not accepted by the form's check");
+    CHECK_STR(put(a, "y", "no"), "ERR: is not accepted by the form's check ('no')");
     CHECK_STR(put(a, "y", "y"), "yes");
     /* integer; the check `i <= lim` passes while lim is NULL */
     CHECK_STR(put(a, "i", "+7"), "7");
@@ -110,7 +110,7 @@ static void test_parsing(void)
     CHECK_STR(put(a, "i", "7.0"), "ERR: must be a whole number");
     CHECK_STR(put(a, "i", "1e3"), "ERR: must be a whole number");
     put(a, "lim", "3");
-    CHECK_STR(put(a, "i", "4"), "ERR: is not accepted by the form's check");
+    CHECK_STR(put(a, "i", "4"), "ERR: is not accepted by the form's check ('4')");
     CHECK_STR(put(a, "i", "3"), "3");
     /* decimal */
     CHECK_STR(put(a, "d", "1"), "1.0");
@@ -119,7 +119,7 @@ static void test_parsing(void)
     CHECK_STR(put(a, "d", "1.25"), "ERR: at most 1 decimal");
     CHECK_STR(put(a, "d", "5.1"), "ERR: must be between 0 and 5");
     CHECK_STR(put(a, "d", "abc"), "ERR: must be a number");
-    CHECK_STR(put(a, "d", "2.5"), "ERR: is not accepted by the form's check");
+    CHECK_STR(put(a, "d", "2.5"), "ERR: is not accepted by the form's check ('2.5')");
     CHECK_STR(put(a, "d", "-0"), "0.0");          /* no negative zero */
     /* text: as typed, counted in characters */
     CHECK_STR(put(a, "t", " héé "), " héé ");     /* 5 characters, 7 bytes */
@@ -134,12 +134,12 @@ static void test_parsing(void)
     CHECK(strncmp(put(a, "t", "é\xc2\x9b"), "ERR: has a control", 18) == 0);       /* C1 CSI */
     CHECK(strncmp(put(a, "t", "\xe2\x80\xae" "ab"), "ERR: has a control", 18) == 0); /* RLO */
     CHECK(strncmp(put(a, "t", "a\xe2\x80\x8b" "b"), "ERR: has a control", 18) == 0); /* ZWSP */
-    CHECK_STR(put(a, "t", "no"), "ERR: is not accepted by the form's check");
+    CHECK_STR(put(a, "t", "no"), "ERR: is not accepted by the form's check ('no')");
     /* date */
     CHECK_STR(put(a, "dt", "2026-02-28"), "2026-02-28");
     CHECK_STR(put(a, "dt", "2026-02-30"), "ERR: must be a date as YYYY-MM-DD");
     CHECK_STR(put(a, "dt", "2026-2-3"), "ERR: must be a date as YYYY-MM-DD");
-    CHECK_STR(put(a, "dt", "2019-12-31"), "ERR: is not accepted by the form's check");
+    CHECK_STR(put(a, "dt", "2019-12-31"), "ERR: is not accepted by the form's check ('2019-12-31')");
     /* note */
     CHECK_STR(put(a, "n", "x"), "ERR: a note cannot be answered");
     /* blank clears */

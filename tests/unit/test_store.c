@@ -56,7 +56,6 @@ static void add_hip(store *s, const char *patient, char side, const char *idx, s
     memcpy(h->patient, patient, 37);
     h->side = side;
     h->index_date = day(idx);
-    h->stage = xstrdup("II");
     char *err = NULL;
     CHECK_INT(store_hip_add(s, h, &err), 0);
     free(err);
@@ -180,13 +179,21 @@ static void test_patients(void)
     CHECK_INT(store_hip_add(s, &h2, &err), -1);
     free(err);
     err = NULL;
-    h2.has_involvement = 1;
-    h2.involvement = 130;
-    memcpy(h2.patient, b.uuid, 37);
-    CHECK_INT(store_hip_add(s, &h2, &err), -1);
-    CHECK(err && strstr(err, "130"));
-    free(err);
-    err = NULL;
+    /* The hip's enrolment answers come with it: its current record at
+     * the timepoint 'enrolment' (an amendment replaces them). */
+    st_record en;
+    rec_init(&en, &a, &hl, "enrolment", "hip_enrolment", "2024-12-01");
+    en.status = 'f';
+    st_record_answer(&en, "stage", "ii");
+    st_record_answer(&en, "etiology", "idiopathic");
+    CHECK_INT(store_record_final(s, &en, &err), 0);
+    st_record en2;
+    rec_init(&en2, &a, &hl, "enrolment", "hip_enrolment", "2024-12-01");
+    en2.status = 'f';
+    st_record_answer(&en2, "stage", "iia");
+    CHECK_INT(store_record_amend(s, en.uuid, &en2, "MRI reread", &err), 0);
+    st_record_free(&en);
+    st_record_free(&en2);
 
     size_t n;
     st_hip *hips = store_hips_of(s, a.uuid, &n);
@@ -194,8 +201,9 @@ static void test_patients(void)
     CHECK_INT(hips[0].side, 'L');
     CHECK_INT(hips[1].side, 'R');
     CHECK_INT(hips[1].index_date, day("2025-01-10"));
-    CHECK_STR(hips[0].stage, "II");
-    CHECK(!hips[0].has_involvement);
+    CHECK_STR(st_hip_answer(&hips[0], "stage"), "iia");
+    CHECK(st_hip_answer(&hips[0], "etiology") == NULL);
+    CHECK(st_hip_answer(&hips[1], "stage") == NULL);
     store_hips_free(hips, n);
     st_hip g;
     CHECK_INT(store_hip_get(s, a.uuid, 'L', &g), 0);
