@@ -31,9 +31,9 @@ static const char SQL_EXPORT[] =
     "  UNION ALL SELECT s.record, 1, s.score, s.value FROM rec JOIN scores s"
     "  ON s.record = rec.uuid),"
     /* Each hip's enrolment answers, once (st_hip's enrol). */
-    "henrol(hip, answers) AS (SELECT e.hip, json_group_object(j.key, j.value)"
-    "  FROM current_records e, json_each(e.answers) j WHERE e.timepoint = 'enrolment'"
-    "  AND e.hip IS NOT NULL GROUP BY e.hip) "
+    "henrol(hip, answers) AS (SELECT enr.hip, json_group_object(ea.key, ea.value)"
+    "  FROM current_records enr, json_each(enr.answers) ea WHERE enr.timepoint = 'enrolment'"
+    "  AND enr.hip IS NOT NULL GROUP BY enr.hip) "
     "SELECT rec.uuid, rec.patient, ifnull(rec.hip, ''), h.side, rec.timepoint,"
     " rec.visit_date, rec.form, rec.form_version, rec.status, rec.entered_by,"
     " rec.entered_at, rec.supersedes, rec.reason, rec.version, rec.state,"

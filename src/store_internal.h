@@ -93,8 +93,8 @@ void st_patient_from_row(sqlite3_stmt *q, int c, st_patient *p);
  * the timepoint 'enrolment'; found through records_key), ST_HIP_NCOLS in all. */
 #define ST_HIP_COLS(h)                                                                        \
     h ".uuid, " h ".patient, " h ".side, " h ".index_date, "                                  \
-    "(SELECT json_group_object(j.key, j.value) FROM current_records e, json_each(e.answers) j " \
-    "WHERE e.hip = " h ".uuid AND e.timepoint = 'enrolment' AND e.status = 'final')"
+    "(SELECT json_group_object(ea.key, ea.value) FROM current_records enr, "                  \
+    "json_each(enr.answers) ea WHERE enr.hip = " h ".uuid AND enr.timepoint = 'enrolment')"
 #define ST_HIP_NCOLS 5
 /* A hip from the ST_HIP_COLS columns starting at c (store_patient.c). */
 void st_hip_from_row(store *s, sqlite3_stmt *q, int c, st_hip *h);

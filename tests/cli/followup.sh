@@ -23,8 +23,8 @@ EOF
 # Today is 2026-06-15. Both hips: day 0 2025-06-01 (12m window 2026-05-02 ..
 # 2026-07-01: due today).
 bs patient add F1 --name "Fay Low" --sex F --born 1970-01-01 &&
-    bs hip add F1 --side L --index-date 2025-06-01 --stage II &&
-    bs hip add F1 --side R --index-date 2025-06-01 --stage II &&
+    bs hip add F1 --side L --index-date 2025-06-01 stage_system=steinberg stage=II &&
+    bs hip add F1 --side R --index-date 2025-06-01 stage_system=steinberg stage=II &&
     bs record F1 --form vas --hip L --date 2025-06-01 pain=5 &&
     bs record F1 --form vas --hip L --timepoint 1m --date 2025-07-01 pain=4 &&
     bs record F1 --form vas --hip R --date 2025-06-01 pain=6 &&
