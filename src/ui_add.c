@@ -229,9 +229,8 @@ static int submit_hip(ui *u, dfield *f, void *ctx, char *err, size_t errlen)
     memcpy(h.patient, p->uuid, sizeof h.patient);
     entry_error e;
     if (entry_add_hip(u->a, &h, NULL, NULL, &e) != ENTRY_OK) {
-        snprintf(err, errlen, "%s%s", strcmp(e.field, "date") == 0 ? "index date: " : "",
-                 e.msg);
-        return strcmp(e.field, "date") == 0 ? 1 : 0;
+        snprintf(err, errlen, "%s", e.msg);
+        return strcmp(e.field, "index_date") == 0 ? 1 : 0;
     }
     ah->side = sd;
     u->data_gen++;

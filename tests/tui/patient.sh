@@ -30,7 +30,7 @@ tui_type p l
 tui_keys p Tab C-u
 tui_type p 2027-07-01
 tui_keys p C-s
-tui_expect p "index date: index date 2027-07-01 is more than a year ahead" "a date too far ahead is refused"
+tui_expect p "index date 2027-07-01 is more than a year ahead" "a date too far ahead is refused"
 bs show PS-1
 expect_no_out 'LEFT HIP' "nothing saved"
 tui_keys p C-u
