@@ -93,9 +93,9 @@ audit_before_merge_action() {
         INSERT INTO audit SELECT * FROM audit_new; DROP TABLE audit_new; $rest"
 }
 
-# hips_before_enrolment FILE — undo migration 5: the hips table gets its
-# detail columns back (as schema 1 made it, empty) and the enrolment records
-# go, so FILE looks like a schema-4 database. Only for making old files.
+# hips_before_enrolment FILE — undo migration 6: the hips table gets its
+# detail columns back (as schemas 1 and 5 made it, empty) and the enrolment
+# records go, so FILE looks like a schema-5 database. Only for making old files.
 hips_before_enrolment() {
     local trig
     trig=$(sqlite3 "$1" "SELECT sql FROM sqlite_master WHERE name = 'records_final_no_delete'")
@@ -103,9 +103,10 @@ hips_before_enrolment() {
         DELETE FROM records WHERE timepoint = 'enrolment'; $trig;
         PRAGMA legacy_alter_table = ON; ALTER TABLE hips RENAME TO hips_v5;
         CREATE TABLE hips(  uuid TEXT PRIMARY KEY NOT NULL,  patient TEXT NOT NULL REFERENCES patients(uuid) DEFERRABLE INITIALLY DEFERRED,  side TEXT NOT NULL CHECK (side IN ('L','R')),  etiology TEXT, stage_system TEXT, stage TEXT,  involvement REAL CHECK (involvement IS NULL OR involvement BETWEEN 0 AND 100),  index_date TEXT NOT NULL,  created_by TEXT NOT NULL,  created_at TEXT NOT NULL,  UNIQUE(patient, side));
-        INSERT INTO hips(uuid, patient, side, index_date, created_by, created_at)
-        SELECT uuid, patient, side, index_date, created_by, created_at FROM hips_v5;
-        DROP TABLE hips_v5; PRAGMA user_version = 4;"
+        ALTER TABLE hips ADD COLUMN observed INTEGER NOT NULL DEFAULT 0  CHECK (observed IN (0, 1));
+        INSERT INTO hips(uuid, patient, side, index_date, created_by, created_at, observed)
+        SELECT uuid, patient, side, index_date, created_by, created_at, observed FROM hips_v5;
+        DROP TABLE hips_v5; PRAGMA user_version = 5;"
 }
 
 t_done() {

@@ -117,11 +117,11 @@ expect_same "$(csvcol "$T/out" time_days | tr '\n' ',')" "61,122," "at its date"
 
 # --- an observed hip: no index procedure, no schedule, a THA all the same ------------
 bs patient add P7 --name "Pat Seven" --sex M --born 1970-01-01 &&
-    bs hip add P7 --side L --index-date 2025-06-01 --stage II --stage-system arco &&
+    bs hip add P7 --side L --index-date 2025-06-01 stage_system=arco stage=II &&
     bs record P7 --form vas --hip L --date 2025-06-01 pain=7
 [ "$rc" = 0 ] && ok || fail "setup: P7's treated hip"
 refused 2 "an observed hip with a stage" "an --observed hip has no index procedure" \
-    hip add P7 --side R --observed --stage II
+    hip add P7 --side R --observed stage_system=arco stage=II
 refused 1 "an observed hip from a future day" "in the future" \
     hip add P7 --side R --observed --index-date 2026-07-01
 bs hip add P7 --side R --observed --index-date 2025-06-01
