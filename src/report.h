@@ -46,6 +46,11 @@ typedef struct {
  * error (message in *err). */
 int report_trend(app *a, const char *mrn, const report_opts *o, report_doc *doc, char **err);
 void report_doc_free(report_doc *doc);
+/* A report refused because the stored data fail validation: the title,
+ * "total problems", then the first n problem lines (escaped here), wrapped
+ * to width, and where to see them all. */
+void report_refusal_doc(const char *title, char *const *problems, int n, int total, int width,
+                        report_doc *doc);
 /* Write a document; ansi != 0 adds SGR escapes for the spans (a terminal). */
 void report_write(const report_doc *doc, FILE *out, int ansi);
 

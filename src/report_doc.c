@@ -313,3 +313,26 @@ void rdoc_wrap(report_doc *d, const char *s, int attr, int width, int indent)
             s++;
     }
 }
+
+void report_refusal_doc(const char *title, char *const *problems, int n, int total, int width,
+                        report_doc *doc)
+{
+    rdoc_line(doc);
+    rdoc_addf(doc, RA_ALERT, "%s refused: %d problem%s in the stored data", title, total,
+              total == 1 ? "" : "s");
+    rdoc_line(doc);
+    rdoc_line(doc);
+    rdoc_wrap(doc, "Records that fail validation never feed a report. Amend or void them "
+                   "first; bedside check lists them all.", 0, width, 0);
+    rdoc_line(doc);
+    for (int i = 0; i < n; i++) {
+        char *t = text_escape(problems[i]);
+        rdoc_line(doc);
+        rdoc_wrap(doc, t, 0, width, 2);
+        free(t);
+    }
+    if (total > n) {
+        rdoc_line(doc);
+        rdoc_addf(doc, 0, "... and %d more", total - n);
+    }
+}

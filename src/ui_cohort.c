@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_internal.h"
 #include "report_cohort.h"
 #include "ui.h"
 
@@ -12,12 +13,38 @@ typedef struct {
     int top, gen, hips;
 } cohort_st;
 
+/* The stored-data validator's problems, the first SHOWN of them kept. */
+enum { SHOWN = 20 };
+typedef struct {
+    char *line[SHOWN];
+    int n;
+} problems;
+
+static void on_problem(void *ctx, const char *problem)
+{
+    problems *p = ctx;
+    if (p->n < SHOWN)
+        p->line[p->n] = xstrdup(problem);
+    p->n++;
+}
+
 static void build(ui *u, cohort_st *s)
 {
     report_doc_free(&s->doc);
     memset(&s->doc, 0, sizeof s->doc);
-    report_cohort_opts o = {.from = -1, .to = -1, .width = u->cols < 80 ? u->cols : 80,
-                            .ascii = u->a->ascii};
+    int width = u->cols < 80 ? u->cols : 80;
+    s->gen = u->data_gen;
+    /* As `bedside report`: data that fail validation feed no table. */
+    problems p = {.n = 0};
+    int total = cli_verify_data(u->a, u->a->db, on_problem, &p);
+    if (total) {
+        int kept = total < SHOWN ? total : SHOWN;
+        report_refusal_doc("The cohort report is", p.line, kept, total, width, &s->doc);
+        for (int i = 0; i < kept; i++)
+            free(p.line[i]);
+        return;
+    }
+    report_cohort_opts o = {.from = -1, .to = -1, .width = width, .ascii = u->a->ascii};
     report_cohort r;
     char *err = NULL;
     if (report_cohort_build(u->a, &o, &r, &err) != 0) {
@@ -27,7 +54,6 @@ static void build(ui *u, cohort_st *s)
         report_cohort_doc(&r, 0, u->a->ascii, &s->doc);
         report_cohort_free(&r);
     }
-    s->gen = u->data_gen;
 }
 
 static void co_draw(ui *u, void *stp)

@@ -46,6 +46,17 @@ bs hip add Z900 --side L --index-date 2026-06-01 etiology=idiopathic stage_syste
 tui_keys s c
 tui_expect s '^Patients +47' "the report is rebuilt from the data"
 tui_keys s q
+# Data edited behind bedside's back feed no table, as with `bedside report`:
+# the screen says why and names the record.
+bad=$(sqlite3 "$DB" "SELECT r.uuid FROM records r JOIN scores s ON s.record = r.uuid
+    WHERE r.form = 'vas' AND r.status = 'final' LIMIT 1")
+behind_back "$DB" "UPDATE scores SET value = value + 1 WHERE record = '$bad'" || fail "setup: tampering"
+tui_keys s c
+tui_expect s 'The cohort report is refused: 1 problem in the stored data' \
+    "tampered data: the cohort screen refuses"
+tui_expect s "${bad:0:8}" "and names the record"
+tui_expect_not s '^Patients +47' "no table is shown"
+tui_keys s q
 tui_keys s q
 tui_stop
 tui_stderr_clean
