@@ -50,9 +50,7 @@ static void make_db(const char *path)
     st_patient q = {.mrn = "M2", .name = "Bob", .sex = 'M', .born = day("1970-03-04")};
     if (store_patient_add(s, &p, &err) || store_patient_add(s, &q, &err))
         die("patient", err);
-    st_hip h = {.side = 'L', .index_date = day("2025-01-01"), .etiology = "idiopathic",
-                .stage_system = "steinberg", .stage = "II", .has_involvement = 1,
-                .involvement = 20};
+    st_hip h = {.side = 'L', .index_date = day("2025-01-01")};
     memcpy(h.patient, p.uuid, 37);
     if (store_hip_add(s, &h, &err))
         die("hip", err);
