@@ -1,7 +1,9 @@
 # tests/report/r_check.R — recompute every figure of `bedside report --csv`
 # from the raw data with R (survival, stats) and compare. Arguments: the
 # folder with bedside's CSV files and the raw data (raw_hips.csv,
-# raw_scores.csv) that r_check.sh exported with the sqlite3 shell.
+# raw_scores.csv, raw_mri.csv) that r_check.sh exported with the sqlite3
+# shell, and the study end (report --to) if any. R_BY in the environment:
+# the stratifying variable of report --by (stage when unset).
 # Prints one line per mismatch, then "N passed, N failed".
 suppressPackageStartupMessages(library(survival))
 args <- commandArgs(TRUE)
@@ -47,6 +49,10 @@ stop_d <- ifelse(hips$why == "Conversion to THA", hips$end,
 hips$stop <- pmax(stop_d, hips$idx)
 hips$time <- hips$stop - hips$idx
 hips$stage[is.na(hips$stage) | hips$stage == ""] <- "(missing)"
+# The stratum: report --by (R_BY), the stage unless said otherwise.
+by <- Sys.getenv("R_BY", "stage")
+hips$stratum <- as.character(hips[[by]])
+hips$stratum[is.na(hips$stratum) | hips$stratum == ""] <- "(missing)"
 
 # ---- the per-hip listing ----
 ep <- rd("endpoints.csv")
@@ -67,7 +73,7 @@ for (w in c("end of follow-up form", "last record", "study end"))
 sv <- rd("survival.csv")
 for (s in unique(sv$stratum)) {
   rows <- sv[sv$stratum == s, ]
-  d <- hips[hips$stage == s, ]
+  d <- hips[hips$stratum == s, ]
   fit <- survfit(Surv(time, event) ~ 1, data = d, conf.type = "log-log")
   sm <- summary(fit, times = rows$day)
   same(length(sm$time), nrow(rows), paste("KM rows", s), 0)
@@ -87,7 +93,7 @@ for (s in unique(sv$stratum)) {
   same(med$events[med$stratum == s], sum(d$event), paste("events", s), 0)
 }
 lr <- rd("logrank.csv")
-sd_ <- survdiff(Surv(time, event) ~ stage, data = hips)
+sd_ <- survdiff(Surv(time, event) ~ stratum, data = hips)
 df <- sum(sd_$exp > 0) - 1
 same(lr$chisq[1], sd_$chisq, "log-rank chi-square")
 same(lr$df[1], df, "log-rank df", 0)
@@ -105,7 +111,7 @@ base_tp <- sc$timepoint_id[1]
 for (i in seq_len(nrow(sc))) {
   r <- sc[i, ]
   w <- paste(r$form, r$score, r$timepoint_id)
-  inst <- if (r$stratum == "all") hips$uuid else hips$uuid[hips$stage == r$stratum]
+  inst <- if (r$stratum == "all") hips$uuid else hips$uuid[hips$stratum == r$stratum]
   w <- paste(r$stratum, w)
   v <- raw[raw$hip %in% inst & raw$form == r$form & raw$score == r$score &
            raw$timepoint == r$timepoint_id, ]
@@ -130,7 +136,7 @@ for (i in seq_len(nrow(sc))) {
 bl <- rd("baseline.csv")
 hips$age <- (hips$idx - day(hips$born)) / 365.25
 for (s in unique(bl$stratum)) {
-  d <- if (s == "all") hips else hips[hips$stage == s, ]
+  d <- if (s == "all") hips else hips[hips$stratum == s, ]
   inv <- bl[bl$stratum == s & bl$characteristic == "Involvement (%)", ]
   same(inv$mean, mean(d$involvement, na.rm = TRUE), paste(s, "involvement mean"))
   same(inv$sd, sd(d$involvement, na.rm = TRUE), paste(s, "involvement sd"))
@@ -139,6 +145,70 @@ for (s in unique(bl$stratum)) {
   same(ag$n, length(age), paste(s, "patients with an age"), 0)
   same(ag$mean, mean(age), paste(s, "age mean"))
   same(ag$sd, sd(age), paste(s, "age sd"))
+}
+
+# ---- baseline: counts of patients, hips and categories, per stratum ----
+# Patients and sex count patients (a patient with hips in two strata counts
+# in both); side, etiology, stage system and stage count hips.
+cat_check <- function(s, d, char, col, per_patient) {
+  rows <- bl[bl$stratum == s & bl$characteristic == char, ]
+  x <- if (per_patient) d[!duplicated(d$patient), col] else d[[col]]
+  den <- length(x)
+  x <- as.character(x[!is.na(x) & x != ""])
+  tb <- table(x)
+  # Every level R counts is listed; a level listed but absent counts 0.
+  for (lv in union(names(tb), rows$level)) {
+    r <- rows[rows$level == lv, ]
+    k <- if (lv %in% names(tb)) as.numeric(tb[[lv]]) else 0
+    same(if (nrow(r)) r$n[1] else NA, k, paste(s, char, lv, "n"), 0)
+    same(if (nrow(r)) r$percent[1] else NA, 100 * k / den, paste(s, char, lv, "percent"))
+  }
+}
+for (s in unique(bl$stratum)) {
+  d <- if (s == "all") hips else hips[hips$stratum == s, ]
+  np <- length(unique(d$patient))
+  same(bl$n[bl$stratum == s & bl$characteristic == "Patients"], np, paste(s, "patients"), 0)
+  same(bl$n[bl$stratum == s & bl$characteristic == "Hips"], nrow(d), paste(s, "hips"), 0)
+  bi <- sum(table(d$patient) > 1)
+  brow <- bl[bl$stratum == s & bl$characteristic == "Bilateral", ]
+  same(brow$n, bi, paste(s, "bilateral patients"), 0)
+  same(brow$percent, 100 * bi / np, paste(s, "bilateral percent"))
+  cat_check(s, d, "Sex", "sex", TRUE)
+  cat_check(s, d, "Side", "side", FALSE)
+  cat_check(s, d, "Etiology", "etiology", FALSE)
+  cat_check(s, d, "Stage system", "stage_system", FALSE)
+  st <- d
+  st$stage[st$stage == "(missing)"] <- NA
+  cat_check(s, st, "Stage", "stage", FALSE)
+}
+
+# ---- outcome: the last MRI judgement of each hip by visit date (records
+# after the hip's conversion left out), and the conversions, per stratum ----
+if (is.na(study)) {
+  oc <- rd("outcome.csv")
+  mri <- rd("raw_mri.csv")
+  mri$vd <- day(mri$visit_date)
+  mri <- merge(mri, hips[, c("uuid", "event", "stop")], by.x = "hip", by.y = "uuid")
+  mri <- mri[!(mri$event == 1 & mri$vd > mri$stop) & !is.na(mri$judgement), ]
+  mri <- mri[order(mri$vd), ]
+  last <- mri[!duplicated(mri$hip, fromLast = TRUE), ]
+  cols <- names(oc)
+  codes <- cols[seq(3, which(cols == "none") - 2, by = 2)]
+  ep <- cols[length(cols) - 1]
+  for (i in seq_len(nrow(oc))) {
+    s <- oc$stratum[i]
+    d <- hips[hips$stratum == s, ]
+    same(oc$hips[i], nrow(d), paste("outcome", s, "hips"), 0)
+    j <- last$judgement[match(d$uuid, last$hip)]
+    for (code in c(codes, "none")) {
+      n <- if (code == "none") sum(is.na(j)) else sum(j == code, na.rm = TRUE)
+      same(oc[[code]][i], n, paste("outcome", s, code), 0)
+      same(oc[[paste0(code, "_pct")]][i], 100 * n / nrow(d), paste("outcome", s, code, "%"))
+    }
+    same(oc[[ep]][i], sum(d$event), paste("outcome", s, ep), 0)
+    same(oc[[paste0(ep, "_pct")]][i], 100 * sum(d$event) / nrow(d),
+         paste("outcome", s, ep, "%"))
+  }
 }
 
 cat(sprintf("%d passed, %d failed\n", pass, fail))

@@ -4,7 +4,9 @@
 # database with the sqlite3 shell (its own SQL for "current record", the
 # endpoint and the last record; a per-patient score goes with the patient's
 # first hip) and R recomputes survfit (log-log CI), survdiff, t.test,
-# wilcox.test, means and SDs (tests/report/r_check.R). Some hips get an
+# wilcox.test, means and SDs, the baseline counts and the outcome
+# cross-table (tests/report/r_check.R), by stage, and on the smaller
+# cohorts by etiology and by sex too. Some hips get an
 # end_of_followup record (through `bedside record`, as a nurse would): after
 # their last visit (censored there, not at the last record), or before a
 # THA (censored, the later THA not counted); and the report is checked
@@ -22,8 +24,10 @@ CUR="r.hip IS NOT NULL AND $CURANY"
 
 raw_data() {   # DB DIR
     sqlite3 -header -csv "$1" "
-      SELECT h.uuid, p.uuid AS patient, p.mrn, h.side, h.index_date, p.born,
+      SELECT h.uuid, p.uuid AS patient, p.mrn, h.side, h.index_date, p.born, p.sex,
              upper(json_extract(e.answers, '\$.stage')) AS stage,
+             json_extract(e.answers, '\$.etiology') AS etiology,
+             json_extract(e.answers, '\$.stage_system') AS stage_system,
              json_extract(e.answers, '\$.involvement') AS involvement,
              (SELECT min(json_extract(r.answers, '\$.tha_date')) FROM records r
                WHERE r.hip = h.uuid AND r.form = 'tha' AND $CUR) AS end_date,
@@ -40,6 +44,9 @@ raw_data() {   # DB DIR
              r.timepoint, r.form, s.score, s.value, r.visit_date
       FROM records r JOIN scores s ON s.record = r.uuid
       WHERE $CURANY AND r.timepoint <> 'unscheduled'" >"$2/raw_scores.csv"
+    sqlite3 -header -csv "$1" "
+      SELECT r.hip, r.visit_date, json_extract(r.answers, '\$.judgement') AS judgement
+      FROM records r WHERE r.form = 'mri' AND $CUR" >"$2/raw_mri.csv"
 }
 
 # end_follow_up DB — end the follow-up of up to 25 hips without a THA (20
@@ -70,14 +77,14 @@ end_follow_up() {
           ORDER BY mrn, side LIMIT 5)")
 }
 
-# r_compare DB DIR [STUDY_END] — report --csv into DIR (with --to STUDY_END)
-# and R's verdict on it.
+# r_compare DB DIR [STUDY_END] — report --csv into DIR (with --to STUDY_END),
+# stratified by $BY (default stage), and R's verdict on it.
 r_compare() {
-    local what="$1${3:+ --to $3}"
-    bs --db "$1" report --csv "$2" --by stage ${3:+--to "$3"}
+    local what="$1${3:+ --to $3} --by ${BY:-stage}"
+    bs --db "$1" report --csv "$2" --by "${BY:-stage}" ${3:+--to "$3"}
     expect_rc 0 "report --csv on $what"
     raw_data "$1" "$2"
-    Rscript "$TOP/tests/report/r_check.R" "$2" ${3:+"$3"} >"$T/r.out" 2>&1
+    R_BY=${BY:-stage} Rscript "$TOP/tests/report/r_check.R" "$2" ${3:+"$3"} >"$T/r.out" 2>&1
     line=$(tail -1 "$T/r.out")
     if [[ $line =~ ^([0-9]+)\ passed,\ 0\ failed$ ]] && [ "${BASH_REMATCH[1]}" -gt 100 ]; then ok
     else fail "R disagrees on $what: $line"; grep -m 20 MISMATCH "$T/r.out"; tail -5 "$T/r.out"; fi
@@ -96,6 +103,13 @@ for n in $sizes; do
     r_compare "$db" "$out"
     grep -qE '^censored at end of follow-up form: [1-9]' "$T/r.out" && ok ||
         fail "no hip censored at an end of follow-up on $n patients"
+    # The same figures stratified by etiology and by sex (not on 3,000).
+    if [ "$n" != 3000 ]; then
+        for BY in etiology sex; do
+            r_compare "$db" "$out.$BY"
+        done
+        BY=stage
+    fi
     # The study end: on the two smaller cohorts (the rule is the same).
     [ "$n" = 3000 ] && continue
     r_compare "$db" "$out.to" 2025-12-31
