@@ -100,8 +100,23 @@ static void draw_top(ui *u, form_st *s)
     char hip[16] = "patient";
     if (s->has_hip)
         snprintf(hip, sizeof hip, "%s hip", s->h.side == 'L' ? "Left" : "Right");
-    ui_putf(u, u->top, 0, x0, u->cols - x0 - 1, at, "%s%s v%d  %s %s  %s  %s  %s", s->amend[0] ? "AMEND " : "",
-            s->f->title, s->f->version, mrn, name, hip, s->tp, d);
+    /* Who, which hip, which visit and when always show whole; a long form
+     * title gives way first (cut, with a mark), then the name. */
+    char *left = xasprintf("%s%s v%d", s->amend[0] ? "AMEND " : "", s->f->title, s->f->version);
+    char *right = xasprintf("  %s %s  %s  %s  %s", mrn, name, hip, s->tp, d);
+    int avail = u->cols - x0 - 1, lw = ui_width(u, left), rw = ui_width(u, right);
+    if (lw + rw <= avail) {
+        ui_put(u, u->top, 0, x0, left, lw, at);
+    } else {
+        const char *more = u->a->ascii ? ">" : "\u2026";
+        int keep = avail - rw - 1 < 8 ? 8 : avail - rw - 1;
+        lw = ui_put(u, u->top, 0, x0, left, keep, at);
+        lw += ui_put(u, u->top, 0, x0 + lw, more, 1, at);
+    }
+    if (avail - lw > 0)
+        ui_put(u, u->top, 0, x0 + lw, right, avail - lw, at);
+    free(left);
+    free(right);
     free(name);
     free(mrn);
     wnoutrefresh(u->top);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Text that fits 80 columns: the record view and the review wrap a long
-# label (and a long answer) in its column instead of cutting it.
+# label (and a long answer) in its column instead of cutting it; the form's
+# title line cuts the form title, never the patient, visit or date.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib_tmux.sh"
 trap 'tui_stop; t_cleanup' EXIT
@@ -28,6 +29,8 @@ tui_kill a
 # The review wraps long labels in their column too.
 tui_bedside b 80 24 enter WR-1 --form rand36 --timepoint unscheduled
 tui_expect b 'RAND 36' "the form"
+tui_expect b '^ RAND 36-Item Health Survey … +WR-1 Wren Ruiz +patient +unscheduled +2026-06-15 *$' \
+    "the title line: the long form title gives way (marked), the visit date stays whole"
 tui_keys b C-s
 tui_expect b 'Review: RAND 36-Item Health Survey' "the review"
 tui_expect b '^   Compared to one year +–' "the label's first line"
