@@ -122,8 +122,8 @@ _bedside()
         return 0
     fi
     # The forms of the command whose literal words match those typed give
-    # what may come next.
-    local n=${#pos[@]} match
+    # what may come next (each placeholder once: two forms may share it).
+    local n=${#pos[@]} match offered=" "
     for t in "${_bedside_tpl[@]}"; do
         read -ra tw <<<"$t"
         ((n < ${#tw[@]})) || continue
@@ -132,6 +132,8 @@ _bedside()
             [[ ${tw[i]} == [a-z]* && ${tw[i]} != "${pos[i]}" ]] && match=0
         done
         ((match)) || continue
+        [[ $offered == *" ${tw[n]} "* ]] && continue
+        offered+="${tw[n]} "
         local -a found=("${COMPREPLY[@]}")
         _bedside_values "${tw[n]}"
         COMPREPLY=("${found[@]}" "${COMPREPLY[@]}")
