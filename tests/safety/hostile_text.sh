@@ -198,7 +198,7 @@ for cmd in "forms list" "forms check $T/forms" "show CSV-1" "print CSV-1" "histo
     raw_free "$T/err" "evil form: $cmd (stderr)"
 done
 tui_bedside evilform 80 24 --forms "$T/forms" enter CSV-1 --form evil --hip L --timepoint unscheduled
-if tui_wait evilform 'Evil.*Form v1' 20; then
+if tui_wait evilform 'Evil.*CSV-1 Test Patient CSV-1 +Left hip +unscheduled' 20; then
     ok
     tui_type evilform 1
     tui_keys evilform C-s
