@@ -22,13 +22,10 @@ int entry_fail(entry_error *e, const char *field, const char *fmt, ...)
     }
     return ENTRY_REFUSED;
 }
-/* Inside this file, the short name. */
-#define fail entry_fail
 
-/* A store message (or a fallback) into e. */
-static int fail_store(entry_error *e, char *err, const char *what)
+int entry_fail_store(entry_error *e, char *err, const char *what)
 {
-    fail(e, "", "%s", err ? err : what);
+    entry_fail(e, "", "%s", err ? err : what);
     free(err);
     return ENTRY_REFUSED;
 }
@@ -132,17 +129,19 @@ static int finish_resolve(app *a, const form *f, char side, entry_target *t, ent
     t->hips = store_hips_of(a->db, t->p.uuid, &t->n_hips);
     if (!f ? side != 0 : f->scope == SCOPE_HIP) {
         if (!side)
-            return fail(e, "hip", "%s is recorded per hip: give --hip L or --hip R",
-                        f ? f->id : "?");
+            return entry_fail(e, "hip", "%s is recorded per hip: give --hip L or --hip R",
+                              f ? f->id : "?");
         for (size_t i = 0; i < t->n_hips; i++)
             if (t->hips[i].side == side)
                 t->h = &t->hips[i];
         if (!t->h)
-            return fail(e, "hip", "patient '%s' has no %s hip (add it with: bedside hip add %s "
-                                  "--side %c ...)",
-                        t->p.mrn, side == 'L' ? "left" : "right", t->p.mrn, side);
+            return entry_fail(e, "hip",
+                              "patient '%s' has no %s hip (add it with: bedside hip add %s "
+                              "--side %c ...)",
+                              t->p.mrn, side == 'L' ? "left" : "right", t->p.mrn, side);
     } else if (side && f) {
-        return fail(e, "hip", "%s is recorded per patient, not per hip: leave out --hip", f->id);
+        return entry_fail(e, "hip", "%s is recorded per patient, not per hip: leave out --hip",
+                          f->id);
     }
     load_end_dates(a, t);
     return ENTRY_OK;
@@ -155,7 +154,7 @@ static const form *find_form(app *a, const char *form_id, entry_error *e)
         sbuf b = {0};
         for (int i = 0; i < a->forms.n; i++)
             sbuf_printf(&b, "%s%s", i ? ", " : "", a->forms.v[i]->id);
-        fail(e, "form", "unknown form '%s' (one of: %s)", form_id, b.s ? b.s : "");
+        entry_fail(e, "form", "unknown form '%s' (one of: %s)", form_id, b.s ? b.s : "");
         sbuf_free(&b);
     }
     return f;
@@ -171,8 +170,9 @@ int entry_resolve(app *a, const char *mrn, const char *form_id, char side, entry
     int rc = store_patient_get(a->db, mrn, &t->p);
     if (rc != 0) {
         memset(&t->p, 0, sizeof t->p);
-        return rc > 0 ? fail(e, "patient", "no patient with MRN '%s'", mrn)
-                      : fail(e, "patient", "cannot read patient '%s' from %s", mrn, a->db_path);
+        return rc > 0 ? entry_fail(e, "patient", "no patient with MRN '%s'", mrn)
+                      : entry_fail(e, "patient", "cannot read patient '%s' from %s", mrn,
+                                   a->db_path);
     }
     return finish_resolve(a, f, side, t, e);
 }
@@ -183,7 +183,7 @@ int entry_resolve_uuid(app *a, const char *patient_uuid, const form *f, char sid
     memset(t, 0, sizeof *t);
     if (store_patient_by_uuid(a->db, patient_uuid, &t->p) != 0) {
         memset(&t->p, 0, sizeof t->p);
-        return fail(e, "patient", "no patient with uuid %s", patient_uuid);
+        return entry_fail(e, "patient", "no patient with uuid %s", patient_uuid);
     }
     return finish_resolve(a, f, side, t, e);
 }
@@ -223,15 +223,15 @@ int entry_set_visit(app *a, entry_target *t, const char *tp, int visit_date, int
     date_format(visit_date, d);
     if (visit_date > a->today && !(enrol && t->h)) {
         date_format(a->today, lim);
-        return fail(e, "date", "visit date %s is in the future (today is %s)", d, lim);
+        return entry_fail(e, "date", "visit date %s is in the future (today is %s)", d, lim);
     }
     if (tp && !enrol && strcmp(tp, TIMEPOINT_UNSCHEDULED) != 0 &&
         config_timepoint(&a->cfg, tp) < 0) {
         sbuf b = {0};
         for (int i = 0; i < a->cfg.n_tp; i++)
             sbuf_printf(&b, "%s, ", a->cfg.tp[i].id);
-        fail(e, "timepoint", "unknown timepoint '%s' (one of: %s%s)", tp, b.s ? b.s : "",
-             TIMEPOINT_UNSCHEDULED);
+        entry_fail(e, "timepoint", "unknown timepoint '%s' (one of: %s%s)", tp, b.s ? b.s : "",
+                   TIMEPOINT_UNSCHEDULED);
         sbuf_free(&b);
         return ENTRY_REFUSED;
     }
@@ -247,7 +247,8 @@ int entry_set_visit(app *a, entry_target *t, const char *tp, int visit_date, int
         return rc;
     if (visit_date < t->p.born) {
         date_format(t->p.born, lim);
-        return fail(e, "date", "visit date %s is before the patient's birth date %s", d, lim);
+        return entry_fail(e, "date", "visit date %s is before the patient's birth date %s", d,
+                          lim);
     }
     /* Marked only when the date really is in no window of tp. */
     int in = entry_visit_rules(&a->cfg, t->vh, rule_hips(t), tp, visit_date, 0,
@@ -343,10 +344,11 @@ int entry_check_answers(app *a, const entry_target *t, const form_answers *ans,
                 (except_uuid && strcmp(r[i].uuid, except_uuid) == 0))
                 continue;
             const char *old = st_record_get(&r[i], field);
-            rc = fail(e, field, "the %s hip already has '%s' dated %s (record %.8s); amend "
-                                "that record instead",
-                      t->h->side == 'L' ? "left" : "right", f->title, old ? old : "?",
-                      r[i].uuid);
+            rc = entry_fail(e, field,
+                            "the %s hip already has '%s' dated %s (record %.8s); amend that "
+                            "record instead",
+                            t->h->side == 'L' ? "left" : "right", f->title, old ? old : "?",
+                            r[i].uuid);
         }
         store_records_free(r, n);
     }
@@ -365,17 +367,17 @@ int entry_save(app *a, const entry_target *t, form_answers *ans, const char *dra
     char *err = NULL;
     int rc = draft_uuid && *draft_uuid ? store_draft_finalize(a->db, draft_uuid, r, &err)
                                        : store_record_final(a->db, r, &err);
-    return rc == 0 ? ENTRY_OK : fail_store(e, err, "could not save the record");
+    return rc == 0 ? ENTRY_OK : entry_fail_store(e, err, "could not save the record");
 }
 
 int entry_check_version(const form *f, const st_record *r, entry_error *e)
 {
     if (r->form_version < 1)
-        return fail(e, "form", "form version %d is not a version", r->form_version);
+        return entry_fail(e, "form", "form version %d is not a version", r->form_version);
     if (r->form_version > f->version)
-        return fail(e, "form", "made with version %d of form '%s', newer than the forms "
-                    "folder's version %d (use the forms it was made with)", r->form_version,
-                    f->id, f->version);
+        return entry_fail(e, "form", "made with version %d of form '%s', newer than the forms "
+                          "folder's version %d (use the forms it was made with)", r->form_version,
+                          f->id, f->version);
     return ENTRY_OK;
 }
 
@@ -388,28 +390,28 @@ int entry_open_record(app *a, const char *id, const char *verb, st_record *old, 
     int rc = store_record_lookup(a->db, id, old, &err);
     if (rc != 0) {
         if (rc > 0)
-            fail(e, "record", "no record '%s'", id);
+            entry_fail(e, "record", "no record '%s'", id);
         else
-            fail(e, "record", "%s", err ? err : "cannot read the record");
+            entry_fail(e, "record", "%s", err ? err : "cannot read the record");
         free(err);
         return ENTRY_REFUSED;
     }
     if (store_record_why_not_current(a->db, old, verb, &err) < 0) {
-        fail(e, "record", "%s", err ? err : "the record is not current");
+        entry_fail(e, "record", "%s", err ? err : "the record is not current");
         free(err);
         st_record_free(old);
         return ENTRY_REFUSED;
     }
     const form *f = form_set_find(&a->forms, old->form);
     if (!f) {
-        fail(e, "form", "record %.8s is a '%s' record, a form not in the forms folder",
-             old->uuid, old->form);
+        entry_fail(e, "form", "record %.8s is a '%s' record, a form not in the forms folder",
+                   old->uuid, old->form);
         st_record_free(old);
         return ENTRY_REFUSED;
     }
     entry_error ve;
     if (entry_check_version(f, old, &ve) != ENTRY_OK) {
-        fail(e, "form", "record %.8s: %s", old->uuid, ve.msg);
+        entry_fail(e, "form", "record %.8s: %s", old->uuid, ve.msg);
         st_record_free(old);
         return ENTRY_REFUSED;
     }
@@ -432,12 +434,12 @@ int entry_check_reason(const char *reason, entry_error *e)
         if (!isspace((unsigned char)*p))
             blank = 0;
     if (blank)
-        return fail(e, "reason", "say why (the reason is kept in the history)");
+        return entry_fail(e, "reason", "say why (the reason is kept in the history)");
     if (!utf8_valid(reason, strlen(reason), NULL))
-        return fail(e, "reason", "the reason is not valid UTF-8 text");
+        return entry_fail(e, "reason", "the reason is not valid UTF-8 text");
     if ((at = text_unsafe_at(reason, 1)) >= 0)
-        return fail(e, "reason", "the reason has a control character or an invisible "
-                    "formatting character at character %ld", at + 1);
+        return entry_fail(e, "reason", "the reason has a control character or an invisible "
+                          "formatting character at character %ld", at + 1);
     return 0;
 }
 
@@ -462,7 +464,7 @@ int entry_amend(app *a, const entry_target *t, const st_record *old, form_answer
     entry_build(t, ans, r);
     char *err = NULL;
     return store_record_amend(a->db, old->uuid, r, reason, &err) == 0
-               ? ENTRY_OK : fail_store(e, err, "could not amend the record");
+               ? ENTRY_OK : entry_fail_store(e, err, "could not amend the record");
 }
 
 int entry_void(app *a, const st_record *old, const char *reason, entry_error *e)
@@ -481,7 +483,7 @@ int entry_void_records(app *a, const st_record *recs, size_t n, const char *reas
     char *err = NULL;
     int rc = store_records_void(a->db, ids, n, reason, &err);
     free(ids);
-    return rc == 0 ? ENTRY_OK : fail_store(e, err, "could not void the records");
+    return rc == 0 ? ENTRY_OK : entry_fail_store(e, err, "could not void the records");
 }
 
 static int visit_rank(const app *a, int tp, const st_record *r)

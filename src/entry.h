@@ -62,6 +62,9 @@ typedef struct {
 
 /* Fill e (may be NULL) with field and message; returns ENTRY_REFUSED. */
 int entry_fail(entry_error *e, const char *field, const char *fmt, ...) PRINTF_LIKE(3, 4);
+/* The store's message err (or what, when err is NULL) into e, about the
+ * database (field ""); frees err; returns ENTRY_REFUSED. */
+int entry_fail_store(entry_error *e, char *err, const char *what);
 
 /* Results of the checks: fine, needs the nurse's confirmation (a date in
  * no window, kept for a neighbouring timepoint), refused. */

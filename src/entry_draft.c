@@ -7,17 +7,6 @@
 
 #include "entry.h"
 
-static int fail(entry_error *e, char *err, const char *what)
-{
-    if (e) {
-        e->field[0] = '\0';
-        e->answer = 0;
-        snprintf(e->msg, sizeof e->msg, "%s", err ? err : what);
-    }
-    free(err);
-    return ENTRY_REFUSED;
-}
-
 int entry_draft_open(app *a, const entry_target *t, form_answers *ans, char uuid[37],
                      entry_error *e)
 {
@@ -35,7 +24,7 @@ int entry_draft_open(app *a, const entry_target *t, form_answers *ans, char uuid
     if (rc == 0)
         memcpy(uuid, r.uuid, 37);
     st_record_free(&r);
-    return rc == 0 ? ENTRY_OK : fail(e, err, "the draft could not be written");
+    return rc == 0 ? ENTRY_OK : entry_fail_store(e, err, "the draft could not be written");
 }
 
 int entry_draft_write(app *a, const char *uuid, const form_answers *ans, int field,
@@ -47,7 +36,7 @@ int entry_draft_write(app *a, const char *uuid, const form_answers *ans, int fie
     for (int j = 0; had && j < f->n_field && rc == 0; j++)
         if (j != field && had[j] && !ans->val[j])
             rc = store_draft_answer(a->db, uuid, f->field[j].id, NULL, &err);
-    return rc == 0 ? ENTRY_OK : fail(e, err, "the answer could not be written");
+    return rc == 0 ? ENTRY_OK : entry_fail_store(e, err, "the answer could not be written");
 }
 
 int entry_draft_keep(app *a, const entry_target *t, form_answers *ans, char uuid[37],
@@ -67,7 +56,7 @@ int entry_draft_keep(app *a, const entry_target *t, form_answers *ans, char uuid
         int rc = 0;
         for (int i = 0; rc == 0 && i < f->n_field; i++)
             rc = store_draft_answer(a->db, uuid, f->field[i].id, ans->val[i], &err);
-        return rc == 0 ? ENTRY_OK : fail(e, err, "the draft could not be written");
+        return rc == 0 ? ENTRY_OK : entry_fail_store(e, err, "the draft could not be written");
     }
     char fresh[37];
     if (entry_draft_open(a, t, ans, fresh, e) != ENTRY_OK)
@@ -86,7 +75,7 @@ int entry_draft_discard(app *a, const char *uuid, entry_error *e)
 {
     char *err = NULL;
     return store_draft_discard(a->db, uuid, &err) == 0
-               ? ENTRY_OK : fail(e, err, "the draft could not be discarded");
+               ? ENTRY_OK : entry_fail_store(e, err, "the draft could not be discarded");
 }
 
 void entry_draft_resume(const st_record *d, form_answers *ans)

@@ -7,8 +7,6 @@
 
 #include "entry.h"
 
-#define fail entry_fail
-
 int entry_enrol_wanted(const form_answers *ans)
 {
     if (!ans)
@@ -43,11 +41,8 @@ static int begin(app *a, form_answers *ans, st_record *r, entry_error *e)
     if (ans && entry_enrol_wanted(ans) && entry_validate(ans, NULL, NULL, e))
         return ENTRY_REFUSED;
     char *err = NULL;
-    if (store_tx_begin(a->db, &err) < 0) {
-        fail(e, "", "%s", err ? err : "cannot write the database");
-        free(err);
-        return ENTRY_REFUSED;
-    }
+    if (store_tx_begin(a->db, &err) < 0)
+        return entry_fail_store(e, err, "cannot write the database");
     return ENTRY_OK;
 }
 
@@ -58,14 +53,14 @@ static int finish(app *a, int stored, char *err, const char *what, form_answers 
 {
     int ok = stored == 0;
     if (!ok)
-        fail(e, "", "%s", err ? err : what);
+        entry_fail(e, "", "%s", err ? err : what);
     free(err);
     err = NULL;
     if (ok && entry_enrol_wanted(ans))
         ok = save_enrolment(a, patient, side, date, ans, r, e) == ENTRY_OK;
     if (store_tx_end(a->db, ok, &err) < 0) {
         if (ok)
-            fail(e, "", "%s", err ? err : "cannot save");
+            entry_fail(e, "", "%s", err ? err : "cannot save");
         ok = 0;
     }
     free(err);
@@ -79,14 +74,14 @@ int entry_add_hip(app *a, st_hip *h, form_answers *ans, st_record *r, entry_erro
     memset(r, 0, sizeof *r);
     st_patient p;
     if (store_patient_by_uuid(a->db, h->patient, &p) != 0)
-        return fail(e, "patient", "no patient with uuid %s", h->patient);
+        return entry_fail(e, "patient", "no patient with uuid %s", h->patient);
     char lim[11];
     int rc = entry_index_date_ok(a, &p, h->index_date, e);
     st_hip old;
     if (rc == ENTRY_OK && store_hip_get(a->db, h->patient, h->side, &old) == 0) {
         date_format(old.index_date, lim);
-        rc = fail(e, "hip", "patient '%s' already has a %s hip (index date %s)", p.mrn,
-                  h->side == 'L' ? "left" : "right", lim);
+        rc = entry_fail(e, "hip", "patient '%s' already has a %s hip (index date %s)", p.mrn,
+                        h->side == 'L' ? "left" : "right", lim);
         st_hip_free(&old);
     }
     st_patient_free(&p);

@@ -1,27 +1,11 @@
 /* entry_rules.c — the rules of a visit: does a timepoint agree with a visit
  * date for a hip's schedule? Pure date logic over the configuration, so the
  * same code decides at entry (entry.c) and when stored data is checked. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "entry.h"
 #include "sched.h"
-
-static int fail(entry_error *e, int rc, const char *fmt, ...) PRINTF_LIKE(3, 4);
-
-static int fail(entry_error *e, int rc, const char *fmt, ...)
-{
-    if (e) {
-        snprintf(e->field, sizeof e->field, "date");
-        e->answer = 0;
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
 
 static const char *side_word(char side)
 {
@@ -86,20 +70,14 @@ static int neighbour(const config *c, int index_date, int ti, int d)
 int entry_enrolment_rules(const form *f, const char *tp, entry_error *e)
 {
     int enrol_tp = tp && strcmp(tp, TIMEPOINT_ENROLMENT) == 0;
-    if (f && f->enrolment && tp && !enrol_tp) {
-        fail(e, ENTRY_REFUSED, "%s is an enrolment form: it has no timepoint ('%s'), one record "
-             "per %s", f->id, tp, f->scope == SCOPE_HIP ? "hip" : "patient");
-        if (e)
-            snprintf(e->field, sizeof e->field, "timepoint");
-        return ENTRY_REFUSED;
-    }
-    if (enrol_tp && !(f && f->enrolment)) {
-        fail(e, ENTRY_REFUSED, "timepoint '%s' is reserved for enrolment forms; %s is not one",
-             TIMEPOINT_ENROLMENT, f ? f->id : "this form");
-        if (e)
-            snprintf(e->field, sizeof e->field, "timepoint");
-        return ENTRY_REFUSED;
-    }
+    if (f && f->enrolment && tp && !enrol_tp)
+        return entry_fail(e, "timepoint",
+                          "%s is an enrolment form: it has no timepoint ('%s'), one record per %s",
+                          f->id, tp, f->scope == SCOPE_HIP ? "hip" : "patient");
+    if (enrol_tp && !(f && f->enrolment))
+        return entry_fail(e, "timepoint",
+                          "timepoint '%s' is reserved for enrolment forms; %s is not one",
+                          TIMEPOINT_ENROLMENT, f ? f->id : "this form");
     return ENTRY_OK;
 }
 
@@ -113,8 +91,8 @@ int entry_visit_rules(const config *c, const entry_hip *hips, int n_hips, const 
     if (tp && strcmp(tp, TIMEPOINT_ENROLMENT) == 0) {
         if (n_hips == 1 && visit_date != hips[0].index_date) {
             date_format(hips[0].index_date, a);
-            return fail(e, ENTRY_REFUSED, "an enrolment record of a hip is dated by its index "
-                        "date %s, not %s", a, d);
+            return entry_fail(e, "date", "an enrolment record of a hip is dated by its index "
+                              "date %s, not %s", a, d);
         }
         return ENTRY_OK;
     }
@@ -130,27 +108,27 @@ int entry_visit_rules(const config *c, const entry_hip *hips, int n_hips, const 
     if (k0 >= 0 && visit_date < first) {
         date_format(hips[k0].index_date, b);
         if (hips[k0].observed)
-            return fail(e, ENTRY_REFUSED, "visit date %s is before the observed hip's "
-                        "observation began (%s)", d, b);
+            return entry_fail(e, "date", "visit date %s is before the observed hip's "
+                              "observation began (%s)", d, b);
         if (first == hips[k0].index_date)
-            return fail(e, ENTRY_REFUSED, "visit date %s is before the hip's index date %s", d, b);
+            return entry_fail(e, "date", "visit date %s is before the hip's index date %s", d, b);
         date_format(first, a);
-        return fail(e, ENTRY_REFUSED,
-                    "visit date %s is before the hip's first visit window opens (%s; index "
-                    "date %s)",
-                    d, a, b);
+        return entry_fail(e, "date",
+                          "visit date %s is before the hip's first visit window opens (%s; index "
+                          "date %s)",
+                          d, a, b);
     }
     if (!tp || strcmp(tp, TIMEPOINT_UNSCHEDULED) == 0)
         return ENTRY_OK;
     int ti = config_timepoint(c, tp);
     if (ti < 0)
-        return fail(e, ENTRY_REFUSED, "unknown timepoint '%s'", tp);
+        return entry_fail(e, "date", "unknown timepoint '%s'", tp);
     const char *label = c->tp[ti].label ? c->tp[ti].label : tp;
     if (n_hips == 0)
-        return fail(e, ENTRY_REFUSED,
-                    "the patient has no hip, hence no schedule: '%s' cannot be dated; record "
-                    "the visit as unscheduled",
-                    tp);
+        return entry_fail(e, "date",
+                          "the patient has no hip, hence no schedule: '%s' cannot be dated; "
+                          "record the visit as unscheduled",
+                          tp);
     /* After the end of follow-up: no more scheduled visits for that hip. */
     int n_live = 0, dead = -1, watched = -1;
     for (int k = 0; k < n_hips; k++) {
@@ -164,17 +142,18 @@ int entry_visit_rules(const config *c, const entry_hip *hips, int n_hips, const 
             dead = k;
     }
     if (n_live == 0 && dead < 0 && watched >= 0)
-        return fail(e, ENTRY_REFUSED,
-                    "the %s hip is observed (no index procedure): it has no scheduled visits "
-                    "('%s'); record it as unscheduled",
-                    side_word(hips[watched].side), label);
+        return entry_fail(e, "date",
+                          "the %s hip is observed (no index procedure): it has no scheduled "
+                          "visits ('%s'); record it as unscheduled",
+                          side_word(hips[watched].side), label);
     if (n_live == 0) {
         date_format(hips[dead].end_date, a);
-        return fail(e, ENTRY_REFUSED,
-                    "the %s hip's follow-up ended on %s (%s): no scheduled visit ('%s') "
-                    "after that; record it as unscheduled",
-                    side_word(hips[dead].side), a,
-                    hips[dead].why[0] ? hips[dead].why : "a form that ends follow-up", label);
+        return entry_fail(e, "date",
+                          "the %s hip's follow-up ended on %s (%s): no scheduled visit ('%s') "
+                          "after that; record it as unscheduled",
+                          side_word(hips[dead].side), a,
+                          hips[dead].why[0] ? hips[dead].why : "a form that ends follow-up",
+                          label);
     }
     /* In the window of tp for a hip still followed up: fine. */
     for (int k = 0; k < n_hips; k++) {
@@ -194,11 +173,11 @@ int entry_visit_rules(const config *c, const entry_hip *hips, int n_hips, const 
             continue;
         date_format(open_of(c, ix, ti), a);
         date_format(close_of(c, ix, ti), b);
-        return fail(e, ENTRY_REFUSED,
-                    "visit date %s is in the window of '%s' for the %s hip, not '%s' "
-                    "(%s \u2026 %s)",
-                    d, c->tp[other].label ? c->tp[other].label : c->tp[other].id,
-                    side_word(hips[k].side), tp, a, b);
+        return entry_fail(e, "date",
+                          "visit date %s is in the window of '%s' for the %s hip, not '%s' "
+                          "(%s \u2026 %s)",
+                          d, c->tp[other].label ? c->tp[other].label : c->tp[other].id,
+                          side_word(hips[k].side), tp, a, b);
     }
     /* In no window: the neighbouring timepoint, when confirmed. */
     for (int k = 0; k < n_hips; k++) {
@@ -211,21 +190,22 @@ int entry_visit_rules(const config *c, const entry_hip *hips, int n_hips, const 
             return ENTRY_OK;
         date_format(open_of(c, ix, ti), a);
         date_format(close_of(c, ix, ti), b);
-        return fail(e, ENTRY_CONFIRM,
-                    "visit date %s is outside the window of '%s' for the %s hip (%s \u2026 %s) "
-                    "and of every other timepoint; keep it as '%s' out of window only if it "
-                    "is that visit, done late or early",
-                    d, tp, side_word(hips[k].side), a, b, tp);
+        entry_fail(e, "date",
+                   "visit date %s is outside the window of '%s' for the %s hip (%s \u2026 %s) "
+                   "and of every other timepoint; keep it as '%s' out of window only if it "
+                   "is that visit, done late or early",
+                   d, tp, side_word(hips[k].side), a, b, tp);
+        return ENTRY_CONFIRM;
     }
     int k = 0;
     while (k < n_hips - 1 && !ends_follow_up && !live(&hips[k], visit_date))
         k++;
     date_format(open_of(c, hips[k].index_date, ti), a);
     date_format(close_of(c, hips[k].index_date, ti), b);
-    return fail(e, ENTRY_REFUSED,
-                "visit date %s is far from the window of '%s' for the %s hip (%s \u2026 %s): "
-                "record it as unscheduled",
-                d, tp, side_word(hips[k].side), a, b);
+    return entry_fail(e, "date",
+                      "visit date %s is far from the window of '%s' for the %s hip "
+                      "(%s \u2026 %s): record it as unscheduled",
+                      d, tp, side_word(hips[k].side), a, b);
 }
 
 int entry_check_stored(const config *c, const entry_hip *hips, int n_hips, const st_record *r,
