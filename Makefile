@@ -103,9 +103,18 @@ $(BUILD):
 $(BUILD)/libcore.a: $(CORE_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(BIN): $(BUILD)/main.o $(UI_OBJ) $(BUILD)/libcore.a
+$(BIN): $(BUILD)/main.o $(UI_OBJ) $(BUILD)/libcore.a $(BUILD)/schema_held.o
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(BUILD)/main.o $(UI_OBJ) $(BUILD)/libcore.a \
-	  $(UI_LIBS) $(CORE_LIBS)
+	  $(BUILD)/schema_held.o $(UI_LIBS) $(CORE_LIBS)
+
+# The schema text of every version, made by running the migration steps at
+# build time and held in the program (src/store_schema.c).
+$(BUILD)/schema_held: tools/schema_held.c $(BUILD)/libcore.a
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libcore.a $(CORE_LIBS)
+$(BUILD)/schema_held.c: $(BUILD)/schema_held
+	$(BUILD)/schema_held >$@.new && mv -f $@.new $@
+$(BUILD)/schema_held.o: $(BUILD)/schema_held.c
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 # Unit tests read the forms and config of this tree (BEDSIDE_SRCDIR).
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/t.h $(BUILD)/libcore.a

@@ -50,6 +50,10 @@ int st_schema_step(store *s, int from, char **err);
  * for `version` (tables, columns, constraints, indexes, triggers, views);
  * else -1: "not a bedside database or damaged". */
 int st_schema_verify(store *s, int version, char **err);
+/* The schema the steps build for `version`, as the text st_schema_verify
+ * compares (tools/schema_held.c holds it in the program); NULL and *err if
+ * it does not build. Caller frees. */
+char *st_schema_text(int version, char **err);
 
 /* Binding helpers: NULL text binds NULL; dates as YYYY-MM-DD text. */
 void st_bind_text(sqlite3_stmt *q, int i, const char *v);

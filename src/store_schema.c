@@ -298,28 +298,96 @@ static char *difference(const obj *want, int nw, const obj *have, int nh)
     return b.s;
 }
 
-int st_schema_verify(store *s, int version, char **err)
+/* One line per object, each text as its length and bytes ("-" for NULL):
+ * equal lines mean equal objects, whatever bytes a file's text holds. */
+static char *serialize(const obj *o, int n)
+{
+    sbuf b = {0};
+    sbuf_add(&b, "");
+    for (int i = 0; i < n; i++) {
+        const char *t[3] = {o[i].type, o[i].name, o[i].sql};
+        for (int k = 0; k < 3; k++) {
+            if (t[k])
+                sbuf_printf(&b, "%s%zu:%s", k ? " " : "", strlen(t[k]), t[k]);
+            else
+                sbuf_add(&b, k ? " -" : "-");
+        }
+        sbuf_addc(&b, '\n');
+    }
+    return b.s;
+}
+
+/* Build schema `version` in memory by running the steps, and read it back. */
+static int reference(int version, obj **want, int *nw, char **err)
 {
     assert(version >= 1 && version <= (int)(sizeof steps / sizeof steps[0]));
     sqlite3 *ref = NULL;
     if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
         sqlite3_close(ref);
-        return st_fail(err, "%s: out of memory", s->path);
+        return st_fail(err, "out of memory");
     }
     int rc = 0;
     for (int i = 0; i < version && rc == 0; i++)
         if (sqlite3_exec(ref, steps[i], NULL, NULL, NULL) != SQLITE_OK)
             rc = st_fail(err, "bedside's own schema %d does not build: %s", i + 1,
                          sqlite3_errmsg(ref));
-    obj *want = NULL, *have = NULL;
-    int nw = 0, nh = 0;
-    if (rc == 0 && objects(ref, &want, &nw) < 0)
+    if (rc == 0 && objects(ref, want, nw) < 0)
         rc = st_fail(err, "bedside's own schema cannot be read: %s", sqlite3_errmsg(ref));
-    if (rc == 0 && objects(s->db, &have, &nh) < 0)
-        rc = st_fail(err, "%s is not a bedside database or damaged (its schema cannot be "
-                          "read: %s)",
-                     s->path, sqlite3_errmsg(s->db));
     sqlite3_close(ref);
+    return rc;
+}
+
+char *st_schema_text(int version, char **err)
+{
+    obj *want = NULL;
+    int nw = 0;
+    char *text = reference(version, &want, &nw, err) == 0 ? serialize(want, nw) : NULL;
+    objects_free(want, nw);
+    return text;
+}
+
+/* The program holds st_schema_text of every version, made when it was built
+ * (tools/schema_held.c); building the reference instead costs most of a
+ * short command's start-up. Programs linked without it (unit tests,
+ * fuzzers) build the reference every time. */
+extern const char *const st_schema_held[] __attribute__((weak));
+extern const int st_schema_held_count __attribute__((weak));
+
+static int held_equal(int version, const obj *have, int nh)
+{
+    if (!&st_schema_held_count || version > st_schema_held_count)
+        return 0;
+    char *text = serialize(have, nh);
+    int eq = strcmp(text, st_schema_held[version - 1]) == 0;
+    free(text);
+    return eq;
+}
+
+int st_schema_verify(store *s, int version, char **err)
+{
+    obj *have = NULL;
+    int nh = 0;
+    if (objects(s->db, &have, &nh) < 0) {
+        objects_free(have, nh);
+        return st_fail(err, "%s is not a bedside database or damaged (its schema cannot be "
+                            "read: %s)",
+                       s->path, sqlite3_errmsg(s->db));
+    }
+    /* Equal to the held text: exactly what the reference would be. Any
+     * other file is compared with the reference, which names what differs
+     * (or finds nothing, if this SQLite writes schema text differently from
+     * the one the program was built with). */
+    if (held_equal(version, have, nh)) {
+        objects_free(have, nh);
+        return 0;
+    }
+    obj *want = NULL;
+    int nw = 0;
+    char *why = NULL;
+    int rc = reference(version, &want, &nw, &why);
+    if (rc < 0)
+        st_fail(err, "%s: %s", s->path, why);
+    free(why);
     char *diff = rc ? NULL : difference(want, nw, have, nh);
     if (diff)
         rc = st_fail(err, "%s is not a bedside database or damaged: %s (schema %d)", s->path,
