@@ -1,7 +1,6 @@
 -- due: every hip, and every current final record in MRN order, the two
 -- passes store_each.c merges to put each hip on its schedule.
-SELECT p.uuid, p.mrn, p.name, p.sex, p.born, h.uuid, h.patient, h.side, h.etiology,
-  h.stage_system, h.stage, h.involvement, h.index_date
+SELECT p.uuid, p.mrn, p.name, p.sex, p.born, h.uuid, h.patient, h.side, h.index_date, h.observed
 FROM patients p JOIN hips h ON h.patient = p.uuid ORDER BY p.mrn, h.side;
 SELECT p.mrn, ifnull(r.hip, ''), r.timepoint, r.form,
   CASE WHEN r.form = 'end_of_followup' THEN json_extract(r.answers, '$.date') END
