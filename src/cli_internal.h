@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "app.h"
+#include "cli_verify.h"
 #include "entry.h"
 #include "util.h"
 
@@ -65,22 +66,8 @@ void cli_print_scores(const form *f, const st_record *r);
 /* The side of a hip for people: "L", "R" or "-". */
 const char *cli_side(char side);
 
-/* Every problem `bedside check` looks for in db (cli_verify.c): the store's
- * checks and each current record against its form; report(ctx, text) once
- * per problem, text already escaped. Returns the number of problems. */
-int cli_verify(app *a, store *db, void (*report)(void *ctx, const char *problem), void *ctx);
-/* The same, with CLI_VERIFY_QUICK: SQLite's quick_check for the pages; with
- * CLI_VERIFY_PROGRESS: a progress line on stderr (a terminal's). */
-enum { CLI_VERIFY_QUICK = 1, CLI_VERIFY_PROGRESS = 2 };
-int cli_verify_with(app *a, store *db, int flags, void (*report)(void *ctx, const char *problem),
-                    void *ctx);
-/* The part of it about what the data says, which every report and export
- * relies on: each patient's MRN and name, and each current record's form
- * version, fields, option codes, answers (the validation `record` applies)
- * and scores; not the visit rules, who or when. */
-int cli_verify_data(app *a, store *db, void (*report)(void *ctx, const char *problem), void *ctx);
 /* Before a report or export (what, e.g. "export csv") reads a->db: 0 when
- * cli_verify_data finds nothing, else the problems on stderr and 1. */
+ * cli_verify_data finds nothing, else the first problems on stderr and 1. */
 int cli_refuse_invalid_data(app *a, const char *what);
 
 #endif

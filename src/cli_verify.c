@@ -2,6 +2,7 @@
  * store's own checks (integrity, orphans, chains, double visits) and every
  * current record's answers and scores against the forms. `merge` runs the
  * same on a laptop's copy before taking anything from it. */
+#include <assert.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -318,22 +319,37 @@ int cli_verify_data(app *a, store *db, void (*report)(void *ctx, const char *pro
     return c.problems;
 }
 
-/* At most this many problems are printed before a refusal. */
-enum { SHOWN = 20 };
-
-static void refuse_line(void *ctx, const char *problem)
+static void keep_problem(void *ctx, const char *problem)
 {
-    int *n = ctx;
-    if ((*n)++ < SHOWN)
-        cli_err("%s", problem);
+    cli_problems *p = ctx;
+    if (p->n < CLI_VERIFY_SHOWN)
+        p->line[p->n++] = xstrdup(problem);
+}
+
+int cli_verify_first(app *a, store *db, cli_problems *p)
+{
+    memset(p, 0, sizeof *p);
+    p->total = cli_verify_data(a, db, keep_problem, p);
+    assert(p->n <= p->total);
+    return p->total;
+}
+
+void cli_problems_free(cli_problems *p)
+{
+    for (int i = 0; i < p->n; i++)
+        free(p->line[i]);
+    memset(p, 0, sizeof *p);
 }
 
 int cli_refuse_invalid_data(app *a, const char *what)
 {
-    int shown = 0;
-    int n = cli_verify_data(a, a->db, refuse_line, &shown);
-    if (n > SHOWN)
-        cli_err("... and %d more", n - SHOWN);
+    cli_problems p;
+    int n = cli_verify_first(a, a->db, &p);
+    for (int i = 0; i < p.n; i++)
+        cli_err("%s", p.line[i]);
+    if (n > p.n)
+        cli_err("... and %d more", n - p.n);
+    cli_problems_free(&p);
     if (n)
         cli_err("%s refused: %d problem%s in the stored data (listed above; bedside check lists "
                 "them all); amend or void those records first", what, n, n == 1 ? "" : "s");

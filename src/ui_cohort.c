@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli_internal.h"
+#include "cli_verify.h"
 #include "report_cohort.h"
 #include "ui.h"
 
@@ -13,21 +13,6 @@ typedef struct {
     int top, gen, hips;
 } cohort_st;
 
-/* The stored-data validator's problems, the first SHOWN of them kept. */
-enum { SHOWN = 20 };
-typedef struct {
-    char *line[SHOWN];
-    int n;
-} problems;
-
-static void on_problem(void *ctx, const char *problem)
-{
-    problems *p = ctx;
-    if (p->n < SHOWN)
-        p->line[p->n] = xstrdup(problem);
-    p->n++;
-}
-
 static void build(ui *u, cohort_st *s)
 {
     report_doc_free(&s->doc);
@@ -35,13 +20,10 @@ static void build(ui *u, cohort_st *s)
     int width = u->cols < 80 ? u->cols : 80;
     s->gen = u->data_gen;
     /* As `bedside report`: data that fail validation feed no table. */
-    problems p = {.n = 0};
-    int total = cli_verify_data(u->a, u->a->db, on_problem, &p);
-    if (total) {
-        int kept = total < SHOWN ? total : SHOWN;
-        report_refusal_doc("The cohort report is", p.line, kept, total, width, &s->doc);
-        for (int i = 0; i < kept; i++)
-            free(p.line[i]);
+    cli_problems p;
+    if (cli_verify_first(u->a, u->a->db, &p)) {
+        report_refusal_doc("The cohort report is", p.line, p.n, p.total, width, &s->doc);
+        cli_problems_free(&p);
         return;
     }
     report_cohort_opts o = {.from = -1, .to = -1, .width = width, .ascii = u->a->ascii};

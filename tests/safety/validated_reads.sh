@@ -62,4 +62,17 @@ expect_rc 0 "report after the bad records are voided"
 bs export csv
 expect_rc 0 "export csv after the bad records are voided"
 
+# Many bad records: the first 20 are named, then how many more there are,
+# and the refusal counts them all.
+BEDSIDE_DB=$T/many.db bs demo --patients 6 --seed 1 --complete
+expect_rc 0 "setup: demo database"
+behind_back "$T/many.db" "UPDATE scores SET value = value + 1
+    WHERE record IN (SELECT uuid FROM records WHERE form = 'vas')" || fail "setup: tampering"
+BEDSIDE_DB=$T/many.db bs report
+expect_rc 1 "report of many tampered records"
+n=$(sed -nE 's/^bedside: report refused: ([0-9]+) problems in the stored data.*/\1/p' "$T/err")
+[ "${n:-0}" -gt 40 ] && ok || fail "every tampered record counted: '$n' problems"
+expect_same "$(grep -c '^bedside: record ' "$T/err")" 20 "the first 20 problems are named"
+expect_err "^bedside: \.\.\. and $((${n:-0} - 20)) more$" "then how many more"
+
 t_done

@@ -57,6 +57,18 @@ tui_expect s 'The cohort report is refused: 1 problem in the stored data' \
 tui_expect s "${bad:0:8}" "and names the record"
 tui_expect_not s '^Patients +47' "no table is shown"
 tui_keys s q
+# Many bad records: the first 20 are shown, then how many more, as the CLI.
+behind_back "$DB" "UPDATE scores SET value = value + 1
+    WHERE record IN (SELECT uuid FROM records WHERE form = 'vas')" || fail "setup: tampering"
+bs report
+n=$(sed -nE 's/^bedside: report refused: ([0-9]+) problems in the stored data.*/\1/p' "$T/err")
+[ "${n:-0}" -gt 40 ] && ok || fail "setup: report counts every tampered record ('$n')"
+tui_keys s c
+tui_expect s "The cohort report is refused: $n problems in the stored data" \
+    "many problems: the screen counts them all"
+tui_keys s G
+tui_expect s "^\.\.\. and $((${n:-0} - 20)) more" "the first 20 are shown, then how many more"
+tui_keys s q
 tui_keys s q
 tui_stop
 tui_stderr_clean
