@@ -485,6 +485,9 @@ static int names_now(const char *text)
  * a silent wrong answer. */
 static void scan_names(const char *text, const char *const *names, int n, char *named)
 {
+    size_t *lens = xcalloc((size_t)n + 1, sizeof *lens);
+    for (int k = 0; k < n; k++)
+        lens[k] = names[k] ? strlen(names[k]) : 0;
     for (const char *p = text; *p;) {
         if (*p == '\'') {
             for (p++; *p && !(*p == '\'' && p[1] != '\''); p += *p == '\'' ? 2 : 1)
@@ -512,10 +515,11 @@ static void scan_names(const char *text, const char *const *names, int n, char *
         }
         size_t len = (size_t)(end - start);
         for (int k = 0; k < n; k++)
-            if (names[k] && strlen(names[k]) == len &&
+            if (names[k] && lens[k] == len && !named[k] &&
                 sqlite3_strnicmp(names[k], start, (int)len) == 0)
                 named[k] = 1;
     }
+    free(lens);
 }
 
 form_expr *form_expr_new(form_sandbox *sb, const char *text, const char *const *names, int n,

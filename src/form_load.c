@@ -262,8 +262,11 @@ static void check_ids(form_loader *L)
     }
 }
 
+/* Compile one expression; `kind` and `name` say whose it is ("field",
+ * "pain"; a NULL name for the form's own summary), put into words only for
+ * a problem, since nearly every form has none. */
 static form_expr *compile(form_loader *L, const ynode *n, const char *const *names, int count,
-                          const char *what, const char *key)
+                          const char *kind, const char *name, const char *key)
 {
     if (!n)
         return NULL;
@@ -272,7 +275,10 @@ static form_expr *compile(form_loader *L, const ynode *n, const char *const *nam
     if (!e) {
         /* SQLite quotes the author's text back ("near ..."): make it safe. */
         char *safe = text_escape(err);
-        form_load_problem(L, n, "%s: %s: %s", what, key, safe);
+        if (name)
+            form_load_problem(L, n, "%s '%s': %s: %s", kind, form_load_quote(name), key, safe);
+        else
+            form_load_problem(L, n, "%s: %s: %s", kind, key, safe);
         free(safe);
     }
     return e;
@@ -292,21 +298,18 @@ static void compile_all(form_loader *L)
             names[i] = xasprintf("_bad%d", i);
     }
     const char *const *nm = (const char *const *)names;
-    char what[160];
-    for (int i = 0; i < f->n_sec; i++) {
-        snprintf(what, sizeof what, "section '%s'", form_load_quote(f->sec[i].title ? f->sec[i].title : "?"));
-        f->sec[i].show_if = compile(L, L->sshow[i], nm, f->n_field, what, "show_if");
-    }
+    for (int i = 0; i < f->n_sec; i++)
+        f->sec[i].show_if = compile(L, L->sshow[i], nm, f->n_field, "section",
+                                    f->sec[i].title ? f->sec[i].title : "?", "show_if");
     for (int i = 0; i < f->n_field; i++) {
-        snprintf(what, sizeof what, "field '%s'", form_load_quote(f->field[i].id ? f->field[i].id : "?"));
-        f->field[i].show_if = compile(L, L->fshow[i], nm, f->n_field, what, "show_if");
-        f->field[i].check = compile(L, L->fcheck[i], nm, f->n_field, what, "check");
+        const char *id = f->field[i].id ? f->field[i].id : "?";
+        f->field[i].show_if = compile(L, L->fshow[i], nm, f->n_field, "field", id, "show_if");
+        f->field[i].check = compile(L, L->fcheck[i], nm, f->n_field, "field", id, "check");
     }
-    for (int i = 0; i < f->n_score; i++) {
-        snprintf(what, sizeof what, "score '%s'", form_load_quote(f->score[i].id ? f->score[i].id : "?"));
-        f->score[i].expr = compile(L, L->sexpr[i], nm, f->n_field + i, what, "expr");
-    }
-    f->summary = compile(L, L->summary_expr, nm, n, "summary", "expr");
+    for (int i = 0; i < f->n_score; i++)
+        f->score[i].expr = compile(L, L->sexpr[i], nm, f->n_field + i, "score",
+                                   f->score[i].id ? f->score[i].id : "?", "expr");
+    f->summary = compile(L, L->summary_expr, nm, n, "summary", NULL, "expr");
     for (int i = 0; i < n; i++)
         free(names[i]);
     free(names);
