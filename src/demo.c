@@ -113,6 +113,7 @@ typedef struct {
     demo_shape shape;        /* the study's proportions, dealt out */
     int hip_no;              /* hips planned so far: index into shape */
     int complete;            /* demo --complete */
+    uint64_t seed;
 } gen;
 
 static void plan_hip(gen *g, hip_plan *hp, int etio, int index_date)
@@ -418,6 +419,28 @@ static int enrol_hip(gen *g, const hip_plan *hp)
     return 0;
 }
 
+/* The patient's enrolment record, through the enrolment form of a patient
+ * (if the forms have one), dated by the first hip's index date. Its answers
+ * draw from a generator of their own (seeded by the seed and the patient's
+ * number), so the rest of the cohort is the same with or without the form. */
+static int enrol_patient(gen *g, const hip_plan *hp, int n, int etiology)
+{
+    for (int i = 0; i < g->fs->n; i++) {
+        const form *f = g->fs->v[i];
+        if (!f->enrolment || f->scope != SCOPE_PATIENT)
+            continue;
+        demo_rng own, *shared = g->r;
+        demo_rng_seed(&own, g->seed ^ (0x9e3779b97f4a7c15u * (uint64_t)n));
+        g->r = &own;
+        demo_visit v = {.visit_date = hp->h.index_date, .index_date = hp->h.index_date,
+                        .etiology = etiology, .complication = -1, .tha_date = -1};
+        int rc = save(g, hp, f, TIMEPOINT_ENROLMENT, &v);
+        g->r = shared;
+        return rc;
+    }
+    return 0;
+}
+
 /* How long ago a patient's first hip was treated: some not yet at 1 month,
  * many in the middle of follow-up, many past 24 months. With --complete,
  * long enough ago that even a second hip treated 180 days later has had
@@ -475,6 +498,8 @@ static int one_patient(gen *g, int n)
         hp[i].h.side = i == 0 ? first_side : (first_side == 'L' ? 'R' : 'L');
         memcpy(hp[i].h.patient, g->uuid, sizeof hp[i].h.patient);
         rc = store_hip_add(g->s, &hp[i].h, g->err) == 0 ? 0 : -1;
+        if (rc == 0 && i == 0)
+            rc = enrol_patient(g, &hp[0], n, etio);
         if (rc == 0)
             rc = enrol_hip(g, &hp[i]);
         if (rc == 0) {
@@ -506,7 +531,7 @@ int demo_generate(store *s, const config *c, const form_set *fs, const demo_opts
     demo_rng r;
     demo_rng_seed(&r, o->seed);
     gen g = {.s = s, .c = c, .fs = fs, .r = &r, .today = o->today, .st = st, .err = err,
-             .complete = o->complete};
+             .complete = o->complete, .seed = o->seed};
     demo_shape_deal(&g.shape, o->patients, o->seed);
     if (store_begin(s, err) != 0)
         return -1;

@@ -322,6 +322,28 @@ static int fill_hip_enrolment(form_answers *a, const demo_visit *v, demo_rng *r,
     return 0;
 }
 
+/* The patient at enrolment: BMI about the studies' mean (seed 003: 27.4),
+ * smoking and drinking common in these cohorts, heavy drinking and
+ * corticosteroid exposure where the etiology says so. */
+static int fill_patient_enrolment(form_answers *a, const demo_visit *v, demo_rng *r, char **err)
+{
+    static const char *const smoking[] = {"never", "former", "current"};
+    double bmi = demo_rng_normal(r, 26.5, 4.0);
+    bmi = bmi < 17 ? 17 : bmi > 45 ? 45 : bmi;
+    double u = demo_rng_unit(r);
+    const char *alcohol = v->etiology == 2 ? "heavy" : u < 0.45 ? "none" : u < 0.95 ? "moderate"
+                                                                                   : "heavy";
+    const char *steroids = v->etiology == 0 ? (demo_rng_chance(r, 0.7) ? "past" : "current")
+                                            : demo_rng_chance(r, 0.1) ? "past" : "none";
+    double dose = v->etiology == 0 ? 2 + 13 * demo_rng_unit(r) : 0.5 + 1.4 * demo_rng_unit(r);
+    if (setf(a, "bmi", err, "%.1f", bmi) < 0 ||
+        set(a, "smoking", smoking[demo_rng_int(r, 0, 2)], err) < 0 ||
+        set(a, "alcohol", alcohol, err) < 0 || set(a, "steroids", steroids, err) < 0 ||
+        (strcmp(steroids, "none") != 0 && setf(a, "steroid_dose", err, "%.1f", dose) < 0))
+        return -1;
+    return 0;
+}
+
 /* ---- whatever is still required ---- */
 
 static int fill_rest(form_answers *a, const demo_visit *v, char **err)
@@ -367,6 +389,7 @@ static const struct {
     {"hhs", fill_hhs},   {"vas", fill_vas},           {"complications", fill_complications},
     {"mri", fill_mri},   {"procedure", fill_procedure}, {"satisfaction", fill_satisfaction},
     {"tha", fill_tha},   {"rand36", fill_rand36}, {"hip_enrolment", fill_hip_enrolment},
+    {"patient_enrolment", fill_patient_enrolment},
 };
 
 int demo_fill(form_answers *a, const demo_visit *v, demo_rng *r, char **err)

@@ -82,10 +82,10 @@ if [ "$(grep -c "expects form 'hhs'" "$T/err")" = 1 ]; then ok; else fail "hhs r
 # The shipped forms pass, named or by default from the configuration.
 bs forms check "$TOP/forms"
 expect_rc 0 "shipped forms"
-expect_out "^10 forms OK$" "shipped forms"
+expect_out "^11 forms OK$" "shipped forms"
 bs forms check
 expect_rc 0 "configured forms"
-expect_out "^10 forms OK$" "configured forms"
+expect_out "^11 forms OK$" "configured forms"
 
 bs forms list
 expect_rc 0 "forms list"

@@ -47,6 +47,19 @@ for f in hhs vas tha satisfaction complications; do
 done
 bs patient list
 cp "$T/out" "$T/list1"
+# Every demo patient is made through the patient_enrolment form: one current
+# record each, with a BMI and the exposures, heavy drinking for the alcohol
+# etiology.
+pe=$(sqlite3 "$DB" "SELECT count(DISTINCT patient) || ' ' || count(*) || ' ' ||
+    sum(CAST(json_extract(answers, '$.bmi') AS REAL) BETWEEN 17 AND 45) || ' ' ||
+    sum(json_extract(answers, '$.smoking') IS NOT NULL)
+    FROM current_records WHERE form = 'patient_enrolment' AND timepoint = 'enrolment'")
+expect_same "$pe" "300 300 300 300" "one patient_enrolment record per demo patient, each with a BMI"
+alc=$(sqlite3 "$DB" "SELECT count(*) FROM current_records p JOIN current_records h
+    ON h.patient = p.patient AND h.form = 'hip_enrolment'
+    WHERE p.form = 'patient_enrolment' AND json_extract(h.answers, '$.etiology') = 'alcohol'
+    AND json_extract(p.answers, '$.alcohol') <> 'heavy'")
+expect_same "$alc" 0 "a hip of the alcohol etiology belongs to a heavy drinker"
 # What the demo makes passes every check a real database must (plausible
 # who and when: nothing entered after today). Today is put after the real
 # clock, which check would otherwise take as the later "today".

@@ -128,8 +128,36 @@ expect_same "$n" 1 "its enrolment record is dated by that index date"
 bs check
 expect_out "no problems found" "check accepts the planned hip's enrolment record"
 
+# --- the shipped patient_enrolment form: BMI and exposures ----------------------
+bs patient add E-1 --name "Enrol One" --sex M --born 1975-03-01 bmi=27.1 smoking=never \
+    alcohol=heavy steroids=past steroid_dose=3.5
+expect_rc 0 "patient add with the patient's enrolment answers"
+expect_err "saved record [0-9a-f]{8} \(patient_enrolment, enrolment\)" "says which record it saved"
+pe=$(sqlite3 "$DB" "SELECT r.visit_date || ':' || r.answers FROM current_records r JOIN patients p
+    ON p.uuid = r.patient WHERE p.mrn = 'E-1' AND r.timepoint = 'enrolment' AND r.hip IS NULL")
+expect_same "$pe" "$TODAY:{\"bmi\":\"27.1\",\"smoking\":\"never\",\"alcohol\":\"heavy\",\"steroids\":\"past\",\"steroid_dose\":\"3.5\"}" \
+    "the answers are the patient's enrolment record, dated today, in one with the patient"
+bs patient add E-2 --name "Enrol Two" --sex F --born 1975-03-01
+expect_rc 0 "every patient_enrolment field is optional: a patient without any"
+expect_same "$(sqlite3 "$DB" "SELECT count(*) FROM records r JOIN patients p ON p.uuid = r.patient
+    WHERE p.mrn = 'E-2'")" 0 "and then no empty record"
+sum=$(db_sum)
+refused 1 "a BMI out of range" "patient_enrolment\.bmi" \
+    patient add E-3 --name "Enrol Three" --sex F --born 1975-03-01 bmi=7
+refused 1 "an unknown smoking status" "patient_enrolment\.smoking: unknown option 'sometimes'" \
+    patient add E-3 --name "Enrol Three" --sex F --born 1975-03-01 smoking=sometimes
+expect_same "$(db_sum)" "$sum" "no patient without its refused enrolment answers"
+# The dose is asked only after past or current exposure (show_if): as with
+# `record`, an answer to a hidden field is not stored.
+bs patient add E-3 --name "Enrol Three" --sex F --born 1975-03-01 steroids=none steroid_dose=2
+expect_rc 0 "no steroids, a dose given anyway"
+expect_same "$(sqlite3 "$DB" "SELECT r.answers FROM records r JOIN patients p ON p.uuid = r.patient
+    WHERE p.mrn = 'E-3'")" '{"steroids":"none"}' "the hidden dose is dropped"
+
 # --- a site's own enrolment form: no code change ------------------------------
 cp -r "$TOP/forms" "$T/forms"
+# The site's patient form replaces the shipped one (one enrolment form a scope).
+rm "$T/forms/patient_enrolment.yaml"
 cat >"$T/forms/site_patient.yaml" <<'YAML'
 id: site_patient
 title: Patient at enrolment (site)
@@ -160,8 +188,9 @@ expect_rc 1 "check with the site's stricter hip form"
 expect_same "$(grep -c 'hip_enrolment.etiology: an answer is required' "$T/out")" 2 \
     "names the two older hips without an etiology, and nothing else"
 expect_no_out "S-1|bmi" "the site's own records are clean"
+rm "$T/forms/site_patient.yaml"
 refused 2 "answers without a patient enrolment form" "no enrolment form of a patient" \
-    patient add S-2 --name "No Form" --sex F --born 1970-01-01 bmi=27.5
+    --forms "$T/forms" patient add S-2 --name "No Form" --sex F --born 1970-01-01 bmi=27.5
 
 # --- patient list -------------------------------------------------------------
 refused 1 "a name with control characters" "contains control characters" \

@@ -60,7 +60,7 @@ refused 1 "an unknown item" "rand36\.q37" record Q2 --form rand36 q37=1
 C3=$TOP/config/examples/trial-003.yaml
 bs --config "$C3" forms check
 expect_rc 0 "trial-003 example passes forms check"
-expect_out "^10 forms OK$" "trial-003 example passes forms check"
+expect_out "^11 forms OK$" "trial-003 example passes forms check"
 bs --config "$C3" patient add S3 --name "Sam Three" --sex M --born 1966-01-01 &&
     bs --config "$C3" hip add S3 --side R --index-date 2026-05-16 stage_system=arco stage=II
 expect_rc 0 "trial-003 setup"
