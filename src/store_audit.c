@@ -9,11 +9,19 @@ static const char SQL_AUDIT_INSERT[] =
     "INSERT INTO audit(uuid, at, who, action, patient, hip, record, form, timepoint, detail, "
     "reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 
+/* The entry of a final record just written (create, amend): the record's
+ * key comes from the record itself, with the digest of it as stored. */
+static const char SQL_AUDIT_WROTE[] =
+    "INSERT INTO audit(uuid, at, who, action, patient, record, detail, reason, hash) "
+    "SELECT ?1, ?2, ?3, ?4, r.patient, r.uuid, ?10, ?11, " ST_RECORD_HASH("r")
+    " FROM records r WHERE r.uuid = ?7 AND r.status = 'final'";
+
 int st_audit(store *s, const char *action, const char *patient, const char *hip,
              const char *record, const char *form, const char *tp, const char *detail,
              const char *reason, char **err)
 {
-    sqlite3_stmt *q = st_stmt(s, SQL_AUDIT_INSERT);
+    int wrote = record && (strcmp(action, "create") == 0 || strcmp(action, "amend") == 0);
+    sqlite3_stmt *q = st_stmt(s, wrote ? SQL_AUDIT_WROTE : SQL_AUDIT_INSERT);
     if (!q)
         return st_fail(err, "%s: cannot write the audit trail", s->path);
     char uuid[37], at[21];
@@ -34,12 +42,20 @@ int st_audit(store *s, const char *action, const char *patient, const char *hip,
     sqlite3_reset(q);
     if (rc != SQLITE_DONE)
         return st_fail_db(s, err, "cannot write the audit trail");
+    /* Every caller writes the final record first, in the same transaction. */
+    if (wrote && sqlite3_changes(s->db) != 1)
+        return st_fail(err, "%s: internal error: audit of record %s, which is not a final "
+                            "record", s->path, record);
     return 0;
 }
 
+/* An entry with a digest takes its hip, form and timepoint from its record. */
 static const char SQL_HISTORY[] =
-    "SELECT a.at, a.who, a.action, ifnull(a.record, ''), a.form, a.timepoint, h.side, "
-    "a.reason, a.detail FROM audit a LEFT JOIN hips h ON h.uuid = a.hip "
+    "SELECT a.at, a.who, a.action, ifnull(a.record, ''), "
+    "CASE WHEN a.hash IS NULL THEN a.form ELSE r.form END, "
+    "CASE WHEN a.hash IS NULL THEN a.timepoint ELSE r.timepoint END, h.side, "
+    "a.reason, a.detail FROM audit a LEFT JOIN records r ON a.hash IS NOT NULL AND r.uuid = a.record "
+    "LEFT JOIN hips h ON h.uuid = CASE WHEN a.hash IS NULL THEN a.hip ELSE r.hip END "
     "WHERE a.patient = ?1 ORDER BY a.at, a.rowid";
 /* Values are kept as JSON strings; ->> gives their text (NULL for null). */
 static const char SQL_DETAIL[] =

@@ -141,6 +141,19 @@ int st_insert_record(store *s, const char *uuid, const st_record *r, const char 
 char *st_fold(const char *text);
 int st_register_functions(sqlite3 *db);
 
+/* The digest an audit entry keeps of the record it wrote (store_hash.c),
+ * over record alias r: every column as written except the patient and the
+ * hip's uuid, which a merge may map to ours (the audit row keeps the patient;
+ * the hip counts by its side). Fixed for good: schema step 7 and every
+ * stored digest use it. */
+#define ST_RECORD_HASH_BYTES 16
+#define ST_RECORD_HASH(r)                                                                     \
+    "bedside_record_hash(" r ".uuid, (SELECT side FROM hips WHERE uuid = " r ".hip), "         \
+    r ".timepoint, " r ".visit_date, " r ".form, " r ".form_version, " r ".status, "          \
+    r ".answers, " r ".entered_by, " r ".entered_at, " r ".supersedes, " r ".reason, "        \
+    r ".out_of_window)"
+int st_hash_register(sqlite3 *db);
+
 /* Remove a draft row and its scores (finished elsewhere, or discarded). */
 int st_draft_delete(store *s, const char *uuid, char **err);
 

@@ -125,6 +125,22 @@ static const check_def checks[] = {
     {"SELECT supersedes, '', '' FROM records WHERE status = 'void' "
      "EXCEPT SELECT record, '', '' FROM audit WHERE action = 'void'",
      "the void of record %s has no entry in the audit trail%s%s", 0},
+    /* What the trail says was written (store_hash.c): the digest, and the
+     * patient, of every entry that created or amended a record. */
+    {"SELECT r.uuid, a.uuid, '' FROM audit a JOIN records r ON r.uuid = a.record "
+     "WHERE a.hash IS NOT NULL AND (a.hash IS NOT " ST_RECORD_HASH("r") " "
+     "OR a.patient IS NOT r.patient)",
+     "record %s is not what its audit entry %s says was written: it was changed behind "
+     "bedside's back, or the entry was%s", 0},
+    {"SELECT a.uuid, a.record, '' FROM audit a WHERE a.hash IS NOT NULL AND NOT EXISTS "
+     "(SELECT 1 FROM records r WHERE r.uuid = a.record AND r.status = 'final')",
+     "audit entry %s says it wrote record %s, which is not a final record here%s", 0},
+    /* Entries kept as they were at the upgrade to schema 7: their copy of
+     * the key must still be the record's. */
+    {"SELECT r.uuid, a.uuid, '' FROM audit a JOIN records r ON r.uuid = a.record "
+     "WHERE a.hash IS NULL AND a.action IN ('create', 'amend') AND (a.patient IS NOT r.patient "
+     "OR a.hip IS NOT r.hip OR a.form IS NOT r.form OR a.timepoint IS NOT r.timepoint)",
+     "record %s differs from its audit entry %s in patient, hip, form or timepoint%s", 0},
 };
 
 static int check(store *s, int quick, void (*cb)(void *ctx, const char *problem), void *ctx)

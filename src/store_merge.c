@@ -76,7 +76,7 @@ static const char SQL_DELTA[] =
     "(SELECT 1 FROM main.audit m WHERE m.uuid = o.uuid AND m.at IS o.at AND m.who IS o.who "
     " AND m.action IS o.action AND m.patient IS o.patient AND m.hip IS o.hip "
     " AND m.record IS o.record AND m.form IS o.form AND m.timepoint IS o.timepoint "
-    " AND m.detail IS o.detail AND m.reason IS o.reason);"
+    " AND m.detail IS o.detail AND m.reason IS o.reason AND m.hash IS o.hash);"
     "CREATE INDEX temp.merge_records_uuid ON merge_records(uuid);"
     "CREATE INDEX temp.merge_scores_record ON merge_scores(record);";
 static const char SQL_DELTA_DROP[] =
@@ -151,7 +151,8 @@ static const char SQL_C_AUDIT[] =
     "WHERE o.at IS NOT m.at OR o.who IS NOT m.who OR o.action IS NOT m.action "
     "OR " MP("o.patient") " IS NOT m.patient OR " MH("o.hip") " IS NOT m.hip "
     "OR o.record IS NOT m.record OR o.form IS NOT m.form OR o.timepoint IS NOT m.timepoint "
-    "OR o.detail IS NOT m.detail OR o.reason IS NOT m.reason ORDER BY o.at";
+    "OR o.detail IS NOT m.detail OR o.reason IS NOT m.reason OR o.hash IS NOT m.hash "
+    "ORDER BY o.at";
 
 /* Their drafts, unless we hold the same draft unchanged or its final form:
  * those lose nothing by staying behind. */
@@ -200,8 +201,9 @@ static const char SQL_INS_HIPS[] =
     "AND NOT EXISTS (SELECT 1 FROM temp.merge_hmap WHERE src = o.uuid)";
 static const char SQL_INS_AUDIT[] =
     "INSERT INTO main.audit(uuid, at, who, action, patient, hip, record, form, timepoint, "
-    "detail, reason) SELECT o.uuid, o.at, o.who, o.action, " MP("o.patient") ", " MH("o.hip")
-    ", o.record, o.form, o.timepoint, o.detail, o.reason FROM temp.merge_audit o "
+    "detail, reason, hash) SELECT o.uuid, o.at, o.who, o.action, " MP("o.patient") ", "
+    MH("o.hip") ", o.record, o.form, o.timepoint, o.detail, o.reason, o.hash "
+    "FROM temp.merge_audit o "
     "WHERE NOT " IS_HERE("audit", "o.uuid");
 
 /* What the deferred foreign keys would refuse at commit, named (a dry run

@@ -210,7 +210,29 @@ static const char SCHEMA_6[] =
     "ALTER TABLE hips DROP COLUMN stage;"
     "ALTER TABLE hips DROP COLUMN involvement;";
 
-static const char *const steps[] = {SCHEMA_1, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5, SCHEMA_6};
+/* Version 6 -> 7: an audit entry that created or amended a final record
+ * names the record instead of copying its hip, form and timepoint (the
+ * record never changes), and keeps a digest of the record as written
+ * (ST_RECORD_HASH), which `bedside check` verifies. An existing entry is
+ * converted only where its copy equals the record; any other keeps its copy,
+ * which `check` then reports. The digest of a converted entry is of the
+ * record as found at this upgrade. The safeguard trigger is lifted for this
+ * one statement and put back as it was. */
+#define AUDIT_NO_UPDATE                                                                       \
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"                                   \
+    "  BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;"
+static const char SCHEMA_7[] =
+    "ALTER TABLE audit ADD COLUMN hash BLOB"
+    "  CHECK (hash IS NULL OR length(hash) = 16);"
+    "DROP TRIGGER audit_no_update;"
+    "UPDATE audit SET hash = " ST_RECORD_HASH("r") ", hip = NULL, form = NULL, timepoint = NULL"
+    "  FROM records r WHERE r.uuid = audit.record AND audit.action IN ('create', 'amend')"
+    "  AND r.status = 'final' AND r.patient IS audit.patient AND r.hip IS audit.hip"
+    "  AND r.form IS audit.form AND r.timepoint IS audit.timepoint;"
+    AUDIT_NO_UPDATE;
+
+static const char *const steps[] = {SCHEMA_1, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5, SCHEMA_6,
+                                    SCHEMA_7};
 
 /* One schema object: SQLite keeps every object's CREATE statement verbatim,
  * and that text is what it builds tables, constraints and triggers from, so
@@ -327,6 +349,7 @@ static int reference(int version, obj **want, int *nw, char **err)
         return st_fail(err, "out of memory");
     }
     int rc = 0;
+    st_register_functions(ref);   /* a step may use bedside's own functions */
     for (int i = 0; i < version && rc == 0; i++)
         if (sqlite3_exec(ref, steps[i], NULL, NULL, NULL) != SQLITE_OK)
             rc = st_fail(err, "bedside's own schema %d does not build: %s", i + 1,

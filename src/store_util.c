@@ -354,6 +354,8 @@ int st_register_functions(sqlite3 *db)
     int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
     int rc = sqlite3_create_function_v2(db, "bedside_fold", 1, flags, NULL, fold_fn, NULL, NULL,
                                         NULL);
+    if (rc == SQLITE_OK)
+        rc = st_hash_register(db);
     return rc != SQLITE_OK ? rc
                            : sqlite3_create_function_v2(db, "bedside_width", 1, flags, NULL,
                                                         width_fn, NULL, NULL, NULL);

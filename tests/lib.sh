@@ -93,11 +93,51 @@ audit_before_merge_action() {
         INSERT INTO audit SELECT * FROM audit_new; DROP TABLE audit_new; $rest"
 }
 
-# hips_before_enrolment FILE — undo migration 6: the hips table gets its
+# audit_before_hash FILE — undo migration 7: audit entries that name the
+# record they wrote get its hip, form and timepoint back and lose their
+# digest, so FILE looks like a schema-6 database. Only for making old files.
+audit_before_hash() {
+    local trig
+    trig=$(sqlite3 "$1" "SELECT sql FROM sqlite_master WHERE name = 'audit_no_update'")
+    sqlite3 "$1" "DROP TRIGGER audit_no_update;
+        UPDATE audit SET hip = r.hip, form = r.form, timepoint = r.timepoint FROM records r
+        WHERE r.uuid = audit.record AND audit.hash IS NOT NULL;
+        ALTER TABLE audit DROP COLUMN hash; $trig; PRAGMA user_version = 6;"
+}
+
+# audit_rehash FILE UUID — what someone who knows the digest's recipe
+# (src/store_hash.c) does after changing record UUID behind bedside's back:
+# write its audit entry's digest anew, so the file is consistent in itself.
+audit_rehash() {
+    python3 - "$1" "$2" <<'PY'
+import hashlib, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+row = db.execute("SELECT r.uuid, (SELECT side FROM hips WHERE uuid = r.hip), r.timepoint, "
+                 "r.visit_date, r.form, r.form_version, r.status, r.answers, r.entered_by, "
+                 "r.entered_at, r.supersedes, r.reason, r.out_of_window FROM records r "
+                 "WHERE r.uuid = ?", (sys.argv[2],)).fetchone()
+h = hashlib.sha256()
+for v in row:
+    if v is None:
+        h.update(b"N;")
+    else:
+        b = str(v).encode()
+        h.update(b"T%d:" % len(b) + b)
+trig = db.execute("SELECT sql FROM sqlite_master WHERE name = 'audit_no_update'").fetchone()[0]
+db.executescript("DROP TRIGGER audit_no_update")
+db.execute("UPDATE audit SET hash = ? WHERE record = ? AND hash IS NOT NULL",
+           (h.digest()[:16], sys.argv[2]))
+db.executescript(trig + ";")
+db.commit()
+PY
+}
+
+# hips_before_enrolment FILE — undo migrations 7 and 6: the hips table gets its
 # detail columns back (as schemas 1 and 5 made it, empty) and the enrolment
 # records go, so FILE looks like a schema-5 database. Only for making old files.
 hips_before_enrolment() {
     local trig
+    audit_before_hash "$1"
     trig=$(sqlite3 "$1" "SELECT sql FROM sqlite_master WHERE name = 'records_final_no_delete'")
     sqlite3 "$1" "DROP TRIGGER records_final_no_delete;
         DELETE FROM records WHERE timepoint = 'enrolment'; $trig;

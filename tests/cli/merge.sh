@@ -155,9 +155,9 @@ expect_err "^bedside: conflict: MRN 100, right hip: index date 2026-05-01 here b
 expect_same "$(sql "SELECT count(*) FROM patients WHERE mrn = '500'")" 0 "nothing of that file came in"
 refused "a dry run reports conflicts too" "conflict" merge "$LAP2" --dry-run
 
-# The same uuid with other content, consistent in itself (answer and score
-# changed together, so `check` on the copy finds nothing): planted behind
-# bedside's back. Only the merge's own comparison can see it.
+# The same uuid with other content (answer and score changed together):
+# planted behind bedside's back. The copy's audit entry no longer matches
+# the record, so the copy's own check refuses it.
 LAP3=$T/laptop3.db
 setup backup "$LAP3"
 sqlite3 "$LAP3" "DROP TRIGGER records_final_no_update; DROP TRIGGER scores_final_no_update;
@@ -165,9 +165,17 @@ sqlite3 "$LAP3" "DROP TRIGGER records_final_no_update; DROP TRIGGER scores_final
     UPDATE scores SET value = 1.0 WHERE record LIKE '$srv_1m%'"
 sqlite3 "$DB" "SELECT sql || ';' FROM sqlite_master WHERE name IN
     ('records_final_no_update', 'scores_final_no_update')" | sqlite3 "$LAP3"
-refused "a record changed under the same uuid" "should never happen" merge "$LAP3"
+refused "a record changed under the same uuid" "nothing was merged" merge "$LAP3"
+expect_err "record ${srv_1m}[0-9a-f-]* is not what its audit entry [0-9a-f-]+ says was written" \
+    "the copy's check names the changed record"
+# With the audit entry's digest written anew too, the copy is consistent in
+# itself (its check finds nothing): only the merge's own comparison sees it.
+audit_rehash "$LAP3" "$(sqlite3 "$LAP3" "SELECT uuid FROM records WHERE uuid LIKE '$srv_1m%'")"
+refused "a record and its entry changed under the same uuids" "should never happen" merge "$LAP3"
 expect_err "conflict: record ${srv_1m}[0-9a-f-]* \(MRN 100, left hip, vas at 1m\) differs" \
     "names the record"
+expect_err "conflict: audit entry [0-9a-f-]+ \(create, [0-9T:Z-]+\) differs" \
+    "and its audit entry"
 
 # A damaged copy: a record whose hip is missing (planted with the foreign
 # keys off). A dry run must find it as the real merge would.

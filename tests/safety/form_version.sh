@@ -45,9 +45,10 @@ sql "INSERT INTO scores VALUES ('99999999-9999-4999-8999-999999999999', 'vas', 1
     INSERT INTO records SELECT '99999999-9999-4999-8999-999999999999', patient, hip, '1m',
     '2026-02-09', 'vas', 0, 'final', '{\"pain\":\"1.0\"}', entered_by, entered_at, NULL, NULL, 0
     FROM records LIMIT 1;
-    INSERT INTO audit SELECT 'x0', at, who, 'create', patient, hip,
-    '99999999-9999-4999-8999-999999999999', 'vas', '1m', NULL, NULL FROM audit
-    WHERE action = 'create' LIMIT 1" || fail "setup: a version 0 record"
+    INSERT INTO audit(uuid, at, who, action, patient, hip, record, form, timepoint)
+    SELECT 'x0', entered_at, entered_by, 'create', patient, hip, uuid, form, timepoint
+    FROM records WHERE uuid = '99999999-9999-4999-8999-999999999999'" ||
+    fail "setup: a version 0 record"
 bs check
 expect_rc 1 "check of a version 0 record"
 expect_out "record 99999999 \(vas, 1m\): form version 0 is not a version" "check: version 0"

@@ -57,12 +57,12 @@ sql "BEGIN; INSERT INTO patients VALUES ('$P2', 'EV' || $H, 'Eve ' || $H || $RAW
         '2026-02-09', 'complications', 1, 'draft', json_object('other_text', $H, 'k' || $H, $H),
         $H, $TS, NULL, NULL, 0);
     -- The audit trail: hostile login, form, timepoint, detail and reason.
-    INSERT INTO audit VALUES ('a1', $TS, $H, 'patient', '$P2', NULL, NULL, NULL, NULL,
+    INSERT INTO audit(uuid, at, who, action, patient, hip, record, form, timepoint, detail, reason) VALUES ('a1', $TS, $H, 'patient', '$P2', NULL, NULL, NULL, NULL,
         json_object('name', json_array(NULL, $H)), NULL);
-    INSERT INTO audit VALUES ('a2', $TS, 'root', 'create', '$P2', '$H2',
+    INSERT INTO audit(uuid, at, who, action, patient, hip, record, form, timepoint, detail, reason) VALUES ('a2', $TS, 'root', 'create', '$P2', '$H2',
         '44444444-4444-4444-8444-444444444444', 'f' || $H, 't' || $H,
         json_object('k' || $H, json_array($H, $H)), 'r' || $H);
-    INSERT INTO audit VALUES ('a3', $TS, 'root', 'amend', '$p1', '$h1',
+    INSERT INTO audit(uuid, at, who, action, patient, hip, record, form, timepoint, detail, reason) VALUES ('a3', $TS, 'root', 'amend', '$p1', '$h1',
         '77777777-7777-4777-8777-777777777777', 'vas', 'baseline',
         json_object('pain', json_array('6.0', $H)), 'r' || $H); COMMIT;" || fail "setup: hostile rows"
 cp "$DB" "$T/hostile.db"

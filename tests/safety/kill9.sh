@@ -78,8 +78,9 @@ bs check
 expect_rc 0 "bedside check after killed writers"
 n=$(sql "SELECT count(*) FROM records WHERE form = 'hhs' AND status = 'final'
          AND patient IN (SELECT uuid FROM patients WHERE mrn LIKE 'KC-%')")
-a=$(sql "SELECT count(*) FROM audit WHERE action = 'create' AND form = 'hhs'
-         AND patient IN (SELECT uuid FROM patients WHERE mrn LIKE 'KC-%')")
+a=$(sql "SELECT count(*) FROM audit a JOIN records r ON r.uuid = a.record
+         WHERE a.action = 'create' AND r.form = 'hhs'
+         AND a.patient IN (SELECT uuid FROM patients WHERE mrn LIKE 'KC-%')")
 s=$(sql "SELECT count(*) FROM scores WHERE score = 'total' AND record IN
          (SELECT uuid FROM records WHERE form = 'hhs' AND status = 'final')")
 echo "killed writers: $n of 30 records completed"
