@@ -269,7 +269,7 @@ static int save(gen *g, const hip_plan *hp, const form *f, const char *tp, demo_
                             e.msg);
         return -1;
     }
-    int oow = entry_visit_rules(g->c, &eh, 1, tp, v->visit_date, 0, end, NULL) != ENTRY_OK;
+    int oow = entry_out_of_window(g->c, &eh, 1, tp, v->visit_date, end);
     st_record rec = {0};
     record_key(g, &rec, hp, f, tp, v->visit_date);
     rec.out_of_window = oow;

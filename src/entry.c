@@ -250,15 +250,13 @@ int entry_set_visit(app *a, entry_target *t, const char *tp, int visit_date, int
         return entry_fail(e, "date", "visit date %s is before the patient's birth date %s", d,
                           lim);
     }
-    /* Marked only when the date really is in no window of tp. */
-    int in = entry_visit_rules(&a->cfg, t->vh, rule_hips(t), tp, visit_date, 0,
-                               is_end_form(a, t->f), NULL) == ENTRY_OK;
     char *keep = xstrdup(tp);
     free(t->tp);
     t->tp = keep;
     t->tp_inferred = inferred && !enrol;
     t->visit_date = visit_date;
-    t->out_of_window = !in && strcmp(keep, TIMEPOINT_UNSCHEDULED) != 0 && !enrol;
+    t->out_of_window = entry_out_of_window(&a->cfg, t->vh, rule_hips(t), keep, visit_date,
+                                           is_end_form(a, t->f));
     return ENTRY_OK;
 }
 

@@ -93,6 +93,12 @@ typedef struct {
  * for every stored record (see entry_check_stored). */
 int entry_visit_rules(const config *c, const entry_hip *hips, int n_hips, const char *tp,
                       int visit_date, int out_of_window, int ends_follow_up, entry_error *e);
+/* The out_of_window mark of a record dated visit_date for tp: 1 when tp is
+ * a scheduled timepoint and the date is in none of its windows (kept only
+ * when the nurse confirmed it), else 0. Entry and the demo set it; exports
+ * read the stored mark as the record's window. */
+int entry_out_of_window(const config *c, const entry_hip *hips, int n_hips, const char *tp,
+                        int visit_date, int ends_follow_up);
 /* The enrolment forms (form.h `enrolment`): an enrolment form's record has
  * the timepoint "enrolment" (tp may be NULL: not chosen yet), and only an
  * enrolment form's record has it. entry_visit_rules lets such a record be

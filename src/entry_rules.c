@@ -208,6 +208,15 @@ int entry_visit_rules(const config *c, const entry_hip *hips, int n_hips, const 
                       d, tp, side_word(hips[k].side), a, b);
 }
 
+int entry_out_of_window(const config *c, const entry_hip *hips, int n_hips, const char *tp,
+                        int visit_date, int ends_follow_up)
+{
+    if (!tp || strcmp(tp, TIMEPOINT_UNSCHEDULED) == 0 || strcmp(tp, TIMEPOINT_ENROLMENT) == 0)
+        return 0;
+    return entry_visit_rules(c, hips, n_hips, tp, visit_date, 0, ends_follow_up, NULL) !=
+           ENTRY_OK;
+}
+
 int entry_check_stored(const config *c, const entry_hip *hips, int n_hips, const st_record *r,
                        int ends_follow_up, entry_error *e)
 {

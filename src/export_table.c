@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "export.h"
-#include "sched.h"
 #include "store_export.h"
 
 /* The bookkeeping columns. Wide rows keep today's eight first (X_MRN ..
@@ -195,8 +194,8 @@ static void fixed_cells(table *t, const st_export_row *x, const char **c, char (
     if (index >= 0) {
         date_format(index, buf[6]);
         snprintf(buf[7], 40, "%d", r->visit_date - index);
-        int tp = config_timepoint(&t->a->cfg, r->timepoint);
-        int in = tp >= 0 && sched_timepoint_for(&t->a->cfg, index, r->visit_date) == tp;
+        /* The window as entry marked it (bedside check holds the mark true). */
+        int in = config_timepoint(&t->a->cfg, r->timepoint) >= 0 && !r->out_of_window;
         snprintf(buf[8], 40, "%d", in);
     } else {
         buf[6][0] = buf[7][0] = buf[8][0] = '\0';

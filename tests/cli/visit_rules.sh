@@ -47,8 +47,10 @@ expect_err "1m out of window" "said to be out of window"
 expect_same "$(sql "SELECT out_of_window FROM records WHERE uuid LIKE '$late%'")" 1 "stored marked"
 bs export csv --form vas
 pairs=$(paste -d: <(python3 "$TOP/tests/cli/csvtool.py" col "$T/out" visit_date) \
+    <(python3 "$TOP/tests/cli/csvtool.py" col "$T/out" in_window) \
     <(python3 "$TOP/tests/cli/csvtool.py" col "$T/out" out_of_window) | tr '\n' ' ')
-expect_same "$pairs" "2025-12-20:0 2026-02-25:1 " "export marks it (out_of_window), and not the one in window"
+expect_same "$pairs" "2025-12-20:1:0 2026-02-25:0:1 " \
+    "export marks it (out_of_window, not in_window), and not the one in window"
 bs show V1 --ascii
 expect_out "!2026-02-25" "show marks the date"
 expect_out "! out of window" "and says what the mark means"
