@@ -59,8 +59,12 @@ HARDEN_CPPFLAGS := $(if $(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS)),,$(i
                    $(filter-out -O0,$(filter -O%,$(CFLAGS))),-D_FORTIFY_SOURCE=2))
 HARDEN_CFLAGS   := -fstack-protector-strong -fPIE
 HARDEN_LDFLAGS  := -pie -Wl,-z,relro -Wl,-z,now
+# cairo and fontconfig are compiled against but not linked: src/plot_cairo.c
+# opens them when a chart is first drawn, so commands that draw nothing do
+# not load them and the libraries they bring.
+DLOPEN_PKGS := cairo fontconfig
 PKG_CFLAGS = $(shell pkg-config --cflags $(CORE_PKGS) $(UI_PKGS) 2>/dev/null)
-CORE_LIBS  = $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null) -lm
+CORE_LIBS  = $(shell pkg-config --libs $(filter-out $(DLOPEN_PKGS),$(CORE_PKGS)) 2>/dev/null) -lm -ldl
 UI_LIBS    = $(shell pkg-config --libs $(UI_PKGS) 2>/dev/null)
 
 ALL_CPPFLAGS = -D_GNU_SOURCE $(PKG_CFLAGS) -DBEDSIDE_DATADIR='"$(DATADIR)"' \

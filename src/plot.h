@@ -84,7 +84,8 @@ typedef struct {
 } plot_chart;
 
 /* Where the plotting area of a chart drawn at w x h points lies: the
- * geometry the drawing uses, so tests and callers agree on it. */
+ * geometry the drawing uses, so tests and callers agree on it. Only after
+ * a plot_chart_render or plot_pages_pdf that succeeded (which open cairo). */
 typedef struct {
     double left, top, width, height;
 } plot_area;

@@ -69,6 +69,7 @@ static int has_legend(const plot_chart *c)
 
 void plot_chart_area(const plot_chart *c, double w, double h, plot_area *a)
 {
+    assert(plot_cairo_loaded());   /* text widths are cairo's */
     double left = LEFT_MIN;
     for (int r = 0; c->cell && r < c->n_row && r < c->n_series; r++) {
         double tw = c->series[r].label ? text_width(c->series[r].label, FONT) + 20 : 0;

@@ -3,7 +3,7 @@
 #ifndef BEDSIDE_PLOT_INT_H
 #define BEDSIDE_PLOT_INT_H
 
-#include <cairo.h>
+#include "plot_cairo.h"
 
 #include "plot.h"
 #include "util.h"

@@ -5,10 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
-#include <fontconfig/fontconfig.h>
-
 #include "plot_int.h"
 
 #define MARGIN 36.0
@@ -78,6 +74,8 @@ static cairo_t *start(cairo_surface_t *s)
 int plot_chart_render(const plot_chart *c, enum plot_format f, double w, double h, char **out,
                       size_t *len, char **err)
 {
+    if (plot_cairo_load(err) < 0)
+        return -1;
     sbuf buf = {0};
     cairo_surface_t *s = plot_surface(f, w, h, &buf);
     cairo_t *cr = start(s);
@@ -232,6 +230,8 @@ static void head_foot(cairo_t *cr, const plot_pages *p, int k, int n)
 
 int plot_pages_pdf(const plot_pages *p, char **out, size_t *len, int *n_pages, char **err)
 {
+    if (plot_cairo_load(err) < 0)
+        return -1;
     double text_w = p->width - 2 * MARGIN;
     layout l = {.p = p};
     l.mono = text_w / ((p->columns > 20 ? p->columns : 80) * PLOT_MONO_ADVANCE);

@@ -27,6 +27,21 @@ for p in $(grep -vx debhelper-compat "$T/bdeps"); do
     esac
 done
 
+# A library bedside opens at run time (dlopen) is no link-time dependency
+# dpkg-shlibdeps could find: the package that ships it must be in Depends.
+awk '/^Depends:/ { sub(/^Depends:/, ""); print }' "$D/control" | tr ',' '\n' |
+    sed -E 's/[(\[<].*//; s/^[[:space:]]+//; s/[[:space:]]+$//' | grep -v '^$' >"$T/deps"
+sonames=$(grep -ohE '"lib[a-z0-9]+\.so\.[0-9]+"' "$TOP"/src/*.c | tr -d '"' | sort -u)
+[ -n "$sonames" ] && ok || fail "no library opened at run time found in src/"
+for so in $sonames; do
+    pkg=$(dpkg -S "*/$so" 2>/dev/null | head -1 | cut -d: -f1)
+    if [ -z "$pkg" ]; then
+        fail "$so (opened at run time) is not installed"
+    else
+        grep -qxF "$pkg" "$T/deps" && ok || fail "src/ opens $so at run time; debian/control's Depends lacks $pkg"
+    fi
+done
+
 bs --version
 expect_same "$(cat "$T/out")" "bedside $(sed -nE '1s/^bedside \(([^)]+)\).*/\1/p' "$D/changelog")" \
     "debian/changelog's version is bedside --version"
