@@ -83,16 +83,22 @@ static const char *bad_code(const form_field *fl, const char *value)
     }
 }
 
-static void check_scores(check_ctx *c, const form *f, const form_answers *ans, const st_record *r)
+/* The stored scores against val/isnull, what the answers give now. */
+static void check_scores(check_ctx *c, const form *f, const double *val, const int *isnull,
+                         const st_record *r)
 {
-    double *val = xcalloc((size_t)f->n_score + 1, sizeof *val);
-    int *isnull = xcalloc((size_t)f->n_score + 1, sizeof *isnull);
-    form_compute(ans, val, isnull);
     for (int i = 0; i < f->n_score; i++) {
         char stored[32] = "NA", now[32] = "NA";
-        for (int k = 0; k < r->n_score; k++)
-            if (strcmp(r->score_id[k], f->score[i].id) == 0)
-                form_score_format(&f->score[i], r->score_val[k], stored);
+        int k = 0;
+        while (k < r->n_score && strcmp(r->score_id[k], f->score[i].id) != 0)
+            k++;
+        /* The same number shows the same: formatted only if they differ. */
+        if (k < r->n_score && !isnull[i] && r->score_val[k] == val[i])
+            continue;
+        if (k == r->n_score && isnull[i])
+            continue;
+        if (k < r->n_score)
+            form_score_format(&f->score[i], r->score_val[k], stored);
         if (!isnull[i])
             form_score_format(&f->score[i], val[i], now);
         if (strcmp(stored, now) == 0)
@@ -109,26 +115,26 @@ static void check_scores(check_ctx *c, const form *f, const form_answers *ans, c
         if (form_score_index(f, r->score_id[k]) < 0)
             record_problem(c, r, "%s.%s: a score the form does not have", f->id,
                            cli_esc(r->score_id[k]));
-    free(val);
-    free(isnull);
 }
 
 typedef struct {
-    check_ctx *c;
     const st_record *r;
     const form *f;
+    char **line;   /* the problems, in order, reported after the scores' */
+    int n;
 } invalid_ctx;
 
 /* One problem of form_validate: the same words `record` would print. */
 static void on_invalid(void *ctx, const char *field_id, const char *msg)
 {
     invalid_ctx *v = ctx;
+    v->line = xrealloc(v->line, (size_t)(v->n + 1) * sizeof *v->line);
     if (v->r->form_version != v->f->version)
-        record_problem(v->c, v->r, "%s.%s: %s (recorded with version %d, the form is now "
-                       "version %d)", v->f->id, cli_esc(field_id), cli_esc(msg),
-                       v->r->form_version, v->f->version);
+        v->line[v->n++] = xasprintf("%s.%s: %s (recorded with version %d, the form is now "
+                                    "version %d)", v->f->id, cli_esc(field_id), cli_esc(msg),
+                                    v->r->form_version, v->f->version);
     else
-        record_problem(v->c, v->r, "%s.%s: %s", v->f->id, cli_esc(field_id), cli_esc(msg));
+        v->line[v->n++] = xasprintf("%s.%s: %s", v->f->id, cli_esc(field_id), cli_esc(msg));
 }
 
 /* A login as useradd(8) allows it: letters, digits, '_', '-', '.', at most
@@ -246,15 +252,26 @@ static int check_record(void *ctx, const char *mrn, const st_record *r)
             form_answer_load(ans, i, r->ans[k].value);
         }
     }
-    check_scores(c, f, ans, r);
-    /* Then every answer through the validation `record` applies: types,
-     * ranges, lengths, required fields, show_if, check rules, scores. */
-    int hidden = form_answers_prune(ans);
+    /* Every answer through the validation `record` applies (types, ranges,
+     * lengths, required fields, show_if, check rules, scores), which also
+     * gives the scores the answers make and the hidden answers it dropped;
+     * reported in the order: scores, hidden answers, the rest. */
+    double *val = xcalloc((size_t)f->n_score + 1, sizeof *val);
+    int *isnull = xcalloc((size_t)f->n_score + 1, sizeof *isnull);
+    int hidden = 0;
+    invalid_ctx v = {.r = r, .f = f};
+    form_validate_all(ans, &hidden, val, isnull, on_invalid, &v);
+    check_scores(c, f, val, isnull, r);
     if (hidden)
         record_problem(c, r, "%s: %d answer%s to fields the form hides", f->id, hidden,
                        hidden == 1 ? "" : "s");
-    invalid_ctx v = {.c = c, .r = r, .f = f};
-    form_validate(ans, on_invalid, &v);
+    for (int i = 0; i < v.n; i++) {
+        record_problem(c, r, "%s", v.line[i]);
+        free(v.line[i]);
+    }
+    free(v.line);
+    free(val);
+    free(isnull);
     if (!c->data_only) {
         check_who_when(c, r);
         if (r->supersedes[0] && entry_check_reason(r->reason, &e) != 0)

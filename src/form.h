@@ -163,6 +163,12 @@ int form_answers_prune(form_answers *a);
  * is a score id for a score outside its min..max). Returns the count. */
 typedef void (*form_problem_fn)(void *ctx, const char *field_id, const char *msg);
 int form_validate(form_answers *a, form_problem_fn cb, void *ctx);
+/* The same, also giving what it found on the way (each may be NULL): how
+ * many hidden answers it pruned, and the scores as form_compute gives them
+ * (val and isnull hold n_score), so a caller that needs all three (check)
+ * binds and evaluates the form once. */
+int form_validate_all(form_answers *a, int *pruned, double *val, int *isnull,
+                      form_problem_fn cb, void *ctx);
 
 /* Compute every score in order (a score may use fields and earlier scores).
  * val[i] is rounded to the score's decimals; isnull[i] set when NULL. */

@@ -270,10 +270,25 @@ void form_compute(const form_answers *a, double *val, int *isnull)
 
 int form_validate(form_answers *a, form_problem_fn cb, void *ctx)
 {
+    return form_validate_all(a, NULL, NULL, NULL, cb, ctx);
+}
+
+int form_validate_all(form_answers *a, int *pruned, double *val_out, int *isnull_out,
+                      form_problem_fn cb, void *ctx)
+{
     const form *f = a->f;
-    form_answers_prune(a);
     int *vis;
     form_value *vals = effective(a, &vis);
+    /* Pruning drops only answers whose effective value is already NULL, so
+     * the effective values and visibility stay what they are: one pass. */
+    int n_pruned = 0;
+    for (int i = 0; i < f->n_field; i++)
+        if (a->val[i] && vals[i].kind == FV_NULL) {
+            form_answer_clear(a, i);
+            n_pruned++;
+        }
+    if (pruned)
+        *pruned = n_pruned;
     int problems = 0;
     char err[300];
     for (int i = 0; i < f->n_field; i++) {
@@ -295,6 +310,10 @@ int form_validate(form_answers *a, form_problem_fn cb, void *ctx)
     int *isnull = xcalloc(ns, sizeof *isnull);
     char **why = xcalloc(ns, sizeof *why);
     compute(f, vals, val, isnull, why);
+    if (val_out)
+        memcpy(val_out, val, (size_t)f->n_score * sizeof *val);
+    if (isnull_out)
+        memcpy(isnull_out, isnull, (size_t)f->n_score * sizeof *isnull);
     for (int k = 0; k < f->n_score; k++) {
         const form_score *s = &f->score[k];
         if (why[k]) {

@@ -61,4 +61,20 @@ refused 1 "merge of a copy with invalid answers" "has [0-9]+ problems" merge "$T
 expect_err "record ${big:0:8} \(vas, 1m\): vas\.pain" "merge lists the VAS of 1000"
 expect_err "record ${who:0:8} \(vas, 12m\): entered at 2099" "merge lists the future time"
 
+# An answer to a field the form hides (no complication, yet a grade), and
+# a score that does not match the answers: both named, the score first.
+DB=$T/hidden.db
+export BEDSIDE_DB=$DB
+cp "$T/ward.db" "$DB"
+bs record H1 --form complications --hip L --timepoint unscheduled --date 2025-03-01 events=none
+expect_rc 0 "setup: a complications record"
+comp=$(sql "SELECT uuid FROM records WHERE form = 'complications'")
+behind_back "$DB" "UPDATE records SET answers = json_set(answers, '\$.grade', 'ii')
+    WHERE uuid = '$comp'; UPDATE scores SET value = 2 WHERE record = '$comp'"
+bs check
+expect_rc 1 "check of a hidden answer"
+expect_same "$(grep -E "^record ${comp:0:8} " "$T/out" | sed -E 's/^record [0-9a-f]+ \([a-z]+, [a-z]+\): //' | head -2 | tr '\n' '|')" \
+    "complications.count is 2, answers give 0|complications: 1 answer to fields the form hides|" \
+    "the score, then the hidden answer"
+
 t_done
