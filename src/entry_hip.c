@@ -60,14 +60,10 @@ int entry_check_record(const app *a, const entry_hip *vh, int n_vh, const st_rec
     return entry_check_stored(&a->cfg, hips, n, r, ends, e);
 }
 
-int entry_hip_redate(app *a, const st_patient *p, char side, int index_date, const char *reason,
-                     entry_problem_fn cb, void *ctx, entry_error *e)
+/* entry_hip_redate inside its write transaction. */
+static int redate(app *a, const st_patient *p, char side, int index_date, const char *reason,
+                  entry_problem_fn cb, void *ctx, entry_error *e)
 {
-    assert(side == 'L' || side == 'R');
-    if (entry_check_reason(reason, e) != 0)
-        return ENTRY_REFUSED;
-    if (entry_index_date_ok(a, p, index_date, e) != ENTRY_OK)
-        return ENTRY_REFUSED;
     st_hip h;
     if (store_hip_get(a->db, p->uuid, side, &h) != 0)
         return entry_fail(e, "hip", "patient has no %s hip", side == 'L' ? "left" : "right");
@@ -120,9 +116,29 @@ int entry_hip_redate(app *a, const st_patient *p, char side, int index_date, con
         char *err = NULL;
         rc = store_hip_redate(a->db, h.uuid, h.index_date, index_date, reason, &err) == 0
                  ? ENTRY_OK
-                 : entry_fail(e, "", "%s", err ? err : "could not change the index date");
-        free(err);
+                 : entry_fail_store(e, err, "could not change the index date");
     }
     st_hip_free(&h);
+    return rc;
+}
+
+int entry_hip_redate(app *a, const st_patient *p, char side, int index_date, const char *reason,
+                     entry_problem_fn cb, void *ctx, entry_error *e)
+{
+    assert(side == 'L' || side == 'R');
+    if (entry_check_reason(reason, e) != 0)
+        return ENTRY_REFUSED;
+    if (entry_index_date_ok(a, p, index_date, e) != ENTRY_OK)
+        return ENTRY_REFUSED;
+    /* The hip and its records are read in the write transaction that moves
+     * the date: a record another session saves meanwhile is either seen by
+     * the check or waits until the date has moved (and meets its rules). */
+    char *err = NULL;
+    if (store_tx_begin(a->db, &err) < 0)
+        return entry_fail_store(e, err, "cannot write the database");
+    int rc = redate(a, p, side, index_date, reason, cb, ctx, e);
+    if (store_tx_end(a->db, rc == ENTRY_OK, &err) < 0 && rc == ENTRY_OK)
+        return entry_fail_store(e, err, "could not change the index date");
+    free(err);
     return rc;
 }

@@ -148,7 +148,8 @@ void store_patient_rows_free(st_patient_row *rows, size_t n);
 int store_hip_add(store *s, st_hip *h, char **err);          /* fills uuid */
 int store_hip_get(store *s, const char *patient_uuid, char side, st_hip *h);
 /* Move a hip's index date from old_date (as read; else "changed meanwhile")
- * to new_date, audited ('hip', old and new, reason). Rules: entry_hip_redate. */
+ * to new_date, audited ('hip', old and new, reason). Rules: entry_hip_redate,
+ * which reads the records and calls this inside one store_tx_begin. */
 int store_hip_redate(store *s, const char *hip_uuid, int old_date, int new_date,
                      const char *reason, char **err);
 st_hip *store_hips_of(store *s, const char *patient_uuid, size_t *n);  /* L before R */

@@ -1,7 +1,8 @@
 /* store_hip.c — corrections to a registered hip that the store itself
  * makes: a new index date, checked against the row as it was read (so two
  * corrections cannot cross) and audited with old and new value and the
- * reason. Whether the records allow it is the entry module's rule. */
+ * reason. Whether the records allow it is the entry module's rule, checked
+ * in the caller's transaction (store_tx_begin), which this one joins. */
 #include <stdlib.h>
 
 #include "store_internal.h"
