@@ -128,12 +128,10 @@ static int patient_add(app *a, int argc, char **argv)
     int rc = cli_load(a, APP_DB_WRITE, 1);
     if (rc)
         return rc;
-    st_patient p = {0};
-    if (store_patient_get(a->db, mrn, &p) == 0) {
-        cli_err("a patient with MRN '%s' already exists (%s)", cli_esc(p.mrn), cli_esc(p.name));
-        st_patient_free(&p);
-        return 1;
-    }
+    st_patient p = {.mrn = (char *)mrn};
+    entry_error e;
+    if (entry_patient_new_ok(a, &p, &e) != ENTRY_OK)
+        return cli_entry_err(&e, NULL);
     if (!allow_dup && store_patient_same(a->db, name, days, &p) == 0) {
         cli_err("%s born %s is already recorded as MRN %s; if this is another person, "
                 "add again with --allow-duplicate", cli_esc(p.name), born, cli_esc(p.mrn));
@@ -149,7 +147,6 @@ static int patient_add(app *a, int argc, char **argv)
     p.sex = sx;
     p.born = days;
     st_record r;
-    entry_error e;
     if (entry_add_patient(a, &p, ans, &r, &e) != ENTRY_OK) {
         rc = cli_entry_err(&e, ans ? ans->f : NULL);
     } else {

@@ -268,6 +268,12 @@ int entry_enrol_wanted(const form_answers *ans);
  * patient's birth nor more than a year after today; a second hip on a side
  * is refused. r (may be NULL) receives the record; r->uuid is "" if none. */
 int entry_add_hip(app *a, st_hip *h, form_answers *ans, st_record *r, entry_error *e);
+/* The checks entry_add_hip makes before writing, for a front end that asks
+ * the enrolment form after side and index date (the TUI): the patient
+ * exists, the index date is allowed, the side is free. */
+int entry_hip_new_ok(app *a, const st_hip *h, entry_error *e);
+/* The same for a new patient: the MRN is not taken (field "mrn"). */
+int entry_patient_new_ok(app *a, const st_patient *p, entry_error *e);
 /* The same for a patient (p: mrn, name, sex, born) and the patient's
  * enrolment record (ans: of a->enrol[SCOPE_PATIENT]), dated today. */
 int entry_add_patient(app *a, st_patient *p, form_answers *ans, st_record *r, entry_error *e);

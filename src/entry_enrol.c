@@ -67,11 +67,8 @@ static int finish(app *a, int stored, char *err, const char *what, form_answers 
     return ok ? ENTRY_OK : ENTRY_REFUSED;
 }
 
-int entry_add_hip(app *a, st_hip *h, form_answers *ans, st_record *r, entry_error *e)
+int entry_hip_new_ok(app *a, const st_hip *h, entry_error *e)
 {
-    st_record dummy;
-    r = r ? r : &dummy;
-    memset(r, 0, sizeof *r);
     st_patient p;
     if (store_patient_by_uuid(a->db, h->patient, &p) != 0)
         return entry_fail(e, "patient", "no patient with uuid %s", h->patient);
@@ -81,10 +78,29 @@ int entry_add_hip(app *a, st_hip *h, form_answers *ans, st_record *r, entry_erro
     if (rc == ENTRY_OK && store_hip_get(a->db, h->patient, h->side, &old) == 0) {
         date_format(old.index_date, lim);
         rc = entry_fail(e, "hip", "patient '%s' already has a %s hip (index date %s)", p.mrn,
-                        h->side == 'L' ? "left" : "right", lim);
+                  h->side == 'L' ? "left" : "right", lim);
         st_hip_free(&old);
     }
     st_patient_free(&p);
+    return rc;
+}
+
+int entry_patient_new_ok(app *a, const st_patient *p, entry_error *e)
+{
+    st_patient old;
+    if (store_patient_get(a->db, p->mrn, &old) != 0)
+        return ENTRY_OK;
+    entry_fail(e, "mrn", "a patient with MRN '%s' already exists (%s)", old.mrn, old.name);
+    st_patient_free(&old);
+    return ENTRY_REFUSED;
+}
+
+int entry_add_hip(app *a, st_hip *h, form_answers *ans, st_record *r, entry_error *e)
+{
+    st_record dummy;
+    r = r ? r : &dummy;
+    memset(r, 0, sizeof *r);
+    int rc = entry_hip_new_ok(a, h, e);
     if (rc == ENTRY_OK && (rc = begin(a, ans, r, e)) == ENTRY_OK) {
         char *err = NULL;
         rc = finish(a, store_hip_add(a->db, h, &err), err, "could not add the hip", ans,

@@ -164,7 +164,10 @@ void ui_alert(ui *u, const char *title, const char *text);
 int ui_input(ui *u, const char *title, const char *prompt, char **val);
 /* Pick one of n items; returns its index or -1. */
 int ui_pick(ui *u, const char *title, const char *const *items, int n, int def);
-/* Add a patient / a hip; return 1 when one was saved (uuid filled). */
+/* Add a patient / a hip: identity first, then (if the site has one) the
+ * enrolment form of that scope, and both are saved together when the form
+ * is. Return 1 when it was saved at once (no enrolment form); 0 when it
+ * was cancelled or the enrolment form is open (that screen saves it). */
 int ui_add_patient(ui *u, char mrn_out[64]);
 int ui_add_hip(ui *u, const st_patient *p);
 
@@ -191,6 +194,10 @@ typedef struct {
     const char *reason;             /* the amendment's reason */
     int confirmed;                  /* a date in no window was confirmed */
     int resume;                     /* resume this visit's draft without asking */
+    int adding;                     /* an enrolment form of a patient (p) or hip (h)
+                                     * not stored yet: saving adds it with the
+                                     * record in one transaction; no draft, and
+                                     * leaving writes nothing */
 } ui_form_args;
 enum { UI_FORM_LEFT, UI_FORM_SAVED, UI_FORM_NOT_OPENED };
 /* Push the form screen. Returns 0 if it was opened, -1 if refused or

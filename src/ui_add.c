@@ -117,6 +117,7 @@ static const char *trimmed(dfield *f)
 
 typedef struct {
     char *mrn_out;
+    st_patient p;            /* checked, to be added with the enrolment form */
 } add_pat;
 
 static int valid_mrn(const char *s)
@@ -174,12 +175,21 @@ static int submit_patient(ui *u, dfield *f, void *ctx, char *err, size_t errlen)
     }
     st_patient p = {.mrn = (char *)mrn, .name = (char *)name, .sex = sx, .born = born_day};
     entry_error e;
-    if (entry_add_patient(u->a, &p, NULL, NULL, &e) != ENTRY_OK) {
+    /* With an enrolment form the patient is added when that form is saved. */
+    int later = u->a->enrol[SCOPE_PATIENT] != NULL;
+    if ((later ? entry_patient_new_ok(u->a, &p, &e) : entry_add_patient(u->a, &p, NULL, NULL, &e))
+        != ENTRY_OK) {
         snprintf(err, errlen, "%s", e.msg);
         return 0;
     }
+    if (later) {
+        ap->p = p;
+        ap->p.mrn = xstrdup(mrn);
+        ap->p.name = xstrdup(name);
+    } else {
+        u->data_gen++;
+    }
     snprintf(ap->mrn_out, 64, "%s", mrn);
-    u->data_gen++;
     return -1;
 }
 
@@ -199,16 +209,25 @@ int ui_add_patient(ui *u, char mrn_out[64])
         ui_edit_set(&f[i].ed, "");
     fdlg d = {.title = "Add patient", .f = f, .n = 4};
     add_pat ap = {.mrn_out = mrn_out};
-    return fdlg_run(u, &d, submit_patient, &ap);
+    if (!fdlg_run(u, &d, submit_patient, &ap))
+        return 0;
+    if (!ap.p.mrn)
+        return 1;
+    /* Then the patient's enrolment form; the patient is saved with it. */
+    ui_form_args fa = {.f = u->a->enrol[SCOPE_PATIENT], .p = &ap.p, .tp = TIMEPOINT_ENROLMENT,
+                       .visit_date = u->a->today, .adding = 1};
+    ui_form_open(u, &fa);
+    st_patient_free(&ap.p);
+    return 0;
 }
 
 /* ---- add hip ---- */
 
 /* Side and index date here; what the hip was like at enrolment is its
- * enrolment form, opened next on the form screen. */
+ * enrolment form, opened next on the form screen, which saves the hip. */
 typedef struct {
     const st_patient *p;
-    char side;                 /* of the hip added */
+    st_hip h;                  /* the hip checked (or, with no enrolment form, added) */
 } add_hip;
 
 static int submit_hip(ui *u, dfield *f, void *ctx, char *err, size_t errlen)
@@ -228,12 +247,15 @@ static int submit_hip(ui *u, dfield *f, void *ctx, char *err, size_t errlen)
     }
     memcpy(h.patient, p->uuid, sizeof h.patient);
     entry_error e;
-    if (entry_add_hip(u->a, &h, NULL, NULL, &e) != ENTRY_OK) {
+    int later = u->a->enrol[SCOPE_HIP] != NULL;
+    if ((later ? entry_hip_new_ok(u->a, &h, &e) : entry_add_hip(u->a, &h, NULL, NULL, &e)) !=
+        ENTRY_OK) {
         snprintf(err, errlen, "%s", e.msg);
         return strcmp(e.field, "index_date") == 0 ? 1 : 0;
     }
-    ah->side = sd;
-    u->data_gen++;
+    if (!later)
+        u->data_gen++;
+    ah->h = h;
     return -1;
 }
 
@@ -255,14 +277,13 @@ int ui_add_hip(ui *u, const st_patient *p)
     add_hip ah = {.p = p};
     if (!fdlg_run(u, &d, submit_hip, &ah))
         return 0;
-    /* Then the hip's enrolment form, if the site has one. */
+    /* Then the hip's enrolment form, if the site has one: it saves the hip
+     * and the record together, and Esc there writes neither. */
     const form *ef = u->a->enrol[SCOPE_HIP];
-    st_hip h;
-    if (ef && store_hip_get(u->a->db, p->uuid, ah.side, &h) == 0) {
-        ui_form_args fa = {.f = ef, .p = p, .h = &h, .tp = TIMEPOINT_ENROLMENT,
-                           .visit_date = h.index_date};
-        ui_form_open(u, &fa);
-        st_hip_free(&h);
-    }
-    return 1;
+    if (!ef)
+        return 1;
+    ui_form_args fa = {.f = ef, .p = p, .h = &ah.h, .tp = TIMEPOINT_ENROLMENT,
+                       .visit_date = ah.h.index_date, .adding = 1};
+    ui_form_open(u, &fa);
+    return 0;
 }

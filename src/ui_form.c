@@ -4,6 +4,7 @@
  * about the form (types, ranges, checks, show_if, scores) is the engine's. */
 #include "ui_form.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -377,6 +378,7 @@ static form_st *new_state(ui *u, const ui_form_args *a)
     }
     s->tp = xstrdup(a->tp);
     s->visit_date = a->visit_date;
+    s->adding = a->adding;
     s->sv = xcalloc((size_t)a->f->n_score + 1, sizeof *s->sv);
     s->sn = xcalloc((size_t)a->f->n_score + 1, sizeof *s->sn);
     s->ed_field = -1;
@@ -411,6 +413,10 @@ int ui_form_set_visit(ui *u, form_st *s, const char *tp, int date, int confirmed
 static int open_target(ui *u, form_st *s, const ui_form_args *a)
 {
     entry_error e;
+    if (a->adding) {   /* nothing stored yet: the enrolment rules are entry_add_*'s */
+        assert(a->f->enrolment && strcmp(a->tp, TIMEPOINT_ENROLMENT) == 0);
+        return 0;
+    }
     if (entry_resolve_uuid(u->a, a->p->uuid, a->f, a->h ? a->h->side : 0, &s->et, &e) !=
         ENTRY_OK) {
         ui_alert(u, "Entry refused", e.msg);
@@ -441,7 +447,7 @@ int ui_form_open(ui *u, const ui_form_args *a)
     }
     const char *hip = a->h ? a->h->uuid : "";
     st_record old;
-    if (!a->amend && strcmp(a->tp, TIMEPOINT_UNSCHEDULED) != 0 &&
+    if (!a->amend && !a->adding && strcmp(a->tp, TIMEPOINT_UNSCHEDULED) != 0 &&
         store_record_current(u->a->db, a->p->uuid, hip, s->tp, a->f->id, &old) == 0) {
         /* Said before any typing: this visit is already recorded. */
         form_leave(u, s);
@@ -458,6 +464,8 @@ int ui_form_open(ui *u, const ui_form_args *a)
             if (fi >= 0)
                 form_answer_load(s->ans, fi, a->amend->ans[i].value);
         }
+    } else if (a->adding) {
+        form_answers_defaults(s->ans);
     } else {
         st_record d;
         int resumed = 0;

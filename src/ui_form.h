@@ -17,6 +17,7 @@ typedef struct {
     char draft[37];         /* "" until the first accepted answer creates it */
     int unsaved;            /* the last change could not be written */
     char amend[37];         /* amending this final record, else "" */
+    int adding;             /* p (and h) are new: saved with the record (ui_form_args) */
     char *reason;
     int cur;                /* current field */
     int opt;                /* option cursor of a multi field */

@@ -21,7 +21,7 @@ int ui_form_changed(ui *u, form_st *s, int i)
         had[j] = s->ans->val[j] != NULL;
     form_answers_prune(s->ans);
     form_compute(s->ans, s->sv, s->sn);
-    if (s->amend[0]) {
+    if (s->amend[0] || s->adding) {
         free(had);
         return 0;
     }
@@ -169,11 +169,51 @@ static void offer_amend(ui *u, form_st *s, const char *why)
     st_record_free(&old);
 }
 
+/* The new patient or hip with its enrolment record, in one transaction
+ * (entry_add_patient, entry_add_hip); a refusal leaves the screen open. */
+static void save_new(ui *u, form_st *s)
+{
+    st_record r;
+    entry_error e;
+    int rc;
+    char mrn[64];
+    snprintf(mrn, sizeof mrn, "%s", s->p.mrn);
+    if (s->has_hip) {
+        st_hip h = {.side = s->h.side, .index_date = s->h.index_date};
+        memcpy(h.patient, s->p.uuid, sizeof h.patient);
+        rc = entry_add_hip(u->a, &h, s->ans, &r, &e);
+        st_hip_free(&h);
+    } else {
+        st_patient p = {.mrn = xstrdup(s->p.mrn), .name = xstrdup(s->p.name), .sex = s->p.sex,
+                        .born = s->p.born};
+        rc = entry_add_patient(u->a, &p, s->ans, &r, &e);
+        st_patient_free(&p);
+    }
+    st_record_free(&r);
+    if (rc != ENTRY_OK) {
+        ui_alert(u, "Not saved", e.msg);
+        return;
+    }
+    int hip = s->has_hip ? s->h.side : 0;
+    u->data_gen++;
+    u->form_result = UI_FORM_SAVED;
+    ui_msg(u, UC_OK, "Added %s with its %s.", !hip ? "the patient" : hip == 'L' ? "the left hip"
+                                                                              : "the right hip",
+           s->f->title);
+    ui_pop(u);
+    if (!hip)
+        ui_patient_open(u, mrn);
+}
+
 void ui_form_save(ui *u, form_st *s)
 {
     ui_form_review(u, s);
     if (s->n_prob || (s->amend[0] && !s->n_chg))
         return;
+    if (s->adding) {
+        save_new(u, s);
+        return;
+    }
     st_record r;
     entry_error e;
     int rc;
@@ -219,6 +259,21 @@ static char *which(const form *f, const st_patient *p, const st_hip *h, const ch
 void ui_form_leave(ui *u, form_st *s)
 {
     int n = form_answers_count(s->ans);
+    if (s->adding) {   /* nothing is stored yet, and nothing will be */
+        const char *what = !s->has_hip ? "patient" : s->h.side == 'L' ? "left hip" : "right hip";
+        if (n) {
+            char *q = xasprintf("The %s is not added and these %d answer%s are not kept.\n"
+                                "Leave anyway?", what, n, n == 1 ? "" : "s");
+            int yes = ui_confirm(u, "Leave without adding?", q);
+            free(q);
+            if (!yes)
+                return;
+        }
+        u->form_result = UI_FORM_LEFT;
+        ui_msg(u, UC_WARN, "Nothing saved: the %s was not added.", what);
+        ui_pop(u);
+        return;
+    }
     if (s->draft[0] && !s->amend[0]) {
         char *w = which(s->f, &s->p, s->has_hip ? &s->h : NULL, s->tp);
         char *q = xasprintf("%s.\nThe draft with %d answer%s stays saved; open this form again "

@@ -508,13 +508,9 @@ static void list_key(ui *u, void *stp, int k)
         return;
     case 'a': {
         char mrn[64] = "";
+        /* With an enrolment form, its screen adds the patient and opens it. */
         if (ui_add_patient(u, mrn)) {
-            /* Then the patient's enrolment form, if the site has one. */
-            const form *ef = u->a->enrol[SCOPE_PATIENT];
-            ui_start st = {.mrn = mrn, .form = ef ? ef->id : NULL,
-                           .timepoint = TIMEPOINT_ENROLMENT};
-            if (!ef || ui_patient_enter(u, &st) != 0)
-                ui_patient_open(u, mrn);
+            ui_patient_open(u, mrn);
             return;
         }
         break;

@@ -92,7 +92,11 @@ tui_keys e Tab
 tui_type e 2026-06-01
 tui_expect e 'Index date +2026-06-01 ' "the index date replaced"
 tui_keys e C-s
-tui_expect e 'Hip added' "saved"
+tui_expect e 'Hip at enrolment v1 .*Right hip' "the hip's enrolment form"
+tui_keys e C-s
+tui_expect e 'Review' "review"
+tui_keys e Enter
+tui_expect e 'Added the right hip with its Hip at enrolment' "saved"
 bs show ED-1
 expect_out 'RIGHT HIP' "the right hip"
 expect_out '2026-06-01' "with the typed date"

@@ -80,7 +80,56 @@ expect_no_out 'N-1' "nothing saved after the refusal"
 tui_keys s C-u
 tui_type s 1980-02-29
 tui_keys s Enter
+# Then the patient's enrolment form; the patient is saved with it, in one
+# transaction, and Esc there writes nothing.
+tui_expect s 'Patient at enrolment v1 .*N-1 Nina Ørsted +patient +enrolment' \
+    "the patient's enrolment form follows the identity"
+sum=$(db_sum)
+tui_type s 27.1
+tui_keys s Enter
+tui_expect s 'Answered 1 of 4' "BMI typed"
+expect_same "$(db_sum)" "$sum" "no patient and no draft while the enrolment form is open"
+tui_keys s Escape
+tui_expect s 'Leave without adding\?' "Esc with an answer asks first"
+tui_keys s y
+tui_expect s 'Nothing saved: the patient was not added' "y leaves, saying nothing was saved"
+expect_same "$(db_sum)" "$sum" "the database is unchanged after Esc"
+bs patient list
+expect_no_out 'N-1' "no patient without its enrolment record"
+# Again, and this time saved.
+tui_keys s a
+tui_expect s 'Add patient' "the dialog again"
+tui_type s N-1
+tui_keys s Tab
+tui_type s 'Nina Ørsted'
+tui_keys s Tab
+tui_type s f
+tui_keys s Tab
+tui_type s 1980-02-29
+tui_keys s Enter
+tui_expect s 'Patient at enrolment v1' "the enrolment form again"
+tui_keys s Escape
+tui_expect s 'Nothing saved: the patient was not added' "Esc with no answer leaves at once"
+tui_keys s a
+tui_expect s 'Add patient' "the dialog a third time"
+tui_type s N-1
+tui_keys s Tab
+tui_type s 'Nina Ørsted'
+tui_keys s Tab
+tui_type s f
+tui_keys s Tab
+tui_type s 1980-02-29
+tui_keys s Enter
+tui_expect s 'Patient at enrolment v1' "the enrolment form"
+tui_type s 27.1
+tui_keys s Enter 1 C-s
+tui_expect s 'Review' "review"
+tui_keys s Enter
 tui_expect s 'MRN N-1' "saved: the new patient's screen opens"
+tui_expect s 'Added the patient with its Patient at enrolment' "saying what was saved"
+pe=$(sqlite3 "$DB" "SELECT r.answers FROM current_records r JOIN patients p ON p.uuid = r.patient
+    WHERE p.mrn = 'N-1' AND r.form = 'patient_enrolment' AND r.timepoint = 'enrolment'")
+expect_same "$pe" '{"bmi":"27.1","smoking":"never"}' "the patient's enrolment record, saved with the patient"
 bs patient list
 expect_out 'N-1 +Nina Ørsted +46 +F' "the patient is in the database, sex upper-cased"
 tui_keys s q

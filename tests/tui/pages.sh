@@ -42,6 +42,10 @@ tui_type s f
 tui_keys s Tab
 tui_type s 1980-02-29
 tui_keys s Enter
+tui_expect s 'Patient at enrolment' "the patient's enrolment form"
+tui_keys s C-s
+tui_expect s 'Review' "review"
+tui_keys s Enter
 tui_expect s 'MRN E1' "saved: the new patient's screen opens"
 tui_keys s q
 tui_expect s 'Patients: 131' "back on the list, the new count"

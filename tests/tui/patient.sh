@@ -39,6 +39,36 @@ tui_keys p C-s
 # Then the hip's enrolment form, on the form screen: ARCO IIB (seed 003).
 tui_expect p 'Hip at enrolment v1 .*Left hip +enrolment +2026-06-15' \
     "the enrolment form follows, dated by the index date"
+# The hip is saved with its enrolment record, in one transaction: nothing is
+# written yet, and Esc on the enrolment form writes nothing at all.
+sum=$(db_sum)
+filesum=$(md5sum <"$DB")
+tui_keys p 1
+tui_expect p 'Etiology +Corticosteroid' "an answer typed"
+expect_same "$(db_sum)" "$sum" "no hip and no draft while the enrolment form is open"
+tui_keys p Escape
+tui_expect p 'Leave without adding\?' "Esc with an answer asks first"
+tui_expect p 'The left hip is not added and these 1 answer' "saying the hip is not added"
+tui_keys p n
+tui_wait_gone p 'Leave without adding' 5 && ok || tui_fail "n stays on the form"
+tui_expect p 'Hip at enrolment v1' "still on the enrolment form"
+tui_keys p Escape
+tui_expect p 'Leave without adding\?' "asked again"
+tui_keys p y
+tui_expect p 'Nothing saved: the left hip was not added' "y leaves, saying nothing was saved"
+tui_expect p 'No hip is recorded for this patient' "back on the patient screen, no hip"
+expect_same "$(db_sum)" "$sum" "the database is unchanged after Esc"
+expect_same "$(md5sum <"$DB")" "$filesum" "the database file is byte-identical after Esc"
+bs show PS-1
+expect_no_out 'LEFT HIP' "no hip without its enrolment record"
+# Again, and this time saved.
+tui_keys p h
+tui_expect p 'Add hip' "h again"
+tui_type p l
+tui_keys p Tab C-u
+tui_type p 2026-06-15
+tui_keys p C-s
+tui_expect p 'Hip at enrolment v1 .*Left hip +enrolment +2026-06-15' "the enrolment form again"
 tui_keys p 1 2
 tui_expect p 'press 1-m to choose' "every stage of both systems is offered"
 tui_keys p m
@@ -50,6 +80,7 @@ tui_type p 30
 tui_keys p Enter C-s
 tui_expect p 'Review' "review"
 tui_keys p Enter
+tui_expect p 'Added the left hip with its Hip at enrolment' "saved: the hip and its record"
 tui_expect p 'LEFT HIP' "the patient screen shows the hip"
 tui_expect p 'Etiology Corticosteroid · Staging system ARCO · Stage IIB' \
     "with its enrolment answers, labelled"

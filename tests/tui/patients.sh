@@ -30,7 +30,11 @@ expect_same "$(sqlite3 "$DB" 'SELECT count(*) FROM patients')" 1 "nothing writte
 tui_keys p C-s
 tui_expect p 'Possible duplicate' "asked again"
 tui_keys p y
-tui_expect p 'MRN ZM-2' "yes: another person, added"
+tui_expect p 'Patient at enrolment' "yes: another person; the enrolment form"
+tui_keys p C-s
+tui_expect p 'Review' "review"
+tui_keys p Enter
+tui_expect p 'MRN ZM-2' "saved with it: another person, added"
 expect_same "$(sqlite3 "$DB" 'SELECT count(*) FROM patients')" 2 "two patients"
 tui_kill p
 
