@@ -281,6 +281,35 @@ static int check_record(void *ctx, const char *mrn, const st_record *r)
     return 0;
 }
 
+static void on_unenrolled(void *ctx, const char *mrn, char side)
+{
+    check_ctx *c = ctx;
+    const form *f = c->a->enrol[side ? SCOPE_HIP : SCOPE_PATIENT];
+    char *line = xasprintf("patient %s: the %s has no %s record (%s requires answers)",
+                           cli_esc(mrn), !side ? "patient" : side == 'L' ? "left hip"
+                                                                        : "right hip",
+                           f->id, f->id);
+    progress(c, NULL);
+    c->report(c->ctx, line);
+    free(line);
+    c->problems++;
+}
+
+/* Each treated hip and patient without the record its enrolment form
+ * requires (entry_enrol_required). */
+static void check_enrolled(check_ctx *c)
+{
+    for (int scope = 0; scope < 2; scope++) {
+        const form *f = c->a->enrol[scope];
+        if (!entry_enrol_required(f))
+            continue;
+        if (store_each_unenrolled(c->db, f->id, scope == SCOPE_HIP, on_unenrolled, c) != 0) {
+            c->report(c->ctx, "cannot read the hips and patients without enrolment records");
+            c->problems++;
+        }
+    }
+}
+
 /* Every patient's MRN and name, then every current record. */
 static void check_data(check_ctx *c)
 {
@@ -299,6 +328,7 @@ static void check_data(check_ctx *c)
         free(why);
     }
     store_patient_rows_free(rows, n);
+    check_enrolled(c);
     progress(c, "records checked against their forms");
     if (store_each_current(c->db, NULL, check_record, c) != 0) {
         progress(c, NULL);

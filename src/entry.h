@@ -262,6 +262,12 @@ st_record *entry_visit_records(app *a, const st_record *r, size_t *n);
  * anything is answered or the form requires an answer (then validation
  * says which). */
 int entry_enrol_wanted(const form_answers *ans);
+/* Does every hip (patient) need a record of the enrolment form f? Yes when
+ * one of its fields is required: then no hip (patient) is added without
+ * one, and `bedside check` lists each treated hip (patient) that has none.
+ * A form whose fields are all optional (the shipped ones) needs none, so
+ * databases from before a form was shipped stay clean. */
+int entry_enrol_required(const form *f);
 /* Add a hip (h: patient, side, index date; uuid filled) and, when
  * entry_enrol_wanted(ans), its enrolment record (ans: of a->enrol[SCOPE_HIP])
  * in one transaction: both or neither. The index date may not be before the

@@ -7,16 +7,19 @@
 
 #include "entry.h"
 
+int entry_enrol_required(const form *f)
+{
+    for (int i = 0; f && i < f->n_field; i++)
+        if (f->field[i].required)
+            return 1;
+    return 0;
+}
+
 int entry_enrol_wanted(const form_answers *ans)
 {
     if (!ans)
         return 0;
-    if (form_answers_count(ans) > 0)
-        return 1;
-    for (int i = 0; i < ans->f->n_field; i++)
-        if (ans->f->field[i].required)
-            return 1;
-    return 0;
+    return form_answers_count(ans) > 0 || entry_enrol_required(ans->f);
 }
 
 /* The enrolment record of the patient (side 0) or hip just added, inside

@@ -152,6 +152,12 @@ int store_hip_get(store *s, const char *patient_uuid, char side, st_hip *h);
  * which reads the records and calls this inside one store_tx_begin. */
 int store_hip_redate(store *s, const char *hip_uuid, int old_date, int new_date,
                      const char *reason, char **err);
+/* Every treated hip (hips nonzero; observed hips left out) or every patient
+ * (hips 0) with no current final record of the enrolment form form_id, in
+ * MRN order: fn gets the MRN and the side ('L', 'R', or 0 for a patient).
+ * 0, or -1 when the database cannot be read. */
+int store_each_unenrolled(store *s, const char *form_id, int hips,
+                          void (*fn)(void *ctx, const char *mrn, char side), void *ctx);
 st_hip *store_hips_of(store *s, const char *patient_uuid, size_t *n);  /* L before R */
 void store_hips_free(st_hip *h, size_t n);
 

@@ -154,6 +154,15 @@ expect_rc 0 "no steroids, a dose given anyway"
 expect_same "$(sqlite3 "$DB" "SELECT r.answers FROM records r JOIN patients p ON p.uuid = r.patient
     WHERE p.mrn = 'E-3'")" '{"steroids":"none"}' "the hidden dose is dropped"
 
+# A hip with no enrolment answers, and an observed hip (which never has them):
+# the shipped forms require no answer, so neither is a problem for check.
+bs hip add 1013 --side L --index-date 2026-04-01
+expect_rc 0 "a hip without enrolment answers"
+bs hip add 1014 --side R --observed
+expect_rc 0 "an observed hip"
+bs check
+expect_out "no problems found" "check: the shipped enrolment forms require no record"
+
 # --- a site's own enrolment form: no code change ------------------------------
 cp -r "$TOP/forms" "$T/forms"
 # The site's patient form replaces the shipped one (one enrolment form a scope).
@@ -188,6 +197,14 @@ expect_rc 1 "check with the site's stricter hip form"
 expect_same "$(grep -c 'hip_enrolment.etiology: an answer is required' "$T/out")" 2 \
     "names the two older hips without an etiology, and nothing else"
 expect_no_out "S-1|bmi" "the site's own records are clean"
+# A form with a required field needs its record: check lists each treated hip
+# and each patient without one, naming the form (the observed hip is not one).
+expect_out "^patient 1013: the left hip has no hip_enrolment record \(hip_enrolment requires answers\)$" \
+    "check lists the hip without a hip_enrolment record"
+expect_same "$(grep -c 'has no hip_enrolment record' "$T/out")" 1 "and no other hip (not the observed one)"
+expect_out "^patient 1001: the patient has no site_patient record" \
+    "check lists a patient without the site's required patient record"
+expect_no_out "patient S-1: the patient has no" "not the patient who has it"
 rm "$T/forms/site_patient.yaml"
 refused 2 "answers without a patient enrolment form" "no enrolment form of a patient" \
     --forms "$T/forms" patient add S-2 --name "No Form" --sex F --born 1970-01-01 bmi=27.5
