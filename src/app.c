@@ -2,6 +2,7 @@
  * the forms and the database, in that order, stopping at the first layer
  * with problems (a later layer would only repeat them). */
 #include "app.h"
+#include "sched_due.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -381,6 +382,8 @@ static int open_db(app *a, const app_opts *o, int need)
         free(err);
         return 1;
     }
+    /* Every write keeps the next-due table in its own transaction. */
+    store_set_derive(a->db, sched_due_derive, a);
     return 0;
 }
 

@@ -7,9 +7,10 @@
 
 #include "cli.h"
 #include "cli_internal.h"
+#include "sched_due.h"
 
 static const char backup_usage[] = "usage: bedside backup FILE\n";
-static const char check_usage[] = "usage: bedside check [--quick]\n";
+static const char check_usage[] = "usage: bedside check [--quick] [--repair-derived]\n";
 static const char enter_usage[] =
     "usage: bedside enter MRN --form FORM [--hip L|R] [--timepoint TP]\n";
 
@@ -42,31 +43,52 @@ static void print_problem(void *ctx, const char *problem)
 
 int cli_check(app *a, int argc, char **argv)
 {
-    enum { O_QUICK = 1, O_HELP };
+    enum { O_QUICK = 1, O_REPAIR, O_HELP };
     static const struct option opts[] = {
-        {"quick", no_argument, NULL, O_QUICK}, {"help", no_argument, NULL, O_HELP},
-        {0, 0, 0, 0},
+        {"quick", no_argument, NULL, O_QUICK}, {"repair-derived", no_argument, NULL, O_REPAIR},
+        {"help", no_argument, NULL, O_HELP}, {0, 0, 0, 0},
     };
-    int c, flags = 0;
+    int c, flags = 0, repair = 0;
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         if (c == O_HELP) {
             fputs(check_usage, stdout);
             return 0;
         }
-        if (c != O_QUICK)
+        if (c == O_REPAIR)
+            repair = 1;
+        else if (c == O_QUICK)
+            flags |= CLI_VERIFY_QUICK;
+        else
             return cli_bad_option("check", c, argv, check_usage);
-        flags |= CLI_VERIFY_QUICK;
     }
     if (optind != argc)
         return cli_usage_error(check_usage, "check: expected 0 arguments");
-    int rc = cli_load(a, APP_DB_READ, 0);
+    int rc = cli_load(a, APP_DB_READ, repair);
     if (rc)
         return rc;
+    char *err = NULL;
+    if (!repair && sched_due_fill_new(a, &err) != 0) {
+        rc = cli_err("%s", err ? err : "cannot fill the next-due table");
+        free(err);
+        return rc;
+    }
+    if (repair) {
+        /* Derived data only: the next-due table is recomputed from the
+         * records; nothing a nurse entered is touched. */
+        long hips = 0;
+        if (sched_due_rebuild(a, &hips, &err) != 0) {
+            rc = cli_err("%s", err ? err : "cannot rebuild the next-due table");
+            free(err);
+            return rc;
+        }
+        printf("rebuilt the next-due table from %ld scheduled hip%s\n", hips, hips == 1 ? "" : "s");
+    }
     /* A full check of a large registry takes a while: say where it is, on a
      * terminal only (stderr), so scripts and pipes see only the problems. */
     if (isatty(STDERR_FILENO))
         flags |= CLI_VERIFY_PROGRESS;
     int problems = cli_verify_with(a, a->db, flags, print_problem, NULL);
+    problems += sched_due_verify(a, print_problem, NULL);
     if (problems == 0) {
         puts("no problems found");
         return 0;

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "cli_internal.h"
 #include "sched.h"
+#include "sched_due.h"
 
 static const char due_usage[] = "usage: bedside due [--within DAYS]\n";
 static const char drafts_usage[] = "usage: bedside drafts\n";
@@ -27,6 +28,17 @@ static void table_add(table *t, char **row)
     t->nrow++;
 }
 
+/* One row of cells (escaped) padded to the widths w, the last unpadded. */
+static void row_print(char *const *cell, const size_t *w, int ncol)
+{
+    for (int c = 0; c < ncol; c++) {
+        fputs(cell[c], stdout);
+        if (c < ncol - 1)
+            printf("%*s", (int)(w[c] - utf8_chars(cell[c]) + 2), "");
+    }
+    putchar('\n');
+}
+
 static void table_print(table *t)
 {
     size_t *w = xcalloc((size_t)t->ncol, sizeof *w);
@@ -34,16 +46,8 @@ static void table_print(table *t)
         size_t n = utf8_chars(t->cell[i]);
         w[i % t->ncol] = n > w[i % t->ncol] ? n : w[i % t->ncol];
     }
-    for (int r = 0; r < t->nrow; r++) {
-        for (int c = 0; c < t->ncol; c++) {
-            const char *s = t->cell[r * t->ncol + c];
-            int last = c == t->ncol - 1;
-            fputs(s, stdout);
-            if (!last)
-                printf("%*s", (int)(w[c] - utf8_chars(s) + 2), "");
-        }
-        putchar('\n');
-    }
+    for (int r = 0; r < t->nrow; r++)
+        row_print(&t->cell[r * t->ncol], w, t->ncol);
     free(w);
 }
 
@@ -54,54 +58,37 @@ static void table_free(table *t)
     free(t->cell);
 }
 
+/* `due` streams from the next-due table (sched_due.h) in target order; the
+ * column widths come first from one aggregate over the same rows. */
+enum { DUE_COLS = 8 };
 typedef struct {
-    char *mrn, *name, *tp, *missing;
-    char side;
-    int target, open, close;
-    enum sched_state state;
-} due_row;
-
-typedef struct {
-    app *a;
-    int within;           /* -1: due and overdue only */
-    due_row *row;
-    size_t n;
-    sched_item *items;
+    const app *a;
+    size_t w[DUE_COLS];
 } due_ctx;
 
-static int due_hip(void *ctx, const st_patient *p, const st_hip *h, const st_done *done,
-                   int end_date)
+static size_t max_size(size_t x, size_t y)
 {
-    due_ctx *d = ctx;
-    const config *cfg = &d->a->cfg;
-    sched_hip(cfg, h->index_date, d->a->today, end_date, st_done_has, (void *)done, d->items);
-    for (int i = 0; i < cfg->n_tp; i++) {
-        const sched_item *it = &d->items[i];
-        int soon = d->within >= 0 && it->state == TP_UPCOMING && it->open <= d->a->today + d->within;
-        if (it->state != TP_DUE && it->state != TP_OVERDUE && !soon)
-            continue;
-        const sched_tp *tp = &cfg->tp[it->tp];
-        sbuf miss = {0};
-        for (int k = 0; k < tp->n_forms; k++)
-            if (!st_done_has((void *)done, tp->id, tp->forms[k]))
-                sbuf_printf(&miss, "%s%s", miss.len ? "," : "", tp->forms[k]);
-        d->row = xrealloc(d->row, (d->n + 1) * sizeof *d->row);
-        d->row[d->n++] = (due_row){
-            .mrn = xstrdup(p->mrn), .name = xstrdup(p->name), .tp = xstrdup(tp->id),
-            .missing = sbuf_take(&miss), .side = h->side, .target = it->target,
-            .open = it->open, .close = it->close, .state = it->state,
-        };
-    }
-    return 0;
+    return x > y ? x : y;
 }
 
-static int due_cmp(const void *x, const void *y)
+static int due_row(void *ctx, const char *mrn, const char *name, char side, const st_due *d)
 {
-    const due_row *a = x, *b = y;
-    if (a->target != b->target)
-        return a->target < b->target ? -1 : 1;
-    int c = strcmp(a->mrn, b->mrn);
-    return c ? c : a->side - b->side;
+    due_ctx *c = ctx;
+    char target[11], open[11], close[11];
+    date_format(d->target, target);
+    date_format(d->open, open);
+    date_format(d->close, close);
+    char *window = xasprintf("%s%s%s", open, c->a->ascii ? ".." : "\u2013", close);
+    const char *raw[DUE_COLS] = {mrn, name, cli_side(side), d->tp, target, window,
+                                 sched_state_name(sched_due_state(d, c->a->today)), d->missing};
+    char *cell[DUE_COLS];
+    for (int i = 0; i < DUE_COLS; i++)
+        cell[i] = text_escape(raw[i]);
+    row_print(cell, c->w, DUE_COLS);
+    for (int i = 0; i < DUE_COLS; i++)
+        free(cell[i]);
+    free(window);
+    return ferror(stdout) ? -1 : 0;
 }
 
 int cli_due(app *a, int argc, char **argv)
@@ -109,14 +96,14 @@ int cli_due(app *a, int argc, char **argv)
     static const struct option opts[] = {
         {"within", required_argument, NULL, 'w'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0},
     };
-    due_ctx d = {.a = a, .within = -1};
+    int within = -1;   /* -1: due and overdue only */
     long v;
     int c;
     while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
         if (c == 'w') {
             if (cli_parse_int("--within", optarg, 0, 3650, &v))
                 return 1;
-            d.within = (int)v;
+            within = (int)v;
         } else if (c == 'h') {
             fputs(due_usage, stdout);
             return 0;
@@ -129,38 +116,39 @@ int cli_due(app *a, int argc, char **argv)
     int rc = cli_load(a, APP_DB_READ, 0);
     if (rc)
         return rc;
-    d.items = xcalloc((size_t)a->cfg.n_tp + 1, sizeof *d.items);
-    if (store_each_hip(a->db, NULL, &a->ends, due_hip, &d) != 0)
-        rc = cli_err("cannot read the hips from %s", a->db_path);
-    if (d.n)
-        qsort(d.row, d.n, sizeof *d.row, due_cmp);   /* qsort(NULL, 0) is undefined */
-    table t = {.ncol = 8};
-    char *head[] = {"MRN", "NAME", "SIDE", "TIMEPOINT", "TARGET", "WINDOW", "STATE", "MISSING"};
-    table_add(&t, head);
-    for (size_t i = 0; i < d.n; i++) {
-        due_row *r = &d.row[i];
-        char target[11], open[11], close[11];
-        date_format(r->target, target);
-        date_format(r->open, open);
-        date_format(r->close, close);
-        char *window = xasprintf("%s%s%s", open, a->ascii ? ".." : "\u2013", close);
-        char *row[] = {r->mrn, r->name, (char *)cli_side(r->side), r->tp, target, window,
-                       (char *)sched_state_name(r->state), r->missing};
-        table_add(&t, row);
-        free(window);
-        free(r->mrn);
-        free(r->name);
-        free(r->tp);
-        free(r->missing);
+    char *err = NULL;
+    if (sched_due_ready(a, &err) != 0) {
+        rc = cli_err("%s", err ? err : "the next-due table cannot be read");
+        free(err);
+        return rc;
     }
-    if (!rc && d.n == 0)
+    int lo, hi, soon = a->today + (within > 0 ? within : 0);
+    sched_due_range(&a->cfg, a->today, within, &lo, &hi);
+    st_due_widths dw;
+    if (store_due_widths(a->db, lo, hi, soon, a->today, &dw) < 0)
+        return cli_err("cannot read the next-due table of %s", a->db_path);
+    if (dw.n == 0) {
         fprintf(stderr, "bedside: nothing is due\n");
-    else if (!rc)
-        table_print(&t);
-    table_free(&t);
-    free(d.row);
-    free(d.items);
-    return rc;
+        return 0;
+    }
+    char *head[DUE_COLS] = {"MRN", "NAME", "SIDE", "TIMEPOINT", "TARGET", "WINDOW", "STATE",
+                            "MISSING"};
+    due_ctx d = {.a = a};
+    for (int i = 0; i < DUE_COLS; i++)
+        d.w[i] = utf8_chars(head[i]);
+    d.w[0] = max_size(d.w[0], dw.mrn);
+    d.w[1] = max_size(d.w[1], dw.name);
+    d.w[2] = max_size(d.w[2], 1);
+    d.w[3] = max_size(d.w[3], dw.tp);
+    d.w[4] = max_size(d.w[4], 10);
+    d.w[5] = max_size(d.w[5], a->ascii ? 22 : 21);
+    d.w[6] = max_size(d.w[6], strlen(sched_state_name(dw.upcoming ? TP_UPCOMING
+                                                      : dw.closed  ? TP_OVERDUE
+                                                                   : TP_DUE)));
+    row_print(head, d.w, DUE_COLS);
+    if (store_each_due(a->db, lo, hi, soon, a->today, due_row, &d) != 0)
+        return cli_err("cannot read the next-due table of %s", a->db_path);
+    return 0;
 }
 
 int cli_drafts(app *a, int argc, char **argv)

@@ -426,6 +426,9 @@ int store_commit(store *s, char **err)
     if (s->spoiled) {
         rc = st_fail(err, "%s: a write in the batch failed half-way; nothing was saved", s->path);
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    } else if (st_derive(s, err) < 0) {
+        rc = -1;
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     } else if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         rc = st_fail_db(s, err, "cannot save");
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);

@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 #define STORE_APPLICATION_ID 0x42454453 /* "BEDS" */
 #define TIMEPOINT_UNSCHEDULED "unscheduled"
 #define TIMEPOINT_ENROLMENT "enrolment"   /* the record of an enrolment form */
@@ -188,6 +188,53 @@ typedef struct {
 typedef int (*store_hip_fn)(void *ctx, const st_patient *p, const st_hip *h, const st_done *done,
                             int end_date);
 int store_each_hip(store *s, const char *mrn, const st_ends *ends, store_hip_fn fn, void *ctx);
+
+/* The next-due table (store_due.c; schema 8): each scheduled hip's open
+ * timepoints, with dates as days since the epoch. The rows are computed
+ * outside the store (sched_due.c), which registers store_derive_fn: the
+ * store calls it before committing any write transaction, so the rows of the
+ * patients that write queued (due_pending) change in that transaction. */
+typedef struct {
+    char hip[37];
+    char *tp, *missing;       /* missing: the expected forms not done, "a,b" */
+    int target, open, close, until;
+} st_due;
+typedef int (*store_derive_fn)(void *ctx, store *s, char **err);
+void store_set_derive(store *s, store_derive_fn fn, void *ctx);
+/* The schedule text the rows were computed for (NULL: never, or cleared);
+ * caller frees. -1 on a read error. */
+int store_due_schedule(store *s, char **schedule);
+int store_due_set_schedule(store *s, const char *schedule, char **err);
+/* The MRNs of the queued patients (sorted); *n of them. NULL on error. */
+char **store_due_pending(store *s, size_t *n);
+long store_due_pending_count(store *s);          /* -1 on error */
+/* Drop the rows of one patient's hips (mrn) / of every hip, and the queue. */
+int store_due_forget(store *s, const char *mrn, char **err);
+int store_due_clear(store *s, char **err);
+int store_due_clear_pending(store *s, char **err);
+int store_due_put(store *s, const st_due *d, char **err);
+/* The stored rows of one hip, by target (*n of them); NULL if none. */
+st_due *store_due_of_hip(store *s, const char *hip_uuid, size_t *n);
+void store_due_free(st_due *d, size_t n);
+/* Rows whose hip is not a scheduled hip (orphans): fn per distinct hip. */
+int store_due_orphans(store *s, void (*fn)(void *ctx, const char *hip), void *ctx);
+/* Rows shown at `today`: target in lo..hi, open <= soon, until >= today,
+ * in target, MRN, side order;
+ * fn gets the row with its patient's MRN and name and the hip's side, and
+ * returns non-zero to stop. Streams: nothing is sorted beyond one target. */
+typedef int (*store_due_fn)(void *ctx, const char *mrn, const char *name, char side,
+                            const st_due *d);
+int store_each_due(store *s, int lo, int hi, int soon, int today, store_due_fn fn, void *ctx);
+long store_due_count(store *s, int lo, int hi, int soon, int today);
+/* Over the same rows: how many, the widest MRN, name and timepoint id in
+ * characters once escaped, and whether any is overdue or missed (close <
+ * today) or upcoming (open > today): what aligns a streamed table. */
+typedef struct {
+    long n;
+    size_t mrn, name, tp;
+    int closed, upcoming;
+} st_due_widths;
+int store_due_widths(store *s, int lo, int hi, int soon, int today, st_due_widths *w);
 
 /* Final records. store_record_final refuses a second current final record
  * for the same patient, hip, timepoint and form (unscheduled excepted); the

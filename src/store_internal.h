@@ -19,6 +19,9 @@ struct store {
     int depth;         /* nesting of st_tx_begin */
     int spoiled;       /* a write in the batch failed half-way: commit refuses */
     sqlite3_int64 batch_mark;   /* total changes when the current write began */
+    store_derive_fn derive;     /* run before each commit (store_set_derive) */
+    void *derive_ctx;
+    int deriving;
     struct {
         const char *sql;
         sqlite3_stmt *st;
@@ -42,6 +45,8 @@ int st_fail_db(store *s, char **err, const char *what);
 int st_tx_begin(store *s, char **err);
 int st_begin_immediate(store *s, char **err);   /* store_begin's */
 int st_tx_end(store *s, int ok, char **err);
+/* Before a commit: the registered derive function, once (not recursively). */
+int st_derive(store *s, char **err);
 
 /* Run the migration step from schema version `from` (store_schema.c); the
  * caller holds the write transaction. */

@@ -231,8 +231,35 @@ static const char SCHEMA_7[] =
     "  AND r.form IS audit.form AND r.timepoint IS audit.timepoint;"
     AUDIT_NO_UPDATE;
 
-static const char *const steps[] = {SCHEMA_1, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5, SCHEMA_6,
-                                    SCHEMA_7};
+/* Version 7 -> 8: the next-due table. due holds every open (incomplete)
+ * timepoint of each scheduled hip whose follow-up has not ended: what does
+ * not depend on today (sched_due.h), indexed by target date so that "who is
+ * due between D1 and D2" is a range read. Any write of a final or void record
+ * or of a hip queues its patient in due_pending (triggers below), and the
+ * program recomputes the queued patients' rows before the same transaction
+ * commits. due_schedule: the schedule (and the forms that end follow-up) the
+ * rows were computed for, NULL until they are; a different one rebuilds all. */
+static const char SCHEMA_8[] =
+    "CREATE TABLE due("
+    "  hip TEXT NOT NULL, tp TEXT NOT NULL, target TEXT NOT NULL, open TEXT NOT NULL,"
+    "  close TEXT NOT NULL, until TEXT NOT NULL, missing TEXT NOT NULL,"
+    "  PRIMARY KEY (hip, tp)) WITHOUT ROWID;"
+    "CREATE INDEX due_target ON due(target);"
+    "CREATE TABLE due_pending(patient TEXT PRIMARY KEY) WITHOUT ROWID;"
+    "CREATE TABLE due_schedule(id INTEGER PRIMARY KEY CHECK (id = 1), schedule TEXT);"
+    "INSERT INTO due_schedule(id, schedule) VALUES (1, NULL);"
+    "CREATE TRIGGER due_record AFTER INSERT ON records WHEN NEW.status <> 'draft'"
+    "  BEGIN INSERT OR IGNORE INTO due_pending(patient) VALUES (NEW.patient); END;"
+    "CREATE TRIGGER due_record_status AFTER UPDATE OF status ON records"
+    "  BEGIN INSERT OR IGNORE INTO due_pending(patient) VALUES (NEW.patient); END;"
+    "CREATE TRIGGER due_hip AFTER INSERT ON hips"
+    "  BEGIN INSERT OR IGNORE INTO due_pending(patient) VALUES (NEW.patient); END;"
+    "CREATE TRIGGER due_hip_change AFTER UPDATE OF patient, index_date, observed ON hips"
+    "  BEGIN INSERT OR IGNORE INTO due_pending(patient) VALUES (NEW.patient), (OLD.patient);"
+    "  END;";
+
+static const char *const steps[] = {SCHEMA_1, SCHEMA_2, SCHEMA_3, SCHEMA_4,
+                                    SCHEMA_5, SCHEMA_6, SCHEMA_7, SCHEMA_8};
 
 /* One schema object: SQLite keeps every object's CREATE statement verbatim,
  * and that text is what it builds tables, constraints and triggers from, so

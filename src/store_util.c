@@ -131,6 +131,8 @@ int st_tx_end(store *s, int ok, char **err)
             s->spoiled = 1;
         return ok ? 0 : -1;
     }
+    if (ok && st_derive(s, err) < 0)
+        ok = 0;
     if (ok) {
         int rc = exec1(s, SQL_COMMIT);
         if (rc == SQLITE_OK)

@@ -93,11 +93,12 @@ audit_before_merge_action() {
         INSERT INTO audit SELECT * FROM audit_new; DROP TABLE audit_new; $rest"
 }
 
-# audit_before_hash FILE — undo migration 7: audit entries that name the
+# audit_before_hash FILE — undo migrations 8 and 7: audit entries that name the
 # record they wrote get its hip, form and timepoint back and lose their
 # digest, so FILE looks like a schema-6 database. Only for making old files.
 audit_before_hash() {
     local trig
+    due_before_table "$1"
     trig=$(sqlite3 "$1" "SELECT sql FROM sqlite_master WHERE name = 'audit_no_update'")
     sqlite3 "$1" "DROP TRIGGER audit_no_update;
         UPDATE audit SET hip = r.hip, form = r.form, timepoint = r.timepoint FROM records r
@@ -132,7 +133,15 @@ db.commit()
 PY
 }
 
-# hips_before_enrolment FILE — undo migrations 7 and 6: the hips table gets its
+# due_before_table FILE — undo migration 8: the next-due table, its queue,
+# its schedule and their triggers go, so FILE looks like a schema-7 database.
+due_before_table() {
+    sqlite3 "$1" "DROP TRIGGER due_record; DROP TRIGGER due_record_status;
+        DROP TRIGGER due_hip; DROP TRIGGER due_hip_change; DROP TABLE due;
+        DROP TABLE due_pending; DROP TABLE due_schedule; PRAGMA user_version = 7;"
+}
+
+# hips_before_enrolment FILE — undo migrations 8, 7 and 6: the hips table gets its
 # detail columns back (as schemas 1 and 5 made it, empty) and the enrolment
 # records go, so FILE looks like a schema-5 database. Only for making old files.
 hips_before_enrolment() {

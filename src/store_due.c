@@ -1,0 +1,288 @@
+/* store_due.c — the next-due table (schema 8): each scheduled hip's open
+ * timepoints, kept by sched_due.c through the derive hook that runs before
+ * every commit, and read as a range of target dates in date order. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_internal.h"
+
+static const char SQL_SCHEDULE[] = "SELECT schedule FROM due_schedule WHERE id = 1";
+static const char SQL_SET_SCHEDULE[] = "UPDATE due_schedule SET schedule = ?1 WHERE id = 1";
+static const char SQL_PENDING[] =
+    "SELECT p.mrn FROM due_pending q JOIN patients p ON p.uuid = q.patient ORDER BY p.mrn";
+static const char SQL_PENDING_COUNT[] = "SELECT count(*) FROM due_pending";
+static const char SQL_FORGET[] =
+    "DELETE FROM due WHERE hip IN (SELECT h.uuid FROM patients p JOIN hips h "
+    "ON h.patient = p.uuid WHERE p.mrn = ?1)";
+static const char SQL_CLEAR[] = "DELETE FROM due";
+static const char SQL_CLEAR_PENDING[] = "DELETE FROM due_pending";
+static const char SQL_PUT[] =
+    "INSERT INTO due(hip, tp, target, open, close, until, missing) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char SQL_OF_HIP[] =
+    "SELECT hip, tp, target, open, close, until, missing FROM due WHERE hip = ?1 "
+    "ORDER BY target, tp";
+static const char SQL_ORPHANS[] =
+    "SELECT DISTINCT d.hip FROM due d WHERE NOT EXISTS (SELECT 1 FROM hips h "
+    "WHERE h.uuid = d.hip AND h.observed = 0) ORDER BY d.hip";
+/* CROSS JOIN keeps the loop on due_target: rows come in target order and
+ * only the few of one target day are sorted by MRN and side. */
+#define DUE_WHERE                                                                             \
+    "WHERE d.target BETWEEN ?1 AND ?2 AND d.open <= ?3 AND d.until >= ?4"
+static const char SQL_EACH[] =
+    "SELECT p.mrn, p.name, h.side, d.hip, d.tp, d.target, d.open, d.close, d.until, "
+    "d.missing FROM due d CROSS JOIN hips h ON h.uuid = d.hip CROSS JOIN patients p "
+    "ON p.uuid = h.patient " DUE_WHERE " ORDER BY d.target, p.mrn, h.side";
+static const char SQL_COUNT[] = "SELECT count(*) FROM due d " DUE_WHERE;
+static const char SQL_WIDTHS[] =
+    "SELECT count(*), max(bedside_width(p.mrn)), max(bedside_width(p.name)), "
+    "max(bedside_width(d.tp)), max(d.close < ?4), max(d.open > ?4) FROM due d "
+    "CROSS JOIN hips h ON h.uuid = d.hip CROSS JOIN patients p ON p.uuid = h.patient "
+    DUE_WHERE;
+
+void store_set_derive(store *s, store_derive_fn fn, void *ctx)
+{
+    s->derive = fn;
+    s->derive_ctx = ctx;
+}
+
+int st_derive(store *s, char **err)
+{
+    if (!s->derive || s->deriving)
+        return 0;
+    s->deriving = 1;
+    int rc = s->derive(s->derive_ctx, s, err);
+    s->deriving = 0;
+    return rc;
+}
+
+/* Run one statement that returns no rows; -1 with *err on failure. */
+static int run(store *s, const char *sql, const char *arg, const char *what, char **err)
+{
+    sqlite3_stmt *q = st_stmt(s, sql);
+    if (!q)
+        return st_fail(err, "%s: internal error", s->path);
+    if (arg)
+        st_bind_text(q, 1, arg);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? 0 : st_fail_db(s, err, what);
+}
+
+int store_due_schedule(store *s, char **schedule)
+{
+    *schedule = NULL;
+    sqlite3_stmt *q = st_stmt(s, SQL_SCHEDULE);
+    if (!q)
+        return -1;
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        *schedule = st_col_strdup(q, 0);
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int store_due_set_schedule(store *s, const char *schedule, char **err)
+{
+    sqlite3_stmt *q = st_stmt(s, SQL_SET_SCHEDULE);
+    if (!q)
+        return st_fail(err, "%s: internal error", s->path);
+    st_bind_text(q, 1, schedule);
+    int rc = sqlite3_step(q);
+    int changed = sqlite3_changes(s->db);
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return st_fail_db(s, err, "cannot save the next-due table");
+    /* The row is made by the migration; its absence is damage. */
+    return changed == 1 ? 0 : st_fail(err, "%s: the table due_schedule has no row", s->path);
+}
+
+char **store_due_pending(store *s, size_t *n)
+{
+    *n = 0;
+    sqlite3_stmt *q = st_stmt(s, SQL_PENDING);
+    if (!q)
+        return NULL;
+    char **v = xcalloc(1, sizeof *v);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        v = xrealloc(v, (*n + 2) * sizeof *v);
+        v[(*n)++] = st_col_strdup(q, 0);
+        v[*n] = NULL;
+    }
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE) {
+        for (size_t i = 0; i < *n; i++)
+            free(v[i]);
+        free(v);
+        *n = 0;
+        return NULL;
+    }
+    return v;
+}
+
+long store_due_pending_count(store *s)
+{
+    sqlite3_stmt *q = st_stmt(s, SQL_PENDING_COUNT);
+    if (!q)
+        return -1;
+    long n = sqlite3_step(q) == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : -1;
+    sqlite3_reset(q);
+    return n;
+}
+
+int store_due_forget(store *s, const char *mrn, char **err)
+{
+    return run(s, SQL_FORGET, mrn, "cannot update the next-due table", err);
+}
+
+int store_due_clear(store *s, char **err)
+{
+    if (run(s, SQL_CLEAR, NULL, "cannot clear the next-due table", err) < 0)
+        return -1;
+    return store_due_clear_pending(s, err);
+}
+
+int store_due_clear_pending(store *s, char **err)
+{
+    return run(s, SQL_CLEAR_PENDING, NULL, "cannot update the next-due table", err);
+}
+
+int store_due_put(store *s, const st_due *d, char **err)
+{
+    sqlite3_stmt *q = st_stmt(s, SQL_PUT);
+    if (!q)
+        return st_fail(err, "%s: internal error", s->path);
+    st_bind_text(q, 1, d->hip);
+    st_bind_text(q, 2, d->tp);
+    st_bind_date(q, 3, d->target);
+    st_bind_date(q, 4, d->open);
+    st_bind_date(q, 5, d->close);
+    st_bind_date(q, 6, d->until);
+    st_bind_text(q, 7, d->missing);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? 0 : st_fail_db(s, err, "cannot update the next-due table");
+}
+
+/* A row from hip, tp, target, open, close, until, missing at column c. */
+static void due_from_row(sqlite3_stmt *q, int c, st_due *d)
+{
+    st_col_uuid(q, c, d->hip);
+    d->tp = st_col_strdup(q, c + 1);
+    d->target = st_col_date(q, c + 2);
+    d->open = st_col_date(q, c + 3);
+    d->close = st_col_date(q, c + 4);
+    d->until = st_col_date(q, c + 5);
+    d->missing = st_col_strdup(q, c + 6);
+    if (!d->tp)
+        d->tp = xstrdup("");
+    if (!d->missing)
+        d->missing = xstrdup("");
+}
+
+st_due *store_due_of_hip(store *s, const char *hip_uuid, size_t *n)
+{
+    *n = 0;
+    sqlite3_stmt *q = st_stmt(s, SQL_OF_HIP);
+    if (!q)
+        return NULL;
+    st_bind_text(q, 1, hip_uuid);
+    st_due *v = NULL;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        v = xrealloc(v, (*n + 1) * sizeof *v);
+        due_from_row(q, 0, &v[(*n)++]);
+    }
+    sqlite3_reset(q);
+    return v;
+}
+
+void store_due_free(st_due *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(d[i].tp);
+        free(d[i].missing);
+    }
+    free(d);
+}
+
+int store_due_orphans(store *s, void (*fn)(void *ctx, const char *hip), void *ctx)
+{
+    sqlite3_stmt *q = st_stmt(s, SQL_ORPHANS);
+    if (!q)
+        return -1;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *h = (const char *)sqlite3_column_text(q, 0);
+        fn(ctx, h ? h : "");
+    }
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void bind_range(sqlite3_stmt *q, int lo, int hi, int soon, int today)
+{
+    st_bind_date(q, 1, lo);
+    st_bind_date(q, 2, hi);
+    st_bind_date(q, 3, soon);
+    st_bind_date(q, 4, today);
+}
+
+int store_each_due(store *s, int lo, int hi, int soon, int today, store_due_fn fn, void *ctx)
+{
+    /* Not cached: fn may read the store while the cursor is open. */
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, SQL_EACH, -1, &q, NULL) != SQLITE_OK) {
+        fprintf(stderr, "bedside: internal error preparing SQL: %s\n", sqlite3_errmsg(s->db));
+        return -1;
+    }
+    bind_range(q, lo, hi, soon, today);
+    int rc, stop = 0;
+    while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *mrn = (const char *)sqlite3_column_text(q, 0);
+        const char *name = (const char *)sqlite3_column_text(q, 1);
+        const char *side = (const char *)sqlite3_column_text(q, 2);
+        st_due d;
+        due_from_row(q, 3, &d);
+        stop = fn(ctx, mrn ? mrn : "", name ? name : "", side ? side[0] : '?', &d);
+        free(d.tp);
+        free(d.missing);
+    }
+    if (!stop && rc != SQLITE_DONE) {
+        fprintf(stderr, "bedside: %s: %s\n", s->path, sqlite3_errmsg(s->db));
+        stop = -1;
+    }
+    sqlite3_finalize(q);
+    return stop;
+}
+
+long store_due_count(store *s, int lo, int hi, int soon, int today)
+{
+    sqlite3_stmt *q = st_stmt(s, SQL_COUNT);
+    if (!q)
+        return -1;
+    bind_range(q, lo, hi, soon, today);
+    long n = sqlite3_step(q) == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : -1;
+    sqlite3_reset(q);
+    return n;
+}
+
+int store_due_widths(store *s, int lo, int hi, int soon, int today, st_due_widths *w)
+{
+    memset(w, 0, sizeof *w);
+    sqlite3_stmt *q = st_stmt(s, SQL_WIDTHS);
+    if (!q)
+        return -1;
+    bind_range(q, lo, hi, soon, today);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        w->n = (long)sqlite3_column_int64(q, 0);
+        w->mrn = (size_t)sqlite3_column_int64(q, 1);
+        w->name = (size_t)sqlite3_column_int64(q, 2);
+        w->tp = (size_t)sqlite3_column_int64(q, 3);
+        w->closed = sqlite3_column_int(q, 4);
+        w->upcoming = sqlite3_column_int(q, 5);
+    }
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
