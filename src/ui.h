@@ -110,7 +110,9 @@ void ui_doc_line(ui *u, WINDOW *w, int y, const report_line *l);
  * (clamped to the document), with more-marks and a "lines a-b of n" hint. */
 void ui_doc_view(ui *u, const report_doc *doc, int *top);
 /* The scrolling keys of such a view (arrows, j/k, PgUp/PgDn, b/space,
- * Home/End, g/G): 1 if k was one and *top moved, 0 if k is not a scroll key. */
+ * Home/End, g/G): 1 if k was one and *top moved, 0 if k is not a scroll key.
+ * *top may leave 0..n-1: the caller clamps it (ui_doc_view does). The record
+ * view scrolls with it and the drafts screen moves its selection with it. */
 int ui_doc_scroll(ui *u, int k, int *top, int n);
 
 /* ui_theme.c: colours, glyphs and width-aware text. */

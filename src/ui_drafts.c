@@ -182,53 +182,35 @@ static void discard(ui *u, dr_st *s)
 static void dr_key(ui *u, void *stp, int k)
 {
     dr_st *s = stp;
-    switch (k) {
-    case UK(KEY_UP):
-    case 'k':
-        s->sel--;
-        break;
-    case UK(KEY_DOWN):
-    case 'j':
-        s->sel++;
-        break;
-    case UK(KEY_PPAGE):
-        s->sel -= u->rows / 2;
-        break;
-    case UK(KEY_NPAGE):
-    case ' ':
-        s->sel += u->rows / 2;
-        break;
-    case UK(KEY_HOME):
-        s->sel = 0;
-        break;
-    case UK(KEY_END):
-        s->sel = (int)s->n - 1;
-        break;
-    case '\r':
-    case '\n':
-    case UK(KEY_ENTER):
-    case 'o':
-        if (s->n)
-            resume(u, s);
-        return;
-    case 'x':
-    case UK(KEY_DC):
-        if (s->n)
-            discard(u, s);
-        break;
-    case '?':
-    case UK(KEY_F(1)):
-        ui_help(u);
-        return;
-    case 'q':
-    case UK_ESC:
-    case UI_CTRL('c'):
-    case UI_CTRL('x'):
-    case UK(KEY_LEFT):
-        ui_pop(u);
-        return;
-    default:
-        return;
+    /* The view's keys move the selection (clamped below); the rest act. */
+    if (!ui_doc_scroll(u, k, &s->sel, (int)s->n)) {
+        switch (k) {
+        case '\r':
+        case '\n':
+        case UK(KEY_ENTER):
+        case 'o':
+            if (s->n)
+                resume(u, s);
+            return;
+        case 'x':
+        case UK(KEY_DC):
+            if (s->n)
+                discard(u, s);
+            break;
+        case '?':
+        case UK(KEY_F(1)):
+            ui_help(u);
+            return;
+        case 'q':
+        case UK_ESC:
+        case UI_CTRL('c'):
+        case UI_CTRL('x'):
+        case UK(KEY_LEFT):
+            ui_pop(u);
+            return;
+        default:
+            return;
+        }
     }
     if (s->sel >= (int)s->n)
         s->sel = (int)s->n - 1;
@@ -251,7 +233,7 @@ static const char *const dr_help[] = {
     "Drafts",
     "  Every unfinished form, newest first: the patient, the hip, the form,",
     "  the timepoint, who saved it last and when (local time).",
-    "  Up/Down, PgUp/PgDn, Home/End   move",
+    "  Up/Down, PgUp/PgDn, Home/End   move (also j/k, b/space, g/G)",
     "  Enter, o   resume it: the patient screen, then the form with its",
     "             answers, at the visit date it was started with",
     "  x, Delete  discard it (asks first; the discard is in the history)",

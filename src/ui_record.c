@@ -14,7 +14,7 @@ typedef struct {
     int has_hip;
     const form *f;
     form_answers *ans;
-    int top;
+    int top, n_rows;    /* first row shown; rows at the last draw */
 } rec_st;
 
 /* The body as rows: a left text (a label) and a right one (its value), each
@@ -141,6 +141,7 @@ static void rec_draw(ui *u, void *stp)
     werase(w);
     rrows o = {0};
     build_rows(u, s, wd, &o);
+    s->n_rows = o.n;
     if (s->top > o.n - h)
         s->top = o.n - h;
     if (s->top < 0)
@@ -288,22 +289,11 @@ out:
 static void rec_key(ui *u, void *stp, int k)
 {
     rec_st *s = stp;
+    if (ui_doc_scroll(u, k, &s->top, s->n_rows)) {
+        ui_draw_all(u);     /* the draw keeps top within the rows */
+        return;
+    }
     switch (k) {
-    case UK(KEY_UP):
-    case 'k':
-        s->top--;
-        break;
-    case UK(KEY_DOWN):
-    case 'j':
-        s->top++;
-        break;
-    case UK(KEY_PPAGE):
-        s->top -= u->rows / 2;
-        break;
-    case UK(KEY_NPAGE):
-    case ' ':
-        s->top += u->rows / 2;
-        break;
     case 'A':
     case 'a':
         amend(u, s);
@@ -328,7 +318,6 @@ static void rec_key(ui *u, void *stp, int k)
     default:
         return;
     }
-    ui_draw_all(u);
 }
 
 static void rec_resume(ui *u, void *stp)
@@ -356,7 +345,7 @@ static void rec_leave(ui *u, void *stp)
 
 static const char *const rec_help[] = {
     "Record",
-    "  Up/Down, PgUp/PgDn   scroll",
+    "  Up/Down, PgUp/PgDn, Home/End   scroll (also j/k, b/space, g/G)",
     "  A          amend: give a reason, change answers, Ctrl-S shows each change",
     "             (old -> new), Enter saves a new version; the old one stays in",
     "             the history",

@@ -43,6 +43,15 @@ if [ -n "$first" ] && [ -n "$second" ] && [ "$first" -lt "$second" ]; then ok
 else tui_fail "DS-2's draft (newest) above DS-1's, each with hip, form, timepoint, who, when"; fi
 tui_expect a '1 answer saved; Enter resumes, x discards' "the selected draft's answers"
 
+# The view's keys move the selection: G/End to the last draft, g/Home to
+# the first (x names the selected one; n keeps it).
+for keys in "G:DS-1 Dana Sill" "g:DS-2 Dirk Sand" "End:DS-1 Dana Sill" "Home:DS-2 Dirk Sand"; do
+    tui_keys a "${keys%%:*}" x
+    tui_expect a "VAS pain for ${keys#*:}, " "${keys%%:*} selects ${keys#*:}'s draft"
+    tui_keys a n
+    tui_expect a 'Nothing discarded' "n after ${keys%%:*}"
+done
+
 # x, then n: nothing discarded.
 tui_keys a Down x
 tui_expect a 'VAS pain for DS-1 Dana Sill, left hip, 1m\.' "the confirmation names the draft"
