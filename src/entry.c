@@ -322,6 +322,40 @@ int entry_validate(form_answers *ans, form_problem_fn cb, void *ctx, entry_error
     return v.n;
 }
 
+/* Follow-up of t's hip ending on day d (an ending form's date): refused
+ * when a current record of the patient keeps the visit rules as the hip is
+ * now and would break them with that end (a scheduled visit dated after
+ * it), naming the record. The rule itself is entry_check_record's, which
+ * `bedside check` applies to stored records. */
+static int end_before_records(app *a, const entry_target *t, const char *field, int d,
+                              const st_record *r, size_t n, const char *except_uuid,
+                              entry_error *e)
+{
+    entry_hip now[2], ended[2];
+    int ends[2];
+    const char *end_form[2];
+    int nh = entry_hips_of(a, a->db, t->p.uuid, now, ends, end_form);
+    memcpy(ended, now, sizeof now);
+    for (int k = 0; k < nh; k++)
+        if (ended[k].side == t->h->side && (ended[k].end_date < 0 || d < ended[k].end_date))
+            ended[k].end_date = d;
+    for (size_t i = 0; i < n; i++) {
+        if (except_uuid && strcmp(r[i].uuid, except_uuid) == 0)
+            continue;
+        if (entry_check_record(a, now, nh, &r[i], NULL) != 0 ||
+            entry_check_record(a, ended, nh, &r[i], NULL) == 0)
+            continue;
+        char dd[11], rd[11];
+        date_format(d, dd);
+        date_format(r[i].visit_date, rd);
+        return entry_fail(e, field, "%s is before record %.8s (%s, %s, dated %s) of the %s hip, "
+                          "which would then be a visit after the end of follow-up; void or "
+                          "amend that record first", dd, r[i].uuid, r[i].form, r[i].timepoint,
+                          rd, t->h->side == 'L' ? "left" : "right");
+    }
+    return ENTRY_OK;
+}
+
 int entry_check_answers(app *a, const entry_target *t, const form_answers *ans,
                         const char *except_uuid, entry_error *e)
 {
@@ -348,6 +382,8 @@ int entry_check_answers(app *a, const entry_target *t, const form_answers *ans,
                             t->h->side == 'L' ? "left" : "right", f->title, old ? old : "?",
                             r[i].uuid);
         }
+        if (rc == ENTRY_OK)
+            rc = end_before_records(a, t, field, d, r, n, except_uuid, e);
         store_records_free(r, n);
     }
     if (rc != ENTRY_OK && e)

@@ -39,7 +39,8 @@
  *     with ends_follow_up: a conversion to hip replacement, an end of
  *     follow-up), scheduled records for that hip are refused, naming the
  *     date and why; the ending date may not be in the future, before the
- *     index date, or given twice by one form for one hip. Unscheduled
+ *     index date, given twice by one form for one hip, or before a record
+ *     that would then break this rule (entry_check_record). Unscheduled
  *     records, and the other ending forms (a conversion after a hip was
  *     lost to follow-up), stay possible.
  *
@@ -218,7 +219,8 @@ void entry_record_fill(st_record *r, form_answers *ans);
 int entry_validate(form_answers *ans, form_problem_fn cb, void *ctx, entry_error *e);
 /* The answers' own rules about the visit: the conversion date of a form
  * with ends_follow_up (not in the future, not before the index date, not
- * twice for a hip; except_uuid is the record being amended, or NULL). */
+ * twice for a hip, not before a scheduled record of the hip, named;
+ * except_uuid is the record being amended, or NULL). */
 int entry_check_answers(app *a, const entry_target *t, const form_answers *ans,
                         const char *except_uuid, entry_error *e);
 /* Validate and save a final record; draft_uuid (or NULL) is the draft it

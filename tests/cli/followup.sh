@@ -49,6 +49,19 @@ expect_rc 0 "the left hip is lost to follow-up on 2025-08-01"
 refused 1 "a second end of follow-up for the hip" \
     "the left hip already has 'End of follow-up' dated 2025-08-01" \
     record F1 --form end_of_followup --hip L date=2025-09-01 reason=withdrawn
+# An end dated before a scheduled visit already recorded for the hip is
+# refused, naming that record and its date (check lists such a pair in a
+# database written before this rule: one rule, entry_check_record).
+refused 1 "an end of follow-up before a recorded visit of the hip" \
+    "end_of_followup\.date: 2025-08-15 is before record [0-9a-f]{8} \(vas, 3m, dated 2025-09-01\) of the right hip" \
+    record F1 --form end_of_followup --hip R date=2025-08-15 reason=lost
+refused 1 "a conversion before a recorded visit of the hip" \
+    "tha\.tha_date: 2025-08-20 is before record [0-9a-f]{8} \(vas, 3m, dated 2025-09-01\) of the right hip" \
+    record F1 --form tha --hip R --date 2025-08-20 tha_date=2025-08-20 reason=pain
+eof=$(sqlite3 "$DB" "SELECT uuid FROM current_records WHERE form = 'end_of_followup'")
+refused 1 "an amendment moving the end before a recorded visit" \
+    "end_of_followup\.date: 2025-06-20 is before record [0-9a-f]{8} \(vas, 1m, dated 2025-07-01\) of the left hip" \
+    amend "$eof" --reason "date mistyped" date=2025-06-20
 
 # --- no longer due; the other hip is ------------------------------------------------
 bs due
