@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sched.h"
+#include "sched_due.h"
 
 /* The patient list is read one keyset page at a time (store_patient_page),
  * at least a screen's worth, and only the hips of the patients read get a
@@ -152,13 +153,56 @@ static size_t first_of(const hip_vec *h, const char *mrn)
     return lo;
 }
 
-/* The Due view's hips: a pass over every hip, once per change of the data. */
+/* One row of the next-due table for the Due view (store_each_due). */
+typedef struct {
+    const app *a;
+    hip_vec *to;
+} due_ctx;
+
+static int due_row(void *ctx, const char *mrn, const char *name, char side, const st_due *d)
+{
+    due_ctx *c = ctx;
+    const config *cfg = &c->a->cfg;
+    hip_vec *to = c->to;
+    if (to->n == to->cap) {
+        to->cap = to->cap ? to->cap * 2 : 64;
+        to->v = xrealloc(to->v, to->cap * sizeof *to->v);
+    }
+    hip_due *h = &to->v[to->n++];
+    h->mrn = xstrdup(mrn);
+    h->name = xstrdup(name);
+    h->side = side;
+    h->tp = -1;
+    for (int i = 0; i < cfg->n_tp; i++)
+        if (strcmp(cfg->tp[i].id, d->tp) == 0)
+            h->tp = i;
+    h->state = sched_due_state(d, c->a->today);
+    h->target = d->target;
+    h->close = d->close;
+    h->draft = 0;
+    return 0;
+}
+
+/* The Due view's hips: a range read of the next-due table (its index on the
+ * target date), once per change of the data; only hips due or overdue today
+ * are read, never every hip's schedule. */
 static void load_due(ui *u, list_st *l)
 {
     hips_free(&l->dh);
     free(l->due);
     l->ndue = 0;
-    collect_hips(u, NULL, &l->dh);
+    char *err = NULL;
+    if (sched_due_ready(u->a, &err) != 0) {
+        ui_msg(u, UC_ERROR, "%s", err ? err : "the next-due table cannot be read");
+        free(err);
+    } else {
+        int lo, hi;
+        app *a = u->a;
+        sched_due_range(&a->cfg, a->today, 0, &lo, &hi);
+        due_ctx c = {.a = a, .to = &l->dh};
+        store_each_due(a->db, lo, hi, a->today, a->today, due_row, &c);
+    }
+    /* Rows come in target order; by MRN to mark drafts, then back. */
     if (l->dh.n)
         qsort(l->dh.v, l->dh.n, sizeof *l->dh.v, by_mrn);
     l->due = xcalloc(l->dh.n + 1, sizeof *l->due);
@@ -170,11 +214,9 @@ static void load_due(ui *u, list_st *l)
             if (l->dh.v[j].side == dr[i].side)
                 l->dh.v[j].draft = 1;
     store_draft_rows_free(dr, nd);
-    for (size_t i = 0; i < l->dh.n; i++) {
-        hip_due *d = &l->dh.v[i];
-        if (d->tp >= 0 && (d->state == TP_DUE || d->state == TP_OVERDUE))
-            l->due[l->ndue++] = d;
-    }
+    for (size_t i = 0; i < l->dh.n; i++)
+        if (l->dh.v[i].tp >= 0)
+            l->due[l->ndue++] = &l->dh.v[i];
     if (l->ndue)
         qsort(l->due, l->ndue, sizeof *l->due, by_target);
     l->dgen = u->data_gen;
