@@ -77,4 +77,16 @@ expect_same "$(grep -E "^record ${comp:0:8} " "$T/out" | sed -E 's/^record [0-9a
     "complications.count is 2, answers give 0|complications: 1 answer to fields the form hides|" \
     "the score, then the hidden answer"
 
+# The only record of a file (the last one read) is checked too.
+DB=$T/one.db
+export BEDSIDE_DB=$DB
+mk_patient O1
+mk_hip O1 L 2025-01-10
+bs record O1 --form vas --hip L --timepoint 1m --date 2025-02-09 pain=5
+one=$(sql "SELECT uuid FROM records WHERE form = 'vas'")
+behind_back "$DB" "UPDATE scores SET value = 9 WHERE record = '$one'"
+bs check
+expect_rc 1 "check of the one record with a changed score"
+expect_out "^record ${one:0:8} \(vas, 1m\): vas\.vas is 9\.0, answers give 5\.0$" "names it"
+
 t_done
