@@ -4,10 +4,11 @@
  * hips and 300,000 records take one pass each. */
 #include "store_internal.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Not cached: both stay active while fn runs, and fn may use the store. */
+/* Both stay active while fn runs: fn may use the store, with other statements. */
 static const char SQL_HIPS_ALL[] =
     "SELECT p.uuid, p.mrn, p.name, p.sex, p.born, " ST_HIP_COLS("h") " "
     "FROM patients p JOIN hips h ON h.patient = p.uuid WHERE h.observed = 0 "
@@ -66,25 +67,18 @@ static void pat_add(pat_done *d, sqlite3_stmt *q)
     d->n++;
 }
 
-static sqlite3_stmt *prepare(store *s, const char *sql)
-{
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
-        fprintf(stderr, "bedside: internal error preparing SQL: %s\n", sqlite3_errmsg(s->db));
-        return NULL;
-    }
-    return q;
-}
-
 int store_each_hip(store *s, const char *mrn, const st_ends *ends, store_hip_fn fn, void *ctx)
 {
-    sqlite3_stmt *hq = prepare(s, mrn ? SQL_HIPS_ONE : SQL_HIPS_ALL);
-    sqlite3_stmt *dq = prepare(s, mrn ? SQL_DONE_ONE : SQL_DONE_ALL);
-    if (!hq || !dq) {
-        sqlite3_finalize(hq);
-        sqlite3_finalize(dq);
+    /* Cached: the patient list and the record view call this once per
+     * patient shown, and preparing the two statements cost more than
+     * running them. A callback must therefore not call it again. */
+    static int busy;
+    assert(!busy);
+    sqlite3_stmt *hq = st_stmt(s, mrn ? SQL_HIPS_ONE : SQL_HIPS_ALL);
+    sqlite3_stmt *dq = st_stmt(s, mrn ? SQL_DONE_ONE : SQL_DONE_ALL);
+    if (!hq || !dq)
         return -1;
-    }
+    busy = 1;
     char *js = st_ends_json(ends, NULL);
     st_bind_text(dq, 1, js);
     if (mrn) {
@@ -145,8 +139,10 @@ int store_each_hip(store *s, const char *mrn, const st_ends *ends, store_hip_fn 
     free(done.tp);
     free(done.form);
     free(js);
-    sqlite3_finalize(hq);
-    sqlite3_finalize(dq);
+    /* Reset now: a statement left part-way holds its read transaction. */
+    sqlite3_reset(hq);
+    sqlite3_reset(dq);
+    busy = 0;
     return stop;
 }
 
