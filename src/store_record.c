@@ -94,8 +94,7 @@ static void load_scores(store *s, st_record *r)
     sqlite3_reset(q);
 }
 
-/* r from an ST_REC_SELECT row, without its scores. */
-static void from_row(store *s, sqlite3_stmt *q, st_record *r)
+void st_record_from_row(store *s, sqlite3_stmt *q, st_record *r)
 {
     memset(r, 0, sizeof *r);
     st_col_uuid(q, 0, r->uuid);
@@ -117,11 +116,6 @@ static void from_row(store *s, sqlite3_stmt *q, st_record *r)
     r->amended = sqlite3_column_int(q, 14);
     st_record_load_answers(s, r, (const char *)sqlite3_column_text(q, 15));
     r->out_of_window = sqlite3_column_int(q, 16) != 0;
-}
-
-void st_record_from_row(store *s, sqlite3_stmt *q, st_record *r)
-{
-    from_row(s, q, r);
     load_scores(s, r);
 }
 
@@ -262,13 +256,10 @@ void store_records_free(st_record *r, size_t n)
 
 /* Not cached: the statement stays active while fn runs, and fn may well
  * use the store (even this function) meanwhile. Patients drive the loop
- * (CROSS JOIN) so only one patient's records are sorted at a time. Each
- * score is a row of its own (one statement, not one per record); a
- * record's rows come together, the uuid being the last sort key. */
+ * (CROSS JOIN) so only one patient's records are sorted at a time. */
 static const char SQL_EACH_CURRENT[] =
-    "SELECT " ST_REC_SELECT ", p.mrn, sc.score, sc.value FROM patients p CROSS JOIN records r "
+    "SELECT " ST_REC_SELECT ", p.mrn FROM patients p CROSS JOIN records r "
     "ON r.patient = p.uuid LEFT JOIN hips h ON h.uuid = r.hip "
-    "LEFT JOIN scores sc ON sc.record = r.uuid "
     "WHERE r.status = 'final' AND (?1 IS NULL OR r.form = ?1) AND NOT EXISTS "
     "(SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) "
     "ORDER BY p.mrn, ifnull(h.side, ''), r.visit_date, r.entered_at, r.form, r.uuid";
@@ -281,35 +272,13 @@ int store_each_current(store *s, const char *form, store_record_fn fn, void *ctx
         return -1;
     }
     st_bind_text(q, 1, form);
-    enum { MRN = ST_REC_NCOLS, SCORE, VALUE };
-    int rc = SQLITE_DONE, stop = 0, open = 0;
-    st_record r;
-    char *mrn = NULL;
+    int rc = SQLITE_DONE, stop = 0;
     while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        const char *uuid = (const char *)sqlite3_column_text(q, 0);
-        if (open && uuid && strcmp(uuid, r.uuid) != 0) {
-            stop = fn(ctx, mrn, &r);
-            st_record_free(&r);
-            open = 0;
-            if (stop)
-                break;
-        }
-        if (!open) {
-            from_row(s, q, &r);
-            free(mrn);
-            mrn = st_col_strdup(q, MRN);
-            open = 1;
-        }
-        const char *score = (const char *)sqlite3_column_text(q, SCORE);
-        if (score)
-            st_record_score(&r, score, sqlite3_column_double(q, VALUE));
-    }
-    if (open) {
-        if (!stop && rc == SQLITE_DONE)
-            stop = fn(ctx, mrn, &r);
+        st_record r;
+        st_record_from_row(s, q, &r);
+        stop = fn(ctx, (const char *)sqlite3_column_text(q, ST_REC_NCOLS), &r);
         st_record_free(&r);
     }
-    free(mrn);
     if (!stop && rc != SQLITE_DONE) {
         fprintf(stderr, "bedside: %s: %s\n", s->path, sqlite3_errmsg(s->db));
         stop = -1;
