@@ -175,6 +175,10 @@ int ui_add_hip(ui *u, const st_patient *p);
 
 /* ui_help.c */
 void ui_help(ui *u);
+/* The keys a view screen (patient, record, drafts, cohort) shares: ?/F1
+ * shows its help, q/Esc/Ctrl-C/Ctrl-X/Left goes back (ui_pop). 1 if k was
+ * one of them (done), else 0. */
+int ui_help_or_back(ui *u, int k);
 
 /* ui_list.c */
 void ui_list_open(ui *u);

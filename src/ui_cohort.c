@@ -58,22 +58,7 @@ static void co_key(ui *u, void *stp, int k)
             ui_draw_all(u);
         return;
     }
-    switch (k) {
-    case '?':
-    case UK(KEY_F(1)):
-        ui_help(u);
-        return;
-    case 'q':
-    case UK_ESC:
-    case UI_CTRL('c'):
-    case UK(KEY_LEFT):
-        ui_pop(u);
-        return;
-    default:
-        return;
-    }
-    if (!u->dead && ui_top(u) == UI_COHORT)
-        ui_draw_all(u);
+    ui_help_or_back(u, k);
 }
 
 static void co_leave(ui *u, void *stp)

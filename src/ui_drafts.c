@@ -197,18 +197,8 @@ static void dr_key(ui *u, void *stp, int k)
             if (s->n)
                 discard(u, s);
             break;
-        case '?':
-        case UK(KEY_F(1)):
-            ui_help(u);
-            return;
-        case 'q':
-        case UK_ESC:
-        case UI_CTRL('c'):
-        case UI_CTRL('x'):
-        case UK(KEY_LEFT):
-            ui_pop(u);
-            return;
         default:
+            ui_help_or_back(u, k);
             return;
         }
     }

@@ -1,4 +1,5 @@
-/* ui_help.c — `?`: the keys of the current screen, in a box that scrolls. */
+/* ui_help.c — `?`: the keys of the current screen, in a box that scrolls;
+ * and the help and back keys the view screens share. */
 #include "ui.h"
 
 #include <stdlib.h>
@@ -131,6 +132,25 @@ static void help_draw(ui *u, void *ctx)
     ui_put(u, w, height - 2, 2, "Up/Down scroll   any other key closes", width - 4,
            ui_attr(u, UC_DIM));
     wnoutrefresh(w);
+}
+
+int ui_help_or_back(ui *u, int k)
+{
+    switch (k) {
+    case '?':
+    case UK(KEY_F(1)):
+        ui_help(u);
+        return 1;
+    case 'q':
+    case UK_ESC:
+    case UI_CTRL('c'):
+    case UI_CTRL('x'):
+    case UK(KEY_LEFT):
+        ui_pop(u);
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 void ui_help(ui *u)

@@ -159,18 +159,8 @@ static void pat_key(ui *u, void *stp, int k)
     case 'r':
         ui_drafts_open(u, s->p.mrn);
         return;
-    case '?':
-    case UK(KEY_F(1)):
-        ui_help(u);
-        return;
-    case 'q':
-    case UK_ESC:
-    case UI_CTRL('c'):
-    case UI_CTRL('x'):
-    case UK(KEY_LEFT):
-        ui_pop(u);
-        return;
     default:
+        ui_help_or_back(u, k);
         return;
     }
     if (!u->dead && ui_top(u) == UI_PATIENT)

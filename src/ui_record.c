@@ -304,18 +304,8 @@ static void rec_key(ui *u, void *stp, int k)
         if (!u->dead && ui_top(u) == UI_RECORD)
             ui_draw_all(u);
         return;
-    case '?':
-    case UK(KEY_F(1)):
-        ui_help(u);
-        return;
-    case 'q':
-    case UK_ESC:
-    case UI_CTRL('c'):
-    case UI_CTRL('x'):
-    case UK(KEY_LEFT):
-        ui_pop(u);
-        return;
     default:
+        ui_help_or_back(u, k);
         return;
     }
 }

@@ -40,6 +40,10 @@ tui_expect s 'back to the list' "? shows the screen's keys"
 tui_keys s Escape
 tui_keys s q
 tui_expect s 'Patients: 46' "q goes back to the list"
+tui_keys s c
+tui_expect s 'Cohort report' "c again"
+tui_keys s C-x
+tui_expect s 'Patients: 46' "Ctrl-X goes back too, as on every screen"
 # A new patient shows in the cohort screen when it is opened again.
 bs patient add Z900 --name "New Person" --sex F --born 1980-01-01
 bs hip add Z900 --side L --index-date 2026-06-01 etiology=idiopathic stage_system=steinberg stage=I
