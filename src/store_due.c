@@ -33,6 +33,10 @@ static const char SQL_EACH[] =
     "SELECT p.mrn, p.name, h.side, d.hip, d.tp, d.target, d.open, d.close, d.until, "
     "d.missing FROM due d CROSS JOIN hips h ON h.uuid = d.hip CROSS JOIN patients p "
     "ON p.uuid = h.patient " DUE_WHERE " ORDER BY d.target, p.mrn, h.side";
+static const char SQL_OF_PATIENT[] =
+    "SELECT p.mrn, p.name, h.side, d.hip, d.tp, d.target, d.open, d.close, d.until, "
+    "d.missing FROM patients p CROSS JOIN hips h ON h.patient = p.uuid CROSS JOIN due d "
+    "ON d.hip = h.uuid WHERE p.mrn = ?1 AND d.until >= ?2 ORDER BY h.side, d.target";
 static const char SQL_COUNT[] = "SELECT count(*) FROM due d " DUE_WHERE;
 static const char SQL_WIDTHS[] =
     "SELECT count(*), max(bedside_width(p.mrn)), max(bedside_width(p.name)), "
@@ -228,15 +232,9 @@ static void bind_range(sqlite3_stmt *q, int lo, int hi, int soon, int today)
     st_bind_date(q, 4, today);
 }
 
-int store_each_due(store *s, int lo, int hi, int soon, int today, store_due_fn fn, void *ctx)
+/* Rows of q to fn until it stops; finalizes q. */
+static int each_row(store *s, sqlite3_stmt *q, store_due_fn fn, void *ctx)
 {
-    /* Not cached: fn may read the store while the cursor is open. */
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, SQL_EACH, -1, &q, NULL) != SQLITE_OK) {
-        fprintf(stderr, "bedside: internal error preparing SQL: %s\n", sqlite3_errmsg(s->db));
-        return -1;
-    }
-    bind_range(q, lo, hi, soon, today);
     int rc, stop = 0;
     while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         const char *mrn = (const char *)sqlite3_column_text(q, 0);
@@ -254,6 +252,37 @@ int store_each_due(store *s, int lo, int hi, int soon, int today, store_due_fn f
     }
     sqlite3_finalize(q);
     return stop;
+}
+
+/* Not cached: fn may read the store while the cursor is open. */
+static sqlite3_stmt *prepare(store *s, const char *sql)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
+        fprintf(stderr, "bedside: internal error preparing SQL: %s\n", sqlite3_errmsg(s->db));
+        sqlite3_finalize(q);
+        return NULL;
+    }
+    return q;
+}
+
+int store_each_due(store *s, int lo, int hi, int soon, int today, store_due_fn fn, void *ctx)
+{
+    sqlite3_stmt *q = prepare(s, SQL_EACH);
+    if (!q)
+        return -1;
+    bind_range(q, lo, hi, soon, today);
+    return each_row(s, q, fn, ctx);
+}
+
+int store_each_due_of(store *s, const char *mrn, int today, store_due_fn fn, void *ctx)
+{
+    sqlite3_stmt *q = prepare(s, SQL_OF_PATIENT);
+    if (!q)
+        return -1;
+    st_bind_text(q, 1, mrn);
+    st_bind_date(q, 2, today);
+    return each_row(s, q, fn, ctx);
 }
 
 long store_due_count(store *s, int lo, int hi, int soon, int today)

@@ -9,8 +9,9 @@
 #include "sched_due.h"
 
 /* The patient list is read one keyset page at a time (store_patient_page),
- * at least a screen's worth, and only the hips of the patients read get a
- * schedule: the first screen costs the same at 100 or 100,000 patients. */
+ * at least a screen's worth, and the next due of the patients read comes from
+ * the next-due table: the first screen costs the same at 100 or 100,000
+ * patients. */
 #define PAGE_MIN 40
 
 /* Where one hip stands on its schedule. */
@@ -44,47 +45,6 @@ typedef struct {
     ui_edit search;
     int sel, top, gen;
 } list_st;
-
-/* store_each_hip's callback gets no ui; this carries both. */
-typedef struct {
-    hip_vec *to;
-    const app *a;
-    sched_item *items;
-} collect_ctx;
-
-static int collect(void *ctx, const st_patient *p, const st_hip *h, const st_done *done,
-                   int end_date)
-{
-    collect_ctx *c = ctx;
-    hip_vec *to = c->to;
-    const config *cfg = &c->a->cfg;
-    sched_hip(cfg, h->index_date, c->a->today, end_date, st_done_has, (void *)done, c->items);
-    const sched_item *nx = sched_next(c->items, cfg->n_tp);
-    if (to->n == to->cap) {
-        to->cap = to->cap ? to->cap * 2 : 64;
-        to->v = xrealloc(to->v, to->cap * sizeof *to->v);
-    }
-    hip_due *d = &to->v[to->n++];
-    d->mrn = xstrdup(p->mrn);
-    d->name = xstrdup(p->name);
-    d->side = h->side;
-    d->tp = nx ? nx->tp : -1;
-    d->state = nx ? nx->state : TP_DONE;
-    d->target = nx ? nx->target : 0;
-    d->close = nx ? nx->close : 0;
-    d->draft = 0;       /* mark_drafts marks it */
-    return 0;
-}
-
-/* The schedule of every hip of one patient (mrn), or of all (NULL). */
-static void collect_hips(ui *u, const char *mrn, hip_vec *to)
-{
-    const app *a = u->a;
-    collect_ctx c = {.to = to, .a = a,
-                     .items = xcalloc((size_t)a->cfg.n_tp + 1, sizeof(sched_item))};
-    store_each_hip(a->db, mrn, &a->ends, collect, &c);
-    free(c.items);
-}
 
 static void hips_free(hip_vec *h)
 {
@@ -274,8 +234,11 @@ static void load_page(ui *u, list_st *l, int dir)
         memcpy(l->rows + l->n, pg, n * sizeof *pg);
     }
     l->n += n;
+    /* Each patient's next due from the next-due table (its rows not yet
+     * missed, by hip and target), one indexed read per patient shown. */
+    due_ctx c = {.a = a, .to = &l->ph};
     for (size_t i = 0; i < n; i++)
-        collect_hips(u, pg[i].p.mrn, &l->ph);
+        store_each_due_of(a->db, pg[i].p.mrn, a->today, due_row, &c);
     if (l->ph.n)
         qsort(l->ph.v, l->ph.n, sizeof *l->ph.v, by_mrn);
     free(pg);
@@ -295,6 +258,11 @@ static void load(ui *u, list_st *l)
      * start to come back to: the list starts again at the top rather than
      * pointing at another patient. */
     int sel = l->more_before ? 0 : l->sel, top = l->more_before ? 0 : l->top;
+    char *err = NULL;
+    if (sched_due_ready(u->a, &err) != 0) {
+        ui_msg(u, UC_ERROR, "%s", err ? err : "the next-due table cannot be read");
+        free(err);
+    }
     load_drafts(u, l);
     load_rows(u, l);
     while (l->more_after && sel >= (int)l->n)
