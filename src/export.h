@@ -32,8 +32,8 @@ int export_redcap(app *a, const export_opts *o, const char *dir);
 
 /* The analysis file's own columns (not the forms'), for the codebook:
  * start with i = 0 and pass back what it returns until it returns 0. */
-int export_table_column(const export_opts *o, int i, const char **name, const char **type,
-                        const char **label);
+int export_table_column(const app *a, const export_opts *o, int i, const char **name,
+                        const char **type, const char **label);
 /* The same for the survival file's columns. */
 int export_survival_column(const export_opts *o, int i, const char **name, const char **type,
                            const char **label);

@@ -109,7 +109,7 @@ int export_codebook(app *a, const export_opts *o, FILE *out)
     export_deid_note(a, o, "export codebook", 1);
     export_row(out, head, C_N);
     const char *name, *type, *label;
-    for (int i = 0; (i = export_table_column(o, i, &name, &type, &label)) != 0;) {
+    for (int i = 0; (i = export_table_column(a, o, i, &name, &type, &label)) != 0;) {
         const char *c[C_N] = {name, "", label, type};
         export_row(out, c, C_N);
     }

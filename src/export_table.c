@@ -16,7 +16,9 @@ enum {
     X_HIP_ID, X_SEX, X_AGE, X_ETIOLOGY, X_STAGE_SYSTEM, X_STAGE, X_INVOLVEMENT, X_INDEX,
     X_DAYS, X_IN_WINDOW, X_OOW, X_VERSION, X_REASON, X_STATUS, X_N
 };
-enum { IDENT = 1, FREE_TEXT = 2, ALL_ONLY = 4, WIDE_ONLY = 8 };
+/* ENROL_COPY: a copy of the field of that name of the hip's enrolment form,
+ * left out when that form is the one exported (its own column holds it). */
+enum { IDENT = 1, FREE_TEXT = 2, ALL_ONLY = 4, WIDE_ONLY = 8, ENROL_COPY = 16 };
 static const struct {
     const char *name;
     int flags;
@@ -35,10 +37,10 @@ static const struct {
     {"hip_id", 0, "uuid", "Hip id (study id and side when de-identified)"},
     {"sex", WIDE_ONLY, "code", "Sex (F, M, X)"},
     {"age_at_index", WIDE_ONLY, "decimal", "Age at the index date, years, cut to one decimal"},
-    {"etiology", WIDE_ONLY, "code", "Etiology of the osteonecrosis"},
-    {"stage_system", WIDE_ONLY, "code", "Staging system"},
-    {"stage", WIDE_ONLY, "code", "Stage at enrolment"},
-    {"involvement", WIDE_ONLY, "decimal", "Involvement of the femoral head, %"},
+    {"etiology", WIDE_ONLY | ENROL_COPY, "code", "Etiology of the osteonecrosis"},
+    {"stage_system", WIDE_ONLY | ENROL_COPY, "code", "Staging system"},
+    {"stage", WIDE_ONLY | ENROL_COPY, "code", "Stage at enrolment"},
+    {"involvement", WIDE_ONLY | ENROL_COPY, "decimal", "Involvement of the femoral head, %"},
     {"index_date", IDENT, "date", "Index date of the hip (day 0)"},
     {"days_from_index", 0, "integer", "Days from the index date to the visit"},
     {"in_window", 0, "integer", "1 if the visit date is in its timepoint's window, else 0"},
@@ -60,9 +62,13 @@ typedef struct {
     int ncol, unknown;
 } table;
 
-static int kept(const export_opts *o, int i)
+static int kept(const app *a, const export_opts *o, int i)
 {
     int fl = fixed[i].flags;
+    const form *ef = a->enrol[SCOPE_HIP];
+    if ((fl & ENROL_COPY) && o->form && ef && strcmp(o->form, ef->id) == 0 &&
+        form_field_index(ef, fixed[i].name) >= 0)
+        return 0;
     if ((fl & IDENT) && o->deidentify)
         return 0;
     if ((fl & FREE_TEXT) && o->deidentify && !o->keep_text)
@@ -74,14 +80,14 @@ static int kept(const export_opts *o, int i)
 
 static int fixed_kept(const table *t, int i)
 {
-    return kept(t->o, i);
+    return kept(t->a, t->o, i);
 }
 
-int export_table_column(const export_opts *o, int i, const char **name, const char **type,
-                        const char **label)
+int export_table_column(const app *a, const export_opts *o, int i, const char **name,
+                        const char **type, const char **label)
 {
     for (; i < X_N; i++)
-        if (kept(o, i)) {
+        if (kept(a, o, i)) {
             *name = fixed[i].name;
             *type = fixed[i].type;
             *label = fixed[i].label;

@@ -206,4 +206,17 @@ bs export csv --help
 expect_rc 0 "export --help"
 expect_out "^usage: bedside export csv" "usage on stdout"
 
+# --- the hip's enrolment form: its answers once, not again as hip columns ---------
+bs export csv --form hip_enrolment
+expect_rc 0 "export csv --form hip_enrolment"
+h=$(head -1 "$T/out" | tr -d '\r')
+for c in etiology stage_system stage involvement; do
+    expect_same "$(tr ',' '\n' <<<"$h" | grep -cx "$c")" 1 "--form hip_enrolment: one $c column"
+done
+expect_same "$(named 1 stage)" "ii" "the stage is the form's own column"
+bs export codebook --form hip_enrolment
+expect_no_out "^etiology,,|^stage,,|^stage_system,,|^involvement,," \
+    "the codebook lists no hip copy of the enrolment answers either"
+bs export csv --form vas
+expect_out "^mrn,.*,etiology,stage_system,stage,involvement," "other forms keep the hip columns"
 t_done
