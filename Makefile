@@ -163,8 +163,12 @@ check: test-deps
 
 test: check
 
-bench: all
+bench: all $(BUILD)/bench_search
 	tests/bench/run
+
+# Each keystroke of a search in the patient list, timed (tests/bench/run).
+$(BUILD)/bench_search: tests/bench/search_keys.c $(BUILD)/libcore.a
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libcore.a $(CORE_LIBS)
 
 # Each command beside the sqlite3 shell running the same queries, at
 # BENCH_SIZES patients (default 1000; e.g. make bench-side BENCH_SIZES="1000 10000").

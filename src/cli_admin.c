@@ -74,7 +74,8 @@ int cli_check(app *a, int argc, char **argv)
     }
     if (repair) {
         /* Derived data only: the next-due table is recomputed from the
-         * records; nothing a nurse entered is touched. */
+         * records, the search index from the patients; nothing a nurse
+         * entered is touched. */
         long hips = 0;
         if (sched_due_rebuild(a, &hips, &err) != 0) {
             rc = cli_err("%s", err ? err : "cannot rebuild the next-due table");
@@ -82,6 +83,12 @@ int cli_check(app *a, int argc, char **argv)
             return rc;
         }
         printf("rebuilt the next-due table from %ld scheduled hip%s\n", hips, hips == 1 ? "" : "s");
+        if (store_search_rebuild(a->db, &err) != 0) {
+            rc = cli_err("%s", err ? err : "cannot rebuild the search index");
+            free(err);
+            return rc;
+        }
+        printf("rebuilt the search index\n");
     }
     /* A full check of a large registry takes a while: say where it is, on a
      * terminal only (stderr), so scripts and pipes see only the problems. */

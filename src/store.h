@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 9
 #define STORE_APPLICATION_ID 0x42454453 /* "BEDS" */
 #define TIMEPOINT_UNSCHEDULED "unscheduled"
 #define TIMEPOINT_ENROLMENT "enrolment"   /* the record of an enrolment form */
@@ -320,6 +320,9 @@ int store_check(store *s, void (*cb)(void *ctx, const char *problem), void *ctx)
 /* The same with SQLite's quick_check (linear: it skips matching each index
  * against its table) instead of the full integrity_check. */
 int store_check_quick(store *s, void (*cb)(void *ctx, const char *problem), void *ctx);
+/* Build the patient list's search index (store_search.c) anew from the
+ * patients table, in one write transaction. */
+int store_search_rebuild(store *s, char **err);
 
 /* Merging an offline copy (store_merge.c): a union by uuid of the other
  * file's patients, hips, final and void records with their scores, and audit

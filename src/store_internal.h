@@ -144,6 +144,8 @@ int st_insert_record(store *s, const char *uuid, const st_record *r, const char 
 /* Case-folded copy of text for searching (caller frees), and the SQL
  * function bedside_fold() that does the same inside queries. */
 char *st_fold(const char *text);
+/* st_fold's work, with plain = 1 if ASCII folds byte by byte here. */
+char *st_fold_as(const char *text, int plain);
 int st_register_functions(sqlite3 *db);
 
 /* The digest an audit entry keeps of the record it wrote (store_hash.c),
@@ -158,6 +160,42 @@ int st_register_functions(sqlite3 *db);
     r ".answers, " r ".entered_by, " r ".entered_at, " r ".supersedes, " r ".reason, "        \
     r ".out_of_window)"
 int st_hash_register(sqlite3 *db);
+
+/* The search index (store_search.c): patient_fold holds each patient's MRN
+ * and name folded as in a UTF-8 locale (bedside_search_fold()), its id in
+ * MRN order; patient_search is the FTS5 trigram index over it. */
+#define ST_SEARCH_SPACE "1099511627776"   /* 2^40 between neighbouring ids */
+#define ST_SEARCH_FILL                                                                        \
+    "INSERT INTO patient_fold(id, patient, mrn, name)"                                       \
+    " SELECT (row_number() OVER (ORDER BY mrn)) * " ST_SEARCH_SPACE ", uuid,"                \
+    " bedside_search_fold(mrn), bedside_search_fold(name) FROM patients;"
+/* Migration 9, which the repair runs again after dropping its tables. */
+#define ST_SEARCH_SCHEMA                                                                      \
+    "CREATE TABLE patient_fold("                                                              \
+    "  id INTEGER PRIMARY KEY,"                                                               \
+    "  patient TEXT NOT NULL UNIQUE,"                                                         \
+    "  mrn TEXT NOT NULL,"                                                                    \
+    "  name TEXT NOT NULL);"                                                                  \
+    "CREATE VIRTUAL TABLE patient_search USING fts5(mrn, name, content='patient_fold',"       \
+    "  content_rowid='id', columnsize=0, tokenize='trigram case_sensitive 1');"               \
+    "CREATE TRIGGER patient_fold_insert AFTER INSERT ON patient_fold BEGIN"                   \
+    "  INSERT INTO patient_search(rowid, mrn, name) VALUES (NEW.id, NEW.mrn, NEW.name); END;" \
+    "CREATE TRIGGER patient_fold_delete AFTER DELETE ON patient_fold BEGIN"                   \
+    "  INSERT INTO patient_search(patient_search, rowid, mrn, name)"                          \
+    "  VALUES ('delete', OLD.id, OLD.mrn, OLD.name); END;"                                    \
+    "CREATE TRIGGER patient_fold_update AFTER UPDATE ON patient_fold BEGIN"                   \
+    "  INSERT INTO patient_search(patient_search, rowid, mrn, name)"                          \
+    "  VALUES ('delete', OLD.id, OLD.mrn, OLD.name);"                                         \
+    "  INSERT INTO patient_search(rowid, mrn, name) VALUES (NEW.id, NEW.mrn, NEW.name); END;" \
+    ST_SEARCH_FILL
+int st_search_register(sqlite3 *db);
+/* 1 if the index answers this search (as typed): it folds to at least 3
+ * characters, alike in this process's locale and in the index. */
+int st_search_indexed(const char *search);
+/* Index a patient just inserted (in the caller's write transaction). */
+int st_search_add(store *s, const char *uuid, char **err);
+/* Problems of the index, as store_check reports them; returns how many. */
+int st_search_check(store *s, void (*cb)(void *ctx, const char *problem), void *ctx);
 
 /* Remove a draft row and its scores (finished elsewhere, or discarded). */
 int st_draft_delete(store *s, const char *uuid, char **err);

@@ -17,34 +17,65 @@
     "  WHERE r.patient = p.uuid AND +r.form = ?2 AND r.status = 'final' AND NOT EXISTS"       \
     "  (SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void'))" \
     "  ORDER BY r.visit_date DESC, r.entered_at DESC LIMIT 1)"
-#define PATIENT_ROWS_WITH(score, where, order)                                                \
+#define PATIENT_COLS(score)                                                                   \
     "SELECT p.uuid, p.mrn, p.name, p.sex, p.born,"                                            \
     " (SELECT group_concat(side, '') FROM (SELECT side FROM hips WHERE patient = p.uuid"      \
-    "   ORDER BY side)), " score                                                              \
-    " FROM patients p"                                                                        \
-    " WHERE " where " (?1 IS NULL OR instr(bedside_fold(p.mrn), ?1) > 0"                      \
-    "    OR instr(bedside_fold(p.name), ?1) > 0)"                                             \
+    "   ORDER BY side)), " score
+/* What a search finds: the folded MRN or name contains the folded search. */
+#define FOUND "(instr(bedside_fold(p.mrn), ?1) > 0 OR instr(bedside_fold(p.name), ?1) > 0)"
+#define PATIENT_ROWS_WITH(score, where, order)                                                \
+    PATIENT_COLS(score) " FROM patients p"                                                    \
+    " WHERE " where " (?1 IS NULL OR " FOUND ")"                                              \
     " ORDER BY p.mrn " order " LIMIT ?4"
 #define PATIENT_ROWS(where, order) PATIENT_ROWS_WITH(LATEST_SCORE, where, order)
 
-static const char SQL_FIRST[] = PATIENT_ROWS("", "");
-static const char SQL_AFTER[] = PATIENT_ROWS("p.mrn > ?5 AND", "");
-static const char SQL_BEFORE[] = PATIENT_ROWS("p.mrn < ?5 AND", "DESC");
-static const char SQL_LAST[] = PATIENT_ROWS("", "DESC");
-/* The command line shows no score: the stream reads none. */
-static const char SQL_ALL[] = PATIENT_ROWS_WITH("NULL", "", "");
-static const char SQL_WIDTHS[] =
-    "SELECT max(bedside_width(p.mrn)), max(bedside_width(p.name)) FROM patients p"
-    " WHERE ?1 IS NULL OR instr(bedside_fold(p.mrn), ?1) > 0"
-    "    OR instr(bedside_fold(p.name), ?1) > 0";
+/* The same rows through the search index (store_search.c), for a search of
+ * three characters or more: FTS5 phrase matches of the trigram index in id
+ * order, which is MRN order, read until the limit. Each is checked as the
+ * scan checks it, so a stale index can hide a patient but never show a
+ * wrong one (bedside check reports it stale). */
+#define KEY_ID                                                                                \
+    "(SELECT kf.id FROM patients k CROSS JOIN patient_fold kf ON kf.patient = k.uuid"         \
+    " WHERE k.mrn = ?5)"
+#define INDEXED_ROWS_WITH(cols, where, order)                                                 \
+    cols " FROM patient_search s CROSS JOIN patient_fold f ON f.id = s.rowid"                 \
+    " CROSS JOIN patients p ON p.uuid = f.patient"                                            \
+    " WHERE " where " s.patient_search MATCH '\"' || replace(?1, '\"', '\"\"') || '\"'"      \
+    " AND " FOUND " ORDER BY s.rowid " order " LIMIT ?4"
+#define INDEXED_ROWS(where, order) INDEXED_ROWS_WITH(PATIENT_COLS(LATEST_SCORE), where, order)
 
-static void bind_search(sqlite3_stmt *q, const char *search)
+enum { FIRST, AFTER, BEFORE, LAST, ALL, WIDTHS, KINDS };
+static const char *const SQL_SCAN[KINDS] = {
+    [FIRST] = PATIENT_ROWS("", ""),
+    [AFTER] = PATIENT_ROWS("p.mrn > ?5 AND", ""),
+    [BEFORE] = PATIENT_ROWS("p.mrn < ?5 AND", "DESC"),
+    [LAST] = PATIENT_ROWS("", "DESC"),
+    /* The command line shows no score: the stream reads none. */
+    [ALL] = PATIENT_ROWS_WITH("NULL", "", ""),
+    [WIDTHS] = "SELECT max(bedside_width(p.mrn)), max(bedside_width(p.name)) FROM patients p"
+               " WHERE ?1 IS NULL OR " FOUND,
+};
+static const char *const SQL_INDEXED[KINDS] = {
+    [FIRST] = INDEXED_ROWS("", ""),
+    [AFTER] = INDEXED_ROWS("s.rowid > " KEY_ID " AND", ""),
+    [BEFORE] = INDEXED_ROWS("s.rowid < " KEY_ID " AND", "DESC"),
+    [LAST] = INDEXED_ROWS("", "DESC"),
+    [ALL] = INDEXED_ROWS_WITH(PATIENT_COLS("NULL"), "", ""),
+    [WIDTHS] = INDEXED_ROWS_WITH("SELECT max(bedside_width(p.mrn)), max(bedside_width(p.name))",
+                                 "", ""),
+};
+
+/* The statement for this kind of read and search, with the search bound. */
+static sqlite3_stmt *search_stmt(store *s, int kind, const char *search)
 {
-    if (search && *search) {
+    int indexed = search && *search && st_search_indexed(search);
+    sqlite3_stmt *q = st_stmt(s, (indexed ? SQL_INDEXED : SQL_SCAN)[kind]);
+    if (q && search && *search) {
         char *folded = st_fold(search);
         st_bind_text(q, 1, folded);
         free(folded);
     }
+    return q;
 }
 
 static void row_from(sqlite3_stmt *q, st_patient_row *row)
@@ -62,11 +93,10 @@ st_patient_row *store_patient_page(store *s, const char *search, const char *key
                                    size_t *n)
 {
     *n = 0;
-    sqlite3_stmt *q = st_stmt(s, dir >= 0 ? (key ? SQL_AFTER : SQL_FIRST)
-                                          : (key ? SQL_BEFORE : SQL_LAST));
+    sqlite3_stmt *q = search_stmt(s, dir >= 0 ? (key ? AFTER : FIRST) : (key ? BEFORE : LAST),
+                                  search);
     if (!q)
         return NULL;
-    bind_search(q, search);
     st_bind_text(q, 2, score_form);
     st_bind_text(q, 3, score_id);
     sqlite3_bind_int64(q, 4, limit ? (sqlite3_int64)limit : -1);
@@ -99,10 +129,9 @@ st_patient_row *store_patient_list(store *s, const char *search, const char *sco
 
 int store_each_patient(store *s, const char *search, store_patient_row_fn fn, void *ctx)
 {
-    sqlite3_stmt *q = st_stmt(s, SQL_ALL);
+    sqlite3_stmt *q = search_stmt(s, ALL, search);
     if (!q)
         return -1;
-    bind_search(q, search);
     sqlite3_bind_int64(q, 4, -1);
     int rc, stop = 0;
     while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -123,14 +152,16 @@ int store_each_patient(store *s, const char *search, store_patient_row_fn fn, vo
 int store_patient_widths(store *s, const char *search, size_t *mrn, size_t *name)
 {
     *mrn = *name = 0;
-    sqlite3_stmt *q = st_stmt(s, SQL_WIDTHS);
+    sqlite3_stmt *q = search_stmt(s, WIDTHS, search);
     if (!q)
         return -1;
-    bind_search(q, search);
+    sqlite3_bind_int64(q, 4, -1);   /* the index's form has the limit */
     int rc = sqlite3_step(q);
     if (rc == SQLITE_ROW) {
         *mrn = (size_t)sqlite3_column_int64(q, 0);
         *name = (size_t)sqlite3_column_int64(q, 1);
+    } else {
+        fprintf(stderr, "bedside: %s: %s\n", s->path, sqlite3_errmsg(s->db));
     }
     sqlite3_reset(q);
     sqlite3_clear_bindings(q);

@@ -206,6 +206,7 @@ static int check(store *s, int quick, void (*cb)(void *ctx, const char *problem)
         sqlite3_finalize(q);
         q = NULL;
     }
+    problems += st_search_check(s, cb, ctx);
     if (fk > named) {
         char *line = xasprintf("%s: %d broken references (PRAGMA foreign_key_check)", s->path,
                                fk - named);

@@ -192,6 +192,10 @@ static const char SQL_INS_PATIENTS[] =
     "SELECT o.uuid, o.mrn, o.name, o.sex, o.born, o.created_by, o.created_at "
     "FROM temp.merge_patients o WHERE NOT " IS_HERE("patients", "o.uuid") " "
     "AND NOT EXISTS (SELECT 1 FROM temp.merge_pmap WHERE src = o.uuid)";
+/* The patients just taken, for the search index. */
+static const char SQL_NEW_PATIENTS[] =
+    "SELECT o.uuid FROM temp.merge_patients o WHERE " IS_HERE("patients", "o.uuid") " "
+    "AND NOT EXISTS (SELECT 1 FROM main.patient_fold f WHERE f.patient = o.uuid)";
 static const char SQL_INS_HIPS[] =
     "INSERT INTO main.hips(uuid, patient, side, index_date, created_by, created_at, observed) "
     "SELECT o.uuid, " MP("o.patient") ", o.side, o.index_date, o.created_by, o.created_at, "
@@ -399,13 +403,26 @@ static int reconcile(store *s, const char *file, st_merge_report *rep, char **er
     return 0;
 }
 
+static int index_new(store *s, char **err)
+{
+    char **v = NULL;
+    int n = 0, rc = collect(s, SQL_NEW_PATIENTS, "", &v, &n, err);
+    for (int i = 0; i < n; i++) {
+        if (rc == 0)
+            rc = st_search_add(s, v[i], err);
+        free(v[i]);
+    }
+    free(v);
+    return rc;
+}
+
 static int unite(store *s, const char *file, st_merge_report *rep, char **err)
 {
     int *a = rep->added;
     st_merge_taken *taken = st_merge_taken_count(s, err);
     int rc = 0;
     if (!taken || replace_finished(s, file, rep, err) < 0 ||
-        run(s, SQL_INS_PATIENTS, &a[ST_MERGE_PATIENTS], err) < 0 ||
+        run(s, SQL_INS_PATIENTS, &a[ST_MERGE_PATIENTS], err) < 0 || index_new(s, err) < 0 ||
         run(s, SQL_INS_HIPS, &a[ST_MERGE_HIPS], err) < 0 ||
         run(s, SQL_INS_SCORES, &a[ST_MERGE_SCORES], err) < 0 ||
         run(s, SQL_INS_RECORDS, &a[ST_MERGE_RECORDS], err) < 0 ||

@@ -195,6 +195,7 @@ int store_patient_add(store *s, st_patient *p, char **err)
         if (!ok)
             st_fail_db(s, err, "cannot add the patient");
         sqlite3_reset(q);
+        ok = ok && st_search_add(s, uuid, err) == 0;
     }
     if (ok) {
         sbuf d = {0};

@@ -258,8 +258,14 @@ static const char SCHEMA_8[] =
     "  BEGIN INSERT OR IGNORE INTO due_pending(patient) VALUES (NEW.patient), (OLD.patient);"
     "  END;";
 
-static const char *const steps[] = {SCHEMA_1, SCHEMA_2, SCHEMA_3, SCHEMA_4,
-                                    SCHEMA_5, SCHEMA_6, SCHEMA_7, SCHEMA_8};
+/* Version 8 -> 9: the patient list's search index (store_search.c):
+ * each patient's MRN and name as bedside folds them, under an id in MRN
+ * order, and an FTS5 trigram index of them, which triggers keep with the
+ * folded rows (an external-content index stores no text of its own). */
+static const char SCHEMA_9[] = ST_SEARCH_SCHEMA;
+
+static const char *const steps[] = {SCHEMA_1, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5,
+                                    SCHEMA_6, SCHEMA_7, SCHEMA_8, SCHEMA_9};
 
 /* One schema object: SQLite keeps every object's CREATE statement verbatim,
  * and that text is what it builds tables, constraints and triggers from, so
@@ -371,7 +377,8 @@ static int reference(int version, obj **want, int *nw, char **err)
 {
     assert(version >= 1 && version <= (int)(sizeof steps / sizeof steps[0]));
     sqlite3 *ref = NULL;
-    if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+        st_register_functions(ref) != SQLITE_OK) {
         sqlite3_close(ref);
         return st_fail(err, "out of memory");
     }

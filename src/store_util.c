@@ -295,7 +295,11 @@ static int ascii_folds_plainly(void)
  * of the text, skip the locale's conversions. */
 char *st_fold(const char *text)
 {
-    int plain = ascii_folds_plainly();
+    return st_fold_as(text, ascii_folds_plainly());
+}
+
+char *st_fold_as(const char *text, int plain)
+{
     sbuf b = {0};
     mbstate_t st;
     memset(&st, 0, sizeof st);
@@ -358,6 +362,8 @@ int st_register_functions(sqlite3 *db)
                                         NULL);
     if (rc == SQLITE_OK)
         rc = st_hash_register(db);
+    if (rc == SQLITE_OK)
+        rc = st_search_register(db);
     return rc != SQLITE_OK ? rc
                            : sqlite3_create_function_v2(db, "bedside_width", 1, flags, NULL,
                                                         width_fn, NULL, NULL, NULL);

@@ -11,6 +11,8 @@ export BEDSIDE_DB=$DB
 export BEDSIDE_CONFIG=$TOP/config/bedside.yaml
 export LC_ALL=C.UTF-8
 TODAY=2026-06-15
+# The schema version this tree's bedside makes (a migrated file must reach it).
+SCHEMA_NOW=$(sed -n 's/^#define STORE_SCHEMA_VERSION \([0-9]*\).*/\1/p' "$TOP/src/store.h")
 t_pass=0
 t_fail=0
 # ncurses and the UI keep memory until exit; LeakSanitizer would flag it.
@@ -93,7 +95,7 @@ audit_before_merge_action() {
         INSERT INTO audit SELECT * FROM audit_new; DROP TABLE audit_new; $rest"
 }
 
-# audit_before_hash FILE — undo migrations 8 and 7: audit entries that name the
+# audit_before_hash FILE — undo migrations 9 to 7: audit entries that name the
 # record they wrote get its hip, form and timepoint back and lose their
 # digest, so FILE looks like a schema-6 database. Only for making old files.
 audit_before_hash() {
@@ -133,15 +135,22 @@ db.commit()
 PY
 }
 
-# due_before_table FILE — undo migration 8: the next-due table, its queue,
+# due_before_table FILE — undo migrations 9 and 8: the next-due table, its queue,
 # its schedule and their triggers go, so FILE looks like a schema-7 database.
 due_before_table() {
+    search_before_index "$1"
     sqlite3 "$1" "DROP TRIGGER due_record; DROP TRIGGER due_record_status;
         DROP TRIGGER due_hip; DROP TRIGGER due_hip_change; DROP TABLE due;
         DROP TABLE due_pending; DROP TABLE due_schedule; PRAGMA user_version = 7;"
 }
 
-# hips_before_enrolment FILE — undo migrations 8, 7 and 6: the hips table gets its
+# search_before_index FILE — undo migration 9: the search index goes, so
+# FILE looks like a schema-8 database.
+search_before_index() {
+    sqlite3 "$1" "DROP TABLE patient_search; DROP TABLE patient_fold; PRAGMA user_version = 8;"
+}
+
+# hips_before_enrolment FILE — undo migrations 9 to 6: the hips table gets its
 # detail columns back (as schemas 1 and 5 made it, empty) and the enrolment
 # records go, so FILE looks like a schema-5 database. Only for making old files.
 hips_before_enrolment() {

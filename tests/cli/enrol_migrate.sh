@@ -24,7 +24,7 @@ expect_same "$n_with" 7 "seven hips with details, one without"
 bs check
 expect_rc 0 "check after the upgrade"
 expect_out "no problems found" "check is clean"
-expect_same "$(sqlite3 "$DB" 'PRAGMA user_version')" 8 "upgraded to the current schema (8)"
+expect_same "$(sqlite3 "$DB" 'PRAGMA user_version')" "$SCHEMA_NOW" "upgraded to the current schema"
 cols=$(sqlite3 "$DB" "SELECT group_concat(name, ',') FROM pragma_table_info('hips')")
 expect_same "$cols" "uuid,patient,side,index_date,created_by,created_at,observed" \
     "the detail columns are gone from hips"

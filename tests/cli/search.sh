@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# search.sh — `patient list SEARCH` through the search index (store_search.c):
+# the same patients, in the same order, as folding every MRN and name finds
+# (checked against an independent fold in Python for many searches: accents,
+# case, MRN fragments, quotes and LIKE/GLOB/FTS5 metacharacters taken
+# literally); the index is kept by patient add (also when the ids between two
+# MRNs run out) and by merge, `check` names a patient the index has wrong,
+# and `check --repair-derived` rebuilds it.
+. "$(dirname "$0")/../lib.sh"
+
+bs demo --patients 60 --seed 3
+expect_rc 0 "demo cohort"
+add() {   # MRN NAME
+    bs patient add "$1" --name "$2" --sex F --born 1970-01-01
+    expect_rc 0 "patient add $1"
+}
+add "AB-12_3" "O'Brien Ærøskøbing 50%_off"
+add "ab-99" 'Quote "Q" Núñez'
+add "X100" "100%_done Zoë"
+add "X101" "ZOË ÑÚÑEZ"
+add "X102" "Łukasz [x]* a?b ^c\$"
+add "X103" "near AND or NOT (y) {mrn}: name"
+
+# mrns SEARCH — the MRNs bedside lists for SEARCH, one line.
+mrns() {
+    bs patient list "$1"
+    awk 'NR > 1 { print $1 }' "$T/out" | tr '\n' ' '
+}
+# oracle SEARCH — the same, from Python's own lower-casing, sorted by MRN bytes.
+oracle() {
+    python3 - "$DB" "$1" <<'PY'
+import sqlite3, sys
+q = sys.argv[2].lower()
+rows = sqlite3.connect(sys.argv[1]).execute("SELECT mrn, name FROM patients").fetchall()
+hit = sorted((m for m, n in rows if q in m.lower() or q in n.lower()), key=lambda m: m.encode())
+print(" ".join(hit) + (" " if hit else ""), end="")
+PY
+}
+searches=("ab-" "AB-12_3" "_3" "2_" "%_o" "%_d" "100%" "o'b" "O'BRIEN" '"q"' 'te "Q" n' "ærø" "ÆRØSK"
+    "núñ" "ÑÚÑ" "zoë" "ZOË" "łuk" "ŁUKASZ" "[x]*" "a?b" "^c\$" "near" "AND or" "(y)" "{mrn}:"
+    "ame" "son" "D000" "d0004" "000" "ann" "an " "zzq" "xyzw" "    " "ab" "a" "%" "_" "'" '"')
+for s in "${searches[@]}"; do
+    want=$(oracle "$s")
+    got=$(mrns "$s")
+    expect_same "$got" "$want" "patient list '$s' finds what folding finds"
+done
+bs patient list "zzq"
+expect_rc 0 "a search that finds no one"
+expect_err "no patient matches 'zzq'" "says so"
+
+# --- the index is what answers ---------------------------------------------------------
+bs check
+expect_out "no problems found" "a fresh index agrees with the patients"
+uuid=$(sqlite3 "$DB" "SELECT uuid FROM patients WHERE mrn = 'X101'")
+sqlite3 "$DB" "DELETE FROM patient_fold WHERE patient = '$uuid'"
+expect_same "$(mrns "núñez")" "ab-99 " "a patient missing from the index is not found by 3 letters"
+expect_same "$(mrns "úñ")" "X101 ab-99 " "two letters still read every patient"
+bs check
+expect_rc 1 "check finds the index wrong"
+expect_out "^patient X101 is missing from the search index; bedside check --repair-derived" \
+    "naming the patient"
+sqlite3 "$DB" "UPDATE patient_fold SET name = 'someone else' WHERE patient =
+    (SELECT uuid FROM patients WHERE mrn = 'X100')"
+bs check
+expect_out "^patient X100 has another MRN or name in the search index" "a changed entry named"
+expect_same "$(mrns "somEONE")" "" "an entry that is not the patient's shows no one"
+sqlite3 "$DB" "INSERT INTO patient_search(patient_search, rowid, mrn, name)
+    VALUES ('delete', (SELECT id FROM patient_fold LIMIT 1), 'x', 'yyy')"
+bs check
+expect_out "the search index is damaged" "a damaged FTS5 index is found"
+before=$(sqlite3 "$DB" "SELECT count(*) FROM patients; SELECT count(*) FROM audit" | tr '\n' ' ')
+bs check --repair-derived
+expect_rc 0 "check --repair-derived"
+expect_out "^rebuilt the search index" "says what it rebuilt"
+expect_out "no problems found" "and the check after it is clean"
+expect_same "$(sqlite3 "$DB" "SELECT count(*) FROM patients; SELECT count(*) FROM audit" |
+    tr '\n' ' ')" "$before" "no patient or audit row touched"
+expect_same "$(mrns "núñez")" "$(oracle "núñez")" "found again after the repair"
+expect_same "$(mrns "100%")" "X100 " "the changed entry is right again"
+chmod a-w "$DB"
+bs check --repair-derived
+expect_rc 1 "a read-only file is not repaired"
+expect_err "read-only" "saying why"
+chmod u+w "$DB"
+
+# --- kept by every write ---------------------------------------------------------------
+# Forty-five patients added one after the other between the same two MRNs use
+# up the ids between them (2^40 apart, halved each time): the index is
+# numbered anew and stays in MRN order.
+add "M1" "Gap Low"
+add "M2" "Gap High"
+for i in $(seq -w 1 45); do
+    bs patient add "M1-$i" --name "Gap $i" --sex M --born 1960-01-01
+done
+expect_rc 0 "the last of 45 patients added between M1 and M2"
+expect_same "$(mrns "gap" | wc -w)" 47 "all of them found"
+expect_same "$(mrns "gap")" "$(oracle "gap")" "in MRN order"
+bs check
+expect_out "no problems found" "the renumbered index agrees with the patients"
+
+# A patient taken in by a merge is found.
+bs backup "$T/laptop.db"
+BEDSIDE_DB=$T/laptop.db bs patient add "L-7" --name "Laptop Only Person" --sex X --born 1999-09-09
+expect_rc 0 "a patient added on the laptop"
+bs merge "$T/laptop.db"
+expect_rc 0 "merged"
+expect_same "$(mrns "only pers")" "L-7 " "the merged patient is found"
+bs check
+expect_out "no problems found" "the index agrees after the merge"
+
+t_done
