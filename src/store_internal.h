@@ -188,7 +188,8 @@ int st_hash_register(sqlite3 *db);
     "  VALUES ('delete', OLD.id, OLD.mrn, OLD.name);"                                         \
     "  INSERT INTO patient_search(rowid, mrn, name) VALUES (NEW.id, NEW.mrn, NEW.name); END;" \
     ST_SEARCH_FILL
-int st_search_register(sqlite3 *db);
+/* The index's folding: st_fold as a UTF-8 locale folds (caller frees). */
+char *st_search_fold(const char *text);
 /* 1 if the index answers this search (as typed): it folds to at least 3
  * characters, alike in this process's locale and in the index. */
 int st_search_indexed(const char *search);

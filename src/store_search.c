@@ -37,35 +37,15 @@ static locale_t utf8_locale(void)
     return loc;
 }
 
-/* The index's folding: st_fold as a UTF-8 locale folds (the process's own
- * locale where C.UTF-8 is missing). */
-static char *search_fold(const char *text)
+char *st_search_fold(const char *text)
 {
-    locale_t loc = utf8_locale();
+    locale_t loc = utf8_locale();   /* else the process's own locale */
     if (!loc)
         return st_fold(text);
     locale_t was = uselocale(loc);
     char *f = st_fold_as(text, 1);
     uselocale(was);
     return f;
-}
-
-static void search_fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    const char *t = (const char *)sqlite3_value_text(argv[0]);
-    if (!t) {
-        sqlite3_result_null(ctx);
-        return;
-    }
-    sqlite3_result_text(ctx, search_fold(t), -1, free);
-}
-
-int st_search_register(sqlite3 *db)
-{
-    return sqlite3_create_function_v2(db, "bedside_search_fold", 1,
-                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-                                      NULL, search_fold_fn, NULL, NULL, NULL);
 }
 
 int st_search_indexed(const char *search)
@@ -76,7 +56,7 @@ int st_search_indexed(const char *search)
     const char *codeset = nl_langinfo(CODESET);
     if (!codeset || strcmp(codeset, "UTF-8") != 0 || towlower(L'I') != L'i')
         return 0;
-    char *mine = st_fold(search), *its = search_fold(search);
+    char *mine = st_fold(search), *its = st_search_fold(search);
     int yes = strcmp(mine, its) == 0 && utf8_chars(mine) >= 3;
     free(mine);
     free(its);

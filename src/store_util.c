@@ -333,6 +333,8 @@ char *st_fold_as(const char *text, int plain)
     return sbuf_take(&b);
 }
 
+/* bedside_fold() and bedside_search_fold(): the fold is the user data. */
+typedef char *fold_with(const char *text);
 static void fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
@@ -341,8 +343,8 @@ static void fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_null(ctx);
         return;
     }
-    char *f = st_fold(t);
-    sqlite3_result_text(ctx, f, -1, free);
+    fold_with *fold = (fold_with *)sqlite3_user_data(ctx);
+    sqlite3_result_text(ctx, fold(t), -1, free);
 }
 
 /* The width in characters of the text as printed (text_escape): what a
@@ -358,12 +360,13 @@ static void width_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 int st_register_functions(sqlite3 *db)
 {
     int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-    int rc = sqlite3_create_function_v2(db, "bedside_fold", 1, flags, NULL, fold_fn, NULL, NULL,
-                                        NULL);
+    int rc = sqlite3_create_function_v2(db, "bedside_fold", 1, flags, (void *)st_fold, fold_fn,
+                                        NULL, NULL, NULL);
     if (rc == SQLITE_OK)
         rc = st_hash_register(db);
     if (rc == SQLITE_OK)
-        rc = st_search_register(db);
+        rc = sqlite3_create_function_v2(db, "bedside_search_fold", 1, flags,
+                                        (void *)st_search_fold, fold_fn, NULL, NULL, NULL);
     return rc != SQLITE_OK ? rc
                            : sqlite3_create_function_v2(db, "bedside_width", 1, flags, NULL,
                                                         width_fn, NULL, NULL, NULL);
