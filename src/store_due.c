@@ -8,8 +8,10 @@
 
 static const char SQL_SCHEDULE[] = "SELECT schedule FROM due_schedule WHERE id = 1";
 static const char SQL_SET_SCHEDULE[] = "UPDATE due_schedule SET schedule = ?1 WHERE id = 1";
+/* CROSS JOIN: the queue (a few patients) drives; with a plain JOIN SQLite
+ * walked every patient in MRN order to meet them, at every commit. */
 static const char SQL_PENDING[] =
-    "SELECT p.mrn FROM due_pending q JOIN patients p ON p.uuid = q.patient ORDER BY p.mrn";
+    "SELECT p.mrn FROM due_pending q CROSS JOIN patients p ON p.uuid = q.patient ORDER BY p.mrn";
 static const char SQL_PENDING_COUNT[] = "SELECT count(*) FROM due_pending";
 static const char SQL_FORGET[] =
     "DELETE FROM due WHERE hip IN (SELECT h.uuid FROM patients p JOIN hips h "
