@@ -128,16 +128,13 @@ static int patient_add(app *a, int argc, char **argv)
     int rc = cli_load(a, APP_DB_WRITE, 1);
     if (rc)
         return rc;
-    st_patient p = {.mrn = (char *)mrn};
+    st_patient p = {.mrn = (char *)mrn, .name = (char *)name, .born = days};
     entry_error e;
     if (entry_patient_new_ok(a, &p, &e) != ENTRY_OK)
         return cli_entry_err(&e, NULL);
-    if (!allow_dup && store_patient_same(a->db, name, days, &p) == 0) {
-        cli_err("%s born %s is already recorded as MRN %s; if this is another person, "
-                "add again with --allow-duplicate", cli_esc(p.name), born, cli_esc(p.mrn));
-        st_patient_free(&p);
-        return 1;
-    }
+    if (!allow_dup && entry_patient_duplicate(a, &p, NULL, &e) != ENTRY_OK)
+        return cli_err("%s; if this is another person, add again with --allow-duplicate",
+                       cli_esc(e.msg));
     form_answers *ans = NULL;
     if ((rc = enrol_answers(a, SCOPE_PATIENT, pairs, n, patient_usage, &ans)) != 0)
         return rc;

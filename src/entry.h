@@ -282,6 +282,12 @@ int entry_add_hip(app *a, st_hip *h, form_answers *ans, st_record *r, entry_erro
 int entry_hip_new_ok(app *a, const st_hip *h, entry_error *e);
 /* The same for a new patient: the MRN is not taken (field "mrn"). */
 int entry_patient_new_ok(app *a, const st_patient *p, entry_error *e);
+/* The same person added twice: another patient has p's name (any case) and
+ * birth date. ENTRY_OK when none; else ENTRY_CONFIRM, with "NAME born DATE
+ * is already recorded as MRN X" in e (field "name") and X in other_mrn (may
+ * be NULL): the front end adds the patient only when told it is another
+ * person (the TUI asks; the command line wants --allow-duplicate). */
+int entry_patient_duplicate(app *a, const st_patient *p, char other_mrn[64], entry_error *e);
 /* The same for a patient (p: mrn, name, sex, born) and the patient's
  * enrolment record (ans: of a->enrol[SCOPE_PATIENT]), dated today. */
 int entry_add_patient(app *a, st_patient *p, form_answers *ans, st_record *r, entry_error *e);

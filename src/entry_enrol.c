@@ -98,6 +98,20 @@ int entry_patient_new_ok(app *a, const st_patient *p, entry_error *e)
     return ENTRY_REFUSED;
 }
 
+int entry_patient_duplicate(app *a, const st_patient *p, char other_mrn[64], entry_error *e)
+{
+    st_patient same;
+    if (store_patient_same(a->db, p->name, p->born, &same) != 0)
+        return ENTRY_OK;
+    char born[11];
+    date_format(p->born, born);
+    entry_fail(e, "name", "%s born %s is already recorded as MRN %s", same.name, born, same.mrn);
+    if (other_mrn)
+        snprintf(other_mrn, 64, "%s", same.mrn);
+    st_patient_free(&same);
+    return ENTRY_CONFIRM;
+}
+
 int entry_add_hip(app *a, st_hip *h, form_answers *ans, st_record *r, entry_error *e)
 {
     st_record dummy;

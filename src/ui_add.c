@@ -158,23 +158,22 @@ static int submit_patient(ui *u, dfield *f, void *ctx, char *err, size_t errlen)
         snprintf(err, errlen, "born: %s is in the future", born);
         return 3;
     }
-    st_patient same;
-    if (store_patient_same(u->a->db, name, born_day, &same) == 0) {
-        char *en = text_escape(same.name), *em = text_escape(same.mrn);
-        char *q = xasprintf("%s born %s is already recorded as MRN %s.\n\n"
-                            "Add %s as another person anyway?", en, born, em, mrn);
+    st_patient p = {.mrn = (char *)mrn, .name = (char *)name, .sex = sx, .born = born_day};
+    entry_error e;
+    char other[64];
+    if (entry_patient_duplicate(u->a, &p, other, &e) != ENTRY_OK) {
+        char *em = text_escape(e.msg), *eo = text_escape(other), *en = text_escape(mrn);
+        char *q = xasprintf("%s.\n\nAdd %s as another person anyway?", em, en);
         int yes = ui_confirm(u, "Possible duplicate", q);
         if (!yes)
-            snprintf(err, errlen, "not added: the same name and birth date are MRN %s", em);
+            snprintf(err, errlen, "not added: the same name and birth date are MRN %s", eo);
         free(q);
-        free(en);
         free(em);
-        st_patient_free(&same);
+        free(eo);
+        free(en);
         if (!yes)
             return 0;
     }
-    st_patient p = {.mrn = (char *)mrn, .name = (char *)name, .sex = sx, .born = born_day};
-    entry_error e;
     /* With an enrolment form the patient is added when that form is saved. */
     int later = u->a->enrol[SCOPE_PATIENT] != NULL;
     if ((later ? entry_patient_new_ok(u->a, &p, &e) : entry_add_patient(u->a, &p, NULL, NULL, &e))
