@@ -391,17 +391,82 @@ int entry_check_answers(app *a, const entry_target *t, const form_answers *ans,
     return rc;
 }
 
+/* The visit rules for t's record against the hips as they are now (read in
+ * the caller's write transaction: an end of follow-up another session saved
+ * since t was resolved counts), and the record's out_of_window mark under
+ * them into *oow. */
+static int visit_now(app *a, const entry_target *t, int *oow, entry_error *e)
+{
+    entry_hip all[2];
+    int ends[2];
+    const char *end_form[2];
+    int nh = entry_hips_of(a, a->db, t->p.uuid, all, ends, end_form);
+    entry_target now = *t;   /* t with today's hips; nothing to free */
+    now.n_vh = 0;
+    for (int k = 0; k < nh; k++)
+        if (!t->h || all[k].side == t->h->side)
+            now.vh[now.n_vh++] = all[k];
+    entry_error ve;
+    int n = rule_hips(&now), end = is_end_form(a, t->f);
+    if (entry_enrolment_rules(t->f, t->tp, &ve) != ENTRY_OK ||
+        entry_visit_rules(&a->cfg, now.vh, n, t->tp, t->visit_date, t->out_of_window, end,
+                          &ve) != ENTRY_OK) {
+        if (e)
+            *e = ve;
+        return ENTRY_REFUSED;
+    }
+    *oow = entry_out_of_window(&a->cfg, now.vh, n, t->tp, t->visit_date, end);
+    return ENTRY_OK;
+}
+
+/* Start the write transaction of a save or amend and apply, inside it, the
+ * rules that read other records (entry_check_answers, visit_now): a record
+ * another session saves meanwhile is either seen or waits for the commit.
+ * On ENTRY_OK r is built and the transaction open (end it with
+ * write_end); else nothing is open. */
+static int write_begin(app *a, const entry_target *t, form_answers *ans,
+                       const char *except_uuid, st_record *r, entry_error *e)
+{
+    char *err = NULL;
+    if (store_tx_begin(a->db, &err) < 0)
+        return entry_fail_store(e, err, "cannot write the database");
+    int oow = 0;
+    if (entry_check_answers(a, t, ans, except_uuid, e) != ENTRY_OK ||
+        visit_now(a, t, &oow, e) != ENTRY_OK) {
+        store_tx_end(a->db, 0, &err);
+        free(err);
+        return ENTRY_REFUSED;
+    }
+    entry_build(t, ans, r);
+    r->out_of_window = oow;
+    return ENTRY_OK;
+}
+
+/* After the write (stored: 0, or -1 with err): commit, or roll back. */
+static int write_end(app *a, int stored, char *err, const char *what, entry_error *e)
+{
+    int ok = stored == 0;
+    if (!ok)
+        entry_fail_store(e, err, what);
+    else
+        free(err);
+    err = NULL;
+    if (store_tx_end(a->db, ok, &err) < 0 && ok)
+        return entry_fail_store(e, err, what);
+    free(err);
+    return ok ? ENTRY_OK : ENTRY_REFUSED;
+}
+
 int entry_save(app *a, const entry_target *t, form_answers *ans, const char *draft_uuid,
                st_record *r, entry_error *e)
 {
     memset(r, 0, sizeof *r);
-    if (entry_validate(ans, NULL, NULL, e) || entry_check_answers(a, t, ans, NULL, e))
+    if (entry_validate(ans, NULL, NULL, e) || write_begin(a, t, ans, NULL, r, e) != ENTRY_OK)
         return ENTRY_REFUSED;
-    entry_build(t, ans, r);
     char *err = NULL;
     int rc = draft_uuid && *draft_uuid ? store_draft_finalize(a->db, draft_uuid, r, &err)
                                        : store_record_final(a->db, r, &err);
-    return rc == 0 ? ENTRY_OK : entry_fail_store(e, err, "could not save the record");
+    return write_end(a, rc, err, "could not save the record", e);
 }
 
 int entry_check_version(const form *f, const st_record *r, entry_error *e)
@@ -483,22 +548,14 @@ int entry_amend(app *a, const entry_target *t, const st_record *old, form_answer
     memset(r, 0, sizeof *r);
     if (entry_check_reason(reason, e) < 0)
         return ENTRY_REFUSED;
-    if (entry_validate(ans, NULL, NULL, e) || entry_check_answers(a, t, ans, old->uuid, e))
+    /* The visit rules hold for the new version, whatever changed, and its
+     * mark is recomputed (an amendment is a new row, not a copy). */
+    if (entry_validate(ans, NULL, NULL, e) ||
+        write_begin(a, t, ans, old->uuid, r, e) != ENTRY_OK)
         return ENTRY_REFUSED;
-    /* The visit rules hold for the new version, whatever changed. */
-    entry_error ve;
-    int oow = t->out_of_window;
-    if (entry_enrolment_rules(t->f, t->tp, &ve) != ENTRY_OK ||
-        entry_visit_rules(&a->cfg, t->vh, rule_hips(t), t->tp, t->visit_date, oow,
-                          is_end_form(a, t->f), &ve) != ENTRY_OK) {
-        if (e)
-            *e = ve;
-        return ENTRY_REFUSED;
-    }
-    entry_build(t, ans, r);
     char *err = NULL;
-    return store_record_amend(a->db, old->uuid, r, reason, &err) == 0
-               ? ENTRY_OK : entry_fail_store(e, err, "could not amend the record");
+    int rc = store_record_amend(a->db, old->uuid, r, reason, &err);
+    return write_end(a, rc, err, "could not amend the record", e);
 }
 
 int entry_void(app *a, const st_record *old, const char *reason, entry_error *e)

@@ -224,7 +224,10 @@ int entry_validate(form_answers *ans, form_problem_fn cb, void *ctx, entry_error
 int entry_check_answers(app *a, const entry_target *t, const form_answers *ans,
                         const char *except_uuid, entry_error *e);
 /* Validate and save a final record; draft_uuid (or NULL) is the draft it
- * finishes. r receives the saved record (uuid filled). */
+ * finishes. r receives the saved record (uuid filled). entry_check_answers
+ * and the visit rules against the hips as stored (their ends, the
+ * out_of_window mark) are applied inside the write transaction that saves
+ * it, as by entry_amend. */
 int entry_save(app *a, const entry_target *t, form_answers *ans, const char *draft_uuid,
                st_record *r, entry_error *e);
 
