@@ -58,17 +58,47 @@ static void table_free(table *t)
     free(t->cell);
 }
 
-/* `due` streams from the next-due table (sched_due.h) in target order; the
- * column widths come first from one aggregate over the same rows. */
-enum { DUE_COLS = 8 };
+/* `due` streams from the next-due table (sched_due.h) in target order.
+ * Each column is as wide as its widest cell among the header and the first
+ * DUE_AHEAD rows, which are read ahead and held; a wider cell further down
+ * widens its column from that line on. So the first line is out after
+ * DUE_AHEAD rows at most, however many are due, and memory stays flat. */
+enum { DUE_COLS = 8, DUE_AHEAD = 100 };
 typedef struct {
     const app *a;
     size_t w[DUE_COLS];
+    char *held[DUE_AHEAD][DUE_COLS];    /* escaped cells of the rows read ahead */
+    size_t n_held;
+    long rows;
 } due_ctx;
 
-static size_t max_size(size_t x, size_t y)
+static void widen(size_t *w, char *const *cell)
 {
-    return x > y ? x : y;
+    for (int i = 0; i < DUE_COLS; i++) {
+        size_t n = utf8_chars(cell[i]);
+        w[i] = n > w[i] ? n : w[i];
+    }
+}
+
+static void free_cells(char **cell)
+{
+    for (int i = 0; i < DUE_COLS; i++)
+        free(cell[i]);
+}
+
+/* The header and the rows read ahead, at the widths they make. */
+static void due_flush(due_ctx *c)
+{
+    static char *const head[DUE_COLS] = {"MRN",    "NAME",  "SIDE",  "TIMEPOINT",
+                                         "TARGET", "WINDOW", "STATE", "MISSING"};
+    widen(c->w, head);
+    row_print(head, c->w, DUE_COLS);
+    for (size_t r = 0; r < c->n_held; r++) {
+        row_print(c->held[r], c->w, DUE_COLS);
+        free_cells(c->held[r]);
+    }
+    c->n_held = 0;
+    fflush(stdout);   /* the first lines out now, also into a pipe */
 }
 
 static int due_row(void *ctx, const char *mrn, const char *name, char side, const st_due *d)
@@ -84,10 +114,16 @@ static int due_row(void *ctx, const char *mrn, const char *name, char side, cons
     char *cell[DUE_COLS];
     for (int i = 0; i < DUE_COLS; i++)
         cell[i] = text_escape(raw[i]);
-    row_print(cell, c->w, DUE_COLS);
-    for (int i = 0; i < DUE_COLS; i++)
-        free(cell[i]);
     free(window);
+    widen(c->w, cell);
+    if (c->rows++ < DUE_AHEAD) {
+        memcpy(c->held[c->n_held++], cell, sizeof cell);
+        if (c->n_held == DUE_AHEAD)
+            due_flush(c);
+        return 0;
+    }
+    row_print(cell, c->w, DUE_COLS);
+    free_cells(cell);
     return ferror(stdout) ? -1 : 0;
 }
 
@@ -124,30 +160,19 @@ int cli_due(app *a, int argc, char **argv)
     }
     int lo, hi, soon = a->today + (within > 0 ? within : 0);
     sched_due_range(&a->cfg, a->today, within, &lo, &hi);
-    st_due_widths dw;
-    if (store_due_widths(a->db, lo, hi, soon, a->today, &dw) < 0)
+    due_ctx *d = xcalloc(1, sizeof *d);
+    d->a = a;
+    rc = store_each_due(a->db, lo, hi, soon, a->today, due_row, d);
+    if (rc == 0 && d->n_held)
+        due_flush(d);
+    for (size_t r = 0; r < d->n_held; r++)
+        free_cells(d->held[r]);
+    long rows = d->rows;
+    free(d);
+    if (rc != 0)
         return cli_err("cannot read the next-due table of %s", a->db_path);
-    if (dw.n == 0) {
+    if (rows == 0)
         fprintf(stderr, "bedside: nothing is due\n");
-        return 0;
-    }
-    char *head[DUE_COLS] = {"MRN", "NAME", "SIDE", "TIMEPOINT", "TARGET", "WINDOW", "STATE",
-                            "MISSING"};
-    due_ctx d = {.a = a};
-    for (int i = 0; i < DUE_COLS; i++)
-        d.w[i] = utf8_chars(head[i]);
-    d.w[0] = max_size(d.w[0], dw.mrn);
-    d.w[1] = max_size(d.w[1], dw.name);
-    d.w[2] = max_size(d.w[2], 1);
-    d.w[3] = max_size(d.w[3], dw.tp);
-    d.w[4] = max_size(d.w[4], 10);
-    d.w[5] = max_size(d.w[5], a->ascii ? 22 : 21);
-    d.w[6] = max_size(d.w[6], strlen(sched_state_name(dw.upcoming ? TP_UPCOMING
-                                                      : dw.closed  ? TP_OVERDUE
-                                                                   : TP_DUE)));
-    row_print(head, d.w, DUE_COLS);
-    if (store_each_due(a->db, lo, hi, soon, a->today, due_row, &d) != 0)
-        return cli_err("cannot read the next-due table of %s", a->db_path);
     return 0;
 }
 

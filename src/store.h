@@ -225,19 +225,9 @@ int store_due_orphans(store *s, void (*fn)(void *ctx, const char *hip), void *ct
 typedef int (*store_due_fn)(void *ctx, const char *mrn, const char *name, char side,
                             const st_due *d);
 int store_each_due(store *s, int lo, int hi, int soon, int today, store_due_fn fn, void *ctx);
-long store_due_count(store *s, int lo, int hi, int soon, int today);
 /* The rows of one patient's hips (mrn) not missed on today (until >= today),
  * by side then target: the first of a hip is what it needs next. */
 int store_each_due_of(store *s, const char *mrn, int today, store_due_fn fn, void *ctx);
-/* Over the same rows: how many, the widest MRN, name and timepoint id in
- * characters once escaped, and whether any is overdue or missed (close <
- * today) or upcoming (open > today): what aligns a streamed table. */
-typedef struct {
-    long n;
-    size_t mrn, name, tp;
-    int closed, upcoming;
-} st_due_widths;
-int store_due_widths(store *s, int lo, int hi, int soon, int today, st_due_widths *w);
 
 /* Final records. store_record_final refuses a second current final record
  * for the same patient, hip, timepoint and form (unscheduled excepted); the

@@ -39,12 +39,6 @@ static const char SQL_OF_PATIENT[] =
     "SELECT p.mrn, p.name, h.side, d.hip, d.tp, d.target, d.open, d.close, d.until, "
     "d.missing FROM patients p CROSS JOIN hips h ON h.patient = p.uuid CROSS JOIN due d "
     "ON d.hip = h.uuid WHERE p.mrn = ?1 AND d.until >= ?2 ORDER BY h.side, d.target";
-static const char SQL_COUNT[] = "SELECT count(*) FROM due d " DUE_WHERE;
-static const char SQL_WIDTHS[] =
-    "SELECT count(*), max(bedside_width(p.mrn)), max(bedside_width(p.name)), "
-    "max(bedside_width(d.tp)), max(d.close < ?4), max(d.open > ?4) FROM due d "
-    "CROSS JOIN hips h ON h.uuid = d.hip CROSS JOIN patients p ON p.uuid = h.patient "
-    DUE_WHERE;
 
 void store_set_derive(store *s, store_derive_fn fn, void *ctx)
 {
@@ -285,35 +279,4 @@ int store_each_due_of(store *s, const char *mrn, int today, store_due_fn fn, voi
     st_bind_text(q, 1, mrn);
     st_bind_date(q, 2, today);
     return each_row(s, q, fn, ctx);
-}
-
-long store_due_count(store *s, int lo, int hi, int soon, int today)
-{
-    sqlite3_stmt *q = st_stmt(s, SQL_COUNT);
-    if (!q)
-        return -1;
-    bind_range(q, lo, hi, soon, today);
-    long n = sqlite3_step(q) == SQLITE_ROW ? (long)sqlite3_column_int64(q, 0) : -1;
-    sqlite3_reset(q);
-    return n;
-}
-
-int store_due_widths(store *s, int lo, int hi, int soon, int today, st_due_widths *w)
-{
-    memset(w, 0, sizeof *w);
-    sqlite3_stmt *q = st_stmt(s, SQL_WIDTHS);
-    if (!q)
-        return -1;
-    bind_range(q, lo, hi, soon, today);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        w->n = (long)sqlite3_column_int64(q, 0);
-        w->mrn = (size_t)sqlite3_column_int64(q, 1);
-        w->name = (size_t)sqlite3_column_int64(q, 2);
-        w->tp = (size_t)sqlite3_column_int64(q, 3);
-        w->closed = sqlite3_column_int(q, 4);
-        w->upcoming = sqlite3_column_int(q, 5);
-    }
-    sqlite3_reset(q);
-    return rc == SQLITE_ROW ? 0 : -1;
 }
