@@ -289,7 +289,8 @@ static int load_forms(app *a, const app_opts *o)
         }
         if (f->ends_follow_up >= 0 && f->ends_follow_up < f->n_field)
             a->ends.v[a->ends.n++] =
-                (st_end){f->id, f->field[f->ends_follow_up].id, f->end_is_event};
+                (st_end){f->id, f->field[f->ends_follow_up].id, f->end_is_event,
+                         f->scope == SCOPE_PATIENT};
     }
     return 0;
 }
@@ -300,7 +301,7 @@ int app_endpoint(const app *a, st_end *out)
     const form *f = ep->form ? form_set_find(&a->forms, ep->form) : NULL;
     if (f) {
         /* check_report_item made sure of the field. */
-        *out = (st_end){f->id, ep->field ? ep->field : f->field[f->ends_follow_up].id, 1};
+        *out = (st_end){f->id, ep->field ? ep->field : f->field[f->ends_follow_up].id, 1, 0};
         return 0;
     }
     for (int i = 0; i < a->ends.n; i++)

@@ -15,7 +15,8 @@ typedef struct {
     int today;          /* days since epoch; --today pins it */
     int ascii;          /* --ascii, or a non-UTF-8 locale */
     /* Every form whose ends_follow_up field ends a hip's follow-up (a
-     * conversion, an end of follow-up), in the forms' order. */
+     * conversion, an end of follow-up; a patient-scope form's ends every
+     * hip's), in the forms' order. */
     st_ends ends;
     /* The enrolment form of each scope (enrolment: true), or NULL:
      * enrol[SCOPE_HIP] is asked when a hip is added, enrol[SCOPE_PATIENT]

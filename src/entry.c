@@ -31,9 +31,10 @@ int entry_fail_store(entry_error *e, char *err, const char *what)
 }
 
 /* What ends each hip's follow-up (left first), from the current final
- * records in db of the forms with ends_follow_up: the earliest date, with
- * its form's title and reason; and the largest number of records of one
- * such form for the hip, with that form's id. */
+ * records in db of the forms with ends_follow_up (a patient-scope form's
+ * record ends both): the earliest date, with its form's title and reason;
+ * and the largest number of records of one such form for the hip (or the
+ * patient), with that form's id. */
 typedef struct {
     entry_hip eh[2];
     int count[2];
@@ -63,19 +64,24 @@ static void end_dates(const app *a, store *db, const char *patient, hip_ends *he
         const form *f = app_end_form(a, r[i].form);
         const char *v = f ? st_record_get(&r[i], f->field[f->ends_follow_up].id) : NULL;
         int d;
-        if (!v || date_parse(v, &d) < 0 || (r[i].side != 'L' && r[i].side != 'R'))
+        int hip = r[i].side == 'L' || r[i].side == 'R';
+        if (!v || date_parse(v, &d) < 0 || hip != (f->scope == SCOPE_HIP))
             continue;
-        int k = r[i].side == 'R', same = 0;
+        int same = 0;
         for (size_t j = 0; j < n; j++)
             same += r[j].side == r[i].side && strcmp(r[j].form, r[i].form) == 0;
-        if (same > he->count[k]) {
-            he->count[k] = same;
-            he->form[k] = f->id;
-        }
-        entry_hip *e = &he->eh[k];
-        if (e->end_date < 0 || d < e->end_date) {
-            e->end_date = d;
-            end_why(f, &r[i], e->why, sizeof e->why);
+        for (int k = 0; k < 2; k++) {
+            if (hip && k != (r[i].side == 'R'))
+                continue;
+            if (same > he->count[k]) {
+                he->count[k] = same;
+                he->form[k] = f->id;
+            }
+            entry_hip *e = &he->eh[k];
+            if (e->end_date < 0 || d < e->end_date) {
+                e->end_date = d;
+                end_why(f, &r[i], e->why, sizeof e->why);
+            }
         }
     }
     store_records_free(r, n);
@@ -322,7 +328,8 @@ int entry_validate(form_answers *ans, form_problem_fn cb, void *ctx, entry_error
     return v.n;
 }
 
-/* Follow-up of t's hip ending on day d (an ending form's date): refused
+/* Follow-up of t's hip (no hip: every hip) ending on day d (an ending
+ * form's date): refused
  * when a current record of the patient keeps the visit rules as the hip is
  * now and would break them with that end (a scheduled visit dated after
  * it), naming the record. The rule itself is entry_check_record's, which
@@ -337,7 +344,8 @@ static int end_before_records(app *a, const entry_target *t, const char *field, 
     int nh = entry_hips_of(a, a->db, t->p.uuid, now, ends, end_form);
     memcpy(ended, now, sizeof now);
     for (int k = 0; k < nh; k++)
-        if (ended[k].side == t->h->side && (ended[k].end_date < 0 || d < ended[k].end_date))
+        if ((!t->h || ended[k].side == t->h->side) &&
+            (ended[k].end_date < 0 || d < ended[k].end_date))
             ended[k].end_date = d;
     for (size_t i = 0; i < n; i++) {
         if (except_uuid && strcmp(r[i].uuid, except_uuid) == 0)
@@ -348,10 +356,10 @@ static int end_before_records(app *a, const entry_target *t, const char *field, 
         char dd[11], rd[11];
         date_format(d, dd);
         date_format(r[i].visit_date, rd);
-        return entry_fail(e, field, "%s is before record %.8s (%s, %s, dated %s) of the %s hip, "
+        return entry_fail(e, field, "%s is before record %.8s (%s, %s, dated %s) of the %s, "
                           "which would then be a visit after the end of follow-up; void or "
                           "amend that record first", dd, r[i].uuid, r[i].form, r[i].timepoint,
-                          rd, t->h->side == 'L' ? "left" : "right");
+                          rd, !r[i].side ? "patient" : r[i].side == 'L' ? "left hip" : "right hip");
     }
     return ENTRY_OK;
 }
@@ -360,27 +368,36 @@ int entry_check_answers(app *a, const entry_target *t, const form_answers *ans,
                         const char *except_uuid, entry_error *e)
 {
     const form *f = ans->f;
-    if (f->ends_follow_up < 0 || !t->h)
+    if (f->ends_follow_up < 0 || (!t->h && f->scope == SCOPE_HIP))
         return ENTRY_OK;
     const char *field = f->field[f->ends_follow_up].id;
     const char *v = ans->val[f->ends_follow_up];
     int d;
     if (!v || date_parse(v, &d) < 0)
         return ENTRY_OK;   /* required-ness is the form's business */
-    int rc = entry_conversion_ok(a, field, d, t->h->index_date, e);
+    /* A patient-scope form ends every hip: checked against each. */
+    int rc = ENTRY_OK;
+    for (size_t k = 0; k < t->n_hips && rc == ENTRY_OK; k++) {
+        const st_hip *h = t->h ? t->h : &t->hips[k];
+        rc = entry_conversion_ok(a, field, d, h->index_date, e);
+        if (rc != ENTRY_OK && !t->h && e) {
+            size_t len = strlen(e->msg);
+            snprintf(e->msg + len, sizeof e->msg - len, " (the %s hip)",
+                     h->side == 'L' ? "left" : "right");
+        }
+    }
+    const char *whose = !t->h ? "patient" : t->h->side == 'L' ? "left hip" : "right hip";
     if (rc == ENTRY_OK) {
         size_t n = 0;
         st_record *r = store_records_of(a->db, t->p.uuid, 0, &n);
         for (size_t i = 0; i < n && rc == ENTRY_OK; i++) {
-            if (strcmp(r[i].form, f->id) != 0 || strcmp(r[i].hip, t->h->uuid) != 0 ||
+            if (strcmp(r[i].form, f->id) != 0 || strcmp(r[i].hip, t->h ? t->h->uuid : "") != 0 ||
                 (except_uuid && strcmp(r[i].uuid, except_uuid) == 0))
                 continue;
             const char *old = st_record_get(&r[i], field);
             rc = entry_fail(e, field,
-                            "the %s hip already has '%s' dated %s (record %.8s); amend that "
-                            "record instead",
-                            t->h->side == 'L' ? "left" : "right", f->title, old ? old : "?",
-                            r[i].uuid);
+                            "the %s already has '%s' dated %s (record %.8s); amend that "
+                            "record instead", whose, f->title, old ? old : "?", r[i].uuid);
         }
         if (rc == ENTRY_OK)
             rc = end_before_records(a, t, field, d, r, n, except_uuid, e);

@@ -87,7 +87,8 @@ typedef struct form {
     enum form_show summary_show;
     form_expr *summary;
     /* Optional: ends_follow_up: FIELD (a date field), or {field: FIELD,
-     * event: BOOL, reason: FIELD}; the hip's follow-up ends on that date.
+     * event: BOOL, reason: FIELD}; the hip's follow-up ends on that date
+     * (a patient-scope form's: every hip of the patient's; event false).
      * end_is_event: the end is the survival endpoint (conversion to hip
      * replacement; the default), else a censoring (end of follow-up).
      * end_reason: a choice field saying why, or -1. ends_follow_up -1 if none. */

@@ -316,9 +316,10 @@ static void compile_all(form_loader *L)
 }
 
 /* ends_follow_up: FIELD, or {field: FIELD, event: BOOL, reason: FIELD}: the
- * date field that ends the hip's follow-up; event (default true) says the
- * end is the survival endpoint (a conversion) rather than a censoring (an
- * end of follow-up); reason names a choice field that says why. */
+ * date field that ends the hip's follow-up (a patient-scope form's: every
+ * hip's); event (default true) says the end is the survival endpoint (a
+ * conversion) rather than a censoring (an end of follow-up); reason names a
+ * choice field that says why. */
 static void parse_ends(form_loader *L, const ynode *root)
 {
     form *f = L->f;
@@ -352,9 +353,10 @@ static void parse_ends(form_loader *L, const ynode *root)
         if (i < 0 || f->field[i].type != FT_DATE)
             form_load_problem(L, at, "'ends_follow_up' must name a date field of this form, not '%s'",
                     form_load_quote(efu));
-        else if (f->scope != SCOPE_HIP)
-            form_load_problem(L, at, "'ends_follow_up' ends a hip's follow-up: the form needs "
-                    "'scope: hip'");
+        else if (f->scope != SCOPE_HIP && f->end_is_event)
+            /* The endpoint (a conversion) happens to one hip. */
+            form_load_problem(L, at, "'ends_follow_up' of a patient-scope form ends every hip's "
+                    "follow-up by censoring: it needs 'event: false' (or 'scope: hip')");
         else
             f->ends_follow_up = i;
     }

@@ -29,14 +29,14 @@ static void bands(rcharts *cs, plot_chart *c, const form_score *s)
     c->n_band = s->n_band;
 }
 
-/* The form that ended the hip's follow-up: of its records of a form that
+/* The form that ended the hip's follow-up: of its (or its patient's) records of a form that
  * ends follow-up, the one dated on the end date, else the first. */
 static const form *end_form(const rhip *h)
 {
     const form *found = NULL;
     for (size_t i = 0; i < h->n_rec; i++) {
         const st_record *r = &h->rec[i];
-        const form *f = r->hip[0] && rhip_has(h, r) ? app_end_form(h->a, r->form) : NULL;
+        const form *f = rhip_has(h, r) ? app_end_form(h->a, r->form) : NULL;
         if (f && (!found || r->visit_date == h->end_date))
             found = f;
     }

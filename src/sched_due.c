@@ -41,8 +41,8 @@ static char *schedule_text(const app *a)
             sbuf_printf(&b, "%s%s", f ? "," : " ", t->forms[f]);
     }
     for (int i = 0; i < a->ends.n; i++)
-        sbuf_printf(&b, "; ends %s.%s%s", a->ends.v[i].form, a->ends.v[i].field,
-                    a->ends.v[i].event ? " event" : "");
+        sbuf_printf(&b, "; ends %s.%s%s%s", a->ends.v[i].form, a->ends.v[i].field,
+                    a->ends.v[i].event ? " event" : "", a->ends.v[i].patient ? " patient" : "");
     return sbuf_take(&b);
 }
 

@@ -175,6 +175,7 @@ int st_done_has(void *done, const char *tp, const char *form);  /* a sched_done_
 typedef struct {
     const char *form, *field;
     int event;
+    int patient;        /* a patient-scope form: ends every hip of the patient */
 } st_end;
 typedef struct {
     st_end *v;
@@ -182,8 +183,10 @@ typedef struct {
 } st_ends;
 
 /* Call fn for every scheduled hip (of one patient, or all when mrn is NULL;
- * observed hips have no schedule and are left out), ordered by MRN then side. end_date is the earliest date answer, in a current final
- * record of the hip, of any of ends (NULL: none), or -1.
+ * observed hips have no schedule and are left out), ordered by MRN then side.
+ * end_date is the earliest date answer, in a current final record of the
+ * hip or of its patient (a patient-scope form), of any of ends (NULL:
+ * none), or -1.
  * fn returns non-zero to stop. */
 typedef int (*store_hip_fn)(void *ctx, const st_patient *p, const st_hip *h, const st_done *done,
                             int end_date);
@@ -342,8 +345,9 @@ void st_merge_report_free(st_merge_report *rep);
  * store_count_observed) whose index date is in from..to (-1: open) with its patient and
  * what ends its follow-up, from its current final records (dates -1 if
  * none): event_date the earliest date answer of event->field in event->form
- * records; end_date the earliest of the other forms of ends (end_form says
- * which form gave it); last_date the latest visit date. event and ends may
+ * records; end_date the earliest of the other forms of ends, the hip's or
+ * its patient's (end_form says which form gave it); last_date the latest
+ * visit date. event and ends may
  * be NULL. MRN, side order. */
 typedef struct {
     int event_date, end_date, last_date;

@@ -13,19 +13,24 @@
 
 /* ?1, ?2: the event's form and path; ?5: the other forms that end follow-up
  * ([[form, path], ...]); the bare end_form comes from the row holding the
- * minimum (SQLite's rule for min()). */
+ * minimum (SQLite's rule for min()). fin holds the end of each hip (who: its
+ * uuid) and of each patient (a patient-scope form's, which ends every hip:
+ * who is the patient's uuid); a hip ends at the earlier of the two. */
+#define PATIENT_END_FIRST "(g.end_date IS NOT NULL AND (f.end_date IS NULL OR g.end_date < f.end_date))"
 static const char SQL_COHORT[] =
     "WITH cur AS (SELECT r.hip AS hip, max(r.visit_date) AS last_date, "
     "min(CASE WHEN r.form = ?1 THEN json_extract(r.answers, ?2) END) AS event_date "
     "FROM records r WHERE " CURRENT_HIP_RECORD " GROUP BY r.hip), "
-    "fin AS (SELECT r.hip AS hip, min(json_extract(r.answers, json_extract(e.value, '$[1]'))) AS end_date, "
+    "fin AS (SELECT ifnull(r.hip, r.patient) AS who, "
+    "min(json_extract(r.answers, json_extract(e.value, '$[1]'))) AS end_date, "
     "r.form AS end_form FROM records r JOIN json_each(?5) e ON json_extract(e.value, '$[0]') = r.form "
-    "WHERE " CURRENT_HIP_RECORD " AND json_extract(r.answers, json_extract(e.value, '$[1]')) IS NOT NULL "
-    "GROUP BY r.hip) "
+    "WHERE r.status = 'final' AND " NOT_SUPERSEDED " AND "
+    "json_extract(r.answers, json_extract(e.value, '$[1]')) IS NOT NULL GROUP BY who) "
     "SELECT p.uuid, p.mrn, p.name, p.sex, p.born, " ST_HIP_COLS("h") ", c.event_date, c.last_date, "
-    "f.end_date, f.end_form "
+    "CASE WHEN " PATIENT_END_FIRST " THEN g.end_date ELSE f.end_date END, "
+    "CASE WHEN " PATIENT_END_FIRST " THEN g.end_form ELSE f.end_form END "
     "FROM patients p JOIN hips h ON h.patient = p.uuid LEFT JOIN cur c ON c.hip = h.uuid "
-    "LEFT JOIN fin f ON f.hip = h.uuid "
+    "LEFT JOIN fin f ON f.who = h.uuid LEFT JOIN fin g ON g.who = p.uuid "
     "WHERE h.observed = 0 AND (?3 IS NULL OR h.index_date >= ?3) "
     "AND (?4 IS NULL OR h.index_date <= ?4) "
     "ORDER BY p.mrn, h.side";

@@ -120,7 +120,8 @@ int store_each_hip(store *s, const char *mrn, const st_ends *ends, store_hip_fn 
             done.tp[done.n] = pd.tp[i];
             done.form[done.n] = pd.form[i];
             done.n++;
-            if (mine && pd.end[i] >= 0 && (end < 0 || pd.end[i] < end))
+            /* A patient-scope ending ends every hip. */
+            if (pd.end[i] >= 0 && (end < 0 || pd.end[i] < end))
                 end = pd.end[i];
         }
         stop = fn(ctx, &p, &h, &done, end);
