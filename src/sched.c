@@ -3,9 +3,33 @@
  * Pure date arithmetic over config.tp: no database, no forms. The caller
  * says which (timepoint, form) pairs are complete through a callback, so the
  * same code serves `bedside due`, the TUI and the tests. */
+#include <limits.h>
 #include <stdlib.h>
 
 #include "sched.h"
+
+int sched_until(const config *c, int i, int index_date)
+{
+    const sched_tp *t = &c->tp[i];
+    if (i + 1 >= c->n_tp)
+        return index_date + t->day + t->after + SCHED_LAST_GRACE;
+    /* Still worth chasing until a later visit is due, after which the
+     * protocol moves on to that one. */
+    int until = INT_MAX;
+    for (int j = i + 1; j < c->n_tp; j++)
+        if (index_date + c->tp[j].day - c->tp[j].before - 1 < until)
+            until = index_date + c->tp[j].day - c->tp[j].before - 1;
+    return until;
+}
+
+enum sched_state sched_state_on(int open, int close, int until, int today)
+{
+    if (today < open)
+        return TP_UPCOMING;
+    if (today <= close)
+        return TP_DUE;
+    return today <= until ? TP_OVERDUE : TP_MISSED;
+}
 
 static enum sched_state state_of(const config *c, int i, const sched_item *it, int index_date,
                                  int today, int end_date)
@@ -17,18 +41,7 @@ static enum sched_state state_of(const config *c, int i, const sched_item *it, i
          * Otherwise the hip was gone before the visit could happen. */
         return it->close < end_date ? TP_MISSED : TP_ENDED;
     }
-    if (today < it->open)
-        return TP_UPCOMING;
-    if (today <= it->close)
-        return TP_DUE;
-    /* Closed and incomplete: still worth chasing until a later visit is due,
-     * after which the protocol moves on to that one. */
-    for (int j = i + 1; j < c->n_tp; j++)
-        if (index_date + c->tp[j].day - c->tp[j].before <= today)
-            return TP_MISSED;
-    if (i == c->n_tp - 1 && today > it->close + SCHED_LAST_GRACE)
-        return TP_MISSED;
-    return TP_OVERDUE;
+    return sched_state_on(it->open, it->close, sched_until(c, i, index_date), today);
 }
 
 void sched_hip(const config *c, int index_date, int today, int end_date, sched_done_fn done,

@@ -40,6 +40,14 @@ int sched_timepoint_for(const config *c, int index_date, int visit_date);
  * window opens (a baseline window with `before` lets a pre-operative
  * assessment carry its real date), and never after the index date. */
 int sched_first_day(const config *c, int index_date);
+/* The overdue-until rule's one home: the last day timepoint i of a hip
+ * indexed on index_date is still worth chasing once its window closed: the
+ * day before a later window opens; for the last timepoint SCHED_LAST_GRACE
+ * days after its own window closed. */
+int sched_until(const config *c, int i, int index_date);
+/* An incomplete timepoint with this window and until (sched_until) on day
+ * today: TP_UPCOMING, TP_DUE, TP_OVERDUE or TP_MISSED. */
+enum sched_state sched_state_on(int open, int close, int until, int today);
 /* The item to act on next: first DUE or OVERDUE, else first UPCOMING; NULL if none. */
 const sched_item *sched_next(const sched_item *items, int n);
 const char *sched_state_name(enum sched_state s);   /* "due", "missed", ... */

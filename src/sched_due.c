@@ -1,7 +1,6 @@
 /* sched_due.c — the next-due table: its rows computed by sched_hip from
  * each hip's stored records (store_each_hip), written through store_due.c,
  * and compared with a recomputation by `bedside check`. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,19 +8,6 @@
 #include "sched.h"
 #include "sched_due.h"
 #include "util.h"
-
-/* Set *err (if err and not yet set) to a message; always -1. */
-static int PRINTF_LIKE(2, 3) fail(char **err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char buf[512];
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (err && !*err)
-        *err = xstrdup(buf);
-    return -1;
-}
 
 /* More queued patients than this: one pass over every hip is cheaper than
  * a pair of queries per patient (the demo cohort, a merge of a big copy). */
@@ -46,19 +32,11 @@ static char *schedule_text(const app *a)
     return sbuf_take(&b);
 }
 
-/* The last day timepoint i of a hip indexed on index_date is worth chasing. */
-static int until_of(const config *c, int i, int index_date)
-{
-    if (i + 1 < c->n_tp)
-        return index_date + c->tp[i + 1].day - c->tp[i + 1].before - 1;
-    return index_date + c->tp[i].day + c->tp[i].after + SCHED_LAST_GRACE;
-}
-
 void sched_due_range(const config *c, int today, int within, int *lo, int *hi)
 {
     int after = 0, before = 0;
     for (int i = 0; i < c->n_tp; i++) {
-        int a = until_of(c, i, 0) - c->tp[i].day;
+        int a = sched_until(c, i, 0) - c->tp[i].day;
         after = a > after ? a : after;
         before = c->tp[i].before > before ? c->tp[i].before : before;
     }
@@ -68,11 +46,7 @@ void sched_due_range(const config *c, int today, int within, int *lo, int *hi)
 
 enum sched_state sched_due_state(const st_due *d, int today)
 {
-    if (today < d->open)
-        return TP_UPCOMING;
-    if (today <= d->close)
-        return TP_DUE;
-    return today <= d->until ? TP_OVERDUE : TP_MISSED;
+    return sched_state_on(d->open, d->close, d->until, today);
 }
 
 /* The rows of one hip, computed: none once follow-up ended. */
@@ -114,7 +88,7 @@ static void compute(rows *r, const st_hip *h, const st_done *done, int end_date)
         d->target = it->target;
         d->open = it->open;
         d->close = it->close;
-        d->until = until_of(c, i, h->index_date);
+        d->until = sched_until(c, i, h->index_date);
     }
 }
 
@@ -145,7 +119,7 @@ static int put_all(const app *a, store *s, const char *mrn, long *hips, char **e
                  .s = s, .err = err};
     int rc = store_each_hip(s, mrn, &a->ends, put_hip, &c);
     if (rc != 0 && err && !*err)
-        fail(err, "%s: cannot read the hips for the next-due table", store_path(s));
+        err_set(err, "%s: cannot read the hips for the next-due table", store_path(s));
     rows_clear(&c.r);
     free(c.r.items);
     if (hips)
@@ -183,7 +157,7 @@ int sched_due_derive(void *ctx, store *s, char **err)
     int f = fresh(a, s, &sched, &pending);
     int rc = 0;
     if (f < 0)
-        rc = fail(err, "%s: cannot read the next-due table", store_path(s));
+        rc = err_set(err, "%s: cannot read the next-due table", store_path(s));
     else if (f == 0) {
         char *have = NULL;
         store_due_schedule(s, &have);
@@ -193,7 +167,7 @@ int sched_due_derive(void *ctx, store *s, char **err)
             size_t n = 0;
             char **mrn = store_due_pending(s, &n);
             if (!mrn)
-                rc = fail(err, "%s: cannot read the next-due queue", store_path(s));
+                rc = err_set(err, "%s: cannot read the next-due queue", store_path(s));
             for (size_t i = 0; i < n; i++) {
                 if (rc == 0 && (store_due_forget(s, mrn[i], err) < 0 ||
                                 put_all(a, s, mrn[i], NULL, err) < 0))
@@ -228,14 +202,14 @@ int sched_due_ready(app *a, char **err)
     int f = fresh(a, a->db, &sched, &pending);
     free(sched);
     if (f < 0)
-        return fail(err, "%s: cannot read the next-due table", a->db_path);
+        return err_set(err, "%s: cannot read the next-due table", a->db_path);
     if (f == 1)
         return 0;
     char *why = NULL;
     if (store_can_write(a->db, &why) != 0) {
         free(why);
-        return fail(err, "%s: the next-due table is out of date (%s) and the file is "
-                            "read-only; run bedside check --repair-derived with write access",
+        return err_set(err, "%s: the next-due table is out of date (%s) and the file is "
+                       "read-only; run bedside check --repair-derived with write access",
                        a->db_path, pending ? "written by another program" : "another schedule");
     }
     /* An empty write: the derive hook brings the table up to date at commit. */
@@ -248,7 +222,7 @@ int sched_due_fill_new(app *a, char **err)
 {
     char *have = NULL;
     if (store_due_schedule(a->db, &have) < 0)
-        return fail(err, "%s: cannot read the next-due table", a->db_path);
+        return err_set(err, "%s: cannot read the next-due table", a->db_path);
     int never = have == NULL;
     free(have);
     char *why = NULL;

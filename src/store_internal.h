@@ -32,8 +32,8 @@ struct store {
  * the string's address), reset and unbound; NULL on a prepare error, which is
  * reported on stderr since it is a program bug, not bad input. */
 sqlite3_stmt *st_stmt(store *s, const char *sql);
-/* Set *err (if err) to a formatted message; always returns -1. */
-int st_fail(char **err, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* Set *err (if err) to a formatted message; always returns -1 (util.h). */
+#define st_fail err_set
 /* The same, adding ": <sqlite message>" for the connection. */
 int st_fail_db(store *s, char **err, const char *what);
 

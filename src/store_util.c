@@ -4,7 +4,6 @@
 
 #include <limits.h>
 #include <locale.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,21 +39,6 @@ sqlite3_stmt *st_stmt(store *s, const char *sql)
      * leak, so this is a program bug to fix by growing ST_CACHE. */
     fputs("bedside: internal error: statement cache full\n", stderr);
     return NULL;
-}
-
-int st_fail(char **err, const char *fmt, ...)
-{
-    if (err) {
-        va_list ap;
-        va_start(ap, fmt);
-        char *m = NULL;
-        if (vasprintf(&m, fmt, ap) < 0)
-            m = NULL;
-        va_end(ap);
-        free(*err);
-        *err = m ? m : xstrdup("out of memory");
-    }
-    return -1;
 }
 
 int st_fail_db(store *s, char **err, const char *what)

@@ -79,6 +79,19 @@ char *xasprintf(const char *fmt, ...)
     return s;
 }
 
+int err_set(char **err, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        char *m = xvasprintf(fmt, ap);
+        va_end(ap);
+        free(*err);
+        *err = m;
+    }
+    return -1;
+}
+
 void sbuf_addn(sbuf *b, const char *s, size_t n)
 {
     if (b->len + n + 1 > b->cap) {

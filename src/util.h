@@ -18,6 +18,11 @@ char *xstrdup(const char *s);          /* xstrdup(NULL) == NULL */
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
+/* The error-message convention of functions that take `char **err`: set
+ * *err (when err is not NULL) to the formatted message, freeing any earlier
+ * one; always returns -1, so `return err_set(err, "...", ...);`. */
+int err_set(char **err, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
 /* Growable string; zero-initialise ({0}) before use. s is always
  * NUL-terminated once anything was added. */
 typedef struct {

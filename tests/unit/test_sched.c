@@ -195,6 +195,47 @@ static void test_first_day(void)
     CHECK_INT(sched_first_day(&lc, D), D);
 }
 
+/* The overdue-until rule has one home, sched_until: sched_hip's state of
+ * every incomplete timepoint on every day is sched_state_on over its window
+ * and that day (the next-due table stores the same until). */
+static void test_until(void)
+{
+    CHECK_INT(sched_until(&cfg, 0, D), D + 22);     /* the day before 1m opens */
+    CHECK_INT(sched_until(&cfg, 1, D), D + 76);
+    CHECK_INT(sched_until(&cfg, 2, D), D + 160);
+    CHECK_INT(sched_until(&cfg, 3, D), D + 203 + SCHED_LAST_GRACE);
+    static char *f[] = {"vas"};
+    /* A later timepoint whose window opens before the next one's: the
+     * earliest later opening ends the chase. */
+    static sched_tp odd[] = {
+        {.id = "a", .day = 10, .before = 2, .after = 2, .forms = f, .n_forms = 1},
+        {.id = "b", .day = 40, .before = 5, .after = 5, .forms = f, .n_forms = 1},
+        {.id = "c", .day = 50, .before = 25, .after = 5, .forms = f, .n_forms = 1},
+    };
+    config oc = {.tp = odd, .n_tp = 3};
+    CHECK_INT(sched_until(&oc, 0, D), D + 24);
+    CHECK_INT(sched_until(&oc, 1, D), D + 24);
+    const char *none[] = {NULL};
+    const config *cs[] = {&cfg, &oc};
+    int agree = 1;
+    for (int k = 0; k < 2; k++)
+        for (int today = D - 40; today < D + 400; today++) {
+            sched_item it[4];
+            sched_hip(cs[k], D, today, -1, done_in, none, it);
+            for (int i = 0; i < cs[k]->n_tp; i++)
+                if (it[i].state != sched_state_on(it[i].open, it[i].close,
+                                                  sched_until(cs[k], i, D), today))
+                    agree = 0;
+        }
+    CHECK(agree);
+    CHECK_INT(sched_state_on(10, 20, 30, 9), TP_UPCOMING);
+    CHECK_INT(sched_state_on(10, 20, 30, 10), TP_DUE);
+    CHECK_INT(sched_state_on(10, 20, 30, 20), TP_DUE);
+    CHECK_INT(sched_state_on(10, 20, 30, 21), TP_OVERDUE);
+    CHECK_INT(sched_state_on(10, 20, 30, 30), TP_OVERDUE);
+    CHECK_INT(sched_state_on(10, 20, 30, 31), TP_MISSED);
+}
+
 static void test_names(void)
 {
     CHECK_STR(sched_state_name(TP_UPCOMING), "upcoming");
@@ -213,6 +254,7 @@ int main(void)
     test_next();
     test_timepoint_for();
     test_first_day();
+    test_until();
     test_names();
     return t_done();
 }

@@ -121,6 +121,14 @@ static void test_sbuf_diag(void)
     CHECK_INT(d.n, 1);
     CHECK_STR(d.msg[0], "f.yaml:3:7: unknown key 'requird'");
     diag_free(&d);
+    /* err_set: the message replaces an earlier one; a NULL err is allowed. */
+    char *err = NULL;
+    CHECK_INT(err_set(&err, "%s: bad %d", "x.db", 1), -1);
+    CHECK_STR(err, "x.db: bad 1");
+    CHECK_INT(err_set(&err, "second"), -1);
+    CHECK_STR(err, "second");
+    free(err);
+    CHECK_INT(err_set(NULL, "nowhere"), -1);
 }
 
 int main(void)
