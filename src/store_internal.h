@@ -188,6 +188,10 @@ int st_hash_register(sqlite3 *db);
     "  VALUES ('delete', OLD.id, OLD.mrn, OLD.name);"                                         \
     "  INSERT INTO patient_search(rowid, mrn, name) VALUES (NEW.id, NEW.mrn, NEW.name); END;" \
     ST_SEARCH_FILL
+/* Migration 10: patient_fold's MRNs indexed, so that looking an MRN up
+ * case-folded (store_patient_get) reads one row, not every patient. The
+ * repair makes it again with the tables. */
+#define ST_SEARCH_MRN_INDEX "CREATE INDEX patient_fold_mrn ON patient_fold(mrn);"
 /* The index's folding: st_fold as a UTF-8 locale folds (caller frees). */
 char *st_search_fold(const char *text);
 /* 1 if the index answers this search (as typed): it folds to at least 3

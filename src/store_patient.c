@@ -54,11 +54,13 @@ static int check_text(const char *what, const char *v, char **err)
 
 static const char SQL_PATIENT_BY_MRN[] =
     "SELECT uuid, mrn, name, sex, born FROM patients WHERE mrn = ?1";
-/* MRNs are stored as typed and found ignoring case, as the search does;
- * an exact match wins. */
+/* MRNs are stored as typed and found ignoring case, folded as the search
+ * index folds them (its patient_fold rows, indexed by folded MRN: one row
+ * read, not every patient folded); an exact match wins. */
 static const char SQL_PATIENT_BY_MRN_FOLD[] =
-    "SELECT uuid, mrn, name, sex, born FROM patients WHERE bedside_fold(mrn) = bedside_fold(?1) "
-    "ORDER BY mrn LIMIT 1";
+    "SELECT p.uuid, p.mrn, p.name, p.sex, p.born FROM patient_fold f"
+    " CROSS JOIN patients p ON p.uuid = f.patient WHERE f.mrn = bedside_search_fold(?1)"
+    " ORDER BY p.mrn LIMIT 1";
 static const char SQL_PATIENT_SAME[] =
     "SELECT uuid, mrn, name, sex, born FROM patients "
     "WHERE born = ?2 AND bedside_fold(trim(name)) = bedside_fold(trim(?1)) ORDER BY mrn LIMIT 1";

@@ -264,8 +264,12 @@ static const char SCHEMA_8[] =
  * folded rows (an external-content index stores no text of its own). */
 static const char SCHEMA_9[] = ST_SEARCH_SCHEMA;
 
+/* Version 9 -> 10: the folded MRNs of the search index are indexed, for
+ * looking a typed MRN up ignoring case (store_patient.c). */
+static const char SCHEMA_10[] = ST_SEARCH_MRN_INDEX;
+
 static const char *const steps[] = {SCHEMA_1, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5,
-                                    SCHEMA_6, SCHEMA_7, SCHEMA_8, SCHEMA_9};
+                                    SCHEMA_6, SCHEMA_7, SCHEMA_8, SCHEMA_9, SCHEMA_10};
 
 /* One schema object: SQLite keeps every object's CREATE statement verbatim,
  * and that text is what it builds tables, constraints and triggers from, so

@@ -77,7 +77,7 @@ static const char SQL_MRN[] = "SELECT mrn FROM patients WHERE uuid = ?1";
 /* Dropped and made again as the migration made it: whatever is wrong
  * with the index goes with it. */
 static const char SQL_REBUILD[] =
-    "DROP TABLE patient_search; DROP TABLE patient_fold;" ST_SEARCH_SCHEMA;
+    "DROP TABLE patient_search; DROP TABLE patient_fold;" ST_SEARCH_SCHEMA ST_SEARCH_MRN_INDEX;
 
 /* The id next to mrn (dir < 0 before, else after): 1 and *id, 0 if there
  * is none, -1 on an error. */

@@ -144,8 +144,8 @@ due_before_table() {
         DROP TABLE due_pending; DROP TABLE due_schedule; PRAGMA user_version = 7;"
 }
 
-# search_before_index FILE — undo migration 9: the search index goes, so
-# FILE looks like a schema-8 database.
+# search_before_index FILE — undo migrations 10 and 9: the search index goes
+# (its folded-MRN index with it), so FILE looks like a schema-8 database.
 search_before_index() {
     sqlite3 "$1" "DROP TABLE patient_search; DROP TABLE patient_fold; PRAGMA user_version = 8;"
 }

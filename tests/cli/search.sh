@@ -5,7 +5,8 @@
 # case, MRN fragments, quotes and LIKE/GLOB/FTS5 metacharacters taken
 # literally); the index is kept by patient add (also when the ids between two
 # MRNs run out) and by merge, `check` names a patient the index has wrong,
-# and `check --repair-derived` rebuilds it.
+# and `check --repair-derived` rebuilds it; an MRN typed in another case is
+# looked up through it.
 . "$(dirname "$0")/../lib.sh"
 
 bs demo --patients 60 --seed 3
@@ -107,5 +108,32 @@ expect_rc 0 "merged"
 expect_same "$(mrns "only pers")" "L-7 " "the merged patient is found"
 bs check
 expect_out "no problems found" "the index agrees after the merge"
+
+# --- an MRN typed in another case is read through the index (schema 10) ---------------
+bs patient add "x100" --name "Someone Else" --sex M --born 1980-01-01
+expect_rc 1 "an MRN differing only in case is refused"
+expect_err "a patient with MRN 'X100' already exists" "naming the MRN it clashes with"
+bs show "ab-12_3"
+expect_rc 0 "show finds an MRN typed in lower case"
+expect_out "AB-12_3" "the patient as registered"
+# A schema-9 file (no index on the folded MRNs) gets it when opened.
+sqlite3 "$DB" "DROP INDEX patient_fold_mrn; PRAGMA user_version = 9"
+bs show "l-7"
+expect_rc 0 "a schema-9 file is upgraded and the MRN found"
+expect_out "L-7" "the merged patient, by its MRN in another case"
+expect_same "$(sqlite3 "$DB" "PRAGMA user_version;
+    SELECT name FROM sqlite_master WHERE name = 'patient_fold_mrn'" | tr '\n' ' ')" \
+    "$SCHEMA_NOW patient_fold_mrn " "the index is made by the upgrade"
+sqlite3 "$DB" "DELETE FROM patient_fold WHERE patient = (SELECT uuid FROM patients WHERE mrn = 'L-7')"
+bs show "l-7"
+expect_rc 1 "a patient missing from the index is not found by another case"
+bs show "L-7"
+expect_rc 0 "but by its MRN as registered"
+bs check --repair-derived
+expect_rc 0 "repaired"
+bs show "l-7"
+expect_rc 0 "found by another case again after the repair"
+expect_same "$(sqlite3 "$DB" "SELECT name FROM sqlite_master WHERE name = 'patient_fold_mrn'")" \
+    "patient_fold_mrn" "the repair made the index again"
 
 t_done

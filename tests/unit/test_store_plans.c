@@ -4,7 +4,7 @@
  * must not scan the records table, whose size is the registry's. Exports and
  * `check` read every record by design and are not listed here. What every
  * write runs before its commit (the next-due queue) must not scan the
- * patients table either. */
+ * patients table either, nor must looking an MRN up. */
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +171,23 @@ int main(void)
         free(wr.sql[i]);
     }
     free(wr.sql);
+    /* An MRN typed in another case (every patient added, shown or recorded
+     * looks its MRN up so) reads its row by index, however many patients. */
+    seen look = {0};
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_STMT, on_stmt, &look);
+    st_patient found;
+    CHECK_INT(store_patient_get(s, "m1", &found), 0);
+    CHECK_STR(found.mrn, "M1");
+    st_patient_free(&found);
+    CHECK_INT(store_patient_get(s, "m7", &found), 1);
+    sqlite3_trace_v2(s->db, 0, NULL, NULL);
+    CHECK(look.n >= 2);   /* the exact lookup, then the folded one */
+    for (int i = 0; i < look.n; i++) {
+        CHECK_INT(scans(s->db, look.sql[i], "patients"), 0);
+        CHECK_INT(scans(s->db, look.sql[i], "patient_fold"), 0);
+        free(look.sql[i]);
+    }
+    free(look.sql);
     store_close(s);
     char *cmd = xasprintf("rm -rf '%s'", dir);
     if (system(cmd) != 0)
