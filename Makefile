@@ -37,7 +37,7 @@ BUILD_DEBS := gcc make pkg-config libncurses-dev libsqlite3-dev libyaml-dev libg
               libcairo2-dev libfontconfig-dev
 TEST_DEBS  := tmux sqlite3 python3 openssh-server openssh-client clang libclang-rt-14-dev locales \
               ncurses-term mandoc binutils r-base-core r-cran-survival \
-              poppler-utils fonts-dejavu-core
+              poppler-utils fonts-dejavu-core python3-yaml
 DEB_DEBS   := build-essential debhelper dpkg-dev lintian
 
 SANITIZE ?=

@@ -171,6 +171,15 @@ static int check_report_item(const app *a, const config_report_item *it, const c
     if (!it->form)
         return 0;
     const char *where = a->cfg.path;
+    form_group g;
+    if (it->by && form_group_find(&a->forms, it->by, &g) != 0) {
+        char *e = text_escape(it->by), *ok = form_group_list(&a->forms);
+        fprintf(stderr, "bedside: %s:%d:%d: 'by: %s' is not a field a report can group by "
+                "(%s)\n", where, it->by_line, it->by_col, e, ok);
+        free(e);
+        free(ok);
+        return 1;
+    }
     const form *f = form_set_find(&a->forms, it->form);
     if (!f) {
         fprintf(stderr, "bedside: %s:%d:%d: report.%s names form '%s', which is not in %s\n",

@@ -24,8 +24,9 @@ static void help(void)
          "their last record.\n\n"
          "  --from DATE    only hips with an index date on or after DATE\n"
          "  --to DATE      only hips with an index date on or before DATE\n"
-         "  --by FIELD     stratify every table by sex, side, etiology, stage_system\n"
-         "                 or stage\n"
+         "  --by FIELD     stratify every table by sex, side or a choice field of an\n"
+         "                 enrolment form (smoking; FORM.FIELD when two have it);\n"
+         "                 hips without an answer form a stratum 'not recorded'\n"
          "  --csv DIR      write one CSV file per table into DIR instead\n"
          "  --markdown     Markdown tables instead of aligned text\n"
          "  --pdf FILE     the tables and the charts (Kaplan-Meier curves with the\n"
@@ -57,13 +58,7 @@ int cli_report_cohort(app *a, int argc, char **argv)
             if (cli_parse_date("--to", optarg, &o.to) < 0)
                 return 2;
             break;
-        case 'b':
-            if (!config_report_by_valid(optarg))
-                return cli_usage_error(usage, "report: --by: '%s' is not a field a report can "
-                                       "group by (sex, side, etiology, stage_system, stage)",
-                                       cli_esc(optarg));
-            o.by = optarg;
-            break;
+        case 'b': o.by = optarg; break;
         case 'c': csv = optarg; break;
         case 'm': markdown = 1; break;
         case 'p': pdf = optarg; break;
@@ -80,7 +75,19 @@ int cli_report_cohort(app *a, int argc, char **argv)
     if (!!csv + markdown + !!pdf + !!svg + !!png > 1)
         return cli_usage_error(usage, "report: --csv, --markdown, --pdf, --svg and --png "
                                "exclude each other");
-    int rc = cli_load(a, APP_DB_READ, 0);
+    /* Which fields there are to group by comes from the forms. */
+    int rc = cli_load(a, o.by ? APP_FORMS : 0, 0);
+    if (rc)
+        return rc;
+    form_group g;
+    if (o.by && form_group_find(&a->forms, o.by, &g) != 0) {
+        char *ok = form_group_list(&a->forms);
+        rc = cli_usage_error(usage, "report: --by: '%s' is not a field a report can group by "
+                             "(%s)", cli_esc(o.by), ok);
+        free(ok);
+        return rc;
+    }
+    rc = cli_load(a, APP_DB_READ, 0);
     if (rc)
         return rc;
     if (cli_refuse_invalid_data(a, "report"))

@@ -25,16 +25,6 @@ static const char *const list_keys[] = {"form", "score", NULL};
 static const char *const report_keys[] = {"outcome", "endpoint", NULL};
 static const char *const outcome_keys[] = {"form", "field", "by", NULL};
 
-const char *const config_report_by[] = {"sex", "side", "etiology", "stage_system", "stage", NULL};
-
-int config_report_by_valid(const char *name)
-{
-    for (int i = 0; config_report_by[i]; i++)
-        if (strcmp(config_report_by[i], name) == 0)
-            return 1;
-    return 0;
-}
-
 static const char *const tp_keys[] = {"id", "label", "day", "before", "after", "forms", NULL};
 
 static int valid_id(const char *s)
@@ -205,17 +195,12 @@ static int read_report_item(ycheck *yc, const ynode *rep, const char *key, int n
         bad = -1;
     if (ytree_str(yc, v, "by", 0, &it->by) < 0)
         bad = -1;
-    if (it->by && !config_report_by_valid(it->by)) {
-        const ynode *b = ytree_get(v, "by");
-        char *e = text_escape(it->by);
-        sbuf ok = {0};
-        for (int i = 0; config_report_by[i]; i++)
-            sbuf_printf(&ok, "%s%s", i ? ", " : "", config_report_by[i]);
-        diag_add(yc->d, yc->file, b->line, b->col, "'by: %s' is not a field a report can "
-                 "group by (%s)", e, ok.s);
-        sbuf_free(&ok);
-        free(e);
-        bad = -1;
+    /* Which fields a report can group by comes from the forms, checked
+     * once they are loaded (app.c); here only where it is written. */
+    const ynode *b = ytree_get(v, "by");
+    if (b) {
+        it->by_line = b->line;
+        it->by_col = b->col;
     }
     return bad;
 }

@@ -18,12 +18,8 @@ typedef struct {
 typedef struct {
     char *form, *field, *by;  /* field/by NULL when not given */
     int line, col;
+    int by_line, by_col;      /* where by: is (form_group_find checks it) */
 } config_report_item;
-
-/* The patient and hip fields a report can be stratified by (`by:`,
- * --by), NULL-terminated. */
-extern const char *const config_report_by[];
-int config_report_by_valid(const char *name);
 
 typedef struct {
     char *path;               /* the file read */

@@ -119,6 +119,25 @@ int form_set_load(form_set *s, const char *dir, diag *d);
 const form *form_set_find(const form_set *s, const char *id);
 void form_set_free(form_set *s);
 
+/* What a cohort can be grouped by (report --by, report: by:, the TUI's
+ * cohort screen), one rule for all: the identity fields "sex" (of the
+ * patient) and "side" (of the hip), and every choice field of an enrolment
+ * form (enrolment: true, either scope), named by its id when no other
+ * enrolment form has a choice field of that id and it is not "sex" or
+ * "side", else as FORM.FIELD (always accepted). 0 and *g filled, or -1. */
+typedef struct {
+    const char *identity;             /* "sex" or "side"; NULL for a form field */
+    const form *f;                    /* the enrolment form, or NULL */
+    int field;                        /* index into f->field, or -1 */
+} form_group;
+int form_group_find(const form_set *s, const char *name, form_group *g);
+/* Every name form_group_find accepts in its shortest form: sex, side, then
+ * the enrolment forms' choice fields in the forms' order. Caller frees the
+ * strings and the array. */
+char **form_group_names(const form_set *s, int *n);
+/* The same names joined by ", ", for messages. Caller frees. */
+char *form_group_list(const form_set *s);
+
 int form_field_index(const form *f, const char *id);   /* -1 if unknown */
 int form_score_index(const form *f, const char *id);
 int form_option_index(const form_field *fl, const char *code);

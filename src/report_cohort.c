@@ -1,5 +1,6 @@
 /* report_cohort.c — the cohort report's hips, strata and baseline table,
  * and the order of the tables (report_cohort.h). */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,13 +27,8 @@ static int add_hip(void *ctx, const st_patient *p, const st_hip *h, const st_fol
     x->born = p->born;
     x->side = h->side;
     x->index_date = h->index_date;
-    /* The enrolment answers; a stage as the form names it ("IIIA"). */
     const char *inv = st_hip_answer(h, "involvement");
     char *end = NULL;
-    x->etiology = xstrdup(st_hip_answer(h, "etiology"));
-    x->stage_system = xstrdup(st_hip_answer(h, "stage_system"));
-    x->stage = xstrdup(form_option_label(c->a->enrol[SCOPE_HIP], "stage",
-                                         st_hip_answer(h, "stage")));
     x->involvement = inv ? strtod(inv, &end) : 0;
     x->has_involvement = inv && end != inv && !*end;
     x->end_date = fu->event_date;
@@ -68,65 +64,174 @@ int rc_hip_find(const rc_cohort *c, const char *uuid)
     return -1;
 }
 
-const char *rc_hip_field(const rc_hip *h, const char *field)
-{
-    static char one[2][2];
-    const char *v = NULL;
-    if (strcmp(field, "sex") == 0) {
-        one[0][0] = h->sex;
-        v = one[0];
-    } else if (strcmp(field, "side") == 0) {
-        one[1][0] = h->side;
-        v = one[1];
-    } else if (strcmp(field, "etiology") == 0) {
-        v = h->etiology;
-    } else if (strcmp(field, "stage_system") == 0) {
-        v = h->stage_system;
-    } else if (strcmp(field, "stage") == 0) {
-        v = h->stage;
-    }
-    return v && *v ? v : "(missing)";
-}
+/* ---- strata ---- */
 
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int rc_strata(const rc_cohort *c, const char *by, char ***names, int **of_hip)
+static const rc_cohort *g_pat;   /* qsort has no context argument */
+static int cmp_patient(const void *a, const void *b)
 {
-    *of_hip = xcalloc((size_t)c->n_hip + 1, sizeof **of_hip);
-    if (!by) {
-        *names = xcalloc(1, sizeof **names);
-        (*names)[0] = xstrdup("all");
-        return 1;
-    }
-    char **v = xcalloc((size_t)c->n_hip + 1, sizeof *v);
-    int n = 0;
-    for (int i = 0; i < c->n_hip; i++) {
-        const char *f = rc_hip_field(&c->hip[i], by);
-        int k = 0;
-        while (k < n && strcmp(v[k], f) != 0)
-            k++;
-        if (k == n)
-            v[n++] = xstrdup(f);
-    }
-    qsort(v, (size_t)n, sizeof *v, cmp_str);
-    for (int i = 0; i < c->n_hip; i++) {
-        const char *f = rc_hip_field(&c->hip[i], by);
-        char **hit = bsearch(&f, v, (size_t)n, sizeof *v, cmp_str);
-        (*of_hip)[i] = (int)(hit - v);
-    }
-    *names = v;
-    return n;
+    return strcmp(g_pat->hip[*(const int *)a].patient, g_pat->hip[*(const int *)b].patient);
 }
 
-void rc_strata_free(char **names, int n, int *of_hip)
+/* Each hip's answer to the field, filled from the store (the answer of
+ * the latest visit when a merge left two). */
+typedef struct {
+    const rc_cohort *c;
+    int *by_patient;          /* hip indexes sorted by patient uuid */
+    char **val;
+} answers;
+
+static void put(answers *x, int i, const char *v)
 {
+    free(x->val[i]);
+    x->val[i] = xstrdup(v);
+}
+
+static int take_hip(void *ctx, const char *hip, const char *v, int date)
+{
+    answers *x = ctx;
+    (void)date;
+    int i = hip && v ? rc_hip_find(x->c, hip) : -1;
+    if (i >= 0)
+        put(x, i, v);
+    return 0;
+}
+
+static int take_patient(void *ctx, const char *patient, const char *v, int date)
+{
+    answers *x = ctx;
+    (void)date;
+    const rc_cohort *c = x->c;
+    if (!patient || !v)
+        return 0;
+    int lo = 0, hi = c->n_hip;   /* the first hip of the patient */
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (strcmp(c->hip[x->by_patient[mid]].patient, patient) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < c->n_hip && strcmp(c->hip[x->by_patient[lo]].patient, patient) == 0; lo++)
+        put(x, x->by_patient[lo], v);
+    return 0;
+}
+
+/* The strata of g over the cohort: a choice field's options that occur,
+ * in the form's order and named by their labels (a code the form does not
+ * know by itself, after them), sex and side as stored; hips with no
+ * answer in a last stratum RC_NOT_RECORDED. -1 when the store fails. */
+static int group(rc_cohort *c, const form_group *g, rc_grouping *out)
+{
+    int n = c->n_hip;
+    answers x = {.c = c, .val = xcalloc((size_t)n + 1, sizeof *x.val)};
+    int rc = 0;
+    if (g->identity) {
+        for (int i = 0; i < n; i++) {
+            char v = strcmp(g->identity, "sex") == 0 ? c->hip[i].sex : c->hip[i].side;
+            x.val[i] = v ? xasprintf("%c", v) : NULL;
+        }
+    } else if (g->f->scope == SCOPE_HIP) {
+        rc = store_each_hip_answer(c->a->db, g->f->id, g->f->field[g->field].id, take_hip, &x);
+    } else {
+        x.by_patient = xmalloc(((size_t)n + 1) * sizeof *x.by_patient);
+        for (int i = 0; i < n; i++)
+            x.by_patient[i] = i;
+        g_pat = c;
+        qsort(x.by_patient, (size_t)n, sizeof *x.by_patient, cmp_patient);
+        g_pat = NULL;
+        rc = store_each_patient_answer(c->a->db, g->f->id, g->f->field[g->field].id,
+                                       take_patient, &x);
+        free(x.by_patient);
+    }
+    const form_field *fl = g->f ? &g->f->field[g->field] : NULL;
+    /* Codes: the options in order, then any other value sorted. */
+    char **code = xcalloc((size_t)n + (fl ? (size_t)fl->n_opt : 0) + 1, sizeof *code);
+    int n_code = 0, n_opt = fl ? fl->n_opt : 0, missing = 0;
+    for (int i = 0; i < n; i++) {
+        const char *v = x.val[i];
+        missing |= !v || !*v;
+        if (!v || !*v || (fl && form_option_index(fl, v) >= 0))
+            continue;
+        int k = 0;
+        while (k < n_code && strcmp(code[k], v) != 0)
+            k++;
+        if (k == n_code)
+            code[n_code++] = x.val[i];
+    }
+    qsort(code, (size_t)n_code, sizeof *code, cmp_str);
+    out->of_hip = xcalloc((size_t)n + 1, sizeof *out->of_hip);
+    out->names = xcalloc((size_t)(n_opt + n_code) + 2, sizeof *out->names);
+    int *at = xmalloc(((size_t)(n_opt + n_code) + 1) * sizeof *at);   /* stratum of a code */
+    for (int k = 0; k < n_opt + n_code; k++)
+        at[k] = -1;
+    for (int i = 0; i < n; i++) {
+        const char *v = x.val[i];
+        int k = -1;
+        if (v && *v) {
+            k = fl ? form_option_index(fl, v) : -1;
+            if (k < 0) {
+                char **hit = bsearch(&v, code, (size_t)n_code, sizeof *code, cmp_str);
+                k = n_opt + (int)(hit - code);
+            }
+        }
+        out->of_hip[i] = k;   /* a code index for now */
+        if (k >= 0)
+            at[k] = 0;
+    }
+    out->n = 0;
+    for (int k = 0; k < n_opt + n_code; k++)
+        if (at[k] == 0) {
+            at[k] = out->n;
+            out->names[out->n++] = xstrdup(k < n_opt ? fl->opt[k].label : code[k - n_opt]);
+        }
+    if (missing)
+        out->names[out->n++] = xstrdup(RC_NOT_RECORDED);
     for (int i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-    free(of_hip);
+        out->of_hip[i] = out->of_hip[i] >= 0 ? at[out->of_hip[i]] : out->n - 1;
+    free(at);
+    free(code);
+    for (int i = 0; i < n; i++)
+        free(x.val[i]);
+    free(x.val);
+    return rc == 0 ? 0 : -1;
+}
+
+/* Prepare the grouping by name (NULL: the whole cohort); 0, 1 when the
+ * forms have no such field, -1 when the store fails. */
+static int prepare(rc_cohort *c, const char *by)
+{
+    if (rc_strata(c, by))
+        return 0;
+    assert(c->n_grp < RC_MAX_GROUPINGS);
+    rc_grouping *out = &c->grp[c->n_grp];
+    memset(out, 0, sizeof *out);
+    if (!by) {
+        out->names = xcalloc(2, sizeof *out->names);
+        out->names[0] = xstrdup("all");
+        out->n = 1;
+        out->of_hip = xcalloc((size_t)c->n_hip + 1, sizeof *out->of_hip);
+        c->n_grp++;
+        return 0;
+    }
+    form_group g;
+    if (form_group_find(&c->a->forms, by, &g) != 0)
+        return 1;
+    out->by = by;
+    c->n_grp++;
+    return group(c, &g, out);
+}
+
+const rc_grouping *rc_strata(const rc_cohort *c, const char *by)
+{
+    for (int k = 0; k < c->n_grp; k++)
+        if (by ? c->grp[k].by && strcmp(c->grp[k].by, by) == 0 : !c->grp[k].by)
+            return &c->grp[k];
+    return NULL;
 }
 
 /* ---- baseline characteristics ---- */
@@ -176,21 +281,19 @@ static void number_row(rc_table *t, const char *st, const char *what, const doub
     r[B_MISSING].v = missing;
 }
 
-/* Every level of a field among hips of stratum s, with counts. */
+/* Every level of a field among hips of stratum s, with counts (none when
+ * the forms have no such field). */
 static void levels(rc_table *t, const rc_cohort *c, const int *of, int s, const char *st,
                    const char *what, const char *field, int n_in)
 {
-    char **names;
-    int *lv;
-    int n = rc_strata(c, field, &names, &lv);
-    for (int k = 0; k < n; k++) {
+    const rc_grouping *lv = rc_strata(c, field);
+    for (int k = 0; lv && k < lv->n; k++) {
         int cnt = 0;
         for (int i = 0; i < c->n_hip; i++)
-            cnt += of[i] == s && lv[i] == k;
+            cnt += of[i] == s && lv->of_hip[i] == k;
         if (cnt)
-            count_row(t, st, what, names[k], cnt, n_in);
+            count_row(t, st, what, lv->names[k], cnt, n_in);
     }
-    rc_strata_free(names, n, lv);
 }
 
 void rc_baseline(report_cohort *rc, const rc_cohort *c, const char *by)
@@ -198,9 +301,10 @@ void rc_baseline(report_cohort *rc, const rc_cohort *c, const char *by)
     rc_table *t = rc_table_new(rc, "baseline", baseline_cols, B_NCOL,
                                "Baseline characteristics%s%s", by ? " by " : "", by ? by : "");
     t->col[B_STRATUM].head = by ? by : "";
-    char **names;
-    int *of;
-    int n_st = rc_strata(c, by, &names, &of);
+    const rc_grouping *g = rc_strata(c, by);
+    char *const *names = g->names;
+    const int *of = g->of_hip;
+    int n_st = g->n;
     double *x = xmalloc((size_t)(c->n_hip + 1) * sizeof *x);
     for (int s = 0; s < n_st; s++) {
         /* Patients: counted once, aged at the first index date in the stratum. */
@@ -247,7 +351,6 @@ void rc_baseline(report_cohort *rc, const rc_cohort *c, const char *by)
     free(x);
     rc_note(t, "Patients are counted once per stratum; age is at their first index date in it "
                "(days / 365.25). Percentages of patients for sex and bilateral, of hips else.");
-    rc_strata_free(names, n_st, of);
 }
 
 /* ---- the whole report ---- */
@@ -293,20 +396,35 @@ int report_cohort_build(app *a, const report_cohort_opts *o, report_cohort *rc, 
                             "follow-up, else at its last record%s (surv_hip).",
                             c.n_hip, bad, from, to, o->to >= 0 ? " (the study end)" : "",
                             o->to >= 0 ? ", and at the study end at the latest" : "");
+    /* Every grouping a table uses, read once: --by, the config's by:
+     * (both checked against the forms before), the baseline's levels. */
+    const char *use[] = {NULL, o->by, oc->form ? (o->by ? o->by : oc->by) : NULL,
+                         c.end_form ? (o->by ? o->by : ep->by) : NULL,
+                         "side", "etiology", "stage_system", "stage"};
     int rcode = 0;
-    rc_baseline(rc, &c, o->by);
-    rc_scores(rc, &c, o->by, err);
+    for (size_t k = 0; k < sizeof use / sizeof *use && !*err; k++) {
+        int r = k && !use[k] ? 0 : prepare(&c, use[k]);
+        if (r < 0 || (r > 0 && k < 4))
+            *err = xasprintf("cannot group by %s%s", use[k],
+                             r < 0 ? ": the database could not be read" : "");
+    }
+    if (!*err)
+        rc_baseline(rc, &c, o->by);
+    if (!*err)
+        rc_scores(rc, &c, o->by, err);
     if (!*err && oc->form)
         rcode = rc_outcome(rc, &c, o->by ? o->by : oc->by, err);
     if (!*err && c.end_form)
         rc_survival(rc, &c, o->by ? o->by : ep->by);
     if (*err)
         rcode = -1;
-    for (int i = 0; i < c.n_hip; i++) {
+    for (int i = 0; i < c.n_hip; i++)
         free(c.hip[i].mrn);
-        free(c.hip[i].etiology);
-        free(c.hip[i].stage_system);
-        free(c.hip[i].stage);
+    for (int k = 0; k < c.n_grp; k++) {
+        for (int s = 0; s < c.grp[k].n; s++)
+            free(c.grp[k].names[s]);
+        free(c.grp[k].names);
+        free(c.grp[k].of_hip);
     }
     free(c.hip);
     free(c.by_uuid);

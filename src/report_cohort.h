@@ -96,13 +96,22 @@ rc_table *rc_table_new(report_cohort *rc, const char *id, const rc_col *cols, in
 rc_val *rc_row(rc_table *t);                       /* a new row of empty cells */
 void rc_set_s(rc_val *row, int col, const char *s);
 void rc_note(rc_table *t, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* The cohort in strata by one field (form_group_find names it): each
+ * stratum's name, in order, and each hip's stratum. */
+#define RC_NOT_RECORDED "not recorded"   /* the stratum of hips without an answer */
+#define RC_MAX_GROUPINGS 8
+typedef struct {
+    const char *by;            /* the field as named; NULL: one stratum "all" */
+    char **names;
+    int n;
+    int *of_hip;
+} rc_grouping;
 /* One hip of the cohort, as the tables see it. */
 typedef struct {
     char uuid[37], patient[37];
     char *mrn;
     char sex, side;
     int born, index_date;
-    char *etiology, *stage_system, *stage;
     int has_involvement;
     double involvement;
     int end_date, last_date;   /* endpoint, last current record; -1 if none */
@@ -118,21 +127,20 @@ typedef struct {
     const form *end_form;      /* the endpoint's form, or NULL */
     const char *end_field;
     int n_rule[SURV_STUDY_END + 1];   /* hips by surv_censor */
+    rc_grouping grp[RC_MAX_GROUPINGS];   /* the strata the tables use */
+    int n_grp;
 } rc_cohort;
 int rc_hip_find(const rc_cohort *c, const char *uuid);   /* index or -1 */
-/* The value of a stratification field for a hip ("(missing)" if empty). */
-const char *rc_hip_field(const rc_hip *h, const char *field);
-/* The sorted distinct values of field over the cohort (by NULL: one
- * stratum "all"), and each hip's stratum index. Caller frees both. */
-int rc_strata(const rc_cohort *c, const char *by, char ***names, int **of_hip);
-void rc_strata_free(char **names, int n, int *of_hip);
+/* The strata by field (NULL: the whole cohort) that report_cohort_build
+ * read for the tables, or NULL when it read none by that name. */
+const rc_grouping *rc_strata(const rc_cohort *c, const char *by);
 
 void rc_baseline(report_cohort *rc, const rc_cohort *c, const char *by);
 void rc_scores(report_cohort *rc, const rc_cohort *c, const char *by, char **err);
 int rc_outcome(report_cohort *rc, const rc_cohort *c, const char *by, char **err);
 void rc_survival(report_cohort *rc, const rc_cohort *c, const char *by);
 /* The Kaplan–Meier plot of the strata's curves into rc->plot. */
-void rc_plot(report_cohort *rc, char **names, const stat_km *km, int n, double t_max, int width,
+void rc_plot(report_cohort *rc, char *const *names, const stat_km *km, int n, double t_max, int width,
              int ascii);
 
 #endif

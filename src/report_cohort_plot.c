@@ -28,7 +28,7 @@ static void add_line(report_cohort *rc, char *s)
     rc->plot[rc->n_plot++] = s;
 }
 
-void rc_plot(report_cohort *rc, char **names, const stat_km *km, int n, double t_max, int width,
+void rc_plot(report_cohort *rc, char *const *names, const stat_km *km, int n, double t_max, int width,
              int ascii)
 {
     if (width < 40)

@@ -133,7 +133,7 @@ static const rc_col score_cols[S_NCOL] = {
     [S_EXCL] = {"after_endpoint", "excl.", RC_INT, NULL, NULL, 0},
 };
 
-static void one_table(report_cohort *rc, const grid *g, int k, const char *by, char **names,
+static void one_table(report_cohort *rc, const grid *g, int k, const char *by, char *const *names,
                       int n_st, const int *of)
 {
     const tscore *ts = &g->sc[k];
@@ -247,13 +247,10 @@ void rc_scores(report_cohort *rc, const rc_cohort *c, const char *by, char **err
     if (bad) {
         *err = xstrdup("the scores could not be read from the database");
     } else {
-        char **st;
-        int *of;
-        int n_st = rc_strata(c, by, &st, &of);
+        const rc_grouping *st = rc_strata(c, by);
         for (int k = 0; k < g.n_sc; k++)
             if (in_use(&g, k))
-                one_table(rc, &g, k, by, st, n_st, of);
-        rc_strata_free(st, n_st, of);
+                one_table(rc, &g, k, by, st->names, st->n, st->of_hip);
     }
     free(g.sc);
     free(g.first);

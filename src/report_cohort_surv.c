@@ -72,9 +72,10 @@ int rc_outcome(report_cohort *rc, const rc_cohort *c, const char *by, char **err
     t->own = own;
     t->n_own = n_own;
     free(cols);
-    char **names;
-    int *of;
-    int n_st = rc_strata(c, by, &names, &of);
+    const rc_grouping *g = rc_strata(c, by);
+    char *const *names = g->names;
+    const int *of = g->of_hip;
+    int n_st = g->n;
     for (int s = 0; s < n_st; s++) {
         int hips = 0, ends = 0;
         int *cnt = xcalloc((size_t)fl->n_opt + 1, sizeof *cnt);
@@ -98,7 +99,6 @@ int rc_outcome(report_cohort *rc, const rc_cohort *c, const char *by, char **err
     }
     rc_note(t, "The last answer by visit date, records after the endpoint left out; "
                "percentages of the stratum's hips.");
-    rc_strata_free(names, n_st, of);
     free(la.last);
     free(la.date);
     return 0;
@@ -168,9 +168,10 @@ void rc_survival(report_cohort *rc, const rc_cohort *c, const char *by)
 {
     const config *cfg = &c->a->cfg;
     const char *what = c->end_form->title;
-    char **names;
-    int *of;
-    int n_st = rc_strata(c, by, &names, &of);
+    const rc_grouping *g = rc_strata(c, by);
+    char *const *names = g->names;
+    const int *of = g->of_hip;
+    int n_st = g->n;
     int n = c->n_hip;
     double *time = xmalloc((size_t)(n + 1) * sizeof *time);
     int *ev = xmalloc((size_t)(n + 1) * sizeof *ev);
@@ -275,5 +276,4 @@ void rc_survival(report_cohort *rc, const rc_cohort *c, const char *by)
     free(grp);
     free(time);
     free(ev);
-    rc_strata_free(names, n_st, of);
 }

@@ -374,5 +374,8 @@ typedef int (*store_answer_fn)(void *ctx, const char *hip_uuid, const char *valu
                                int visit_date);
 int store_each_hip_answer(store *s, const char *form, const char *field, store_answer_fn fn,
                           void *ctx);
+/* The same for patient-scope records (hip_uuid is then the patient's). */
+int store_each_patient_answer(store *s, const char *form, const char *field,
+                              store_answer_fn fn, void *ctx);
 
 #endif

@@ -47,10 +47,11 @@ static const char SQL_COHORT[] =
 static const char SQL_SCORES[] = NAMED_SCORES("r.hip", CURRENT_HIP_RECORD);
 static const char SQL_PATIENT_SCORES[] = NAMED_SCORES("r.patient", CURRENT_PATIENT_RECORD);
 
-static const char SQL_ANSWERS[] =
-    "SELECT r.hip, json_extract(r.answers, ?2) AS v, r.visit_date FROM records r "
-    "WHERE r.form = ?1 AND " CURRENT_HIP_RECORD " AND v IS NOT NULL "
-    "ORDER BY r.hip, r.visit_date";
+#define ANSWERS(who, current)                                                                \
+    "SELECT " who ", json_extract(r.answers, ?2) AS v, r.visit_date FROM records r "         \
+    "WHERE r.form = ?1 AND " current " AND v IS NOT NULL ORDER BY " who ", r.visit_date"
+static const char SQL_ANSWERS[] = ANSWERS("r.hip", CURRENT_HIP_RECORD);
+static const char SQL_PATIENT_ANSWERS[] = ANSWERS("r.patient", CURRENT_PATIENT_RECORD);
 
 static int finish(store *s, sqlite3_stmt *q, int rc, int stop)
 {
@@ -160,10 +161,10 @@ int store_each_patient_score(store *s, const char *const *names, int n, store_sc
     return each_score(s, SQL_PATIENT_SCORES, names, n, fn, ctx);
 }
 
-int store_each_hip_answer(store *s, const char *form, const char *field, store_answer_fn fn,
-                          void *ctx)
+static int each_answer(store *s, const char *sql, const char *form, const char *field,
+                       store_answer_fn fn, void *ctx)
 {
-    sqlite3_stmt *q = st_stmt(s, SQL_ANSWERS);
+    sqlite3_stmt *q = st_stmt(s, sql);
     char *path = st_json_path(field);
     if (!q || !path) {
         free(path);
@@ -177,4 +178,16 @@ int store_each_hip_answer(store *s, const char *form, const char *field, store_a
                   (const char *)sqlite3_column_text(q, 1), st_col_date(q, 2));
     free(path);
     return finish(s, q, rc, stop);
+}
+
+int store_each_hip_answer(store *s, const char *form, const char *field, store_answer_fn fn,
+                          void *ctx)
+{
+    return each_answer(s, SQL_ANSWERS, form, field, fn, ctx);
+}
+
+int store_each_patient_answer(store *s, const char *form, const char *field,
+                              store_answer_fn fn, void *ctx)
+{
+    return each_answer(s, SQL_PATIENT_ANSWERS, form, field, fn, ctx);
 }

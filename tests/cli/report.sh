@@ -15,6 +15,12 @@ expect_rc 1 "no database"
 bs report --by colour
 expect_rc 2 "--by colour"
 expect_err "--by: 'colour' is not a field" "message names the value"
+expect_err "\(sex, side, etiology, stage_system, stage, location, treatment, smoking, alcohol, steroids\)" \
+    "and lists every field it can group by, from the forms"
+for f in bmi hhs.pain hip_enrolment.involvement patient_enrolment.colour .smoking smoking.; do
+    bs report --by "$f"
+    expect_rc 2 "--by $f: not a choice field of an enrolment form"
+done
 bs report --from 2026-13-01
 expect_rc 2 "bad --from"
 expect_err "--from" "message names --from"
@@ -73,6 +79,90 @@ bs report --markdown
 expect_rc 0 "--markdown"
 expect_out "^### Baseline characteristics" "markdown heading"
 expect_out "^\| :-" "markdown alignment row"
+
+# --- any choice field of an enrolment form, named by its labels ---
+bs report --by smoking
+expect_rc 0 "--by smoking (patient enrolment)"
+expect_out "^Baseline characteristics by smoking" "baseline stratified by smoking"
+expect_out "^Never smoked +Patients " "strata named by the options' labels"
+expect_out "^Time to Conversion to THA by smoking: Kaplan" "every table stratified"
+expect_no_out "not recorded" "every patient of the demo has the answer"
+bs report --by patient_enrolment.smoking --csv "$T/bysmoke"
+expect_rc 0 "--by FORM.FIELD"
+pat=$(sqlite3 "$DB" "SELECT json_extract(r.answers, '$.smoking') FROM current_records r
+      JOIN patients p ON p.uuid = r.patient WHERE r.form = 'patient_enrolment' AND p.mrn = 'D000001'")
+label=$(case $pat in never) echo "Never smoked" ;; former) echo "Former smoker" ;; *) echo "Current smoker" ;; esac)
+grep -q "^D000001,.*,$label"$'\r'"\$" "$T/bysmoke/endpoints.csv" && ok ||
+    fail "a hip is in its patient's smoking stratum ($label)"
+bs report --by location
+expect_rc 0 "--by location (hip enrolment, not filled by the demo)"
+expect_out "^not recorded +Hips " "hips without an answer: a stratum 'not recorded', shown"
+# A hip whose patient has no enrolment record, and one with the field empty.
+bs patient add Z1 --name "Ada Nobody" --sex F --born 1970-01-01
+bs hip add Z1 --side L --index-date 2025-01-01 etiology=idiopathic stage_system=steinberg stage=II
+bs patient add Z2 --name "Bo Nobody" --sex M --born 1971-01-01 bmi=25
+bs hip add Z2 --side R --index-date 2025-02-01 stage_system=arco stage=IIB
+bs report --by smoking --csv "$T/bysmoke2"
+expect_rc 0 "--by smoking with patients without the answer"
+grep -q "^not recorded,2," "$T/bysmoke2/survival_summary.csv" && ok ||
+    fail "both hips without a smoking answer are counted in 'not recorded'"
+bs report --by etiology --csv "$T/byetio"
+grep -q "^Z2,R,.*,not recorded"$'\r'"\$" "$T/byetio/endpoints.csv" && ok ||
+    fail "a hip with etiology empty is 'not recorded'"
+grep -q "^Idiopathic," "$T/byetio/survival_summary.csv" && ok || fail "etiology by its label"
+# by: in the configuration takes the same fields.
+sed -e "s|^forms: ../forms|forms: $TOP/forms|" -e 's/endpoint: {form: tha, by: stage}/endpoint: {form: tha, by: smoking}/' \
+    "$TOP/config/bedside.yaml" >"$T/bysmoke.yaml"
+grep -q "by: smoking" "$T/bysmoke.yaml" || fail "setup: config by: smoking"
+bs --config "$T/bysmoke.yaml" report
+expect_rc 0 "config by: smoking"
+expect_out "^Time to Conversion to THA by smoking: Kaplan" "the config's by: a patient field"
+sed -i 's/by: smoking/by: bmi/' "$T/bysmoke.yaml"
+bs --config "$T/bysmoke.yaml" report
+expect_rc 1 "config by: bmi"
+expect_err "bysmoke.yaml:[0-9]+:[0-9]+: 'by: bmi' is not a field a report can group by \(sex, side, " \
+    "the config's by: is checked against the forms, at its line"
+
+# --- a site's choice field, no code change; a field id in two enrolment forms ---
+cp -r "$TOP/forms" "$T/site"
+cp "$DB" "$T/site.db"   # its records need the site's forms from now on
+cat >>"$T/site/patient_enrolment.yaml" <<'EOF'
+      - id: diabetes
+        label: Diabetes
+        type: choice
+        options:
+          - {code: no, label: No diabetes}
+          - {code: t2, label: Type 2}
+      - id: treatment
+        label: Treatment before enrolment
+        type: choice
+        options:
+          - {code: none, label: None}
+          - {code: nsaid, label: NSAIDs}
+      - id: sex
+        label: Sex as the patient states it
+        type: choice
+        options:
+          - {code: f, label: Female}
+          - {code: m, label: Male}
+EOF
+bs --db "$T/site.db" --forms "$T/site" record Z1 --form patient_enrolment diabetes=t2
+expect_rc 0 "site field recorded (patient enrolment record of Z1)"
+bs --db "$T/site.db" --forms "$T/site" report --by diabetes --csv "$T/bydiab"
+expect_rc 0 "--by a site's own field"
+grep -q "^Z1,L,.*,Type 2"$'\r'"\$" "$T/bydiab/endpoints.csv" && ok || fail "Z1's hip in 'Type 2'"
+grep -q "^not recorded," "$T/bydiab/survival_summary.csv" && ok || fail "the others: not recorded"
+bs --db "$T/site.db" --forms "$T/site" report --by treatment
+expect_rc 2 "--by treatment: two enrolment forms have it"
+expect_err "hip_enrolment\.treatment, .*patient_enrolment\.treatment" "the list names both as FORM.FIELD"
+bs --db "$T/site.db" --forms "$T/site" report --by patient_enrolment.treatment
+expect_rc 0 "--by FORM.FIELD picks one"
+expect_out "^Baseline characteristics by patient_enrolment.treatment" "titled as named"
+bs --db "$T/site.db" --forms "$T/site" report --by sex --csv "$T/bysex"
+expect_rc 0 "--by sex: the identity field"
+grep -q "^F," "$T/bysex/survival_summary.csv" && ok || fail "sex as stored, not the form's field"
+bs --db "$T/site.db" --forms "$T/site" report --by patient_enrolment.sex
+expect_rc 0 "a form's field named sex, by FORM.FIELD"
 
 # --- CSV ---
 bs report --csv "$T/csv"

@@ -3,7 +3,10 @@
 # folder with bedside's CSV files and the raw data (raw_hips.csv,
 # raw_scores.csv, raw_mri.csv) that r_check.sh exported with the sqlite3
 # shell, and the study end (report --to) if any. R_BY in the environment:
-# the stratifying variable of report --by (stage when unset).
+# the stratifying variable of report --by (stage when unset): a column of
+# raw_hips.csv. labels.csv (field, code, label) names the options of every
+# enrolment choice field: strata and levels go by label, a hip without an
+# answer is "not recorded".
 # Prints one line per mismatch, then "N passed, N failed".
 suppressPackageStartupMessages(library(survival))
 args <- commandArgs(TRUE)
@@ -48,11 +51,19 @@ stop_d <- ifelse(hips$why == "Conversion to THA", hips$end,
           ifelse(!is.na(hips$last), hips$last, hips$idx))))
 hips$stop <- pmax(stop_d, hips$idx)
 hips$time <- hips$stop - hips$idx
-hips$stage[is.na(hips$stage) | hips$stage == ""] <- "(missing)"
+labels <- rd("labels.csv")
+named <- function(field, x) {
+  x <- as.character(x)
+  l <- labels[labels$field == field, ]
+  m <- match(x, l$code)
+  out <- ifelse(is.na(m), x, l$label[m])
+  out[is.na(x) | x == ""] <- "not recorded"
+  out
+}
+for (f in intersect(unique(labels$field), names(hips))) hips[[f]] <- named(f, hips[[f]])
 # The stratum: report --by (R_BY), the stage unless said otherwise.
 by <- Sys.getenv("R_BY", "stage")
-hips$stratum <- as.character(hips[[by]])
-hips$stratum[is.na(hips$stratum) | hips$stratum == ""] <- "(missing)"
+hips$stratum <- named("", hips[[by]])   # already by label above, if a choice
 
 # ---- the per-hip listing ----
 ep <- rd("endpoints.csv")
@@ -177,9 +188,7 @@ for (s in unique(bl$stratum)) {
   cat_check(s, d, "Side", "side", FALSE)
   cat_check(s, d, "Etiology", "etiology", FALSE)
   cat_check(s, d, "Stage system", "stage_system", FALSE)
-  st <- d
-  st$stage[st$stage == "(missing)"] <- NA
-  cat_check(s, st, "Stage", "stage", FALSE)
+  cat_check(s, d, "Stage", "stage", FALSE)
 }
 
 # ---- outcome: the last MRI judgement of each hip by visit date (records

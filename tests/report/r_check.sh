@@ -6,7 +6,12 @@
 # first hip) and R recomputes survfit (log-log CI), survdiff, t.test,
 # wilcox.test, means and SDs, the baseline counts and the outcome
 # cross-table (tests/report/r_check.R), by stage, and on the smaller
-# cohorts by etiology and by sex too. Some hips get an
+# cohorts by etiology, by sex, by the patient's smoking (a patient-scope
+# enrolment field: each hip in its patient's stratum) and by a site's own
+# choice field (added to hip_enrolment in a copy of the forms, answered for
+# some hips through `bedside amend`, the others "not recorded"); strata are
+# named by the options' labels, which R takes from the YAML (python3-yaml).
+# Some hips get an
 # end_of_followup record (through `bedside record`, as a nurse would): after
 # their last visit (censored there, not at the last record), or before a
 # THA (censored, the later THA not counted); and the report is checked
@@ -25,10 +30,12 @@ CUR="r.hip IS NOT NULL AND $CURANY"
 raw_data() {   # DB DIR
     sqlite3 -header -csv "$1" "
       SELECT h.uuid, p.uuid AS patient, p.mrn, h.side, h.index_date, p.born, p.sex,
-             upper(json_extract(e.answers, '\$.stage')) AS stage,
+             json_extract(e.answers, '\$.stage') AS stage,
              json_extract(e.answers, '\$.etiology') AS etiology,
              json_extract(e.answers, '\$.stage_system') AS stage_system,
              json_extract(e.answers, '\$.involvement') AS involvement,
+             json_extract(e.answers, '\$.drill') AS drill,
+             json_extract(pe.answers, '\$.smoking') AS smoking,
              (SELECT min(json_extract(r.answers, '\$.tha_date')) FROM records r
                WHERE r.hip = h.uuid AND r.form = 'tha' AND $CUR) AS end_date,
              (SELECT min(json_extract(r.answers, '\$.date')) FROM records r
@@ -37,7 +44,24 @@ raw_data() {   # DB DIR
       FROM hips h JOIN patients p ON p.uuid = h.patient
       LEFT JOIN records e ON e.hip = h.uuid AND e.timepoint = 'enrolment' AND
         e.status = 'final' AND NOT EXISTS (SELECT 1 FROM records n
-        WHERE n.supersedes = e.uuid AND n.status IN ('final','void'))" >"$2/raw_hips.csv"
+        WHERE n.supersedes = e.uuid AND n.status IN ('final','void'))
+      LEFT JOIN records pe ON pe.patient = p.uuid AND pe.hip IS NULL AND
+        pe.timepoint = 'enrolment' AND pe.status = 'final' AND NOT EXISTS (SELECT 1
+        FROM records n WHERE n.supersedes = pe.uuid AND n.status IN ('final','void'))" \
+        >"$2/raw_hips.csv"
+    # Every choice option of the enrolment forms, for the strata's names.
+    python3 - "${FORMS:-$TOP/forms}" >"$2/labels.csv" <<'PY'
+import csv, glob, sys, yaml
+w = csv.writer(sys.stdout)
+w.writerow(["field", "code", "label"])
+for path in sorted(glob.glob(sys.argv[1] + "/*.yaml")):
+    f = yaml.safe_load(open(path))
+    if f.get("enrolment"):
+        for sec in f["sections"]:
+            for fl in sec["fields"]:
+                for o in fl.get("options", []) if fl["type"] == "choice" else []:
+                    w.writerow([fl["id"], str(o["code"]), str(o["label"])])
+PY
     sqlite3 -header -csv "$1" "
       SELECT coalesce(r.hip, (SELECT h.uuid FROM hips h WHERE h.patient = r.patient
                               ORDER BY h.index_date, h.side LIMIT 1)) AS hip,
@@ -81,13 +105,28 @@ end_follow_up() {
 # stratified by $BY (default stage), and R's verdict on it.
 r_compare() {
     local what="$1${3:+ --to $3} --by ${BY:-stage}"
-    bs --db "$1" report --csv "$2" --by "${BY:-stage}" ${3:+--to "$3"}
+    bs --db "$1" ${FORMS:+--forms "$FORMS"} report --csv "$2" --by "${BY:-stage}" ${3:+--to "$3"}
     expect_rc 0 "report --csv on $what"
     raw_data "$1" "$2"
     R_BY=${BY:-stage} Rscript "$TOP/tests/report/r_check.R" "$2" ${3:+"$3"} >"$T/r.out" 2>&1
     line=$(tail -1 "$T/r.out")
     if [[ $line =~ ^([0-9]+)\ passed,\ 0\ failed$ ]] && [ "${BASH_REMATCH[1]}" -gt 100 ]; then ok
     else fail "R disagrees on $what: $line"; grep -m 20 MISMATCH "$T/r.out"; tail -5 "$T/r.out"; fi
+}
+
+# site_forms DIR — the shipped forms with one more choice field in
+# hip_enrolment, as a site would add it.
+site_forms() {
+    rm -rf "$1"
+    cp -r "$TOP/forms" "$1"
+    cat >>"$1/hip_enrolment.yaml" <<'EOF'
+      - id: drill
+        label: Core technique
+        type: choice
+        options:
+          - {code: small, label: Small-diameter drilling}
+          - {code: large, label: Single large core}
+EOF
 }
 
 # Under the sanitizers (10x slower) the 3,000-patient cohort is left out:
@@ -103,18 +142,38 @@ for n in $sizes; do
     r_compare "$db" "$out"
     grep -qE '^censored at end of follow-up form: [1-9]' "$T/r.out" && ok ||
         fail "no hip censored at an end of follow-up on $n patients"
-    # The same figures stratified by etiology and by sex (not on 3,000).
+    # The same figures stratified by etiology, sex and smoking (not on 3,000).
     if [ "$n" != 3000 ]; then
-        for BY in etiology sex; do
+        for BY in etiology sex smoking; do
             r_compare "$db" "$out.$BY"
         done
+        grep -q '^Current smoker,' "$out.smoking/survival_summary.csv" && ok ||
+            fail "--by smoking: strata named by the options' labels"
         BY=stage
     fi
-    # The study end: on the two smaller cohorts (the rule is the same).
     [ "$n" = 3000 ] && continue
+    # A site's own choice field, no code change: answered for 40 hips, the
+    # others in the "not recorded" stratum. From here on the site's forms.
+    FORMS=$T/site-forms
+    site_forms "$FORMS"
+    k=0
+    for u in $(sqlite3 "$db" "SELECT uuid FROM current_records
+                              WHERE form = 'hip_enrolment' ORDER BY uuid LIMIT 40"); do
+        code=small; [ $((k % 3)) = 0 ] && code=large
+        k=$((k + 1))
+        "$BEDSIDE" --today "$TODAY" --db "$db" --forms "$FORMS" amend "$u" --reason "site field" \
+            drill=$code >/dev/null 2>"$T/err" || fail "amend $u drill=$code: $(cat "$T/err")"
+    done
+    BY=drill r_compare "$db" "$out.drill"
+    grep -q '^not recorded,' "$out.drill/survival_summary.csv" && ok ||
+        fail "--by drill: the hips without an answer are a stratum"
+    grep -q '^Single large core,' "$out.drill/survival_summary.csv" && ok ||
+        fail "--by drill: strata named by the site's labels"
+    # The study end: on the two smaller cohorts (the rule is the same).
     r_compare "$db" "$out.to" 2025-12-31
     grep -qE '^censored at study end: [1-9]' "$T/r.out" && ok ||
         fail "no hip censored at the study end on $n patients"
+    unset FORMS
 done
 
 t_done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The cohort screen: `c` from the patient list shows the tables of
-# `bedside report` (the same figures), scrolls, follows new data, and `q`
-# goes back to the list.
+# `bedside report` (the same figures), scrolls, follows new data, `s`
+# groups it by any field `report --by` takes (the same list), and `q` goes
+# back to the list.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib_tmux.sh"
 trap 'tui_stop; t_cleanup' EXIT
@@ -12,6 +13,10 @@ bs report
 expect_rc 0 "setup: report"
 cp "$T/out" "$T/report.txt"
 vas24=$(grep -m1 -A12 '^VAS pain: VAS pain by visit' "$T/report.txt" | grep '^24 months')
+bs report --by smoking
+expect_rc 0 "setup: report --by smoking"
+never=$(grep -m1 '^Never smoked  *Patients' "$T/out")
+[ -n "$never" ] || fail "setup: report --by smoking has a 'Never smoked' stratum"
 
 tui_bedside s 80 24
 tui_expect s 'Patients: 46' "the list opens"
@@ -35,8 +40,27 @@ tui_keys s g
 tui_expect s '^Baseline characteristics' "g goes back to the top"
 tui_keys s j
 tui_expect s 'lines 2-' "j scrolls one line"
+# s: group by another field, from the same list as report --by.
+tui_keys s s
+tui_expect s 'Group the cohort by' "s asks what to group by"
+tui_expect s '9 smoking' "the patient enrolment's choice fields are offered"
+tui_expect s 'as configured' "and the configuration's grouping"
+tui_expect_not s 'bmi' "a decimal field is not"
+tui_keys s 9
+tui_expect s 'report --by smoking' "the title says the grouping"
+tui_expect s '^Baseline characteristics by smoking' "the tables are regrouped"
+grep -qF -- "$never" "$T/screen" && ok || tui_fail "the 'Never smoked' row as in report --by smoking"
+tui_keys s s
+tui_expect s 'Group the cohort by' "s again"
+tui_keys s Escape
+tui_expect s 'report --by smoking' "Esc keeps the grouping"
+tui_keys s s
+tui_keys s 1
+tui_expect s '^Baseline characteristics *$' "as configured again: one stratum"
+tui_expect_not s 'report --by' "the title says no --by"
 tui_keys s '?'
 tui_expect s 'back to the list' "? shows the screen's keys"
+tui_expect s 'group by another field' "? names s"
 tui_keys s Escape
 tui_keys s q
 tui_expect s 'Patients: 46' "q goes back to the list"
