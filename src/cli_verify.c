@@ -210,7 +210,8 @@ static void check_visit(check_ctx *c, const char *mrn, const st_record *r)
             }
     }
     entry_error e = {0};
-    if (entry_check_record(c->a, c->vh, c->n_vh, r, &e) != 0)
+    if (entry_check_record(c->a, c->vh, c->n_vh, r, &e) != 0 ||
+        entry_check_mark(c->a, c->vh, c->n_vh, r, &e) != 0)
         record_problem(c, r, "%s", cli_esc(e.msg));
 }
 

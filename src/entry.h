@@ -138,6 +138,16 @@ int entry_conversion_ok(const app *a, const char *field, int conversion, int ind
  * record. 0 or -1 with the problem in e. */
 int entry_check_record(const app *a, const entry_hip *vh, int n_vh, const st_record *r,
                        entry_error *e);
+/* The out_of_window mark of a stored record r against the rule
+ * (entry_out_of_window over the hips entry_check_record takes): the mark
+ * records a nurse's confirmation of a date in no window, so a mark on a
+ * record in its window (after its hip's index date moved, or a second hip
+ * was added, or written by hand) is wrong: -1 with the problem in e. A
+ * record out of window without the mark is entry_check_record's. Not a
+ * visit rule: a change (re-dating a hip) is not refused for it; amending
+ * the record recomputes the mark. */
+int entry_check_mark(const app *a, const entry_hip *vh, int n_vh, const st_record *r,
+                     entry_error *e);
 /* One record that stands in the way of a change (r NULL: the hip itself). */
 typedef void (*entry_problem_fn)(void *ctx, const st_record *r, const char *msg);
 /* Move the index date of p's hip on side to index_date (audited, with the

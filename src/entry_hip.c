@@ -43,21 +43,51 @@ int entry_conversion_ok(const app *a, const char *field, int conversion, int ind
     return ENTRY_OK;
 }
 
+/* The hips whose schedule a stored record r answers to: its own hip's for
+ * a hip's record, every hip of the patient (vh) for a patient-scope one;
+ * *ends: r is of a form that ends follow-up. */
+static int record_hips(const app *a, const entry_hip *vh, int n_vh, const st_record *r,
+                       entry_hip one[2], const entry_hip **hips, int *ends)
+{
+    *ends = app_end_form(a, r->form) != NULL;
+    *hips = vh;
+    if (!r->side)
+        return n_vh;
+    int n = 0;
+    for (int i = 0; i < n_vh && n < 2; i++)
+        if (vh[i].side == r->side)
+            one[n++] = vh[i];
+    *hips = one;
+    return n;
+}
+
 int entry_check_record(const app *a, const entry_hip *vh, int n_vh, const st_record *r,
                        entry_error *e)
 {
     entry_hip one[2];
-    const entry_hip *hips = vh;
-    int n = n_vh;
-    if (r->side) {   /* a hip's record: that hip's schedule alone */
-        n = 0;
-        for (int i = 0; i < n_vh; i++)
-            if (vh[i].side == r->side)
-                one[n++] = vh[i];
-        hips = one;
-    }
-    int ends = app_end_form(a, r->form) != NULL;
+    const entry_hip *hips;
+    int ends, n = record_hips(a, vh, n_vh, r, one, &hips, &ends);
     return entry_check_stored(&a->cfg, hips, n, r, ends, e);
+}
+
+int entry_check_mark(const app *a, const entry_hip *vh, int n_vh, const st_record *r,
+                     entry_error *e)
+{
+    entry_hip one[2];
+    const entry_hip *hips;
+    int ends, n = record_hips(a, vh, n_vh, r, one, &hips, &ends);
+    if (!r->out_of_window ||
+        entry_out_of_window(&a->cfg, hips, n, r->timepoint, r->visit_date, ends))
+        return 0;
+    char d[11];
+    date_format(r->visit_date, d);
+    if (config_timepoint(&a->cfg, r->timepoint) < 0)
+        entry_fail(e, "date", "marked out of window, but a visit '%s' has no window; amend it "
+                   "(the same --date clears the mark)", r->timepoint);
+    else
+        entry_fail(e, "date", "marked out of window, but dated %s inside the window of '%s'; "
+                   "amend it (the same --date clears the mark)", d, r->timepoint);
+    return -1;
 }
 
 /* entry_hip_redate inside its write transaction. */

@@ -123,5 +123,30 @@ tampered afttha "$base" 22222222-2222-4222-8222-222222222222 \
 check_finds afttha "a scheduled record after the THA" "record 22222222 \(vas, 3m\): .*follow-up ended"
 tampered twotha "$tha" 33333333-3333-4333-8333-333333333333 "visit_date = '2026-05-20'"
 check_finds twotha "a hip with two THAs" "right hip has 2 records of tha, which ends follow-up"
+tampered inmark "$base" 44444444-4444-4444-8444-444444444444 "out_of_window = 1"
+check_finds inmark "an in-window record marked out of window" \
+    "record 44444444 \(vas, baseline\): marked out of window, but dated 2025-12-20 inside the window of 'baseline'"
+
+# --- a mark gone stale: the hip's index date moved under a confirmed late visit --------
+# The mark records a confirmation, not a rule, so the move is not refused;
+# check names the record, and amending it (the same date) recomputes the mark.
+bs patient add V2 --name "Vo Mark" --sex M --born 1970-01-01 &&
+    bs hip add V2 --side L --index-date 2026-01-10 &&
+    bs record V2 --form vas --hip L --timepoint 1m --date 2026-02-25 --out-of-window pain=4
+[ "$rc" = 0 ] && ok || fail "setup V2"
+stale=$(saved_id)
+bs hip amend V2 --side L --index-date 2026-01-25 --reason "date of surgery mistyped"
+expect_rc 0 "the index date moves; the late visit is now inside the 1m window"
+bs check
+expect_rc 1 "check finds the stale mark"
+expect_out "record $stale \(vas, 1m\): marked out of window, but dated 2026-02-25 inside the window of '1m'" \
+    "naming the record, its date and timepoint"
+bs amend "$stale" --reason "pain was 4.5 on the paper form" pain=4.5
+expect_rc 0 "amend an answer (the date unchanged)"
+fresh=$(saved_id)
+expect_same "$(sql "SELECT out_of_window FROM records WHERE uuid LIKE '$fresh%'")" 0 \
+    "the new version is not marked"
+bs check
+expect_rc 0 "check: clean again"
 
 t_done
