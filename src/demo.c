@@ -112,6 +112,11 @@ typedef struct {
     char uuid[37];           /* patient */
     demo_shape shape;        /* the study's proportions, dealt out */
     int hip_no;              /* hips planned so far: index into shape */
+    const hip_plan *hp;      /* the patient's hips planned so far (n_hp) */
+    int n_hp;
+    int defer;               /* hold scheduled patient-scope records (held) */
+    struct held *held;       /* until every hip of the patient is planned */
+    int n_held, cap_held;
     int complete;            /* demo --complete */
     uint64_t seed;
 } gen;
@@ -256,51 +261,109 @@ static int same_answers(const st_record *a, const st_record *b)
     return 1;
 }
 
-static int save(gen *g, const hip_plan *hp, const form *f, const char *tp, demo_visit *v)
+/* A record ready to write, with the amendment made to it later (fix.form
+ * NULL: none). */
+typedef struct held {
+    st_record rec, fix;
+    const char *why;
+} held;
+
+static entry_hip hip_of(const gen *g, const hip_plan *hp)
 {
-    /* The visit rules hold for synthetic visits too: a late one is kept out
-     * of window, as a nurse would confirm it. */
-    entry_hip eh = {.side = hp->h.side, .index_date = hp->h.index_date,
-                    .end_date = hp->tha_date <= g->today ? hp->tha_date : -1};
+    return (entry_hip){.side = hp->h.side, .index_date = hp->h.index_date,
+                       .end_date = hp->tha_date <= g->today ? hp->tha_date : -1};
+}
+
+/* Write x under the visit rules as entry applies them: against its hip, or
+ * every hip of the patient for a patient-scope record; a late visit is kept
+ * out of window, as a nurse would confirm it, and marked by the same rule
+ * as entry marks it (entry_out_of_window). */
+static int put(gen *g, const form *f, held *x)
+{
+    entry_hip eh[2];
+    int n = 0;
+    for (int i = 0; i < g->n_hp && n < 2; i++)
+        if (!x->rec.side || g->hp[i].h.side == x->rec.side)
+            eh[n++] = hip_of(g, &g->hp[i]);
     entry_error e;
-    int end = f->ends_follow_up >= 0;
-    if (entry_visit_rules(g->c, &eh, 1, tp, v->visit_date, 1, end, &e) != ENTRY_OK) {
+    int end = f->ends_follow_up >= 0, rc = 0;
+    const char *tp = x->rec.timepoint;
+    int date = x->rec.visit_date;
+    if (entry_visit_rules(g->c, eh, n, tp, date, 1, end, &e) != ENTRY_OK) {
         *g->err = xasprintf("the demo's %s visit (%s) breaks the visit rules: %s", tp, f->id,
                             e.msg);
-        return -1;
+        rc = -1;
     }
-    int oow = entry_out_of_window(g->c, &eh, 1, tp, v->visit_date, end);
-    st_record rec = {0};
-    record_key(g, &rec, hp, f, tp, v->visit_date);
-    rec.out_of_window = oow;
-    stamp(g, &rec, v->visit_date + (demo_rng_chance(g->r, 0.8) ? 0 : demo_rng_int(g->r, 1, 5)));
-    int rc = build(g, f, v, &rec);
+    x->rec.out_of_window = x->fix.out_of_window = entry_out_of_window(g->c, eh, n, tp, date, end);
     if (rc == 0)
-        rc = store_record_final(g->s, &rec, g->err) == 0 ? 0 : -1;
+        rc = store_record_final(g->s, &x->rec, g->err) == 0 ? 0 : -1;
     if (rc == 0)
         g->st->records++;
+    if (rc == 0 && x->fix.form) {
+        rc = store_record_amend(g->s, x->rec.uuid, &x->fix, x->why, g->err) == 0 ? 0 : -1;
+        if (rc == 0)
+            g->st->amended++;
+    }
+    st_record_free(&x->rec);
+    st_record_free(&x->fix);
+    return rc;
+}
+
+/* Write the held records, now that every hip is planned (write 0: drop
+ * them, after a failure). */
+static int put_held(gen *g, int write)
+{
+    int rc = write ? 0 : -1;
+    for (int i = 0; i < g->n_held; i++) {
+        held *x = &g->held[i];
+        if (rc == 0)
+            rc = put(g, form_set_find(g->fs, x->rec.form), x);
+        st_record_free(&x->rec);
+        st_record_free(&x->fix);
+    }
+    g->n_held = 0;
+    g->defer = 0;
+    return rc;
+}
+
+static int save(gen *g, const hip_plan *hp, const form *f, const char *tp, demo_visit *v)
+{
+    held x;
+    memset(&x, 0, sizeof x);
+    record_key(g, &x.rec, hp, f, tp, v->visit_date);
+    stamp(g, &x.rec,
+          v->visit_date + (demo_rng_chance(g->r, 0.8) ? 0 : demo_rng_int(g->r, 1, 5)));
+    int rc = build(g, f, v, &x.rec);
     /* A few records are corrected later, as happens with paper source forms;
      * a form that came out the same (no complication twice) is left alone. */
     if (rc == 0 && demo_rng_chance(g->r, 0.025)) {
-        st_record fix = {0};
-        record_key(g, &fix, hp, f, tp, v->visit_date);
-        fix.out_of_window = oow;
-        stamp(g, &fix, v->visit_date + demo_rng_int(g->r, 2, 40));
+        record_key(g, &x.fix, hp, f, tp, v->visit_date);
+        stamp(g, &x.fix, v->visit_date + demo_rng_int(g->r, 2, 40));
         demo_visit v2 = *v;
         v2.vas = round(clampd(v->vas + (demo_rng_chance(g->r, 0.5) ? 0.5 : -0.5), 0, 10) * 10) /
                  10;
         v2.hhs = clampd(v->hhs + (demo_rng_chance(g->r, 0.5) ? 6 : -6), 15, 100);
-        rc = build(g, f, &v2, &fix);
-        const char *why = amend_reasons[demo_rng_int(g->r, 0, NELEM(amend_reasons) - 1)];
-        if (rc == 0 && !same_answers(&rec, &fix)) {
-            rc = store_record_amend(g->s, rec.uuid, &fix, why, g->err) == 0 ? 0 : -1;
-            if (rc == 0)
-                g->st->amended++;
-        }
-        st_record_free(&fix);
+        rc = build(g, f, &v2, &x.fix);
+        x.why = amend_reasons[demo_rng_int(g->r, 0, NELEM(amend_reasons) - 1)];
+        if (rc != 0 || same_answers(&x.rec, &x.fix))
+            st_record_free(&x.fix);   /* leaves fix.form NULL */
     }
-    st_record_free(&rec);
-    return rc;
+    if (rc != 0) {
+        st_record_free(&x.rec);
+        st_record_free(&x.fix);
+        return -1;
+    }
+    /* A patient-scope visit counts in the window of any of the patient's
+     * hips: with a second hip still to be planned, it waits for it. */
+    if (g->defer && f->scope == SCOPE_PATIENT && config_timepoint(g->c, tp) >= 0) {
+        if (g->n_held == g->cap_held) {
+            g->cap_held = g->cap_held ? 2 * g->cap_held : 8;
+            g->held = xrealloc(g->held, (size_t)g->cap_held * sizeof *g->held);
+        }
+        g->held[g->n_held++] = x;
+        return 0;
+    }
+    return put(g, f, &x);
 }
 
 static int patient_done(gen *g, int tp, const char *form_id)
@@ -486,6 +549,9 @@ static int one_patient(gen *g, int n)
     hip_plan hp[2];
     memset(hp, 0, sizeof hp);
     int n_hips = bilateral ? 2 : 1;
+    g->hp = hp;
+    g->n_hp = 0;
+    g->defer = bilateral;
     for (int i = 0; i < n_hips && rc == 0; i++) {
         int when = index;
         if (i == 1) {
@@ -497,7 +563,11 @@ static int one_patient(gen *g, int n)
         plan_hip(g, &hp[i], etio, when);
         hp[i].h.side = i == 0 ? first_side : (first_side == 'L' ? 'R' : 'L');
         memcpy(hp[i].h.patient, g->uuid, sizeof hp[i].h.patient);
-        rc = store_hip_add(g->s, &hp[i].h, g->err) == 0 ? 0 : -1;
+        g->n_hp = i + 1;
+        if (i == 1)
+            rc = put_held(g, 1);
+        if (rc == 0)
+            rc = store_hip_add(g->s, &hp[i].h, g->err) == 0 ? 0 : -1;
         if (rc == 0 && i == 0)
             rc = enrol_patient(g, &hp[0], n, etio);
         if (rc == 0)
@@ -507,6 +577,7 @@ static int one_patient(gen *g, int n)
             rc = follow_hip(g, &hp[i]);
         }
     }
+    put_held(g, 0);   /* after a failure before the second hip: what was held */
     if (bilateral)
         g->st->bilateral++;
     for (int i = 0; i < 2; i++)
@@ -539,6 +610,7 @@ int demo_generate(store *s, const config *c, const form_set *fs, const demo_opts
     for (int i = 1; i <= o->patients && rc == 0; i++)
         rc = one_patient(&g, i);
     free(g.pd);
+    free(g.held);
     demo_shape_free(&g.shape);
     if (rc == 0)
         return store_commit(s, err) == 0 ? 0 : -1;
