@@ -224,19 +224,19 @@ static void enrol_item(report_doc *d, const rglyphs *g, int *first, const char *
     free(v);
 }
 
-/* The hip's enrolment answers, labelled and worded as its enrolment form
- * says, in the form's order; answers the form no longer has, by key. */
-static void enrol_block(report_doc *d, const app *a, const st_hip *hp, const rglyphs *g,
-                        int width)
+/* A hip's or the patient's enrolment answers kv, labelled and worded as
+ * their enrolment form f (NULL: none) says, in the form's order; answers
+ * the form no longer has, by key. Returns 0 if there was none to show. */
+static int enrol_answers(report_doc *d, const form *f, const st_kv *kv, int n,
+                         const rglyphs *g, int width)
 {
-    const form *f = a->enrol[SCOPE_HIP];
     int first = 1;
     if (f) {
         form_answers *ans = form_answers_new(f);
-        for (int k = 0; k < hp->n_enrol; k++) {
-            int i = form_field_index(f, hp->enrol[k].key);
+        for (int k = 0; k < n; k++) {
+            int i = form_field_index(f, kv[k].key);
             if (i >= 0)
-                form_answer_load(ans, i, hp->enrol[k].value);
+                form_answer_load(ans, i, kv[k].value);
         }
         for (int i = 0; i < f->n_field; i++) {
             char *v = form_answer_display(ans, i);
@@ -246,11 +246,28 @@ static void enrol_block(report_doc *d, const app *a, const st_hip *hp, const rgl
         }
         form_answers_free(ans);
     }
-    for (int k = 0; k < hp->n_enrol; k++)
-        if (!f || form_field_index(f, hp->enrol[k].key) < 0)
-            enrol_item(d, g, &first, hp->enrol[k].key, hp->enrol[k].value, width);
-    if (first)
-        rdoc_add(d, "Enrolment details not recorded", RA_DIM);
+    for (int k = 0; k < n; k++)
+        if (!f || form_field_index(f, kv[k].key) < 0)
+            enrol_item(d, g, &first, kv[k].key, kv[k].value, width);
+    return !first;
+}
+
+/* The patient's enrolment answers (the current patient-scope record at
+ * the timepoint "enrolment"), on the lines under the header; nothing when
+ * the patient has none (patients added before the form). */
+static void patient_enrolment(report_doc *d, const app *a, const st_record *rec, size_t n,
+                              const rglyphs *g, int width)
+{
+    const form *f = a->enrol[SCOPE_PATIENT];
+    for (size_t i = 0; i < n; i++) {
+        const st_record *r = &rec[i];
+        if (r->hip[0] || strcmp(r->timepoint, TIMEPOINT_ENROLMENT) != 0 || r->n_ans == 0)
+            continue;
+        rdoc_line(d);
+        enrol_answers(d, f && strcmp(f->id, r->form) == 0 ? f : NULL, r->ans, r->n_ans, g,
+                      width);
+        return;
+    }
 }
 
 static void hip_block(report_doc *d, const rhip *h, const st_record *rec, size_t n, int width)
@@ -272,7 +289,8 @@ static void hip_block(report_doc *d, const rhip *h, const st_record *rec, size_t
         report_hip_table(d, h, width);
         return;
     }
-    enrol_block(d, a, hp, g, width);
+    if (!enrol_answers(d, a->enrol[SCOPE_HIP], hp->enrol, hp->n_enrol, g, width))
+        rdoc_add(d, "Enrolment details not recorded", RA_DIM);
     rdoc_line(d);
     rdoc_add(d, "Index date ", RA_DIM);
     int days = h->o->today - hp->index_date;
@@ -314,7 +332,8 @@ static int collect_sched(void *ctx, const st_patient *p, const st_hip *h, const 
     return 0;
 }
 
-static void header(report_doc *d, const st_patient *p, const report_opts *o)
+static void header(report_doc *d, const app *a, const st_patient *p, const st_record *rec,
+                   size_t n_rec, const report_opts *o)
 {
     const rglyphs *g = rglyphs_get(o->ascii);
     rdoc_line(d);
@@ -332,6 +351,7 @@ static void header(report_doc *d, const st_patient *p, const report_opts *o)
     rdoc_addf(d, 0, "born %s", born);
     rdoc_add(d, g->sep, 0);
     rdoc_addf(d, 0, "today %s", today);
+    patient_enrolment(d, a, rec, n_rec, g, o->width);
     rdoc_line(d);
     rdoc_rule(d, o->width, o->ascii, RA_DIM);
 }
@@ -369,7 +389,7 @@ int rtrend_hips(app *a, const char *mrn, const report_opts *o, report_doc *doc,
     }
     int n_col;
     rcol *col = build_cols(a, rec, n_rec, &n_col);
-    header(doc, &p, o);
+    header(doc, a, &p, rec, n_rec, o);
     summaries(doc, a, o, NULL, rec, n_rec, o->width);
     if (!n_hip) {
         rdoc_line(doc);

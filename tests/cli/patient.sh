@@ -153,6 +153,23 @@ bs patient add E-3 --name "Enrol Three" --sex F --born 1975-03-01 steroids=none 
 expect_rc 0 "no steroids, a dose given anyway"
 expect_same "$(sqlite3 "$DB" "SELECT r.answers FROM records r JOIN patients p ON p.uuid = r.patient
     WHERE p.mrn = 'E-3'")" '{"steroids":"none"}' "the hidden dose is dropped"
+# show and print give the patient's enrolment answers with their labels, under
+# the name, as they give a hip's; a patient without any gets no such line.
+bs show E-1
+expect_same "$(sed -n 3,4p "$T/out")" "Body-mass index 27.1 kg/m2 · Smoking Never smoked
+Alcohol Heavy (400 mL or more of ethanol a week) · Corticosteroid exposure Past" \
+    "show: the patient's enrolment answers, labelled, under the name"
+expect_out "^Cumulative corticosteroid dose \(prednisolone equivalent\) 3\.5" "show: the dose too"
+bs print E-1 --ascii
+expect_out "^Body-mass index 27\.1 kg/m2 \| Smoking Never smoked" "print: the same answers"
+bs show E-2
+expect_no_out "Body-mass index|Smoking" "show: nothing for a patient without answers"
+pe=$(sqlite3 "$DB" "SELECT r.uuid FROM current_records r JOIN patients p ON p.uuid = r.patient
+    WHERE p.mrn = 'E-1' AND r.timepoint = 'enrolment'")
+bs amend "$pe" --reason "weighed again" bmi=28.4
+expect_rc 0 "amend the patient's enrolment record"
+bs show E-1
+expect_out "^Body-mass index 28\.4 kg/m2 · Smoking Never smoked" "show: the amended answer"
 
 # A hip with no enrolment answers, and an observed hip (which never has them):
 # the shipped forms require no answer, so neither is a problem for check.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Patients: adding one whose name and birth date match an existing patient
-# asks first and names the existing MRN; a database made by `bedside demo`
+# asks first and names the existing MRN; the patient screen shows the
+# answers of the patient's enrolment form; a database made by `bedside demo`
 # says DEMO in the title line of every screen, a real one never does.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib_tmux.sh"
@@ -31,10 +32,17 @@ tui_keys p C-s
 tui_expect p 'Possible duplicate' "asked again"
 tui_keys p y
 tui_expect p 'Patient at enrolment' "yes: another person; the enrolment form"
+tui_type p 27.5
+tui_keys p Enter
+tui_keys p 2
 tui_keys p C-s
 tui_expect p 'Review' "review"
 tui_keys p Enter
 tui_expect p 'MRN ZM-2' "saved with it: another person, added"
+# The patient screen shows the patient's enrolment answers with their
+# labels, under the patient's name, as it shows each hip's.
+tui_expect p '^Body-mass index 27\.5 kg/m2 . Smoking Former smoker' \
+    "the patient screen shows the patient's enrolment answers"
 expect_same "$(sqlite3 "$DB" 'SELECT count(*) FROM patients')" 2 "two patients"
 tui_kill p
 
