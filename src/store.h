@@ -228,6 +228,19 @@ int store_due_orphans(store *s, void (*fn)(void *ctx, const char *hip), void *ct
 typedef int (*store_due_fn)(void *ctx, const char *mrn, const char *name, char side,
                             const st_due *d);
 int store_each_due(store *s, int lo, int hi, int soon, int today, store_due_fn fn, void *ctx);
+/* A page of the same rows in the order of the table's target index: by
+ * target, then hip id, then timepoint. dir > 0: the first limit rows after
+ * key (NULL: from the start of the range); dir < 0: the last limit rows
+ * before key (NULL: up to the end of the range). Returned in index order,
+ * *n of them (NULL if none); key is a row's target, hip and tp. */
+typedef struct {
+    char *mrn, *name;
+    char side;
+    st_due d;
+} st_due_row;
+st_due_row *store_due_page(store *s, int lo, int hi, int soon, int today, const st_due *key,
+                           int dir, size_t limit, size_t *n);
+void store_due_rows_free(st_due_row *r, size_t n);
 /* The rows of one patient's hips (mrn) not missed on today (until >= today),
  * by side then target: the first of a hip is what it needs next. */
 int store_each_due_of(store *s, const char *mrn, int today, store_due_fn fn, void *ctx);

@@ -35,6 +35,20 @@ static const char SQL_EACH[] =
     "SELECT p.mrn, p.name, h.side, d.hip, d.tp, d.target, d.open, d.close, d.until, "
     "d.missing FROM due d CROSS JOIN hips h ON h.uuid = d.hip CROSS JOIN patients p "
     "ON p.uuid = h.patient " DUE_WHERE " ORDER BY d.target, p.mrn, h.side";
+/* A page for the Due view: a keyset on due_target, whose entries are
+ * (target, hip, tp) (a WITHOUT ROWID table's index ends with its key), so
+ * the rows come in index order with no sort and a page reads only as far
+ * as it needs. ?5..?7 the key, ?8 the limit. */
+#define DUE_PAGE_COLS                                                                         \
+    "SELECT p.mrn, p.name, h.side, d.hip, d.tp, d.target, d.open, d.close, d.until, "        \
+    "d.missing FROM due d CROSS JOIN hips h ON h.uuid = d.hip CROSS JOIN patients p "        \
+    "ON p.uuid = h.patient "
+static const char SQL_PAGE_AFTER[] = DUE_PAGE_COLS
+    "WHERE (d.target, d.hip, d.tp) > (?5, ?6, ?7) AND d.target <= ?2 AND d.open <= ?3 "
+    "AND d.until >= ?4 ORDER BY d.target, d.hip, d.tp LIMIT ?8";
+static const char SQL_PAGE_BEFORE[] = DUE_PAGE_COLS
+    "WHERE (d.target, d.hip, d.tp) < (?5, ?6, ?7) AND d.target >= ?1 AND d.open <= ?3 "
+    "AND d.until >= ?4 ORDER BY d.target DESC, d.hip DESC, d.tp DESC LIMIT ?8";
 static const char SQL_OF_PATIENT[] =
     "SELECT p.mrn, p.name, h.side, d.hip, d.tp, d.target, d.open, d.close, d.until, "
     "d.missing FROM patients p CROSS JOIN hips h ON h.patient = p.uuid CROSS JOIN due d "
@@ -279,4 +293,54 @@ int store_each_due_of(store *s, const char *mrn, int today, store_due_fn fn, voi
     st_bind_text(q, 1, mrn);
     st_bind_date(q, 2, today);
     return each_row(s, q, fn, ctx);
+}
+
+st_due_row *store_due_page(store *s, int lo, int hi, int soon, int today, const st_due *key,
+                           int dir, size_t limit, size_t *n)
+{
+    *n = 0;
+    sqlite3_stmt *q = st_stmt(s, dir >= 0 ? SQL_PAGE_AFTER : SQL_PAGE_BEFORE);
+    if (!q)
+        return NULL;
+    bind_range(q, lo, hi, soon, today);
+    /* No key: from just before the range's first day (an empty hip id sorts
+     * before every other) or just after its last. */
+    st_bind_date(q, 5, key ? key->target : dir >= 0 ? lo : hi + 1);
+    st_bind_text(q, 6, key ? key->hip : "");
+    st_bind_text(q, 7, key ? key->tp : "");
+    sqlite3_bind_int64(q, 8, (sqlite3_int64)limit);
+    st_due_row *v = NULL;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            v = xrealloc(v, cap * sizeof *v);
+        }
+        st_due_row *r = &v[(*n)++];
+        const char *side = (const char *)sqlite3_column_text(q, 2);
+        const char *mrn = (const char *)sqlite3_column_text(q, 0);
+        const char *name = (const char *)sqlite3_column_text(q, 1);
+        r->mrn = xstrdup(mrn ? mrn : "");
+        r->name = xstrdup(name ? name : "");
+        r->side = side ? side[0] : '?';
+        due_from_row(q, 3, &r->d);
+    }
+    if (rc != SQLITE_DONE)
+        fprintf(stderr, "bedside: %s: %s\n", s->path, sqlite3_errmsg(s->db));
+    sqlite3_reset(q);
+    if (dir < 0)   /* read backwards from the key: give them in index order */
+        st_reverse(v, *n, sizeof *v);
+    return v;
+}
+
+void store_due_rows_free(st_due_row *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(r[i].mrn);
+        free(r[i].name);
+        free(r[i].d.tp);
+        free(r[i].d.missing);
+    }
+    free(r);
 }

@@ -34,6 +34,9 @@ struct store {
 sqlite3_stmt *st_stmt(store *s, const char *sql);
 /* Set *err (if err) to a formatted message; always returns -1 (util.h). */
 #define st_fail err_set
+/* Reverse n elements of size bytes at base in place (a page read backwards
+ * from a keyset key, given back in index order). */
+void st_reverse(void *base, size_t n, size_t size);
 /* The same, adding ": <sqlite message>" for the connection. */
 int st_fail_db(store *s, char **err, const char *what);
 

@@ -113,11 +113,7 @@ st_patient_row *store_patient_page(store *s, const char *search, const char *key
     }
     sqlite3_reset(q);
     if (dir < 0)   /* read backwards from the key: give them in MRN order */
-        for (size_t i = 0; i < *n / 2; i++) {
-            st_patient_row t = v[i];
-            v[i] = v[*n - 1 - i];
-            v[*n - 1 - i] = t;
-        }
+        st_reverse(v, *n, sizeof *v);
     return v;
 }
 

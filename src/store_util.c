@@ -2,6 +2,7 @@
  * cache, write transactions, messages, bindings and JSON text. */
 #include "store_internal.h"
 
+#include <assert.h>
 #include <limits.h>
 #include <locale.h>
 #include <stdint.h>
@@ -39,6 +40,17 @@ sqlite3_stmt *st_stmt(store *s, const char *sql)
      * leak, so this is a program bug to fix by growing ST_CACHE. */
     fputs("bedside: internal error: statement cache full\n", stderr);
     return NULL;
+}
+
+void st_reverse(void *base, size_t n, size_t size)
+{
+    unsigned char *p = base, t[256];
+    assert(size <= sizeof t);
+    for (size_t i = 0; i < n / 2; i++) {
+        memcpy(t, p + i * size, size);
+        memcpy(p + i * size, p + (n - 1 - i) * size, size);
+        memcpy(p + (n - 1 - i) * size, t, size);
+    }
 }
 
 int st_fail_db(store *s, char **err, const char *what)

@@ -114,6 +114,9 @@ void ui_doc_view(ui *u, const report_doc *doc, int *top);
  * *top may leave 0..n-1: the caller clamps it (ui_doc_view does). The record
  * view scrolls with it and the drafts screen moves its selection with it. */
 int ui_doc_scroll(ui *u, int k, int *top, int n);
+/* A list's selection kept below n and on screen: *top moves so that *sel is
+ * among the rows shown from it. */
+void ui_sel_show(int *sel, int *top, int n, int rows);
 
 /* ui_theme.c: colours, glyphs and width-aware text. */
 void ui_theme_init(ui *u);
@@ -182,6 +185,21 @@ int ui_help_or_back(ui *u, int k);
 
 /* ui_list.c */
 void ui_list_open(ui *u);
+
+/* ui_due.c: the start screen's Due view (key d), the hips due or overdue
+ * today, soonest first, read a page at a time from the next-due table. The
+ * list screen owns it: it draws the title (ui_due_title) and the body
+ * (ui_due_draw, dim: the selection not shown), passes keys (ui_due_key: 1 if
+ * a moving key, taken) and opens the selected patient (ui_due_mrn). The rows
+ * are read again when the data changed (u->data_gen). */
+typedef struct ui_due ui_due;
+ui_due *ui_due_new(const ui *u);
+void ui_due_free(ui_due *d);
+void ui_due_home(ui *u, ui_due *d);          /* to the first row */
+void ui_due_title(ui *u, ui_due *d, char *buf, size_t size);
+void ui_due_draw(ui *u, ui_due *d, int dim);
+int ui_due_key(ui *u, ui_due *d, int k);
+const char *ui_due_mrn(const ui_due *d);     /* the selected row's, or NULL */
 
 /* ui_patient.c */
 int ui_patient_open(ui *u, const char *mrn);

@@ -93,3 +93,13 @@ int ui_doc_scroll(ui *u, int k, int *top, int n)
     default: return 0;
     }
 }
+
+void ui_sel_show(int *sel, int *top, int n, int rows)
+{
+    if (*sel >= n)
+        *sel = n ? n - 1 : 0;
+    if (*sel < *top)
+        *top = *sel;
+    if (*sel >= *top + rows)
+        *top = *sel - rows + 1;
+}

@@ -1,5 +1,5 @@
 /* ui_list.c — the start screen: patients with incremental search, and the
- * Due view (hips whose window is open or already passed, soonest first). */
+ * Due view (ui_due.c) in its place on d. */
 #include "ui.h"
 
 #include <stdlib.h>
@@ -35,10 +35,7 @@ typedef struct {
     int more_before, more_after;
     long total;             /* patients in the database (no search), or -1 */
     hip_vec ph;             /* the hips of rows[], by MRN then side */
-    hip_vec dh;             /* Due view: every hip, loaded when it opens */
-    hip_due **due;          /* into dh: due or overdue, soonest first */
-    size_t ndue;
-    int dgen;               /* data generation dh was loaded at */
+    ui_due *due;            /* the Due view */
     char **dmrn;            /* MRNs with an unfinished draft, sorted */
     size_t ndmrn;
     int due_view, searching;
@@ -61,14 +58,6 @@ static int by_mrn(const void *x, const void *y)
     const hip_due *a = x, *b = y;
     int c = strcmp(a->mrn, b->mrn);
     return c ? c : a->side - b->side;
-}
-
-static int by_target(const void *x, const void *y)
-{
-    const hip_due *a = *(hip_due *const *)x, *b = *(hip_due *const *)y;
-    if (a->target != b->target)
-        return a->target < b->target ? -1 : 1;
-    return by_mrn(a, b);
 }
 
 static int by_str(const void *x, const void *y)
@@ -113,7 +102,7 @@ static size_t first_of(const hip_vec *h, const char *mrn)
     return lo;
 }
 
-/* One row of the next-due table for the Due view (store_each_due). */
+/* One row of the next-due table: a listed patient's hip (store_each_due_of). */
 typedef struct {
     const app *a;
     hip_vec *to;
@@ -141,45 +130,6 @@ static int due_row(void *ctx, const char *mrn, const char *name, char side, cons
     h->close = d->close;
     h->draft = 0;
     return 0;
-}
-
-/* The Due view's hips: a range read of the next-due table (its index on the
- * target date), once per change of the data; only hips due or overdue today
- * are read, never every hip's schedule. */
-static void load_due(ui *u, list_st *l)
-{
-    hips_free(&l->dh);
-    free(l->due);
-    l->ndue = 0;
-    char *err = NULL;
-    if (sched_due_ready(u->a, &err) != 0) {
-        ui_msg(u, UC_ERROR, "%s", err ? err : "the next-due table cannot be read");
-        free(err);
-    } else {
-        int lo, hi;
-        app *a = u->a;
-        sched_due_range(&a->cfg, a->today, 0, &lo, &hi);
-        due_ctx c = {.a = a, .to = &l->dh};
-        store_each_due(a->db, lo, hi, a->today, a->today, due_row, &c);
-    }
-    /* Rows come in target order; by MRN to mark drafts, then back. */
-    if (l->dh.n)
-        qsort(l->dh.v, l->dh.n, sizeof *l->dh.v, by_mrn);
-    l->due = xcalloc(l->dh.n + 1, sizeof *l->due);
-    size_t nd = 0;
-    st_draft_row *dr = store_drafts(u->a->db, &nd);
-    for (size_t i = 0; i < nd; i++)
-        for (size_t j = first_of(&l->dh, dr[i].mrn);
-             j < l->dh.n && strcmp(l->dh.v[j].mrn, dr[i].mrn) == 0; j++)
-            if (l->dh.v[j].side == dr[i].side)
-                l->dh.v[j].draft = 1;
-    store_draft_rows_free(dr, nd);
-    for (size_t i = 0; i < l->dh.n; i++)
-        if (l->dh.v[i].tp >= 0)
-            l->due[l->ndue++] = &l->dh.v[i];
-    if (l->ndue)
-        qsort(l->due, l->ndue, sizeof *l->due, by_target);
-    l->dgen = u->data_gen;
 }
 
 static size_t page_size(const ui *u)
@@ -269,8 +219,6 @@ static void load(ui *u, list_st *l)
         load_page(u, l, 1);
     l->sel = sel;
     l->top = top;
-    if (l->due_view)
-        load_due(u, l);
     l->gen = u->data_gen;
 }
 
@@ -292,7 +240,7 @@ static const hip_due *next_of(const hip_vec *h, const char *mrn)
 
 static int count(const list_st *l)
 {
-    return l->due_view ? (int)l->ndue : (int)l->n;
+    return (int)l->n;
 }
 
 static void draw_top(ui *u, list_st *l)
@@ -303,7 +251,7 @@ static void draw_top(ui *u, list_st *l)
     date_format(u->a->today, today);
     char what[160];
     if (l->due_view)
-        snprintf(what, sizeof what, "Due now or overdue: %zu hips", l->ndue);
+        ui_due_title(u, l->due, what, sizeof what);
     else if (l->total >= 0)
         snprintf(what, sizeof what, "Patients: %ld", l->total);
     else if (l->more_before || l->more_after)
@@ -329,27 +277,6 @@ static void draw_help_line(ui *u, list_st *l)
                ui_attr(u, UC_DIM));
     }
     wnoutrefresh(u->help);
-}
-
-/* Due view columns, from the right edge: the state, the day the window
- * closes, the target day, the timepoint, the side; the name takes the rest. */
-static void draw_due_row(ui *u, int y, const hip_due *d, attr_t at)
-{
-    const config *c = &u->a->cfg;
-    char tgt[11], cl[11];
-    date_format(d->target, tgt);
-    date_format(d->close, cl);
-    int w = u->cols;
-    ui_fill(u->body, y, 0, w, at);
-    ui_put_esc(u, u->body, y, 1, d->mrn, 12, at);
-    ui_put_esc(u, u->body, y, 14, d->name, w - 14 - 47 - (d->draft ? 7 : 0), at);
-    if (d->draft)
-        ui_put(u, u->body, y, w - 53, "draft", 5, at ? at : ui_attr(u, UC_WARN));
-    ui_putf(u, u->body, y, w - 45, 35, at, "%c  %-6s %s  %s", d->side, c->tp[d->tp].id, tgt, cl);
-    int over = d->state == TP_OVERDUE;
-    attr_t st = at ? at : ui_attr(u, over ? UC_BAD : UC_WARN);
-    ui_putf(u, u->body, y, w - 9, 9, st, "%s%s", sched_state_name(d->state),
-            over ? ui_glyph(u, G_OVERDUE) : "");
 }
 
 static void draw_patient_row(ui *u, const list_st *l, int y, const st_patient_row *r, attr_t at)
@@ -386,49 +313,37 @@ static void list_draw(ui *u, void *stp)
     list_st *l = stp;
     if (l->gen != u->data_gen)
         load(u, l);
-    if (l->due_view && l->dgen != u->data_gen)
-        load_due(u, l);
     draw_top(u, l);
     werase(u->body);
+    if (l->due_view) {
+        ui_due_draw(u, l->due, l->searching);
+        wnoutrefresh(u->body);
+        draw_help_line(u, l);
+        return;
+    }
     int h = getmaxy(u->body), w = u->cols, n = count(l);
     attr_t hd = ui_attr(u, UC_HEAD);
-    if (l->due_view) {
-        ui_put(u, u->body, 0, 1, "MRN", 12, hd);
-        ui_put(u, u->body, 0, 14, "Name", 20, hd);
-        ui_put(u, u->body, 0, w - 45, "Hip Next   Target      Closes", 35, hd);
-        ui_put(u, u->body, 0, w - 9, "State", 8, hd);
-    } else {
-        ui_put(u, u->body, 0, 1, "MRN", 12, hd);
-        ui_put(u, u->body, 0, 14, "Name", 20, hd);
-        ui_put(u, u->body, 0, w - 45, "Age/Sx  Hips Next due", 40, hd);
-        char sc[16];
-        const char *lf = u->a->cfg.list_form ? u->a->cfg.list_form : "score";
-        size_t i = 0;
-        for (; lf[i] && i < 6; i++)
-            sc[i] = (char)(lf[i] >= 'a' && lf[i] <= 'z' ? lf[i] - 32 : lf[i]);
-        sc[i] = '\0';
-        ui_putf(u, u->body, 0, w - 8, 7, hd, "%6s", sc);
-    }
+    ui_put(u, u->body, 0, 1, "MRN", 12, hd);
+    ui_put(u, u->body, 0, 14, "Name", 20, hd);
+    ui_put(u, u->body, 0, w - 45, "Age/Sx  Hips Next due", 40, hd);
+    char sc[16];
+    const char *lf = u->a->cfg.list_form ? u->a->cfg.list_form : "score";
+    size_t i = 0;
+    for (; lf[i] && i < 6; i++)
+        sc[i] = (char)(lf[i] >= 'a' && lf[i] <= 'z' ? lf[i] - 32 : lf[i]);
+    sc[i] = '\0';
+    ui_putf(u, u->body, 0, w - 8, 7, hd, "%6s", sc);
     int rows = h - 1;
-    if (l->sel >= n)
-        l->sel = n ? n - 1 : 0;
-    if (l->sel < l->top)
-        l->top = l->sel;
-    if (l->sel >= l->top + rows)
-        l->top = l->sel - rows + 1;
-    for (int i = 0; i < rows && l->top + i < n; i++) {
-        int it = l->top + i;
+    ui_sel_show(&l->sel, &l->top, n, rows);
+    for (int r = 0; r < rows && l->top + r < n; r++) {
+        int it = l->top + r;
         attr_t at = it == l->sel && !l->searching ? ui_attr(u, UC_CURSOR) : 0;
-        if (l->due_view)
-            draw_due_row(u, 1 + i, l->due[it], at);
-        else
-            draw_patient_row(u, l, 1 + i, &l->rows[it], at);
+        draw_patient_row(u, l, 1 + r, &l->rows[it], at);
     }
     if (!n)
         ui_put(u, u->body, 2, 2,
-               l->due_view ? "No hip is due or overdue today."
-               : *ui_edit_text(&l->search) ? "No patient matches the search."
-                                            : "No patients yet: press a to add one.",
+               *ui_edit_text(&l->search) ? "No patient matches the search."
+                                         : "No patients yet: press a to add one.",
                w - 4, ui_attr(u, UC_DIM));
     wnoutrefresh(u->body);
     draw_help_line(u, l);
@@ -436,10 +351,12 @@ static void list_draw(ui *u, void *stp)
 
 static const char *selected_mrn(list_st *l)
 {
+    if (l->due_view)
+        return ui_due_mrn(l->due);
     int n = count(l);
     if (l->sel < 0 || l->sel >= n)
         return NULL;
-    return l->due_view ? l->due[l->sel]->mrn : l->rows[l->sel].p.mrn;
+    return l->rows[l->sel].p.mrn;
 }
 
 static void search_key(ui *u, list_st *l, int k)
@@ -468,6 +385,10 @@ static void list_key(ui *u, void *stp, int k)
         search_key(u, l, k);
         return;
     }
+    if (l->due_view && ui_due_key(u, l->due, k)) {
+        ui_draw_all(u);
+        return;
+    }
     int page = u->rows - 6;
     switch (k) {
     case UK(KEY_UP):
@@ -487,13 +408,13 @@ static void list_key(ui *u, void *stp, int k)
         break;
     case UK(KEY_HOME):
     case 'g':
-        if (!l->due_view && l->more_before)
+        if (l->more_before)
             load_page(u, l, 0);
         l->sel = l->top = 0;
         break;
     case UK(KEY_END):
     case 'G':
-        if (!l->due_view && l->more_after) {
+        if (l->more_after) {
             load_page(u, l, -2);
             l->top = 0;
         }
@@ -506,7 +427,9 @@ static void list_key(ui *u, void *stp, int k)
         break;
     case 'd':
         l->due_view = !l->due_view;
-        if (!l->due_view && (l->more_before || l->sel))
+        if (l->due_view)
+            ui_due_home(u, l->due);
+        else if (l->more_before || l->sel)
             load_page(u, l, 0);
         l->sel = l->top = 0;
         break;
@@ -558,9 +481,9 @@ static void list_key(ui *u, void *stp, int k)
         return;
     }
     /* Past either end of the rows held: read the next page that way. */
-    while (!l->due_view && l->sel >= (int)l->n && l->more_after)
+    while (l->sel >= (int)l->n && l->more_after)
         load_page(u, l, 1);
-    while (!l->due_view && l->sel < 0 && l->more_before)
+    while (l->sel < 0 && l->more_before)
         load_page(u, l, -1);
     if (l->sel >= count(l))
         l->sel = count(l) - 1;
@@ -582,8 +505,7 @@ static void list_leave(ui *u, void *stp)
     (void)u;
     store_patient_rows_free(l->rows, l->n);
     hips_free(&l->ph);
-    hips_free(&l->dh);
-    free(l->due);
+    ui_due_free(l->due);
     for (size_t i = 0; i < l->ndmrn; i++)
         free(l->dmrn[i]);
     free(l->dmrn);
@@ -627,7 +549,7 @@ void ui_list_open(ui *u)
     ui_edit_set(&l->search, "");
     l->search.max_chars = 64;
     l->gen = u->data_gen - 1;   /* load on first draw */
-    l->dgen = u->data_gen - 1;  /* the Due view: when it first opens */
+    l->due = ui_due_new(u);     /* read when it first opens */
     load(u, l);
     ui_push(u, UI_LIST, l);
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Due view reads the next-due table: the hips due or overdue today,
-# soonest first; a row taken out of the table behind bedside's back is gone
+# soonest first, a page at a time (paging down and up across a page boundary
+# reads the next page that way, in the table's index order); a row taken out of the table behind bedside's back is gone
 # from the view until `check --repair-derived` rebuilds it; a save in the TUI
 # updates it at once.
 . "$(dirname "$0")/../lib.sh"
@@ -58,5 +59,69 @@ bs record D2 --form vas --hip L --timepoint 3m --date 2026-06-01 pain=2
 expect_same "$(sqlite3 "$DB" "SELECT missing FROM due WHERE tp = '3m' AND hip = (SELECT h.uuid
     FROM hips h JOIN patients p ON p.uuid = h.patient WHERE p.mrn = 'D2')")" \
     "hhs,complications,procedure" "the write updated D2's row"
+
+# --- paging: 40 rows are read at a time (80x24), then the next page -------------
+DEMO=$T/demo.db
+"$BEDSIDE" --today "$TODAY" --db "$DEMO" demo --patients 300 --seed 1 >/dev/null 2>&1 ||
+    fail "setup: demo cohort"
+# The rows the view must show, in the next-due table's index order (target,
+# hip id, timepoint): due or overdue today (open <= today <= until).
+sqlite3 -separator ' ' "$DEMO" "SELECT p.mrn, h.side, d.tp FROM due d JOIN hips h ON h.uuid = d.hip
+    JOIN patients p ON p.uuid = h.patient WHERE d.open <= '$TODAY' AND d.until >= '$TODAY'
+    ORDER BY d.target, d.hip, d.tp" >"$T/want"
+N=$(wc -l <"$T/want")
+[ "$N" -ge 46 ] && [ "$N" -le 80 ] && ok || fail "setup: 46 to 80 rows due (got $N)"
+want_row() { sed -n "$(($1 + 1))p" "$T/want"; }
+# screen_rows NAME — the Due view's rows on screen as "MRN SIDE TP".
+screen_rows() {
+    tui_screen "$1" >/dev/null
+    sed -nE 's/^ (D[0-9]+) .* ([LR])  ([^ ]+) +[0-9]{4}-[0-9]{2}-[0-9]{2}  [0-9]{4}-.*/\1 \2 \3/p' "$T/screen"
+}
+# down NAME N / up NAME N — N presses of j / k.
+press() { local i; for i in $(seq 1 "$3"); do tui_keys "$1" "$2"; done; }
+
+tui_bedside p1 80 24 --db "$DEMO"
+tui_expect p1 'Patients: 300' "the demo list opens"
+tui_keys p1 d
+tui_expect p1 'Due now or overdue: 40 shown, more below' "the first page: 40 rows, more below"
+expect_same "$(screen_rows p1 | head -1)" "$(want_row 0)" "the first row is the table's first"
+expect_same "$(screen_rows p1)" "$(head -n "$(screen_rows p1 | wc -l)" "$T/want")" \
+    "the screen shows the first rows in index order"
+# Down past row 40: the next page is read; the selection (the bottom row
+# once the view scrolls) is row 45.
+press p1 j 45
+tui_expect p1 "Due now or overdue: $N hips" "past the page boundary the rest is read"
+expect_same "$(screen_rows p1 | tail -1)" "$(want_row 45)" "row 45 is selected at the bottom"
+expect_same "$(screen_rows p1)" "$(sed -n "$((45 - $(screen_rows p1 | wc -l) + 2)),46p" "$T/want")" \
+    "the rows above it follow the table's order across the boundary"
+tui_keys p1 Enter
+tui_expect p1 "$(want_row 45 | cut -d' ' -f1) .* born " "Enter opens the selected patient"
+tui_keys p1 q
+tui_expect p1 "Due now or overdue: $N hips" "back in the Due view"
+tui_keys p1 q
+tui_wait_exit "$(tui_pid p1)" 5 || tui_fail "q quits"
+
+# From the end (End reads the last page), up past its first row: the page
+# before is read, and the selection is at the top.
+tui_bedside p2 80 24 --db "$DEMO"
+tui_expect p2 'Patients: 300' "the demo list opens again"
+tui_keys p2 d
+tui_expect p2 'Due now or overdue: 40 shown' "the first page"
+tui_keys p2 End
+tui_expect p2 'Due now or overdue: 40 shown, more above' "End: the last page, more above"
+expect_same "$(screen_rows p2 | tail -1)" "$(want_row $((N - 1)))" "the last row is the table's last"
+press p2 k 45
+tui_expect p2 "Due now or overdue: $N hips" "up past the page boundary the page before is read"
+expect_same "$(screen_rows p2 | head -1)" "$(want_row $((N - 46)))" "row N-46 is selected at the top"
+expect_same "$(screen_rows p2 | head -3)" "$(sed -n "$((N - 45)),$((N - 43))p" "$T/want")" \
+    "and the rows below follow in order"
+tui_keys p2 PageUp PageUp PageUp Home
+tui_expect p2 "Due now or overdue: $N hips" "Home"
+expect_same "$(screen_rows p2 | head -1)" "$(want_row 0)" "Home: the first row again"
+tui_keys p2 d
+tui_expect p2 'Patients: 300' "d goes back to the patient list"
+tui_keys p2 q
+tui_wait_exit "$(tui_pid p2)" 5 || tui_fail "q quits"
+
 tui_end
 t_done

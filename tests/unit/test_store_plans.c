@@ -4,7 +4,8 @@
  * must not scan the records table, whose size is the registry's. Exports and
  * `check` read every record by design and are not listed here. What every
  * write runs before its commit (the next-due queue) must not scan the
- * patients table either, nor must looking an MRN up. */
+ * patients table either, nor must looking an MRN up. The Due view's pages
+ * read the next-due table on its index, in its order: no scan, no sort. */
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,24 @@ static int scans(sqlite3 *db, const char *sql, const char *table)
         char name[64];
         if (d && sscanf(d, "SCAN %63[a-zA-Z0-9_]", name) == 1 && is_alias(sql, table, name)) {
             printf("     full scan of %s (%s) in:\n     %s\n", table, d, sql);
+            bad = 1;
+        }
+    }
+    sqlite3_finalize(st);
+    free(q);
+    return bad;
+}
+
+/* 1 if sql's plan sorts in a temporary b-tree (the step printed). */
+static int sorts(sqlite3 *db, const char *sql)
+{
+    char *q = xasprintf("EXPLAIN QUERY PLAN %s", sql);
+    sqlite3_stmt *st = NULL;
+    int bad = sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK;
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+        const char *d = (const char *)sqlite3_column_text(st, 3);
+        if (d && strstr(d, "TEMP B-TREE")) {
+            printf("     a sort (%s) in:\n     %s\n", d, sql);
             bad = 1;
         }
     }
@@ -188,6 +207,54 @@ int main(void)
         free(look.sql[i]);
     }
     free(look.sql);
+    /* The Due view's pages: the first, after a row, before a row, the last. */
+    CHECK_INT(store_due_clear_pending(s, &err), 0);
+    char hip[37];
+    {
+        sqlite3_stmt *q = NULL;
+        sqlite3_prepare_v2(s->db, "SELECT uuid FROM hips LIMIT 1", -1, &q, NULL);
+        CHECK(q && sqlite3_step(q) == SQLITE_ROW);
+        snprintf(hip, sizeof hip, "%s", q ? (const char *)sqlite3_column_text(q, 0) : "");
+        sqlite3_finalize(q);
+    }
+    const char *tps[] = {"1m", "3m", "6m"};
+    for (int i = 0; i < 3; i++) {
+        st_due d = {.tp = (char *)tps[i], .missing = "vas", .target = 20030 + 61 * i,
+                    .open = 20023 + 61 * i, .close = 20037 + 61 * i, .until = 20300};
+        snprintf(d.hip, sizeof d.hip, "%s", hip);
+        CHECK_INT(store_due_put(s, &d, &err), 0);
+    }
+    seen pg = {0};
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_STMT, on_stmt, &pg);
+    size_t np = 0;
+    st_due_row *first = store_due_page(s, 20000, 20200, 20200, 20100, NULL, 1, 2, &np);
+    CHECK_INT((int)np, 2);
+    CHECK_STR(np ? first[0].d.tp : "", "1m");
+    CHECK(np && first[0].mrn[0] == 'M' && first[0].side == 'L');
+    st_due_row *next = store_due_page(s, 20000, 20200, 20200, 20100, &first[1].d, 1, 2, &got);
+    CHECK_INT((int)got, 1);
+    CHECK_STR(got ? next[0].d.tp : "", "6m");
+    store_due_rows_free(next, got);
+    st_due_row *back = store_due_page(s, 20000, 20200, 20200, 20100, &first[1].d, -1, 2, &got);
+    CHECK_INT((int)got, 1);
+    CHECK_STR(got ? back[0].d.tp : "", "1m");
+    store_due_rows_free(back, got);
+    st_due_row *last = store_due_page(s, 20000, 20200, 20200, 20100, NULL, -1, 2, &got);
+    CHECK_INT((int)got, 2);
+    CHECK_STR(got ? last[0].d.tp : "", "3m");   /* in index order, the last two */
+    store_due_rows_free(last, got);
+    store_due_rows_free(first, np);
+    sqlite3_trace_v2(s->db, 0, NULL, NULL);
+    CHECK_INT(pg.n, 2);   /* one statement each way */
+    for (int i = 0; i < pg.n; i++) {
+        CHECK_INT(scans(s->db, pg.sql[i], "records"), 0);
+        CHECK_INT(scans(s->db, pg.sql[i], "due"), 0);
+        CHECK_INT(scans(s->db, pg.sql[i], "patients"), 0);
+        CHECK_INT(scans(s->db, pg.sql[i], "hips"), 0);
+        CHECK_INT(sorts(s->db, pg.sql[i]), 0);
+        free(pg.sql[i]);
+    }
+    free(pg.sql);
     store_close(s);
     char *cmd = xasprintf("rm -rf '%s'", dir);
     if (system(cmd) != 0)
