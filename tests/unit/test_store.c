@@ -425,7 +425,7 @@ static void test_records(void)
     CHECK_INT(store_record_final(s, &r, &err), 0);
     st_record_free(&r);
     hip_ctx hc = {0};
-    st_end end_v[2] = {{"other", "when", 0}, {"tha", "date", 1}};
+    st_end end_v[2] = {{"other", "when", 0, 0}, {"tha", "date", 1, 0}};
     st_ends ends = {end_v, 2};
     CHECK_INT(store_each_hip(s, NULL, &ends, hip_cb, &hc), 0);
     CHECK_INT(hc.hips, 3);
