@@ -197,8 +197,10 @@ int st_hash_register(sqlite3 *db);
 #define ST_SEARCH_MRN_INDEX "CREATE INDEX patient_fold_mrn ON patient_fold(mrn);"
 /* The index's folding: st_fold as a UTF-8 locale folds (caller frees). */
 char *st_search_fold(const char *text);
-/* 1 if the index answers this search (as typed): it folds to at least 3
- * characters, alike in this process's locale and in the index. */
+/* How the index answers this search (as typed), if this process's locale
+ * folds it as the index does: by its trigrams (3 characters or more folded),
+ * by reading the folded rows (1 or 2); else the patients are scanned. */
+enum { ST_SEARCH_SCAN, ST_SEARCH_FOLDED, ST_SEARCH_TRIGRAMS };
 int st_search_indexed(const char *search);
 /* Index a patient just inserted (in the caller's write transaction). */
 int st_search_add(store *s, const char *uuid, char **err);

@@ -29,20 +29,30 @@
     " ORDER BY p.mrn " order " LIMIT ?4"
 #define PATIENT_ROWS(where, order) PATIENT_ROWS_WITH(LATEST_SCORE, where, order)
 
-/* The same rows through the search index (store_search.c), for a search of
- * three characters or more: FTS5 phrase matches of the trigram index in id
- * order, which is MRN order, read until the limit. Each is checked as the
- * scan checks it, so a stale index can hide a patient but never show a
+/* The same rows through the search index (store_search.c), in id order,
+ * which is MRN order, read until the limit: for a search of three
+ * characters or more the FTS5 phrase matches of the trigram index, for one
+ * or two the folded rows (patient_fold) that contain it. Each is checked as
+ * the scan checks it, so a stale index can hide a patient but never show a
  * wrong one (bedside check reports it stale). */
 #define KEY_ID                                                                                \
     "(SELECT kf.id FROM patients k CROSS JOIN patient_fold kf ON kf.patient = k.uuid"         \
     " WHERE k.mrn = ?5)"
-#define INDEXED_ROWS_WITH(cols, where, order)                                                 \
-    cols " FROM patient_search s CROSS JOIN patient_fold f ON f.id = s.rowid"                 \
-    " CROSS JOIN patients p ON p.uuid = f.patient"                                            \
-    " WHERE " where " s.patient_search MATCH '\"' || replace(?1, '\"', '\"\"') || '\"'"      \
-    " AND " FOUND " ORDER BY s.rowid " order " LIMIT ?4"
-#define INDEXED_ROWS(where, order) INDEXED_ROWS_WITH(PATIENT_COLS(LATEST_SCORE), where, order)
+#define INDEXED_ROWS_WITH(cols, from, match, key, where, order)                               \
+    cols " FROM " from " CROSS JOIN patients p ON p.uuid = f.patient"                         \
+    " WHERE " where " " match " AND " FOUND " ORDER BY " key " " order " LIMIT ?4"
+#define INDEXED_KINDS(from, match, key)                                                       \
+    {                                                                                         \
+        [FIRST] = INDEXED_ROWS_WITH(PATIENT_COLS(LATEST_SCORE), from, match, key, "", ""),    \
+        [AFTER] = INDEXED_ROWS_WITH(PATIENT_COLS(LATEST_SCORE), from, match, key,             \
+                                    key " > " KEY_ID " AND", ""),                             \
+        [BEFORE] = INDEXED_ROWS_WITH(PATIENT_COLS(LATEST_SCORE), from, match, key,            \
+                                     key " < " KEY_ID " AND", "DESC"),                        \
+        [LAST] = INDEXED_ROWS_WITH(PATIENT_COLS(LATEST_SCORE), from, match, key, "", "DESC"), \
+        [ALL] = INDEXED_ROWS_WITH(PATIENT_COLS("NULL"), from, match, key, "", ""),            \
+        [WIDTHS] = INDEXED_ROWS_WITH("SELECT max(bedside_width(p.mrn)),"                      \
+                                     " max(bedside_width(p.name))", from, match, key, "", ""), \
+    }
 
 enum { FIRST, AFTER, BEFORE, LAST, ALL, WIDTHS, KINDS };
 static const char *const SQL_SCAN[KINDS] = {
@@ -55,21 +65,19 @@ static const char *const SQL_SCAN[KINDS] = {
     [WIDTHS] = "SELECT max(bedside_width(p.mrn)), max(bedside_width(p.name)) FROM patients p"
                " WHERE ?1 IS NULL OR " FOUND,
 };
-static const char *const SQL_INDEXED[KINDS] = {
-    [FIRST] = INDEXED_ROWS("", ""),
-    [AFTER] = INDEXED_ROWS("s.rowid > " KEY_ID " AND", ""),
-    [BEFORE] = INDEXED_ROWS("s.rowid < " KEY_ID " AND", "DESC"),
-    [LAST] = INDEXED_ROWS("", "DESC"),
-    [ALL] = INDEXED_ROWS_WITH(PATIENT_COLS("NULL"), "", ""),
-    [WIDTHS] = INDEXED_ROWS_WITH("SELECT max(bedside_width(p.mrn)), max(bedside_width(p.name))",
-                                 "", ""),
+static const char *const SQL_INDEXED[][KINDS] = {
+    [ST_SEARCH_TRIGRAMS] = INDEXED_KINDS(
+        "patient_search s CROSS JOIN patient_fold f ON f.id = s.rowid",
+        "s.patient_search MATCH '\"' || replace(?1, '\"', '\"\"') || '\"'", "s.rowid"),
+    [ST_SEARCH_FOLDED] = INDEXED_KINDS(
+        "patient_fold f", "(instr(f.mrn, ?1) > 0 OR instr(f.name, ?1) > 0)", "f.id"),
 };
 
 /* The statement for this kind of read and search, with the search bound. */
 static sqlite3_stmt *search_stmt(store *s, int kind, const char *search)
 {
-    int indexed = search && *search && st_search_indexed(search);
-    sqlite3_stmt *q = st_stmt(s, (indexed ? SQL_INDEXED : SQL_SCAN)[kind]);
+    int way = st_search_indexed(search);
+    sqlite3_stmt *q = st_stmt(s, way == ST_SEARCH_SCAN ? SQL_SCAN[kind] : SQL_INDEXED[way][kind]);
     if (q && search && *search) {
         char *folded = st_fold(search);
         st_bind_text(q, 1, folded);
