@@ -16,8 +16,21 @@ static int add_hip(void *ctx, const st_patient *p, const st_hip *h, const st_fol
         c->n_bad++;
         return 0;
     }
-    if (c->n_hip % 256 == 0)
+    if (c->n_hip % 256 == 0) {
         c->hip = xrealloc(c->hip, (size_t)(c->n_hip + 256) * sizeof *c->hip);
+        for (int k = 0; k < c->n_grp; k++)
+            if (c->grp[k].g.f && c->grp[k].g.f->scope == SCOPE_HIP)
+                c->grp[k].val = xrealloc(c->grp[k].val,
+                                         (size_t)(c->n_hip + 256) * sizeof *c->grp[k].val);
+    }
+    /* A hip field's answer comes with the hip (its enrolment answers). */
+    for (int k = 0; k < c->n_grp; k++) {
+        const form_group *g = &c->grp[k].g;
+        if (g->f && g->f->scope == SCOPE_HIP) {
+            const char *v = st_hip_answer(h, g->f->field[g->field].id);
+            c->grp[k].val[c->n_hip] = v ? xstrdup(v) : NULL;
+        }
+    }
     rc_hip *x = &c->hip[c->n_hip++];
     memset(x, 0, sizeof *x);
     memcpy(x->uuid, h->uuid, sizeof x->uuid);
@@ -77,7 +90,7 @@ static int cmp_patient(const void *a, const void *b)
     return strcmp(g_pat->hip[*(const int *)a].patient, g_pat->hip[*(const int *)b].patient);
 }
 
-/* Each hip's answer to the field, filled from the store (the answer of
+/* Each hip's answer to a patient's field, from the store (the answer of
  * the latest visit when a merge left two). */
 typedef struct {
     const rc_cohort *c;
@@ -89,16 +102,6 @@ static void put(answers *x, int i, const char *v)
 {
     free(x->val[i]);
     x->val[i] = xstrdup(v);
-}
-
-static int take_hip(void *ctx, const char *hip, const char *v, int date)
-{
-    answers *x = ctx;
-    (void)date;
-    int i = hip && v ? rc_hip_find(x->c, hip) : -1;
-    if (i >= 0)
-        put(x, i, v);
-    return 0;
 }
 
 static int take_patient(void *ctx, const char *patient, const char *v, int date)
@@ -125,19 +128,27 @@ static int take_patient(void *ctx, const char *patient, const char *v, int date)
  * in the form's order and named by their labels (a code the form does not
  * know by itself, after them), sex and side as stored; hips with no
  * answer in a last stratum RC_NOT_RECORDED. -1 when the store fails. */
-static int group(rc_cohort *c, const form_group *g, rc_grouping *out)
+static int group(rc_cohort *c, rc_grouping *out)
 {
     int n = c->n_hip;
-    answers x = {.c = c, .val = xcalloc((size_t)n + 1, sizeof *x.val)};
+    if (!out->by) {
+        out->names = xcalloc(2, sizeof *out->names);
+        out->names[0] = xstrdup("all");
+        out->n = 1;
+        out->of_hip = xcalloc((size_t)n + 1, sizeof *out->of_hip);
+        return 0;
+    }
+    const form_group *g = &out->g;
+    if (!out->val)   /* hip fields: filled as the hips were read */
+        out->val = xcalloc((size_t)n + 1, sizeof *out->val);
+    answers x = {.c = c, .val = out->val};
     int rc = 0;
     if (g->identity) {
         for (int i = 0; i < n; i++) {
             char v = strcmp(g->identity, "sex") == 0 ? c->hip[i].sex : c->hip[i].side;
             x.val[i] = v ? xasprintf("%c", v) : NULL;
         }
-    } else if (g->f->scope == SCOPE_HIP) {
-        rc = store_each_hip_answer(c->a->db, g->f->id, g->f->field[g->field].id, take_hip, &x);
-    } else {
+    } else if (g->f->scope == SCOPE_PATIENT) {
         x.by_patient = xmalloc(((size_t)n + 1) * sizeof *x.by_patient);
         for (int i = 0; i < n; i++)
             x.by_patient[i] = i;
@@ -198,11 +209,12 @@ static int group(rc_cohort *c, const form_group *g, rc_grouping *out)
     for (int i = 0; i < n; i++)
         free(x.val[i]);
     free(x.val);
+    out->val = NULL;
     return rc == 0 ? 0 : -1;
 }
 
-/* Prepare the grouping by name (NULL: the whole cohort); 0, 1 when the
- * forms have no such field, -1 when the store fails. */
+/* Name a grouping before the hips are read (NULL: the whole cohort):
+ * 0, or 1 when the forms have no such field. */
 static int prepare(rc_cohort *c, const char *by)
 {
     if (rc_strata(c, by))
@@ -210,20 +222,28 @@ static int prepare(rc_cohort *c, const char *by)
     assert(c->n_grp < RC_MAX_GROUPINGS);
     rc_grouping *out = &c->grp[c->n_grp];
     memset(out, 0, sizeof *out);
-    if (!by) {
-        out->names = xcalloc(2, sizeof *out->names);
-        out->names[0] = xstrdup("all");
-        out->n = 1;
-        out->of_hip = xcalloc((size_t)c->n_hip + 1, sizeof *out->of_hip);
-        c->n_grp++;
-        return 0;
-    }
-    form_group g;
-    if (form_group_find(&c->a->forms, by, &g) != 0)
+    if (by && form_group_find(&c->a->forms, by, &out->g) != 0)
         return 1;
     out->by = by;
     c->n_grp++;
-    return group(c, &g, out);
+    return 0;
+}
+
+static void cohort_free(rc_cohort *c)
+{
+    for (int i = 0; i < c->n_hip; i++)
+        free(c->hip[i].mrn);
+    for (int k = 0; k < c->n_grp; k++) {
+        for (int s = 0; s < c->grp[k].n; s++)
+            free(c->grp[k].names[s]);
+        free(c->grp[k].names);
+        free(c->grp[k].of_hip);
+        for (int i = 0; c->grp[k].val && i < c->n_hip; i++)
+            free(c->grp[k].val[i]);
+        free(c->grp[k].val);
+    }
+    free(c->hip);
+    free(c->by_uuid);
 }
 
 const rc_grouping *rc_strata(const rc_cohort *c, const char *by)
@@ -366,9 +386,20 @@ int report_cohort_build(app *a, const report_cohort_opts *o, report_cohort *rc, 
         c.end_form = form_set_find(&a->forms, event.form);
         c.end_field = event.field;
     }
-    if (store_each_cohort_hip(a->db, o->from, o->to, c.end_form ? &event : NULL, &a->ends,
-                              add_hip, &c) != 0) {
+    /* Every grouping a table uses, named before the hips are read: --by,
+     * the config's by: (both checked against the forms before), the
+     * baseline's levels (left out when the forms lack the field). */
+    const char *use[] = {NULL, o->by, oc->form ? (o->by ? o->by : oc->by) : NULL,
+                         c.end_form ? (o->by ? o->by : ep->by) : NULL,
+                         "side", "etiology", "stage_system", "stage"};
+    for (size_t k = 0; k < sizeof use / sizeof *use && !*err; k++)
+        if ((k == 0 || use[k]) && prepare(&c, use[k]) != 0 && k < 4)
+            *err = xasprintf("cannot group by %s", use[k]);
+    if (!*err && store_each_cohort_hip(a->db, o->from, o->to, c.end_form ? &event : NULL,
+                                       &a->ends, add_hip, &c) != 0)
         *err = xstrdup("the cohort could not be read from the database");
+    if (*err) {
+        cohort_free(&c);
         return -1;
     }
     c.by_uuid = xmalloc((size_t)(c.n_hip + 1) * sizeof *c.by_uuid);
@@ -396,18 +427,11 @@ int report_cohort_build(app *a, const report_cohort_opts *o, report_cohort *rc, 
                             "follow-up, else at its last record%s (surv_hip).",
                             c.n_hip, bad, from, to, o->to >= 0 ? " (the study end)" : "",
                             o->to >= 0 ? ", and at the study end at the latest" : "");
-    /* Every grouping a table uses, read once: --by, the config's by:
-     * (both checked against the forms before), the baseline's levels. */
-    const char *use[] = {NULL, o->by, oc->form ? (o->by ? o->by : oc->by) : NULL,
-                         c.end_form ? (o->by ? o->by : ep->by) : NULL,
-                         "side", "etiology", "stage_system", "stage"};
     int rcode = 0;
-    for (size_t k = 0; k < sizeof use / sizeof *use && !*err; k++) {
-        int r = k && !use[k] ? 0 : prepare(&c, use[k]);
-        if (r < 0 || (r > 0 && k < 4))
-            *err = xasprintf("cannot group by %s%s", use[k],
-                             r < 0 ? ": the database could not be read" : "");
-    }
+    for (int k = 0; k < c.n_grp && !*err; k++)
+        if (group(&c, &c.grp[k]) != 0)
+            *err = xasprintf("the answers to %s could not be read from the database",
+                             c.grp[k].by);
     if (!*err)
         rc_baseline(rc, &c, o->by);
     if (!*err)
@@ -418,16 +442,7 @@ int report_cohort_build(app *a, const report_cohort_opts *o, report_cohort *rc, 
         rc_survival(rc, &c, o->by ? o->by : ep->by);
     if (*err)
         rcode = -1;
-    for (int i = 0; i < c.n_hip; i++)
-        free(c.hip[i].mrn);
-    for (int k = 0; k < c.n_grp; k++) {
-        for (int s = 0; s < c.grp[k].n; s++)
-            free(c.grp[k].names[s]);
-        free(c.grp[k].names);
-        free(c.grp[k].of_hip);
-    }
-    free(c.hip);
-    free(c.by_uuid);
+    cohort_free(&c);
     if (rcode)
         report_cohort_free(rc);
     return rcode;

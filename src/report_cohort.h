@@ -105,6 +105,8 @@ typedef struct {
     char **names;
     int n;
     int *of_hip;
+    form_group g;              /* what by names */
+    char **val;                /* each hip's answer while the cohort is read */
 } rc_grouping;
 /* One hip of the cohort, as the tables see it. */
 typedef struct {
