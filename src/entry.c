@@ -34,11 +34,12 @@ int entry_fail_store(entry_error *e, char *err, const char *what)
  * records in db of the forms with ends_follow_up (a patient-scope form's
  * record ends both): the earliest date, with its form's title and reason;
  * and the largest number of records of one such form for the hip (or the
- * patient), with that form's id. */
+ * patient), with that form's id. Slot 2: the patient's own end (of
+ * patient-scope forms only), which a hip added later starts under. */
 typedef struct {
-    entry_hip eh[2];
-    int count[2];
-    const char *form[2];
+    entry_hip eh[3];
+    int count[3];
+    const char *form[3];
 } hip_ends;
 
 static void end_why(const form *f, const st_record *r, char *out, size_t n)
@@ -55,7 +56,7 @@ static void end_why(const form *f, const st_record *r, char *out, size_t n)
 static void end_dates(const app *a, store *db, const char *patient, hip_ends *he)
 {
     memset(he, 0, sizeof *he);
-    he->eh[0].end_date = he->eh[1].end_date = -1;
+    he->eh[0].end_date = he->eh[1].end_date = he->eh[2].end_date = -1;
     if (a->ends.n == 0)
         return;
     size_t n = 0;
@@ -70,7 +71,7 @@ static void end_dates(const app *a, store *db, const char *patient, hip_ends *he
         int same = 0;
         for (size_t j = 0; j < n; j++)
             same += r[j].side == r[i].side && strcmp(r[j].form, r[i].form) == 0;
-        for (int k = 0; k < 2; k++) {
+        for (int k = 0; k < 3; k++) {
             if (hip && k != (r[i].side == 'R'))
                 continue;
             if (same > he->count[k]) {
@@ -94,6 +95,14 @@ static entry_hip hip_of(const st_hip *h, const hip_ends *he)
     e.index_date = h->index_date;
     e.observed = h->observed;
     return e;
+}
+
+int entry_patient_end(const app *a, const char *patient_uuid, char why[128])
+{
+    hip_ends he;
+    end_dates(a, a->db, patient_uuid, &he);
+    memcpy(why, he.eh[2].why, sizeof he.eh[2].why);
+    return he.eh[2].end_date;
 }
 
 int entry_hips_of(const app *a, store *db, const char *patient_uuid, entry_hip vh[2],

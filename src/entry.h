@@ -119,6 +119,10 @@ int entry_check_stored(const config *c, const entry_hip *hips, int n_hips, const
  * number of hips (0..2). */
 int entry_hips_of(const app *a, store *db, const char *patient_uuid, entry_hip vh[2],
                   int ends[2], const char *end_form[2]);
+/* The day the follow-up of the patient as a whole ended (the earliest
+ * record of a patient-scope form with ends_follow_up), or -1; why as
+ * entry_hip's. */
+int entry_patient_end(const app *a, const char *patient_uuid, char why[128]);
 /* The timepoint whose window holds visit_date for one of the hips still
  * followed up on that date, or -1 (unscheduled). */
 int entry_timepoint_for(const config *c, const entry_hip *hips, int n_hips, int visit_date);
@@ -291,7 +295,8 @@ int entry_enrol_required(const form *f);
 int entry_add_hip(app *a, st_hip *h, form_answers *ans, st_record *r, entry_error *e);
 /* The checks entry_add_hip makes before writing, for a front end that asks
  * the enrolment form after side and index date (the TUI): the patient
- * exists, the index date is allowed, the side is free. */
+ * exists, the index date is allowed (for a hip with an index procedure:
+ * not after the end of the patient's follow-up), the side is free. */
 int entry_hip_new_ok(app *a, const st_hip *h, entry_error *e);
 /* The same for a new patient: the MRN is not taken (field "mrn"). */
 int entry_patient_new_ok(app *a, const st_patient *p, entry_error *e);

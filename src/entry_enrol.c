@@ -77,6 +77,15 @@ int entry_hip_new_ok(app *a, const st_hip *h, entry_error *e)
         return entry_fail(e, "patient", "no patient with uuid %s", h->patient);
     char lim[11];
     int rc = entry_index_date_ok(a, &p, h->index_date, e);
+    char why[128];
+    int end = rc == ENTRY_OK && !h->observed ? entry_patient_end(a, h->patient, why) : -1;
+    if (end >= 0 && h->index_date > end) {
+        char d[11];
+        date_format(h->index_date, d);
+        date_format(end, lim);
+        rc = entry_fail(e, "index_date", "the follow-up of patient '%s' ended on %s (%s): a hip "
+                        "with index date %s would never be followed up", p.mrn, lim, why, d);
+    }
     st_hip old;
     if (rc == ENTRY_OK && store_hip_get(a->db, h->patient, h->side, &old) == 0) {
         date_format(old.index_date, lim);

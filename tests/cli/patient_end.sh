@@ -3,9 +3,11 @@
 # record ends the follow-up of every hip of the patient. Both hips leave
 # `due`, scheduled visits after its date are refused on either hip, its date
 # may not come before any hip's index date nor before a scheduled record of
-# any hip (naming the record and its date), survival analysis censors both
-# hips at it (a hip's own earlier end still wins), and `check` agrees,
-# listing a scheduled visit after it that a laptop copy brought in.
+# any hip (naming the record and its date), a treated hip added later may not
+# start after it, survival analysis censors both hips at it (a hip's own
+# earlier end still wins), the next-due table notices a form changing scope,
+# and `check` agrees, listing a scheduled visit after it that a laptop copy
+# brought in.
 . "$(dirname "$0")/../lib.sh"
 
 csvcol() { python3 "$TOP/tests/cli/csvtool.py" col "$1" "$2"; }
@@ -123,6 +125,30 @@ expect_same "$(row "$T/rep2/endpoints.csv" W1 L)" "92|0|end of follow-up form" \
     "left hip: its own earlier end"
 expect_same "$(row "$T/rep2/endpoints.csv" W1 R)" "122|0|end of follow-up form" \
     "right hip: the patient's"
+
+# --- a hip added after the patient's ending ---------------------------------------------
+fb patient add W2 --name "Wanda Three" --sex F --born 1961-01-01 &&
+    fb hip add W2 --side L --index-date 2025-06-01 &&
+    fb record W2 --form withdrawal --date 2025-10-01 date=2025-10-01 why=died
+[ "$rc" = 0 ] && ok || fail "setup: W2 withdrawn"
+refused 1 "a treated hip whose index date is after the patient's ending" \
+    "the follow-up of patient 'W2' ended on 2025-10-01 \(Withdrawal: Died\): a hip with index date 2026-01-10 would never be followed up" \
+    --forms "$F" hip add W2 --side R --index-date 2026-01-10
+fb hip add W2 --side R --observed --index-date 2026-01-10
+expect_rc 0 "an observed hip (no schedule) may still be registered"
+
+# --- the next-due table's stored schedule names an ending form's scope -----------------
+H=$T/hipforms
+cp -r "$F" "$H"
+sed -i 's/^scope: patient$/scope: hip/' "$H/withdrawal.yaml"
+bs --db "$T/k.db" --forms "$H" patient add K1 --name "Kay" --sex F --born 1970-01-01 &&
+    bs --db "$T/k.db" --forms "$H" hip add K1 --side L --index-date 2026-03-02
+bs --db "$T/k.db" --forms "$H" check
+expect_rc 0 "the same form per hip: clean"
+bs --db "$T/k.db" --forms "$F" check
+expect_rc 1 "the form made patient-scope"
+expect_out "^the next-due table was made for another schedule than the configuration's" \
+    "check: the rows were computed under the per-hip form"
 
 # --- check agrees: a laptop's scheduled visit after the ending -------------------------
 "$BEDSIDE" --today "$TODAY" --forms "$F" --db "$T/laptop.db" record W1 --form vas --hip R \
