@@ -585,6 +585,19 @@ static int one_patient(gen *g, int n)
     return rc;
 }
 
+/* Why the run stopped with `saved` patients already committed. */
+static void say_partial(store *s, int saved, int wanted, int batch, char **err)
+{
+    char *why = *err;
+    if (saved == 0)
+        *err = xasprintf("%s; nothing was saved", why);
+    else
+        *err = xasprintf("%s; %s now holds the first %d of the %d demo patients (saved %d at a "
+                     "time), part of a cohort: delete it and run demo again",
+                     why, store_path(s), saved, wanted, batch);
+    free(why);
+}
+
 int demo_generate(store *s, const config *c, const form_set *fs, const demo_opts *o,
                   demo_stats *st, char **err)
 {
@@ -594,9 +607,12 @@ int demo_generate(store *s, const config *c, const form_set *fs, const demo_opts
     st_patient_row *rows = store_patient_list(s, NULL, NULL, NULL, 1, &n);
     store_patient_rows_free(rows, n);
     if (n > 0) {
-        *err = xasprintf("%s already holds patients; the demo cohort only goes into an empty "
-                         "database, so that synthetic and real data never mix",
-                         store_path(s));
+        *err = store_is_demo(s) == 1
+                   ? xasprintf("%s already holds a demo cohort (or part of one, if a run was "
+                               "stopped); delete it to make another", store_path(s))
+                   : xasprintf("%s already holds patients; the demo cohort only goes into an "
+                               "empty database, so that synthetic and real data never mix",
+                               store_path(s));
         return 1;
     }
     demo_rng r;
@@ -604,19 +620,33 @@ int demo_generate(store *s, const config *c, const form_set *fs, const demo_opts
     gen g = {.s = s, .c = c, .fs = fs, .r = &r, .today = o->today, .st = st, .err = err,
              .complete = o->complete, .seed = o->seed};
     demo_shape_deal(&g.shape, o->patients, o->seed);
-    if (store_begin(s, err) != 0)
-        return -1;
-    int rc = 0;
-    for (int i = 1; i <= o->patients && rc == 0; i++)
+    /* One transaction per batch: a single one for the whole cohort grows
+     * the WAL to the size of the database, and every page SQLite reads is
+     * then looked up among all its frames. */
+    int batch = o->batch > 0 ? o->batch : 1000;
+    int rc = store_begin(s, err) == 0 ? 0 : -1, saved = 0;
+    for (int i = 1; i <= o->patients && rc == 0; i++) {
+        if (o->stop && *o->stop) {
+            *err = xasprintf("interrupted after %d of %d patients", i - 1, o->patients);
+            rc = -1;
+            break;
+        }
         rc = one_patient(&g, i);
+        if (rc == 0 && i % batch == 0 && i < o->patients) {
+            rc = store_commit(s, err) == 0 ? 0 : -1;
+            saved = rc == 0 ? i : saved;
+            rc = rc == 0 && store_begin(s, err) == 0 ? 0 : -1;
+        }
+    }
     free(g.pd);
     free(g.held);
     demo_shape_free(&g.shape);
-    if (rc == 0)
-        return store_commit(s, err) == 0 ? 0 : -1;
+    if (rc == 0 && store_commit(s, err) == 0)
+        return 0;
     store_rollback(s);
-    memset(st, 0, sizeof *st);
     if (!*err)
         *err = xstrdup("the demo cohort could not be written");
+    say_partial(s, saved, o->patients, batch, err);
+    memset(st, 0, sizeof *st);
     return -1;
 }

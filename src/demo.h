@@ -8,6 +8,7 @@
 #ifndef BEDSIDE_DEMO_H
 #define BEDSIDE_DEMO_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -20,15 +21,18 @@ typedef struct {
     int today;               /* days since epoch: follow-up is laid out up to here */
     int complete;            /* every hip's index date far enough back for its
                               * last scheduled visit (the paper's cohort) */
+    int batch;               /* patients per transaction (0: 1,000) */
+    volatile sig_atomic_t *stop;   /* set (by a signal) to stop between patients */
 } demo_opts;
 
 typedef struct {
     int patients, hips, bilateral, records, amended, missed, tha, complications;
 } demo_stats;
 
-/* Write the cohort in one transaction. Returns 0; 1 (nothing written) if
- * the database already holds patients; -1 on any other problem (nothing
- * written). *err says why (caller frees). */
+/* Write the cohort, o->batch patients to a transaction. Returns 0; 1 (nothing
+ * written) if the database already holds patients; -1 on any other problem
+ * or when *o->stop is set: the batch under way is undone, and *err (caller
+ * frees) says why and how many patients the earlier batches saved. */
 int demo_generate(store *s, const config *c, const form_set *fs, const demo_opts *o,
                   demo_stats *st, char **err);
 

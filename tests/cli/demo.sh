@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# demo.sh — bedside demo: deterministic by seed, refuses a non-empty
-# database, and the cohort looks like the seeded study (with tolerances).
+# demo.sh — bedside demo: deterministic by seed (whatever the batch),
+# refuses a non-empty database, the cohort looks like the seeded study (with
+# tolerances), and a run stopped half-way keeps whole batches and says so.
 . "$(dirname "$0")/../lib.sh"
 
 # q DB SQL — a query over CSV exports imported into an in-memory database
@@ -33,6 +34,9 @@ bs demo --colour
 expect_rc 2 "unknown option"
 bs demo extra
 expect_rc 2 "stray argument"
+bs demo --batch 0
+expect_rc 2 "--batch 0"
+expect_err "--batch" "message names the option"
 
 # --- the cohort ---
 bs demo --patients 300 --seed 5
@@ -74,9 +78,10 @@ rc=$?
 expect_rc 0 "check on the demo cohort"
 expect_out "no problems found" "check says so"
 
-# Determinism: the same seed and today give byte-identical exports.
+# Determinism: the same seed and today give byte-identical exports, however
+# many patients each transaction saves.
 DB2=$T/second.db
-"$BEDSIDE" --db "$DB2" --today "$TODAY" demo --patients 300 --seed 5 >/dev/null 2>&1
+"$BEDSIDE" --db "$DB2" --today "$TODAY" demo --patients 300 --seed 5 --batch 7 >/dev/null 2>&1
 "$BEDSIDE" --db "$DB2" --today "$TODAY" export csv >"$T/all2.csv" 2>/dev/null
 # Without the uuids, which are random by design.
 nouuid() { python3 "$TOP/tests/cli/csvtool.py" drop "$1" record_id patient_id hip_id 2>/dev/null; }
@@ -147,7 +152,8 @@ expect_out "D000001" "show names the patient"
 before=$(db_sum)
 bs demo --patients 5 --seed 9
 expect_rc 1 "demo on a demo database"
-expect_err "already holds patients" "refusal says why"
+expect_err "already holds a demo cohort .or part of one, if a run was stopped.; delete it" \
+    "refusal says why"
 expect_same "$(db_sum)" "$before" "database unchanged by the refusal"
 
 DB=$T/real.db
@@ -159,5 +165,37 @@ bs demo --patients 5
 expect_rc 1 "demo on a database with a real patient"
 expect_err "already holds patients" "refusal names the reason"
 expect_same "$(db_sum)" "$before" "real database unchanged"
+
+# --- stopped half-way: whole batches stay, the file says it holds part of a cohort ---
+DB=$T/stopped.db
+export BEDSIDE_DB=$DB
+"$BEDSIDE" --today "$TODAY" demo --patients 20000 --seed 2 --batch 10 >"$T/out" 2>"$T/err" &
+pid=$!
+for _ in $(seq 1 600); do
+    n=$(sqlite3 "$DB" "SELECT count(*) FROM patients" 2>/dev/null)
+    [ "${n:-0}" -ge 30 ] && break
+    sleep 0.1
+done
+# SIGTERM: a script's background job ignores SIGINT (Ctrl-C), and so does
+# the demo then, as it keeps any signal it inherits ignored.
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+expect_rc 1 "SIGTERM stops the demo with an error"
+saved=$(sqlite3 "$DB" "SELECT count(*) FROM patients")
+expect_err "^bedside: demo: interrupted after [0-9]* of 20000 patients; .*stopped.db now holds the first $saved of the 20000 demo patients .saved 10 at a time., part of a cohort: delete it and run demo again" \
+    "saying how many patients were saved, and what to do"
+[ "$saved" -ge 30 ] && [ $((saved % 10)) = 0 ] && ok ||
+    fail "whole batches of 10 are saved, at least 3: $saved"
+expect_same "$(sqlite3 "$DB" "SELECT max(mrn) FROM patients")" "$(printf 'D%06d' "$saved")" \
+    "the first patients, in order"
+bs check
+expect_rc 0 "what was saved passes check (no patient half-written)"
+before=$(db_sum)
+bs demo --patients 5
+expect_rc 1 "demo again on the stopped file"
+expect_err "already holds a demo cohort .or part of one, if a run was stopped.; delete it" \
+    "refused, saying why"
+expect_same "$(db_sum)" "$before" "the stopped file unchanged by the refusal"
 
 t_done
