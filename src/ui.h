@@ -117,6 +117,11 @@ int ui_doc_scroll(ui *u, int k, int *top, int n);
 /* A list's selection kept below n and on screen: *top moves so that *sel is
  * among the rows shown from it. */
 void ui_sel_show(int *sel, int *top, int n, int rows);
+/* A keyset list (patients, the Due view) read a page next to the rows held
+ * (dir 1 after, -1 before) or instead of them (0 the first page, -2 the
+ * last): whether more lie that way (more) sets *before / *after. 1 when
+ * the page replaces the rows held (dir 0 or -2). */
+int ui_page_more(int dir, int more, int *before, int *after);
 
 /* ui_theme.c: colours, glyphs and width-aware text. */
 void ui_theme_init(ui *u);

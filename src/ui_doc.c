@@ -103,3 +103,17 @@ void ui_sel_show(int *sel, int *top, int n, int rows)
     if (*sel >= *top + rows)
         *top = *sel - rows + 1;
 }
+
+int ui_page_more(int dir, int more, int *before, int *after)
+{
+    if (dir == 0 || dir == -2) {
+        *before = dir == -2 && more;
+        *after = dir == 0 && more;
+        return 1;
+    }
+    if (dir > 0)
+        *after = more;
+    else
+        *before = more;
+    return 0;
+}

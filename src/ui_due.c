@@ -90,15 +90,8 @@ static void load_page(ui *u, ui_due *d, int dir)
         n--;
         row_free(&pg[n]);
     }
-    if (dir == 0 || dir == -2) {
+    if (ui_page_more(dir, more, &d->more_before, &d->more_after))
         rows_clear(d);
-        d->more_before = dir == -2 && more;
-        d->more_after = dir == 0 && more;
-    } else if (dir > 0) {
-        d->more_after = more;
-    } else {
-        d->more_before = more;
-    }
     d->rows = xrealloc(d->rows, (d->n + n + 1) * sizeof *d->rows);
     d->draft = xrealloc(d->draft, d->n + n + 1);
     size_t at = dir == -1 ? 0 : d->n;

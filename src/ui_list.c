@@ -160,17 +160,11 @@ static void load_page(ui *u, list_st *l, int dir)
             memmove(pg, pg + 1, (n - 1) * sizeof *pg);
         n--;
     }
-    if (dir == 0 || dir == -2) {
+    if (ui_page_more(dir, more, &l->more_before, &l->more_after)) {
         store_patient_rows_free(l->rows, l->n);
         hips_free(&l->ph);
         l->rows = NULL;
         l->n = 0;
-        l->more_before = dir == -2 && more;
-        l->more_after = dir == 0 && more;
-    } else if (dir > 0) {
-        l->more_after = more;
-    } else {
-        l->more_before = more;
     }
     l->rows = xrealloc(l->rows, (l->n + n + 1) * sizeof *l->rows);
     if (n == 0) {
