@@ -105,6 +105,8 @@ expect_rc 0 "an unscheduled visit after the ending"
 expect_err "timepoint unscheduled" "kept as unscheduled"
 fb check
 expect_rc 0 "check is clean"
+fb show W1 --ascii --width 80
+expect_same "$(grep -c "follow-up ended 2025-10-01" "$T/out")" 2 "show: both hips' follow-up ended"
 
 # --- survival: both hips censored at the patient's ending ------------------------------
 fb report --csv "$T/rep"
