@@ -47,6 +47,13 @@ void export_row(FILE *out, const char *const *cell, int n);
 int export_keeps_field(const export_opts *o, const form_field *fl);
 /* The forms an export covers: o->form's, or all. */
 int export_covers(const export_opts *o, const form *f);
+/* The enrolment columns of the analysis file: each kept field of every
+ * enrolment form (enrolment: true), forms in their order, named
+ * <form>_<field>, holding the hip's or the patient's current enrolment
+ * answer on every row. The form exported alone (--form) has none: its own
+ * columns hold the answers. Start with *k = 0, *field = -1; each call moves
+ * to the next and returns 1, or 0 after the last. */
+int export_enrol_next(const app *a, const export_opts *o, int *k, int *field);
 /* A date cell: YYYY-MM-DD, or with deidentify the days from index (empty
  * when there is no index date). "" for date < 0. out holds 16 bytes. */
 void export_date(const export_opts *o, int date, int index_date, char out[16]);

@@ -35,11 +35,14 @@ static char *show_if_of(const form *f, const form_field *fl)
     return sec ? sec : own;
 }
 
-static void put_field(FILE *out, const export_opts *o, const form *f, const form_field *fl)
+/* A field's rows; sep joins form id and field id in the variable's name
+ * (NULL: the field id alone). */
+static void put_field(FILE *out, const export_opts *o, const form *f, const form_field *fl,
+                      const char *sep)
 {
     const char *c[C_N] = {0};
     char var[200], lab[200], mn[32], mx[32], dec[16], code[16];
-    snprintf(var, sizeof var, "%s%s%s", o->form ? "" : f->id, o->form ? "" : ".", fl->id);
+    snprintf(var, sizeof var, "%s%s%s", sep ? f->id : "", sep ? sep : "", fl->id);
     c[C_VAR] = var;
     c[C_FORM] = f->id;
     c[C_LABEL] = fl->label;
@@ -80,8 +83,7 @@ static void put_field(FILE *out, const export_opts *o, const form *f, const form
         export_row(out, c, C_N);
     }
     if (o->labels && (fl->type == FT_CHOICE || fl->type == FT_MULTI || fl->type == FT_YESNO)) {
-        snprintf(var, sizeof var, "%s%s%s_label", o->form ? "" : f->id, o->form ? "" : ".",
-                 fl->id);
+        snprintf(var, sizeof var, "%s%s%s_label", sep ? f->id : "", sep ? sep : "", fl->id);
         snprintf(lab, sizeof lab, "%s (option labels)", fl->label ? fl->label : fl->id);
         const char *l[C_N] = {var, f->id, lab, "text"};
         l[C_FROM] = fl->id;
@@ -113,13 +115,16 @@ int export_codebook(app *a, const export_opts *o, FILE *out)
         const char *c[C_N] = {name, "", label, type};
         export_row(out, c, C_N);
     }
+    /* The enrolment answers on every row, named form_field. */
+    for (int k = 0, i = -1; !o->long_rows && export_enrol_next(a, o, &k, &i);)
+        put_field(out, o, a->forms.v[k], &a->forms.v[k]->field[i], "_");
     for (int k = 0; k < a->forms.n; k++) {
         const form *f = a->forms.v[k];
         if (!export_covers(o, f))
             continue;
         for (int i = 0; i < f->n_field; i++)
             if (export_keeps_field(o, &f->field[i]))
-                put_field(out, o, f, &f->field[i]);
+                put_field(out, o, f, &f->field[i], o->form ? NULL : ".");
         for (int i = 0; i < f->n_score; i++)
             put_score(out, o, f, &f->score[i]);
     }

@@ -29,6 +29,19 @@ int export_covers(const export_opts *o, const form *f)
     return !o->form || strcmp(o->form, f->id) == 0;
 }
 
+int export_enrol_next(const app *a, const export_opts *o, int *k, int *field)
+{
+    for (; *k < a->forms.n; (*k)++, *field = -1) {
+        const form *f = a->forms.v[*k];
+        if (!f->enrolment || (o->form && strcmp(o->form, f->id) == 0))
+            continue;
+        while (++*field < f->n_field)
+            if (export_keeps_field(o, &f->field[*field]))
+                return 1;
+    }
+    return 0;
+}
+
 void export_date(const export_opts *o, int date, int index_date, char out[16])
 {
     out[0] = '\0';
@@ -91,7 +104,7 @@ void export_deid_note(app *a, const export_opts *o, const char *what, int forms)
     sbuf b = {0};
     for (int k = 0; k < a->forms.n; k++) {
         const form *f = a->forms.v[k];
-        if (!export_covers(o, f))
+        if (!export_covers(o, f) && !f->enrolment)   /* enrolment: on every row */
             continue;
         for (int i = 0; i < f->n_field; i++)
             if (f->field[i].type == FT_TEXT)

@@ -1,8 +1,9 @@
 /* export_redcap.c — `export redcap DIR`: a longitudinal REDCap project in
  * REDCap's import formats. One REDCap record per hip; an enrolment event
- * holds the hip instrument, each schedule timepoint is an event, and
- * unscheduled visits go to a repeating event (each form repeats). The data
- * dictionary is export_redcap_dict.c's. Records are streamed patient by
+ * holds the hip instrument and the enrolment forms' (the hip's, and its
+ * patient's on each of its hips), each schedule timepoint is an event, and
+ * unscheduled visits go to a repeating event (each other form repeats). The
+ * data dictionary is export_redcap_dict.c's. Records are streamed patient by
  * patient: the forms of one visit share a row, as REDCap wants. */
 #include <ctype.h>
 #include <errno.h>
@@ -15,6 +16,9 @@
 
 typedef struct {
     char uuid[37], patient[37], id[48];   /* id: the REDCap record_id */
+    char pid[48], age[16], idx[16];       /* the hip instrument's patient_id, age, index date */
+    char side, sex;
+    int index, written;                   /* index date; its enrolment row is out */
 } rc_hip;
 
 typedef struct {
@@ -121,8 +125,8 @@ static void put_cells(rc_ctx *x, char **cell)
     free(cell);
 }
 
-/* The enrolment row of a hip, written at once; the hip is kept for the
- * records that follow. */
+/* A hip, kept for the records that follow; its enrolment row goes out
+ * with its patient's records (or at the end, without any). */
 static int put_hip(void *ctx, const st_patient *p, const st_hip *h, const st_followup *fu)
 {
     rc_ctx *x = ctx;
@@ -131,6 +135,7 @@ static int put_hip(void *ctx, const st_patient *p, const st_hip *h, const st_fol
         x->hip = xrealloc(x->hip, (size_t)x->caphip * sizeof *x->hip);
     }
     rc_hip *r = &x->hip[x->nhip++];
+    memset(r, 0, sizeof *r);
     memcpy(r->uuid, h->uuid, sizeof r->uuid);
     memcpy(r->patient, p->uuid, sizeof r->patient);
     const char *sid = x->o->deidentify ? st_study_id(&x->ids, p->uuid) : NULL;
@@ -138,31 +143,47 @@ static int put_hip(void *ctx, const st_patient *p, const st_hip *h, const st_fol
         snprintf(r->id, sizeof r->id, "%s-%c", sid ? sid : "", h->side);
     else
         snprintf(r->id, sizeof r->id, "%s", h->uuid);
-    char **cell = new_cells(x);
-    cell[0] = xstrdup(r->id);
-    cell[1] = xstrdup(x->event[0]);
-    char age[16], idx[11];
-    export_age(p->born, h->index_date, age);
-    date_format(h->index_date, idx);
+    snprintf(r->pid, sizeof r->pid, "%s", x->o->deidentify ? (sid ? sid : "") : p->uuid);
+    r->side = h->side == 'L' ? 'L' : 'R';
+    r->sex = p->sex == 'F' || p->sex == 'M' ? p->sex : 'X';
+    r->index = h->index_date;
+    export_age(p->born, h->index_date, r->age);
+    date_format(h->index_date, r->idx);
+    return 0;
+}
+
+/* The hip instrument's cells of hip h's enrolment row. */
+static void hip_cells(rc_ctx *x, int h, char **cell)
+{
+    const rc_hip *r = &x->hip[h];
     for (int i = 1; i < x->vs.n && x->vs.v[i].form < 0; i++) {
         const char *v = NULL;
+        char one[2] = {0};
         switch (x->vs.v[i].field) {
-        case RH_PATIENT: v = x->o->deidentify ? sid : p->uuid; break;
-        case RH_SIDE: v = h->side == 'L' ? "L" : "R"; break;
-        case RH_SEX: v = p->sex == 'F' ? "F" : p->sex == 'M' ? "M" : "X"; break;
-        case RH_AGE: v = age; break;
-        case RH_ETIOLOGY: v = st_hip_answer(h, "etiology"); break;
-        case RH_STAGE_SYSTEM: v = st_hip_answer(h, "stage_system"); break;
-        case RH_STAGE: v = st_hip_answer(h, "stage"); break;
-        case RH_INDEX: v = idx; break;
-        case RH_INVOLVEMENT: v = st_hip_answer(h, "involvement"); break;
+        case RH_PATIENT: v = r->pid; break;
+        case RH_SIDE: one[0] = r->side; v = one; break;
+        case RH_SEX: one[0] = r->sex; v = one; break;
+        case RH_AGE: v = r->age; break;
+        case RH_INDEX: v = r->idx; break;
         }
         set(cell, x->col[i], xstrdup(v));
     }
     set(cell, x->complete[HIP_FORM(x)], xstrdup("2"));
-    mark(x, 0, HIP_FORM(x));
-    put_cells(x, cell);
-    return ferror(x->out) ? 1 : 0;
+}
+
+/* The first of patient's hips in x->hip (sorted by patient); the others
+ * follow it. */
+static int hips_from(const rc_ctx *x, const char *patient)
+{
+    int lo = 0, hi = x->nhip;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (strcmp(x->hip[mid].patient, patient) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 static int by_patient(const void *a, const void *b)
@@ -184,10 +205,17 @@ static int by_row(const void *a, const void *b)
     return p->instance - q->instance;
 }
 
+static char **row_for(rc_ctx *x, int hip, int event, int fk, int instance);
+
 static void flush(rc_ctx *x)
 {
     if (x->nrow == 0)
         return;   /* row is still NULL, which qsort may not be given */
+    for (int h = hips_from(x, x->patient);
+         h < x->nhip && strcmp(x->hip[h].patient, x->patient) == 0; h++) {
+        hip_cells(x, h, row_for(x, h, 0, -1, 0));
+        x->hip[h].written = 1;
+    }
     qsort(x->row, (size_t)x->nrow, sizeof *x->row, by_row);
     for (int i = 0; i < x->nrow; i++)
         put_cells(x, x->row[i].cell);
@@ -282,29 +310,21 @@ static int put_record(void *ctx, const st_export_row *r)
     int k = 0;
     while (k < x->a->forms.n && strcmp(x->a->forms.v[k]->id, r->r->form) != 0)
         k++;
-    if (k == x->a->forms.n)
+    if (k == x->a->forms.n || !rc_covers(x->o, x->a->forms.v[k]))
         return 0;
-    /* This record's hip, or every hip of the patient for a patient-scope form. */
-    rc_hip key = {0};
-    memcpy(key.patient, r->p->uuid, sizeof key.patient);
-    int lo = 0, hi = x->nhip;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (strcmp(x->hip[mid].patient, key.patient) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    int tp = config_timepoint(&x->a->cfg, r->r->timepoint);
-    for (int h = lo; h < x->nhip && strcmp(x->hip[h].patient, key.patient) == 0; h++) {
+    /* This record's hip, or every hip of the patient for a patient-scope
+     * form; an enrolment form's record goes to the enrolment event. */
+    int tp = x->a->forms.v[k]->enrolment ? -2 : config_timepoint(&x->a->cfg, r->r->timepoint);
+    for (int h = hips_from(x, r->p->uuid);
+         h < x->nhip && strcmp(x->hip[h].patient, r->p->uuid) == 0; h++) {
         if (r->h->uuid[0] && strcmp(x->hip[h].uuid, r->h->uuid) != 0)
             continue;
-        int event = tp >= 0 ? tp + 1 : x->nev - 1;
-        int inst = tp >= 0 ? 0 : next_instance(x, h, k);
-        char **cell = row_for(x, h, event, tp >= 0 ? -1 : k, inst);
+        int event = tp == -2 ? 0 : tp >= 0 ? tp + 1 : x->nev - 1;
+        int inst = tp != -1 ? 0 : next_instance(x, h, k);
+        char **cell = row_for(x, h, event, tp != -1 ? -1 : k, inst);
         if (cell[x->complete[k]])
             x->twice++;   /* a visit recorded twice (bedside check lists it) */
-        fill(x, cell, k, r, r->h->uuid[0] ? r->h->index_date : -1);
+        fill(x, cell, k, r, x->hip[h].index);
         mark(x, event, k);
     }
     return ferror(x->out) ? 1 : 0;
@@ -382,8 +402,8 @@ int export_redcap(app *a, const export_opts *o, const char *dir)
                 if (strcmp(a->forms.v[k]->id, a->cfg.tp[i].forms[j]) == 0 && export_covers(o, a->forms.v[k]))
                     mark(&x, i + 1, k);
     for (int k = 0; k < a->forms.n; k++)
-        if (export_covers(o, a->forms.v[k]))
-            mark(&x, x.nev - 1, k);
+        if (rc_covers(o, a->forms.v[k]))
+            mark(&x, a->forms.v[k]->enrolment ? 0 : x.nev - 1, k);
     mark(&x, 0, HIP_FORM(&x));
 
     char **made = NULL;
@@ -401,9 +421,18 @@ int export_redcap(app *a, const export_opts *o, const char *dir)
         goto fail_read;
     if (x.nhip)
         qsort(x.hip, (size_t)x.nhip, sizeof *x.hip, by_patient);
-    if (store_each_export(a->db, o->form, 0, put_record, &x) != 0)
+    /* Every form's records: the enrolment forms' are in whatever --form says. */
+    if (store_each_export(a->db, NULL, 0, put_record, &x) != 0)
         goto fail_read;
     flush(&x);
+    for (int h = 0; h < x.nhip; h++)
+        if (!x.hip[h].written) {
+            char **cell = new_cells(&x);
+            cell[0] = xstrdup(x.hip[h].id);
+            cell[1] = xstrdup(x.event[0]);
+            hip_cells(&x, h, cell);
+            put_cells(&x, cell);
+        }
     if (close_ok(x.out) < 0) {
         x.out = NULL;
         goto fail_write;

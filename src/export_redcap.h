@@ -9,9 +9,10 @@
 #define RC_NAME_MAX 26          /* REDCap's longest variable name */
 #define RC_HIP_FORM "hip"       /* the enrolment instrument: one per hip */
 
-/* Enrolment variables of the hip instrument, in order. */
-enum { RH_RECORD, RH_PATIENT, RH_SIDE, RH_SEX, RH_AGE, RH_ETIOLOGY, RH_STAGE_SYSTEM,
-       RH_STAGE, RH_INVOLVEMENT, RH_INDEX, RH_N };
+/* Variables of the hip instrument, in order: the hip's identity. What the
+ * hip and patient were like at enrolment is the enrolment forms'
+ * instruments, at the same event. */
+enum { RH_RECORD, RH_PATIENT, RH_SIDE, RH_SEX, RH_AGE, RH_INDEX, RH_N };
 
 typedef struct {
     char name[RC_NAME_MAX + 1];
@@ -32,6 +33,9 @@ void rc_vars_build(app *a, const export_opts *o, rc_vars *vs);
 void rc_vars_free(rc_vars *vs);
 /* Write data_dictionary.csv. */
 void rc_write_dictionary(app *a, const export_opts *o, const rc_vars *vs, FILE *out);
+/* The forms of the project: export_covers', and every enrolment form
+ * (each hip's enrolment event holds them, whatever --form says). */
+int rc_covers(const export_opts *o, const form *f);
 /* REDCap's instrument name of a form (its id; "hip" for enrolment). */
 const char *rc_form_name(app *a, int fk);
 

@@ -10,13 +10,17 @@
 #include "export_redcap.h"
 
 static const char *const hip_names[RH_N] = {
-    "record_id", "patient_id", "side", "sex", "age_at_index", "etiology", "stage_system",
-    "stage", "involvement", "index_date",
+    "record_id", "patient_id", "side", "sex", "age_at_index", "index_date",
 };
 static const char *const hip_labels[RH_N] = {
-    "Record ID (one per hip)", "Patient", "Side", "Sex", "Age at index (years)", "Etiology",
-    "Staging system", "Stage", "Involvement of the femoral head (%)", "Index date (day 0)",
+    "Record ID (one per hip)", "Patient", "Side", "Sex", "Age at index (years)",
+    "Index date (day 0)",
 };
+
+int rc_covers(const export_opts *o, const form *f)
+{
+    return export_covers(o, f) || f->enrolment;
+}
 
 const char *rc_form_name(app *a, int fk)
 {
@@ -39,7 +43,7 @@ static int uses(app *a, const export_opts *o, const char *id)
         n += strcmp(hip_names[i], id) == 0;
     for (int k = 0; k < a->forms.n; k++) {
         const form *f = a->forms.v[k];
-        if (!export_covers(o, f))
+        if (!rc_covers(o, f))
             continue;
         int here = 0;
         for (int i = 0; i < f->n_field; i++)
@@ -93,7 +97,7 @@ void rc_vars_build(app *a, const export_opts *o, rc_vars *vs)
     for (int k = 0; k < a->forms.n; k++) {
         const form *f = a->forms.v[k];
         vs->first[k] = vs->n;
-        if (!export_covers(o, f))
+        if (!rc_covers(o, f))
             continue;
         for (int i = 0; i < f->n_field; i++)
             if (export_keeps_field(o, &f->field[i]))
@@ -262,7 +266,7 @@ static void hip_row(const export_opts *o, const rc_var *v, FILE *out)
     } else if (v->field == RH_SEX) {
         c[D_TYPE] = "radio";
         c[D_CHOICES] = "F, Female | M, Male | X, Other or not stated";
-    } else if (v->field == RH_AGE || v->field == RH_INVOLVEMENT) {
+    } else if (v->field == RH_AGE) {
         c[D_VALID] = "number";
     } else if (v->field == RH_INDEX) {
         c[D_VALID] = "date_ymd";

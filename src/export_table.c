@@ -10,15 +10,14 @@
 
 /* The bookkeeping columns. Wide rows keep today's eight first (X_MRN ..
  * X_AT), then the form's columns, then the rest, so that scripts reading
- * older exports by position still work; long rows have them all first. */
+ * older exports by position still work; long rows have them all first.
+ * Wide rows put the enrolment columns (export_enrol_next) before X_INDEX. */
 enum {
     X_MRN, X_HIP, X_TP, X_DATE, X_FORM, X_FORM_VERSION, X_BY, X_AT, X_RECORD, X_PATIENT,
-    X_HIP_ID, X_SEX, X_AGE, X_ETIOLOGY, X_STAGE_SYSTEM, X_STAGE, X_INVOLVEMENT, X_INDEX,
-    X_DAYS, X_IN_WINDOW, X_OOW, X_VERSION, X_REASON, X_STATUS, X_N
+    X_HIP_ID, X_SEX, X_AGE, X_INDEX, X_DAYS, X_IN_WINDOW, X_OOW, X_VERSION, X_REASON,
+    X_STATUS, X_N
 };
-/* ENROL_COPY: a copy of the field of that name of the hip's enrolment form,
- * left out when that form is the one exported (its own column holds it). */
-enum { IDENT = 1, FREE_TEXT = 2, ALL_ONLY = 4, WIDE_ONLY = 8, ENROL_COPY = 16 };
+enum { IDENT = 1, FREE_TEXT = 2, ALL_ONLY = 4, WIDE_ONLY = 8 };
 static const struct {
     const char *name;
     int flags;
@@ -37,10 +36,6 @@ static const struct {
     {"hip_id", 0, "uuid", "Hip id (study id and side when de-identified)"},
     {"sex", WIDE_ONLY, "code", "Sex (F, M, X)"},
     {"age_at_index", WIDE_ONLY, "decimal", "Age at the index date, years, cut to one decimal"},
-    {"etiology", WIDE_ONLY | ENROL_COPY, "code", "Etiology of the osteonecrosis"},
-    {"stage_system", WIDE_ONLY | ENROL_COPY, "code", "Staging system"},
-    {"stage", WIDE_ONLY | ENROL_COPY, "code", "Stage at enrolment"},
-    {"involvement", WIDE_ONLY | ENROL_COPY, "decimal", "Involvement of the femoral head, %"},
     {"index_date", IDENT, "date", "Index date of the hip (day 0)"},
     {"days_from_index", 0, "integer", "Days from the index date to the visit"},
     {"in_window", 0, "integer", "1 if the visit date is in its timepoint's window, else 0"},
@@ -60,15 +55,14 @@ typedef struct {
     char **own;               /* labels made for this row, freed after it */
     int *first;               /* first form column of each form */
     int ncol, unknown;
+    const char **ecell;       /* the enrolment columns of this row */
+    char (*edate)[16];        /* their de-identified dates */
+    int necol;
 } table;
 
-static int kept(const app *a, const export_opts *o, int i)
+static int kept(const export_opts *o, int i)
 {
     int fl = fixed[i].flags;
-    const form *ef = a->enrol[SCOPE_HIP];
-    if ((fl & ENROL_COPY) && o->form && ef && strcmp(o->form, ef->id) == 0 &&
-        form_field_index(ef, fixed[i].name) >= 0)
-        return 0;
     if ((fl & IDENT) && o->deidentify)
         return 0;
     if ((fl & FREE_TEXT) && o->deidentify && !o->keep_text)
@@ -80,14 +74,15 @@ static int kept(const app *a, const export_opts *o, int i)
 
 static int fixed_kept(const table *t, int i)
 {
-    return kept(t->a, t->o, i);
+    return kept(t->o, i);
 }
 
 int export_table_column(const app *a, const export_opts *o, int i, const char **name,
                         const char **type, const char **label)
 {
+    (void)a;
     for (; i < X_N; i++)
-        if (kept(a, o, i)) {
+        if (kept(o, i)) {
             *name = fixed[i].name;
             *type = fixed[i].type;
             *label = fixed[i].label;
@@ -145,7 +140,14 @@ static void put_header(table *t)
         for (int i = 0; i < f->n_score; i++)
             fprintf(t->out, ",%s%s%s", pre, dot, f->score[i].id);
     }
-    put_names(t, X_RECORD, X_N, &first);
+    put_names(t, X_RECORD, X_INDEX, &first);
+    for (int k = 0, i = -1; export_enrol_next(t->a, t->o, &k, &i);) {
+        const form *f = t->a->forms.v[k];
+        fprintf(t->out, ",%s_%s", f->id, f->field[i].id);
+        if (t->o->labels && coded(&f->field[i]))
+            fprintf(t->out, ",%s_%s_label", f->id, f->field[i].id);
+    }
+    put_names(t, X_INDEX, X_N, &first);
     fputs("\r\n", t->out);
 }
 
@@ -193,10 +195,6 @@ static void fixed_cells(table *t, const st_export_row *x, const char **c, char (
     c[X_SEX] = buf[3];
     export_age(x->p->born, index, buf[4]);
     c[X_AGE] = buf[4];
-    c[X_ETIOLOGY] = st_hip_answer(h, "etiology");
-    c[X_STAGE_SYSTEM] = st_hip_answer(h, "stage_system");
-    c[X_STAGE] = st_hip_answer(h, "stage");
-    c[X_INVOLVEMENT] = st_hip_answer(h, "involvement");
     if (index >= 0) {
         date_format(index, buf[6]);
         snprintf(buf[7], 40, "%d", r->visit_date - index);
@@ -263,6 +261,23 @@ static void put_long(table *t, const char **c, const st_export_row *x, int k)
             }
 }
 
+/* The enrolment cells of a wide row: the hip's and the patient's current
+ * enrolment answers (labels made here go to t->own from nown on). */
+static int enrol_cells(table *t, const st_export_row *x, int nown)
+{
+    int index = x->h->uuid[0] ? x->h->index_date : -1, col = 0;
+    for (int k = 0, i = -1; export_enrol_next(t->a, t->o, &k, &i);) {
+        const form *f = t->a->forms.v[k];
+        const char *v = st_export_enrol(x, f->id, f->field[i].id);
+        if (f->field[i].type == FT_DATE)
+            v = export_date_text(t->o, v, index, t->edate[col]);
+        t->ecell[col++] = v;
+        if (t->o->labels && coded(&f->field[i]))
+            t->ecell[col++] = t->own[nown++] = label_of(t, k, i, v);
+    }
+    return nown;
+}
+
 static void put_wide(table *t, const char **c, const st_export_row *x, int k)
 {
     const form *f = t->a->forms.v[k];
@@ -287,6 +302,7 @@ static void put_wide(table *t, const char **c, const st_export_row *x, int k)
                 form_score_format(&f->score[i], r->score_val[j], t->num[col]);
                 t->cell[col] = t->num[col];
             }
+    nown = enrol_cells(t, x, nown);
     int first = 1;
     put_fixed(t, c, 0, X_RECORD, &first);
     for (int i = 0; i < t->ncol; i++) {
@@ -295,7 +311,12 @@ static void put_wide(table *t, const char **c, const st_export_row *x, int k)
         csv_cell(t->out, t->cell[i]);
         first = 0;
     }
-    put_fixed(t, c, X_RECORD, X_N, &first);
+    put_fixed(t, c, X_RECORD, X_INDEX, &first);
+    for (int i = 0; i < t->necol; i++) {
+        putc(',', t->out);
+        csv_cell(t->out, t->ecell[i]);
+    }
+    put_fixed(t, c, X_INDEX, X_N, &first);
     fputs("\r\n", t->out);
     for (int i = 0; i < nown; i++)
         free(t->own[i]);
@@ -337,9 +358,13 @@ int export_table(app *a, const export_opts *o, FILE *out)
         t.first[k] = t.ncol;
         t.ncol += form_columns(&t, f);
     }
+    for (int k = 0, i = -1; !o->long_rows && export_enrol_next(a, o, &k, &i);)
+        t.necol += 1 + (o->labels && coded(&a->forms.v[k]->field[i]));
     t.cell = xcalloc((size_t)t.ncol + 1, sizeof *t.cell);
     t.num = xcalloc((size_t)t.ncol + 1, sizeof *t.num);
-    t.own = xcalloc((size_t)t.ncol + 1, sizeof *t.own);
+    t.own = xcalloc((size_t)(t.ncol + t.necol) + 1, sizeof *t.own);
+    t.ecell = xcalloc((size_t)t.necol + 1, sizeof *t.ecell);
+    t.edate = xcalloc((size_t)t.necol + 1, sizeof *t.edate);
     put_header(&t);
     int rc = 0;
     if (store_each_export(a->db, o->form, o->all_versions, put_record, &t) != 0 ||
@@ -358,5 +383,7 @@ int export_table(app *a, const export_opts *o, FILE *out)
     free(t.cell);
     free(t.num);
     free(t.own);
+    free(t.ecell);
+    free(t.edate);
     return rc;
 }

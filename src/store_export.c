@@ -1,7 +1,9 @@
 /* store_export.c — the reads behind the exports (store_export.h). Set-wise:
  * one statement yields every record with its patient, hip, version and
  * each answer and score as a row of its own, so nothing is asked per
- * record; the rows of one record come together and are gathered here. */
+ * record; the rows of one record come together and are gathered here. A
+ * second statement walks the current enrolment answers in the same patient
+ * order, so each patient's are gathered once, however many records. */
 #include "store_export.h"
 
 #include <stdlib.h>
@@ -29,22 +31,88 @@ static const char SQL_EXPORT[] =
     "item(rec, kind, key, value) AS ("
     "  SELECT rec.uuid, 0, j.key, j.value FROM rec, json_each(rec.answers) j"
     "  UNION ALL SELECT s.record, 1, s.score, s.value FROM rec JOIN scores s"
-    "  ON s.record = rec.uuid),"
-    /* Each hip's enrolment answers, once (st_hip's enrol). */
-    "henrol(hip, answers) AS (SELECT enr.hip, json_group_object(ea.key, ea.value)"
-    "  FROM current_records enr, json_each(enr.answers) ea WHERE enr.timepoint = 'enrolment'"
-    "  AND enr.hip IS NOT NULL GROUP BY enr.hip) "
+    "  ON s.record = rec.uuid) "
     "SELECT rec.uuid, rec.patient, ifnull(rec.hip, ''), h.side, rec.timepoint,"
     " rec.visit_date, rec.form, rec.form_version, rec.status, rec.entered_by,"
     " rec.entered_at, rec.supersedes, rec.reason, rec.version, rec.state,"
     " p.uuid, p.mrn, p.name, p.sex, p.born,"
-    " h.uuid, h.patient, h.side, h.index_date, he.answers, sid.study_id, item.kind, item.key,"
+    " h.uuid, h.patient, h.side, h.index_date, NULL, sid.study_id, item.kind, item.key,"
     " item.value, rec.out_of_window "
     "FROM rec JOIN patients p ON p.uuid = rec.patient LEFT JOIN hips h ON h.uuid = rec.hip"
-    " LEFT JOIN henrol he ON he.hip = h.uuid"
     " LEFT JOIN study_ids sid ON sid.patient = p.uuid LEFT JOIN item ON item.rec = rec.uuid "
     "ORDER BY p.mrn, ifnull(h.side, ''), rec.visit_date, rec.entered_at, rec.form, rec.uuid,"
     " item.kind";
+
+/* Every current enrolment answer, in the records' patient order (the MRN),
+ * the latest entered record first: store_each_export walks it alongside. */
+static const char SQL_ENROL[] =
+    "SELECT p.mrn, enr.patient, ifnull(enr.hip, enr.patient), enr.form, ea.key, ea.value "
+    "FROM current_records enr JOIN patients p ON p.uuid = enr.patient,"
+    " json_each(enr.answers) ea "
+    "WHERE enr.timepoint = 'enrolment' AND ea.value IS NOT NULL "
+    "ORDER BY p.mrn, enr.patient, enr.entered_at DESC, enr.uuid";
+
+/* The enrolment answers of the patient being exported: q is one row ahead
+ * (row is SQLITE_ROW while it holds one). */
+typedef struct {
+    sqlite3_stmt *q;
+    int row;
+    char patient[37];
+    st_enrol_answer *v;
+    size_t n, cap;
+} enrol_walk;
+
+static void enrol_clear(enrol_walk *e)
+{
+    for (size_t i = 0; i < e->n; i++) {
+        free(e->v[i].form);
+        free(e->v[i].field);
+        free(e->v[i].value);
+    }
+    e->n = 0;
+    e->patient[0] = '\0';
+}
+
+/* Gather patient p's answers: skip those of patients before it (by MRN,
+ * as both statements order), take its own. Returns the step's code. */
+static int enrol_move(enrol_walk *e, const st_patient *p)
+{
+    if (strcmp(e->patient, p->uuid) == 0)
+        return SQLITE_OK;
+    enrol_clear(e);
+    memcpy(e->patient, p->uuid, sizeof e->patient);
+    for (; e->row == SQLITE_ROW; e->row = sqlite3_step(e->q)) {
+        const char *mrn = (const char *)sqlite3_column_text(e->q, 0);
+        const char *who = (const char *)sqlite3_column_text(e->q, 1);
+        int c = strcmp(mrn ? mrn : "", p->mrn ? p->mrn : "");
+        if (c > 0 || (c == 0 && strcmp(who ? who : "", p->uuid) > 0))
+            break;
+        if (c < 0 || strcmp(who ? who : "", p->uuid) != 0)
+            continue;
+        if (e->n == e->cap) {
+            e->cap = e->cap ? e->cap * 2 : 32;
+            e->v = xrealloc(e->v, e->cap * sizeof *e->v);
+        }
+        st_enrol_answer *a = &e->v[e->n++];
+        st_col_uuid(e->q, 2, a->owner);
+        a->form = st_col_strdup(e->q, 3);
+        a->field = st_col_strdup(e->q, 4);
+        a->value = st_col_strdup(e->q, 5);
+    }
+    return e->row == SQLITE_ROW || e->row == SQLITE_DONE ? SQLITE_OK : e->row;
+}
+
+const char *st_export_enrol(const st_export_row *x, const char *form, const char *field)
+{
+    for (size_t i = 0; i < x->n_enrol; i++) {
+        const st_enrol_answer *a = &x->enrol[i];
+        int mine = strcmp(a->owner, x->p->uuid) == 0 ||
+                   (x->h->uuid[0] && strcmp(a->owner, x->h->uuid) == 0);
+        if (mine && strcmp(a->form, form) == 0 && strcmp(a->field, field) == 0)
+            return a->value;
+    }
+    return NULL;
+}
 
 enum { C_VERSION = 13, C_STATE, C_PATIENT, C_HIP = 20, C_STUDY = C_HIP + ST_HIP_NCOLS, C_KIND, C_KEY, C_VALUE,
        C_OOW };
@@ -115,9 +183,13 @@ static void gathered_item(gathered *g, sqlite3_stmt *q)
         st_record_score(&g->r, key, sqlite3_column_double(q, C_VALUE));
 }
 
-static int gathered_emit(gathered *g, store_export_fn fn, void *ctx)
+static int gathered_emit(gathered *g, enrol_walk *e, store_export_fn fn, void *ctx)
 {
-    st_export_row row = {&g->p, &g->h, &g->r, g->version, g->state, g->study};
+    if (enrol_move(e, &g->p) != SQLITE_OK) {
+        gathered_clear(g);
+        return -2;
+    }
+    st_export_row row = {&g->p, &g->h, &g->r, g->version, g->state, g->study, e->v, e->n};
     int stop = fn(ctx, &row);
     gathered_clear(g);
     return stop;
@@ -127,10 +199,14 @@ int store_each_export(store *s, const char *form, int all_versions, store_export
                       void *ctx)
 {
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, SQL_EXPORT, -1, &q, NULL) != SQLITE_OK) {
+    enrol_walk e = {0};
+    if (sqlite3_prepare_v2(s->db, SQL_EXPORT, -1, &q, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, SQL_ENROL, -1, &e.q, NULL) != SQLITE_OK) {
         fprintf(stderr, "bedside: internal error preparing SQL: %s\n", sqlite3_errmsg(s->db));
+        sqlite3_finalize(q);
         return -1;
     }
+    e.row = sqlite3_step(e.q);
     st_bind_text(q, 1, form);
     sqlite3_bind_int(q, 2, all_versions != 0);
     gathered g = {0};
@@ -138,7 +214,7 @@ int store_each_export(store *s, const char *form, int all_versions, store_export
     while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         const char *uuid = (const char *)sqlite3_column_text(q, 0);
         if (g.open && (!uuid || strcmp(uuid, g.r.uuid) != 0))
-            stop = gathered_emit(&g, fn, ctx);
+            stop = gathered_emit(&g, &e, fn, ctx);
         if (stop)
             break;
         if (!g.open)
@@ -146,13 +222,16 @@ int store_each_export(store *s, const char *form, int all_versions, store_export
         gathered_item(&g, q);
     }
     if (!stop && g.open)
-        stop = gathered_emit(&g, fn, ctx);
+        stop = gathered_emit(&g, &e, fn, ctx);
     gathered_clear(&g);
-    if (!stop && rc != SQLITE_DONE && rc != SQLITE_ROW) {
+    if ((!stop && rc != SQLITE_DONE && rc != SQLITE_ROW) || stop == -2) {
         fprintf(stderr, "bedside: %s: %s\n", s->path, sqlite3_errmsg(s->db));
         stop = -1;
     }
     sqlite3_finalize(q);
+    sqlite3_finalize(e.q);
+    enrol_clear(&e);
+    free(e.v);
     return stop;
 }
 

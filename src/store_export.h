@@ -1,11 +1,19 @@
 /* store_export.h — what the exports read (store_export.c): records with
- * their patient, hip, version and answers in one ordered pass, each hip's
- * and the stable study ids of de-identified
- * exports. */
+ * their patient, hip, version and answers in one ordered pass, with each
+ * patient's current enrolment answers read alongside, and the stable study
+ * ids of de-identified exports. */
 #ifndef BEDSIDE_STORE_EXPORT_H
 #define BEDSIDE_STORE_EXPORT_H
 
 #include "store.h"
+
+/* One answer of a current enrolment record (an enrolment form's record at
+ * the timepoint "enrolment"): owner is the hip's uuid for a hip-scope
+ * form, the patient's for a patient-scope one. */
+typedef struct {
+    char owner[37];
+    char *form, *field, *value;
+} st_enrol_answer;
 
 typedef struct {
     const st_patient *p;
@@ -14,7 +22,16 @@ typedef struct {
     int version;                  /* 1 = original, 2... = each amendment or void */
     const char *state;            /* "current", "superseded" or "void" */
     const char *study_id;         /* NULL unless given (store_study_ids) */
+    /* The patient's current enrolment answers: its own and its hips'
+     * (read alongside in a second ordered pass, not per record). h's enrol
+     * is not filled: st_export_enrol is the way to them. */
+    const st_enrol_answer *enrol;
+    size_t n_enrol;
 } st_export_row;
+/* The answer to field of enrolment form form for this row: the current
+ * record of that form about the row's hip or its patient (the latest
+ * entered if there were two), or NULL. */
+const char *st_export_enrol(const st_export_row *x, const char *form, const char *field);
 typedef int (*store_export_fn)(void *ctx, const st_export_row *row);
 
 /* Every current final record (all_versions: every final and void version

@@ -17,7 +17,9 @@ valid() {
 # Today's eight columns first, then the form's, then the new ones: scripts
 # that read older exports by position keep working.
 HEAD=mrn,hip,timepoint,visit_date,form,form_version,entered_by,entered_at
-TAIL=record_id,patient_id,hip_id,sex,age_at_index,etiology,stage_system,stage,involvement,index_date,days_from_index,in_window,out_of_window,version,amended_reason
+# The enrolment forms' answers on every row, as <form>_<field> (export_enrol.sh).
+ENROL=hip_enrolment_etiology,hip_enrolment_stage_system,hip_enrolment_stage,hip_enrolment_involvement,hip_enrolment_location,hip_enrolment_treatment,hip_enrolment_treatment_other,patient_enrolment_bmi,patient_enrolment_smoking,patient_enrolment_alcohol,patient_enrolment_steroids,patient_enrolment_steroid_dose
+TAIL=record_id,patient_id,hip_id,sex,age_at_index,$ENROL,index_date,days_from_index,in_window,out_of_window,version,amended_reason
 TYPED=(record_id=uuid patient_id=uuid visit_date=date index_date=date days_from_index=int
     in_window=bit out_of_window=bit version=int age_at_index=num form_version=int)
 
@@ -49,7 +51,7 @@ expect_same "$(grep -c $'\r$' "$T/out")" "$(wc -l <"$T/out")" "every line ends i
 expect_same "$(wc -l <"$T/out")" 4 "a header and three VAS rows"
 me=$(id -un)
 expect_out $'^E1,L,1m,2026-04-01,vas,1,'"$me"$',20[0-9-]+T[0-9:]+Z,6\.5,6\.5,' "a VAS row"
-expect_same "$(named 1 sex),$(named 1 age_at_index),$(named 1 etiology),$(named 1 stage_system),$(named 1 stage)" \
+expect_same "$(named 1 sex),$(named 1 age_at_index),$(named 1 hip_enrolment_etiology),$(named 1 hip_enrolment_stage_system),$(named 1 hip_enrolment_stage)" \
     "F,56.1,corticosteroid,arco,ii" "sex, age at index and the hip's enrolment fields (codes)"
 expect_same "$(named 1 index_date),$(named 1 days_from_index),$(named 1 in_window),$(named 1 version)" \
     "2026-03-02,30,1,1" "index date, days from it, in window, version"
@@ -57,7 +59,7 @@ pid=$(sql "SELECT uuid FROM patients")
 hid=$(sql "SELECT uuid FROM hips WHERE side = 'L'")
 rid=$(sql "SELECT uuid FROM records WHERE form = 'vas' AND visit_date = '2026-04-01' AND hip = '$hid'")
 expect_same "$(named 1 record_id),$(named 1 patient_id),$(named 1 hip_id)" "$rid,$pid,$hid" "the uuids"
-expect_same "$(named 3 hip),$(named 3 stage)" "R," "the right hip has no stage"
+expect_same "$(named 3 hip),$(named 3 hip_enrolment_stage)" "R," "the right hip has no stage"
 expect_out $'^E1,R,1m,2026-04-01,vas,1,' "the right hip's row"
 
 # Only current records: an amended record shows its new values, a void none.
@@ -206,17 +208,20 @@ bs export csv --help
 expect_rc 0 "export --help"
 expect_out "^usage: bedside export csv" "usage on stdout"
 
-# --- the hip's enrolment form: its answers once, not again as hip columns ---------
+# --- the hip's enrolment form: its answers once, not again as enrolment columns -----
 bs export csv --form hip_enrolment
 expect_rc 0 "export csv --form hip_enrolment"
 h=$(head -1 "$T/out" | tr -d '\r')
 for c in etiology stage_system stage involvement; do
-    expect_same "$(tr ',' '\n' <<<"$h" | grep -cx "$c")" 1 "--form hip_enrolment: one $c column"
+    expect_same "$(tr ',' '\n' <<<"$h" | grep -c "$c\$")" 1 "--form hip_enrolment: one $c column"
 done
 expect_same "$(named 1 stage)" "ii" "the stage is the form's own column"
+grep -q ",patient_enrolment_bmi," <<<"$h" && ok || fail "the patient's enrolment columns stay"
 bs export codebook --form hip_enrolment
-expect_no_out "^etiology,,|^stage,,|^stage_system,,|^involvement,," \
-    "the codebook lists no hip copy of the enrolment answers either"
+expect_no_out "^hip_enrolment_|^etiology,,|^stage,,|^stage_system,,|^involvement,," \
+    "the codebook lists no copy of the form's own answers either"
 bs export csv --form vas
-expect_out "^mrn,.*,etiology,stage_system,stage,involvement," "other forms keep the hip columns"
+expect_out "^mrn,.*,hip_enrolment_etiology,hip_enrolment_stage_system,hip_enrolment_stage,hip_enrolment_involvement," \
+    "other forms have the enrolment columns"
+expect_no_out "^mrn,.*,etiology,stage_system,stage,involvement," "and not the old copies"
 t_done
