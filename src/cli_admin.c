@@ -41,6 +41,30 @@ static void print_problem(void *ctx, const char *problem)
     printf("%s\n", problem);
 }
 
+/* Derived data only: the next-due table is recomputed from the records, the
+ * search index from the patients; nothing a nurse entered is touched. Both,
+ * and the audit entry that says who ran it, in one transaction. */
+static int repair_derived(app *a)
+{
+    char *err = NULL;
+    long hips = 0;
+    int ok = store_tx_begin(a->db, &err) == 0;
+    ok = ok && sched_due_rebuild(a, &hips, &err) == 0;
+    ok = ok && store_search_rebuild(a->db, &err) == 0;
+    char *detail = xasprintf("{\"next_due_hips\":%ld,\"search_index\":true}", hips);
+    ok = ok && store_audit_repair(a->db, detail, &err) == 0;
+    free(detail);
+    if (store_tx_end(a->db, ok, ok ? &err : NULL) < 0 || !ok) {
+        int rc = cli_err("%s", err ? err : "cannot rebuild the derived tables");
+        free(err);
+        return rc;
+    }
+    printf("rebuilt the next-due table from %ld scheduled hip%s\n", hips, hips == 1 ? "" : "s");
+    printf("rebuilt the search index\n");
+    printf("recorded in the audit trail\n");
+    return 0;
+}
+
 int cli_check(app *a, int argc, char **argv)
 {
     enum { O_QUICK = 1, O_REPAIR, O_HELP };
@@ -72,24 +96,8 @@ int cli_check(app *a, int argc, char **argv)
         free(err);
         return rc;
     }
-    if (repair) {
-        /* Derived data only: the next-due table is recomputed from the
-         * records, the search index from the patients; nothing a nurse
-         * entered is touched. */
-        long hips = 0;
-        if (sched_due_rebuild(a, &hips, &err) != 0) {
-            rc = cli_err("%s", err ? err : "cannot rebuild the next-due table");
-            free(err);
-            return rc;
-        }
-        printf("rebuilt the next-due table from %ld scheduled hip%s\n", hips, hips == 1 ? "" : "s");
-        if (store_search_rebuild(a->db, &err) != 0) {
-            rc = cli_err("%s", err ? err : "cannot rebuild the search index");
-            free(err);
-            return rc;
-        }
-        printf("rebuilt the search index\n");
-    }
+    if (repair && repair_derived(a) != 0)
+        return 1;
     /* A full check of a large registry takes a while: say where it is, on a
      * terminal only (stderr), so scripts and pipes see only the problems. */
     if (isatty(STDERR_FILENO))

@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#define STORE_SCHEMA_VERSION 10
+#define STORE_SCHEMA_VERSION 11
 #define STORE_APPLICATION_ID 0x42454453 /* "BEDS" */
 #define TIMEPOINT_UNSCHEDULED "unscheduled"
 #define TIMEPOINT_ENROLMENT "enrolment"   /* the record of an enrolment form */
@@ -317,6 +317,11 @@ typedef struct {
 } st_audit_row;
 st_audit_row *store_history(store *s, const char *patient_uuid, size_t *n);
 void store_history_free(st_audit_row *a, size_t n);
+
+/* The audit entry of a rebuild of the derived tables (check
+ * --repair-derived): who and when, what was rebuilt (detail, a JSON
+ * object), no patient. Written in the caller's transaction. */
+int store_audit_repair(store *s, const char *detail, char **err);
 
 /* Maintenance. */
 int store_backup(store *s, const char *dest, char **err);   /* online backup API */

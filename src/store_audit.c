@@ -2,6 +2,7 @@
  * patient's history. who is always the Unix login, never the environment. */
 #include "store_internal.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,12 @@ int st_audit(store *s, const char *action, const char *patient, const char *hip,
         return st_fail(err, "%s: internal error: audit of record %s, which is not a final "
                             "record", s->path, record);
     return 0;
+}
+
+int store_audit_repair(store *s, const char *detail, char **err)
+{
+    assert(s->depth > 0);   /* in the transaction of the rebuild it records */
+    return st_audit(s, "repair", NULL, NULL, NULL, NULL, NULL, detail, NULL, err);
 }
 
 /* An entry with a digest takes its hip, form and timepoint from its record. */

@@ -9,6 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The audit table's columns after its action, as every version has them. */
+#define AUDIT_COLUMNS                                                                         \
+    "  patient TEXT,"                                                                         \
+    "  hip TEXT,"                                                                             \
+    "  record TEXT,"                                                                          \
+    "  form TEXT,"                                                                            \
+    "  timepoint TEXT,"                                                                       \
+    "  detail TEXT CHECK (detail IS NULL OR json_valid(detail)),"
+
 /* Version 0 -> 1: the first schema.
  *
  * UUID keys everywhere, so an offline copy merges as a plain union by uuid.
@@ -71,12 +80,7 @@ static const char SCHEMA_1[] =
     "  who TEXT NOT NULL,"
     "  action TEXT NOT NULL"
     "    CHECK (action IN ('patient','hip','create','amend','void','discard')),"
-    "  patient TEXT,"
-    "  hip TEXT,"
-    "  record TEXT,"
-    "  form TEXT,"
-    "  timepoint TEXT,"
-    "  detail TEXT CHECK (detail IS NULL OR json_valid(detail)),"
+    AUDIT_COLUMNS
     "  reason TEXT);"
     "CREATE INDEX audit_patient ON audit(patient, at);"
     "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
@@ -135,6 +139,17 @@ static const char SCHEMA_2[] =
  * which file, its SHA-256, and the rows taken). A CHECK constraint cannot be
  * altered, so the table is rebuilt under its own name, with its index and
  * safeguard triggers, and every row copied as it was. */
+/* The audit table's index and safeguard triggers, as migration 3 made them
+ * again after rebuilding the table (and migration 11 after it). */
+#define AUDIT_GUARDS                                                                          \
+    "CREATE INDEX audit_patient ON audit(patient, at);"                                       \
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"                                   \
+    "  BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;"                         \
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"                                   \
+    "  BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;"                         \
+    "CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit"                                  \
+    "  WHEN EXISTS (SELECT 1 FROM audit WHERE uuid = NEW.uuid)"                               \
+    "  BEGIN SELECT RAISE(IGNORE); END;"
 static const char SCHEMA_3[] =
     "ALTER TABLE audit RENAME TO audit_v2;"
     "CREATE TABLE audit("
@@ -143,25 +158,13 @@ static const char SCHEMA_3[] =
     "  who TEXT NOT NULL,"
     "  action TEXT NOT NULL"
     "    CHECK (action IN ('patient','hip','create','amend','void','discard','merge')),"
-    "  patient TEXT,"
-    "  hip TEXT,"
-    "  record TEXT,"
-    "  form TEXT,"
-    "  timepoint TEXT,"
-    "  detail TEXT CHECK (detail IS NULL OR json_valid(detail)),"
+    AUDIT_COLUMNS
     "  reason TEXT);"
     "INSERT INTO audit(uuid, at, who, action, patient, hip, record, form, timepoint, detail,"
     "  reason) SELECT uuid, at, who, action, patient, hip, record, form, timepoint, detail,"
     "  reason FROM audit_v2 ORDER BY rowid;"
     "DROP TABLE audit_v2;"
-    "CREATE INDEX audit_patient ON audit(patient, at);"
-    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
-    "  BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;"
-    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
-    "  BEGIN SELECT RAISE(ABORT, 'audit trail is append-only'); END;"
-    "CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit"
-    "  WHEN EXISTS (SELECT 1 FROM audit WHERE uuid = NEW.uuid)"
-    "  BEGIN SELECT RAISE(IGNORE); END;";
+    AUDIT_GUARDS;
 
 /* Version 3 -> 4: a record dated in no visit window, kept for the timepoint
  * next to that date because the nurse confirmed it (entry.h), says so. Older
@@ -268,8 +271,29 @@ static const char SCHEMA_9[] = ST_SEARCH_SCHEMA;
  * looking a typed MRN up ignoring case (store_patient.c). */
 static const char SCHEMA_10[] = ST_SEARCH_MRN_INDEX;
 
+/* Version 10 -> 11: the audit trail gains the action 'repair' (who rebuilt
+ * the derived tables with `check --repair-derived`, and when). Rebuilt as
+ * migration 3 did, the table text as before but for the action; every row
+ * copied as it was. */
+static const char SCHEMA_11[] =
+    "ALTER TABLE audit RENAME TO audit_v10;"
+    "CREATE TABLE audit("
+    "  uuid TEXT PRIMARY KEY NOT NULL,"
+    "  at TEXT NOT NULL,"
+    "  who TEXT NOT NULL,"
+    "  action TEXT NOT NULL"
+    "    CHECK (action IN ('patient','hip','create','amend','void','discard','merge','repair')),"
+    AUDIT_COLUMNS
+    "  reason TEXT, hash BLOB  CHECK (hash IS NULL OR length(hash) = 16));"
+    "INSERT INTO audit(uuid, at, who, action, patient, hip, record, form, timepoint, detail,"
+    "  reason, hash) SELECT uuid, at, who, action, patient, hip, record, form, timepoint,"
+    "  detail, reason, hash FROM audit_v10 ORDER BY rowid;"
+    "DROP TABLE audit_v10;"
+    AUDIT_GUARDS;
+
 static const char *const steps[] = {SCHEMA_1, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5,
-                                    SCHEMA_6, SCHEMA_7, SCHEMA_8, SCHEMA_9, SCHEMA_10};
+                                    SCHEMA_6, SCHEMA_7, SCHEMA_8, SCHEMA_9, SCHEMA_10,
+                                    SCHEMA_11};
 
 /* One schema object: SQLite keeps every object's CREATE statement verbatim,
  * and that text is what it builds tables, constraints and triggers from, so

@@ -82,17 +82,24 @@ behind_back() {
     sqlite3 -batch "$1" "BEGIN; $drops $2; $triggers COMMIT;"
 }
 
-# audit_before_merge_action FILE — rebuild FILE's audit table as schemas 1
-# and 2 had it (no 'merge' action), same rows, index and triggers: undoes
-# migration 3, to make an older database from a current one.
-audit_before_merge_action() {
+# audit_without_action FILE ACTION — rebuild FILE's audit table as it was
+# before a migration added ACTION to its CHECK (its entries dropped), the
+# other rows, index and triggers the same: to make an older database.
+audit_without_action() {
     local create rest
-    create=$(sqlite3 "$1" "SELECT replace(sql, ',''merge''', '') FROM sqlite_master
+    create=$(sqlite3 "$1" "SELECT replace(sql, ',''$2''', '') FROM sqlite_master
         WHERE name = 'audit'")
     rest=$(sqlite3 "$1" "SELECT group_concat(sql, '; ') || ';' FROM sqlite_master
         WHERE tbl_name = 'audit' AND type IN ('index', 'trigger') AND sql IS NOT NULL")
     sqlite3 "$1" "ALTER TABLE audit RENAME TO audit_new; $create;
-        INSERT INTO audit SELECT * FROM audit_new; DROP TABLE audit_new; $rest"
+        INSERT INTO audit SELECT * FROM audit_new WHERE action <> '$2';
+        DROP TABLE audit_new; $rest"
+}
+
+# audit_before_merge_action FILE — the audit table as schemas 1 and 2 had
+# it (no 'merge' action): undoes migration 3.
+audit_before_merge_action() {
+    audit_without_action "$1" merge
 }
 
 # audit_before_hash FILE — undo migrations 9 to 7: audit entries that name the
@@ -144,9 +151,17 @@ due_before_table() {
         DROP TABLE due_pending; DROP TABLE due_schedule; PRAGMA user_version = 7;"
 }
 
-# search_before_index FILE — undo migrations 10 and 9: the search index goes
+# audit_before_repair FILE — undo migration 11 (the 'repair' action), so
+# FILE looks like a schema-10 database.
+audit_before_repair() {
+    audit_without_action "$1" repair
+    sqlite3 "$1" "PRAGMA user_version = 10"
+}
+
+# search_before_index FILE — undo migrations 11 to 9: the search index goes
 # (its folded-MRN index with it), so FILE looks like a schema-8 database.
 search_before_index() {
+    audit_before_repair "$1"
     sqlite3 "$1" "DROP TABLE patient_search; DROP TABLE patient_fold; PRAGMA user_version = 8;"
 }
 

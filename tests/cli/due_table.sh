@@ -105,7 +105,13 @@ expect_same "$(grep -c . "$T/out")" 2 "one line per wrong hip"
 bs check --repair-derived
 expect_rc 0 "--repair-derived"
 expect_out "^rebuilt the next-due table from 2 scheduled hips$" "says what it rebuilt"
+expect_out "^recorded in the audit trail$" "says it is audited"
 expect_out "^no problems found$" "and then finds none"
+expect_same "$(sql "SELECT count(*), min(who = '$(id -un)'), min(patient IS NULL), max(detail)
+    FROM audit WHERE action = 'repair'")" \
+    '2|1|1|{"next_due_hips":2,"search_index":true}' \
+    "each repair is an audit entry: who ran it, no patient, what it rebuilt"
+expect_same "$(sql "SELECT max(at) >= '2026' FROM audit WHERE action = 'repair'")" 1 "and when"
 same_as_rebuild "after --repair-derived"
 bs due
 expect_out " due +vas,hhs,complications,procedure$" "due is right again"
