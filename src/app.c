@@ -394,6 +394,16 @@ static int open_db(app *a, const app_opts *o, int need)
     }
     /* Every write keeps the next-due table in its own transaction. */
     store_set_derive(a->db, sched_due_derive, a);
+    /* What a validation mark is measured against (store_mark.c). */
+    const char **ids = xcalloc((size_t)a->forms.n + 1, sizeof *ids);
+    unsigned char (*digest)[16] = xcalloc((size_t)a->forms.n + 1, sizeof *digest);
+    for (int i = 0; i < a->forms.n; i++) {
+        ids[i] = a->forms.v[i]->id;
+        memcpy(digest[i], a->forms.v[i]->digest, sizeof digest[i]);
+    }
+    store_form_digests(a->db, a->forms.n, ids, (const unsigned char (*)[16])digest);
+    free(ids);
+    free(digest);
     return 0;
 }
 

@@ -102,7 +102,7 @@ int cli_check(app *a, int argc, char **argv)
      * terminal only (stderr), so scripts and pipes see only the problems. */
     if (isatty(STDERR_FILENO))
         flags |= CLI_VERIFY_PROGRESS;
-    int problems = cli_verify_with(a, a->db, flags, print_problem, NULL);
+    int problems = cli_verify_with(a, a->db, flags | CLI_VERIFY_MARKS, print_problem, NULL);
     problems += sched_due_verify(a, print_problem, NULL);
     if (problems == 0) {
         puts("no problems found");

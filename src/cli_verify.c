@@ -23,6 +23,11 @@ typedef struct {
     void *ctx;
     int progress;               /* show a progress line on stderr */
     long records;               /* current records checked so far */
+    int marks;                  /* CLI_VERIFY_MARKS: skip the marked, or (full) */
+    int quick;                  /* ... with CLI_VERIFY_QUICK; else rebuild them */
+    char (*clean)[37];          /* records whose data was found valid (marks) */
+    size_t n_clean, cap_clean;
+    int forged;                 /* invalid records holding a mark of their digest */
 } check_ctx;
 
 /* The progress line: rewritten in place, cleared by progress(c, NULL). */
@@ -215,17 +220,14 @@ static void check_visit(check_ctx *c, const char *mrn, const st_record *r)
         record_problem(c, r, "%s", cli_esc(e.msg));
 }
 
-static int check_record(void *ctx, const char *mrn, const st_record *r)
+/* What the data of r says against its form: form version, fields, option
+ * codes, the validation `record` applies, scores. Returns 1 if it is valid,
+ * 0 if a problem was reported; *known: 0 the form is unknown, 1 not its
+ * version, 2 both known. */
+static int check_record_data(check_ctx *c, const st_record *r, int *known)
 {
-    check_ctx *c = ctx;
-    if (c->progress && ++c->records % 5000 == 0) {
-        char what[64];
-        snprintf(what, sizeof what, "%ld records checked against their forms", c->records);
-        progress(c, what);
-    }
-    if (!c->data_only)
-        check_visit(c, mrn, r);
     const form *f = form_set_find(&c->a->forms, r->form);
+    *known = 0;
     if (!f) {
         record_problem(c, r, "form '%s' is not in the forms folder", cli_esc(r->form));
         return 0;
@@ -234,10 +236,11 @@ static int check_record(void *ctx, const char *mrn, const st_record *r)
     if (entry_check_version(f, r, &e) != ENTRY_OK) {
         /* Its answers mean what a form bedside does not have says. */
         record_problem(c, r, "%s", e.msg);
-        if (!c->data_only)
-            check_who_when(c, r);
+        *known = 1;
         return 0;
     }
+    *known = 2;
+    int before = c->problems;
     if (entry_enrolment_rules(f, r->timepoint, &e) != ENTRY_OK)
         record_problem(c, r, "%s", cli_esc(e.msg));
     form_answers *ans = form_answers_new(f);
@@ -273,12 +276,48 @@ static int check_record(void *ctx, const char *mrn, const st_record *r)
     free(v.line);
     free(val);
     free(isnull);
-    if (!c->data_only) {
+    form_answers_free(ans);
+    return c->problems == before;
+}
+
+/* A record found valid is kept for its mark; one found invalid must not
+ * hold a mark of its digest now (only an edit of the marks gives one). */
+static void note_validity(check_ctx *c, const st_record *r, int valid)
+{
+    if (valid) {
+        if (c->n_clean == c->cap_clean) {
+            c->cap_clean = c->cap_clean ? c->cap_clean * 2 : 1024;
+            c->clean = xrealloc(c->clean, c->cap_clean * sizeof *c->clean);
+        }
+        memcpy(c->clean[c->n_clean++], r->uuid, sizeof *c->clean);
+    } else if (store_marked(c->db, r->uuid) == 1) {
+        c->forged++;
+        record_problem(c, r, "its validation mark says bedside found it valid as it is now, "
+                             "which it is not: the marks were changed behind bedside's back "
+                             "(or bedside marked it in error)");
+    }
+}
+
+static int check_record(void *ctx, const char *mrn, const st_record *r)
+{
+    check_ctx *c = ctx;
+    if (c->progress && ++c->records % 5000 == 0) {
+        char what[64];
+        snprintf(what, sizeof what, "%ld records checked against their forms", c->records);
+        progress(c, what);
+    }
+    if (!c->data_only)
+        check_visit(c, mrn, r);
+    int known = 0;
+    int valid = check_record_data(c, r, &known);
+    if (c->marks)
+        note_validity(c, r, valid);
+    if (!c->data_only && known) {
         check_who_when(c, r);
-        if (r->supersedes[0] && entry_check_reason(r->reason, &e) != 0)
+        entry_error e = {0};
+        if (known == 2 && r->supersedes[0] && entry_check_reason(r->reason, &e) != 0)
             record_problem(c, r, "%s", cli_esc(e.msg));
     }
-    form_answers_free(ans);
     return 0;
 }
 
@@ -331,12 +370,36 @@ static void check_data(check_ctx *c)
     store_patient_rows_free(rows, n);
     check_enrolled(c);
     progress(c, "records checked against their forms");
-    if (store_each_current(c->db, NULL, check_record, c) != 0) {
+    /* The marked records' data was found valid and has not changed since
+     * (store_mark.c): a quick check and the reads before a report skip them. */
+    int skip = c->data_only || (c->marks && c->quick);
+    if ((skip ? store_each_unmarked(c->db, check_record, c)
+              : store_each_current(c->db, NULL, check_record, c)) != 0) {
         progress(c, NULL);
         c->report(c->ctx, "cannot read the current records");
         c->problems++;
     }
     progress(c, NULL);
+}
+
+/* The marks of the records found valid: all of them rebuilt after a full
+ * check, those validated added after a quick one. Derived data: a file
+ * bedside cannot write keeps its marks, and the next check tries again. */
+static void write_marks(check_ctx *c)
+{
+    char *err = NULL;
+    long n = 0, held = 0, matching = 0;
+    /* Every mark held is a valid record's and matches it: nothing to write. */
+    if (!c->quick && !c->forged && store_marks_count(c->db, &held, &matching) == 0 &&
+        held == matching && (size_t)held == c->n_clean)
+        return;
+    if (c->quick && c->n_clean == 0)
+        return;
+    if (store_can_write(c->db, &err) == 0)
+        store_marks_write(c->db, (const char (*)[37])c->clean, c->n_clean, !c->quick, &n, &err);
+    if (err)
+        fprintf(stderr, "bedside: %s (the validation marks are left as they were)\n", err);
+    free(err);
 }
 
 int cli_verify(app *a, store *db, void (*report)(void *ctx, const char *problem), void *ctx)
@@ -348,7 +411,9 @@ int cli_verify_with(app *a, store *db, int flags, void (*report)(void *ctx, cons
                     void *ctx)
 {
     check_ctx c = {.a = a, .db = db, .report = report, .ctx = ctx,
-                   .progress = (flags & CLI_VERIFY_PROGRESS) != 0};
+                   .progress = (flags & CLI_VERIFY_PROGRESS) != 0,
+                   .marks = (flags & CLI_VERIFY_MARKS) != 0,
+                   .quick = (flags & CLI_VERIFY_QUICK) != 0};
     progress(&c, flags & CLI_VERIFY_QUICK ? "the file's pages (quick_check), references, chains"
                                           : "the file's pages (integrity_check), references, "
                                             "chains");
@@ -357,6 +422,9 @@ int cli_verify_with(app *a, store *db, int flags, void (*report)(void *ctx, cons
     else
         store_check(db, on_store_problem, &c);
     check_data(&c);
+    if (c.marks)
+        write_marks(&c);
+    free(c.clean);
     return c.problems;
 }
 

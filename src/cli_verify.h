@@ -11,14 +11,20 @@
  * per problem, text already escaped. Returns the number of problems. */
 int cli_verify(app *a, store *db, void (*report)(void *ctx, const char *problem), void *ctx);
 /* The same, with CLI_VERIFY_QUICK: SQLite's quick_check for the pages; with
- * CLI_VERIFY_PROGRESS: a progress line on stderr (a terminal's). */
-enum { CLI_VERIFY_QUICK = 1, CLI_VERIFY_PROGRESS = 2 };
+ * CLI_VERIFY_PROGRESS: a progress line on stderr (a terminal's); with
+ * CLI_VERIFY_MARKS (db is bedside's own, not a copy read for a merge): the
+ * validation marks (store_mark.c) of the records found valid are rebuilt
+ * if the file is writable, and a mark on an invalid record is a problem;
+ * with QUICK too, records marked valid are skipped and only the others'
+ * marks added. */
+enum { CLI_VERIFY_QUICK = 1, CLI_VERIFY_PROGRESS = 2, CLI_VERIFY_MARKS = 4 };
 int cli_verify_with(app *a, store *db, int flags, void (*report)(void *ctx, const char *problem),
                     void *ctx);
 /* The part of it about what the data says, which every report and export
  * relies on: each patient's MRN and name, and each current record's form
  * version, fields, option codes, answers (the validation `record` applies)
- * and scores; not the visit rules, who or when. */
+ * and scores; not the visit rules, who or when. Records whose validation
+ * mark holds their digest now are not validated again; nothing is written. */
 int cli_verify_data(app *a, store *db, void (*report)(void *ctx, const char *problem), void *ctx);
 
 /* What a refusal shows of cli_verify_data's problems: the first

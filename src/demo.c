@@ -230,8 +230,10 @@ static int build(gen *g, const form *f, const demo_visit *v, st_record *rec)
         rc = -1;
     }
     sbuf_free(&p.msg);
-    if (rc == 0)
+    if (rc == 0) {
         entry_record_fill(rec, a);
+        rec->validated = 1;   /* as `record` validates: the store marks it */
+    }
     form_answers_free(a);
     return rc;
 }

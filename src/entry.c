@@ -489,6 +489,7 @@ int entry_save(app *a, const entry_target *t, form_answers *ans, const char *dra
     memset(r, 0, sizeof *r);
     if (entry_validate(ans, NULL, NULL, e) || write_begin(a, t, ans, NULL, r, e) != ENTRY_OK)
         return ENTRY_REFUSED;
+    r->validated = 1;   /* just now, against its form: the store marks it */
     char *err = NULL;
     int rc = draft_uuid && *draft_uuid ? store_draft_finalize(a->db, draft_uuid, r, &err)
                                        : store_record_final(a->db, r, &err);
@@ -579,6 +580,7 @@ int entry_amend(app *a, const entry_target *t, const st_record *old, form_answer
     if (entry_validate(ans, NULL, NULL, e) ||
         write_begin(a, t, ans, old->uuid, r, e) != ENTRY_OK)
         return ENTRY_REFUSED;
+    r->validated = 1;
     char *err = NULL;
     int rc = store_record_amend(a->db, old->uuid, r, reason, &err);
     return write_end(a, rc, err, "could not amend the record", e);

@@ -21,6 +21,7 @@ typedef struct form_expr form_expr;   /* a prepared, sandboxed expression */
 typedef struct form_sandbox form_sandbox;
 
 #define FORM_VALUE_MAX 99999           /* largest option `value:` */
+#define FORM_DIGEST_BYTES 16
 
 typedef struct {
     char *code, *label;
@@ -101,6 +102,10 @@ typedef struct form {
     int enrolment;
     form_sandbox *sb;
     int id_line, id_col;              /* where `id:` is, for messages */
+    /* SHA-256 (first 16 bytes) of bedside's version and the form's YAML:
+     * a record found valid under one digest stays valid while it is the
+     * same (store_marks). */
+    unsigned char digest[FORM_DIGEST_BYTES];
 } form;
 
 typedef struct {

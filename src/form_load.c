@@ -4,6 +4,7 @@
  * concerns, and loading goes on, so that `bedside forms check` can show a
  * form author all of them at once. Expressions are compiled last, when every
  * field and score id is known. */
+#include <nettle/sha2.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -455,12 +456,33 @@ static form *build(const char *name, ynode *root, diag *d)
 
 form *form_load(const char *path, diag *d)
 {
-    return build(path, ytree_load_file(path, d), d);
+    size_t len = 0;
+    char *buf = ytree_read_file(path, &len, d);
+    if (!buf)
+        return NULL;
+    form *f = form_load_buffer(path, buf, len, d);
+    free(buf);
+    return f;
+}
+
+/* The digest of what decides a record's validity: this program's version
+ * (its validation code) and the form's bytes (form.h, digest). */
+static void digest(form *f, const char *buf, size_t len)
+{
+    static const char rules[] = "bedside " BEDSIDE_VERSION " validation";
+    struct sha256_ctx h;
+    sha256_init(&h);
+    sha256_update(&h, sizeof rules, (const uint8_t *)rules);   /* with its NUL */
+    sha256_update(&h, len, (const uint8_t *)buf);
+    sha256_digest(&h, sizeof f->digest, f->digest);   /* nettle truncates */
 }
 
 form *form_load_buffer(const char *name, const char *buf, size_t len, diag *d)
 {
-    return build(name, ytree_load_buffer(name, buf, len, d), d);
+    form *f = build(name, ytree_load_buffer(name, buf, len, d), d);
+    if (f)
+        digest(f, buf, len);
+    return f;
 }
 
 void form_free(form *f)

@@ -335,6 +335,7 @@ store *store_open(const char *path, int flags, char **err)
     sqlite3_extended_result_codes(s->db, 1);
     sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
     st_register_functions(s->db);
+    store_form_digests(s, 0, NULL, NULL);
     if (sqlite3_db_readonly(s->db, "main") == 1)
         s->readonly = 1;
     /* 16 MB of page cache: the whole-cohort scans (due list, export) and
@@ -358,6 +359,7 @@ void store_close(store *s)
         if (s->cache[i].st)
             sqlite3_finalize(s->cache[i].st);
     sqlite3_close(s->db);
+    st_mark_free(s);
     free(s->path);
     free(s);
 }

@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#define STORE_SCHEMA_VERSION 11
+#define STORE_SCHEMA_VERSION 12
 #define STORE_APPLICATION_ID 0x42454453 /* "BEDS" */
 #define TIMEPOINT_UNSCHEDULED "unscheduled"
 #define TIMEPOINT_ENROLMENT "enrolment"   /* the record of an enrolment form */
@@ -94,6 +94,9 @@ typedef struct {
     char **score_id;                   /* computed scores (NULL ones absent) */
     double *score_val;
     int n_score;
+    int validated;                     /* on input: the caller validated it against
+                                          its form just now (entry_save, demo), so
+                                          the write marks it valid (store_mark.c) */
 } st_record;
 
 void st_patient_free(st_patient *p);
@@ -280,6 +283,27 @@ void store_records_free(st_record *r, size_t n);
 typedef int (*store_record_fn)(void *ctx, const char *mrn, const st_record *r);
 /* Returns 0, fn's non-zero value if it stopped, or -1 on a database error. */
 int store_each_current(store *s, const char *form, store_record_fn fn, void *ctx);
+/* The same, leaving out every record whose validation mark holds its
+ * digest now (store_marks_write): those bedside found valid, unchanged
+ * since, under the same form definitions (store_form_digests). */
+int store_each_unmarked(store *s, store_record_fn fn, void *ctx);
+
+/* Validation marks (store_mark.c). The forms' digests (form.h), which the
+ * marks' digests include: a form not given has none, so no record of it is
+ * ever taken as marked. Copied; call again after reloading forms. */
+void store_form_digests(store *s, int n, const char *const *ids,
+                        const unsigned char (*digest)[16]);
+/* Mark the records uuid[0..n) as found valid now (their digest as they are
+ * now), in one transaction; with rebuild every other mark is dropped.
+ * *written: how many marks were written (a record of an unknown form gets
+ * none). 0, or -1 with *err. */
+int store_marks_write(store *s, const char (*uuid)[37], size_t n, int rebuild, long *written,
+                      char **err);
+/* How many marks there are, and how many hold their record's digest now.
+ * 0, or -1 on a database error. */
+int store_marks_count(store *s, long *held, long *matching);
+/* 1 if record uuid has a mark holding its digest now, 0 if not, -1 on error. */
+int store_marked(store *s, const char *uuid);
 
 /* Drafts: one per patient, hip, timepoint and form. Each accepted answer is
  * written at once; entered_by/entered_at say who saved it last and when. */

@@ -235,6 +235,7 @@ int store_draft_finalize(store *s, const char *draft_uuid, st_record *r, char **
     }
     ok = ok && st_audit(s, "create", r->patient, r->hip, d.uuid, r->form, r->timepoint, NULL,
                         NULL, err) == 0;
+    ok = ok && st_mark_new(s, r, d.uuid, err) == 0;
     char uuid[37];
     memcpy(uuid, d.uuid, sizeof uuid);
     st_record_free(&d);

@@ -11,7 +11,6 @@
 #include "store_internal.h"
 
 #include <nettle/sha2.h>
-#include <stdio.h>
 
 /* Each value as a type mark, its length and its bytes, so that no two
  * different lists of values give the same input ("ab","c" vs "a","bc"). */
@@ -20,11 +19,8 @@ static void hash_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
     struct sha256_ctx h;
     sha256_init(&h);
     for (int i = 0; i < argc; i++) {
-        char head[24];
-        int n;
         if (sqlite3_value_type(argv[i]) == SQLITE_NULL) {
-            n = snprintf(head, sizeof head, "N;");
-            sha256_update(&h, (size_t)n, (const uint8_t *)head);
+            sha256_update(&h, 2, (const uint8_t *)"N;");
             continue;
         }
         const unsigned char *v = sqlite3_value_text(argv[i]);
@@ -33,8 +29,17 @@ static void hash_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
             sqlite3_result_error_nomem(cx);
             return;
         }
-        n = snprintf(head, sizeof head, "T%d:", len);
-        sha256_update(&h, (size_t)n, (const uint8_t *)head);
+        /* "T<len>:" as snprintf would write it, which costs more than the
+         * digest of a short value. */
+        uint8_t head[16];
+        int n = (int)sizeof head;
+        head[--n] = ':';
+        unsigned u = (unsigned)len;
+        do
+            head[--n] = (uint8_t)('0' + u % 10);
+        while ((u /= 10) != 0);
+        head[--n] = 'T';
+        sha256_update(&h, sizeof head - (size_t)n, head + n);
         sha256_update(&h, (size_t)len, v);
     }
     uint8_t d[ST_RECORD_HASH_BYTES];

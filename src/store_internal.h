@@ -22,6 +22,8 @@ struct store {
     store_derive_fn derive;     /* run before each commit (store_set_derive) */
     void *derive_ctx;
     int deriving;
+    struct st_form_digest *digest;   /* the forms' digests (store_mark.c) */
+    int n_digest;
     struct {
         const char *sql;
         sqlite3_stmt *st;
@@ -163,6 +165,26 @@ int st_register_functions(sqlite3 *db);
     r ".answers, " r ".entered_by, " r ".entered_at, " r ".supersedes, " r ".reason, "        \
     r ".out_of_window)"
 int st_hash_register(sqlite3 *db);
+
+/* A validation mark (store_mark.c): the digest of record alias r as its
+ * validity depends on it (its form's digest, bedside_form_digest, then its
+ * uuid, key, version, status, answers and scores, bedside_scores_digest:
+ * each value's eight bytes, not its text), NULL digest when the form is
+ * not known. */
+#define ST_MARK_DIGEST(r)                                                                     \
+    "bedside_record_hash(bedside_form_digest(" r ".form), " r ".uuid, " r ".timepoint, "      \
+    r ".form, " r ".form_version, " r ".status, " r ".answers, (SELECT "                      \
+    "bedside_scores_digest(ms.score, ms.value) FROM scores ms WHERE ms.record = " r ".uuid))"
+/* The mark of r is there and holds its digest now. */
+#define ST_MARKED(r)                                                                          \
+    "EXISTS (SELECT 1 FROM valid_marks vm WHERE vm.record = " r ".uuid AND vm.digest = "    \
+    ST_MARK_DIGEST(r) ")"
+void st_mark_free(store *s);
+/* In a write: the mark of record uuid just written from r, if r->validated. */
+int st_mark_new(store *s, const st_record *r, const char *uuid, char **err);
+/* In a write: record uuid is no longer current (amended or voided), and
+ * only current records keep marks. */
+int st_mark_drop(store *s, const char *uuid, char **err);
 
 /* The search index (store_search.c): patient_fold holds each patient's MRN
  * and name folded as in a UTF-8 locale (bedside_search_fold()), its id in

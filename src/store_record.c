@@ -264,10 +264,19 @@ static const char SQL_EACH_CURRENT[] =
     "(SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) "
     "ORDER BY p.mrn, ifnull(h.side, ''), r.visit_date, r.entered_at, r.form, r.uuid";
 
-int store_each_current(store *s, const char *form, store_record_fn fn, void *ctx)
+/* The same without the records marked valid as they are now (ST_MARKED). */
+static const char SQL_EACH_UNMARKED[] =
+    "SELECT " ST_REC_SELECT ", p.mrn FROM patients p CROSS JOIN records r "
+    "ON r.patient = p.uuid LEFT JOIN hips h ON h.uuid = r.hip "
+    "WHERE r.status = 'final' AND ?1 IS NULL AND NOT EXISTS "
+    "(SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) "
+    "AND NOT " ST_MARKED("r") " "
+    "ORDER BY p.mrn, ifnull(h.side, ''), r.visit_date, r.entered_at, r.form, r.uuid";
+
+static int each(store *s, const char *sql, const char *form, store_record_fn fn, void *ctx)
 {
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, SQL_EACH_CURRENT, -1, &q, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
         fprintf(stderr, "bedside: internal error preparing SQL: %s\n", sqlite3_errmsg(s->db));
         return -1;
     }
@@ -285,4 +294,14 @@ int store_each_current(store *s, const char *form, store_record_fn fn, void *ctx
     }
     sqlite3_finalize(q);
     return stop;
+}
+
+int store_each_current(store *s, const char *form, store_record_fn fn, void *ctx)
+{
+    return each(s, SQL_EACH_CURRENT, form, fn, ctx);
+}
+
+int store_each_unmarked(store *s, store_record_fn fn, void *ctx)
+{
+    return each(s, SQL_EACH_UNMARKED, NULL, fn, ctx);
 }

@@ -291,9 +291,18 @@ static const char SCHEMA_11[] =
     "DROP TABLE audit_v10;"
     AUDIT_GUARDS;
 
+/* Version 11 -> 12: validation marks (store_mark.c). A row says that bedside
+ * found the record valid, its digest (ST_MARK_DIGEST) covering the record,
+ * its scores and its form's definition then; a read that finds the digest
+ * unchanged need not validate the record again. Derived: check rebuilds it. */
+static const char SCHEMA_12[] =
+    "CREATE TABLE valid_marks("
+    "  record TEXT PRIMARY KEY NOT NULL,"
+    "  digest BLOB NOT NULL) WITHOUT ROWID;";
+
 static const char *const steps[] = {SCHEMA_1, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5,
                                     SCHEMA_6, SCHEMA_7, SCHEMA_8, SCHEMA_9, SCHEMA_10,
-                                    SCHEMA_11};
+                                    SCHEMA_11, SCHEMA_12};
 
 /* One schema object: SQLite keeps every object's CREATE statement verbatim,
  * and that text is what it builds tables, constraints and triggers from, so

@@ -185,6 +185,7 @@ int store_record_final(store *s, st_record *r, char **err)
     /* No detail: the new values are the record's own, which never change. */
     ok = ok && st_audit(s, "create", r->patient, r->hip, uuid, r->form, r->timepoint, NULL, NULL,
                         err) == 0;
+    ok = ok && st_mark_new(s, r, uuid, err) == 0;
     free(answers);
     if (st_tx_end(s, ok, err) < 0)
         return -1;
@@ -329,6 +330,7 @@ int store_record_amend(store *s, const char *old_uuid, st_record *r, const char 
                           reason, err) == 0;
     ok = ok && st_audit(s, "amend", r->patient, r->hip, uuid, r->form, r->timepoint, detail,
                         reason, err) == 0;
+    ok = ok && st_mark_drop(s, old.uuid, err) == 0 && st_mark_new(s, r, uuid, err) == 0;
     free(answers);
     free(detail);
     if (st_tx_end(s, ok, err) < 0) {
@@ -361,6 +363,7 @@ int store_record_void(store *s, const char *uuid, const char *reason, char **err
     int ok = st_insert_record(s, vid, &old, "void", "{}", util_login(), at, old.uuid, reason, err) == 0;
     ok = ok && st_audit(s, "void", old.patient, old.hip, old.uuid, old.form, old.timepoint, NULL,
                         reason, err) == 0;
+    ok = ok && st_mark_drop(s, old.uuid, err) == 0;
     st_record_free(&old);
     return st_tx_end(s, ok, err);
 }

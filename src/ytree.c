@@ -385,7 +385,7 @@ ynode *ytree_load_buffer(const char *name, const char *buf, size_t len, diag *d)
     return root;
 }
 
-ynode *ytree_load_file(const char *path, diag *d)
+char *ytree_read_file(const char *path, size_t *n, diag *d)
 {
     /* O_NONBLOCK: opening a FIFO (or a terminal, a device) for reading
      * would otherwise wait for a writer forever; its type is checked next,
@@ -434,6 +434,16 @@ ynode *ytree_load_file(const char *path, diag *d)
             break;
     }
     close(fd);
+    *n = len;
+    return buf;
+}
+
+ynode *ytree_load_file(const char *path, diag *d)
+{
+    size_t len = 0;
+    char *buf = ytree_read_file(path, &len, d);
+    if (!buf)
+        return NULL;
     ynode *root = ytree_load_buffer(path, buf, len, d);
     free(buf);
     return root;

@@ -36,6 +36,9 @@ struct ynode {
 /* Parse a file or a buffer. On failure returns NULL and adds the problem(s)
  * to d; `name` is the file name used in messages. */
 ynode *ytree_load_file(const char *path, diag *d);
+/* The bytes ytree_load_file parses (a regular file, at most YTREE_MAX_BYTES),
+ * or NULL with the problem added to d. Caller frees; *n is the length. */
+char *ytree_read_file(const char *path, size_t *n, diag *d);
 ynode *ytree_load_buffer(const char *name, const char *buf, size_t len, diag *d);
 void ytree_free(ynode *n);
 

@@ -151,6 +151,12 @@ due_before_table() {
         DROP TABLE due_pending; DROP TABLE due_schedule; PRAGMA user_version = 7;"
 }
 
+# marks_before_table FILE — undo migration 12: the validation marks go, so
+# FILE looks like a schema-11 database.
+marks_before_table() {
+    sqlite3 "$1" "DROP TABLE valid_marks; PRAGMA user_version = 11;"
+}
+
 # audit_before_repair FILE — undo migration 11 (the 'repair' action), so
 # FILE looks like a schema-10 database.
 audit_before_repair() {
@@ -161,6 +167,7 @@ audit_before_repair() {
 # search_before_index FILE — undo migrations 11 to 9: the search index goes
 # (its folded-MRN index with it), so FILE looks like a schema-8 database.
 search_before_index() {
+    marks_before_table "$1"
     audit_before_repair "$1"
     sqlite3 "$1" "DROP TABLE patient_search; DROP TABLE patient_fold; PRAGMA user_version = 8;"
 }

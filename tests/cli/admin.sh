@@ -28,6 +28,9 @@ bs check
 expect_rc 0 "check on a sound database"
 expect_out "^no problems found$" "says so"
 expect_same "$(db_sum)" "$before" "check changes nothing"
+# record marked each record valid as it saved it (store_mark.c), so check,
+# finding the same, had nothing to write.
+expect_same "$(sqlite3 "$DB" "SELECT count(*) FROM valid_marks")" 3 "the 3 records are marked"
 expect_no_out "bedside check:" "no progress line when stderr is not a terminal"
 [ -s "$T/err" ] && fail "check wrote to a non-terminal stderr: $(cat "$T/err")" || ok
 bs check --quick

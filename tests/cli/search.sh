@@ -123,6 +123,7 @@ bs show "ab-12_3"
 expect_rc 0 "show finds an MRN typed in lower case"
 expect_out "AB-12_3" "the patient as registered"
 # A schema-9 file (no index on the folded MRNs) gets it when opened.
+marks_before_table "$DB"
 audit_before_repair "$DB"
 sqlite3 "$DB" "DROP INDEX patient_fold_mrn; PRAGMA user_version = 9"
 bs show "l-7"
