@@ -26,8 +26,10 @@ refused() {
 # the uuids and the covariates, which differ between runs; sorted, in $T/out.
 csv_rows() {
     bs export csv --form vas
+    # shellcheck disable=SC2046 # the enrolment forms' columns, one word each
     python3 "$TOP/tests/cli/csvtool.py" drop "$T/out" entered_by entered_at record_id patient_id \
-        hip_id sex age_at_index etiology stage_system stage involvement index_date \
+        hip_id sex age_at_index $(python3 "$TOP/tests/cli/csvtool.py" header "$T/out" |
+            tr -d '\r' | tr , '\n' | grep -E '^(hip|patient)_enrolment_') index_date \
         days_from_index in_window out_of_window version amended_reason | tr -d "\r" | sort >"$T/rows"
     mv "$T/rows" "$T/out"
 }
