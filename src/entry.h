@@ -293,6 +293,12 @@ int entry_enrol_required(const form *f);
  * patient's birth nor more than a year after today; a second hip on a side
  * is refused. r (may be NULL) receives the record; r->uuid is "" if none. */
 int entry_add_hip(app *a, st_hip *h, form_answers *ans, st_record *r, entry_error *e);
+/* The rules a hip's identity keeps once stored, which `check` applies too:
+ * its index date is allowed for patient p (entry_index_date_ok) and, for a
+ * hip with an index procedure, not after end, the day its follow-up ended
+ * (-1: not ended; why, possibly "", says what ended it). */
+int entry_hip_stored_ok(const app *a, const st_patient *p, const st_hip *h, int end,
+                        const char *why, entry_error *e);
 /* The checks entry_add_hip makes before writing, for a front end that asks
  * the enrolment form after side and index date (the TUI): the patient
  * exists, the index date is allowed (for a hip with an index procedure:

@@ -70,22 +70,29 @@ static int finish(app *a, int stored, char *err, const char *what, form_answers 
     return ok ? ENTRY_OK : ENTRY_REFUSED;
 }
 
+int entry_hip_stored_ok(const app *a, const st_patient *p, const st_hip *h, int end,
+                        const char *why, entry_error *e)
+{
+    int rc = entry_index_date_ok(a, p, h->index_date, e);
+    if (rc == ENTRY_OK && !h->observed && end >= 0 && h->index_date > end) {
+        char d[11], lim[11];
+        date_format(h->index_date, d);
+        date_format(end, lim);
+        rc = entry_fail(e, "index_date", "the follow-up of patient '%s' ended on %s%s%s%s: a hip "
+                        "with index date %s would never be followed up", p->mrn, lim,
+                        why[0] ? " (" : "", why, why[0] ? ")" : "", d);
+    }
+    return rc;
+}
+
 int entry_hip_new_ok(app *a, const st_hip *h, entry_error *e)
 {
     st_patient p;
     if (store_patient_by_uuid(a->db, h->patient, &p) != 0)
         return entry_fail(e, "patient", "no patient with uuid %s", h->patient);
-    char lim[11];
-    int rc = entry_index_date_ok(a, &p, h->index_date, e);
-    char why[128];
-    int end = rc == ENTRY_OK && !h->observed ? entry_patient_end(a, h->patient, why) : -1;
-    if (end >= 0 && h->index_date > end) {
-        char d[11];
-        date_format(h->index_date, d);
-        date_format(end, lim);
-        rc = entry_fail(e, "index_date", "the follow-up of patient '%s' ended on %s (%s): a hip "
-                        "with index date %s would never be followed up", p.mrn, lim, why, d);
-    }
+    char lim[11], why[128] = "";
+    int end = h->observed ? -1 : entry_patient_end(a, h->patient, why);
+    int rc = entry_hip_stored_ok(a, &p, h, end, why, e);
     st_hip old;
     if (rc == ENTRY_OK && store_hip_get(a->db, h->patient, h->side, &old) == 0) {
         date_format(old.index_date, lim);

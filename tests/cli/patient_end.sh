@@ -7,7 +7,7 @@
 # start after it, survival analysis censors both hips at it (a hip's own
 # earlier end still wins), the next-due table notices a form changing scope,
 # and `check` agrees, listing a scheduled visit after it that a laptop copy
-# brought in.
+# brought in, and a treated hip a laptop added that starts after it.
 . "$(dirname "$0")/../lib.sh"
 
 csvcol() { python3 "$TOP/tests/cli/csvtool.py" col "$1" "$2"; }
@@ -138,6 +138,24 @@ refused 1 "a treated hip whose index date is after the patient's ending" \
     --forms "$F" hip add W2 --side R --index-date 2026-01-10
 fb hip add W2 --side R --observed --index-date 2026-01-10
 expect_rc 0 "an observed hip (no schedule) may still be registered"
+
+# --- check: a treated hip a laptop added while the patient's follow-up ended ------------
+W=$T/w.db
+fw() { "$BEDSIDE" --today "$TODAY" --forms "$F" --db "$1" "${@:2}" >/dev/null 2>&1; }
+fw "$W" patient add W5 --name "Walt Five" --sex M --born 1955-01-01 &&
+    fw "$W" hip add W5 --side L --index-date 2025-06-01 && cp "$W" "$T/w-laptop.db" &&
+    fw "$T/w-laptop.db" hip add W5 --side R --index-date 2026-01-10 &&
+    fw "$W" record W5 --form withdrawal --date 2025-10-01 date=2025-10-01 why=died &&
+    fw "$W" merge "$T/w-laptop.db"
+[ "$?" = 0 ] && ok || fail "setup: the laptop's right hip merged after the withdrawal"
+bs --db "$W" --forms "$F" check
+expect_rc 1 "check after merging a treated hip that starts after the patient's ending"
+expect_out "^patient W5, right hip: the follow-up of patient 'W5' ended on 2025-10-01: a hip with index date 2026-01-10 would never be followed up$" \
+    "check names the patient, the hip and both dates"
+behind_back "$W" "UPDATE hips SET index_date = '1950-03-01' WHERE side = 'L'"
+bs --db "$W" --forms "$F" check
+expect_out "^patient W5, left hip: index date 1950-03-01 is before the patient's birth date 1955-01-01$" \
+    "check names a hip's index date before the birth date (hip add's rule)"
 
 # --- the next-due table's stored schedule names an ending form's scope -----------------
 H=$T/hipforms
