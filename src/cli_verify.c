@@ -42,12 +42,26 @@ static void progress(const check_ctx *c, const char *what)
     fflush(stderr);
 }
 
-static void on_store_problem(void *ctx, const char *problem)
+/* One problem, its data already escaped (cli_esc): the progress line
+ * cleared, the line reported and counted. */
+static void problem(check_ctx *c, const char *fmt, ...) PRINTF_LIKE(2, 3);
+static void problem(check_ctx *c, const char *fmt, ...)
 {
-    check_ctx *c = ctx;
+    va_list ap;
+    va_start(ap, fmt);
+    char *line = NULL;
+    if (vasprintf(&line, fmt, ap) < 0)
+        line = NULL;
+    va_end(ap);
     progress(c, NULL);
-    c->report(c->ctx, cli_esc(problem));
+    c->report(c->ctx, line ? line : "?");
+    free(line);
     c->problems++;
+}
+
+static void on_store_problem(void *ctx, const char *what)
+{
+    problem(ctx, "%s", cli_esc(what));
 }
 
 static void record_problem(check_ctx *c, const st_record *r, const char *fmt, ...)
@@ -64,10 +78,8 @@ static void record_problem(check_ctx *c, const st_record *r, const char *fmt, ..
         free(what);
     }
     va_end(ap);
-    progress(c, NULL);
-    c->report(c->ctx, b.s);
+    problem(c, "%s", b.s);
     sbuf_free(&b);
-    c->problems++;
 }
 
 /* Is every option code of a stored choice or multi answer in the form? */
@@ -204,15 +216,10 @@ static void check_visit(check_ctx *c, const char *mrn, const st_record *r)
         snprintf(c->patient, sizeof c->patient, "%s", r->patient);
         c->n_vh = entry_hips_of(c->a, c->db, r->patient, c->vh, ends, end_form);
         for (int i = 0; i < c->n_vh; i++)
-            if (ends[i] > 1) {
-                char *line = xasprintf("patient %s: the %s hip has %d records of %s, which "
-                                       "ends follow-up (one is allowed)", cli_esc(mrn),
-                                       c->vh[i].side == 'L' ? "left" : "right", ends[i],
-                                       end_form[i]);
-                c->report(c->ctx, line);
-                free(line);
-                c->problems++;
-            }
+            if (ends[i] > 1)
+                problem(c, "patient %s: the %s hip has %d records of %s, which ends follow-up "
+                        "(one is allowed)", cli_esc(mrn), c->vh[i].side == 'L' ? "left" : "right",
+                        ends[i], end_form[i]);
     }
     entry_error e = {0};
     if (entry_check_record(c->a, c->vh, c->n_vh, r, &e) != 0 ||
@@ -325,14 +332,8 @@ static void on_unenrolled(void *ctx, const char *mrn, char side)
 {
     check_ctx *c = ctx;
     const form *f = c->a->enrol[side ? SCOPE_HIP : SCOPE_PATIENT];
-    char *line = xasprintf("patient %s: the %s has no %s record (%s requires answers)",
-                           cli_esc(mrn), !side ? "patient" : side == 'L' ? "left hip"
-                                                                        : "right hip",
-                           f->id, f->id);
-    progress(c, NULL);
-    c->report(c->ctx, line);
-    free(line);
-    c->problems++;
+    problem(c, "patient %s: the %s has no %s record (%s requires answers)", cli_esc(mrn),
+            !side ? "patient" : side == 'L' ? "left hip" : "right hip", f->id, f->id);
 }
 
 /* Each treated hip and patient without the record its enrolment form
@@ -343,10 +344,8 @@ static void check_enrolled(check_ctx *c)
         const form *f = c->a->enrol[scope];
         if (!entry_enrol_required(f))
             continue;
-        if (store_each_unenrolled(c->db, f->id, scope == SCOPE_HIP, on_unenrolled, c) != 0) {
-            c->report(c->ctx, "cannot read the hips and patients without enrolment records");
-            c->problems++;
-        }
+        if (store_each_unenrolled(c->db, f->id, scope == SCOPE_HIP, on_unenrolled, c) != 0)
+            problem(c, "cannot read the hips and patients without enrolment records");
     }
 }
 
@@ -358,14 +357,9 @@ static int check_hip(void *ctx, const st_patient *p, const st_hip *h, const st_d
     (void)done;
     check_ctx *c = ctx;
     entry_error e = {0};
-    if (entry_hip_stored_ok(c->a, p, h, end, "", &e) != ENTRY_OK) {
-        char *line = xasprintf("patient %s, %s hip: %s", cli_esc(p->mrn),
-                               h->side == 'L' ? "left" : "right", e.msg);
-        progress(c, NULL);
-        c->report(c->ctx, line);
-        free(line);
-        c->problems++;
-    }
+    if (entry_hip_stored_ok(c->a, p, h, end, "", &e) != ENTRY_OK)
+        problem(c, "patient %s, %s hip: %s", cli_esc(p->mrn), h->side == 'L' ? "left" : "right",
+                cli_esc(e.msg));
     return 0;
 }
 
@@ -377,31 +371,21 @@ static void check_data(check_ctx *c)
     st_patient_row *rows = store_patient_list(c->db, NULL, NULL, NULL, 0, &n);
     for (size_t i = 0; i < n; i++) {
         char *why = NULL;
-        if (store_patient_valid(&rows[i].p, &why) < 0) {
-            char *line = xasprintf("patient %s: %s", rows[i].p.uuid, why ? why : "?");
-            progress(c, NULL);
-            c->report(c->ctx, cli_esc(line));
-            free(line);
-            c->problems++;
-        }
+        if (store_patient_valid(&rows[i].p, &why) < 0)
+            problem(c, "patient %s: %s", cli_esc(rows[i].p.uuid), cli_esc(why ? why : "?"));
         free(why);
     }
     store_patient_rows_free(rows, n);
     check_enrolled(c);
-    if (!c->data_only && store_each_hip(c->db, NULL, &c->a->ends, check_hip, c) != 0) {
-        c->report(c->ctx, "cannot read the hips");
-        c->problems++;
-    }
+    if (!c->data_only && store_each_hip(c->db, NULL, &c->a->ends, check_hip, c) != 0)
+        problem(c, "cannot read the hips");
     progress(c, "records checked against their forms");
     /* The marked records' data was found valid and has not changed since
      * (store_mark.c): a quick check and the reads before a report skip them. */
     int skip = c->data_only || (c->marks && c->quick);
     if ((skip ? store_each_unmarked(c->db, check_record, c)
-              : store_each_current(c->db, NULL, check_record, c)) != 0) {
-        progress(c, NULL);
-        c->report(c->ctx, "cannot read the current records");
-        c->problems++;
-    }
+              : store_each_current(c->db, NULL, check_record, c)) != 0)
+        problem(c, "cannot read the current records");
     progress(c, NULL);
 }
 

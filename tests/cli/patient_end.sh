@@ -152,6 +152,13 @@ bs --db "$W" --forms "$F" check
 expect_rc 1 "check after merging a treated hip that starts after the patient's ending"
 expect_out "^patient W5, right hip: the follow-up of patient 'W5' ended on 2025-10-01: a hip with index date 2026-01-10 would never be followed up$" \
     "check names the patient, the hip and both dates"
+behind_back "$W" "UPDATE patients SET mrn = 'W5' || char(27) || '[2J' WHERE mrn = 'W5'"
+bs --db "$W" --forms "$F" check
+expect_rc 1 "check of a file whose MRN holds a terminal control sequence"
+grep -q "$(printf '\033')" "$T/out" "$T/err" && fail "a control character from the file reached the terminal" || ok
+expect_out "^patient W5\^\[\[2J, right hip: the follow-up of patient 'W5\^\[\[2J' ended" \
+    "the MRN is named escaped, in the line and in the rule's message"
+behind_back "$W" "UPDATE patients SET mrn = 'W5' WHERE mrn LIKE 'W5_%'"
 behind_back "$W" "UPDATE hips SET index_date = '1950-03-01' WHERE side = 'L'"
 bs --db "$W" --forms "$F" check
 expect_out "^patient W5, left hip: index date 1950-03-01 is before the patient's birth date 1955-01-01$" \
