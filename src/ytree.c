@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,6 +17,17 @@
 
 /* Beyond this, a broken or hostile file only produces noise. */
 #define YTREE_MAX_PROBLEMS 20
+
+/* A tree's nodes, strings and arrays are carved from a few blocks owned by
+ * its root, so loading a form costs a handful of mallocs instead of one or
+ * more per node, and freeing it a handful of frees (a form file has
+ * hundreds of nodes; every command loads every form at start). */
+#define YARENA_BLOCK 16384
+struct yarena {
+    struct yarena *next;
+    size_t used, cap;
+    max_align_t data[];
+};
 
 typedef struct {
     yaml_parser_t p;
@@ -27,7 +39,40 @@ typedef struct {
     int fatal;            /* parsing cannot go on (syntax error, too deep) */
     char **aliases;       /* alias names already reported */
     size_t n_aliases;
+    struct yarena *arena; /* everything of the tree being built */
 } yparse;
+
+static void *aalloc(yparse *y, size_t n)
+{
+    n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    struct yarena *b = y->arena;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > YARENA_BLOCK ? n : YARENA_BLOCK;
+        struct yarena *nb = xmalloc(sizeof *nb + cap);
+        nb->used = 0;
+        nb->cap = cap;
+        if (b && n > YARENA_BLOCK) {   /* a big one alone: the current block goes on */
+            nb->next = b->next;
+            b->next = nb;
+            b = nb;
+        } else {
+            nb->next = b;
+            y->arena = b = nb;
+        }
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+static void arena_free(struct yarena *b)
+{
+    while (b) {
+        struct yarena *next = b->next;
+        free(b);
+        b = next;
+    }
+}
 
 static void yproblem(yparse *y, int line, int col, const char *fmt, ...) PRINTF_LIKE(4, 5);
 
@@ -135,9 +180,10 @@ static int next_event(yparse *y, yaml_event_t *ev)
     return 0;
 }
 
-static ynode *new_node(ytype t, const yaml_mark_t *m)
+static ynode *new_node(yparse *y, ytype t, const yaml_mark_t *m)
 {
-    ynode *n = xcalloc(1, sizeof *n);
+    ynode *n = aalloc(y, sizeof *n);
+    memset(n, 0, sizeof *n);
     n->type = t;
     n->line = (int)m->line + 1;
     n->col = (int)m->column + 1;
@@ -174,14 +220,24 @@ static int seen_alias(yparse *y, const char *name)
     return 0;
 }
 
-static void add_child(ynode *n, ynode *key, ynode *val)
+/* A copy of an array of n pointers with room for cap, from the arena. */
+static ynode **grow(yparse *y, ynode **old, size_t n, size_t cap)
 {
-    /* Capacity doubles at each power of two, so a long list costs linear time. */
+    ynode **v = aalloc(y, cap * sizeof *v);
+    if (n)
+        memcpy(v, old, n * sizeof *v);
+    return v;
+}
+
+static void add_child(yparse *y, ynode *n, ynode *key, ynode *val)
+{
+    /* Capacity doubles at each power of two, so a long list costs linear
+     * time (and at most twice its size in the arena). */
     if (n->n == 0 || (n->n >= 4 && (n->n & (n->n - 1)) == 0)) {
         size_t cap = n->n ? n->n * 2 : 4;
-        n->item = xrealloc(n->item, cap * sizeof *n->item);
+        n->item = grow(y, n->item, n->n, cap);
         if (key)
-            n->key = xrealloc(n->key, cap * sizeof *n->key);
+            n->key = grow(y, n->key, n->n, cap);
     }
     n->item[n->n] = val;
     if (key)
@@ -216,20 +272,16 @@ static int parse_children(yparse *y, ynode *n, int depth)
         if (!first)
             return -1;
         if (n->type == YT_SEQ) {
-            add_child(n, NULL, first);
+            add_child(y, n, NULL, first);
             continue;
         }
         yaml_event_t vev;
-        if (next_event(y, &vev) < 0) {
-            ytree_free(first);
-            return -1;
-        }
+        if (next_event(y, &vev) < 0)
+            return -1;   /* first stays in the arena, freed with it */
         ynode *val = parse_node(y, &vev, depth + 1);
         yaml_event_delete(&vev);
-        if (!val) {
-            ytree_free(first);
+        if (!val)
             return -1;
-        }
         if (first->type != YT_SCALAR) {
             yproblem(y, first->line, first->col, "mapping keys must be plain text");
         } else {
@@ -242,7 +294,7 @@ static int parse_children(yparse *y, ynode *n, int depth)
                     break;
                 }
         }
-        add_child(n, first, val);
+        add_child(y, n, first, val);
     }
 }
 
@@ -262,8 +314,11 @@ static ynode *parse_node(yparse *y, yaml_event_t *ev, int depth)
         const yaml_event_t *e = ev;
         check_props(y, ev, e->data.scalar.anchor, e->data.scalar.tag,
                     e->data.scalar.plain_implicit || e->data.scalar.quoted_implicit);
-        n = new_node(YT_SCALAR, &ev->start_mark);
-        n->str = xstrndup((const char *)e->data.scalar.value, e->data.scalar.length);
+        n = new_node(y, YT_SCALAR, &ev->start_mark);
+        size_t len = e->data.scalar.length;
+        n->str = aalloc(y, len + 1);
+        memcpy(n->str, e->data.scalar.value, len);
+        n->str[len] = '\0';
         n->plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
         if (strlen(n->str) != e->data.scalar.length)
             yproblem(y, line, col, "text must not contain a NUL character");
@@ -272,12 +327,12 @@ static ynode *parse_node(yparse *y, yaml_event_t *ev, int depth)
     case YAML_SEQUENCE_START_EVENT:
         check_props(y, ev, ev->data.sequence_start.anchor, ev->data.sequence_start.tag,
                     ev->data.sequence_start.implicit);
-        n = new_node(YT_SEQ, &ev->start_mark);
+        n = new_node(y, YT_SEQ, &ev->start_mark);
         break;
     case YAML_MAPPING_START_EVENT:
         check_props(y, ev, ev->data.mapping_start.anchor, ev->data.mapping_start.tag,
                     ev->data.mapping_start.implicit);
-        n = new_node(YT_MAP, &ev->start_mark);
+        n = new_node(y, YT_MAP, &ev->start_mark);
         break;
     case YAML_ALIAS_EVENT: {
         /* Never expanded, so "billion laughs" costs nothing; still an error,
@@ -288,8 +343,9 @@ static ynode *parse_node(yparse *y, yaml_event_t *ev, int depth)
             yproblem(y, line, col, "aliases are not allowed ('*%s')", a);
             free(a);
         }
-        n = new_node(YT_SCALAR, &ev->start_mark);
-        n->str = xstrdup("");
+        n = new_node(y, YT_SCALAR, &ev->start_mark);
+        n->str = aalloc(y, 1);
+        n->str[0] = '\0';
         return n;
     }
     default:
@@ -297,10 +353,8 @@ static ynode *parse_node(yparse *y, yaml_event_t *ev, int depth)
         y->fatal = 1;
         return NULL;
     }
-    if (parse_children(y, n, depth) < 0) {
-        ytree_free(n);
-        return NULL;
-    }
+    if (parse_children(y, n, depth) < 0)
+        return NULL;   /* n stays in the arena, freed with it */
     return n;
 }
 
@@ -344,10 +398,10 @@ static ynode *parse_stream(yparse *y)
     }
     if (!root && !y->problems)
         yproblem(y, 1, 1, "empty file (no YAML document)");
-    if (y->problems) {
-        ytree_free(root);
+    if (y->problems)
         return NULL;
-    }
+    root->arena = y->arena;   /* the root owns every block */
+    y->arena = NULL;
     return root;
 }
 
@@ -378,6 +432,7 @@ ynode *ytree_load_buffer(const char *name, const char *buf, size_t len, diag *d)
     yaml_parser_set_input_string(&y.p, (const unsigned char *)y.buf, y.len);
     yaml_parser_set_encoding(&y.p, YAML_UTF8_ENCODING);
     ynode *root = parse_stream(&y);
+    arena_free(y.arena);   /* what a failed parse made */
     yaml_parser_delete(&y.p);
     for (size_t i = 0; i < y.n_aliases; i++)
         free(y.aliases[i]);
@@ -414,10 +469,16 @@ char *ytree_read_file(const char *path, size_t *n, diag *d)
         close(fd);
         return NULL;
     }
-    /* One byte more than allowed, in case the file grew since fstat. */
-    size_t cap = (size_t)YTREE_MAX_BYTES + 1, len = 0;
+    /* Room for the file and one byte more, to see it grew since fstat; up
+     * to one byte more than allowed if it did. Not 1 MiB at once: every
+     * command reads every form, and a large block is mapped and unmapped. */
+    size_t cap = (size_t)st.st_size + 1, len = 0;
     char *buf = xmalloc(cap);
     for (;;) {
+        if (len == cap && cap <= (size_t)YTREE_MAX_BYTES) {
+            cap = (size_t)YTREE_MAX_BYTES + 1;
+            buf = xrealloc(buf, cap);
+        }
         ssize_t r = read(fd, buf + len, cap - len);
         if (r < 0 && errno == EINTR)
             continue;
@@ -430,7 +491,7 @@ char *ytree_read_file(const char *path, size_t *n, diag *d)
         if (r == 0)
             break;
         len += (size_t)r;
-        if (len == cap)
+        if (len == cap && cap > (size_t)YTREE_MAX_BYTES)
             break;
     }
     close(fd);
@@ -449,19 +510,10 @@ ynode *ytree_load_file(const char *path, diag *d)
     return root;
 }
 
-void ytree_free(ynode *n)
+void ytree_free(ynode *root)
 {
-    if (!n)
-        return;
-    for (size_t i = 0; i < n->n; i++) {
-        ytree_free(n->item[i]);
-        if (n->key)
-            ytree_free(n->key[i]);
-    }
-    free(n->item);
-    free(n->key);
-    free(n->str);
-    free(n);
+    if (root)
+        arena_free(root->arena);   /* root itself is in its first block */
 }
 
 const ynode *ytree_key(const ynode *map, const char *key)

@@ -31,6 +31,7 @@ struct ynode {
     size_t n;             /* YT_SEQ: items; YT_MAP: pairs */
     ynode **item;         /* YT_SEQ items, or YT_MAP values */
     ynode **key;          /* YT_MAP keys (always scalars) */
+    struct yarena *arena; /* the root's: the memory of the whole tree */
 };
 
 /* Parse a file or a buffer. On failure returns NULL and adds the problem(s)
@@ -40,7 +41,8 @@ ynode *ytree_load_file(const char *path, diag *d);
  * or NULL with the problem added to d. Caller frees; *n is the length. */
 char *ytree_read_file(const char *path, size_t *n, diag *d);
 ynode *ytree_load_buffer(const char *name, const char *buf, size_t len, diag *d);
-void ytree_free(ynode *n);
+/* Frees a whole tree, given its root (its nodes are not freed one by one). */
+void ytree_free(ynode *root);
 
 /* The value under key in a mapping, or NULL. */
 const ynode *ytree_get(const ynode *map, const char *key);

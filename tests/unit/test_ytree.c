@@ -139,6 +139,53 @@ static void test_file(void)
     unlink(path);
 }
 
+/* A tree is carved from blocks its root owns: long lists (arrays regrown
+ * many times), a scalar larger than a block, and a failure after thousands
+ * of nodes (everything built so far is freed: the sanitizer build checks
+ * for leaks). A file is read whole, whatever its size. */
+static void test_big(void)
+{
+    sbuf b = {0};
+    sbuf_add(&b, "items:\n");
+    for (int i = 0; i < 5000; i++)
+        sbuf_printf(&b, "  - {id: item%d, n: %d}\n", i, i);
+    sbuf_add(&b, "long: ");
+    for (int i = 0; i < 40000; i++)
+        sbuf_addc(&b, (char)('a' + i % 26));
+    sbuf_add(&b, "\nlast: end\n");
+    diag d = {0};
+    ynode *n = ytree_load_buffer("big.yaml", b.s, b.len, &d);
+    CHECK_INT(d.n, 0);
+    CHECK(n && n->type == YT_MAP && n->n == 3);
+    const ynode *items = ytree_get(n, "items"), *lg = ytree_get(n, "long");
+    CHECK(items && items->type == YT_SEQ && items->n == 5000);
+    if (items && items->n == 5000) {
+        CHECK_STR(ytree_get(items->item[4999], "id")->str, "item4999");
+        CHECK_INT(items->item[4999]->line, 5001);
+        CHECK_STR(ytree_get(items->item[0], "n")->str, "0");
+    }
+    CHECK(lg && strlen(lg->str) == 40000 && lg->str[39999] == 'a' + 39999 % 26);
+    CHECK_STR(ytree_get(n, "last")->str, "end");
+    ytree_free(n);
+
+    char path[] = "/tmp/test_ytree_XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0 && write(fd, b.s, b.len) == (ssize_t)b.len);
+    close(fd);
+    n = ytree_load_file(path, &d);
+    CHECK(n && d.n == 0 && strcmp(ytree_get(n, "last")->str, "end") == 0);
+    ytree_free(n);
+    unlink(path);
+
+    sbuf_add(&b, "bad: [unclosed\n");
+    n = ytree_load_buffer("big.yaml", b.s, b.len, &d);
+    CHECK(n == NULL);
+    CHECK(d.n == 1 && strstr(d.msg[0], "big.yaml:5005:1: YAML syntax error") &&
+          strstr(d.msg[0], "flow sequence at line 5004"));
+    diag_free(&d);
+    sbuf_free(&b);
+}
+
 static void test_helpers(void)
 {
     const char *src =
@@ -219,6 +266,7 @@ int main(void)
     test_tree();
     test_refusals();
     test_file();
+    test_big();
     test_helpers();
     return t_done();
 }
