@@ -89,10 +89,21 @@ void rseries_free(rseries *s);
  * of it there (timepoint index tp)? */
 int rtp_expects(const sched_tp *tp, const char *form_id);
 int rtp_recorded(const rhip *h, int tp, const char *form_id);
+/* What the trend view read, handed to a caller that lays out more of the
+ * same patient (the printed summary's records), so it reads them once, in
+ * the same snapshot. */
+typedef struct {
+    st_patient p;
+    st_record *rec;           /* the current records, as store_records_of */
+    size_t n_rec;
+} rtrend_read;
+void rtrend_read_free(rtrend_read *r);
 /* The trend view, calling fn (when not NULL) with each hip's context once
- * its block is laid out; report_trend is this without fn. */
+ * its block is laid out; report_trend is this without fn. With keep, what
+ * was read is moved there on success (the caller frees it). */
 int rtrend_hips(app *a, const char *mrn, const report_opts *o, report_doc *doc,
-                void (*fn)(void *ctx, const rhip *h), void *ctx, char **err);
+                void (*fn)(void *ctx, const rhip *h), void *ctx, rtrend_read *keep,
+                char **err);
 /* The printed summary before pagination: the trend view, the records and
  * the sign-off, the running head and foot (escaped); fn as rtrend_hips. */
 typedef struct {

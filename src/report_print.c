@@ -153,20 +153,13 @@ int rprint_build(app *a, const char *mrn, const report_print_opts *o, rprint *r,
         return -1;
     int width = o->width > 20 ? o->width : 80;
     report_opts ro = {.width = width, .ascii = print_ascii(a, o), .today = o->today};
-    int rc = rtrend_hips(a, mrn, &ro, &r->doc, fn, ctx, err);
+    rtrend_read got = {.rec = NULL};
+    int rc = rtrend_hips(a, mrn, &ro, &r->doc, fn, ctx, &got, err);
     if (rc)
         return rc;
-    st_patient p = {0};
-    if (store_patient_get(a->db, mrn, &p) != 0) {
-        report_doc_free(&r->doc);
-        *err = xasprintf("cannot read patient '%s'", mrn);
-        return -1;
-    }
+    const st_patient p = got.p;
     r->trend_lines = r->doc.n;
-    size_t n_rec = 0;
-    st_record *rec = store_records_of(a->db, p.uuid, 0, &n_rec);
-    report_records(&r->doc, a, rec, n_rec, width, print_ascii(a, o));
-    store_records_free(rec, n_rec);
+    report_records(&r->doc, a, got.rec, got.n_rec, width, print_ascii(a, o));
     rdoc_line(&r->doc);
     rdoc_line(&r->doc);
     rdoc_line(&r->doc);
@@ -181,7 +174,7 @@ int rprint_build(app *a, const char *mrn, const report_print_opts *o, rprint *r,
     free(e_mrn);
     free(e_name);
     free(e_login);
-    st_patient_free(&p);
+    rtrend_read_free(&got);
     return 0;
 }
 

@@ -358,11 +358,19 @@ static void header(report_doc *d, const app *a, const st_patient *p, const st_re
 
 int report_trend(app *a, const char *mrn, const report_opts *o, report_doc *doc, char **err)
 {
-    return rtrend_hips(a, mrn, o, doc, NULL, NULL, err);
+    return rtrend_hips(a, mrn, o, doc, NULL, NULL, NULL, err);
+}
+
+void rtrend_read_free(rtrend_read *r)
+{
+    store_records_free(r->rec, r->n_rec);
+    st_patient_free(&r->p);
+    memset(r, 0, sizeof *r);
 }
 
 int rtrend_hips(app *a, const char *mrn, const report_opts *o, report_doc *doc,
-                void (*fn)(void *ctx, const rhip *h), void *ctx, char **err)
+                void (*fn)(void *ctx, const rhip *h), void *ctx, rtrend_read *keep,
+                char **err)
 {
     *doc = (report_doc){0};
     st_patient p = {0};
@@ -417,6 +425,12 @@ int rtrend_hips(app *a, const char *mrn, const report_opts *o, report_doc *doc,
     }
     free(col);
     rc = 0;
+    if (keep) {
+        *keep = (rtrend_read){.p = p, .rec = rec, .n_rec = n_rec};
+        p = (st_patient){0};
+        rec = NULL;
+        n_rec = 0;
+    }
 out:
     free(sc.items);
     free(sc.end);
