@@ -34,9 +34,14 @@ int export_redcap(app *a, const export_opts *o, const char *dir);
  * start with i = 0 and pass back what it returns until it returns 0. */
 int export_table_column(const app *a, const export_opts *o, int i, const char **name,
                         const char **type, const char **label);
-/* The same for the survival file's columns. */
+/* The same for the survival file's own columns (its enrolment columns
+ * are export_enrol_next's under export_survival_opts). */
 int export_survival_column(const export_opts *o, int i, const char **name, const char **type,
                            const char **label);
+
+/* The options the survival file honours (de-identification, free text):
+ * it has every enrolment form's columns, whatever --form or --long say. */
+export_opts export_survival_opts(const export_opts *o);
 
 /* n cells (util's csv_cell: RFC 4180 with the formula guard) separated by
  * commas, then CRLF. */
@@ -63,7 +68,10 @@ const char *export_date_text(const export_opts *o, const char *text, int index_d
                              char out[16]);
 /* With deidentify: give study ids (store), then say on stderr what this
  * export leaves out (what names the export; forms: whether it has the
- * forms' fields, whose free text it then lists). Returns 0 or -1. */
+ * forms' fields, whose free text it then lists: EXPORT_NOTE_FORMS the
+ * forms it covers and the enrolment forms, EXPORT_NOTE_ENROL only the
+ * enrolment forms). Returns 0 or -1. */
+enum { EXPORT_NOTE_NONE, EXPORT_NOTE_FORMS, EXPORT_NOTE_ENROL };
 int export_deid_begin(app *a, const export_opts *o, const char *what, int forms);
 /* Only the message (an export without patients' data: the codebook). */
 void export_deid_note(app *a, const export_opts *o, const char *what, int forms);

@@ -115,8 +115,11 @@ int export_codebook(app *a, const export_opts *o, FILE *out)
         const char *c[C_N] = {name, "", label, type};
         export_row(out, c, C_N);
     }
-    /* The enrolment answers on every row, named form_field. */
-    for (int k = 0, i = -1; !o->long_rows && export_enrol_next(a, o, &k, &i);)
+    /* The enrolment answers named form_field: on every row of the analysis
+     * file (but with --long, or for the form exported alone) and of the
+     * survival file, which always has them all. */
+    export_opts so = export_survival_opts(o);
+    for (int k = 0, i = -1; export_enrol_next(a, &so, &k, &i);)
         put_field(out, o, a->forms.v[k], &a->forms.v[k]->field[i], "_");
     for (int k = 0; k < a->forms.n; k++) {
         const form *f = a->forms.v[k];

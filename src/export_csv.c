@@ -102,15 +102,17 @@ void export_deid_note(app *a, const export_opts *o, const char *what, int forms)
     if (o->keep_text || !forms)
         return;
     sbuf b = {0};
+    if (forms == EXPORT_NOTE_FORMS)
+        sbuf_add(&b, "amendment reasons");
     for (int k = 0; k < a->forms.n; k++) {
         const form *f = a->forms.v[k];
-        if (!export_covers(o, f) && !f->enrolment)   /* enrolment: on every row */
-            continue;
+        if (!f->enrolment && (forms == EXPORT_NOTE_ENROL || !export_covers(o, f)))
+            continue;   /* enrolment: on every row */
         for (int i = 0; i < f->n_field; i++)
             if (f->field[i].type == FT_TEXT)
                 sbuf_printf(&b, "%s%s.%s", b.len ? ", " : "", f->id, f->field[i].id);
     }
-    fprintf(stderr, "bedside: free text left out (--keep-text keeps it): amendment reasons%s%s\n",
-            b.len ? ", " : "", b.len ? b.s : "");
+    if (b.len)
+        fprintf(stderr, "bedside: free text left out (--keep-text keeps it): %s\n", b.s);
     sbuf_free(&b);
 }

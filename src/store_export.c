@@ -52,15 +52,16 @@ static const char SQL_ENROL[] =
     "WHERE enr.timepoint = 'enrolment' AND ea.value IS NOT NULL "
     "ORDER BY p.mrn, enr.patient, enr.entered_at DESC, enr.uuid";
 
-/* The enrolment answers of the patient being exported: q is one row ahead
+/* The enrolment answers of the patient being walked to: q is one row ahead
  * (row is SQLITE_ROW while it holds one). */
-typedef struct {
+struct st_enrol_walk {
     sqlite3_stmt *q;
     int row;
     char patient[37];
     st_enrol_answer *v;
     size_t n, cap;
-} enrol_walk;
+};
+typedef struct st_enrol_walk enrol_walk;
 
 static void enrol_clear(enrol_walk *e)
 {
@@ -102,16 +103,67 @@ static int enrol_move(enrol_walk *e, const st_patient *p)
     return e->row == SQLITE_ROW || e->row == SQLITE_DONE ? SQLITE_OK : e->row;
 }
 
-const char *st_export_enrol(const st_export_row *x, const char *form, const char *field)
+static int enrol_open(store *s, enrol_walk *e)
 {
-    for (size_t i = 0; i < x->n_enrol; i++) {
-        const st_enrol_answer *a = &x->enrol[i];
-        int mine = strcmp(a->owner, x->p->uuid) == 0 ||
-                   (x->h->uuid[0] && strcmp(a->owner, x->h->uuid) == 0);
+    memset(e, 0, sizeof *e);
+    if (sqlite3_prepare_v2(s->db, SQL_ENROL, -1, &e->q, NULL) != SQLITE_OK)
+        return -1;
+    e->row = sqlite3_step(e->q);
+    return 0;
+}
+
+static void enrol_close(enrol_walk *e)
+{
+    sqlite3_finalize(e->q);
+    enrol_clear(e);
+    free(e->v);
+}
+
+st_enrol_walk *store_enrol_walk(store *s)
+{
+    enrol_walk *e = xmalloc(sizeof *e);
+    if (enrol_open(s, e) != 0) {
+        fprintf(stderr, "bedside: internal error preparing SQL: %s\n", sqlite3_errmsg(s->db));
+        enrol_close(e);
+        free(e);
+        return NULL;
+    }
+    return e;
+}
+
+int st_enrol_walk_to(st_enrol_walk *e, const st_patient *p, const st_enrol_answer **v,
+                     size_t *n)
+{
+    int rc = enrol_move(e, p);
+    *v = e->v;
+    *n = e->n;
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
+void st_enrol_walk_free(st_enrol_walk *e)
+{
+    if (!e)
+        return;
+    enrol_close(e);
+    free(e);
+}
+
+const char *st_enrol_find(const st_enrol_answer *v, size_t n, const st_patient *p,
+                          const st_hip *h, const char *form, const char *field)
+{
+    for (size_t i = 0; i < n; i++) {
+        const st_enrol_answer *a = &v[i];
+        int mine = strcmp(a->owner, p->uuid) == 0 ||
+                   (h && h->uuid[0] && strcmp(a->owner, h->uuid) == 0);
         if (mine && strcmp(a->form, form) == 0 && strcmp(a->field, field) == 0)
             return a->value;
     }
     return NULL;
+}
+
+const char *st_export_enrol(const st_export_row *x, const char *form, const char *field)
+{
+    return st_enrol_find(x->enrol, x->n_enrol, x->p, x->h, form, field);
 }
 
 enum { C_VERSION = 13, C_STATE, C_PATIENT, C_HIP = 20, C_STUDY = C_HIP + ST_HIP_NCOLS, C_KIND, C_KEY, C_VALUE,
@@ -201,12 +253,12 @@ int store_each_export(store *s, const char *form, int all_versions, store_export
     sqlite3_stmt *q = NULL;
     enrol_walk e = {0};
     if (sqlite3_prepare_v2(s->db, SQL_EXPORT, -1, &q, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db, SQL_ENROL, -1, &e.q, NULL) != SQLITE_OK) {
+        enrol_open(s, &e) != 0) {
         fprintf(stderr, "bedside: internal error preparing SQL: %s\n", sqlite3_errmsg(s->db));
         sqlite3_finalize(q);
+        enrol_close(&e);
         return -1;
     }
-    e.row = sqlite3_step(e.q);
     st_bind_text(q, 1, form);
     sqlite3_bind_int(q, 2, all_versions != 0);
     gathered g = {0};
@@ -229,9 +281,7 @@ int store_each_export(store *s, const char *form, int all_versions, store_export
         stop = -1;
     }
     sqlite3_finalize(q);
-    sqlite3_finalize(e.q);
-    enrol_clear(&e);
-    free(e.v);
+    enrol_close(&e);
     return stop;
 }
 

@@ -33,6 +33,24 @@ typedef struct {
  * entered if there were two), or NULL. */
 const char *st_export_enrol(const st_export_row *x, const char *form, const char *field);
 typedef int (*store_export_fn)(void *ctx, const st_export_row *row);
+/* The answer to form.field among v[0..n) that is about patient p or hip h
+ * (h may be NULL), or NULL: the one lookup behind st_export_enrol and the
+ * survival file's enrolment columns. */
+const char *st_enrol_find(const st_enrol_answer *v, size_t n, const st_patient *p,
+                          const st_hip *h, const char *form, const char *field);
+
+/* The current enrolment answers, patient after patient, for a pass over
+ * patients in MRN order (store_each_cohort_hip's): the statement
+ * store_each_export walks alongside its records, for another pass.
+ * store_enrol_walk returns NULL after printing the error;
+ * st_enrol_walk_to moves forward to p (never back) and gives p's answers
+ * and its hips' (valid until the next move): 0, or -1 on a database
+ * error. */
+typedef struct st_enrol_walk st_enrol_walk;
+st_enrol_walk *store_enrol_walk(store *s);
+int st_enrol_walk_to(st_enrol_walk *w, const st_patient *p, const st_enrol_answer **v,
+                     size_t *n);
+void st_enrol_walk_free(st_enrol_walk *w);
 
 /* Every current final record (all_versions: every final and void version
  * too) of one form or all, ordered by MRN, side, visit date, entered_at.

@@ -5,6 +5,8 @@
 # only, empty cells without a record; a site's own enrolment form appears
 # with no code change (header, cells, de-identified dates, codebook); the
 # file reads back in Python's csv module and in R where R is installed.
+# export survival has the same columns after its own (hip and patient
+# answers per hip, de-identified dates, the site form too).
 . "$(dirname "$0")/../lib.sh"
 
 csvtool() { python3 "$TOP/tests/cli/csvtool.py" "$@"; }
@@ -110,6 +112,37 @@ bs export csv -o "$T/all.csv"
 bs export codebook -o "$T/cb.csv"
 missing=$(comm -23 <(csvtool header "$T/all.csv" | tr , '\n' | sort -u) <(csvtool col "$T/cb.csv" variable | sort -u))
 expect_same "$missing" "" "every column of the export is in the codebook"
+
+# export survival: the same columns after its own, one row per hip.
+bs export survival
+expect_rc 0 "export survival"
+hdr=$(csvtool header "$T/out")
+enrol=$(bs export csv >/dev/null; csvtool header "$T/out" | tr , '\n' | grep '_enrolment_' | tr '\n' , )
+bs export survival
+case $hdr, in
+*,age_at_index,"$enrol") ok ;;
+*) fail "survival: export csv's enrolment columns after age_at_index: $hdr" ;;
+esac
+grep -qxE 'etiology|stage|stage_system|involvement' <(tr , '\n' <<<"$hdr") &&
+    fail "survival: an old fixed column is still there" || ok
+surv_of() {   # HIP_UUID COLUMN...
+    local h=$1 r; shift
+    r=$(rows_where hip_id "$h")
+    for c in "$@"; do printf '%s,' "$(named "$r" "$c")"; done
+}
+expect_same "$(surv_of "$left" hip_enrolment_etiology hip_enrolment_stage patient_enrolment_bmi patient_enrolment_smoking)" \
+    "alcohol,iiia,29.8,current," "survival: the left hip's amended stage and its patient's answers"
+expect_same "$(surv_of "$right" hip_enrolment_stage patient_enrolment_bmi)" "iiic,29.8," \
+    "survival: the right hip, the same patient answers"
+p2=$(sql "SELECT h.uuid FROM hips h JOIN patients p ON p.uuid = h.patient WHERE p.mrn = 'P2'")
+expect_same "$(surv_of "$p2" hip_enrolment_etiology patient_enrolment_bmi)" ",," \
+    "survival: no enrolment records, empty cells"
+# --long and --form do not change the survival file: the codebook lists
+# its enrolment columns whatever they say.
+bs export survival --long --form hip_enrolment
+expect_same "$(csvtool header "$T/out")" "$hdr" "survival ignores --long and --form"
+bs export codebook --long
+expect_out '^hip_enrolment_stage,hip_enrolment,' "codebook --long: the survival file's enrolment columns"
 
 # R reads the enrolment columns with their types.
 if command -v Rscript >/dev/null 2>&1; then
@@ -234,6 +267,20 @@ expect_same "$(named 1 site_body_diagnosed),$(named 2 site_body_diagnosed)" "-31
     "a date answer becomes days from each hip's index date"
 csvtool header "$T/out" | grep -q site_body_remark && fail "free text kept when de-identifying" || ok
 expect_err "free text left out .*site_body.remark" "stderr names the enrolment free text it left out"
+site export survival
+expect_rc 0 "survival with the site form"
+expect_same "$(csvtool header "$T/out" | tr , '\n' | grep '_enrolment_\|^site_body_' | tr '\n' ' ')" \
+    "hip_enrolment_etiology hip_enrolment_stage_system hip_enrolment_stage hip_enrolment_involvement hip_enrolment_location hip_enrolment_treatment hip_enrolment_treatment_other site_body_waist_cm site_body_diet site_body_diagnosed site_body_remark " \
+    "survival: the site form's columns, no code change"
+expect_same "$(named 1 site_body_waist_cm),$(named 1 site_body_diagnosed),$(named 2 site_body_remark),$(named 1 hip_enrolment_stage)" \
+    "92,2025-12-01,tall,ii" "survival: the site answers on both hips"
+site export survival --deidentify
+expect_rc 0 "survival de-identified with the site form"
+expect_same "$(named 1 site_body_diagnosed),$(named 2 site_body_diagnosed)" "-31,-62" \
+    "survival: a date answer becomes days from each hip's index date"
+csvtool header "$T/out" | grep -q site_body_remark && fail "survival: free text kept when de-identifying" || ok
+expect_err "free text left out .*site_body.remark" "survival: stderr names the enrolment free text"
+grep -q "amendment reasons" "$T/err" && fail "survival: it has no amendment reasons to leave out" || ok
 site export codebook
 expect_out $'^site_body_waist_cm,site_body,Waist circumference,integer,cm,40,250,,,,,,\r$' "the site column in the codebook"
 expect_out $'^site_body_diet,site_body,Diet,choice,,,,,veg,Vegetarian,2,,\r$' "its choices"

@@ -59,7 +59,7 @@ expect_err "free text left out" "what is removed is listed"
 valid "survival" "$T/surv.csv" hip_id=uuid patient_id=uuid index_date=date event=bit time_days=int \
     end_date=date age_at_index=num
 expect_same "$(csvtool header "$T/surv.csv")" \
-    "hip_id,patient_id,side,index_date,stage,event,time_days,censor_reason,end_date,etiology,stage_system,involvement,sex,age_at_index" \
+    "hip_id,patient_id,side,index_date,event,time_days,censor_reason,end_date,sex,age_at_index,$(bs export csv >/dev/null; csvtool header "$T/out" | tr , '\n' | grep _enrolment_ | paste -sd,)" \
     "survival columns"
 expect_same "$(csvtool rows "$T/surv.csv")" "$(sqlite3 "$DB" "SELECT count(*) FROM hips")" "one row per hip"
 expect_same "$(csvtool col "$T/surv.csv" event | grep -c 1)" \
