@@ -60,7 +60,7 @@ static void end_dates(const app *a, store *db, const char *patient, hip_ends *he
     if (a->ends.n == 0)
         return;
     size_t n = 0;
-    st_record *r = store_records_of(db, patient, 0, &n);
+    st_record *r = store_records_ending(db, patient, &a->ends, &n);
     for (size_t i = 0; i < n; i++) {
         const form *f = app_end_form(a, r[i].form);
         const char *v = f ? st_record_get(&r[i], f->field[f->ends_follow_up].id) : NULL;

@@ -277,6 +277,11 @@ int store_record_current(store *s, const char *patient_uuid, const char *hip_uui
 /* Records of a patient with answers and scores, ordered by hip side,
  * visit date, entered_at. With all == 0 only current final records. */
 st_record *store_records_of(store *s, const char *patient_uuid, int all, size_t *n);
+/* The current final records of a patient, as store_records_of, of the forms
+ * that end follow-up (ends) only: what the end of a hip's follow-up is read
+ * from, without parsing every other record's answers. */
+st_record *store_records_ending(store *s, const char *patient_uuid, const st_ends *ends,
+                                size_t *n);
 void store_records_free(st_record *r, size_t n);
 /* Stream current final records (of one form, or all), ordered by MRN, side,
  * visit date; memory stays flat. fn gets the patient's MRN too. */

@@ -227,13 +227,25 @@ static const char SQL_RECORDS_CURRENT[] =
     "(SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) "
     "ORDER BY ifnull(h.side, ''), r.visit_date, r.entered_at, r.uuid";
 
-st_record *store_records_of(store *s, const char *patient_uuid, int all, size_t *n)
+/* The same, of the forms in ?2 (a JSON array of form ids) only. The unary
+ * + keeps SQLite from driving the read by the form's index (every record of
+ * those forms in the cohort) instead of the patient's. */
+static const char SQL_RECORDS_ENDING[] =
+    "SELECT " ST_REC_COLS "WHERE r.patient = ?1 AND r.status = 'final' "
+    "AND +r.form IN (SELECT value FROM json_each(?2)) AND NOT EXISTS "
+    "(SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) "
+    "ORDER BY ifnull(h.side, ''), r.visit_date, r.entered_at, r.uuid";
+
+static st_record *records_of(store *s, const char *sql, const char *patient_uuid,
+                             const char *forms, size_t *n)
 {
     *n = 0;
-    sqlite3_stmt *q = st_stmt(s, all ? SQL_RECORDS_ALL : SQL_RECORDS_CURRENT);
+    sqlite3_stmt *q = st_stmt(s, sql);
     if (!q)
         return NULL;
     st_bind_text(q, 1, patient_uuid);
+    if (forms)
+        st_bind_text(q, 2, forms);
     st_record *v = NULL;
     size_t cap = 0;
     while (sqlite3_step(q) == SQLITE_ROW) {
@@ -244,6 +256,27 @@ st_record *store_records_of(store *s, const char *patient_uuid, int all, size_t 
         st_record_from_row(s, q, &v[(*n)++]);
     }
     sqlite3_reset(q);
+    return v;
+}
+
+st_record *store_records_of(store *s, const char *patient_uuid, int all, size_t *n)
+{
+    return records_of(s, all ? SQL_RECORDS_ALL : SQL_RECORDS_CURRENT, patient_uuid, NULL, n);
+}
+
+st_record *store_records_ending(store *s, const char *patient_uuid, const st_ends *ends,
+                                size_t *n)
+{
+    sbuf b = {0};
+    sbuf_add(&b, "[");
+    for (int i = 0; ends && i < ends->n; i++) {
+        if (i)
+            sbuf_add(&b, ",");
+        st_json_string(&b, ends->v[i].form);
+    }
+    sbuf_add(&b, "]");
+    st_record *v = records_of(s, SQL_RECORDS_ENDING, patient_uuid, b.s, n);
+    sbuf_free(&b);
     return v;
 }
 

@@ -71,6 +71,26 @@ static int scans(sqlite3 *db, const char *sql, const char *table)
     return bad;
 }
 
+/* 1 if a step of sql's plan mentions what (the step printed). */
+static int plan_has(sqlite3 *db, const char *sql, const char *what)
+{
+    char *q = xasprintf("EXPLAIN QUERY PLAN %s", sql);
+    sqlite3_stmt *st = NULL;
+    int hit = 0;
+    if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
+        printf("     cannot explain: %s\n", sqlite3_errmsg(db));
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+        const char *d = (const char *)sqlite3_column_text(st, 3);
+        if (d && strstr(d, what)) {
+            printf("     %s in:\n     %s\n", d, sql);
+            hit = 1;
+        }
+    }
+    sqlite3_finalize(st);
+    free(q);
+    return hit;
+}
+
 /* 1 if sql's plan sorts in a temporary b-tree (the step printed). */
 static int sorts(sqlite3 *db, const char *sql)
 {
@@ -207,6 +227,29 @@ int main(void)
         free(look.sql[i]);
     }
     free(look.sql);
+    /* What ends a patient's follow-up (read twice by every record, amend and
+     * hip add): that patient's records of the ending forms, by the patient's
+     * index, never by the form's (every record of those forms in the cohort). */
+    seen endr = {0};
+    st_end two[] = {{.form = "end_of_followup", .field = "date"},
+                    {.form = "tha", .field = "date", .event = 1}};
+    st_ends ends2 = {.v = two, .n = 2};
+    st_patient m0;
+    CHECK_INT(store_patient_get(s, "M0", &m0), 0);
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_STMT, on_stmt, &endr);
+    size_t n_end = 9;
+    st_record *er = store_records_ending(s, m0.uuid, &ends2, &n_end);
+    CHECK_INT((int)n_end, 0);
+    store_records_free(er, n_end);
+    sqlite3_trace_v2(s->db, 0, NULL, NULL);
+    st_patient_free(&m0);
+    CHECK(endr.n >= 1);
+    for (int i = 0; i < endr.n; i++) {
+        CHECK_INT(scans(s->db, endr.sql[i], "records"), 0);
+        CHECK_INT(plan_has(s->db, endr.sql[i], "records_form"), 0);
+        free(endr.sql[i]);
+    }
+    free(endr.sql);
     /* The Due view's pages: the first, after a row, before a row, the last. */
     CHECK_INT(store_due_clear_pending(s, &err), 0);
     char hip[37];
