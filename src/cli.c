@@ -171,6 +171,7 @@ int cli_main(int argc, char **argv, ui_main_fn ui)
         {0, 0, 0, 0},
     };
     int c, days;
+    store_library_init();
     optind = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {

@@ -635,9 +635,9 @@ int demo_generate(store *s, const config *c, const form_set *fs, const demo_opts
         }
         rc = one_patient(&g, i);
         if (rc == 0 && i % batch == 0 && i < o->patients) {
-            rc = store_commit(s, err) == 0 ? 0 : -1;
-            saved = rc == 0 ? i : saved;
-            rc = rc == 0 && store_begin(s, err) == 0 ? 0 : -1;
+            int committed;
+            rc = store_commit_next(s, &committed, err) == 0 ? 0 : -1;
+            saved = committed ? i : saved;
         }
     }
     free(g.pd);

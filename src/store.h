@@ -30,6 +30,8 @@ enum { STORE_CREATE = 1, STORE_READONLY = 2, STORE_NOINIT = 4 };
  * database, one from a newer schema, one whose schema is not exactly the one
  * bedside builds, or a corrupt one, with a clear message. */
 store *store_open(const char *path, int flags, char **err);
+/* Process-wide SQLite settings: call first, before anything opens SQLite. */
+void store_library_init(void);
 void store_close(store *s);
 const char *store_path(const store *s);
 /* 0 if this process can write the database now; else -1 and why. Used
@@ -39,6 +41,9 @@ int store_can_write(store *s, char **err);
  * do not open their own transaction. */
 int store_begin(store *s, char **err);
 int store_commit(store *s, char **err);
+/* Commit the batch and begin the next, keeping the batch's page cache;
+ * *committed says whether the commit was made. On failure no batch is open. */
+int store_commit_next(store *s, int *committed, char **err);
 void store_rollback(store *s);
 /* One transaction around a few writes that stand or fall together (a hip
  * and its enrolment record). Nests inside a batch or another one; the

@@ -188,17 +188,19 @@ int store_record_get(store *s, const char *uuid, st_record *r)
 
 /* The key lookups: by the (hip, timepoint, form) index for a hip; by the
  * patient for patient scope (the unary + keeps SQLite off records_key, whose
- * NULL-hip entries span every patient). */
+ * NULL-hip entries span every patient). Only the first row is read; no
+ * LIMIT, with which SQLite sorts in a temporary b-tree made at every call
+ * (most of the cost of a lookup that finds nothing, as every save's does). */
 static const char SQL_CURRENT_HIP[] =
     "SELECT " ST_REC_COLS "WHERE r.hip = ?2 AND r.timepoint = ?3 AND r.form = ?4 "
     "AND r.patient = ?1 AND r.status = 'final' AND NOT EXISTS (SELECT 1 FROM records n "
     "WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) "
-    "ORDER BY r.visit_date DESC, r.entered_at DESC LIMIT 1";
+    "ORDER BY r.visit_date DESC, r.entered_at DESC";
 static const char SQL_CURRENT_PATIENT[] =
     "SELECT " ST_REC_COLS "WHERE r.patient = ?1 AND +r.hip IS NULL AND +r.timepoint = ?3 "
     "AND +r.form = ?4 AND r.status = 'final' AND NOT EXISTS (SELECT 1 FROM records n "
     "WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) "
-    "ORDER BY r.visit_date DESC, r.entered_at DESC LIMIT 1";
+    "ORDER BY r.visit_date DESC, r.entered_at DESC";
 
 int store_record_current(store *s, const char *patient_uuid, const char *hip_uuid,
                          const char *tp, const char *form, st_record *r)
