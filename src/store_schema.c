@@ -300,9 +300,14 @@ static const char SCHEMA_12[] =
     "  record TEXT PRIMARY KEY NOT NULL,"
     "  digest BLOB NOT NULL) WITHOUT ROWID;";
 
+/* Version 12 -> 13: patients by birth date, for the duplicate check of
+ * `patient add` (the same name and birth date, store_patient_same), which
+ * read every patient without it. */
+static const char SCHEMA_13[] = "CREATE INDEX patients_born ON patients(born);";
+
 static const char *const steps[] = {SCHEMA_1, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5,
                                     SCHEMA_6, SCHEMA_7, SCHEMA_8, SCHEMA_9, SCHEMA_10,
-                                    SCHEMA_11, SCHEMA_12};
+                                    SCHEMA_11, SCHEMA_12, SCHEMA_13};
 
 /* One schema object: SQLite keeps every object's CREATE statement verbatim,
  * and that text is what it builds tables, constraints and triggers from, so

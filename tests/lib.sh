@@ -151,9 +151,16 @@ due_before_table() {
         DROP TABLE due_pending; DROP TABLE due_schedule; PRAGMA user_version = 7;"
 }
 
-# marks_before_table FILE — undo migration 12: the validation marks go, so
-# FILE looks like a schema-11 database.
+# born_before_index FILE — undo migration 13: the patients' birth-date index
+# goes, so FILE looks like a schema-12 database.
+born_before_index() {
+    sqlite3 "$1" "DROP INDEX patients_born; PRAGMA user_version = 12;"
+}
+
+# marks_before_table FILE — undo migrations 13 and 12: the validation marks
+# go too, so FILE looks like a schema-11 database.
 marks_before_table() {
+    born_before_index "$1"
     sqlite3 "$1" "DROP TABLE valid_marks; PRAGMA user_version = 11;"
 }
 

@@ -30,6 +30,17 @@ bs patient add 1013 --name "Zoë Martin" --sex F --born 1980-04-02 --allow-dupli
 expect_rc 0 "--allow-duplicate adds the second Zoë Martin"
 bs patient add 1014 --name "Zoë Martin" --sex F --born 1980-04-03
 expect_rc 0 "another birth date is not a duplicate"
+# A schema-12 file (no index on birth dates, so the duplicate check read every
+# patient) gets it when opened, and the check holds the same.
+born_before_index "$DB"
+bs patient add 1015 --name " ZOË MARTIN " --sex F --born 1980-04-03
+expect_rc 1 "duplicate name and birth date on an upgraded schema-12 file"
+expect_err "Zoë Martin born 1980-04-03 is already recorded as MRN 1014" "naming the MRN"
+expect_same "$(sqlite3 "$DB" "SELECT count(*) FROM patients WHERE mrn = '1015'")" 0 \
+    "the duplicate is not added"
+expect_same "$(sqlite3 "$DB" "PRAGMA user_version;
+    SELECT name FROM sqlite_master WHERE name = 'patients_born'" | tr '\n' ' ')" \
+    "$SCHEMA_NOW patients_born " "the upgrade made the birth-date index"
 # MRNs are stored as typed and found ignoring case, on every command.
 bs patient add h900123 --name "Hal Case" --sex M --born 1970-01-01
 bs patient add H900123 --name "Other Case" --sex M --born 1971-01-01

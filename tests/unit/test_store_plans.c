@@ -248,6 +248,21 @@ int main(void)
         free(look.sql[i]);
     }
     free(look.sql);
+    /* The duplicate check of patient add (the same name and birth date)
+     * reads that birth date's patients by index, not every patient. */
+    seen same = {0};
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_STMT, on_stmt, &same);
+    CHECK_INT(store_patient_same(s, " patient 1 ", 0, &found), 0);
+    CHECK_STR(found.mrn, "M1");
+    st_patient_free(&found);
+    CHECK_INT(store_patient_same(s, "Patient 1", 1, &found), 1);
+    sqlite3_trace_v2(s->db, 0, NULL, NULL);
+    CHECK(same.n >= 1);
+    for (int i = 0; i < same.n; i++) {
+        CHECK_INT(scans(s->db, same.sql[i], "patients"), 0);
+        free(same.sql[i]);
+    }
+    free(same.sql);
     /* What ends a patient's follow-up (read twice by every record, amend and
      * hip add): that patient's records of the ending forms, by the patient's
      * index, never by the form's (every record of those forms in the cohort). */
