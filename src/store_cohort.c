@@ -65,18 +65,10 @@ static int finish(store *s, sqlite3_stmt *q, int rc, int stop)
     return 0;
 }
 
-/* The cohort queries read most of the file: memory-mapped reads save a
- * copy of every page (about a second of system time on 10,000 patients).
- * Reads only; writes still go through the WAL as before. */
-static void bulk_reads(store *s)
-{
-    sqlite3_exec(s->db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
-}
-
 int store_each_cohort_hip(store *s, int from, int to, const st_end *event, const st_ends *ends,
                           store_cohort_fn fn, void *ctx)
 {
-    bulk_reads(s);
+    st_bulk_reads(s);
     sqlite3_stmt *q = st_stmt(s, SQL_COHORT);
     if (!q)
         return -1;

@@ -180,6 +180,8 @@ int st_hash_register(sqlite3 *db);
     "EXISTS (SELECT 1 FROM valid_marks vm WHERE vm.record = " r ".uuid AND vm.digest = "    \
     ST_MARK_DIGEST(r) ")"
 void st_mark_free(store *s);
+/* Before a read of most of the file: memory-mapped pages (store_util.c). */
+void st_bulk_reads(store *s);
 /* In a write: the mark of record uuid just written from r, if r->validated. */
 int st_mark_new(store *s, const st_record *r, const char *uuid, char **err);
 /* In a write: record uuid is no longer current (amended or voided), and

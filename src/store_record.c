@@ -310,6 +310,7 @@ static const char SQL_EACH_UNMARKED[] =
 
 static int each(store *s, const char *sql, const char *form, store_record_fn fn, void *ctx)
 {
+    st_bulk_reads(s);
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
         fprintf(stderr, "bedside: internal error preparing SQL: %s\n", sqlite3_errmsg(s->db));

@@ -1,8 +1,9 @@
 /* test_store_plans.c — the cohort-wide reads walk indexes: every statement
  * the list pages, the schedule pass (due, Due view) and the cohort report
  * run is caught as it runs (sqlite3_trace_v2) and its EXPLAIN QUERY PLAN
- * must not scan the records table, whose size is the registry's. Exports and
- * `check` read every record by design and are not listed here. What every
+ * must not scan the records table, whose size is the registry's. The
+ * exports read every record, but walk them from the patients in MRN order
+ * and sort no more than one patient's rows at a time. What every
  * write runs before its commit (the next-due queue) must not scan the
  * patients table either, nor must looking an MRN up. The Due view's pages
  * read the next-due table on its index, in its order: no scan, no sort. */
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "store_export.h"
 #include "store_internal.h"
 #include "t.h"
 #include "util.h"
@@ -112,15 +114,17 @@ static int copies(sqlite3 *db, const char *sql)
     return bad;
 }
 
-/* 1 if sql's plan sorts in a temporary b-tree (the step printed). */
-static int sorts(sqlite3 *db, const char *sql)
+/* 1 if sql's plan sorts in a temporary b-tree (the step printed); with
+ * whole, only a sort of every row, not of each group of rows that an index
+ * already gives in order ("RIGHT PART OF ORDER BY"). */
+static int sorts_rows(sqlite3 *db, const char *sql, int whole)
 {
     char *q = xasprintf("EXPLAIN QUERY PLAN %s", sql);
     sqlite3_stmt *st = NULL;
     int bad = sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK;
     while (st && sqlite3_step(st) == SQLITE_ROW) {
         const char *d = (const char *)sqlite3_column_text(st, 3);
-        if (d && strstr(d, "TEMP B-TREE")) {
+        if (d && strstr(d, "TEMP B-TREE") && !(whole && strstr(d, "RIGHT PART"))) {
             printf("     a sort (%s) in:\n     %s\n", d, sql);
             bad = 1;
         }
@@ -128,6 +132,11 @@ static int sorts(sqlite3 *db, const char *sql)
     sqlite3_finalize(st);
     free(q);
     return bad;
+}
+
+static int sorts(sqlite3 *db, const char *sql)
+{
+    return sorts_rows(db, sql, 0);
 }
 
 static int count_hip(void *ctx, const st_patient *p, const st_hip *h, const st_done *d, int e)
@@ -147,6 +156,11 @@ static int count_score(void *ctx, const char *hip, const char *tp, const char *f
     return 0;
 }
 static int count_answer(void *ctx, const char *hip, const char *value, int visit_date)
+{
+    ++*(int *)ctx;
+    return 0;
+}
+static int count_export(void *ctx, const st_export_row *r)
 {
     ++*(int *)ctx;
     return 0;
@@ -214,6 +228,19 @@ int main(void)
         free(sn.sql[i]);
     }
     free(sn.sql);
+    /* The exports: every record, one form's, every version. */
+    seen ex = {0};
+    sqlite3_trace_v2(s->db, SQLITE_TRACE_STMT, on_stmt, &ex);
+    CHECK_INT(store_each_export(s, NULL, 0, count_export, &n), 0);
+    CHECK_INT(store_each_export(s, "vas", 1, count_export, &n), 0);
+    sqlite3_trace_v2(s->db, 0, NULL, NULL);
+    CHECK(ex.n >= 3);   /* records with answers, their scores, enrolment answers */
+    for (int i = 0; i < ex.n; i++) {
+        CHECK_INT(scans(s->db, ex.sql[i], "records"), 0);
+        CHECK_INT(sorts_rows(s->db, ex.sql[i], 1), 0);
+        free(ex.sql[i]);
+    }
+    free(ex.sql);
     /* The next-due queue each commit reads (a hip was just added: queued). */
     seen wr = {0};
     sqlite3_trace_v2(s->db, SQLITE_TRACE_STMT, on_stmt, &wr);
