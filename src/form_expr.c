@@ -459,11 +459,13 @@ static int names_now(const char *text)
                 break;
             continue;
         }
+        /* Only where a name starts (every form is checked at each start). */
+        if (!isalpha((unsigned char)*p) || (p > text && (p[-1] == '_' || isalnum((unsigned char)p[-1]))))
+            continue;
         for (int i = 0; date_fns[i]; i++) {
             size_t k = strlen(date_fns[i]);
             const char *q = p + k;
-            if (sqlite3_strnicmp(p, date_fns[i], (int)k) != 0 ||
-                (p > text && (p[-1] == '_' || isalnum((unsigned char)p[-1]))))
+            if (sqlite3_strnicmp(p, date_fns[i], (int)k) != 0)
                 continue;
             while (*q == ' ' || *q == '\t' || *q == '\n')
                 q++;
