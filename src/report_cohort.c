@@ -1,11 +1,22 @@
 /* report_cohort.c — the cohort report's hips, strata and baseline table,
- * and the order of the tables (report_cohort.h). */
+ * and the order of the tables (report_cohort.h). The baseline's rows after
+ * the identity ones are the enrolment forms' fields, in their order: a
+ * choice field's levels (its strata, form_group.c), a number field's mean,
+ * so a site's new enrolment field is a row with no code change. */
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report_cohort.h"
+
+/* A stored number answer, or NAN when there is none or it does not read. */
+static double number(const char *v)
+{
+    char *end = NULL;
+    double x = v ? strtod(v, &end) : NAN;
+    return v && end != v && !*end ? x : NAN;
+}
 
 static int add_hip(void *ctx, const st_patient *p, const st_hip *h, const st_followup *fu)
 {
@@ -22,6 +33,8 @@ static int add_hip(void *ctx, const st_patient *p, const st_hip *h, const st_fol
             if (c->grp[k].g.f && c->grp[k].g.f->scope == SCOPE_HIP)
                 c->grp[k].val = xrealloc(c->grp[k].val,
                                          (size_t)(c->n_hip + 256) * sizeof *c->grp[k].val);
+        for (int k = 0; k < c->n_num; k++)
+            c->num[k].v = xrealloc(c->num[k].v, (size_t)(c->n_hip + 256) * sizeof *c->num[k].v);
     }
     /* A hip field's answer comes with the hip (its enrolment answers). */
     for (int k = 0; k < c->n_grp; k++) {
@@ -30,6 +43,11 @@ static int add_hip(void *ctx, const st_patient *p, const st_hip *h, const st_fol
             const char *v = st_hip_answer(h, g->f->field[g->field].id);
             c->grp[k].val[c->n_hip] = v ? xstrdup(v) : NULL;
         }
+    }
+    for (int k = 0; k < c->n_num; k++) {
+        const rc_number *m = &c->num[k];
+        m->v[c->n_hip] =
+            m->f->scope == SCOPE_HIP ? number(st_hip_answer(h, m->f->field[m->field].id)) : NAN;
     }
     rc_hip *x = &c->hip[c->n_hip++];
     memset(x, 0, sizeof *x);
@@ -40,10 +58,6 @@ static int add_hip(void *ctx, const st_patient *p, const st_hip *h, const st_fol
     x->born = p->born;
     x->side = h->side;
     x->index_date = h->index_date;
-    const char *inv = st_hip_answer(h, "involvement");
-    char *end = NULL;
-    x->involvement = inv ? strtod(inv, &end) : 0;
-    x->has_involvement = inv && end != inv && !*end;
     x->end_date = fu->event_date;
     x->last_date = fu->last_date;
     /* --to is the study's end: censored there, later events ignored. */
@@ -94,7 +108,7 @@ static int cmp_patient(const void *a, const void *b)
  * the latest visit when a merge left two). */
 typedef struct {
     const rc_cohort *c;
-    int *by_patient;          /* hip indexes sorted by patient uuid */
+    const int *by_patient;    /* hip indexes sorted by patient uuid */
     char **val;
 } answers;
 
@@ -124,6 +138,45 @@ static int take_patient(void *ctx, const char *patient, const char *v, int date)
     return 0;
 }
 
+/* Each hip's answer to field of patient-scope form f into val (n_hip
+ * slots): its patient's. 0, or -1 when the store fails. */
+static int patient_answers(rc_cohort *c, const form *f, int field, char **val)
+{
+    int n = c->n_hip;
+    if (!c->by_patient) {
+        c->by_patient = xmalloc(((size_t)n + 1) * sizeof *c->by_patient);
+        for (int i = 0; i < n; i++)
+            c->by_patient[i] = i;
+        g_pat = c;
+        qsort(c->by_patient, (size_t)n, sizeof *c->by_patient, cmp_patient);
+        g_pat = NULL;
+    }
+    answers x = {.c = c, .by_patient = c->by_patient, .val = val};
+    return store_each_patient_answer(c->a->db, f->id, f->field[field].id, take_patient, &x) == 0
+               ? 0
+               : -1;
+}
+
+/* The patient-scope number fields' answers, each hip its patient's. */
+static int patient_numbers(rc_cohort *c)
+{
+    int rc = 0;
+    char **val = xcalloc((size_t)c->n_hip + 1, sizeof *val);
+    for (int k = 0; k < c->n_num && rc == 0; k++) {
+        rc_number *m = &c->num[k];
+        if (m->f->scope != SCOPE_PATIENT)
+            continue;
+        rc = patient_answers(c, m->f, m->field, val);
+        for (int i = 0; i < c->n_hip; i++) {
+            m->v[i] = number(val[i]);
+            free(val[i]);
+            val[i] = NULL;
+        }
+    }
+    free(val);
+    return rc;
+}
+
 /* The strata of g over the cohort: a choice field's options that occur,
  * in the form's order and named by their labels (a code the form does not
  * know by itself, after them), sex and side as stored; hips with no
@@ -149,15 +202,7 @@ static int group(rc_cohort *c, rc_grouping *out)
             x.val[i] = v ? xasprintf("%c", v) : NULL;
         }
     } else if (g->f->scope == SCOPE_PATIENT) {
-        x.by_patient = xmalloc(((size_t)n + 1) * sizeof *x.by_patient);
-        for (int i = 0; i < n; i++)
-            x.by_patient[i] = i;
-        g_pat = c;
-        qsort(x.by_patient, (size_t)n, sizeof *x.by_patient, cmp_patient);
-        g_pat = NULL;
-        rc = store_each_patient_answer(c->a->db, g->f->id, g->f->field[g->field].id,
-                                       take_patient, &x);
-        free(x.by_patient);
+        rc = patient_answers(c, g->f, g->field, x.val);
     }
     const form_field *fl = g->f ? &g->f->field[g->field] : NULL;
     /* Codes: the options in order, then any other value sorted. */
@@ -219,7 +264,10 @@ static int prepare(rc_cohort *c, const char *by)
 {
     if (rc_strata(c, by))
         return 0;
-    assert(c->n_grp < RC_MAX_GROUPINGS);
+    if (c->n_grp == c->cap_grp) {
+        c->cap_grp = c->cap_grp ? 2 * c->cap_grp : 16;
+        c->grp = xrealloc(c->grp, (size_t)c->cap_grp * sizeof *c->grp);
+    }
     rc_grouping *out = &c->grp[c->n_grp];
     memset(out, 0, sizeof *out);
     if (by && form_group_find(&c->a->forms, by, &out->g) != 0)
@@ -242,8 +290,16 @@ static void cohort_free(rc_cohort *c)
             free(c->grp[k].val[i]);
         free(c->grp[k].val);
     }
+    free(c->grp);
+    for (int k = 0; k < c->n_num; k++)
+        free(c->num[k].v);
+    free(c->num);
+    for (int k = 0; k < c->n_names; k++)
+        free(c->names[k]);
+    free(c->names);
     free(c->hip);
     free(c->by_uuid);
+    free(c->by_patient);
 }
 
 const rc_grouping *rc_strata(const rc_cohort *c, const char *by)
@@ -259,8 +315,8 @@ const rc_grouping *rc_strata(const rc_cohort *c, const char *by)
 enum { B_STRATUM, B_WHAT, B_LEVEL, B_N, B_PCT, B_MEAN, B_SD, B_MIN, B_MAX, B_MISSING, B_NCOL };
 static const rc_col baseline_cols[B_NCOL] = {
     [B_STRATUM] = {"stratum", "", RC_TEXT, NULL, NULL, 0},
-    [B_WHAT] = {"characteristic", "", RC_TEXT, NULL, NULL, 0},
-    [B_LEVEL] = {"level", "", RC_TEXT, NULL, NULL, 0},
+    [B_WHAT] = {"characteristic", "", RC_TEXT, NULL, NULL, 0, 18},
+    [B_LEVEL] = {"level", "", RC_TEXT, NULL, NULL, 0, 14},
     [B_N] = {"n", "n (%)", RC_INT, NULL, NULL, 0},
     [B_PCT] = {"percent", "", 1, " (", ")", 0},
     [B_MEAN] = {"mean", "mean ± SD (range)", 1, NULL, NULL, 0},
@@ -301,18 +357,56 @@ static void number_row(rc_table *t, const char *st, const char *what, const doub
     r[B_MISSING].v = missing;
 }
 
-/* Every level of a field among hips of stratum s, with counts (none when
- * the forms have no such field). */
+/* Every level of a grouping among hips of stratum s, with counts. */
 static void levels(rc_table *t, const rc_cohort *c, const int *of, int s, const char *st,
-                   const char *what, const char *field, int n_in)
+                   const char *what, const rc_grouping *lv, int n_in)
 {
-    const rc_grouping *lv = rc_strata(c, field);
     for (int k = 0; lv && k < lv->n; k++) {
         int cnt = 0;
         for (int i = 0; i < c->n_hip; i++)
             cnt += of[i] == s && lv->of_hip[i] == k;
         if (cnt)
             count_row(t, st, what, lv->names[k], cnt, n_in);
+    }
+}
+
+/* The rows of every choice and number field of the enrolment forms, in
+ * the forms' order, among the hips of stratum s (x: room for n_hip). */
+static void enrolment_rows(rc_table *t, const rc_cohort *c, const int *of, int s,
+                           const char *st, double *x, int hips)
+{
+    const form_set *fs = &c->a->forms;
+    for (int k = 0; k < fs->n; k++) {
+        const form *f = fs->v[k];
+        for (int i = 0; f->enrolment && i < f->n_field; i++) {
+            const form_field *fl = &f->field[i];
+            const char *what = fl->label ? fl->label : fl->id;
+            if (fl->type == FT_CHOICE) {
+                for (int g = 0; g < c->n_grp; g++)
+                    if (c->grp[g].g.f == f && c->grp[g].g.field == i) {
+                        levels(t, c, of, s, st, what, &c->grp[g], hips);
+                        break;
+                    }
+                continue;
+            }
+            const rc_number *m = NULL;
+            for (int j = 0; j < c->n_num && !m; j++)
+                if (c->num[j].f == f && c->num[j].field == i)
+                    m = &c->num[j];
+            if (!m)
+                continue;
+            int n = 0, missing = 0;
+            for (int h = 0; h < c->n_hip; h++)
+                if (of[h] == s) {
+                    if (isnan(m->v[h]))
+                        missing++;
+                    else
+                        x[n++] = m->v[h];
+                }
+            char *name = fl->unit ? xasprintf("%s (%s)", what, fl->unit) : xstrdup(what);
+            number_row(t, st, name, x, n, missing);
+            free(name);
+        }
     }
 }
 
@@ -354,23 +448,15 @@ void rc_baseline(report_cohort *rc, const rc_cohort *c, const char *by)
         count_row(t, st, "Sex", "F", women, n_pat);
         if (other)
             count_row(t, st, "Sex", "X", other, n_pat);
-        levels(t, c, of, s, st, "Side", "side", hips);
-        levels(t, c, of, s, st, "Etiology", "etiology", hips);
-        levels(t, c, of, s, st, "Stage system", "stage_system", hips);
-        levels(t, c, of, s, st, "Stage", "stage", hips);
-        int n = 0, missing = 0;
-        for (int i = 0; i < c->n_hip; i++)
-            if (of[i] == s) {
-                if (c->hip[i].has_involvement)
-                    x[n++] = c->hip[i].involvement;
-                else
-                    missing++;
-            }
-        number_row(t, st, "Involvement (%)", x, n, missing);
+        levels(t, c, of, s, st, "Side", rc_strata(c, "side"), hips);
+        enrolment_rows(t, c, of, s, st, x, hips);
     }
     free(x);
     rc_note(t, "Patients are counted once per stratum; age is at their first index date in it "
                "(days / 365.25). Percentages of patients for sex and bilateral, of hips else.");
+    rc_note(t, "Then every field of the enrolment forms, a patient's answers counted with "
+               "each of its hips: a choice by option, a number's mean of the hips with an "
+               "answer.");
 }
 
 /* ---- the whole report ---- */
@@ -388,13 +474,27 @@ int report_cohort_build(app *a, const report_cohort_opts *o, report_cohort *rc, 
     }
     /* Every grouping a table uses, named before the hips are read: --by,
      * the config's by: (both checked against the forms before), the
-     * baseline's levels (left out when the forms lack the field). */
+     * baseline's side and the enrolment forms' choice fields (their names
+     * from form_group_names, so each is found); and their number fields. */
     const char *use[] = {NULL, o->by, oc->form ? (o->by ? o->by : oc->by) : NULL,
-                         c.end_form ? (o->by ? o->by : ep->by) : NULL,
-                         "side", "etiology", "stage_system", "stage"};
+                         c.end_form ? (o->by ? o->by : ep->by) : NULL, "side"};
     for (size_t k = 0; k < sizeof use / sizeof *use && !*err; k++)
-        if ((k == 0 || use[k]) && prepare(&c, use[k]) != 0 && k < 4)
+        if ((k == 0 || use[k]) && prepare(&c, use[k]) != 0)
             *err = xasprintf("cannot group by %s", use[k]);
+    c.names = form_group_names(&a->forms, &c.n_names);
+    for (int k = 0; k < c.n_names && !*err; k++) {
+        form_group g;
+        if (form_group_find(&a->forms, c.names[k], &g) == 0 && g.f && prepare(&c, c.names[k]))
+            *err = xasprintf("cannot group by %s", c.names[k]);
+    }
+    for (int k = 0; k < a->forms.n; k++) {
+        const form *f = a->forms.v[k];
+        for (int i = 0; f->enrolment && i < f->n_field; i++)
+            if (f->field[i].type == FT_INTEGER || f->field[i].type == FT_DECIMAL) {
+                c.num = xrealloc(c.num, (size_t)(c.n_num + 1) * sizeof *c.num);
+                c.num[c.n_num++] = (rc_number){.f = f, .field = i};
+            }
+    }
     if (!*err && store_each_cohort_hip(a->db, o->from, o->to, c.end_form ? &event : NULL,
                                        &a->ends, add_hip, &c) != 0)
         *err = xstrdup("the cohort could not be read from the database");
@@ -428,6 +528,8 @@ int report_cohort_build(app *a, const report_cohort_opts *o, report_cohort *rc, 
                             c.n_hip, bad, from, to, o->to >= 0 ? " (the study end)" : "",
                             o->to >= 0 ? ", and at the study end at the latest" : "");
     int rcode = 0;
+    if (patient_numbers(&c) != 0)
+        *err = xstrdup("the enrolment answers could not be read from the database");
     for (int k = 0; k < c.n_grp && !*err; k++)
         if (group(&c, &c.grp[k]) != 0)
             *err = xasprintf("the answers to %s could not be read from the database",

@@ -26,6 +26,7 @@ typedef struct {
     const char *join;      /* NULL: a column of its own in text */
     const char *close;     /* appended after a joined value, e.g. ")" */
     int csv_only;          /* not shown in text (the title says it) */
+    int wrap;              /* text: wrapped at words to this many columns (0: never) */
 } rc_col;
 
 typedef struct {
@@ -99,7 +100,6 @@ void rc_note(rc_table *t, const char *fmt, ...) PRINTF_LIKE(2, 3);
 /* The cohort in strata by one field (form_group_find names it): each
  * stratum's name, in order, and each hip's stratum. */
 #define RC_NOT_RECORDED "not recorded"   /* the stratum of hips without an answer */
-#define RC_MAX_GROUPINGS 8
 typedef struct {
     const char *by;            /* the field as named; NULL: one stratum "all" */
     char **names;
@@ -108,14 +108,19 @@ typedef struct {
     form_group g;              /* what by names */
     char **val;                /* each hip's answer while the cohort is read */
 } rc_grouping;
+/* A number field of an enrolment form: each hip's answer (its patient's
+ * for a patient-scope form), NAN when there is none, for the baseline. */
+typedef struct {
+    const form *f;
+    int field;
+    double *v;
+} rc_number;
 /* One hip of the cohort, as the tables see it. */
 typedef struct {
     char uuid[37], patient[37];
     char *mrn;
     char sex, side;
     int born, index_date;
-    int has_involvement;
-    double involvement;
     int end_date, last_date;   /* endpoint, last current record; -1 if none */
     surv_hip_out surv;         /* time to the endpoint (surv_hip) */
 } rc_hip;
@@ -129,8 +134,13 @@ typedef struct {
     const form *end_form;      /* the endpoint's form, or NULL */
     const char *end_field;
     int n_rule[SURV_STUDY_END + 1];   /* hips by surv_censor */
-    rc_grouping grp[RC_MAX_GROUPINGS];   /* the strata the tables use */
-    int n_grp;
+    rc_grouping *grp;          /* the strata the tables use (all named before */
+    int n_grp, cap_grp;        /* the hips are read, so pointers stay valid) */
+    rc_number *num;            /* the enrolment forms' number fields */
+    int n_num;
+    int *by_patient;           /* hip indexes sorted by patient uuid, once needed */
+    char **names;              /* the enrolment choice fields' grouping names */
+    int n_names;
 } rc_cohort;
 int rc_hip_find(const rc_cohort *c, const char *uuid);   /* index or -1 */
 /* The strata by field (NULL: the whole cohort) that report_cohort_build

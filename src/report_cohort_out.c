@@ -146,6 +146,60 @@ static void trim(report_doc *d)
             l->span[i].len = l->span[i].start < (int)len ? (int)len - l->span[i].start : 0;
 }
 
+/* s with its words wrapped into lines of at most width columns ('\n'
+ * between them; a longer word stays whole). */
+static char *wrap_text(char *s, int width)
+{
+    sbuf b = {0};
+    int used = 0;
+    for (char *w = strtok(s, " "); w; w = strtok(NULL, " ")) {
+        int ww = rtext_width(w);
+        if (used && used + 1 + ww > width) {
+            sbuf_add(&b, "\n");
+            used = 0;
+        } else if (used) {
+            sbuf_add(&b, " ");
+            used++;
+        }
+        sbuf_add(&b, w);
+        used += ww;
+    }
+    free(s);
+    return b.s ? sbuf_take(&b) : xstrdup("");
+}
+
+/* Line j of a wrapped cell into out ("" past its last). */
+static const char *cell_line(const char *s, int j, char *out, size_t n)
+{
+    for (; j > 0 && s; j--)
+        if ((s = strchr(s, '\n')))
+            s++;
+    if (!s)
+        return "";
+    size_t len = strcspn(s, "\n");
+    snprintf(out, n, "%.*s", (int)len, s);
+    return out;
+}
+
+static int cell_lines(const char *s)
+{
+    int n = 1;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+static int widest_line(const char *s)
+{
+    char buf[1024];
+    int w = 0;
+    for (int j = 0, n = cell_lines(s); j < n; j++) {
+        int lw = rtext_width(cell_line(s, j, buf, sizeof buf));
+        w = lw > w ? lw : w;
+    }
+    return w;
+}
+
 static void table_doc(const rc_table *t, int markdown, int ascii, report_doc *d)
 {
     int nc = t->n_col;
@@ -159,8 +213,10 @@ static void table_doc(const rc_table *t, int markdown, int ascii, report_doc *d)
             if (!shown(t, c))
                 continue;
             char *s = cell_text(t, &t->cell[(size_t)r * (size_t)nc], c, 1);
+            if (t->col[c].wrap && !markdown && rtext_width(s) > t->col[c].wrap)
+                s = wrap_text(s, t->col[c].wrap);
             txt[(size_t)r * (size_t)nc + (size_t)c] = s;
-            int cw = rtext_width(s);
+            int cw = widest_line(s);
             if (cw > w[c])
                 w[c] = cw;
         }
@@ -170,29 +226,39 @@ static void table_doc(const rc_table *t, int markdown, int ascii, report_doc *d)
     rdoc_add_untrusted(d, t->title, RA_BOLD);
     rdoc_line(d);
     const char *sep = markdown ? " | " : "  ";
+    char part[1024];
     for (int r = -1; r < t->n_row; r++) {
-        rdoc_line(d);
-        if (markdown)
-            rdoc_add(d, "| ", 0);
-        int first = 1;
-        for (int c = 0; c < nc; c++) {
-            if (!shown(t, c))
-                continue;
-            if (!first)
-                rdoc_add(d, sep, 0);
-            first = 0;
-            const char *s = r < 0 ? t->col[c].head : txt[(size_t)r * (size_t)nc + (size_t)c];
-            int right = t->col[c].dec != RC_TEXT;
-            int pad = w[c] - rtext_width(s);
-            if (right)
-                rdoc_addf(d, 0, "%*s", pad, "");
-            rdoc_add(d, s, r < 0 ? RA_BOLD : 0);
-            if (!right && (markdown || c + 1 < nc))
-                rdoc_addf(d, 0, "%*s", pad, "");
+        /* A row's wrapped cells take more lines, its other cells the first. */
+        int lines = 1;
+        for (int c = 0; r >= 0 && c < nc; c++)
+            if (shown(t, c) && cell_lines(txt[(size_t)r * (size_t)nc + (size_t)c]) > lines)
+                lines = cell_lines(txt[(size_t)r * (size_t)nc + (size_t)c]);
+        for (int j = 0; j < lines; j++) {
+            rdoc_line(d);
+            if (markdown)
+                rdoc_add(d, "| ", 0);
+            int first = 1;
+            for (int c = 0; c < nc; c++) {
+                if (!shown(t, c))
+                    continue;
+                if (!first)
+                    rdoc_add(d, sep, 0);
+                first = 0;
+                const char *s = r < 0 ? t->col[c].head
+                                      : cell_line(txt[(size_t)r * (size_t)nc + (size_t)c], j,
+                                                  part, sizeof part);
+                int right = t->col[c].dec != RC_TEXT;
+                int pad = w[c] - rtext_width(s);
+                if (right)
+                    rdoc_addf(d, 0, "%*s", pad, "");
+                rdoc_add(d, s, r < 0 ? RA_BOLD : 0);
+                if (!right && (markdown || c + 1 < nc))
+                    rdoc_addf(d, 0, "%*s", pad, "");
+            }
+            if (markdown)
+                rdoc_add(d, " |", 0);
+            trim(d);
         }
-        if (markdown)
-            rdoc_add(d, " |", 0);
-        trim(d);
         if (r < 0 && markdown) {
             rdoc_line(d);
             rdoc_add(d, "|", 0);

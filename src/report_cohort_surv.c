@@ -54,19 +54,19 @@ int rc_outcome(report_cohort *rc, const rc_cohort *c, const char *by, char **err
     rc_col *cols = xcalloc((size_t)nc, sizeof *cols);
     char **own = xcalloc((size_t)nc * 2, sizeof *own);
     int n_own = 0;
-    cols[0] = (rc_col){"stratum", by ? by : "", RC_TEXT, NULL, NULL, 0};
-    cols[1] = (rc_col){"hips", "hips", RC_INT, NULL, NULL, 0};
+    cols[0] = (rc_col){"stratum", by ? by : "", RC_TEXT, NULL, NULL, 0, 0};
+    cols[1] = (rc_col){"hips", "hips", RC_INT, NULL, NULL, 0, 0};
     for (int k = 0; k <= fl->n_opt; k++) {
         const char *code = k < fl->n_opt ? fl->opt[k].code : "none";
         const char *label = k < fl->n_opt ? fl->opt[k].label : "none";
         own[n_own] = xasprintf("%s_pct", code);
-        cols[2 + 2 * k] = (rc_col){code, label, RC_INT, NULL, NULL, 0};
-        cols[3 + 2 * k] = (rc_col){own[n_own++], "", 1, " (", ")", 0};
+        cols[2 + 2 * k] = (rc_col){code, label, RC_INT, NULL, NULL, 0, 0};
+        cols[3 + 2 * k] = (rc_col){own[n_own++], "", 1, " (", ")", 0, 0};
     }
     const char *ep = c->end_form ? c->end_form->id : "endpoint";
     own[n_own] = xasprintf("%s_pct", ep);
-    cols[nc - 2] = (rc_col){ep, c->end_form ? c->end_form->title : ep, RC_INT, NULL, NULL, 0};
-    cols[nc - 1] = (rc_col){own[n_own++], "", 1, " (", ")", 0};
+    cols[nc - 2] = (rc_col){ep, c->end_form ? c->end_form->title : ep, RC_INT, NULL, NULL, 0, 0};
+    cols[nc - 1] = (rc_col){own[n_own++], "", 1, " (", ")", 0, 0};
     rc_table *t = rc_table_new(rc, "outcome", cols, nc, "%s: last '%s' by %s", f->title,
                                fl->label ? fl->label : fl->id, by ? by : "cohort");
     t->own = own;

@@ -79,6 +79,20 @@ bs report --markdown
 expect_rc 0 "--markdown"
 expect_out "^### Baseline characteristics" "markdown heading"
 expect_out "^\| :-" "markdown alignment row"
+expect_out "^\| Treatment arm +\| Core decompression with bone-marrow cells +\|" \
+    "markdown: a long level whole on its row"
+
+# --- the baseline's rows are the enrolment forms' fields ---
+bs report
+expect_out "^Etiology +Corticosteroid +[0-9]+ \(" "a hip choice field by its labels"
+expect_out "^Involvement of the +[0-9]+ +[0-9.]+ ± [0-9.]+ \(" "a hip number field: mean ± SD"
+expect_out "^Body-mass index +[0-9]+ +[0-9.]+ ± " "a patient number field, counted per hip"
+expect_out "^Smoking +Never smoked +[0-9]+ \(" "a patient choice field"
+expect_out "^Lesion location +not recorded +[0-9]+ \(100\.0\)" "a field nobody answered: not recorded"
+expect_out "^Treatment arm +Core +[0-9]+ \(" "a long level wraps at words..."
+expect_out "^ +decompression$" "...onto the next line"
+w=$(sed -n '/^Baseline characteristics/,/^Patients are counted/p' "$T/out" | wc -L)
+[ "$w" -le 80 ] && ok || fail "the baseline table is $w columns wide, more than 80"
 
 # --- any choice field of an enrolment form, named by its labels ---
 bs report --by smoking
@@ -86,7 +100,7 @@ expect_rc 0 "--by smoking (patient enrolment)"
 expect_out "^Baseline characteristics by smoking" "baseline stratified by smoking"
 expect_out "^Never smoked +Patients " "strata named by the options' labels"
 expect_out "^Time to Conversion to THA by smoking: Kaplan" "every table stratified"
-expect_no_out "not recorded" "every patient of the demo has the answer"
+expect_no_out "^not recorded " "every patient of the demo has the answer: no such stratum"
 bs report --by patient_enrolment.smoking --csv "$T/bysmoke"
 expect_rc 0 "--by FORM.FIELD"
 pat=$(sqlite3 "$DB" "SELECT json_extract(r.answers, '$.smoking') FROM current_records r

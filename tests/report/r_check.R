@@ -143,14 +143,25 @@ for (i in seq_len(nrow(sc))) {
   same(r$p_wilcoxon, if (is.list(wt)) wt$p.value else NA, paste(w, "wilcox.test p"))
 }
 
-# ---- baseline: age and involvement, per stratum ----
+# ---- baseline: age and every number field of the enrolment forms ----
+# (fields.csv: each field with the baseline's name for it; a patient's
+# answer counts with each of its hips)
 bl <- rd("baseline.csv")
+fields <- rd("fields.csv")
 hips$age <- (hips$idx - day(hips$born)) / 365.25
 for (s in unique(bl$stratum)) {
   d <- if (s == "all") hips else hips[hips$stratum == s, ]
-  inv <- bl[bl$stratum == s & bl$characteristic == "Involvement (%)", ]
-  same(inv$mean, mean(d$involvement, na.rm = TRUE), paste(s, "involvement mean"))
-  same(inv$sd, sd(d$involvement, na.rm = TRUE), paste(s, "involvement sd"))
+  for (i in which(fields$type %in% c("integer", "decimal"))) {
+    v <- as.numeric(d[[fields$field[i]]])
+    w <- paste(s, fields$name[i])
+    r <- bl[bl$stratum == s & bl$characteristic == fields$name[i], ]
+    same(nrow(r), 1, paste(w, "one row"), 0)
+    if (nrow(r) != 1) next
+    same(r$n, sum(!is.na(v)), paste(w, "n"), 0)
+    same(r$missing, sum(is.na(v)), paste(w, "missing"), 0)
+    same(r$mean, if (any(!is.na(v))) mean(v, na.rm = TRUE) else NA, paste(w, "mean"))
+    same(r$sd, if (sum(!is.na(v)) > 1) sd(v, na.rm = TRUE) else NA, paste(w, "sd"))
+  }
   age <- tapply(d$age, d$patient, min)
   ag <- bl[bl$stratum == s & bl$characteristic == "Age (years)", ]
   same(ag$n, length(age), paste(s, "patients with an age"), 0)
@@ -160,7 +171,7 @@ for (s in unique(bl$stratum)) {
 
 # ---- baseline: counts of patients, hips and categories, per stratum ----
 # Patients and sex count patients (a patient with hips in two strata counts
-# in both); side, etiology, stage system and stage count hips.
+# in both); side and every choice field of the enrolment forms count hips.
 cat_check <- function(s, d, char, col, per_patient) {
   rows <- bl[bl$stratum == s & bl$characteristic == char, ]
   x <- if (per_patient) d[!duplicated(d$patient), col] else d[[col]]
@@ -186,10 +197,14 @@ for (s in unique(bl$stratum)) {
   same(brow$percent, 100 * bi / np, paste(s, "bilateral percent"))
   cat_check(s, d, "Sex", "sex", TRUE)
   cat_check(s, d, "Side", "side", FALSE)
-  cat_check(s, d, "Etiology", "etiology", FALSE)
-  cat_check(s, d, "Stage system", "stage_system", FALSE)
-  cat_check(s, d, "Stage", "stage", FALSE)
+  for (i in which(fields$type == "choice"))
+    cat_check(s, d, fields$name[i], fields$field[i], FALSE)
 }
+# Every enrolment field has its rows, and nothing else is there.
+want <- c("Patients", "Hips", "Bilateral", "Age (years)", "Sex", "Side",
+          fields$name[fields$type %in% c("choice", "integer", "decimal")])
+same(length(setdiff(unique(bl$characteristic), want)), 0, "no characteristic but these", 0)
+same(length(setdiff(want, unique(bl$characteristic))), 0, "every characteristic there", 0)
 
 # ---- outcome: the last MRI judgement of each hip by visit date (records
 # after the hip's conversion left out), and the conversions, per stratum ----

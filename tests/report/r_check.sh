@@ -11,6 +11,8 @@
 # choice field (added to hip_enrolment in a copy of the forms, answered for
 # some hips through `bedside amend`, the others "not recorded"); strata are
 # named by the options' labels, which R takes from the YAML (python3-yaml).
+# The baseline table's rows are every enrolment field's (R reads which from
+# the YAML too): the site's added choice and number fields are rows.
 # Some hips get an
 # end_of_followup record (through `bedside record`, as a nurse would): after
 # their last visit (censored there, not at the last record), or before a
@@ -28,14 +30,36 @@ CURANY="r.status = 'final' AND NOT EXISTS (SELECT 1 FROM records n
 CUR="r.hip IS NOT NULL AND $CURANY"
 
 raw_data() {   # DB DIR
+    # Every field of the enrolment forms (fields.csv: id, scope, type, the
+    # baseline's name for it) and every choice option (labels.csv), for
+    # the strata's and levels' names; the answers are columns by field id.
+    python3 - "${FORMS:-$TOP/forms}" "$2" <<'PY'
+import csv, glob, sys, yaml
+lab = csv.writer(open(sys.argv[2] + "/labels.csv", "w", newline=""))
+fld = csv.writer(open(sys.argv[2] + "/fields.csv", "w", newline=""))
+lab.writerow(["field", "code", "label"])
+fld.writerow(["field", "scope", "type", "name"])
+for path in sorted(glob.glob(sys.argv[1] + "/*.yaml")):
+    f = yaml.safe_load(open(path))
+    if f.get("enrolment"):
+        for sec in f["sections"]:
+            for fl in sec["fields"]:
+                name = fl.get("label", fl["id"])
+                if fl.get("unit"):
+                    name += " (%s)" % fl["unit"]
+                fld.writerow([fl["id"], f["scope"], fl["type"], name])
+                for o in fl.get("options", []) if fl["type"] == "choice" else []:
+                    lab.writerow([fl["id"], str(o["code"]), str(o["label"])])
+PY
+    local cols
+    cols=$(python3 -c '
+import csv, sys
+for r in csv.DictReader(open(sys.argv[1])):
+    t = "e" if r["scope"] == "hip" else "pe"
+    print(",\n json_extract(%s.answers, %s) AS \"%s\"" % (t, chr(39) + "$." + r["field"] + chr(39), r["field"]), end="")
+' "$2/fields.csv")
     sqlite3 -header -csv "$1" "
-      SELECT h.uuid, p.uuid AS patient, p.mrn, h.side, h.index_date, p.born, p.sex,
-             json_extract(e.answers, '\$.stage') AS stage,
-             json_extract(e.answers, '\$.etiology') AS etiology,
-             json_extract(e.answers, '\$.stage_system') AS stage_system,
-             json_extract(e.answers, '\$.involvement') AS involvement,
-             json_extract(e.answers, '\$.drill') AS drill,
-             json_extract(pe.answers, '\$.smoking') AS smoking,
+      SELECT h.uuid, p.uuid AS patient, p.mrn, h.side, h.index_date, p.born, p.sex $cols,
              (SELECT min(json_extract(r.answers, '\$.tha_date')) FROM records r
                WHERE r.hip = h.uuid AND r.form = 'tha' AND $CUR) AS end_date,
              (SELECT min(json_extract(r.answers, '\$.date')) FROM records r
@@ -49,19 +73,6 @@ raw_data() {   # DB DIR
         pe.timepoint = 'enrolment' AND pe.status = 'final' AND NOT EXISTS (SELECT 1
         FROM records n WHERE n.supersedes = pe.uuid AND n.status IN ('final','void'))" \
         >"$2/raw_hips.csv"
-    # Every choice option of the enrolment forms, for the strata's names.
-    python3 - "${FORMS:-$TOP/forms}" >"$2/labels.csv" <<'PY'
-import csv, glob, sys, yaml
-w = csv.writer(sys.stdout)
-w.writerow(["field", "code", "label"])
-for path in sorted(glob.glob(sys.argv[1] + "/*.yaml")):
-    f = yaml.safe_load(open(path))
-    if f.get("enrolment"):
-        for sec in f["sections"]:
-            for fl in sec["fields"]:
-                for o in fl.get("options", []) if fl["type"] == "choice" else []:
-                    w.writerow([fl["id"], str(o["code"]), str(o["label"])])
-PY
     sqlite3 -header -csv "$1" "
       SELECT coalesce(r.hip, (SELECT h.uuid FROM hips h WHERE h.patient = r.patient
                               ORDER BY h.index_date, h.side LIMIT 1)) AS hip,
@@ -114,8 +125,8 @@ r_compare() {
     else fail "R disagrees on $what: $line"; grep -m 20 MISMATCH "$T/r.out"; tail -5 "$T/r.out"; fi
 }
 
-# site_forms DIR — the shipped forms with one more choice field in
-# hip_enrolment, as a site would add it.
+# site_forms DIR — the shipped forms with one more choice field and one
+# number field in hip_enrolment, as a site would add them.
 site_forms() {
     rm -rf "$1"
     cp -r "$TOP/forms" "$1"
@@ -126,6 +137,12 @@ site_forms() {
         options:
           - {code: small, label: Small-diameter drilling}
           - {code: large, label: Single large core}
+      - id: core_mm
+        label: Core diameter
+        type: integer
+        min: 2
+        max: 20
+        unit: mm
 EOF
 }
 
@@ -162,13 +179,19 @@ for n in $sizes; do
         code=small; [ $((k % 3)) = 0 ] && code=large
         k=$((k + 1))
         "$BEDSIDE" --today "$TODAY" --db "$db" --forms "$FORMS" amend "$u" --reason "site field" \
-            drill=$code >/dev/null 2>"$T/err" || fail "amend $u drill=$code: $(cat "$T/err")"
+            drill=$code core_mm=$((4 + k % 9)) >/dev/null 2>"$T/err" ||
+            fail "amend $u drill=$code: $(cat "$T/err")"
     done
     BY=drill r_compare "$db" "$out.drill"
     grep -q '^not recorded,' "$out.drill/survival_summary.csv" && ok ||
         fail "--by drill: the hips without an answer are a stratum"
     grep -q '^Single large core,' "$out.drill/survival_summary.csv" && ok ||
         fail "--by drill: strata named by the site's labels"
+    # The baseline table has the site's fields as rows (R checked their figures).
+    grep -q '^Single large core,Core technique,Single large core,' "$out.drill/baseline.csv" &&
+        ok || fail "baseline: the site's choice field is a row, by its labels"
+    grep -q '^not recorded,Core diameter (mm),,' "$out.drill/baseline.csv" && ok ||
+        fail "baseline: the site's number field is a row, with its unit"
     # The study end: on the two smaller cohorts (the rule is the same).
     r_compare "$db" "$out.to" 2025-12-31
     grep -qE '^censored at study end: [1-9]' "$T/r.out" && ok ||
