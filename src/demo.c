@@ -626,7 +626,9 @@ int demo_generate(store *s, const config *c, const form_set *fs, const demo_opts
      * the WAL to the size of the database, and every page SQLite reads is
      * then looked up among all its frames. */
     int batch = o->batch > 0 ? o->batch : 1000;
-    int rc = store_begin(s, err) == 0 ? 0 : -1, saved = 0;
+    /* Marked as being filled from the first batch to the last: a run killed
+     * half-way leaves a file that every open calls an incomplete demo. */
+    int rc = store_begin(s, err) == 0 && store_bulk_start(s, err) == 0 ? 0 : -1, saved = 0;
     for (int i = 1; i <= o->patients && rc == 0; i++) {
         if (o->stop && *o->stop) {
             *err = xasprintf("interrupted after %d of %d patients", i - 1, o->patients);
@@ -643,7 +645,7 @@ int demo_generate(store *s, const config *c, const form_set *fs, const demo_opts
     free(g.pd);
     free(g.held);
     demo_shape_free(&g.shape);
-    if (rc == 0 && store_commit(s, err) == 0)
+    if (rc == 0 && store_bulk_finish(s, err) == 0 && store_commit(s, err) == 0)
         return 0;
     store_rollback(s);
     if (!*err)

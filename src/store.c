@@ -255,7 +255,11 @@ static int identify(store *s, char **err)
     }
     int fresh = app == 0 && v == 0 && objects == 0;
     int bad = 0;
-    if (!fresh && app != STORE_APPLICATION_ID)
+    if (app == STORE_BULK_ID)
+        bad = st_fail(err, "%s holds an incomplete demo cohort: the demo that was filling it "
+                           "was stopped or killed before its end, leaving only its first "
+                           "batches; delete it and run demo again", s->path);
+    else if (!fresh && app != STORE_APPLICATION_ID)
         bad = st_fail(err, "%s is not a bedside database", s->path);
     else if (v > STORE_SCHEMA_VERSION)
         bad = st_fail(err, "%s was written by a newer bedside (schema %d, this program knows %d)",
@@ -369,6 +373,7 @@ void store_close(store *s)
             sqlite3_finalize(s->cache[i].st);
     sqlite3_close(s->db);
     st_mark_free(s);
+    st_bulk_free(s);
     free(s->path);
     free(s);
 }

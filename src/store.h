@@ -16,6 +16,7 @@
 
 #define STORE_SCHEMA_VERSION 13
 #define STORE_APPLICATION_ID 0x42454453 /* "BEDS" */
+#define STORE_BULK_ID 0x42454450        /* "BEDP": a bulk fill under way (store_bulk.c) */
 #define TIMEPOINT_UNSCHEDULED "unscheduled"
 #define TIMEPOINT_ENROLMENT "enrolment"   /* the record of an enrolment form */
 
@@ -45,6 +46,12 @@ int store_commit(store *s, char **err);
  * *committed says whether the commit was made. On failure no batch is open. */
 int store_commit_next(store *s, int *committed, char **err);
 void store_rollback(store *s);
+/* Filling an empty database in batches (the demo cohort), in the first
+ * batch: the file is marked as being filled, so that every open refuses it
+ * as an incomplete demo until store_bulk_finish, in the last batch, builds
+ * the indexes that were set aside and marks it complete. */
+int store_bulk_start(store *s, char **err);
+int store_bulk_finish(store *s, char **err);
 /* One transaction around a few writes that stand or fall together (a hip
  * and its enrolment record). Nests inside a batch or another one; the
  * outermost store_tx_end commits when ok, else rolls back. */

@@ -10,6 +10,7 @@
 
 #define ST_CACHE 256   /* statement cache slots (a power of two) */
 
+#define ST_BULK_MAX 8
 struct store {
     sqlite3 *db;
     char *path;
@@ -24,12 +25,16 @@ struct store {
     int deriving;
     struct st_form_digest *digest;   /* the forms' digests (store_mark.c) */
     int n_digest;
+    char *bulk_name[ST_BULK_MAX], *bulk_sql[ST_BULK_MAX];   /* store_bulk.c: indexes */
+    int bulk_n;                                              /* set aside, to build */
     struct {
         const char *sql;
         sqlite3_stmt *st;
     } cache[ST_CACHE];
 };
 
+/* The indexes store_bulk_start set aside, forgotten (store_close). */
+void st_bulk_free(store *s);
 /* A cached prepared statement for a static SQL string (the cache is keyed by
  * the string's address), reset and unbound; NULL on a prepare error, which is
  * reported on stderr since it is a program bug, not bad input. */

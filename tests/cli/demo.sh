@@ -166,7 +166,7 @@ expect_rc 1 "demo on a database with a real patient"
 expect_err "already holds patients" "refusal names the reason"
 expect_same "$(db_sum)" "$before" "real database unchanged"
 
-# --- stopped half-way: whole batches stay, the file says it holds part of a cohort ---
+# --- stopped half-way: whole batches stay, the file is an incomplete demo ---
 DB=$T/stopped.db
 export BEDSIDE_DB=$DB
 "$BEDSIDE" --today "$TODAY" demo --patients 20000 --seed 2 --batch 10 >"$T/out" 2>"$T/err" &
@@ -189,13 +189,19 @@ expect_err "^bedside: demo: interrupted after [0-9]* of 20000 patients; .*stoppe
     fail "whole batches of 10 are saved, at least 3: $saved"
 expect_same "$(sqlite3 "$DB" "SELECT max(mrn) FROM patients")" "$(printf 'D%06d' "$saved")" \
     "the first patients, in order"
-bs check
-expect_rc 0 "what was saved passes check (no patient half-written)"
+# Part of a cohort is never taken for a database: every command refuses it.
 before=$(db_sum)
+bs check
+expect_rc 1 "check refuses the stopped file"
+expect_err "stopped.db holds an incomplete demo cohort: .*delete it and run demo again" \
+    "check says it is an incomplete demo"
+bs patient list
+expect_rc 1 "patient list refuses the stopped file"
+expect_err "holds an incomplete demo cohort" "patient list says why"
 bs demo --patients 5
 expect_rc 1 "demo again on the stopped file"
-expect_err "already holds a demo cohort .or part of one, if a run was stopped.; delete it" \
+expect_err "holds an incomplete demo cohort: .*delete it and run demo again" \
     "refused, saying why"
-expect_same "$(db_sum)" "$before" "the stopped file unchanged by the refusal"
+expect_same "$(db_sum)" "$before" "the stopped file unchanged by the refusals"
 
 t_done

@@ -100,4 +100,32 @@ case $n in 0|400) ok ;; *) fail "a killed demo left $n of 400 patients" ;; esac
 bs --db "$DB" check
 expect_rc 0 "bedside check after a killed demo"
 
+# Killed after some batches were saved: what is left is whole batches of a
+# cohort, and every open of the file says it is an incomplete demo, not a
+# database (nothing else marks it: the batches are whole and pass SQLite's
+# checks).
+DB=$T/demo-batches.db
+"$BEDSIDE" --today "$TODAY" --db "$DB" demo --patients 5000 --seed 3 --batch 20 >/dev/null 2>&1 &
+victim=$!
+for ((i = 0; i < 600; i++)); do
+    n=$(sqlite3 "$DB" "SELECT count(*) FROM patients" 2>/dev/null)
+    [ "${n:-0}" -ge 40 ] && break
+    sleep 0.05
+done
+kill -9 "$victim" 2>/dev/null
+wait "$victim" 2>/dev/null
+n=$(sqlite3 "$DB" "SELECT count(*) FROM patients" 2>/dev/null || echo 0)
+[ "$n" -ge 40 ] && [ "$n" -lt 5000 ] && [ $((n % 20)) = 0 ] && ok ||
+    fail "the kill left whole batches of 20 and not the whole cohort: $n of 5000 patients"
+before=$(sqlite3 "$DB" "SELECT count(*) FROM patients; SELECT count(*) FROM records; PRAGMA application_id")
+for cmd in "check" "patient list" "due" "export csv" "demo --patients 5"; do
+    # shellcheck disable=SC2086
+    bs --db "$DB" $cmd
+    expect_rc 1 "$cmd on a killed demo's file"
+    expect_err "demo-batches.db holds an incomplete demo cohort: .*delete it and run demo again" \
+        "$cmd says it is an incomplete demo"
+done
+after=$(sqlite3 "$DB" "SELECT count(*) FROM patients; SELECT count(*) FROM records; PRAGMA application_id")
+expect_same "$after" "$before" "the killed demo's file unchanged by the refusals"
+
 t_done

@@ -1,0 +1,85 @@
+/* store_bulk.c — filling an empty database in batches (the demo cohort):
+ * the file is marked incomplete until the last batch, and the indexes that
+ * no write reads are built once at the end instead of row by row.
+ *
+ * The mark is the application id in SQLite's file header (STORE_BULK_ID in
+ * place of STORE_APPLICATION_ID), written in the first batch's transaction
+ * and put back in the last one's: a run killed (kill -9, a power cut) or
+ * stopped between the two leaves whole batches behind, and every open of
+ * the file then refuses it as an incomplete demo instead of taking part of
+ * a cohort for a good database. No table is needed for it, so the schema is
+ * the same before, during and after.
+ *
+ * The deferred indexes are read from the schema itself (their CREATE text,
+ * kept verbatim by SQLite), dropped in the first batch and created with
+ * that same text in the last, as `sqlite3 new.db < dump.sql` builds them:
+ * one sort instead of an insert at a random place per row. Only indexes
+ * that no statement of a write reads are deferred (test_store_plans checks
+ * that a save's statements do not read them); the schema the file ends with
+ * is the one every open verifies. */
+#include "store_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Indexes only reads use: the records of a form, the scores by value
+ * (report), a patient's audit entries (history), the next-due rows by date
+ * (due, the Due view). */
+static const char SQL_DEFERRED[] =
+    "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND name IN "
+    "('records_form', 'scores_value', 'audit_patient', 'due_target') ORDER BY name";
+
+#define STORE_BULK_ID_SQL "PRAGMA application_id = 1111835728"   /* STORE_BULK_ID */
+#define STORE_DONE_ID_SQL "PRAGMA application_id = 1111835731"   /* STORE_APPLICATION_ID */
+_Static_assert(STORE_BULK_ID == 1111835728 && STORE_APPLICATION_ID == 1111835731,
+               "the PRAGMA texts above spell the ids");
+
+int store_bulk_start(store *s, char **err)
+{
+    if (!s->batch || s->bulk_n)
+        return st_fail(err, "%s: internal error: a bulk fill starts in a batch, once", s->path);
+    if (sqlite3_exec(s->db, STORE_BULK_ID_SQL, NULL, NULL, NULL) != SQLITE_OK)
+        return st_fail_db(s, err, "cannot mark the file as being filled");
+    sqlite3_stmt *q = st_stmt(s, SQL_DEFERRED);
+    if (!q)
+        return -1;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW && s->bulk_n < ST_BULK_MAX) {
+        s->bulk_name[s->bulk_n] = st_col_strdup(q, 0);
+        s->bulk_sql[s->bulk_n++] = st_col_strdup(q, 1);
+    }
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return st_fail_db(s, err, "cannot read the schema");
+    for (int i = 0; i < s->bulk_n; i++) {
+        char *drop = sqlite3_mprintf("DROP INDEX \"%w\"", s->bulk_name[i]);
+        int ok = drop && sqlite3_exec(s->db, drop, NULL, NULL, NULL) == SQLITE_OK;
+        sqlite3_free(drop);
+        if (!ok)
+            return st_fail_db(s, err, "cannot set the indexes aside");
+    }
+    return 0;
+}
+
+int store_bulk_finish(store *s, char **err)
+{
+    if (!s->batch)
+        return st_fail(err, "%s: internal error: a bulk fill ends in a batch", s->path);
+    int rc = 0;
+    for (int i = 0; i < s->bulk_n && rc == 0; i++)
+        if (sqlite3_exec(s->db, s->bulk_sql[i], NULL, NULL, NULL) != SQLITE_OK)
+            rc = st_fail_db(s, err, "cannot build the indexes");
+    if (rc == 0 && sqlite3_exec(s->db, STORE_DONE_ID_SQL, NULL, NULL, NULL) != SQLITE_OK)
+        rc = st_fail_db(s, err, "cannot mark the file as complete");
+    st_bulk_free(s);
+    return rc;
+}
+
+void st_bulk_free(store *s)
+{
+    for (int i = 0; i < s->bulk_n; i++) {
+        free(s->bulk_name[i]);
+        free(s->bulk_sql[i]);
+    }
+    s->bulk_n = 0;
+}
