@@ -13,7 +13,8 @@ static const char patient_usage[] =
     "usage: bedside patient add MRN --name NAME --sex F|M|X --born YYYY-MM-DD\n"
     "                           [--allow-duplicate] [FIELD=VALUE...]\n"
     "  FIELD: a field of the patient's enrolment form, if there is one\n"
-    "       bedside patient list [SEARCH]\n";
+    "       bedside patient list [--] [SEARCH]\n"
+    "  --: the end of the options, for a SEARCH that starts with '-'\n";
 
 static const char hip_usage[] =
     "usage: bedside hip add MRN --side L|R --index-date YYYY-MM-DD [FIELD=VALUE...]\n"
@@ -194,6 +195,13 @@ static int patient_list(app *a, int argc, char **argv)
             fputs(patient_usage, stdout);
             return 0;
         }
+        /* "-9" is an option to getopt: say how to search for it. */
+        if (c == '?' && optopt && optopt != '-')
+            return cli_usage_error(patient_usage,
+                                   "patient list: unknown option '-%c'; to search for text "
+                                   "that starts with '-', put -- before it: "
+                                   "bedside patient list -- SEARCH",
+                                   optopt);
         return cli_bad_option("patient list", c, argv, patient_usage);
     }
     if (argc - optind > 1)

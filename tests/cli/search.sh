@@ -7,7 +7,7 @@
 # kept by patient add (also when the ids between two MRNs run out) and by
 # merge, `check` names a patient the index has wrong, and
 # `check --repair-derived` rebuilds it; an MRN typed in another case is
-# looked up through it.
+# looked up through it; a search that starts with - goes after --.
 . "$(dirname "$0")/../lib.sh"
 
 bs demo --patients 60 --seed 3
@@ -143,5 +143,20 @@ bs show "l-7"
 expect_rc 0 "found by another case again after the repair"
 expect_same "$(sqlite3 "$DB" "SELECT name FROM sqlite_master WHERE name = 'patient_fold_mrn'")" \
     "patient_fold_mrn" "the repair made the index again"
+
+# --- a search that starts with '-': after --, the end of the options ------------------
+bs patient add "Q-9" --name "Dash Nine" --sex F --born 1970-01-01
+expect_rc 0 "an MRN with a dash"
+bs patient list -- -9
+expect_rc 0 "patient list -- -9"
+expect_same "$(awk 'NR > 1 { print $1 }' "$T/out" | tr '\n' ' ')" "Q-9 ab-99 " \
+    "the search after -- finds the MRNs containing -9"
+bs patient list -9
+expect_rc 2 "without --, -9 is an option"
+expect_err "unknown option '-9'; to search for text that starts with '-', put -- before it" \
+    "the message says how to search for it"
+bs patient list -- --9
+expect_rc 0 "a search of --9"
+expect_err "no patient matches '--9'" "the search is the text after --"
 
 t_done
