@@ -152,6 +152,11 @@ static int check(store *s, int quick, void (*cb)(void *ctx, const char *problem)
 {
     int problems = 0;
     sqlite3_stmt *q = NULL;
+    /* The checks' EXCEPT and GROUP BY build temporary b-trees of every
+     * record's uuid: in temporary files they cost more system time than
+     * the reads (check --quick at 10,000 patients: 2 s of 3.4 for the audit
+     * check alone); in memory about 45 bytes a record while they run. */
+    sqlite3_exec(s->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
     /* The page-level check first: the later queries trust the b-trees. */
     if (sqlite3_prepare_v2(s->db, quick ? "PRAGMA quick_check" : "PRAGMA integrity_check", -1,
                            &q, NULL) == SQLITE_OK) {
@@ -219,6 +224,7 @@ static int check(store *s, int quick, void (*cb)(void *ctx, const char *problem)
         free(line);
         problems++;
     }
+    sqlite3_exec(s->db, "PRAGMA temp_store = DEFAULT", NULL, NULL, NULL);
     return problems;
 }
 
