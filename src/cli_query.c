@@ -12,7 +12,9 @@
 
 static const char due_usage[] = "usage: bedside due [--within DAYS]\n";
 static const char drafts_usage[] = "usage: bedside drafts\n";
-static const char history_usage[] = "usage: bedside history MRN\n";
+static const char history_usage[] =
+    "usage: bedside history MRN\n"
+    "       bedside history --repairs   the entries about no patient: check --repair-derived\n";
 
 /* A table of escaped cells printed with columns aligned by characters. */
 typedef struct {
@@ -217,12 +219,47 @@ static void print_change(const st_change *c, const char *arrow)
         printf("%s %s %s\n", cli_esc(c->old_value), arrow, cli_esc(c->new_value));
 }
 
+/* history --repairs: when, who, what, and what each repair rebuilt. */
+static int history_repairs(app *a)
+{
+    int rc = cli_load(a, APP_DB_READ, 0);
+    if (rc)
+        return rc;
+    size_t n = 0;
+    st_audit_row *h = store_audit_repairs(a->db, &n);
+    for (size_t i = 0; i < n; i++) {
+        printf("%s  %s  %s\n", cli_esc(h[i].at), cli_esc(h[i].who), cli_esc(h[i].action));
+        for (int k = 0; k < h[i].n_chg; k++)
+            printf("  %s: %s\n", cli_esc(h[i].chg[k].field), cli_esc(h[i].chg[k].new_value));
+    }
+    if (n == 0)
+        fprintf(stderr, "bedside: no repairs in the audit trail\n");
+    store_history_free(h, n);
+    return 0;
+}
+
 int cli_history(app *a, int argc, char **argv)
 {
-    int rc = cli_plain_opts(argc, argv, "history", history_usage, 1);
+    enum { O_REPAIRS = 256 };
+    static const struct option opts[] = {
+        {"repairs", no_argument, NULL, O_REPAIRS}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    int c, repairs = 0;
+    while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(history_usage, stdout);
+            return 0;
+        }
+        if (c != O_REPAIRS)
+            return cli_bad_option("history", c, argv, history_usage);
+        repairs = 1;
+    }
+    if (argc - optind != !repairs)
+        return cli_usage_error(history_usage, repairs ? "history --repairs: no MRN with it"
+                                                      : "history: say whose: an MRN");
+    if (repairs)
+        return history_repairs(a);
+    int rc = cli_load(a, APP_DB_READ, 0);
     if (rc)
-        return rc < 0 ? 0 : rc;
-    if ((rc = cli_load(a, APP_DB_READ, 0)) != 0)
         return rc;
     st_patient p;
     if (cli_find_patient(a, argv[optind], &p))

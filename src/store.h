@@ -357,6 +357,10 @@ typedef struct {
     int n_chg;
 } st_audit_row;
 st_audit_row *store_history(store *s, const char *patient_uuid, size_t *n);
+/* The entries about no patient, oldest first: the repairs of the derived
+ * tables (check --repair-derived), each with what it rebuilt as changes
+ * whose field is the detail's key and new_value its value. */
+st_audit_row *store_audit_repairs(store *s, size_t *n);
 void store_history_free(st_audit_row *a, size_t n);
 
 /* The audit entry of a rebuild of the derived tables (check

@@ -95,6 +95,13 @@ static const char SQL_HISTORY[] =
     "a.reason, a.detail FROM audit a LEFT JOIN records r ON a.hash IS NOT NULL AND r.uuid = a.record "
     "LEFT JOIN hips h ON h.uuid = CASE WHEN a.hash IS NULL THEN a.hip ELSE r.hip END "
     "WHERE a.patient = ?1 ORDER BY a.at, a.rowid";
+static const char SQL_REPAIRS[] =
+    "SELECT a.at, a.who, a.action, a.reason, a.detail FROM audit a "
+    "WHERE a.patient IS NULL ORDER BY a.at, a.rowid";
+/* A repair's detail: {"what": value, ...}, each value as text. */
+static const char SQL_REPAIR_DETAIL[] =
+    "SELECT key, CASE WHEN type IN ('true', 'false') THEN type ELSE value END "
+    "FROM json_each(?1) WHERE json_type(?1) = 'object' ORDER BY id";
 /* Values are kept as JSON strings; ->> gives their text (NULL for null). */
 static const char SQL_DETAIL[] =
     "SELECT key, value ->> '$[0]', value ->> '$[1]' FROM json_each(?1)";
@@ -171,6 +178,48 @@ st_audit_row *store_history(store *s, const char *patient_uuid, size_t *n)
             load_created(s, &v[i]);
         else
             load_changes(s, &v[i], details[i]);
+        free(details[i]);
+    }
+    free(details);
+    return v;
+}
+
+st_audit_row *store_audit_repairs(store *s, size_t *n)
+{
+    *n = 0;
+    sqlite3_stmt *q = st_stmt(s, SQL_REPAIRS);
+    if (!q)
+        return NULL;
+    st_audit_row *v = NULL;
+    char **details = NULL;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        v = xrealloc(v, (*n + 1) * sizeof *v);
+        details = xrealloc(details, (*n + 1) * sizeof *details);
+        st_audit_row *a = &v[*n];
+        memset(a, 0, sizeof *a);
+        a->at = st_col_strdup(q, 0);
+        a->who = st_col_strdup(q, 1);
+        a->action = st_col_strdup(q, 2);
+        a->reason = st_col_strdup(q, 3);
+        details[(*n)++] = st_col_strdup(q, 4);
+    }
+    sqlite3_reset(q);
+    sqlite3_stmt *d = st_stmt(s, SQL_REPAIR_DETAIL);
+    for (size_t i = 0; i < *n; i++) {
+        /* A detail that is not a JSON object (a tampered file) gives no
+         * changes; the entry is still listed. */
+        if (d && details[i]) {
+            st_bind_text(d, 1, details[i]);
+            while (sqlite3_step(d) == SQLITE_ROW) {
+                st_audit_row *a = &v[i];
+                a->chg = xrealloc(a->chg, (size_t)(a->n_chg + 1) * sizeof *a->chg);
+                st_change *c = &a->chg[a->n_chg++];
+                c->field = st_col_strdup(d, 0);
+                c->old_value = NULL;
+                c->new_value = st_col_strdup(d, 1);
+            }
+            sqlite3_reset(d);
+        }
         free(details[i]);
     }
     free(details);

@@ -3,8 +3,8 @@
 # read: after every kind of write it equals a rebuild from the records, in
 # the same transaction (nothing left queued); a table edited behind
 # bedside's back is caught by `check` (one line per hip, named) and fixed by
-# `check --repair-derived`; a changed schedule is noticed; an old file is
-# migrated and filled.
+# `check --repair-derived` (whose audit entries `history --repairs` lists);
+# a changed schedule is noticed; an old file is migrated and filled.
 . "$(dirname "$0")/../lib.sh"
 
 sql() { sqlite3 -batch "$DB" "$@"; }
@@ -112,6 +112,17 @@ expect_same "$(sql "SELECT count(*), min(who = '$(id -un)'), min(patient IS NULL
     '2|1|1|{"next_due_hips":2,"search_index":true}' \
     "each repair is an audit entry: who ran it, no patient, what it rebuilt"
 expect_same "$(sql "SELECT max(at) >= '2026' FROM audit WHERE action = 'repair'")" 1 "and when"
+# history --repairs shows them to the data manager: when, who, what was rebuilt.
+bs history --repairs
+expect_rc 0 "history --repairs"
+expect_same "$(grep -c "^20[0-9-]*T[0-9:]*Z  $(id -un)  repair$" "$T/out")" \
+    "$(sql "SELECT count(*) FROM audit WHERE action = 'repair'")" "each repair entry, with its time and login"
+expect_out "^  next_due_hips: [0-9]+$" "what it rebuilt: the next-due hips"
+expect_out "^  search_index: true$" "and the search index"
+bs history --repairs N1
+expect_rc 2 "history --repairs takes no MRN"
+bs history
+expect_rc 2 "history without an MRN or --repairs"
 same_as_rebuild "after --repair-derived"
 bs due
 expect_out " due +vas,hhs,complications,procedure$" "due is right again"
