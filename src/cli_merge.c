@@ -15,7 +15,8 @@ static const char merge_help[] =
     "copy, that this database does not hold yet. Merging the same file again\n"
     "adds nothing. Drafts are not merged: unless --skip-drafts is given, the\n"
     "merge is refused while FILE holds unfinished drafts. Any conflict (an MRN\n"
-    "or a hip registered differently on both sides) refuses the whole merge.\n"
+    "or a hip registered differently on both sides, MRNs that differ only in\n"
+    "case) refuses the whole merge.\n"
     "\n"
     "  --dry-run      report what would be merged, change nothing\n"
     "  --skip-drafts  merge even though FILE holds drafts; they stay in FILE\n";

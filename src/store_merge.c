@@ -103,6 +103,21 @@ static const char SQL_C_PATIENT_MRN[] =
     "registered under one MRN', m.mrn, m.name, m.sex, m.born, o.name, o.sex, o.born, ?1) "
     "FROM temp.merge_patients o JOIN main.patients m ON m.mrn = o.mrn AND m.uuid <> o.uuid "
     "WHERE NOT (o.name = m.name AND o.sex = m.sex AND o.born = m.born) ORDER BY m.mrn";
+/* MRNs that differ only in case (folded as the search index folds them,
+ * which is how patient add and every lookup by MRN match them): one of
+ * ours and one of the file's, through our index; or two of the file's new
+ * patients. patient add refuses the second such MRN, so merge does too. */
+static const char SQL_C_PATIENT_CASE[] =
+    "SELECT printf('MRN %s here and MRN %s in %s differ only in case: bedside takes them for "
+    "one MRN (patient add refuses the second); correct one of them', m.mrn, o.mrn, ?1) "
+    "FROM temp.merge_patients o JOIN main.patient_fold f ON f.mrn = bedside_search_fold(o.mrn) "
+    "JOIN main.patients m ON m.uuid = f.patient WHERE m.mrn <> o.mrn AND m.uuid <> o.uuid "
+    "UNION ALL "
+    "SELECT printf('MRNs %s in %s differ only in case: bedside takes them for one MRN "
+    "(patient add refuses the second); correct all but one', group_concat(o.mrn, ' and '), ?1) "
+    "FROM (SELECT * FROM temp.merge_patients ORDER BY mrn) o "
+    "WHERE NOT EXISTS (SELECT 1 FROM main.patients m WHERE m.uuid = o.uuid) "
+    "GROUP BY bedside_search_fold(o.mrn) HAVING count(DISTINCT o.mrn) > 1";
 static const char SQL_C_HIP_UUID[] =
     "SELECT printf('hip %s (MRN %s%s) differs between here and %s: the same uuid with "
     "different content should never happen', o.uuid, ifnull(p.mrn, '?'), " SIDE("o.side") ", ?1) "
@@ -394,6 +409,7 @@ static int reconcile(store *s, const char *file, st_merge_report *rep, char **er
         collect(s, SQL_C_PATIENT_UUID, file, c, n, err) < 0 ||
         run(s, SQL_PMAP_FILL, &rep->mapped_patients, err) < 0 ||
         collect(s, SQL_C_PATIENT_MRN, file, c, n, err) < 0 ||
+        collect(s, SQL_C_PATIENT_CASE, file, c, n, err) < 0 ||
         collect(s, SQL_C_HIP_UUID, file, c, n, err) < 0 ||
         run(s, SQL_HMAP_FILL, &rep->mapped_hips, err) < 0 ||
         collect(s, SQL_C_HIP_SIDE, file, c, n, err) < 0 ||

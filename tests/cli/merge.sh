@@ -157,6 +157,23 @@ expect_err "^bedside: conflict: MRN 100, right hip: index date 2026-05-01 here b
 expect_same "$(sql "SELECT count(*) FROM patients WHERE mrn = '500'")" 0 "nothing of that file came in"
 refused "a dry run reports conflicts too" "conflict" merge "$LAP2" --dry-run
 
+# MRNs that differ only in case are one MRN (patient add refuses the
+# second): one here and one in the file, or two new ones in the file.
+LAPC=$T/laptop-case.db
+setup backup "$LAPC"
+cp "$LAPC" "$T/laptop-case2.db"
+setup patient add C-7 --name "Cee Seven" --sex F --born 1970-01-01
+setup --db "$LAPC" patient add c-7 --name "Cee Seven" --sex F --born 1970-01-01
+refused "an MRN here and one in the file differing only in case" \
+    "conflict: MRN C-7 here and MRN c-7 in .*laptop-case\.db differ only in case" merge "$LAPC"
+expect_same "$(sql "SELECT count(*) FROM patients WHERE mrn LIKE 'c-7'")" 1 "one C-7 only"
+setup --db "$T/laptop-case2.db" patient add d-8 --name "Dee Eight" --sex F --born 1971-01-01
+setup --db "$T/laptop-case2.db" patient add D-9 --name "Dee Nine" --sex F --born 1972-01-01
+sqlite3 "$T/laptop-case2.db" "UPDATE patients SET mrn = 'D-8' WHERE mrn = 'D-9'"
+setup --db "$T/laptop-case2.db" check --repair-derived
+refused "two new MRNs in the file differing only in case" \
+    "conflict: MRNs D-8 and d-8 in .*laptop-case2\.db differ only in case" merge "$T/laptop-case2.db"
+
 # The same uuid with other content (answer and score changed together):
 # planted behind bedside's back. The copy's audit entry no longer matches
 # the record, so the copy's own check refuses it.
