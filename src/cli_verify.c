@@ -349,18 +349,24 @@ static void check_enrolled(check_ctx *c)
     }
 }
 
-/* A treated hip's identity by the rules it was added under
- * (entry_hip_stored_ok): an index date before the birth date, or after the
- * end of the follow-up that a laptop's copy merged in. */
+/* A hip's identity by the rules it was added under (entry_hip_stored_ok):
+ * an index date before the birth date or over a year ahead, or, for a
+ * treated hip, after the end of the follow-up that a laptop's copy merged
+ * in. An observed hip's index date is the day observation began. */
 static int check_hip(void *ctx, const st_patient *p, const st_hip *h, const st_done *done, int end)
 {
     (void)done;
     check_ctx *c = ctx;
     entry_error e = {0};
     if (entry_hip_stored_ok(c->a, p, h, end, "", &e) != ENTRY_OK)
-        problem(c, "patient %s, %s hip: %s", cli_esc(p->mrn), h->side == 'L' ? "left" : "right",
-                cli_esc(e.msg));
+        problem(c, "patient %s, %s hip%s: %s", cli_esc(p->mrn), h->side == 'L' ? "left" : "right",
+                h->observed ? " (observed)" : "", cli_esc(e.msg));
     return 0;
+}
+
+static int check_observed(void *ctx, const st_patient *p, const st_hip *h)
+{
+    return check_hip(ctx, p, h, NULL, -1);
 }
 
 static int check_patient(void *ctx, const st_patient_row *row)
@@ -381,7 +387,8 @@ static void check_data(check_ctx *c)
     if (store_each_patient(c->db, NULL, check_patient, c) != 0)
         problem(c, "cannot read the patients");
     check_enrolled(c);
-    if (!c->data_only && store_each_hip(c->db, NULL, &c->a->ends, check_hip, c) != 0)
+    if (!c->data_only && (store_each_hip(c->db, NULL, &c->a->ends, check_hip, c) != 0 ||
+                          store_each_observed_hip(c->db, check_observed, c) != 0))
         problem(c, "cannot read the hips");
     progress(c, "records checked against their forms");
     /* The marked records' data was found valid and has not changed since

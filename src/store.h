@@ -206,6 +206,11 @@ typedef struct {
 typedef int (*store_hip_fn)(void *ctx, const st_patient *p, const st_hip *h, const st_done *done,
                             int end_date);
 int store_each_hip(store *s, const char *mrn, const st_ends *ends, store_hip_fn fn, void *ctx);
+/* Every observed hip (no index procedure; h->observed set) with its
+ * patient, ordered by MRN then side: the hips store_each_hip leaves out.
+ * fn returns non-zero to stop; 0, fn's value, or -1 on a database error. */
+typedef int (*store_observed_fn)(void *ctx, const st_patient *p, const st_hip *h);
+int store_each_observed_hip(store *s, store_observed_fn fn, void *ctx);
 
 /* The next-due table (store_due.c; schema 8): each scheduled hip's open
  * timepoints, with dates as days since the epoch. The rows are computed

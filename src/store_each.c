@@ -67,6 +67,37 @@ static void pat_add(pat_done *d, sqlite3_stmt *q)
     d->n++;
 }
 
+static const char SQL_OBSERVED[] =
+    "SELECT p.uuid, p.mrn, p.name, p.sex, p.born, " ST_HIP_COLS("h") " "
+    "FROM patients p JOIN hips h ON h.patient = p.uuid WHERE h.observed = 1 "
+    "ORDER BY p.mrn, h.side";
+
+int store_each_observed_hip(store *s, store_observed_fn fn, void *ctx)
+{
+    sqlite3_stmt *q = st_stmt(s, SQL_OBSERVED);
+    if (!q)
+        return -1;
+    int rc, stop = 0;
+    while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        st_patient p;
+        st_hip h;
+        st_patient_from_row(q, 0, &p);
+        st_hip_from_row(s, q, 5, &h);
+        h.observed = 1;
+        stop = fn(ctx, &p, &h);
+        st_patient_free(&p);
+        st_hip_free(&h);
+    }
+    sqlite3_reset(q);
+    if (stop)
+        return stop;
+    if (rc != SQLITE_DONE) {
+        fprintf(stderr, "bedside: %s: %s\n", s->path, sqlite3_errmsg(s->db));
+        return -1;
+    }
+    return 0;
+}
+
 int store_each_hip(store *s, const char *mrn, const st_ends *ends, store_hip_fn fn, void *ctx)
 {
     /* Cached: the patient list and the record view call this once per

@@ -164,6 +164,24 @@ bs --db "$W" --forms "$F" check
 expect_out "^patient W5, left hip: index date 1950-03-01 is before the patient's birth date 1955-01-01$" \
     "check names a hip's index date before the birth date (hip add's rule)"
 
+# --- check: an observed hip's index date, by the same rules where they apply -----------
+fw "$W" patient add W6 --name "Wren Six" --sex F --born 1960-01-01 &&
+    fw "$W" hip add W6 --side L --index-date 2025-06-01 &&
+    fw "$W" record W6 --form withdrawal --date 2025-10-01 date=2025-10-01 why=died &&
+    fw "$W" hip add W6 --side R --observed --index-date 2026-01-10
+[ "$?" = 0 ] && ok || fail "setup: W6 withdrawn, then an observed hip"
+bs --db "$W" --forms "$F" check
+expect_no_out "^patient W6" "an observed hip after the patient's ending is no problem (it has no follow-up)"
+behind_back "$W" "UPDATE hips SET index_date = '1950-03-01' WHERE observed = 1"
+bs --db "$W" --forms "$F" check
+expect_rc 1 "check of an observed hip dated before its patient's birth"
+expect_out "^patient W6, right hip \(observed\): index date 1950-03-01 is before the patient's birth date 1960-01-01$" \
+    "check names an observed hip's index date before the birth date"
+behind_back "$W" "UPDATE hips SET index_date = '2028-01-01' WHERE observed = 1"
+bs --db "$W" --forms "$F" check
+expect_out "^patient W6, right hip \(observed\): index date 2028-01-01 is more than a year ahead of today \(2026-06-15\)$" \
+    "and one more than a year ahead"
+
 # --- the next-due table's stored schedule names an ending form's scope -----------------
 H=$T/hipforms
 cp -r "$F" "$H"
