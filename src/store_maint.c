@@ -81,8 +81,10 @@ static const check_def checks[] = {
     /* Only with CHECK constraints switched off behind bedside's back. */
     {"SELECT uuid, quote(observed), '' FROM hips WHERE observed IS NOT 0 AND observed IS NOT 1",
      "hip %s is marked observed %s, which is neither 0 nor 1%s", 0},
-    {"SELECT record, score, '' FROM scores sc WHERE NOT EXISTS "
-     "(SELECT 1 FROM records r WHERE r.uuid = sc.record)",
+    /* Each scored record looked up once, not once per score. */
+    {"SELECT sc.record, sc.score, '' FROM (SELECT DISTINCT record FROM scores) d "
+     "CROSS JOIN scores sc ON sc.record = d.record WHERE NOT EXISTS "
+     "(SELECT 1 FROM records r WHERE r.uuid = d.record)",
      "score %2$s belongs to a missing record %1$s%3$s", 1},
     {"SELECT uuid, supersedes, '' FROM records r WHERE supersedes IS NOT NULL AND NOT EXISTS "
      "(SELECT 1 FROM records o WHERE o.uuid = r.supersedes)",

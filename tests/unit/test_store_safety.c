@@ -419,7 +419,10 @@ static void test_backup_and_check(void)
         " ('dddddddd-0000-4000-8000-000000000003', '%s', NULL, '3m', '2025-01-01', 'vas', 1, "
         " 'draft', 'x', 'x', '%s');"
         "INSERT INTO hips(uuid, patient, side, index_date, created_by, created_at) VALUES "
-        " ('dddddddd-0000-4000-8000-000000000004', 'nobody', 'R', '2025-01-01', 'x', 'x');",
+        " ('dddddddd-0000-4000-8000-000000000004', 'nobody', 'R', '2025-01-01', 'x', 'x');"
+        "INSERT INTO scores(record, score, value) VALUES "
+        " ('dddddddd-0000-4000-8000-000000000009', 'pain', 1),"
+        " ('dddddddd-0000-4000-8000-000000000009', 'total', 2);",
         p.uuid, h.uuid, p.uuid, p.uuid, rec);
     const char *m = raw_exec(path, sql);
     CHECK(m == NULL);
@@ -433,6 +436,11 @@ static void test_backup_and_check(void)
     CHECK(strstr(text, "record dddddddd-0000-4000-8000-000000000002 supersedes a missing record"));
     CHECK(strstr(text, "draft dddddddd-0000-4000-8000-000000000003 supersedes"));
     CHECK(strstr(text, "hip dddddddd-0000-4000-8000-000000000004 belongs to a missing patient"));
+    /* Every score of a missing record, each named. */
+    CHECK(strstr(text, "score pain belongs to a missing record "
+                       "dddddddd-0000-4000-8000-000000000009"));
+    CHECK(strstr(text, "score total belongs to a missing record "
+                       "dddddddd-0000-4000-8000-000000000009"));
     sbuf_free(&out);
     store_close(s);
     free(copy);
