@@ -13,8 +13,8 @@ static const char patient_usage[] =
     "usage: bedside patient add MRN --name NAME --sex F|M|X --born YYYY-MM-DD\n"
     "                           [--allow-duplicate] [FIELD=VALUE...]\n"
     "  FIELD: a field of the patient's enrolment form, if there is one\n"
-    "       bedside patient list [--] [SEARCH]\n"
-    "  --: the end of the options, for a SEARCH that starts with '-'\n";
+    "       bedside patient list [SEARCH]\n"
+    "  A SEARCH that starts with '-' goes after -- (the end of the options).\n";
 
 static const char hip_usage[] =
     "usage: bedside hip add MRN --side L|R --index-date YYYY-MM-DD [FIELD=VALUE...]\n"

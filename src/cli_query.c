@@ -14,7 +14,8 @@ static const char due_usage[] = "usage: bedside due [--within DAYS]\n";
 static const char drafts_usage[] = "usage: bedside drafts\n";
 static const char history_usage[] =
     "usage: bedside history MRN\n"
-    "       bedside history --repairs   the entries about no patient: check --repair-derived\n";
+    "       bedside history --repairs\n"
+    "  With --repairs, the entries about no patient: each check --repair-derived.\n";
 
 /* A table of escaped cells printed with columns aligned by characters. */
 typedef struct {

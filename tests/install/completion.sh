@@ -52,6 +52,8 @@ has --form record D000001 --
 has --timepoint record D000001 --
 has --patients demo --
 has --seed demo --
+# Usage lines with more than options and placeholders are not read as options.
+offers "--help --repairs " history --
 has add patient ""
 has list patient ""
 has check forms ""
