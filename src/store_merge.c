@@ -105,19 +105,14 @@ static const char SQL_C_PATIENT_MRN[] =
     "WHERE NOT (o.name = m.name AND o.sex = m.sex AND o.born = m.born) ORDER BY m.mrn";
 /* MRNs that differ only in case (folded as the search index folds them,
  * which is how patient add and every lookup by MRN match them): one of
- * ours and one of the file's, through our index; or two of the file's new
- * patients. patient add refuses the second such MRN, so merge does too. */
+ * ours and one of the file's, through our index. patient add refuses the
+ * second such MRN, so merge does too. (Two in the file: its own check,
+ * which the merge runs first, names them.) */
 static const char SQL_C_PATIENT_CASE[] =
     "SELECT printf('MRN %s here and MRN %s in %s differ only in case: bedside takes them for "
     "one MRN (patient add refuses the second); correct one of them', m.mrn, o.mrn, ?1) "
     "FROM temp.merge_patients o JOIN main.patient_fold f ON f.mrn = bedside_search_fold(o.mrn) "
-    "JOIN main.patients m ON m.uuid = f.patient WHERE m.mrn <> o.mrn AND m.uuid <> o.uuid "
-    "UNION ALL "
-    "SELECT printf('MRNs %s in %s differ only in case: bedside takes them for one MRN "
-    "(patient add refuses the second); correct all but one', group_concat(o.mrn, ' and '), ?1) "
-    "FROM (SELECT * FROM temp.merge_patients ORDER BY mrn) o "
-    "WHERE NOT EXISTS (SELECT 1 FROM main.patients m WHERE m.uuid = o.uuid) "
-    "GROUP BY bedside_search_fold(o.mrn) HAVING count(DISTINCT o.mrn) > 1";
+    "JOIN main.patients m ON m.uuid = f.patient WHERE m.mrn <> o.mrn AND m.uuid <> o.uuid";
 static const char SQL_C_HIP_UUID[] =
     "SELECT printf('hip %s (MRN %s%s) differs between here and %s: the same uuid with "
     "different content should never happen', o.uuid, ifnull(p.mrn, '?'), " SIDE("o.side") ", ?1) "

@@ -168,6 +168,13 @@ static const char SQL_DISAGREE[] =
     " lag(p.mrn) OVER w AS prev, lag(f.id) OVER w AS prev_id FROM patients p"
     " JOIN patient_fold f ON f.patient = p.uuid WINDOW w AS (ORDER BY p.mrn))"
     " WHERE id <= prev_id";
+/* Patients whose MRNs differ only in case: one MRN to every lookup (the
+ * folded MRN), which patient add and merge refuse; a file merged before
+ * merge refused them can hold such a pair. Read through the index's folded
+ * MRNs, in their order, once the index agrees with the patients. */
+static const char SQL_CASE_CLASH[] =
+    "SELECT group_concat(p.mrn, ' and ') FROM patient_fold f JOIN patients p"
+    " ON p.uuid = f.patient GROUP BY f.mrn HAVING count(*) > 1";
 /* rank 1: against the content table too, not only the index's own shape. */
 static const char SQL_FTS_CHECK[] =
     "INSERT INTO patient_search(patient_search, rank) VALUES ('integrity-check', 1)";
@@ -200,6 +207,21 @@ int st_search_check(store *s, void (*cb)(void *ctx, const char *problem), void *
     if (rc != SQLITE_DONE)
         n += report(cb, ctx, xasprintf("%s: cannot compare the search index with the "
                                        "patients: %s", s->path, sqlite3_errmsg(s->db)));
+    q = n ? NULL : st_stmt(s, SQL_CASE_CLASH);
+    while (q && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *mrns = (const char *)sqlite3_column_text(q, 0);
+        char *e = text_escape(mrns ? mrns : "");
+        n += report(cb, ctx, xasprintf("patients %s: MRNs that differ only in case, which "
+                                       "bedside takes for one MRN (patient add and merge "
+                                       "refuse the second); correct all but one", e));
+        free(e);
+    }
+    if (q) {
+        sqlite3_reset(q);
+        if (rc != SQLITE_DONE)
+            n += report(cb, ctx, xasprintf("%s: cannot compare the MRNs: %s", s->path,
+                                           sqlite3_errmsg(s->db)));
+    }
     /* FTS5's own check of the index against its content is a write
      * statement (that writes nothing): not on a read-only file. */
     q = s->readonly ? NULL : st_stmt(s, SQL_FTS_CHECK);

@@ -170,9 +170,12 @@ expect_same "$(sql "SELECT count(*) FROM patients WHERE mrn LIKE 'c-7'")" 1 "one
 setup --db "$T/laptop-case2.db" patient add d-8 --name "Dee Eight" --sex F --born 1971-01-01
 setup --db "$T/laptop-case2.db" patient add D-9 --name "Dee Nine" --sex F --born 1972-01-01
 sqlite3 "$T/laptop-case2.db" "UPDATE patients SET mrn = 'D-8' WHERE mrn = 'D-9'"
-setup --db "$T/laptop-case2.db" check --repair-derived
+bs --db "$T/laptop-case2.db" check --repair-derived
+expect_rc 1 "check names two MRNs of one file that differ only in case"
+expect_out "^patients D-8 and d-8: MRNs that differ only in case, which bedside takes for one MRN" \
+    "both named"
 refused "two new MRNs in the file differing only in case" \
-    "conflict: MRNs D-8 and d-8 in .*laptop-case2\.db differ only in case" merge "$T/laptop-case2.db"
+    "laptop-case2\.db: patients D-8 and d-8: MRNs that differ only in case" merge "$T/laptop-case2.db"
 
 # The same uuid with other content (answer and score changed together):
 # planted behind bedside's back. The copy's audit entry no longer matches
