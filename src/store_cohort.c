@@ -56,13 +56,7 @@ static const char SQL_PATIENT_ANSWERS[] = ANSWERS("r.patient", CURRENT_PATIENT_R
 static int finish(store *s, sqlite3_stmt *q, int rc, int stop)
 {
     sqlite3_reset(q);
-    if (stop)
-        return stop;
-    if (rc != SQLITE_DONE) {
-        fprintf(stderr, "bedside: %s: %s\n", s->path, sqlite3_errmsg(s->db));
-        return -1;
-    }
-    return 0;
+    return st_walk_end(s, rc, stop);
 }
 
 int store_each_cohort_hip(store *s, int from, int to, const st_end *event, const st_ends *ends,

@@ -256,10 +256,7 @@ static int each_row(store *s, sqlite3_stmt *q, store_due_fn fn, void *ctx)
         free(d.tp);
         free(d.missing);
     }
-    if (!stop && rc != SQLITE_DONE) {
-        fprintf(stderr, "bedside: %s: %s\n", s->path, sqlite3_errmsg(s->db));
-        stop = -1;
-    }
+    stop = st_walk_end(s, rc, stop);
     sqlite3_finalize(q);
     return stop;
 }

@@ -89,13 +89,7 @@ int store_each_observed_hip(store *s, store_observed_fn fn, void *ctx)
         st_hip_free(&h);
     }
     sqlite3_reset(q);
-    if (stop)
-        return stop;
-    if (rc != SQLITE_DONE) {
-        fprintf(stderr, "bedside: %s: %s\n", s->path, sqlite3_errmsg(s->db));
-        return -1;
-    }
-    return 0;
+    return st_walk_end(s, rc, stop);
 }
 
 int store_each_hip(store *s, const char *mrn, const st_ends *ends, store_hip_fn fn, void *ctx)

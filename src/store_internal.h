@@ -46,6 +46,10 @@ sqlite3_stmt *st_stmt(store *s, const char *sql);
 void st_reverse(void *base, size_t n, size_t size);
 /* The same, adding ": <sqlite message>" for the connection. */
 int st_fail_db(store *s, char **err, const char *what);
+/* What a walk over a statement's rows returns when it ends: the callback's
+ * `stop` if it stopped the walk, else -1 with SQLite's message when the last
+ * step `rc` was an error rather than the end of the rows, else 0. */
+int st_walk_end(store *s, int rc, int stop);
 
 /* A write transaction: BEGIN IMMEDIATE, or nothing inside a batch (whose
  * transaction it joins). st_tx_end commits when ok != 0, else rolls back;

@@ -144,10 +144,7 @@ int store_each_patient(store *s, const char *search, store_patient_row_fn fn, vo
         stop = fn(ctx, &row);
         st_patient_free(&row.p);
     }
-    if (!stop && rc != SQLITE_DONE) {
-        fprintf(stderr, "bedside: %s: %s\n", s->path, sqlite3_errmsg(s->db));
-        stop = -1;
-    }
+    stop = st_walk_end(s, rc, stop);
     sqlite3_reset(q);
     sqlite3_clear_bindings(q);
     return stop;

@@ -324,10 +324,7 @@ static int each(store *s, const char *sql, const char *form, store_record_fn fn,
         stop = fn(ctx, (const char *)sqlite3_column_text(q, ST_REC_NCOLS), &r);
         st_record_free(&r);
     }
-    if (!stop && rc != SQLITE_DONE) {
-        fprintf(stderr, "bedside: %s: %s\n", s->path, sqlite3_errmsg(s->db));
-        stop = -1;
-    }
+    stop = st_walk_end(s, rc, stop);
     sqlite3_finalize(q);
     return stop;
 }

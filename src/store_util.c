@@ -58,6 +58,17 @@ int st_fail_db(store *s, char **err, const char *what)
     return st_fail(err, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
 }
 
+int st_walk_end(store *s, int rc, int stop)
+{
+    if (stop)
+        return stop;
+    if (rc != SQLITE_DONE) {
+        fprintf(stderr, "bedside: %s: %s\n", s->path, sqlite3_errmsg(s->db));
+        return -1;
+    }
+    return 0;
+}
+
 /* Run one fixed statement (BEGIN, COMMIT, SAVEPOINT...) through the cache. */
 static int exec1(store *s, const char *sql)
 {
