@@ -73,7 +73,17 @@ tui_resize() { tui_tmux resize-window -t "$1" -x "$2" -y "$3"; }
 tui_pid() { tui_tmux display-message -p -t "$1" '#{pane_pid}'; }
 tui_dead() { [ "$(tui_tmux display-message -p -t "$1" '#{pane_dead}' 2>/dev/null)" = 1 ]; }
 tui_status() { tui_tmux display-message -p -t "$1" '#{pane_dead_status}'; }
-tui_kill() { tui_tmux kill-session -t "$1" 2>/dev/null; return 0; }
+# tui_kill NAME — end the session as a dropped connection does (the program
+# gets SIGHUP), and wait until the program has exited: it closes its database
+# as it goes (WAL checkpoint), and a sqlite3 shell run meanwhile, with no busy
+# timeout, fails with "database is locked".
+tui_kill() {
+    local pid
+    pid=$(tui_pid "$1" 2>/dev/null)
+    tui_tmux kill-session -t "$1" 2>/dev/null
+    [ -z "$pid" ] || tui_wait_exit "$pid" || true
+    return 0
+}
 tui_stop() { tui_tmux kill-server 2>/dev/null; return 0; }
 
 # tui_wait_exit PID [SECONDS] — 0 once the process is gone (or a zombie).
