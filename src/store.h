@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#define STORE_SCHEMA_VERSION 13
+#define STORE_SCHEMA_VERSION 14
 #define STORE_APPLICATION_ID 0x42454453 /* "BEDS" */
 #define STORE_BULK_ID 0x42454450        /* "BEDP": a bulk fill under way (store_bulk.c) */
 #define TIMEPOINT_UNSCHEDULED "unscheduled"

@@ -228,13 +228,54 @@ int st_mark_drop(store *s, const char *uuid, char **err);
  * case-folded (store_patient_get) reads one row, not every patient. The
  * repair makes it again with the tables. */
 #define ST_SEARCH_MRN_INDEX "CREATE INDEX patient_fold_mrn ON patient_fold(mrn);"
+/* Migration 14: every one- and two-character piece (gram) of each folded
+ * MRN and name, under its patient's id, kept by triggers with the folded
+ * rows, so that a search of one or two characters reads its matches in id
+ * (MRN) order and stops at the page, like the trigram index. A folded text
+ * that SQLite would split otherwise than into UTF-8 characters (invalid
+ * UTF-8: char(unicode(c)) differs from c) adds the gram '' for its patient,
+ * and while any patient has one, a search of one or two characters reads
+ * the folded rows instead (st_search_short_way). ST_SEARCH_GRAMS_OF(texts):
+ * the (gram, id) rows of a query of (id, text) rows, a gram repeated as often
+ * as it occurs (INSERT OR IGNORE keeps one: cheaper than UNION's sort). */
+#define ST_SEARCH_GRAMS_OF(texts)                                                             \
+    "WITH RECURSIVE t(id, x) AS (" texts "),"                                                 \
+    " c(id, x, i) AS (SELECT id, x, 1 FROM t WHERE length(x) > 0"                             \
+    "  UNION ALL SELECT id, x, i + 1 FROM c WHERE i < length(x))"                             \
+    " SELECT CASE WHEN char(unicode(substr(x, i, 1))) = substr(x, i, 1)"                      \
+    "  THEN substr(x, i, 1) ELSE '' END AS gram, id FROM c"                                   \
+    " UNION ALL SELECT substr(x, i, 2), id FROM c WHERE i < length(x)"
+#define ST_SEARCH_GRAMS_DROP(row)                                                             \
+    "  DELETE FROM patient_gram WHERE id = " row ".id AND gram IN (SELECT gram FROM ("        \
+    ST_SEARCH_GRAMS_OF("VALUES (" row ".id, " row ".mrn), (" row ".id, " row ".name)") "));"
+#define ST_SEARCH_GRAMS_ADD(row)                                                              \
+    "  INSERT OR IGNORE INTO patient_gram(gram, id) "                                         \
+    ST_SEARCH_GRAMS_OF("VALUES (" row ".id, " row ".mrn), (" row ".id, " row ".name)") ";"
+#define ST_SEARCH_GRAM_TABLE                                                                  \
+    "CREATE TABLE patient_gram("                                                              \
+    "  gram TEXT NOT NULL,"                                                                   \
+    "  id INTEGER NOT NULL,"                                                                  \
+    "  PRIMARY KEY(gram, id)) WITHOUT ROWID;"                                                 \
+    "CREATE TRIGGER patient_gram_insert AFTER INSERT ON patient_fold BEGIN"                   \
+    ST_SEARCH_GRAMS_ADD("NEW") " END;"                                                        \
+    "CREATE TRIGGER patient_gram_delete AFTER DELETE ON patient_fold BEGIN"                   \
+    ST_SEARCH_GRAMS_DROP("OLD") " END;"                                                       \
+    "CREATE TRIGGER patient_gram_update AFTER UPDATE ON patient_fold BEGIN"                   \
+    ST_SEARCH_GRAMS_DROP("OLD") ST_SEARCH_GRAMS_ADD("NEW") " END;"                            \
+    "INSERT OR IGNORE INTO patient_gram(gram, id) SELECT gram, id FROM ("                     \
+    ST_SEARCH_GRAMS_OF("SELECT id, mrn FROM patient_fold UNION ALL"                           \
+                       " SELECT id, name FROM patient_fold") ") ORDER BY gram, id;"
 /* The index's folding: st_fold as a UTF-8 locale folds (caller frees). */
 char *st_search_fold(const char *text);
 /* How the index answers this search (as typed), if this process's locale
  * folds it as the index does: by its trigrams (3 characters or more folded),
  * by reading the folded rows (1 or 2); else the patients are scanned. */
-enum { ST_SEARCH_SCAN, ST_SEARCH_FOLDED, ST_SEARCH_TRIGRAMS };
+enum { ST_SEARCH_SCAN, ST_SEARCH_FOLDED, ST_SEARCH_TRIGRAMS, ST_SEARCH_GRAMS };
 int st_search_indexed(const char *search);
+/* How a search of one or two characters is answered in this file: by the
+ * grams (ST_SEARCH_GRAMS), or by reading the folded rows (ST_SEARCH_FOLDED)
+ * while a folded text is not plain UTF-8; -1 on an error. */
+int st_search_short_way(store *s);
 /* Index a patient just inserted (in the caller's write transaction). */
 int st_search_add(store *s, const char *uuid, char **err);
 /* Problems of the index, as store_check reports them; returns how many. */

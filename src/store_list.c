@@ -32,7 +32,9 @@
 /* The same rows through the search index (store_search.c), in id order,
  * which is MRN order, read until the limit: for a search of three
  * characters or more the FTS5 phrase matches of the trigram index, for one
- * or two the folded rows (patient_fold) that contain it. Each is checked as
+ * or two the ids under that gram (patient_gram), or while the file holds a
+ * text that is not plain UTF-8 the folded rows (patient_fold) that contain
+ * it. Each is checked as
  * the scan checks it, so a stale index can hide a patient but never show a
  * wrong one (bedside check reports it stale). */
 #define KEY_ID                                                                                \
@@ -71,12 +73,16 @@ static const char *const SQL_INDEXED[][KINDS] = {
         "s.patient_search MATCH '\"' || replace(?1, '\"', '\"\"') || '\"'", "s.rowid"),
     [ST_SEARCH_FOLDED] = INDEXED_KINDS(
         "patient_fold f", "(instr(f.mrn, ?1) > 0 OR instr(f.name, ?1) > 0)", "f.id"),
+    [ST_SEARCH_GRAMS] = INDEXED_KINDS(
+        "patient_gram g CROSS JOIN patient_fold f ON f.id = g.id", "g.gram = ?1", "g.id"),
 };
 
 /* The statement for this kind of read and search, with the search bound. */
 static sqlite3_stmt *search_stmt(store *s, int kind, const char *search)
 {
     int way = st_search_indexed(search);
+    if (way == ST_SEARCH_FOLDED && (way = st_search_short_way(s)) < 0)
+        return NULL;
     sqlite3_stmt *q = st_stmt(s, way == ST_SEARCH_SCAN ? SQL_SCAN[kind] : SQL_INDEXED[way][kind]);
     if (q && search && *search) {
         char *folded = st_fold(search);

@@ -305,9 +305,15 @@ static const char SCHEMA_12[] =
  * read every patient without it. */
 static const char SCHEMA_13[] = "CREATE INDEX patients_born ON patients(born);";
 
+/* Version 13 -> 14: the one- and two-character grams of the search index
+ * (store_search.c), so that a search that short reads its matches, not
+ * every patient until a screen is full. Derived: the repair makes it again
+ * with the index. */
+static const char SCHEMA_14[] = ST_SEARCH_GRAM_TABLE;
+
 static const char *const steps[] = {SCHEMA_1, SCHEMA_2, SCHEMA_3, SCHEMA_4, SCHEMA_5,
                                     SCHEMA_6, SCHEMA_7, SCHEMA_8, SCHEMA_9, SCHEMA_10,
-                                    SCHEMA_11, SCHEMA_12, SCHEMA_13};
+                                    SCHEMA_11, SCHEMA_12, SCHEMA_13, SCHEMA_14};
 
 /* One schema object: SQLite keeps every object's CREATE statement verbatim,
  * and that text is what it builds tables, constraints and triggers from, so

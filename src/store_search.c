@@ -10,10 +10,14 @@
  * wrote it, so that nurses in different locales keep one index; a process
  * whose own folding differs (a non-UTF-8 or Turkish locale) scans instead.
  * A search of one or two characters has no trigram to look up: it reads
- * the folded rows themselves (patient_fold, in id order), a table far
- * narrower than the patients and already folded, so no row is folded again
- * (some 17 ms of CPU at 100,000 patients for a search that finds no one,
- * where folding every patient took 65-79 ms).
+ * the patients' ids under that gram (patient_gram: each one- and
+ * two-character piece of every folded MRN and name), in id order, so it
+ * too stops at the page and a search that finds no one reads nothing. While
+ * a folded text in the file is not plain UTF-8 (the gram '', see
+ * ST_SEARCH_GRAM_TABLE) SQLite's characters may not be the search's, and it
+ * reads the folded rows themselves instead (patient_fold, in id order,
+ * already folded: some 18 ms of CPU at 100,000 patients for a search that
+ * finds no one).
  *
  * A patient's id orders the index as the list is ordered, by MRN: ids are
  * 2^40 apart when the index is built, and a new patient takes the middle of
@@ -70,6 +74,20 @@ int st_search_indexed(const char *search)
     return way;
 }
 
+/* A patient whose folded MRN or name SQLite splits otherwise than UTF-8. */
+static const char SQL_UNPLAIN[] = "SELECT EXISTS (SELECT 1 FROM patient_gram WHERE gram = '')";
+
+int st_search_short_way(store *s)
+{
+    sqlite3_stmt *q = st_stmt(s, SQL_UNPLAIN);
+    if (!q)
+        return -1;
+    int rc = sqlite3_step(q);
+    int way = rc != SQLITE_ROW ? -1 : sqlite3_column_int(q, 0) ? ST_SEARCH_FOLDED : ST_SEARCH_GRAMS;
+    sqlite3_reset(q);
+    return way;
+}
+
 /* The ids of the patients next to an MRN, before and after it. */
 static const char SQL_ID_BEFORE[] =
     "SELECT f.id FROM patients p CROSS JOIN patient_fold f ON f.patient = p.uuid"
@@ -84,7 +102,8 @@ static const char SQL_MRN[] = "SELECT mrn FROM patients WHERE uuid = ?1";
 /* Dropped and made again as the migration made it: whatever is wrong
  * with the index goes with it. */
 static const char SQL_REBUILD[] =
-    "DROP TABLE patient_search; DROP TABLE patient_fold;" ST_SEARCH_SCHEMA ST_SEARCH_MRN_INDEX;
+    "DROP TABLE patient_search; DROP TABLE patient_fold; DROP TABLE IF EXISTS patient_gram;"
+    ST_SEARCH_SCHEMA ST_SEARCH_MRN_INDEX ST_SEARCH_GRAM_TABLE;
 
 /* The id next to mrn (dir < 0 before, else after): 1 and *id, 0 if there
  * is none, -1 on an error. */
@@ -175,6 +194,16 @@ static const char SQL_DISAGREE[] =
 static const char SQL_CASE_CLASH[] =
     "SELECT group_concat(p.mrn, ' and ') FROM patient_fold f JOIN patients p"
     " ON p.uuid = f.patient GROUP BY f.mrn HAVING count(*) > 1";
+/* The grams are those of the folded rows: the ids whose grams differ, and
+ * their MRNs (none if the id is no patient's). */
+static const char SQL_GRAMS_DISAGREE[] =
+    "WITH want(gram, id) AS MATERIALIZED (SELECT gram, id FROM ("
+    ST_SEARCH_GRAMS_OF("SELECT id, mrn FROM patient_fold UNION ALL SELECT id, name FROM patient_fold")
+    ")), bad(id) AS (SELECT id FROM (SELECT gram, id FROM want EXCEPT"
+    " SELECT gram, id FROM patient_gram) UNION SELECT id FROM (SELECT gram, id FROM"
+    " patient_gram EXCEPT SELECT gram, id FROM want))"
+    " SELECT p.mrn, b.id FROM bad b LEFT JOIN patient_fold f ON f.id = b.id"
+    " LEFT JOIN patients p ON p.uuid = f.patient ORDER BY b.id";
 /* rank 1: against the content table too, not only the index's own shape. */
 static const char SQL_FTS_CHECK[] =
     "INSERT INTO patient_search(patient_search, rank) VALUES ('integrity-check', 1)";
@@ -221,6 +250,23 @@ int st_search_check(store *s, void (*cb)(void *ctx, const char *problem), void *
         if (rc != SQLITE_DONE)
             n += report(cb, ctx, xasprintf("%s: cannot compare the MRNs: %s", s->path,
                                            sqlite3_errmsg(s->db)));
+    }
+    q = n ? NULL : st_stmt(s, SQL_GRAMS_DISAGREE);
+    while (q && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *mrn = (const char *)sqlite3_column_text(q, 0);
+        char *e = text_escape(mrn ? mrn : "");
+        n += report(cb, ctx,
+                    mrn ? xasprintf("patient %s has other characters in the search index's "
+                                    "grams; %s", e, fix)
+                        : xasprintf("the search index's grams name id %lld, which is no "
+                                    "patient's; %s", (long long)sqlite3_column_int64(q, 1), fix));
+        free(e);
+    }
+    if (q) {
+        sqlite3_reset(q);
+        if (rc != SQLITE_DONE)
+            n += report(cb, ctx, xasprintf("%s: cannot compare the search index's grams: %s",
+                                           s->path, sqlite3_errmsg(s->db)));
     }
     /* FTS5's own check of the index against its content is a write
      * statement (that writes nothing): not on a read-only file. */

@@ -151,9 +151,19 @@ due_before_table() {
         DROP TABLE due_pending; DROP TABLE due_schedule; PRAGMA user_version = 7;"
 }
 
-# born_before_index FILE — undo migration 13: the patients' birth-date index
-# goes, so FILE looks like a schema-12 database.
+# grams_before_table FILE — undo migration 14: the search index's one- and
+# two-character grams go (their triggers with them), so FILE looks like a
+# schema-13 database.
+grams_before_table() {
+    sqlite3 "$1" "DROP TABLE patient_gram; DROP TRIGGER patient_gram_insert;
+        DROP TRIGGER patient_gram_delete; DROP TRIGGER patient_gram_update;
+        PRAGMA user_version = 13;"
+}
+
+# born_before_index FILE — undo migrations 14 and 13: the patients' birth-date
+# index goes too, so FILE looks like a schema-12 database.
 born_before_index() {
+    grams_before_table "$1"
     sqlite3 "$1" "DROP INDEX patients_born; PRAGMA user_version = 12;"
 }
 

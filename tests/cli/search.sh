@@ -3,7 +3,8 @@
 # the same patients, in the same order, as folding every MRN and name finds
 # (checked against an independent fold in Python for many searches: accents,
 # case, MRN fragments, quotes and LIKE/GLOB/FTS5 metacharacters taken
-# literally; 1 and 2 characters read the index's folded rows); the index is
+# literally; 1 and 2 characters, also 150 random ones, read the index's grams);
+# the index is
 # kept by patient add (also when the ids between two MRNs run out) and by
 # merge, `check` names a patient the index has wrong, and
 # `check --repair-derived` rebuilds it; an MRN typed in another case is
@@ -48,6 +49,24 @@ for s in "${searches[@]}"; do
     got=$(mrns "$s")
     expect_same "$got" "$want" "patient list '$s' finds what folding finds"
 done
+# Many random searches of one or two characters (read under their gram), from
+# the characters of the MRNs and names in both cases and a few in none.
+while IFS=$'\t' read -r s want; do
+    expect_same "$(mrns "$s")" "$want" "patient list '$s' (1-2 characters) finds what folding finds"
+done < <(python3 - "$DB" <<'PY'
+import random, sqlite3, sys
+rows = sqlite3.connect(sys.argv[1]).execute("SELECT mrn, name FROM patients").fetchall()
+chars = sorted(set("".join(m + n for m, n in rows)) | set("".join(m + n for m, n in rows).upper())
+               | set("qzxğĞß#@"))
+chars = [c for c in chars if c not in "\t\n\\-"]
+rnd = random.Random(7)
+for _ in range(150):
+    q = "".join(rnd.choice(chars) for _ in range(rnd.choice((1, 2, 2))))
+    hit = sorted((m for m, n in rows if q.lower() in m.lower() or q.lower() in n.lower()),
+                 key=lambda m: m.encode())
+    print(q + "\t" + " ".join(hit) + (" " if hit else ""))
+PY
+)
 bs patient list "zzq"
 expect_rc 0 "a search that finds no one"
 expect_err "no patient matches 'zzq'" "says so"
@@ -58,7 +77,7 @@ expect_out "no problems found" "a fresh index agrees with the patients"
 uuid=$(sqlite3 "$DB" "SELECT uuid FROM patients WHERE mrn = 'X101'")
 sqlite3 "$DB" "DELETE FROM patient_fold WHERE patient = '$uuid'"
 expect_same "$(mrns "núñez")" "ab-99 " "a patient missing from the index is not found by 3 letters"
-expect_same "$(mrns "úñ")" "ab-99 " "nor by 2 letters (they read the index's folded rows)"
+expect_same "$(mrns "úñ")" "ab-99 " "nor by 2 letters (they read the index's grams)"
 expect_same "$(mrns "Ú")" "ab-99 " "nor by 1"
 bs check
 expect_rc 1 "check finds the index wrong"
@@ -73,6 +92,7 @@ sqlite3 "$DB" "INSERT INTO patient_search(patient_search, rowid, mrn, name)
     VALUES ('delete', (SELECT id FROM patient_fold LIMIT 1), 'x', 'yyy')"
 bs check
 expect_out "the search index is damaged" "a damaged FTS5 index is found"
+
 before=$(sqlite3 "$DB" "SELECT count(*) FROM patients; SELECT count(*) FROM audit" | tr '\n' ' ')
 bs check --repair-derived
 expect_rc 0 "check --repair-derived"
@@ -84,6 +104,20 @@ expect_same "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'repair'
     "the repair itself is one audit entry"
 expect_same "$(mrns "núñez")" "$(oracle "núñez")" "found again after the repair"
 expect_same "$(mrns "100%")" "X100 " "the changed entry is right again"
+# The grams (one and two characters), once the rest of the index is right.
+sqlite3 "$DB" "DELETE FROM patient_gram WHERE gram = ']*'"
+expect_same "$(mrns "]*")" "" "a patient whose gram is gone is not found by it"
+expect_same "$(mrns "[x")" "X102 " "but by another"
+sqlite3 "$DB" "INSERT INTO patient_gram(gram, id) SELECT 'qq', max(id) + 1 FROM patient_fold"
+bs check
+expect_rc 1 "check finds the grams wrong"
+expect_out "^patient X102 has other characters in the search index's grams; bedside check --repair-derived" \
+    "naming the patient whose grams are wrong"
+expect_out "^the search index's grams name id [0-9]*, which is no patient's" \
+    "and grams of no patient"
+bs check --repair-derived
+expect_out "no problems found" "the repair makes the grams again"
+expect_same "$(mrns "]*")" "X102 " "the lost gram is back"
 chmod a-w "$DB"
 bs check --repair-derived
 expect_rc 1 "a read-only file is not repaired"
@@ -143,6 +177,14 @@ bs show "l-7"
 expect_rc 0 "found by another case again after the repair"
 expect_same "$(sqlite3 "$DB" "SELECT name FROM sqlite_master WHERE name = 'patient_fold_mrn'")" \
     "patient_fold_mrn" "the repair made the index again"
+
+# A schema-13 file (no grams) gets them when opened.
+grams_before_table "$DB"
+expect_same "$(mrns "]*")" "X102 " "a schema-13 file is upgraded and searched by its grams"
+expect_same "$(sqlite3 "$DB" "PRAGMA user_version; SELECT count(*) FROM patient_gram
+    WHERE gram = ']*'" | tr '\n' ' ')" "$SCHEMA_NOW 1 " "the upgrade made the grams"
+bs check
+expect_out "no problems found" "the grams the upgrade made agree with the patients"
 
 # --- a search that starts with '-': after --, the end of the options ------------------
 bs patient add "Q-9" --name "Dash Nine" --sex F --born 1970-01-01
