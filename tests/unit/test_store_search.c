@@ -240,6 +240,17 @@ int main(void)
     char *s_none = page(s, "q", NULL, 1, 0);
     CHECK_STR(s_none, "");
     CHECK_INT(gram_problems(s), 0);
+    /* check finds a gram too many, and one missing, each alone. */
+    CHECK_INT(sqlite3_exec(s->db, "INSERT INTO patient_gram(gram, id) SELECT 'q', min(id)"
+                           " FROM patient_fold", NULL, NULL, NULL), SQLITE_OK);
+    CHECK_INT(gram_problems(s), 1);
+    CHECK_INT(sqlite3_exec(s->db, "DELETE FROM patient_gram WHERE gram IN ('q', 'ë')"
+                           " AND id = (SELECT min(id) FROM patient_fold)", NULL, NULL, NULL),
+              SQLITE_OK);
+    CHECK_INT(gram_problems(s), 1);
+    CHECK_INT(sqlite3_exec(s->db, "INSERT INTO patient_gram(gram, id) SELECT 'ë', min(id)"
+                           " FROM patient_fold", NULL, NULL, NULL), SQLITE_OK);
+    CHECK_INT(gram_problems(s), 0);
 
     /* A folded name that is not plain UTF-8 (a lone continuation byte after
      * "ë", which SQLite takes for part of that character): the grams mark
