@@ -129,23 +129,12 @@ char *app_config_path(const char *opt)
  * spec asks); the store creates the bedside folder inside it. */
 static int make_dirs(const char *path)
 {
-    char *p = xstrdup(path);
-    int rc = 0;
-    for (char *s = p + 1; rc == 0; s++) {
-        if (*s != '/' && *s != '\0')
-            continue;
-        char c = *s;
-        *s = '\0';
-        if (mkdir(p, 0700) != 0 && errno != EEXIST) {
-            fprintf(stderr, "bedside: cannot create the folder %s: %s\n", p, strerror(errno));
-            rc = -1;
-        }
-        *s = c;
-        if (c == '\0')
-            break;
-    }
-    free(p);
-    return rc;
+    char *failed = NULL;
+    if (mkdir_p(path, 0700, &failed) == 0)
+        return 0;
+    fprintf(stderr, "bedside: cannot create the folder %s: %s\n", failed, strerror(errno));
+    free(failed);
+    return -1;
 }
 
 static int load_config(app *a, const app_opts *o)
@@ -422,6 +411,12 @@ int app_init(app *a, const app_opts *o, int need)
         return 0;
     if (load_config(a, o))
         return 1;
+    /* Checked forms are kept in the user's cache (form_cache.c). */
+    char *cache = xdg_dir("XDG_CACHE_HOME", ".cache");
+    char *forms_cache = xasprintf("%s/bedside/forms", cache);
+    form_cache_use(forms_cache);
+    free(forms_cache);
+    free(cache);
     if (o->forms) {
         /* --forms replaces the configured folder for everyone (forms check too). */
         free(a->cfg.forms_dir);

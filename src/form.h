@@ -121,6 +121,13 @@ void form_free(form *f);
  * left out and its problems added to d (as are ids used twice). Returns the
  * number of files with problems. */
 int form_set_load(form_set *s, const char *dir, diag *d);
+/* Keep checked forms in dir between runs (form_cache.c): a form whose bytes
+ * and this program's build are the ones of a cached copy is read from it
+ * instead of being parsed and checked again. NULL (the default) turns it
+ * off. dir must be the user's own (mode 0700 when created here); a folder
+ * others can write to is not used. Counts of hits and misses, for tests. */
+void form_cache_use(const char *dir);
+void form_cache_counts(int *hits, int *misses);
 const form *form_set_find(const form_set *s, const char *id);
 void form_set_free(form_set *s);
 

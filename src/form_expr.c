@@ -31,9 +31,13 @@ struct form_sandbox {
 
 struct form_expr {
     form_sandbox *sb;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st;    /* NULL until compiled (form_expr_deferred) */
+    char *text;          /* the author's text */
+    int n;               /* how many names it was given (the cache keeps it) */
     int *reads;          /* the binding indexes the text names, ascending */
+    char **rnames;       /* the names at those indexes */
     int nreads;
+    int failed;          /* a deferred compile failed: never retried */
 };
 
 /* The only functions an expression may call: SQLite's deterministic ones
@@ -524,28 +528,40 @@ static void scan_names(const char *text, const char *const *names, int n, char *
     free(lens);
 }
 
-form_expr *form_expr_new(form_sandbox *sb, const char *text, const char *const *names, int n,
-                         char *err, size_t errlen)
+/* The expression without its statement: the names the text reads. */
+static form_expr *expr_shell(form_sandbox *sb, const char *text, const char *const *names, int n)
 {
-    if (names_now(text)) {
-        snprintf(err, errlen, "'now' (the current date or time) is not allowed: an expression "
-                              "must give the same answer whenever it is recomputed");
-        return NULL;
-    }
-    /* Only the names the text mentions are bound: compiling and running an
-     * expression then costs what it reads, not the size of the form. */
     char *named = xcalloc((size_t)n + 1, 1);
     scan_names(text, names, n, named);
+    form_expr *e = xcalloc(1, sizeof *e);
+    e->sb = sb;
+    e->text = xstrdup(text);
+    e->n = n;
+    e->reads = xcalloc((size_t)n + 1, sizeof *e->reads);
+    e->rnames = xcalloc((size_t)n + 1, sizeof *e->rnames);
+    for (int i = 0; i < n; i++)
+        if (named[i]) {
+            e->rnames[e->nreads] = xstrdup(names[i]);
+            e->reads[e->nreads++] = i;
+        }
+    free(named);
+    return e;
+}
+
+/* Prepare e's statement. Only the names the text mentions are bound:
+ * compiling and running an expression then costs what it reads, not the
+ * size of the form. */
+static int expr_compile(form_expr *e, char *err, size_t errlen)
+{
+    form_sandbox *sb = e->sb;
     sbuf q = {0};
     /* Newlines keep a trailing "--" comment from swallowing the FROM. */
     sbuf_add(&q, "SELECT (\n");
-    sbuf_add(&q, text);
+    sbuf_add(&q, e->text);
     sbuf_add(&q, "\n) FROM (SELECT ");
-    int nreads = 0;
-    for (int i = 0; i < n; i++)
-        if (named[i])
-            sbuf_printf(&q, "%s?%d AS %s", nreads++ ? ", " : "", i + 1, names[i]);
-    if (!nreads)
+    for (int r = 0; r < e->nreads; r++)
+        sbuf_printf(&q, "%s?%d AS %s", r ? ", " : "", e->reads[r] + 1, e->rnames[r]);
+    if (!e->nreads)
         sbuf_add(&q, "NULL");
     sbuf_add(&q, ")");
     sqlite3_stmt *st = NULL;
@@ -556,8 +572,7 @@ form_expr *form_expr_new(form_sandbox *sb, const char *text, const char *const *
     if (rc != SQLITE_OK) {
         explain(sb, err, errlen);
         sbuf_free(&q);
-        free(named);
-        return NULL;
+        return -1;
     }
     int extra = 0;
     for (const char *p = tail; p && *p; p++)
@@ -567,24 +582,37 @@ form_expr *form_expr_new(form_sandbox *sb, const char *text, const char *const *
     if (!st || extra) {
         snprintf(err, errlen, "must be a single SQL expression (no ';')");
         sqlite3_finalize(st);
-        free(named);
-        return NULL;
+        return -1;
     }
     if (!sqlite3_stmt_readonly(st)) {
         snprintf(err, errlen, "expressions may not change anything");
         sqlite3_finalize(st);
-        free(named);
+        return -1;
+    }
+    e->st = st;
+    return 0;
+}
+
+form_expr *form_expr_new(form_sandbox *sb, const char *text, const char *const *names, int n,
+                         char *err, size_t errlen)
+{
+    if (names_now(text)) {
+        snprintf(err, errlen, "'now' (the current date or time) is not allowed: an expression "
+                              "must give the same answer whenever it is recomputed");
         return NULL;
     }
-    form_expr *e = xcalloc(1, sizeof *e);
-    e->sb = sb;
-    e->st = st;
-    e->reads = xcalloc((size_t)nreads + 1, sizeof *e->reads);
-    for (int i = 0; i < n; i++)
-        if (named[i])
-            e->reads[e->nreads++] = i;
-    free(named);
+    form_expr *e = expr_shell(sb, text, names, n);
+    if (expr_compile(e, err, errlen) != 0) {
+        form_expr_free(e);
+        return NULL;
+    }
     return e;
+}
+
+form_expr *form_expr_deferred(form_sandbox *sb, const char *text, const char *const *names,
+                              int n)
+{
+    return expr_shell(sb, text, names, n);
 }
 
 void form_expr_free(form_expr *e)
@@ -592,16 +620,34 @@ void form_expr_free(form_expr *e)
     if (!e)
         return;
     sqlite3_finalize(e->st);
+    for (int r = 0; r < e->nreads; r++)
+        free(e->rnames[r]);
+    free(e->rnames);
     free(e->reads);
+    free(e->text);
     free(e);
 }
 
 int form_expr_eval(form_expr *e, const form_value *vals, int n, form_value *out, char **text,
                    char *err, size_t errlen)
 {
-    sqlite3_stmt *st = e->st;
     *text = NULL;
     out->kind = FV_NULL;
+    if (!e->st) {
+        /* Deferred (a form from the cache): compiled at its first use. It
+         * compiled when the form was checked, so failing here means the
+         * cache was not what this program wrote. */
+        char why[200];
+        if (e->failed || expr_compile(e, why, sizeof why) != 0) {
+            if (!e->failed)
+                snprintf(err, errlen, "the expression does not compile: %s", why);
+            else
+                snprintf(err, errlen, "the expression does not compile");
+            e->failed = 1;
+            return -1;
+        }
+    }
+    sqlite3_stmt *st = e->st;
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     for (int r = 0; r < e->nreads && e->reads[r] < n; r++) {
@@ -703,14 +749,12 @@ int form_expr_truth(const form_value *v)
 
 char *form_expr_text(const form_expr *e)
 {
-    const char *sql = e ? sqlite3_sql(e->st) : NULL;
-    static const char head[] = "SELECT (\n", tail[] = "\n) FROM (SELECT ";
-    if (!sql || strncmp(sql, head, sizeof head - 1) != 0)
-        return NULL;
-    const char *start = sql + sizeof head - 1, *end = NULL;
-    for (const char *p = strstr(start, tail); p; p = strstr(p + 1, tail))
-        end = p;   /* the last one: the author's text may hold the words too */
-    return end ? xstrndup(start, (size_t)(end - start)) : NULL;
+    return e ? xstrdup(e->text) : NULL;
+}
+
+int form_expr_names(const form_expr *e)
+{
+    return e ? e->n : 0;
 }
 
 char *form_expr_inputs(const form *f, const form_expr *e)

@@ -29,7 +29,13 @@ void form_sandbox_free(form_sandbox *sb);
  * position) to err. */
 form_expr *form_expr_new(form_sandbox *sb, const char *text, const char *const *names, int n,
                          char *err, size_t errlen);
+/* The same, compiled at its first evaluation instead of now (a form from
+ * the cache, form_cache.c, whose expressions compiled when it was checked). */
+form_expr *form_expr_deferred(form_sandbox *sb, const char *text, const char *const *names,
+                              int n);
 void form_expr_free(form_expr *e);
+/* How many names e was given (n above). */
+int form_expr_names(const form_expr *e);
 /* Evaluate with vals[0..n) (n >= the names given at compile time). Returns
  * -1 on an evaluation error (message in err), else 0 with *out set; text
  * results are copied into *text (caller frees), out->s points at it. */
@@ -62,6 +68,17 @@ const char *form_load_quote(const char *s);
 const ynode *form_load_expr(form_loader *L, const ynode *map, const char *key, const char *what);
 /* form_field.c: parse field number `index` from mapping m. */
 void form_load_field(form_loader *L, form_field *fl, const ynode *m, int index);
+
+/* form_cache.c: checked forms kept between runs, keyed by their bytes and
+ * this program's build (see form_cache_use in form.h). A form from the cache
+ * (NULL on any miss: no file, another key, a damaged or foreign file), and
+ * storing one just checked (silently nothing when the cache is off or
+ * cannot be written). */
+form *form_cache_get(const char *path, const char *buf, size_t len);
+void form_cache_put(const form *f, const char *buf, size_t len);
+/* For the tests: a cache file's payload to a form, or NULL; any bytes. */
+form *form_cache_decode(const char *path, const unsigned char *p, size_t n);
+unsigned char *form_cache_encode(const form *f, size_t *n);
 
 /* form_answer.c */
 /* Parse user text for field fl into canonical text (caller frees). Returns

@@ -460,7 +460,12 @@ form *form_load(const char *path, diag *d)
     char *buf = ytree_read_file(path, &len, d);
     if (!buf)
         return NULL;
-    form *f = form_load_buffer(path, buf, len, d);
+    form *f = form_cache_get(path, buf, len);
+    if (!f) {
+        f = form_load_buffer(path, buf, len, d);
+        if (f)
+            form_cache_put(f, buf, len);
+    }
     free(buf);
     return f;
 }

@@ -70,6 +70,30 @@ static char *xvasprintf(const char *fmt, va_list ap)
     return s;
 }
 
+int mkdir_p(const char *path, unsigned mode, char **failed)
+{
+    char *p = xstrdup(path);
+    int rc = 0;
+    for (char *s = p + 1; rc == 0; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char c = *s;
+        *s = '\0';
+        if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST) {
+            int e = errno;
+            if (failed)
+                *failed = xstrdup(p);
+            errno = e;
+            rc = -1;
+        }
+        *s = c;
+        if (c == '\0')
+            break;
+    }
+    free(p);
+    return rc;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
     va_list ap;

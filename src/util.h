@@ -17,6 +17,10 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);          /* xstrdup(NULL) == NULL */
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* mkdir -p with mode for each folder made. 0, or -1 with errno set and, if
+ * failed is not NULL, the folder that could not be made in *failed (caller
+ * frees). */
+int mkdir_p(const char *path, unsigned mode, char **failed);
 
 /* The error-message convention of functions that take `char **err`: set
  * *err (when err is not NULL) to the formatted message, freeing any earlier

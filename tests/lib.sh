@@ -10,6 +10,9 @@ DB=$T/test.db
 export BEDSIDE_DB=$DB
 export BEDSIDE_CONFIG=$TOP/config/bedside.yaml
 export LC_ALL=C.UTF-8
+# Checked forms are kept per test (src/form_cache.c), not in the user's cache:
+# a test's first command loads the YAML, the next ones the kept copies.
+export XDG_CACHE_HOME=$T/cache
 TODAY=2026-06-15
 # The schema version this tree's bedside makes (a migrated file must reach it).
 SCHEMA_NOW=$(sed -n 's/^#define STORE_SCHEMA_VERSION \([0-9]*\).*/\1/p' "$TOP/src/store.h")

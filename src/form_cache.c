@@ -1,0 +1,632 @@
+/* form_cache.c — checked forms kept between runs.
+ *
+ * Loading the forms (libyaml's parse, every rule of form_load.c and
+ * form_field.c, compiling every expression) is most of what a per-patient
+ * command costs. A form that passed all of it is written to the cache
+ * folder, and read back at the next start when the same program meets the
+ * same bytes: a cache file is named by the SHA-256 of this build (the
+ * program's GNU build id), the SQLite and libyaml it runs with, the locale
+ * and the form's bytes, so a change to any of them is a miss, and a miss
+ * loads the YAML as before. The rules keep one home: this file only copies
+ * out what they produced and reads it back.
+ *
+ * A cache file is read as untrusted input. It must name its own key and end
+ * with the SHA-256 of what precedes it (a damaged, truncated or renamed
+ * file is a miss); every count, index and enumeration is bounded before it
+ * is used and every text must be UTF-8; and it is only read from a folder
+ * and a file of the user's own that no one else can write. What it cannot
+ * detect is a file forged by someone who can write the user's cache — who
+ * can as well write the user's configuration, which names the forms folder.
+ * The expressions of a form from the cache compile at their first use
+ * (form_expr_deferred): a show or a print never evaluates most of them. */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <link.h>
+#include <locale.h>
+#include <math.h>
+#include <nettle/sha2.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#include "form_internal.h"
+
+#define MAGIC "BSFORMC1"
+#define MAGIC_LEN 8
+#define KEY_LEN SHA256_DIGEST_SIZE
+#define MAX_FILE (4u << 20)
+#define MAX_OPTIONS 10000
+#define MAX_BANDS 1000
+
+/* A new member of these must be written and read here too (LP64 sizes). */
+#if defined(__x86_64__) || defined(__aarch64__)
+_Static_assert(sizeof(form_option) == 32, "form_option changed: update form_cache.c");
+_Static_assert(sizeof(form_field) == 136, "form_field changed: update form_cache.c");
+_Static_assert(sizeof(form_section) == 24, "form_section changed: update form_cache.c");
+_Static_assert(sizeof(form_band) == 16, "form_band changed: update form_cache.c");
+_Static_assert(sizeof(form_score) == 96, "form_score changed: update form_cache.c");
+_Static_assert(sizeof(form) == 160, "form changed: update form_cache.c");
+#endif
+
+static char *cache_dir;
+static int dir_state;   /* 0 not looked at, 1 usable, -1 not */
+static int hits, misses;
+
+void form_cache_use(const char *dir)
+{
+    free(cache_dir);
+    cache_dir = dir ? xstrdup(dir) : NULL;
+    dir_state = 0;
+}
+
+void form_cache_counts(int *h, int *m)
+{
+    *h = hits;
+    *m = misses;
+}
+
+/* ---- the key ---------------------------------------------------------- */
+
+typedef struct {
+    unsigned char id[64];
+    size_t n;
+} build_id;
+
+/* The program's own GNU build id: the first object dl_iterate_phdr lists. */
+static int find_build_id(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    build_id *b = data;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_NOTE)
+            continue;
+        size_t align = ph->p_align == 8 ? 8 : 4;
+        const unsigned char *p = (const unsigned char *)(info->dlpi_addr + ph->p_vaddr);
+        size_t left = ph->p_memsz;
+        while (left >= sizeof(ElfW(Nhdr))) {
+            ElfW(Nhdr) nh;
+            memcpy(&nh, p, sizeof nh);
+            size_t name = (nh.n_namesz + align - 1) & ~(align - 1);
+            size_t desc = (nh.n_descsz + align - 1) & ~(align - 1);
+            if (name > left || desc > left || sizeof nh + name + desc > left)
+                break;
+            if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+                memcmp(p + sizeof nh, "GNU", 4) == 0 && nh.n_descsz <= sizeof b->id) {
+                memcpy(b->id, p + sizeof nh + name, nh.n_descsz);
+                b->n = nh.n_descsz;
+                return 1;
+            }
+            p += sizeof nh + name + desc;
+            left -= sizeof nh + name + desc;
+        }
+    }
+    return 1;
+}
+
+static void hash_text(struct sha256_ctx *h, const char *s)
+{
+    s = s ? s : "";
+    sha256_update(h, strlen(s) + 1, (const uint8_t *)s);   /* with its NUL */
+}
+
+/* 0 and key filled, or -1: no build id, no cache. */
+static int cache_key(const char *buf, size_t len, unsigned char key[KEY_LEN])
+{
+    static build_id b;
+    static int looked;
+    if (!looked) {
+        dl_iterate_phdr(find_build_id, &b);
+        looked = 1;
+    }
+    if (!b.n)
+        return -1;
+    struct sha256_ctx h;
+    sha256_init(&h);
+    hash_text(&h, "bedside form cache 1 " BEDSIDE_VERSION);
+    sha256_update(&h, b.n, b.id);
+    hash_text(&h, sqlite3_sourceid());
+    hash_text(&h, yaml_get_version_string());
+    hash_text(&h, setlocale(LC_CTYPE, NULL));
+    hash_text(&h, setlocale(LC_NUMERIC, NULL));
+    uint64_t n = len;
+    sha256_update(&h, sizeof n, (const uint8_t *)&n);
+    sha256_update(&h, len, (const uint8_t *)buf);
+    sha256_digest(&h, KEY_LEN, key);
+    return 0;
+}
+
+static char *file_of(const unsigned char key[KEY_LEN])
+{
+    char hex[2 * KEY_LEN + 1];
+    for (int i = 0; i < KEY_LEN; i++)
+        snprintf(hex + 2 * i, 3, "%02x", key[i]);
+    return xasprintf("%s/%s", cache_dir, hex);
+}
+
+/* The folder (and later each file) must be ours and writable by us alone. */
+static int private_to_us(const struct stat *st)
+{
+    return st->st_uid == geteuid() && !(st->st_mode & (S_IWGRP | S_IWOTH));
+}
+
+static int dir_usable(int create)
+{
+    if (!cache_dir)
+        return 0;
+    if (dir_state == 0 || (dir_state == -1 && create)) {
+        struct stat st;
+        if (stat(cache_dir, &st) != 0 && create && errno == ENOENT)
+            mkdir_p(cache_dir, 0700, NULL);
+        dir_state = stat(cache_dir, &st) == 0 && S_ISDIR(st.st_mode) && private_to_us(&st)
+                        ? 1 : -1;
+    }
+    return dir_state == 1;
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+static void put_u32(sbuf *b, uint32_t v)
+{
+    sbuf_addn(b, (const char *)&v, sizeof v);
+}
+
+static void put_int(sbuf *b, int v)
+{
+    put_u32(b, (uint32_t)(int32_t)v);
+}
+
+static void put_num(sbuf *b, double v)
+{
+    sbuf_addn(b, (const char *)&v, sizeof v);
+}
+
+static void put_str(sbuf *b, const char *s)
+{
+    if (!s) {
+        put_u32(b, UINT32_MAX);
+        return;
+    }
+    size_t n = strlen(s);
+    put_u32(b, (uint32_t)n);
+    sbuf_addn(b, s, n);
+}
+
+static void put_expr(sbuf *b, const form_expr *e)
+{
+    if (!e) {
+        put_int(b, -1);
+        return;
+    }
+    put_int(b, form_expr_names(e));
+    char *t = form_expr_text(e);
+    put_str(b, t);
+    free(t);
+}
+
+unsigned char *form_cache_encode(const form *f, size_t *n)
+{
+    sbuf b = {0};
+    put_int(&b, f->n_sec);
+    put_int(&b, f->n_field);
+    put_int(&b, f->n_score);
+    put_str(&b, f->id);
+    put_str(&b, f->title);
+    put_str(&b, f->description);
+    put_int(&b, f->version);
+    put_int(&b, (int)f->scope);
+    put_int(&b, f->id_line);
+    put_int(&b, f->id_col);
+    for (int i = 0; i < f->n_sec; i++) {
+        put_str(&b, f->sec[i].title);
+        put_int(&b, f->sec[i].first);
+        put_int(&b, f->sec[i].count);
+    }
+    for (int i = 0; i < f->n_field; i++) {
+        const form_field *fl = &f->field[i];
+        put_str(&b, fl->id);
+        put_str(&b, fl->label);
+        put_str(&b, fl->help);
+        put_str(&b, fl->check_message);
+        put_str(&b, fl->unit);
+        put_str(&b, fl->def);
+        put_int(&b, (int)fl->type);
+        put_int(&b, fl->required);
+        put_int(&b, fl->section);
+        put_int(&b, fl->n_opt);
+        for (int k = 0; k < fl->n_opt; k++) {
+            put_str(&b, fl->opt[k].code);
+            put_str(&b, fl->opt[k].label);
+            put_num(&b, fl->opt[k].points);
+            put_int(&b, fl->opt[k].exclusive);
+            put_int(&b, fl->opt[k].value);
+        }
+        put_int(&b, fl->has_points);
+        put_int(&b, fl->has_min);
+        put_int(&b, fl->has_max);
+        put_num(&b, fl->min);
+        put_num(&b, fl->max);
+        put_int(&b, fl->decimals);
+        put_int(&b, fl->max_length);
+        put_int(&b, fl->line);
+        put_int(&b, fl->col);
+    }
+    for (int i = 0; i < f->n_score; i++) {
+        const form_score *s = &f->score[i];
+        put_str(&b, s->id);
+        put_str(&b, s->label);
+        put_int(&b, s->decimals);
+        put_int(&b, s->has_min);
+        put_int(&b, s->has_max);
+        put_num(&b, s->min);
+        put_num(&b, s->max);
+        put_int(&b, s->trend);
+        put_int(&b, (int)s->better);
+        put_int(&b, s->has_mcid);
+        put_num(&b, s->mcid);
+        put_int(&b, s->n_band);
+        for (int k = 0; k < s->n_band; k++) {
+            put_num(&b, s->band[k].min);
+            put_str(&b, s->band[k].label);
+        }
+    }
+    put_str(&b, f->summary_label);
+    put_int(&b, (int)f->summary_show);
+    put_int(&b, f->ends_follow_up);
+    put_int(&b, f->end_is_event);
+    put_int(&b, f->end_reason);
+    put_int(&b, f->enrolment);
+    sbuf_addn(&b, (const char *)f->digest, sizeof f->digest);
+    /* Expressions last: reading them back needs every id. */
+    for (int i = 0; i < f->n_sec; i++)
+        put_expr(&b, f->sec[i].show_if);
+    for (int i = 0; i < f->n_field; i++) {
+        put_expr(&b, f->field[i].show_if);
+        put_expr(&b, f->field[i].check);
+    }
+    for (int i = 0; i < f->n_score; i++)
+        put_expr(&b, f->score[i].expr);
+    put_expr(&b, f->summary);
+    *n = b.len;
+    return (unsigned char *)sbuf_take(&b);
+}
+
+void form_cache_put(const form *f, const char *buf, size_t len)
+{
+    unsigned char key[KEY_LEN];
+    if (!dir_usable(1) || cache_key(buf, len, key) != 0)
+        return;
+    size_t plen = 0;
+    unsigned char *payload = form_cache_encode(f, &plen);
+    if (plen > MAX_FILE) {
+        free(payload);
+        return;
+    }
+    sbuf b = {0};
+    sbuf_addn(&b, MAGIC, MAGIC_LEN);
+    sbuf_addn(&b, (const char *)key, KEY_LEN);
+    put_u32(&b, (uint32_t)plen);
+    sbuf_addn(&b, (const char *)payload, plen);
+    free(payload);
+    unsigned char sum[SHA256_DIGEST_SIZE];
+    struct sha256_ctx h;
+    sha256_init(&h);
+    sha256_update(&h, b.len, (const uint8_t *)b.s);
+    sha256_digest(&h, sizeof sum, sum);
+    sbuf_addn(&b, (const char *)sum, sizeof sum);
+    /* Whole or not at all: a reader never sees half a file. */
+    char *tmp = xasprintf("%s/.new-XXXXXX", cache_dir);
+    int fd = mkstemp(tmp);   /* mode 0600 */
+    if (fd >= 0) {
+        size_t done = 0;
+        while (done < b.len) {
+            ssize_t w = write(fd, b.s + done, b.len - done);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                break;
+            done += (size_t)w;
+        }
+        char *final = file_of(key);
+        if (close(fd) != 0 || done != b.len || rename(tmp, final) != 0)
+            unlink(tmp);
+        free(final);
+    }
+    free(tmp);
+    sbuf_free(&b);
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+typedef struct {
+    const unsigned char *p, *end;
+    int bad;
+} reader;
+
+static uint32_t get_u32(reader *r)
+{
+    uint32_t v = 0;
+    if (r->bad || (size_t)(r->end - r->p) < sizeof v) {
+        r->bad = 1;
+        return 0;
+    }
+    memcpy(&v, r->p, sizeof v);
+    r->p += sizeof v;
+    return v;
+}
+
+/* An int within lo..hi (else the file is bad). */
+static int get_int(reader *r, int lo, int hi)
+{
+    int32_t v = (int32_t)get_u32(r);
+    if (r->bad || v < lo || v > hi) {
+        r->bad = 1;
+        return lo;
+    }
+    return v;
+}
+
+static int get_flag(reader *r)
+{
+    return get_int(r, 0, 1);
+}
+
+static double get_num(reader *r)
+{
+    double v = 0;
+    if (r->bad || (size_t)(r->end - r->p) < sizeof v) {
+        r->bad = 1;
+        return 0;
+    }
+    memcpy(&v, r->p, sizeof v);
+    r->p += sizeof v;
+    if (!isfinite(v)) {
+        r->bad = 1;
+        return 0;
+    }
+    return v;
+}
+
+/* UTF-8 text without a NUL; NULL only where `optional`. */
+static char *get_str(reader *r, int optional)
+{
+    uint32_t n = get_u32(r);
+    if (r->bad)
+        return NULL;
+    if (n == UINT32_MAX) {
+        if (!optional)
+            r->bad = 1;
+        return NULL;
+    }
+    if (n > (size_t)(r->end - r->p) || memchr(r->p, '\0', n) ||
+        !utf8_valid((const char *)r->p, n, NULL)) {
+        r->bad = 1;
+        return NULL;
+    }
+    char *s = xstrndup((const char *)r->p, n);
+    r->p += n;
+    return s;
+}
+
+static form_expr *get_expr(reader *r, form_sandbox *sb, const char *const *names, int n)
+{
+    int k = get_int(r, -1, n);
+    if (r->bad || k < 0)
+        return NULL;
+    char *text = get_str(r, 0);
+    if (r->bad)
+        return NULL;
+    form_expr *e = form_expr_deferred(sb, text, names, k);
+    free(text);
+    return e;
+}
+
+static void get_field(reader *r, form *f, int i)
+{
+    form_field *fl = &f->field[i];
+    fl->id = get_str(r, 0);
+    fl->label = get_str(r, 0);
+    fl->help = get_str(r, 1);
+    fl->check_message = get_str(r, 1);
+    fl->unit = get_str(r, 1);
+    fl->def = get_str(r, 1);
+    fl->type = (enum form_type)get_int(r, FT_CHOICE, FT_NOTE);
+    fl->required = get_flag(r);
+    fl->section = get_int(r, 0, f->n_sec - 1);
+    int n_opt = get_int(r, 0, MAX_OPTIONS);
+    if (r->bad)
+        return;
+    fl->opt = xcalloc((size_t)n_opt + 1, sizeof *fl->opt);
+    for (int k = 0; k < n_opt && !r->bad; k++, fl->n_opt++) {
+        form_option *o = &fl->opt[k];
+        o->code = get_str(r, 0);
+        o->label = get_str(r, 0);
+        o->points = get_num(r);
+        o->exclusive = get_flag(r);
+        o->value = get_int(r, 0, FORM_VALUE_MAX);
+    }
+    fl->has_points = get_flag(r);
+    fl->has_min = get_flag(r);
+    fl->has_max = get_flag(r);
+    fl->min = get_num(r);
+    fl->max = get_num(r);
+    fl->decimals = get_int(r, 0, 1000);
+    fl->max_length = get_int(r, 0, INT_MAX);
+    fl->line = get_int(r, 0, INT_MAX);
+    fl->col = get_int(r, 0, INT_MAX);
+}
+
+static void get_score(reader *r, form_score *s)
+{
+    s->id = get_str(r, 0);
+    s->label = get_str(r, 0);
+    s->decimals = get_int(r, 0, 1000);
+    s->has_min = get_flag(r);
+    s->has_max = get_flag(r);
+    s->min = get_num(r);
+    s->max = get_num(r);
+    s->trend = get_flag(r);
+    s->better = (enum form_better)get_int(r, BETTER_NONE, BETTER_LOWER);
+    s->has_mcid = get_flag(r);
+    s->mcid = get_num(r);
+    int n_band = get_int(r, 0, MAX_BANDS);
+    if (r->bad)
+        return;
+    s->band = xcalloc((size_t)n_band + 1, sizeof *s->band);
+    for (int k = 0; k < n_band && !r->bad; k++, s->n_band++) {
+        s->band[k].min = get_num(r);
+        s->band[k].label = get_str(r, 0);
+    }
+}
+
+form *form_cache_decode(const char *path, const unsigned char *p, size_t n)
+{
+    reader r = {p, p + n, 0};
+    form *f = xcalloc(1, sizeof *f);
+    f->path = xstrdup(path);
+    f->ends_follow_up = f->end_reason = -1;
+    f->sb = form_sandbox_new();
+    int n_sec = get_int(&r, 1, FORM_MAX_FIELDS);
+    int n_field = get_int(&r, 1, FORM_MAX_FIELDS);
+    int n_score = get_int(&r, 0, FORM_MAX_SCORES);
+    if (r.bad)
+        goto bad;
+    /* Counts first, so that form_free frees whatever was read. */
+    f->sec = xcalloc((size_t)n_sec, sizeof *f->sec);
+    f->n_sec = n_sec;
+    f->field = xcalloc((size_t)n_field, sizeof *f->field);
+    f->n_field = n_field;
+    f->score = xcalloc((size_t)n_score + 1, sizeof *f->score);
+    f->n_score = n_score;
+    f->id = get_str(&r, 0);
+    f->title = get_str(&r, 0);
+    f->description = get_str(&r, 1);
+    f->version = get_int(&r, 1, 1000000);
+    f->scope = (enum form_scope)get_int(&r, SCOPE_HIP, SCOPE_PATIENT);
+    f->id_line = get_int(&r, 0, INT_MAX);
+    f->id_col = get_int(&r, 0, INT_MAX);
+    /* The sections split the fields in order, none empty. */
+    int next = 0;
+    for (int i = 0; i < n_sec && !r.bad; i++) {
+        f->sec[i].title = get_str(&r, 0);
+        f->sec[i].first = get_int(&r, next, next);
+        f->sec[i].count = get_int(&r, 1, n_field - next);
+        next += f->sec[i].count;
+    }
+    if (!r.bad && next != n_field)
+        r.bad = 1;
+    for (int i = 0; i < n_field && !r.bad; i++) {
+        get_field(&r, f, i);
+        const form_section *sec = &f->sec[f->field[i].section];
+        if (i < sec->first || i >= sec->first + sec->count)
+            r.bad = 1;
+    }
+    for (int i = 0; i < n_score && !r.bad; i++)
+        get_score(&r, &f->score[i]);
+    f->summary_label = get_str(&r, 1);
+    f->summary_show = (enum form_show)get_int(&r, SHOW_NONE, SHOW_ALERT);
+    f->ends_follow_up = get_int(&r, -1, n_field - 1);
+    f->end_is_event = get_flag(&r);
+    f->end_reason = get_int(&r, -1, n_field - 1);
+    f->enrolment = get_flag(&r);
+    if (r.bad || (size_t)(r.end - r.p) < sizeof f->digest)
+        goto bad;
+    memcpy(f->digest, r.p, sizeof f->digest);
+    r.p += sizeof f->digest;
+    /* Parameter k is field k, then score k - n_field, as compile_all binds. */
+    const char **names = xcalloc((size_t)n_field + (size_t)n_score + 1, sizeof *names);
+    for (int i = 0; i < n_field; i++)
+        names[i] = f->field[i].id;
+    for (int i = 0; i < n_score; i++)
+        names[n_field + i] = f->score[i].id;
+    int all = n_field + n_score;
+    for (int i = 0; i < n_sec && !r.bad; i++)
+        f->sec[i].show_if = get_expr(&r, f->sb, names, all);
+    for (int i = 0; i < n_field && !r.bad; i++) {
+        f->field[i].show_if = get_expr(&r, f->sb, names, all);
+        f->field[i].check = get_expr(&r, f->sb, names, all);
+    }
+    for (int i = 0; i < n_score && !r.bad; i++)
+        f->score[i].expr = get_expr(&r, f->sb, names, all);
+    if (!r.bad)
+        f->summary = get_expr(&r, f->sb, names, all);
+    free(names);
+    if (r.bad || r.p != r.end)
+        goto bad;
+    return f;
+bad:
+    form_free(f);
+    return NULL;
+}
+
+/* The payload of the file for key, checked whole, or NULL. */
+static unsigned char *read_cached(const unsigned char key[KEY_LEN], size_t *plen)
+{
+    char *file = file_of(key);
+    int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+    free(file);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    unsigned char *buf = NULL;
+    size_t size = 0;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && private_to_us(&st) &&
+        st.st_size >= MAGIC_LEN + KEY_LEN + 4 + SHA256_DIGEST_SIZE &&
+        st.st_size <= (off_t)MAX_FILE) {
+        size = (size_t)st.st_size;
+        buf = xmalloc(size);
+        size_t done = 0;
+        while (done < size) {
+            ssize_t got = read(fd, buf + done, size - done);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got <= 0)
+                break;
+            done += (size_t)got;
+        }
+        if (done != size) {
+            free(buf);
+            buf = NULL;
+        }
+    }
+    close(fd);
+    if (!buf)
+        return NULL;
+    uint32_t n;
+    memcpy(&n, buf + MAGIC_LEN + KEY_LEN, sizeof n);
+    unsigned char sum[SHA256_DIGEST_SIZE];
+    struct sha256_ctx h;
+    sha256_init(&h);
+    sha256_update(&h, size - sizeof sum, buf);
+    sha256_digest(&h, sizeof sum, sum);
+    if (memcmp(buf, MAGIC, MAGIC_LEN) != 0 || memcmp(buf + MAGIC_LEN, key, KEY_LEN) != 0 ||
+        (size_t)n != size - (MAGIC_LEN + KEY_LEN + 4 + SHA256_DIGEST_SIZE) ||
+        memcmp(buf + size - sizeof sum, sum, sizeof sum) != 0) {
+        free(buf);
+        return NULL;
+    }
+    memmove(buf, buf + MAGIC_LEN + KEY_LEN + 4, n);
+    *plen = n;
+    return buf;
+}
+
+form *form_cache_get(const char *path, const char *buf, size_t len)
+{
+    unsigned char key[KEY_LEN];
+    if (!dir_usable(0) || cache_key(buf, len, key) != 0)
+        return NULL;
+    size_t n = 0;
+    unsigned char *payload = read_cached(key, &n);
+    form *f = payload ? form_cache_decode(path, payload, n) : NULL;
+    free(payload);
+    if (f)
+        hits++;
+    else
+        misses++;
+    return f;
+}
