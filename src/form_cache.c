@@ -143,9 +143,13 @@ static int cache_key(const char *buf, size_t len, unsigned char key[KEY_LEN])
 
 static char *file_of(const unsigned char key[KEY_LEN])
 {
+    static const char digits[] = "0123456789abcdef";
     char hex[2 * KEY_LEN + 1];
-    for (int i = 0; i < KEY_LEN; i++)
-        snprintf(hex + 2 * i, 3, "%02x", key[i]);
+    for (int i = 0; i < KEY_LEN; i++) {
+        hex[2 * i] = digits[key[i] >> 4];
+        hex[2 * i + 1] = digits[key[i] & 15];
+    }
+    hex[2 * KEY_LEN] = '\0';
     return xasprintf("%s/%s", cache_dir, hex);
 }
 
