@@ -443,7 +443,7 @@ static int batch_commit(store *s, char **err)
     if (s->spoiled) {
         rc = st_fail(err, "%s: a write in the batch failed half-way; nothing was saved", s->path);
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-    } else if (st_derive(s, err) < 0) {
+    } else if (!s->bulk && st_derive(s, err) < 0) {   /* a bulk fill derives at its end */
         rc = -1;
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     } else if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {

@@ -48,8 +48,9 @@ int store_commit_next(store *s, int *committed, char **err);
 void store_rollback(store *s);
 /* Filling an empty database in batches (the demo cohort), in the first
  * batch: the file is marked as being filled, so that every open refuses it
- * as an incomplete demo until store_bulk_finish, in the last batch, builds
- * the indexes that were set aside and marks it complete. */
+ * as an incomplete demo until store_bulk_finish, in the last batch, derives
+ * (store_set_derive: not at the commits in between), builds the indexes that
+ * were set aside and marks it complete. */
 int store_bulk_start(store *s, char **err);
 int store_bulk_finish(store *s, char **err);
 /* One transaction around a few writes that stand or fall together (a hip

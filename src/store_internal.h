@@ -27,6 +27,7 @@ struct store {
     int n_digest;
     char *bulk_name[ST_BULK_MAX], *bulk_sql[ST_BULK_MAX];   /* store_bulk.c: indexes */
     int bulk_n;                                              /* set aside, to build */
+    int bulk;          /* store_bulk_start .. store_bulk_finish: no derive per batch */
     struct {
         const char *sql;
         sqlite3_stmt *st;
