@@ -36,7 +36,7 @@
 
 #include "form_internal.h"
 
-#define MAGIC "BSFORMC1"
+#define MAGIC "BSFORMC2"
 #define MAGIC_LEN 8
 #define KEY_LEN SHA256_DIGEST_SIZE
 #define MAX_FILE (4u << 20)
@@ -211,6 +211,11 @@ static void put_expr(sbuf *b, const form_expr *e)
     char *t = form_expr_text(e);
     put_str(b, t);
     free(t);
+    int n;
+    const int *reads = form_expr_reads(e, &n);
+    put_int(b, n);
+    for (int i = 0; i < n; i++)
+        put_int(b, reads[i]);
 }
 
 unsigned char *form_cache_encode(const form *f, size_t *n)
@@ -396,6 +401,18 @@ static double get_num(reader *r)
     return v;
 }
 
+/* No NUL, and UTF-8 (checked only where a byte is not ASCII). */
+static int text_ok(const unsigned char *p, size_t n)
+{
+    unsigned char any = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!p[i])
+            return 0;
+        any |= p[i];
+    }
+    return !(any & 0x80) || utf8_valid((const char *)p, n, NULL);
+}
+
 /* UTF-8 text without a NUL; NULL only where `optional`. */
 static char *get_str(reader *r, int optional)
 {
@@ -407,8 +424,7 @@ static char *get_str(reader *r, int optional)
             r->bad = 1;
         return NULL;
     }
-    if (n > (size_t)(r->end - r->p) || memchr(r->p, '\0', n) ||
-        !utf8_valid((const char *)r->p, n, NULL)) {
+    if (n > (size_t)(r->end - r->p) || !text_ok(r->p, n)) {
         r->bad = 1;
         return NULL;
     }
@@ -423,9 +439,14 @@ static form_expr *get_expr(reader *r, form_sandbox *sb, const char *const *names
     if (r->bad || k < 0)
         return NULL;
     char *text = get_str(r, 0);
-    if (r->bad)
-        return NULL;
-    form_expr *e = form_expr_deferred(sb, text, names, k);
+    int nreads = get_int(r, 0, k);
+    int *reads = xcalloc((size_t)nreads + 1, sizeof *reads);
+    for (int i = 0; i < nreads && !r->bad; i++)
+        reads[i] = get_int(r, 0, k - 1);
+    form_expr *e = r->bad ? NULL : form_expr_deferred(sb, text, names, k, reads, nreads);
+    if (!r->bad && !e)
+        r->bad = 1;
+    free(reads);
     free(text);
     return e;
 }

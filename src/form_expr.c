@@ -528,11 +528,11 @@ static void scan_names(const char *text, const char *const *names, int n, char *
     free(lens);
 }
 
-/* The expression without its statement: the names the text reads. */
-static form_expr *expr_shell(form_sandbox *sb, const char *text, const char *const *names, int n)
+/* The expression without its statement: named[k] says the text reads
+ * names[k]. */
+static form_expr *expr_shell(form_sandbox *sb, const char *text, const char *const *names, int n,
+                             const char *named)
 {
-    char *named = xcalloc((size_t)n + 1, 1);
-    scan_names(text, names, n, named);
     form_expr *e = xcalloc(1, sizeof *e);
     e->sb = sb;
     e->text = xstrdup(text);
@@ -544,7 +544,6 @@ static form_expr *expr_shell(form_sandbox *sb, const char *text, const char *con
             e->rnames[e->nreads] = xstrdup(names[i]);
             e->reads[e->nreads++] = i;
         }
-    free(named);
     return e;
 }
 
@@ -601,7 +600,10 @@ form_expr *form_expr_new(form_sandbox *sb, const char *text, const char *const *
                               "must give the same answer whenever it is recomputed");
         return NULL;
     }
-    form_expr *e = expr_shell(sb, text, names, n);
+    char *named = xcalloc((size_t)n + 1, 1);
+    scan_names(text, names, n, named);
+    form_expr *e = expr_shell(sb, text, names, n, named);
+    free(named);
     if (expr_compile(e, err, errlen) != 0) {
         form_expr_free(e);
         return NULL;
@@ -610,9 +612,19 @@ form_expr *form_expr_new(form_sandbox *sb, const char *text, const char *const *
 }
 
 form_expr *form_expr_deferred(form_sandbox *sb, const char *text, const char *const *names,
-                              int n)
+                              int n, const int *reads, int nreads)
 {
-    return expr_shell(sb, text, names, n);
+    char *named = xcalloc((size_t)n + 1, 1);
+    for (int r = 0; r < nreads; r++) {
+        if (reads[r] < 0 || reads[r] >= n || (r && reads[r] <= reads[r - 1])) {
+            free(named);
+            return NULL;
+        }
+        named[reads[r]] = 1;
+    }
+    form_expr *e = expr_shell(sb, text, names, n, named);
+    free(named);
+    return e;
 }
 
 void form_expr_free(form_expr *e)

@@ -30,9 +30,11 @@ void form_sandbox_free(form_sandbox *sb);
 form_expr *form_expr_new(form_sandbox *sb, const char *text, const char *const *names, int n,
                          char *err, size_t errlen);
 /* The same, compiled at its first evaluation instead of now (a form from
- * the cache, form_cache.c, whose expressions compiled when it was checked). */
+ * the cache, form_cache.c, whose expressions compiled when it was checked),
+ * reading the binding indexes reads[0..nreads) (as form_expr_reads gave
+ * them; NULL unless ascending and below n). */
 form_expr *form_expr_deferred(form_sandbox *sb, const char *text, const char *const *names,
-                              int n);
+                              int n, const int *reads, int nreads);
 void form_expr_free(form_expr *e);
 /* How many names e was given (n above). */
 int form_expr_names(const form_expr *e);
