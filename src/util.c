@@ -472,6 +472,15 @@ static char *escape(const char *s, int keep_newline)
     const unsigned char *u = (const unsigned char *)s;
     size_t n = strlen(s), i = 0;
     while (i < n) {
+        /* Printable ASCII is always safe: copied a run at a time. */
+        size_t run = 0;
+        while (i + run < n && u[i + run] >= 0x20 && u[i + run] < 0x7f)
+            run++;
+        if (run) {
+            sbuf_addn(&b, s + i, run);
+            i += run;
+            continue;
+        }
         size_t l = utf8_seq(u + i, n - i);
         if (!is_unsafe(u + i, l) || (keep_newline && u[i] == '\n')) {
             sbuf_addn(&b, s + i, l);
