@@ -332,17 +332,9 @@ void form_cache_put(const form *f, const char *buf, size_t len)
     char *tmp = xasprintf("%s/.new-XXXXXX", cache_dir);
     int fd = mkstemp(tmp);   /* mode 0600 */
     if (fd >= 0) {
-        size_t done = 0;
-        while (done < b.len) {
-            ssize_t w = write(fd, b.s + done, b.len - done);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0)
-                break;
-            done += (size_t)w;
-        }
+        int written = write_all(fd, b.s, b.len) == 0;
         char *final = file_of(key);
-        if (close(fd) != 0 || done != b.len || rename(tmp, final) != 0)
+        if (close(fd) != 0 || !written || rename(tmp, final) != 0)
             unlink(tmp);
         free(final);
     }
@@ -605,16 +597,7 @@ static unsigned char *read_cached(const unsigned char key[KEY_LEN], size_t *plen
         st.st_size <= (off_t)MAX_FILE) {
         size = (size_t)st.st_size;
         buf = xmalloc(size);
-        size_t done = 0;
-        while (done < size) {
-            ssize_t got = read(fd, buf + done, size - done);
-            if (got < 0 && errno == EINTR)
-                continue;
-            if (got <= 0)
-                break;
-            done += (size_t)got;
-        }
-        if (done != size) {
+        if (read_upto(fd, buf, size) != (long)size) {
             free(buf);
             buf = NULL;
         }

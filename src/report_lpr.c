@@ -11,21 +11,6 @@
 
 #include "report_int.h"
 
-/* Write all of text to fd; 0, or -1 with errno (EPIPE: the reader left). */
-static int write_all(int fd, const char *text, size_t len)
-{
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, text + off, len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        off += (size_t)w;
-    }
-    return 0;
-}
-
 int report_run_print_command(char *const *argv, const char *printer, const char *text, size_t len,
                              char **err)
 {

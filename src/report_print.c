@@ -263,18 +263,10 @@ int report_write_file(const char *path, const char *data, size_t len, char **err
                               : xasprintf("%s: %s", e, strerror(errno));
         rc = -1;
     } else {
-        size_t off = 0;
-        while (off < len) {
-            ssize_t w = write(fd, data + off, len - off);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0)
-                break;
-            off += (size_t)w;
-        }
-        if (off < len || close(fd) != 0) {
+        int short_write = write_all(fd, data, len) != 0;
+        if (short_write || close(fd) != 0) {
             *err = xasprintf("%s: cannot write: %s", e, strerror(errno));
-            if (off < len)
+            if (short_write)
                 close(fd);
             rc = -1;
         }

@@ -70,6 +70,38 @@ static char *xvasprintf(const char *fmt, va_list ap)
     return s;
 }
 
+int write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    size_t off = 0;
+    while (off < n) {
+        ssize_t w = write(fd, c + off, n - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        off += (size_t)w;
+    }
+    return 0;
+}
+
+long read_upto(int fd, void *p, size_t n)
+{
+    char *c = p;
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(fd, c + got, n - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    return (long)got;
+}
+
 int mkdir_p(const char *path, unsigned mode, char **failed)
 {
     char *p = xstrdup(path);

@@ -21,6 +21,11 @@ char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
  * failed is not NULL, the folder that could not be made in *failed (caller
  * frees). */
 int mkdir_p(const char *path, unsigned mode, char **failed);
+/* Write all of p[0..n) to fd, again after EINTR: 0, or -1 with errno. */
+int write_all(int fd, const void *p, size_t n);
+/* Read into p until n bytes or the end, again after EINTR: the count read,
+ * or -1 with errno. */
+long read_upto(int fd, void *p, size_t n);
 
 /* The error-message convention of functions that take `char **err`: set
  * *err (when err is not NULL) to the formatted message, freeing any earlier
