@@ -297,6 +297,9 @@ void store_library_init(void)
      * about 8 % of the instructions of the demo cohort's inserts. Only
      * before SQLite's first use; later it is refused and changes nothing. */
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    /* bedside runs one thread: SQLite's mutexes (taken at every step and
+     * every allocation) guard nothing here. */
+    sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
 }
 
 store *store_open(const char *path, int flags, char **err)
