@@ -13,7 +13,9 @@
  * A cache file is read as untrusted input. It must name its own key and end
  * with the SHA-256 of what precedes it (a damaged, truncated or renamed
  * file is a miss); every count, index and enumeration is bounded before it
- * is used and every text must be UTF-8; and it is only read from a folder
+ * is used, every text must be UTF-8, and the ids and option codes must pass
+ * form_set.c's rules again (an id is spliced into an expression's SQL, a code
+ * into exports); and it is only read from a folder
  * and a file of the user's own that no one else can write. What it cannot
  * detect is a file forged by someone who can write the user's cache — who
  * can as well write the user's configuration, which names the forms folder.
@@ -447,6 +449,8 @@ static void get_field(reader *r, form *f, int i)
 {
     form_field *fl = &f->field[i];
     fl->id = get_str(r, 0);
+    if (!r->bad && !form_id_ok(fl->id))
+        r->bad = 1;
     fl->label = get_str(r, 0);
     fl->help = get_str(r, 1);
     fl->check_message = get_str(r, 1);
@@ -462,6 +466,8 @@ static void get_field(reader *r, form *f, int i)
     for (int k = 0; k < n_opt && !r->bad; k++, fl->n_opt++) {
         form_option *o = &fl->opt[k];
         o->code = get_str(r, 0);
+        if (!r->bad && !form_code_ok(o->code))
+            r->bad = 1;
         o->label = get_str(r, 0);
         o->points = get_num(r);
         o->exclusive = get_flag(r);
@@ -481,6 +487,8 @@ static void get_field(reader *r, form *f, int i)
 static void get_score(reader *r, form_score *s)
 {
     s->id = get_str(r, 0);
+    if (!r->bad && !form_id_ok(s->id))
+        r->bad = 1;
     s->label = get_str(r, 0);
     s->decimals = get_int(r, 0, 1000);
     s->has_min = get_flag(r);
@@ -521,6 +529,8 @@ form *form_cache_decode(const char *path, const unsigned char *p, size_t n)
     f->score = xcalloc((size_t)n_score + 1, sizeof *f->score);
     f->n_score = n_score;
     f->id = get_str(&r, 0);
+    if (!r.bad && !form_id_ok(f->id))
+        r.bad = 1;
     f->title = get_str(&r, 0);
     f->description = get_str(&r, 1);
     f->version = get_int(&r, 1, 1000000);

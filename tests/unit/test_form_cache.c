@@ -447,6 +447,52 @@ static void test_deferred_failure(void)
     form_free(f);
 }
 
+/* Ids and option codes are checked again on the way back: an id is spliced
+ * into an expression's SQL and a code into the exports. */
+static void test_bad_ids(void)
+{
+    static const char yaml[] =
+        "id: t\ntitle: T\nversion: 1\nscope: hip\n"
+        "sections:\n  - title: S\n    fields:\n"
+        "      - {id: zzid, label: A, type: choice, options: [{code: cccode, label: C}]}\n"
+        "scores:\n  - {id: yyid, label: S, expr: \"zzid = 'cccode'\"}\n";
+    diag d = {0};
+    form *f = form_load_buffer("t.yaml", yaml, strlen(yaml), &d);
+    diag_print(&d, stdout);
+    diag_free(&d);
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    size_t n = 0;
+    unsigned char *good = form_cache_encode(f, &n);
+    form *back = form_cache_decode("t.yaml", good, n);
+    CHECK(back != NULL);
+    form_free(back);
+    static const char *const swaps[][2] = {
+        {"zzid", "zz;d"}, {"yyid", "YYid"}, {"cccode", "cc-ode"}, {"\x01\0\0\0t", "\x01\0\0\0T"},
+    };
+    for (size_t k = 0; k < sizeof swaps / sizeof swaps[0]; k++) {
+        unsigned char *b = xmalloc(n);
+        memcpy(b, good, n);
+        size_t len = strlen(swaps[k][0]) + (k == 3 ? 4 : 0);
+        int found = 0;
+        for (size_t i = 0; i + len <= n && !found; i++)
+            if (memcmp(b + i, swaps[k][0], len) == 0) {
+                memcpy(b + i, swaps[k][1], len);
+                found = 1;
+            }
+        CHECK(found);
+        form *g = form_cache_decode("t.yaml", b, n);
+        if (g)
+            printf("     decoded with %s in place of %s\n", swaps[k][1], swaps[k][0]);
+        CHECK(g == NULL);
+        form_free(g);
+        free(b);
+    }
+    free(good);
+    form_free(f);
+}
+
 /* An edited form is another key: a miss, and the new text is what loads. */
 static void test_edited(void)
 {
@@ -485,6 +531,7 @@ int main(void)
     test_bad_files();
     test_any_bytes();
     test_deferred_failure();
+    test_bad_ids();
     test_edited();
     empty_dir();
     rmdir(dir);
