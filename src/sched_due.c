@@ -9,9 +9,6 @@
 #include "sched_due.h"
 #include "util.h"
 
-/* More queued patients than this: one pass over every hip is cheaper than
- * a pair of queries per patient (the demo cohort, a merge of a big copy). */
-enum { FULL_AT = 500 };
 
 /* What the rows depend on besides the data: the timepoints with their days,
  * windows and forms, the last one's grace, and the forms that end follow-up.
@@ -30,6 +27,13 @@ static char *schedule_text(const app *a)
         sbuf_printf(&b, "; ends %s.%s%s%s", a->ends.v[i].form, a->ends.v[i].field,
                     a->ends.v[i].event ? " event" : "", a->ends.v[i].patient ? " patient" : "");
     return sbuf_take(&b);
+}
+
+int sched_due_full_pass(long pending, long patients)
+{
+    if (pending <= SCHED_DUE_FULL_MIN)
+        return 0;
+    return patients < 0 || pending * 2 > patients;
 }
 
 void sched_due_range(const config *c, int today, int within, int *lo, int *hi)
@@ -161,7 +165,10 @@ int sched_due_derive(void *ctx, store *s, char **err)
     else if (f == 0) {
         char *have = NULL;
         store_due_schedule(s, &have);
-        if (!have || strcmp(have, sched) != 0 || pending > FULL_AT) {
+        int pass = !have || strcmp(have, sched) != 0;
+        if (!pass && pending > SCHED_DUE_FULL_MIN)
+            pass = sched_due_full_pass(pending, store_patient_count(s));
+        if (pass) {
             rc = full(a, s, sched, NULL, err);
         } else {
             size_t n = 0;

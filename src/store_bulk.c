@@ -22,7 +22,8 @@
  * date once, in the last batch, before the indexes are built: the commits
  * between batches leave the patients queued (due_pending), as the file is
  * refused until then anyway. Derived at every commit, a batch of more than
- * sched_due.c's FULL_AT patients recomputed every hip of the file so far, so
+ * the 500 patients above which sched_due.c then took one pass over every hip
+ * recomputed every hip of the file so far, so
  * the demo's cost grew with the square of its size (10 batches at 10,000
  * patients: the rows of 55,000 patients computed, 100 at 100,000: of 5
  * million). */
