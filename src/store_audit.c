@@ -98,20 +98,18 @@ static const char SQL_HISTORY[] =
 static const char SQL_REPAIRS[] =
     "SELECT a.at, a.who, a.action, a.reason, a.detail FROM audit a "
     "WHERE a.patient IS NULL ORDER BY a.at, a.rowid";
-/* A repair's detail: {"what": value, ...}, each value as text. */
+/* A repair's detail: {"what": value, ...}, each value as text (no old one). */
 static const char SQL_REPAIR_DETAIL[] =
-    "SELECT key, CASE WHEN type IN ('true', 'false') THEN type ELSE value END "
+    "SELECT key, NULL, CASE WHEN type IN ('true', 'false') THEN type ELSE value END "
     "FROM json_each(?1) WHERE json_type(?1) = 'object' ORDER BY id";
 /* Values are kept as JSON strings; ->> gives their text (NULL for null). */
 static const char SQL_DETAIL[] =
     "SELECT key, value ->> '$[0]', value ->> '$[1]' FROM json_each(?1)";
 
-static void load_changes(store *s, st_audit_row *a, const char *detail)
+/* Append every row of q (bound, not yet stepped) to a's changes: the
+ * field, its old value and its new one; q is reset after. */
+static void take_changes(st_audit_row *a, sqlite3_stmt *q)
 {
-    sqlite3_stmt *q = st_stmt(s, SQL_DETAIL);
-    if (!q || !detail)
-        return;
-    st_bind_text(q, 1, detail);
     while (sqlite3_step(q) == SQLITE_ROW) {
         a->chg = xrealloc(a->chg, (size_t)(a->n_chg + 1) * sizeof *a->chg);
         st_change *c = &a->chg[a->n_chg++];
@@ -120,6 +118,15 @@ static void load_changes(store *s, st_audit_row *a, const char *detail)
         c->new_value = st_col_strdup(q, 2);
     }
     sqlite3_reset(q);
+}
+
+static void load_changes(store *s, st_audit_row *a, const char *detail)
+{
+    sqlite3_stmt *q = st_stmt(s, SQL_DETAIL);
+    if (!q || !detail)
+        return;
+    st_bind_text(q, 1, detail);
+    take_changes(a, q);
 }
 
 /* A create's changes: the record's date and answers, each [null, value]. */
@@ -134,14 +141,7 @@ static void load_created(store *s, st_audit_row *a)
     if (!q)
         return;
     st_bind_text(q, 1, a->record);
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        a->chg = xrealloc(a->chg, (size_t)(a->n_chg + 1) * sizeof *a->chg);
-        st_change *c = &a->chg[a->n_chg++];
-        c->field = st_col_strdup(q, 0);
-        c->old_value = NULL;
-        c->new_value = st_col_strdup(q, 2);
-    }
-    sqlite3_reset(q);
+    take_changes(a, q);
 }
 
 st_audit_row *store_history(store *s, const char *patient_uuid, size_t *n)
@@ -210,15 +210,7 @@ st_audit_row *store_audit_repairs(store *s, size_t *n)
          * changes; the entry is still listed. */
         if (d && details[i]) {
             st_bind_text(d, 1, details[i]);
-            while (sqlite3_step(d) == SQLITE_ROW) {
-                st_audit_row *a = &v[i];
-                a->chg = xrealloc(a->chg, (size_t)(a->n_chg + 1) * sizeof *a->chg);
-                st_change *c = &a->chg[a->n_chg++];
-                c->field = st_col_strdup(d, 0);
-                c->old_value = NULL;
-                c->new_value = st_col_strdup(d, 1);
-            }
-            sqlite3_reset(d);
+            take_changes(&v[i], d);
         }
         free(details[i]);
     }
