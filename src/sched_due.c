@@ -9,7 +9,6 @@
 #include "sched_due.h"
 #include "util.h"
 
-
 /* What the rows depend on besides the data: the timepoints with their days,
  * windows and forms, the last one's grace, and the forms that end follow-up.
  * Stored with the rows; another text means they are stale. */
