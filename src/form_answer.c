@@ -319,8 +319,14 @@ int form_answer_recheck(const form_answers *a, int field, char *err, size_t errl
     char *v = form_parse_value(&a->f->field[field], cur, err, errlen);
     if (!v)
         return -1;
+    /* What is saved is always the parsed text: "7,0" or "07.8" in a file
+     * did not come from an entry (a decimal comma stored under a
+     * decimal-comma locale before 47b6ca0, or a hand edit). */
+    int same = strcmp(v, cur) == 0;
+    if (!same)
+        snprintf(err, errlen, "\"%s\" is not written as an entry saves it (\"%s\")", cur, v);
     free(v);
-    return run_check(a, field, cur, err, errlen);
+    return same ? run_check(a, field, cur, err, errlen) : -1;
 }
 
 void form_answer_load(form_answers *a, int field, const char *value)

@@ -214,6 +214,31 @@ static void test_validate(void)
     form_answer_load(a, idx("i"), "1");
     p = (probs){0};
     CHECK_INT(form_validate(a, collect, &p), 0);
+    /* A stored value is the text an entry saves, not just any text that
+     * parses: "1,0" (saved under a decimal-comma locale before 47b6ca0),
+     * "1" for one decimal, "+1" or "01" for an integer are not. */
+    const char *bad_d[] = {"1,0", "1", "01.0"}, *bad_i[] = {"+1", "01"};
+    for (size_t k = 0; k < sizeof bad_d / sizeof *bad_d; k++) {
+        form_answer_load(a, idx("d"), bad_d[k]);
+        p = (probs){0};
+        CHECK_INT(form_validate(a, collect, &p), 1);
+        CHECK_STR(p.ids, "d");
+    }
+    form_answer_load(a, idx("d"), "1.0");
+    for (size_t k = 0; k < sizeof bad_i / sizeof *bad_i; k++) {
+        form_answer_load(a, idx("i"), bad_i[k]);
+        p = (probs){0};
+        CHECK_INT(form_validate(a, collect, &p), 1);
+        CHECK_STR(p.ids, "i");
+    }
+    char err[300];
+    form_answer_load(a, idx("d"), "1,0");
+    CHECK_INT(form_answer_recheck(a, idx("d"), err, sizeof err), -1);
+    CHECK_STR(err, "\"1,0\" is not written as an entry saves it (\"1.0\")");
+    form_answer_load(a, idx("i"), "1");
+    form_answer_load(a, idx("d"), "1.0");
+    p = (probs){0};
+    CHECK_INT(form_validate(a, collect, &p), 0);
     form_answers_free(a);
 }
 
