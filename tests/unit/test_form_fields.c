@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "form.h"
+#include "form_internal.h"
 #include "t.h"
 
 static const char *const src =
