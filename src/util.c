@@ -57,16 +57,22 @@ char *xstrndup(const char *s, size_t n)
     return d;
 }
 
+/* Formatted once into a stack buffer, which most texts fit; formatted
+ * again only when it did not. */
 static char *xvasprintf(const char *fmt, va_list ap)
 {
+    char small[256];
     va_list aq;
     va_copy(aq, ap);
-    int n = vsnprintf(NULL, 0, fmt, aq);
+    int n = vsnprintf(small, sizeof small, fmt, aq);
     va_end(aq);
     if (n < 0)
         oom();
     char *s = xmalloc((size_t)n + 1);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    if ((size_t)n < sizeof small)
+        memcpy(s, small, (size_t)n + 1);
+    else
+        vsnprintf(s, (size_t)n + 1, fmt, ap);
     return s;
 }
 
@@ -148,7 +154,8 @@ int err_set(char **err, const char *fmt, ...)
     return -1;
 }
 
-void sbuf_addn(sbuf *b, const char *s, size_t n)
+/* Room for n more bytes and the NUL. */
+static void sbuf_reserve(sbuf *b, size_t n)
 {
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 64;
@@ -157,6 +164,11 @@ void sbuf_addn(sbuf *b, const char *s, size_t n)
         b->s = xrealloc(b->s, cap);
         b->cap = cap;
     }
+}
+
+void sbuf_addn(sbuf *b, const char *s, size_t n)
+{
+    sbuf_reserve(b, n);
     memcpy(b->s + b->len, s, n);
     b->len += n;
     b->s[b->len] = '\0';
@@ -172,14 +184,26 @@ void sbuf_addc(sbuf *b, char c)
     sbuf_addn(b, &c, 1);
 }
 
+/* Formatted straight into the free space at the end, and once more after
+ * growing the buffer when it did not fit. */
 void sbuf_printf(sbuf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *s = xvasprintf(fmt, ap);
+    size_t room = b->cap - b->len;
+    int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? room : 0, fmt, ap);
     va_end(ap);
-    sbuf_add(b, s);
-    free(s);
+    if (n < 0)
+        oom();
+    if (b->s && (size_t)n < room) {
+        b->len += (size_t)n;
+        return;
+    }
+    sbuf_reserve(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
 }
 
 char *sbuf_take(sbuf *b)

@@ -107,6 +107,33 @@ static void test_csv_cell(void)
     free(buf);
 }
 
+/* Formatting lands whole whatever the length: texts that fit the first
+ * try (stack buffer, free space) and texts that need the second. */
+static void test_format_lengths(void)
+{
+    char want[2100];
+    for (int n = 0; n < 2048; n += (n < 300 ? 1 : 97)) {
+        memset(want, 'x', (size_t)n);
+        want[n] = '\0';
+        char *s = xasprintf("%s", want);
+        CHECK_STR(s, want);
+        free(s);
+        sbuf b = {0};
+        for (int k = 0; k < 3; k++)
+            sbuf_printf(&b, "%d:%s;", k, want);
+        char *expect = xasprintf("0:%s;1:%s;2:%s;", want, want, want);
+        CHECK_INT(b.len, strlen(expect));
+        CHECK_STR(b.s, expect);
+        free(expect);
+        sbuf_free(&b);
+    }
+    sbuf b = {0};
+    sbuf_printf(&b, "%s", "");
+    CHECK(b.s != NULL);
+    CHECK_STR(b.s, "");
+    sbuf_free(&b);
+}
+
 static void test_sbuf_diag(void)
 {
     sbuf b = {0};
@@ -138,6 +165,7 @@ int main(void)
     test_uuid();
     test_utf8();
     test_escape();
+    test_format_lengths();
     test_sbuf_diag();
     return t_done();
 }
