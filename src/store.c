@@ -154,11 +154,16 @@ static int cheap_check(store *s, char **err)
         "SELECT count(*) FROM (SELECT 1 FROM audit LIMIT 1)",
         "SELECT max(rowid) FROM audit",
     };
-    for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
+    int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
+    for (size_t i = 0; rc == SQLITE_OK && i < sizeof probes / sizeof probes[0]; i++) {
         int v;
-        int rc = query_int(s->db, probes[i], &v);
-        if (rc != SQLITE_OK)
-            return open_fail(s, rc, err);
+        rc = query_int(s->db, probes[i], &v);
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return open_fail(s, rc, err);
     }
     return 0;
 }
