@@ -389,7 +389,7 @@ int rtrend_hips(app *a, const char *mrn, const report_opts *o, report_doc *doc,
         .items = xcalloc(n_hip * (size_t)n_tp + 1, sizeof(sched_item)),
         .end = xcalloc(n_hip + 1, sizeof(int)), .have = xcalloc(n_hip + 1, sizeof(int)),
     };
-    if (store_each_hip(a->db, mrn, &a->ends, collect_sched, &sc) < 0) {
+    if (store_each_hip_of(a->db, &p, hips, n_hip, &a->ends, collect_sched, &sc) < 0) {
         if (err)
             *err = xasprintf("cannot read the follow-up of patient '%s'", mrn);
         rc = -1;

@@ -207,6 +207,10 @@ typedef struct {
 typedef int (*store_hip_fn)(void *ctx, const st_patient *p, const st_hip *h, const st_done *done,
                             int end_date);
 int store_each_hip(store *s, const char *mrn, const st_ends *ends, store_hip_fn fn, void *ctx);
+/* The same for hips already read (store_hips_of) of patient p, in their
+ * order: one query, over p's records only (the trend view, print). */
+int store_each_hip_of(store *s, const st_patient *p, const st_hip *hips, size_t n,
+                      const st_ends *ends, store_hip_fn fn, void *ctx);
 /* Every observed hip (no index procedure; h->observed set) with its
  * patient, ordered by MRN then side: the hips store_each_hip leaves out.
  * fn returns non-zero to stop; 0, fn's value, or -1 on a database error. */

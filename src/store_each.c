@@ -30,6 +30,7 @@ static const char SQL_HIPS_ONE[] =
     "WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) ORDER BY p.mrn"
 static const char SQL_DONE_ALL[] = DONE_SQL("");
 static const char SQL_DONE_ONE[] = DONE_SQL("p.mrn = ?3 AND ");
+static const char SQL_DONE_PATIENT[] = DONE_SQL("p.uuid = ?3 AND ");
 
 /* The current finals of one patient, copied out of the cursor. */
 typedef struct {
@@ -92,6 +93,70 @@ int store_each_observed_hip(store *s, store_observed_fn fn, void *ctx)
     return st_walk_end(s, rc, stop);
 }
 
+/* The records of pd that count for hip: its own and the patient-scope ones,
+ * into done (room for pd->n); returns the hip's end date or -1. */
+static int hip_done(const pat_done *pd, const char *hip, st_done *done)
+{
+    done->n = 0;
+    int end = -1;
+    for (int i = 0; i < pd->n; i++) {
+        int mine = strcmp(pd->hip[i], hip) == 0;
+        if (!mine && pd->hip[i][0])
+            continue;
+        done->tp[done->n] = pd->tp[i];
+        done->form[done->n] = pd->form[i];
+        done->n++;
+        /* A patient-scope ending ends every hip. */
+        if (pd->end[i] >= 0 && (end < 0 || pd->end[i] < end))
+            end = pd->end[i];
+    }
+    return end;
+}
+
+static void pat_free(pat_done *pd)
+{
+    pat_clear(pd);
+    free(pd->hip);
+    free(pd->tp);
+    free(pd->form);
+    free(pd->end);
+}
+
+int store_each_hip_of(store *s, const st_patient *p, const st_hip *hips, size_t n,
+                      const st_ends *ends, store_hip_fn fn, void *ctx)
+{
+    sqlite3_stmt *dq = st_stmt(s, SQL_DONE_PATIENT);
+    if (!dq)
+        return -1;
+    char *js = st_ends_json(ends, NULL);
+    st_bind_text(dq, 1, js);
+    st_bind_text(dq, 3, p->uuid);
+    pat_done pd = {0};
+    int rc;
+    while ((rc = sqlite3_step(dq)) == SQLITE_ROW)
+        pat_add(&pd, dq);
+    sqlite3_reset(dq);
+    free(js);
+    int stop = 0;
+    if (rc != SQLITE_DONE) {
+        fprintf(stderr, "bedside: %s: %s\n", s->path, sqlite3_errmsg(s->db));
+        stop = -1;
+    }
+    st_done done = {.tp = xcalloc((size_t)pd.n + 1, sizeof *done.tp),
+                    .form = xcalloc((size_t)pd.n + 1, sizeof *done.form)};
+    for (size_t i = 0; !stop && i < n; i++) {
+        if (hips[i].observed)
+            continue;
+        assert(strcmp(hips[i].patient, p->uuid) == 0);
+        int end = hip_done(&pd, hips[i].uuid, &done);
+        stop = fn(ctx, p, &hips[i], &done, end);
+    }
+    free(done.tp);
+    free(done.form);
+    pat_free(&pd);
+    return stop;
+}
+
 int store_each_hip(store *s, const char *mrn, const st_ends *ends, store_hip_fn fn, void *ctx)
 {
     /* Cached: the patient list and the record view call this once per
@@ -136,19 +201,7 @@ int store_each_hip(store *s, const char *mrn, const st_ends *ends, store_hip_fn 
             done.tp = xrealloc(done.tp, (size_t)cap * sizeof *done.tp);
             done.form = xrealloc(done.form, (size_t)cap * sizeof *done.form);
         }
-        done.n = 0;
-        int end = -1;
-        for (int i = 0; i < pd.n; i++) {
-            int mine = strcmp(pd.hip[i], h.uuid) == 0;
-            if (!mine && pd.hip[i][0])
-                continue;
-            done.tp[done.n] = pd.tp[i];
-            done.form[done.n] = pd.form[i];
-            done.n++;
-            /* A patient-scope ending ends every hip. */
-            if (pd.end[i] >= 0 && (end < 0 || pd.end[i] < end))
-                end = pd.end[i];
-        }
+        int end = hip_done(&pd, h.uuid, &done);
         stop = fn(ctx, &p, &h, &done, end);
         st_patient_free(&p);
         st_hip_free(&h);
@@ -157,11 +210,7 @@ int store_each_hip(store *s, const char *mrn, const st_ends *ends, store_hip_fn 
         fprintf(stderr, "bedside: %s: %s\n", s->path, sqlite3_errmsg(s->db));
         stop = -1;
     }
-    pat_clear(&pd);
-    free(pd.hip);
-    free(pd.tp);
-    free(pd.form);
-    free(pd.end);
+    pat_free(&pd);
     free(done.tp);
     free(done.form);
     free(js);

@@ -260,6 +260,39 @@ static int hip_cb(void *ctx, const st_patient *p, const st_hip *h, const st_done
     return 0;
 }
 
+/* Everything a store_hip_fn is given, as text: side, end, done (tp/form). */
+static int sig_cb(void *ctx, const st_patient *p, const st_hip *h, const st_done *done, int end)
+{
+    sbuf *b = ctx;
+    sbuf_printf(b, "%s %c end %d:", p->mrn, h->side, end);
+    for (int i = 0; i < done->n; i++)
+        sbuf_printf(b, " %s/%s", done->tp[i], done->form[i]);
+    sbuf_addc(b, '\n');
+    return 0;
+}
+
+/* store_each_hip_of on hips already read gives what store_each_hip gives. */
+static void check_each_hip_of(store *s, const st_patient *p, const st_ends *ends)
+{
+    sbuf want = {0}, got = {0};
+    CHECK_INT(store_each_hip(s, p->mrn, ends, sig_cb, &want), 0);
+    size_t n;
+    st_hip *hips = store_hips_of(s, p->uuid, &n);
+    CHECK_INT(store_each_hip_of(s, p, hips, n, ends, sig_cb, &got), 0);
+    CHECK(want.s != NULL);
+    CHECK_STR(got.s, want.s);
+    /* An observed hip has no schedule: left out. */
+    sbuf_free(&got);
+    for (size_t i = 0; i < n; i++)
+        hips[i].observed = hips[i].side == 'R';
+    CHECK_INT(store_each_hip_of(s, p, hips, n, ends, sig_cb, &got), 0);
+    CHECK(got.s && !strstr(got.s, " R end"));
+    CHECK(got.s && strstr(got.s, " L end"));
+    store_hips_free(hips, n);
+    sbuf_free(&want);
+    sbuf_free(&got);
+}
+
 static void test_records(void)
 {
     store *s = open_new("records.db");
@@ -440,6 +473,8 @@ static void test_records(void)
     memset(&hc, 0, sizeof hc);
     CHECK_INT(store_each_hip(s, "A1", NULL, hip_cb, &hc), 0);
     CHECK_INT(hc.end_left, -1);
+    check_each_hip_of(s, &p, &ends);
+    check_each_hip_of(s, &p, NULL);
 
     st_patient_free(&p);
     st_patient_free(&q);

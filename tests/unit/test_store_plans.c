@@ -215,6 +215,15 @@ int main(void)
     st_end end = {.form = "end_of_followup", .field = "date", .event = 0};
     st_ends ends = {.v = &end, .n = 1};
     CHECK_INT(store_each_hip(s, NULL, &ends, count_hip, &n), 0);
+    /* The trend view's: one patient's hips, read already. */
+    st_patient one = {0};
+    CHECK_INT(store_patient_get(s, "M1", &one), 0);
+    size_t n_hip = 0;
+    st_hip *hips = store_hips_of(s, one.uuid, &n_hip);
+    CHECK(n_hip > 0);
+    CHECK_INT(store_each_hip_of(s, &one, hips, n_hip, &ends, count_hip, &n), 0);
+    store_hips_free(hips, n_hip);
+    st_patient_free(&one);
     const char *names[] = {"hhs.total", "vas.pain"};
     CHECK_INT(store_each_hip_score(s, names, 2, count_score, &n), 0);
     CHECK_INT(store_each_patient_score(s, names, 2, count_score, &n), 0);
