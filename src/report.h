@@ -29,11 +29,15 @@ typedef struct {
     char *text;       /* printable UTF-8 (or ASCII), untrusted text escaped */
     report_span *span;
     int n_span;
+    /* Kept by report_doc.c, which alone changes a line: text's display
+     * columns, its length and its allocation. */
+    int width;
+    size_t len, cap;
 } report_line;
 
 typedef struct {
     report_line *line;
-    int n;
+    int n, cap;
 } report_doc;
 
 typedef struct {

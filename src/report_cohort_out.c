@@ -133,19 +133,6 @@ static int shown(const rc_table *t, int c)
     return 1;
 }
 
-/* Cut the last line's trailing blanks (empty cells at the end of a row). */
-static void trim(report_doc *d)
-{
-    report_line *l = &d->line[d->n - 1];
-    size_t len = strlen(l->text);
-    while (len > 0 && l->text[len - 1] == ' ')
-        len--;
-    l->text[len] = '\0';
-    for (int i = 0; i < l->n_span; i++)
-        if ((size_t)l->span[i].start + (size_t)l->span[i].len > len)
-            l->span[i].len = l->span[i].start < (int)len ? (int)len - l->span[i].start : 0;
-}
-
 /* s with its words wrapped into lines of at most width columns ('\n'
  * between them; a longer word stays whole). */
 static char *wrap_text(char *s, int width)
@@ -257,7 +244,7 @@ static void table_doc(const rc_table *t, int markdown, int ascii, report_doc *d)
             }
             if (markdown)
                 rdoc_add(d, " |", 0);
-            trim(d);
+            rdoc_trim(d);   /* empty cells at the end of a row */
         }
         if (r < 0 && markdown) {
             rdoc_line(d);

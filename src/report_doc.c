@@ -10,25 +10,47 @@
 
 void rdoc_line(report_doc *d)
 {
-    d->line = xrealloc(d->line, (size_t)(d->n + 1) * sizeof *d->line);
-    d->line[d->n] = (report_line){.text = xstrdup("")};
-    d->n++;
+    if (d->n == d->cap) {
+        d->cap = d->cap ? 2 * d->cap : 64;
+        d->line = xrealloc(d->line, (size_t)d->cap * sizeof *d->line);
+    }
+    d->line[d->n++] = (report_line){.text = xcalloc(1, 32), .cap = 32};
+}
+
+/* Room on line l for n more bytes and the NUL. */
+static void line_reserve(report_line *l, size_t n)
+{
+    if (l->len + n + 1 <= l->cap)
+        return;
+    size_t cap = l->cap ? l->cap : 32;
+    while (cap < l->len + n + 1)
+        cap *= 2;
+    l->text = xrealloc(l->text, cap);
+    l->cap = cap;
+}
+
+/* n bytes of s (whole characters), w columns wide, to the last line. */
+static void add_bytes(report_doc *d, const char *s, size_t n, int w, int attr)
+{
+    if (!d->n)
+        rdoc_line(d);
+    if (!n)
+        return;
+    report_line *l = &d->line[d->n - 1];
+    line_reserve(l, n);
+    memcpy(l->text + l->len, s, n);
+    if (attr) {
+        l->span = xrealloc(l->span, (size_t)(l->n_span + 1) * sizeof *l->span);
+        l->span[l->n_span++] = (report_span){.start = (int)l->len, .len = (int)n, .attr = attr};
+    }
+    l->len += n;
+    l->text[l->len] = '\0';
+    l->width += w;
 }
 
 void rdoc_add(report_doc *d, const char *s, int attr)
 {
-    if (!d->n)
-        rdoc_line(d);
-    report_line *l = &d->line[d->n - 1];
-    size_t old = strlen(l->text), add = strlen(s);
-    if (!add)
-        return;
-    l->text = xrealloc(l->text, old + add + 1);
-    memcpy(l->text + old, s, add + 1);
-    if (attr) {
-        l->span = xrealloc(l->span, (size_t)(l->n_span + 1) * sizeof *l->span);
-        l->span[l->n_span++] = (report_span){.start = (int)old, .len = (int)add, .attr = attr};
-    }
+    add_bytes(d, s, strlen(s), rtext_width(s), attr);
 }
 
 void rdoc_addf(report_doc *d, int attr, const char *fmt, ...)
@@ -61,19 +83,37 @@ void rdoc_add_untrusted(report_doc *d, const char *s, int attr)
 
 int rdoc_width(const report_doc *d)
 {
-    return d->n ? rtext_width(d->line[d->n - 1].text) : 0;
+    return d->n ? d->line[d->n - 1].width : 0;
 }
 
 void rdoc_pad(report_doc *d, int col)
 {
-    int w = rdoc_width(d);
-    if (w >= col)
+    if (!d->n)
+        rdoc_line(d);
+    report_line *l = &d->line[d->n - 1];
+    if (l->width >= col)
         return;
-    char *sp = xmalloc((size_t)(col - w) + 1);
-    memset(sp, ' ', (size_t)(col - w));
-    sp[col - w] = 0;
-    rdoc_add(d, sp, 0);
-    free(sp);
+    size_t n = (size_t)(col - l->width);
+    line_reserve(l, n);
+    memset(l->text + l->len, ' ', n);
+    l->len += n;
+    l->text[l->len] = '\0';
+    l->width = col;
+}
+
+void rdoc_trim(report_doc *d)
+{
+    if (!d->n)
+        return;
+    report_line *l = &d->line[d->n - 1];
+    while (l->len > 0 && l->text[l->len - 1] == ' ') {
+        l->len--;
+        l->width--;
+    }
+    l->text[l->len] = '\0';
+    for (int i = 0; i < l->n_span; i++)
+        if ((size_t)l->span[i].start + (size_t)l->span[i].len > l->len)
+            l->span[i].len = l->span[i].start < (int)l->len ? (int)l->len - l->span[i].start : 0;
 }
 
 void rdoc_append(report_doc *dst, report_doc *src)
@@ -83,6 +123,7 @@ void rdoc_append(report_doc *dst, report_doc *src)
     dst->line = xrealloc(dst->line, (size_t)(dst->n + src->n) * sizeof *dst->line);
     memcpy(dst->line + dst->n, src->line, (size_t)src->n * sizeof *src->line);
     dst->n += src->n;
+    dst->cap = dst->n;
     free(src->line);
     *src = (report_doc){0};
 }
@@ -93,8 +134,8 @@ static void rdoc_join(report_doc *d, const report_line *src)
     if (!d->n)
         rdoc_line(d);
     report_line *l = &d->line[d->n - 1];
-    int base = (int)strlen(l->text);
-    rdoc_add(d, src->text, 0);
+    int base = (int)l->len;
+    add_bytes(d, src->text, src->len, src->width, 0);
     if (!src->n_span)
         return;
     l->span = xrealloc(l->span, (size_t)(l->n_span + src->n_span) * sizeof *l->span);
@@ -169,20 +210,41 @@ int rtext_width(const char *s)
     return w;
 }
 
-char *rtext_fit(const char *s, int width)
+/* The bytes of s that fit width columns (never inside a character), and
+ * their columns in *w. */
+static size_t fit_len(const char *s, int width, int *w)
 {
     const unsigned char *u = (const unsigned char *)s;
-    int w = 0;
+    *w = 0;
     while (*u) {
         unsigned cp;
         int len = utf8_next(u, &cp);
         int cw = char_width(cp);
-        if (w + cw > width)
+        if (*w + cw > width)
             break;
-        w += cw;
+        *w += cw;
         u += len;
     }
-    return xstrndup(s, (size_t)((const char *)u - s));
+    return (size_t)((const char *)u - s);
+}
+
+/* Display columns of the first n bytes of s (whole characters). */
+static int cols_of(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s, *end = u + n;
+    int w = 0;
+    while (u < end) {
+        unsigned cp;
+        u += utf8_next(u, &cp);
+        w += char_width(cp);
+    }
+    return w;
+}
+
+char *rtext_fit(const char *s, int width)
+{
+    int w;
+    return xstrndup(s, fit_len(s, width, &w));
 }
 
 /* SGR parameters for a span's attributes. */
@@ -267,13 +329,13 @@ char *rspark(const double *v, int n, double lo, double hi, int ascii)
 
 void rdoc_rule(report_doc *d, int width, int ascii, int attr)
 {
-    const rglyphs *g = rglyphs_get(ascii);
+    const char *h = rglyphs_get(ascii)->hrule;
+    size_t n = strlen(h);
     sbuf b = {0};
     for (int i = 0; i < width; i++)
-        sbuf_add(&b, g->hrule);
-    char *s = sbuf_take(&b);
-    rdoc_add(d, s, attr);
-    free(s);
+        sbuf_addn(&b, h, n);
+    add_bytes(d, b.s ? b.s : "", b.len, width > 0 ? width : 0, attr);
+    sbuf_free(&b);
 }
 
 void rdoc_wrap(report_doc *d, const char *s, int attr, int width, int indent)
@@ -289,23 +351,19 @@ void rdoc_wrap(report_doc *d, const char *s, int attr, int width, int indent)
                 s++;
             continue;
         }
-        if (rtext_width(s) <= room) {
-            rdoc_add(d, s, attr);
+        int w;
+        size_t cut = fit_len(s, room, &w);
+        if (!s[cut]) {
+            add_bytes(d, s, cut, w, attr);
             return;
         }
-        char *fit = rtext_fit(s, room);
-        size_t cut = strlen(fit);
         /* Break at the last space that fits, unless that leaves nothing. */
-        char *sp = strrchr(fit, ' ');
-        if (s[cut] == ' ')
-            sp = fit + cut;
-        if (sp && sp > fit)
-            cut = (size_t)(sp - fit);
+        const char *sp = s[cut] == ' ' ? s + cut : memrchr(s, ' ', cut);
+        if (sp && sp > s)
+            cut = (size_t)(sp - s);
         else if (rdoc_width(d) > indent)
             cut = 0;   /* the word may fit whole on the next line */
-        fit[cut] = 0;
-        rdoc_add(d, fit, attr);
-        free(fit);
+        add_bytes(d, s, cut, cols_of(s, cut), attr);
         s += cut;
         rdoc_line(d);
         rdoc_pad(d, indent);

@@ -21,6 +21,8 @@ void rdoc_wrap(report_doc *d, const char *s, int attr, int width, int indent);
 void rdoc_pad(report_doc *d, int col);
 /* Display width of the last line. */
 int rdoc_width(const report_doc *d);
+/* Cut the last line's trailing blanks (and its spans with them). */
+void rdoc_trim(report_doc *d);
 /* Move every line of src to the end of dst; src is left empty. */
 void rdoc_append(report_doc *dst, report_doc *src);
 /* Lines of l and r next to each other: l padded to lw columns, then gap

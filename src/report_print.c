@@ -38,6 +38,13 @@ static void flatten(rlines *out, const report_doc *d, int width)
 {
     for (int i = 0; i < d->n; i++) {
         const char *s = d->line[i].text;
+        if (d->line[i].width <= width) {   /* the common case: it fits */
+            size_t len = d->line[i].len;
+            while (len && s[len - 1] == ' ')
+                len--;
+            lines_add(out, xstrndup(s, len));
+            continue;
+        }
         do {
             char *part = rtext_fit(s, width);
             size_t len = strlen(part);

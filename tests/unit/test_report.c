@@ -64,6 +64,54 @@ static void test_wrap(void)
     report_doc_free(&d);
 }
 
+/* Every line's kept width and length are its text's, whatever the mix of
+ * calls that built it (wide and multi-byte characters included). */
+static int lines_consistent(const report_doc *d)
+{
+    for (int i = 0; i < d->n; i++) {
+        const report_line *l = &d->line[i];
+        if (l->width != rtext_width(l->text) || l->len != strlen(l->text) || l->cap <= l->len)
+            return 0;
+        for (int k = 0; k < l->n_span; k++)
+            if (l->span[k].start < 0 || (size_t)(l->span[k].start + l->span[k].len) > l->len)
+                return 0;
+    }
+    return 1;
+}
+
+static void test_doc_kept_width(void)
+{
+    static const char *const words[] = {"a", "Tomás", "漢字", "Dvořák", "  ", "x y z",
+                                        "─", "→ 12.5", "long-word-without-spaces", ""};
+    const int nw = (int)(sizeof words / sizeof *words);
+    unsigned seed = 12345;
+    int ok = 1;
+    for (int round = 0; round < 200 && ok; round++) {
+        report_doc d = {0}, l = {0}, r = {0};
+        for (int step = 0; step < 40; step++) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned k = (seed >> 8) % 9, w = (seed >> 16) % (unsigned)nw;
+            report_doc *t = k % 3 == 0 ? &l : k % 3 == 1 ? &r : &d;
+            switch (k) {
+            case 0: rdoc_line(t); break;
+            case 1: rdoc_add(t, words[w], (int)(seed & 1) * RA_BOLD); break;
+            case 2: rdoc_addf(t, 0, "%s %d", words[w], (int)w); break;
+            case 3: rdoc_pad(t, (int)(seed >> 24) % 30); break;
+            case 4: rdoc_wrap(t, words[w], RA_DIM, 6 + (int)(seed >> 20) % 12, 2); break;
+            case 5: rdoc_rule(t, (int)(seed >> 20) % 20, (int)(seed & 1), 0); break;
+            case 6: rdoc_trim(t); break;
+            case 7: rdoc_beside(&d, &l, &r, 14, 2); break;
+            default: rdoc_append(&d, &l); break;
+            }
+            ok = ok && lines_consistent(&d) && lines_consistent(&l) && lines_consistent(&r);
+        }
+        report_doc_free(&d);
+        report_doc_free(&l);
+        report_doc_free(&r);
+    }
+    CHECK(ok);
+}
+
 static void test_spark(void)
 {
     double v[] = {0, 50, 100};
@@ -194,6 +242,7 @@ int main(void)
 {
     test_width();
     test_wrap();
+    test_doc_kept_width();
     test_spark();
     test_spans_and_ansi();
     test_beside();
