@@ -16,12 +16,15 @@
 
 typedef struct {
     char **v;
-    int n;
+    int n, cap;
 } rlines;
 
 static void lines_add(rlines *l, char *s)
 {
-    l->v = xrealloc(l->v, (size_t)(l->n + 1) * sizeof *l->v);
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 256;
+        l->v = xrealloc(l->v, (size_t)l->cap * sizeof *l->v);
+    }
     l->v[l->n++] = s;
 }
 
@@ -129,12 +132,16 @@ static rpage *paginate(const rlines *l, int body, int *n_pages)
     return p;
 }
 
-static void add_rule(sbuf *b, int width, int ascii)
+/* A rule of width columns and its newline (made once, added on every page). */
+static char *make_rule(int width, int ascii)
 {
-    const rglyphs *g = rglyphs_get(ascii);
+    const char *h = rglyphs_get(ascii)->hrule;
+    size_t n = strlen(h);
+    sbuf b = {0};
     for (int i = 0; i < width; i++)
-        sbuf_add(b, g->hrule);
-    sbuf_addc(b, '\n');
+        sbuf_addn(&b, h, n);
+    sbuf_addc(&b, '\n');
+    return sbuf_take(&b);
 }
 
 static void add_fit(sbuf *b, const char *s, int width)
@@ -212,23 +219,25 @@ int report_print_text(app *a, const char *mrn, const report_print_opts *o, char 
     int n_pages;
     rpage *pg = paginate(&lines, body, &n_pages);
     sbuf b = {0};
+    char *rule = make_rule(width, print_ascii(a, o));
     for (int k = 0; k < n_pages; k++) {
         if (k)
             sbuf_addc(&b, '\f');
         add_fit(&b, r.head, width);
-        add_rule(&b, width, print_ascii(a, o));
+        sbuf_add(&b, rule);
         sbuf_addc(&b, '\n');
         for (int i = 0; i < body; i++) {
             if (i < pg[k].n)
                 sbuf_add(&b, lines.v[pg[k].start + i]);
             sbuf_addc(&b, '\n');
         }
-        add_rule(&b, width, print_ascii(a, o));
+        sbuf_add(&b, rule);
         add_fit(&b, r.foot, width);
         char page[48];
         snprintf(page, sizeof page, "Page %d of %d", k + 1, n_pages);
         sbuf_printf(&b, "%*s\n", width, page);
     }
+    free(rule);
     free(pg);
     lines_free(&lines);
     rprint_free(&r);

@@ -34,12 +34,13 @@ static int cmp_rec(const void *x, const void *y)
 static void item(report_doc *d, int indent, const char *label, const char *value, int width)
 {
     char *l = text_escape(label), *v = text_escape(value);
-    char *lc = xasprintf("%s: ", l);
+    size_t n = strlen(l);
+    l = xrealloc(l, n + 3);
+    memcpy(l + n, ": ", 3);
     rdoc_line(d);
     rdoc_pad(d, indent);
-    rdoc_wrap(d, lc, 0, width, indent + 4);
+    rdoc_wrap(d, l, 0, width, indent + 4);
     rdoc_wrap(d, v, 0, width, indent + 4);
-    free(lc);
     free(l);
     free(v);
 }
