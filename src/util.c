@@ -674,18 +674,22 @@ int util_sha256_file(const char *path, char hex[65])
  * anything else is shown as stored (escaped). */
 char *time_local(const char *iso)
 {
-    struct tm tm;
-    memset(&tm, 0, sizeof tm);
-    char z = 0;
-    if (iso && sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                      &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z) == 7 && z == 'Z') {
-        tm.tm_year -= 1900;
-        tm.tm_mon -= 1;
-        time_t t = timegm(&tm);
+    char day[11];
+    int days, ok = iso && strlen(iso) == 20 && iso[10] == 'T' && iso[13] == ':' &&
+                   iso[16] == ':' && iso[19] == 'Z';
+    for (int i = 11; ok && i < 19; i++)
+        ok = i == 13 || i == 16 || (iso[i] >= '0' && iso[i] <= '9');
+    if (ok) {
+        memcpy(day, iso, 10);
+        day[10] = '\0';
+        ok = date_parse(day, &days) == 0;
+    }
+    int h = ok ? atoi(iso + 11) : 0, m = ok ? atoi(iso + 14) : 0, sec = ok ? atoi(iso + 17) : 0;
+    if (ok && h < 24 && m < 60 && sec < 61) {
+        time_t t = (time_t)days * 86400 + h * 3600 + m * 60 + sec;
         struct tm lt;
         char out[64];
-        if (t != (time_t)-1 && localtime_r(&t, &lt) &&
-            strftime(out, sizeof out, "%Y-%m-%d %H:%M %Z", &lt) > 0)
+        if (localtime_r(&t, &lt) && strftime(out, sizeof out, "%Y-%m-%d %H:%M %Z", &lt) > 0)
             return xstrdup(out);
     }
     return text_escape(iso ? iso : "?");

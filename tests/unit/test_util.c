@@ -1,5 +1,6 @@
 /* test_util.c — dates, UUIDs, UTF-8 checks and escaping of untrusted text. */
 #include <stdlib.h>
+#include <time.h>
 
 #include "t.h"
 #include "util.h"
@@ -134,6 +135,45 @@ static void test_format_lengths(void)
     sbuf_free(&b);
 }
 
+/* A stored UTC time in local time; anything not exactly YYYY-MM-DDTHH:MM:SSZ
+ * (an impossible date or hour included) is shown as stored, escaped. */
+static void test_time_local(void)
+{
+    static const struct {
+        const char *tz, *in, *want;
+    } cases[] = {
+        {"UTC0", "2026-06-15T10:20:30Z", "2026-06-15 10:20 UTC"},
+        {"CET-1CEST,M3.5.0,M10.5.0/3", "2026-06-15T10:20:30Z", "2026-06-15 12:20 CEST"},
+        {"CET-1CEST,M3.5.0,M10.5.0/3", "2026-01-15T23:30:00Z", "2026-01-16 00:30 CET"},
+        {"UTC0", "2024-02-29T00:00:00Z", "2024-02-29 00:00 UTC"},
+        {"UTC0", "2026-02-30T10:00:00Z", "2026-02-30T10:00:00Z"},
+        {"UTC0", "2026-06-15T24:00:00Z", "2026-06-15T24:00:00Z"},
+        {"UTC0", "2026-06-15 10:20:30", "2026-06-15 10:20:30"},
+        {"UTC0", "2026-06-15T10:20:30", "2026-06-15T10:20:30"},
+        {"UTC0", "2026-6-15T10:20:30Z", "2026-6-15T10:20:30Z"},
+        {"UTC0", "2026-06-15T1a:20:30Z", "2026-06-15T1a:20:30Z"},
+        {"UTC0", "x\033y", "x^[y"},
+    };
+    const char *was = getenv("TZ");
+    char *keep = was ? xstrdup(was) : NULL;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        setenv("TZ", cases[i].tz, 1);
+        tzset();
+        char *got = time_local(cases[i].in);
+        CHECK_STR(got, cases[i].want);
+        free(got);
+    }
+    char *q = time_local(NULL);
+    CHECK_STR(q, "?");
+    free(q);
+    if (keep)
+        setenv("TZ", keep, 1);
+    else
+        unsetenv("TZ");
+    tzset();
+    free(keep);
+}
+
 static void test_sbuf_diag(void)
 {
     sbuf b = {0};
@@ -166,6 +206,7 @@ int main(void)
     test_utf8();
     test_escape();
     test_format_lengths();
+    test_time_local();
     test_sbuf_diag();
     return t_done();
 }
