@@ -21,6 +21,7 @@
  * can as well write the user's configuration, which names the forms folder.
  * The expressions of a form from the cache compile at their first use
  * (form_expr_deferred): a show or a print never evaluates most of them. */
+#include <dirent.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <yaml.h>
 
@@ -176,6 +178,53 @@ static int dir_usable(int create)
 }
 
 /* ---- writing ---------------------------------------------------------- */
+
+/* Kept forms no run has read for PRUNE_DAYS, and temporary files a killed
+ * run left for a day, are removed when a new form is kept (once a run):
+ * every new build of bedside and every edit of a form writes new files, and
+ * nothing else would delete the old ones. "Read" is the file's access time,
+ * which the kernel moves at most daily (relatime); on a noatime mount a form
+ * still in use may go too, and the next run keeps it again. Only regular
+ * files of ours with the names this module gives, in the folder
+ * dir_usable accepted. */
+#define PRUNE_DAYS 30
+
+static int our_name(const char *n, int *tmp)
+{
+    *tmp = strncmp(n, ".new-", 5) == 0;
+    if (*tmp)
+        return 1;
+    size_t i = 0;
+    for (; n[i]; i++)
+        if (!((n[i] >= '0' && n[i] <= '9') || (n[i] >= 'a' && n[i] <= 'f')))
+            return 0;
+    return i == 2 * KEY_LEN;
+}
+
+static void prune(void)
+{
+    static int done;
+    if (done)
+        return;
+    done = 1;
+    DIR *d = opendir(cache_dir);
+    if (!d)
+        return;
+    time_t now = time(NULL);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        int tmp;
+        struct stat st;
+        if (!our_name(e->d_name, &tmp) ||
+            fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+            continue;
+        time_t last = st.st_atime > st.st_mtime ? st.st_atime : st.st_mtime;
+        if (now - last > (time_t)(tmp ? 1 : PRUNE_DAYS) * 86400)
+            unlinkat(dirfd(d), e->d_name, 0);
+    }
+    closedir(d);
+}
 
 static void put_u32(sbuf *b, uint32_t v)
 {
@@ -338,6 +387,8 @@ void form_cache_put(const form *f, const char *buf, size_t len)
         char *final = file_of(key);
         if (close(fd) != 0 || !written || rename(tmp, final) != 0)
             unlink(tmp);
+        else
+            prune();
         free(final);
     }
     free(tmp);

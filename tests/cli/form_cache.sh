@@ -77,6 +77,38 @@ bs --forms "$F" forms list
 expect_out "Harris Hip Score \(edited\)" "an edited form's new title, through a warm cache"
 expect_same "$(cached)" "$((n_forms + 1))" "the edited form kept beside the old"
 
+# Pruned when a new form is kept: files of ours no run has read for 30 days
+# and a killed run's temporary file left for a day go; recent ones, a file
+# in use (read today, written long ago), and anything not ours stay.
+K=$C/bedside/forms
+old_key=$(printf 'a%.0s' $(seq 64))
+used_key=$(printf 'b%.0s' $(seq 64))
+printf x >"$K/$old_key"
+printf x >"$K/$used_key"
+printf x >"$K/.new-OLD123"
+printf x >"$K/.new-NEW123"
+printf x >"$K/notes.txt"
+printf x >"$T/elsewhere"
+ln -s "$T/elsewhere" "$K/$(printf 'c%.0s' $(seq 64))"
+chmod 600 "$K"/* "$K"/.new-*
+touch -d '40 days ago' "$K/$old_key" "$K/notes.txt" "$K/$(printf 'c%.0s' $(seq 64))"
+touch -h -d '40 days ago' "$K/$(printf 'c%.0s' $(seq 64))"
+touch -m -d '40 days ago' "$K/$used_key"
+touch -a "$K/$used_key"
+touch -d '2 days ago' "$K/.new-OLD123"
+sed -i 's/^title: .*/title: "Harris Hip Score (edited twice)"/' "$F/hhs.yaml"
+bs --forms "$F" forms list
+expect_out "edited twice" "a new form kept"
+[ -e "$K/$old_key" ] && fail "a kept form unread for 40 days is pruned" || ok
+[ -e "$K/.new-OLD123" ] && fail "a temporary file 2 days old is pruned" || ok
+[ -e "$K/.new-NEW123" ] && ok || fail "a temporary file of now is left (a run may be writing it)"
+[ -e "$K/$used_key" ] && ok || fail "a form written 40 days ago but read today stays"
+[ -e "$K/notes.txt" ] && ok || fail "a file not named as ours stays"
+[ -L "$K/$(printf 'c%.0s' $(seq 64))" ] && ok || fail "a symbolic link stays"
+[ -e "$T/elsewhere" ] && ok || fail "what a link points at is never touched"
+rm -f "$K/$used_key" "$K/.new-NEW123" "$K/notes.txt" "$K/$(printf 'c%.0s' $(seq 64))"
+expect_same "$(cached)" "$((n_forms + 2))" "every form kept so far stays (the eleven, two edits of one)"
+
 # A form with a problem is reported as from a cold cache and never kept.
 before=$(cached)
 printf 'id: broken\ntitle: Broken\nversion: 1\nscope: hip\nsections: 3\n' >"$F/zz_broken.yaml"
