@@ -45,6 +45,28 @@ static void test_uuid(void)
     CHECK(a[14] == '4');
     CHECK(strchr("89ab", a[19]) != NULL);
     CHECK(strcmp(a, b) != 0);
+    /* 8-4-4-4-12 lower-case hex digits; over many, every digit shows up in
+     * every free position (a slip in the spelling table would not). */
+    unsigned seen[36] = {0};
+    for (int n = 0; n < 2000; n++) {
+        uuid_v4(a);
+        CHECK_INT(strlen(a), 36);
+        for (int i = 0; i < 36; i++) {
+            if (i == 8 || i == 13 || i == 18 || i == 23) {
+                CHECK(a[i] == '-');
+                continue;
+            }
+            const char *d = strchr("0123456789abcdef", a[i]);
+            CHECK(a[i] && d);
+            if (a[i] && d)
+                seen[i] |= 1u << (d - "0123456789abcdef");
+        }
+    }
+    for (int i = 0; i < 36; i++)
+        if (i != 8 && i != 13 && i != 18 && i != 23 && i != 14 && i != 19)
+            CHECK_INT(seen[i], 0xffff);
+    CHECK_INT(seen[14], 1u << 4);
+    CHECK_INT(seen[19], 0xf00);
 }
 
 static void test_utf8(void)
