@@ -12,8 +12,14 @@ if localedef -i de_DE -f UTF-8 "$T/locale/de_DE.UTF-8" >"$T/err" 2>&1; then ok; 
     fail "localedef cannot build de_DE.UTF-8 (is the locales package installed?)"
 fi
 # de() — bs under the German locale, as a nurse's SSH session may set it.
+# With LOCPATH set, glibc's newlocale (store_search.c asks it for C.UTF-8)
+# keeps its list of locale folders unfreed (__argz_add_sep, newlocale.c):
+# glibc's leak, not ours, and met only with LOCPATH, so under the sanitizer
+# it is suppressed for these runs alone.
+printf 'leak:__argz_add_sep\n' >"$T/lsan.supp"
 de() {
-    LOCPATH=$T/locale LC_ALL=de_DE.UTF-8 "$BEDSIDE" --today "$TODAY" "$@" >"$T/out" 2>"$T/err"
+    LOCPATH=$T/locale LC_ALL=de_DE.UTF-8 LSAN_OPTIONS=suppressions=$T/lsan.supp \
+        "$BEDSIDE" --today "$TODAY" "$@" >"$T/out" 2>"$T/err"
     rc=$?
 }
 comma=$(LOCPATH=$T/locale LC_ALL=de_DE.UTF-8 python3 -c \
