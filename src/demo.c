@@ -628,7 +628,7 @@ int demo_generate(store *s, const config *c, const form_set *fs, const demo_opts
     int batch = o->batch > 0 ? o->batch : 1000;
     /* Marked as being filled from the first batch to the last: a run killed
      * half-way leaves a file that every open calls an incomplete demo. */
-    int rc = store_begin(s, err) == 0 && store_bulk_start(s, err) == 0 ? 0 : -1, saved = 0;
+    int rc = store_begin(s, err) == 0 && store_bulk_start(s, o->patients, err) == 0 ? 0 : -1, saved = 0;
     for (int i = 1; i <= o->patients && rc == 0; i++) {
         if (o->stop && *o->stop) {
             *err = xasprintf("interrupted after %d of %d patients", i - 1, o->patients);

@@ -437,10 +437,20 @@ int store_begin(store *s, char **err)
     s->spoiled = 0;
     /* A batch (the demo cohort) inserts 300,000 records under random UUID
      * keys: every index insert lands on a random page, so the cache must
-     * hold the indexes or each insert costs a read and a spill. */
-    sqlite3_exec(s->db, "PRAGMA cache_size = -262144", NULL, NULL, NULL);
+     * hold the indexes or each insert costs a read and a spill (a bulk fill
+     * sizes it for its cohort, store_bulk.c). */
+    st_batch_cache(s);
     s->batch = 1;
     return 0;
+}
+
+void st_batch_cache(store *s)
+{
+    char *sql = sqlite3_mprintf("PRAGMA cache_size = -%ld",
+                                s->bulk_cache > 0 ? s->bulk_cache : 262144L);
+    if (sql)
+        sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    sqlite3_free(sql);
 }
 
 /* Commit the batch under way, its cache left as it is. */

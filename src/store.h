@@ -50,8 +50,9 @@ void store_rollback(store *s);
  * batch: the file is marked as being filled, so that every open refuses it
  * as an incomplete demo until store_bulk_finish, in the last batch, derives
  * (store_set_derive: not at the commits in between), builds the indexes that
- * were set aside and marks it complete. */
-int store_bulk_start(store *s, char **err);
+ * were set aside and marks it complete. The batches' page cache is sized
+ * for the `patients` the fill will hold (store_bulk.c says how). */
+int store_bulk_start(store *s, int patients, char **err);
 int store_bulk_finish(store *s, char **err);
 /* One transaction around a few writes that stand or fall together (a hip
  * and its enrolment record). Nests inside a batch or another one; the

@@ -28,12 +28,16 @@ struct store {
     char *bulk_name[ST_BULK_MAX], *bulk_sql[ST_BULK_MAX];   /* store_bulk.c: indexes */
     int bulk_n;                                              /* set aside, to build */
     int bulk;          /* store_bulk_start .. store_bulk_finish: no derive per batch */
+    long bulk_cache;   /* KiB of page cache for the batches of a bulk fill (0: 256 MiB) */
     struct {
         const char *sql;
         sqlite3_stmt *st;
     } cache[ST_CACHE];
 };
 
+/* The page cache of a batch: 256 MiB, or what a bulk fill asked for. */
+long st_bulk_cache_kib(int patients);
+void st_batch_cache(store *s);
 /* The indexes store_bulk_start set aside, forgotten (store_close). */
 void st_bulk_free(store *s);
 /* A cached prepared statement for a static SQL string (the cache is keyed by
