@@ -33,6 +33,10 @@ tui_start() {
     cmd=$(printf '%q ' "$@")
     tui_tmux new-session -d -s "$name" -x "$cols" -y "$rows" "exec $cmd" || return 1
     tui_tmux set-option -t "$name" remain-on-exit on >/dev/null
+    # The server stays when a test kills its last session (tui_stop ends it):
+    # otherwise the next tui_start may reach a server that is shutting down
+    # ("server exited unexpectedly", seen once in safety/sigterm.sh).
+    tui_tmux set-option -g exit-empty off >/dev/null
 }
 
 tui_screen() { tui_tmux capture-pane -p -t "$1" 2>/dev/null | tee "$T/screen"; }
