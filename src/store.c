@@ -447,7 +447,7 @@ int store_begin(store *s, char **err)
 void st_batch_cache(store *s)
 {
     char *sql = sqlite3_mprintf("PRAGMA cache_size = -%ld",
-                                s->bulk_cache > 0 ? s->bulk_cache : 262144L);
+                                s->bulk_cache > 0 ? s->bulk_cache : ST_BATCH_CACHE_KIB);
     if (sql)
         sqlite3_exec(s->db, sql, NULL, NULL, NULL);
     sqlite3_free(sql);

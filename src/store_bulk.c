@@ -58,7 +58,7 @@ _Static_assert(STORE_BULK_ID == 1111835728 && STORE_APPLICATION_ID == 1111835731
 long st_bulk_cache_kib(int patients)
 {
     long kib = (long)((long long)(patients > 0 ? patients : 0) * 1572864 / 100000);
-    return kib < 262144L ? 262144L : kib > 2097152L ? 2097152L : kib;
+    return kib < ST_BATCH_CACHE_KIB ? ST_BATCH_CACHE_KIB : kib > 2097152L ? 2097152L : kib;
 }
 
 int store_bulk_start(store *s, int patients, char **err)

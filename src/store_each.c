@@ -137,11 +137,7 @@ int store_each_hip_of(store *s, const st_patient *p, const st_hip *hips, size_t 
         pat_add(&pd, dq);
     sqlite3_reset(dq);
     free(js);
-    int stop = 0;
-    if (rc != SQLITE_DONE) {
-        fprintf(stderr, "bedside: %s: %s\n", s->path, sqlite3_errmsg(s->db));
-        stop = -1;
-    }
+    int stop = st_walk_end(s, rc, 0);
     st_done done = {.tp = xcalloc((size_t)pd.n + 1, sizeof *done.tp),
                     .form = xcalloc((size_t)pd.n + 1, sizeof *done.form)};
     for (size_t i = 0; !stop && i < n; i++) {

@@ -36,6 +36,7 @@ struct store {
 };
 
 /* The page cache of a batch: 256 MiB, or what a bulk fill asked for. */
+#define ST_BATCH_CACHE_KIB 262144L
 long st_bulk_cache_kib(int patients);
 void st_batch_cache(store *s);
 /* The indexes store_bulk_start set aside, forgotten (store_close). */
