@@ -323,8 +323,11 @@ int form_answer_recheck(const form_answers *a, int field, char *err, size_t errl
      * did not come from an entry (a decimal comma stored under a
      * decimal-comma locale before 47b6ca0, or a hand edit). */
     int same = strcmp(v, cur) == 0;
-    if (!same)
-        snprintf(err, errlen, "\"%s\" is not written as an entry saves it (\"%s\")", cur, v);
+    if (!same) {   /* the stored text is untrusted: escaped, as unknown_option does */
+        char *e = text_escape(cur);
+        snprintf(err, errlen, "\"%s\" is not written as an entry saves it (\"%s\")", e, v);
+        free(e);
+    }
     free(v);
     return same ? run_check(a, field, cur, err, errlen) : -1;
 }

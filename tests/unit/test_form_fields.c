@@ -236,6 +236,10 @@ static void test_validate(void)
     form_answer_load(a, idx("d"), "1,0");
     CHECK_INT(form_answer_recheck(a, idx("d"), err, sizeof err), -1);
     CHECK_STR(err, "\"1,0\" is not written as an entry saves it (\"1.0\")");
+    /* A carriage return read back never reaches the message raw. */
+    form_answer_load(a, idx("d"), "1.0\r");
+    CHECK_INT(form_answer_recheck(a, idx("d"), err, sizeof err), -1);
+    CHECK_STR(err, "\"1.0^M\" is not written as an entry saves it (\"1.0\")");
     form_answer_load(a, idx("i"), "1");
     form_answer_load(a, idx("d"), "1.0");
     p = (probs){0};
