@@ -61,14 +61,24 @@ HARDEN_CFLAGS   := -fstack-protector-strong -fPIE
 HARDEN_LDFLAGS  := -pie -Wl,-z,relro -Wl,-z,now
 # cairo and fontconfig are compiled against but not linked: src/plot_cairo.c
 # opens them when a chart is first drawn, so commands that draw nothing do
-# not load them and the libraries they bring.
-DLOPEN_PKGS := cairo fontconfig
+# not load them and the libraries they bring. GSL likewise, opened by
+# src/stat_gsl.c when the cohort report first computes; its sonames change
+# with its releases, so they are read from the libraries built against
+# (DLOPEN_SONAMES; tests/install/debian.sh checks debian/control has them).
+DLOPEN_PKGS := cairo fontconfig gsl
+soname = $(shell objdump -p "$$(pkg-config --variable=libdir gsl 2>/dev/null)/$(1)" 2>/dev/null | \
+           awk '$$1 == "SONAME" { print $$2 }')
+# (Each read once, at its first use: after `make deps` has installed GSL.)
+GSL_SO      = $(eval GSL_SO := $(call soname,libgsl.so))$(GSL_SO)
+GSLCBLAS_SO = $(eval GSLCBLAS_SO := $(call soname,libgslcblas.so))$(GSLCBLAS_SO)
+DLOPEN_SONAMES = $(GSL_SO) $(GSLCBLAS_SO)
 PKG_CFLAGS = $(shell pkg-config --cflags $(CORE_PKGS) $(UI_PKGS) 2>/dev/null)
 CORE_LIBS  = $(shell pkg-config --libs $(filter-out $(DLOPEN_PKGS),$(CORE_PKGS)) 2>/dev/null) -lm -ldl
 UI_LIBS    = $(shell pkg-config --libs $(UI_PKGS) 2>/dev/null)
 
 ALL_CPPFLAGS = -D_GNU_SOURCE $(PKG_CFLAGS) -DBEDSIDE_DATADIR='"$(DATADIR)"' \
-               -DBEDSIDE_SYSCONFDIR='"$(SYSCONFDIR)"' $(HARDEN_CPPFLAGS) $(CPPFLAGS)
+               -DBEDSIDE_SYSCONFDIR='"$(SYSCONFDIR)"' -DBEDSIDE_GSL_SO='"$(GSL_SO)"' \
+               -DBEDSIDE_GSLCBLAS_SO='"$(GSLCBLAS_SO)"' $(HARDEN_CPPFLAGS) $(CPPFLAGS)
 ALL_CFLAGS  = -std=c11 $(WARN) $(HARDEN_CFLAGS) $(if $(SANITIZE),$(SANFLAGS)) $(CFLAGS)
 ALL_LDFLAGS = $(HARDEN_LDFLAGS) $(if $(SANITIZE),$(SANFLAGS)) $(LDFLAGS)
 

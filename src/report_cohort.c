@@ -465,6 +465,8 @@ int report_cohort_build(app *a, const report_cohort_opts *o, report_cohort *rc, 
 {
     memset(rc, 0, sizeof *rc);
     *err = NULL;
+    if (stat_load(err) != 0)   /* GSL, opened for the tables' statistics */
+        return -1;
     const config_report_item *ep = &a->cfg.rep_endpoint, *oc = &a->cfg.rep_outcome;
     rc_cohort c = {.a = a, .o = o};
     st_end event;

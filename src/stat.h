@@ -7,6 +7,11 @@
 #ifndef BEDSIDE_STAT_H
 #define BEDSIDE_STAT_H
 
+/* Open GSL (once a process; src/stat_gsl.c): before the first paired test,
+ * Kaplan–Meier point, log-rank test or chi-square p (they assert it).
+ * Returns 0, or -1 with *err naming the library or function missing. */
+int stat_load(char **err);
+
 typedef struct {
     int n;
     double mean, sd, min, max;   /* sd with n - 1; NAN when n < 2 */

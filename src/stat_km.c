@@ -6,10 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
-#include <gsl/gsl_linalg.h>
-
 #include "stat.h"
+#include "stat_gsl.h"
 #include "util.h"
 
 typedef struct {
@@ -84,6 +82,7 @@ double stat_km_last(const stat_km *k)
 
 int stat_km_at(const stat_km *k, double at, double after, stat_km_point *p)
 {
+    assert(stat_gsl_loaded());
     memset(p, 0, sizeof *p);
     if (k->n == 0 || at > k->t[k->n - 1])
         return -1;
@@ -138,7 +137,7 @@ double stat_km_median(const stat_km *k)
 double stat_logrank(const double *time, const int *event, const int *group, int n, int n_group,
                     int *df)
 {
-    assert(n_group >= 1);
+    assert(n_group >= 1 && stat_gsl_loaded());
     obs *o = sorted(time, event, group, n);
     int g = n_group;
     double *obsd = xcalloc((size_t)g, sizeof *obsd), *expd = xcalloc((size_t)g, sizeof *expd);
@@ -214,6 +213,7 @@ double stat_logrank(const double *time, const int *event, const int *group, int 
 
 double stat_chisq_p(double chisq, int df)
 {
+    assert(stat_gsl_loaded());
     if (!(df >= 1) || isnan(chisq))
         return NAN;
     return gsl_cdf_chisq_Q(chisq, df);

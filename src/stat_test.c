@@ -5,9 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
-
 #include "stat.h"
+#include "stat_gsl.h"
 #include "util.h"
 
 void stat_describe(const double *x, int n, stat_desc *d)
@@ -120,7 +119,7 @@ static void wilcoxon(const double *d, int n, stat_paired *r)
 
 void stat_paired_test(const double *before, const double *after, int n, stat_paired *r)
 {
-    assert(n >= 0);
+    assert(n >= 0 && stat_gsl_loaded());
     memset(r, 0, sizeof *r);
     r->n = n;
     double *d = xmalloc((size_t)(n ? n : 1) * sizeof *d);

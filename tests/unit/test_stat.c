@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "stat.h"
+#include "stat_gsl.h"
 #include "t.h"
 
 #define NEAR(got, want) t_check(fabs((got) - (want)) < 1e-9, #got, __FILE__, __LINE__)
@@ -100,8 +101,21 @@ static void test_km(void)
     CHECK(!isnan(chi));
 }
 
+/* GSL is opened on first use (src/stat_gsl.c), once: what the statistics
+ * below call is there after it. */
+static void test_load(void)
+{
+    CHECK(!stat_gsl_loaded());
+    char *err = NULL;
+    CHECK(stat_load(&err) == 0 && err == NULL);
+    CHECK(stat_gsl_loaded());
+    CHECK(stat_load(&err) == 0 && err == NULL);
+    NEAR(stat_chisq_p(3.841458820694124, 1), 0.05);
+}
+
 int main(void)
 {
+    test_load();
     test_describe();
     test_paired();
     test_km();
