@@ -39,7 +39,12 @@ sonames=$({ grep -ohE '"lib[a-z0-9]+\.so\.[0-9]+"' "$TOP"/src/*.c | tr -d '"'
           grep -v '^$' | sort -u)
 [ -n "$sonames" ] && ok || fail "no library opened at run time found in src/"
 case " $(echo $sonames) " in *" libgsl.so."*) ok ;; *) fail "the Makefile names no GSL soname" ;; esac
+# ... and is not linked: a start would load it again (and the libraries it
+# brings) for every command.
+objdump -p "$BEDSIDE" | awk '$1 == "NEEDED" { print $2 }' >"$T/needed"
+[ -s "$T/needed" ] && ok || fail "objdump found no NEEDED entry in $BEDSIDE"
 for so in $sonames; do
+    grep -qxF "$so" "$T/needed" && fail "bedside links $so, which it opens at run time" || ok
     pkg=$(dpkg -S "*/$so" 2>/dev/null | head -1 | cut -d: -f1)
     if [ -z "$pkg" ]; then
         fail "$so (opened at run time) is not installed"
