@@ -18,6 +18,9 @@
 
 #define BUSY_TIMEOUT_MS 5000
 #define CACHE_PRAGMA "PRAGMA cache_size = -16384; PRAGMA temp_store = DEFAULT"
+#define INCOMPLETE_DEMO                                                                    \
+    "%s holds an incomplete demo cohort: the demo that was filling it was stopped or "     \
+    "killed before its end, leaving only its first batches; delete it and run demo again"
 
 /* mkdir -p for the folder of path; folders made here get 0770 (and keep the
  * setgid bit a shared data folder passes on). */
@@ -87,14 +90,19 @@ static int check_header(const char *path, off_t size, char **err)
     if (page == 1)
         page = 65536;
     uint32_t pages = be32(h + 28);
-    /* The page count is only trusted when its "valid for" counter matches;
-     * with a live WAL file, pages may legitimately not be checkpointed yet. */
-    if (be32(h + 92) != be32(h + 24) || pages == 0)
-        return 0;
     char *wal = xasprintf("%s-wal", path);
     struct stat ws;
     int live_wal = stat(wal, &ws) == 0 && ws.st_size > 0;
     free(wal);
+    /* A bulk fill killed while an unjournalled batch was being written
+     * leaves a torn file; its header says it was being filled (without a
+     * WAL, which could hold the commit that completed it). */
+    if (!live_wal && be32(h + 68) == STORE_BULK_ID)
+        return st_fail(err, INCOMPLETE_DEMO, path);
+    /* The page count is only trusted when its "valid for" counter matches;
+     * with a live WAL file, pages may legitimately not be checkpointed yet. */
+    if (be32(h + 92) != be32(h + 24) || pages == 0)
+        return 0;
     if (!live_wal && (uint64_t)size < (uint64_t)pages * page)
         return st_fail(err, "%s is damaged: it is shorter than its header says (%lld of %llu "
                             "bytes); it was probably truncated",
@@ -264,9 +272,7 @@ static int identify(store *s, char **err)
     int fresh = app == 0 && v == 0 && objects == 0;
     int bad = 0;
     if (app == STORE_BULK_ID)
-        bad = st_fail(err, "%s holds an incomplete demo cohort: the demo that was filling it "
-                           "was stopped or killed before its end, leaving only its first "
-                           "batches; delete it and run demo again", s->path);
+        bad = st_fail(err, INCOMPLETE_DEMO, s->path);
     else if (!fresh && app != STORE_APPLICATION_ID)
         bad = st_fail(err, "%s is not a bedside database", s->path);
     else if (v > STORE_SCHEMA_VERSION)
@@ -432,6 +438,10 @@ int store_begin(store *s, char **err)
      * dropped when the statement ends. Set outside the transaction: inside
      * one, SQLite may refuse to change it. */
     sqlite3_exec(s->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
+    /* An unjournalled fill's batch must not reach the file before its
+     * commit: a rollback then only drops the cache (store_bulk.c). */
+    if (s->bulk_off)
+        sqlite3_exec(s->db, "PRAGMA cache_spill = OFF", NULL, NULL, NULL);
     if (st_begin_immediate(s, err) < 0)
         return -1;
     s->spoiled = 0;
@@ -453,8 +463,7 @@ void st_batch_cache(store *s)
     sqlite3_free(sql);
 }
 
-/* Commit the batch under way, its cache left as it is. */
-static int batch_commit(store *s, char **err)
+int st_batch_commit(store *s, char **err)
 {
     if (!s->batch)
         return st_fail(err, "%s: no batch is open", s->path);
@@ -476,7 +485,7 @@ static int batch_commit(store *s, char **err)
 
 int store_commit(store *s, char **err)
 {
-    int rc = batch_commit(s, err);
+    int rc = st_batch_commit(s, err);
     sqlite3_exec(s->db, CACHE_PRAGMA, NULL, NULL, NULL);
     return rc;
 }
@@ -486,11 +495,12 @@ int store_commit_next(store *s, int *committed, char **err)
     /* Shrinking the cache between two batches would throw away the pages
      * the next batch inserts into (at 10,000 patients and more, reads). */
     *committed = 0;
-    if (batch_commit(s, err) < 0) {
+    if (st_batch_commit(s, err) < 0) {
         sqlite3_exec(s->db, CACHE_PRAGMA, NULL, NULL, NULL);
         return -1;
     }
     *committed = 1;
+    st_bulk_next(s);
     if (store_begin(s, err) < 0) {
         sqlite3_exec(s->db, CACHE_PRAGMA, NULL, NULL, NULL);
         return -1;
@@ -517,4 +527,6 @@ void store_rollback(store *s)
     if (!sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     sqlite3_exec(s->db, CACHE_PRAGMA, NULL, NULL, NULL);
+    if (s->bulk_off)
+        st_bulk_wal(s, NULL);
 }

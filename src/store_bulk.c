@@ -26,7 +26,26 @@
  * recomputed every hip of the file so far, so
  * the demo's cost grew with the square of its size (10 batches at 10,000
  * patients: the rows of 55,000 patients computed, 100 at 100,000: of 5
- * million). */
+ * million).
+ *
+ * From the second batch on, the batches run unjournalled: journal_mode OFF,
+ * synchronous OFF, cache_spill OFF. A batch's pages are then written once,
+ * into the file, at its commit, instead of into the WAL and again into the
+ * file by the checkpoint, and never synced. That is safe only because of
+ * the mark: the first batch, in WAL and synced, writes it, and every later
+ * version of page 1 carries it, so a run killed while a commit writes (a
+ * torn file, some pages new and some old) or a power cut (unsynced pages
+ * lost) leaves a file every open refuses (store.c's check_header reads the
+ * mark itself, as a torn file may not parse). With cache_spill OFF nothing
+ * of a batch reaches the file before its commit, so a rollback (Ctrl-C)
+ * only drops the cache and the batches before stay whole; a failed write
+ * spoils the batch (st_tx_end), as a statement cannot be undone without a
+ * journal. The last batch commits the same way; then back to WAL with the
+ * synchronous setting of before, the switch being a commit of the header
+ * that syncs the file, unsynced batches included; and what makes the file
+ * complete (the derived rows, the indexes, the mark put back) is one WAL
+ * transaction, whole or absent. A fill of one batch stays in WAL, all or
+ * nothing, as it was. */
 #include "store_internal.h"
 
 #include <stdlib.h>
@@ -59,6 +78,54 @@ long st_bulk_cache_kib(int patients)
 {
     long kib = (long)((long long)(patients > 0 ? patients : 0) * 1572864 / 100000);
     return kib < ST_BATCH_CACHE_KIB ? ST_BATCH_CACHE_KIB : kib > 2097152L ? 2097152L : kib;
+}
+
+/* From the second batch on, journal_mode OFF and synchronous OFF (the
+ * setting before is kept to put back). Best effort: when another connection
+ * has the file open, SQLite cannot leave WAL, and the fill goes on in it. */
+void st_bulk_next(store *s)
+{
+    if (!s->bulk || s->bulk_off)
+        return;
+    sqlite3_stmt *q = NULL;
+    int off = 0;
+    s->bulk_sync = 2;   /* FULL, SQLite's default, unless it says otherwise */
+    if (sqlite3_prepare_v2(s->db, "PRAGMA synchronous", -1, &q, NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW)
+        s->bulk_sync = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    q = NULL;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = OFF", -1, &q, NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW)
+        off = sqlite3_stricmp((const char *)sqlite3_column_text(q, 0), "off") == 0;
+    sqlite3_finalize(q);
+    if (!off)
+        return;
+    s->bulk_off = 1;
+    sqlite3_exec(s->db, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
+}
+
+int st_bulk_wal(store *s, char **err)
+{
+    s->bulk_off = 0;
+    char *sql = sqlite3_mprintf("PRAGMA synchronous = %d; PRAGMA cache_spill = ON",
+                                s->bulk_sync);
+    if (sql)
+        sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    sqlite3_free(sql);
+    for (int tries = 0; tries < 5; tries++) {
+        sqlite3_stmt *q = NULL;
+        int wal = 0;
+        if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &q, NULL) == SQLITE_OK &&
+            sqlite3_step(q) == SQLITE_ROW)
+            wal = sqlite3_stricmp((const char *)sqlite3_column_text(q, 0), "wal") == 0;
+        sqlite3_finalize(q);
+        if (wal)
+            return 0;
+        sqlite3_sleep(200);
+    }
+    return st_fail(err, "%s: cannot switch back to WAL mode (%s)", s->path,
+                   sqlite3_errmsg(s->db));
 }
 
 int store_bulk_start(store *s, int patients, char **err)
@@ -95,6 +162,20 @@ int store_bulk_finish(store *s, char **err)
 {
     if (!s->batch)
         return st_fail(err, "%s: internal error: a bulk fill ends in a batch", s->path);
+    /* Unjournalled, the last batch commits as the others, still marked
+     * incomplete; then back to WAL, a commit of the header made with the
+     * synchronous setting put back, which syncs every unsynced batch
+     * before it; and what makes the file complete (the derived rows, the
+     * indexes, the mark) is one WAL transaction, whole or absent. */
+    if (s->bulk_off) {
+        s->bulk_off = 0;
+        if (st_batch_commit(s, err) < 0) {
+            st_bulk_wal(s, NULL);
+            return -1;
+        }
+        if (st_bulk_wal(s, err) < 0 || store_begin(s, err) < 0)
+            return -1;
+    }
     s->bulk = 0;
     int rc = st_derive(s, err);
     for (int i = 0; i < s->bulk_n && rc == 0; i++)

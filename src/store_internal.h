@@ -29,6 +29,8 @@ struct store {
     int bulk_n;                                              /* set aside, to build */
     int bulk;          /* store_bulk_start .. store_bulk_finish: no derive per batch */
     long bulk_cache;   /* KiB of page cache for the batches of a bulk fill (0: 256 MiB) */
+    int bulk_off;      /* the fill's batches run unjournalled, unsynced (store_bulk.c) */
+    int bulk_sync;     /* PRAGMA synchronous before them, to put back */
     struct {
         const char *sql;
         sqlite3_stmt *st;
@@ -39,6 +41,13 @@ struct store {
 #define ST_BATCH_CACHE_KIB 262144L
 long st_bulk_cache_kib(int patients);
 void st_batch_cache(store *s);
+/* Commit the batch under way (store.c), its cache left as it is. */
+int st_batch_commit(store *s, char **err);
+/* Between two batches of a bulk fill: from the second on, unjournalled
+ * (store_bulk.c). */
+void st_bulk_next(store *s);
+/* Back to WAL and synced after an unjournalled fill; -1 if it fails. */
+int st_bulk_wal(store *s, char **err);
 /* The indexes store_bulk_start set aside, forgotten (store_close). */
 void st_bulk_free(store *s);
 /* A cached prepared statement for a static SQL string (the cache is keyed by

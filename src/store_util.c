@@ -134,7 +134,9 @@ int st_tx_end(store *s, int ok, char **err)
     }
     s->depth = 0;
     if (s->batch) {
-        if (!ok && sqlite3_total_changes64(s->db) != s->batch_mark)
+        /* Unjournalled (a bulk fill, store_bulk.c), even a statement that
+         * failed without a change counted may have left pages changed. */
+        if (!ok && (s->bulk_off || sqlite3_total_changes64(s->db) != s->batch_mark))
             s->spoiled = 1;
         return ok ? 0 : -1;
     }

@@ -189,6 +189,10 @@ expect_err "^bedside: demo: interrupted after [0-9]* of 20000 patients; .*stoppe
     fail "whole batches of 10 are saved, at least 3: $saved"
 expect_same "$(sqlite3 "$DB" "SELECT max(mrn) FROM patients")" "$(printf 'D%06d' "$saved")" \
     "the first patients, in order"
+# The batches after the first are unjournalled: the one stopped is dropped
+# from memory, the file is sound, and back in WAL mode.
+expect_same "$(sqlite3 "$DB" "PRAGMA integrity_check")" ok "the stopped file is sound"
+expect_same "$(sqlite3 "$DB" "PRAGMA journal_mode")" wal "the stopped file is in WAL mode again"
 # Part of a cohort is never taken for a database: every command refuses it.
 before=$(db_sum)
 bs check

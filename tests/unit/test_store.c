@@ -1,9 +1,11 @@
 /* test_store.c — the store's core against real SQLite files: opening and
  * recognising files, patients, hips, final records, duplicates, amendments,
  * voids, the per-patient and per-hip reads. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "store.h"
@@ -540,6 +542,204 @@ static void test_bulk_derive(void)
     store_close(s);
 }
 
+static void db_text(store *s, const char *sql, char *out, size_t n)
+{
+    sqlite3_stmt *q = NULL;
+    out[0] = 0;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+        snprintf(out, n, "%s", (const char *)sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+}
+
+/* A bulk fill of `n` patients, `batch` a batch, into the store at `p`. */
+static int bulk_fill(const char *p, int n, int batch, int stop_in_last)
+{
+    char *err = NULL;
+    store *s = store_open(p, 0, &err);
+    if (!s) {
+        printf("     %s\n", err);
+        free(err);
+        return -1;
+    }
+    int committed = 0, rc = store_begin(s, &err) == 0 && store_bulk_start(s, n, &err) == 0 ? 0 : -1;
+    char mrn[16];
+    for (int i = 1; i <= n && rc == 0; i++) {
+        st_patient pt;
+        st_hip h;
+        snprintf(mrn, sizeof mrn, "F%04d", i);
+        add_patient(s, mrn, "Bulk Patient", &pt);
+        add_hip(s, pt.uuid, 'L', "2025-01-10", &h);
+        st_patient_free(&pt);
+        st_hip_free(&h);
+        if (i % batch == 0 && i < n)
+            rc = store_commit_next(s, &committed, &err);
+        if (stop_in_last && i == n - 1)
+            rc = -1;
+    }
+    if (rc == 0)
+        rc = store_bulk_finish(s, &err) == 0 && store_commit(s, &err) == 0 ? 0 : -1;
+    if (rc < 0)
+        store_rollback(s);
+    free(err);
+    store_close(s);
+    return rc;
+}
+
+/* A fill of more than one batch runs its batches after the first in
+ * journal_mode OFF (store_bulk.c): the file ends in WAL, and a fill stopped
+ * in the middle of a batch (Ctrl-C) keeps the batches before it whole. */
+static void test_bulk_unjournalled(void)
+{
+    store *s = open_new("unjournalled.db");
+    if (!s)
+        return;
+    char *err = NULL, mode[16];
+    int committed = 0;
+    CHECK_INT(store_begin(s, &err), 0);
+    CHECK_INT(store_bulk_start(s, 6, &err), 0);
+    db_text(s, "PRAGMA journal_mode", mode, sizeof mode);
+    CHECK_STR(mode, "wal");   /* the first batch: as a single-batch fill */
+    st_patient p;
+    add_patient(s, "U1", "Bulk Patient", &p);
+    st_patient_free(&p);
+    CHECK_INT(store_commit_next(s, &committed, &err), 0);
+    db_text(s, "PRAGMA journal_mode", mode, sizeof mode);
+    CHECK_STR(mode, "off");
+    db_text(s, "PRAGMA synchronous", mode, sizeof mode);
+    CHECK_STR(mode, "0");
+    add_patient(s, "U2", "Bulk Patient", &p);
+    st_patient_free(&p);
+    CHECK_INT(store_bulk_finish(s, &err), 0);
+    CHECK_INT(store_commit(s, &err), 0);
+    db_text(s, "PRAGMA journal_mode", mode, sizeof mode);
+    CHECK_STR(mode, "wal");
+    db_text(s, "PRAGMA synchronous", mode, sizeof mode);
+    CHECK_STR(mode, "2");
+    db_text(s, "SELECT count(*) FROM patients", mode, sizeof mode);
+    CHECK_STR(mode, "2");
+    store_close(s);
+
+    /* Stopped in the last batch: the batches before it, the file refused. */
+    s = open_new("unjournalled-stop.db");
+    if (!s)
+        return;
+    store_close(s);
+    char *path = path_in("unjournalled-stop.db");
+    CHECK_INT(bulk_fill(path, 12, 3, 1), -1);
+    sqlite3 *db = NULL;
+    CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_stmt *q = NULL;
+    const char *sql = "SELECT (SELECT count(*) FROM patients) || ' ' || "
+                      "(SELECT journal_mode FROM pragma_journal_mode) || ' ' || "
+                      "(SELECT integrity_check FROM pragma_integrity_check)";
+    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+        CHECK_STR((const char *)sqlite3_column_text(q, 0), "9 wal ok");
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    s = store_open(path, 0, &err);
+    CHECK(s == NULL && err && strstr(err, "incomplete demo"));
+    store_close(s);
+    free(err);
+    free(path);
+}
+
+/* kill -9 at any write of a bulk fill (the database's or its WAL's): a
+ * child process fills the file through a VFS that kills it at its k-th
+ * write, for k spread over every write of the fill. Unjournalled, a batch
+ * killed while its commit writes leaves a torn file; marked as being
+ * filled since the first batch, it is refused, as every file left by a
+ * killed fill: what opens is the empty database of before or the whole
+ * cohort. */
+static sqlite3_vfs crash_vfs, *crash_real;
+static sqlite3_io_methods crash_methods[2];   /* the database's, the WAL's */
+static const sqlite3_io_methods *crash_orig[2];
+static long crash_writes, crash_at;
+
+static int crash_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
+{
+    if (++crash_writes == crash_at)
+        kill(getpid(), SIGKILL);
+    return crash_orig[f->pMethods == &crash_methods[1]]->xWrite(f, buf, n, off);
+}
+
+static int crash_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags, int *out)
+{
+    (void)v;
+    int rc = crash_real->xOpen(crash_real, name, f, flags, out);
+    int i = (flags & SQLITE_OPEN_WAL) != 0;
+    if (rc == SQLITE_OK && f->pMethods && (flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL)) &&
+        (!crash_orig[i] || crash_orig[i] == f->pMethods)) {
+        crash_orig[i] = f->pMethods;
+        crash_methods[i] = *f->pMethods;
+        crash_methods[i].xWrite = crash_write;
+        f->pMethods = &crash_methods[i];
+    }
+    return rc;
+}
+
+static void test_bulk_kill9(void)
+{
+    crash_real = sqlite3_vfs_find(NULL);
+    crash_vfs = *crash_real;
+    crash_vfs.zName = "crash";
+    crash_vfs.xOpen = crash_open;
+    CHECK_INT(sqlite3_vfs_register(&crash_vfs, 1), SQLITE_OK);
+    char *path = path_in("kill9.db");
+    enum { N = 40, BATCH = 8 };
+    /* Every write of a whole fill, counted. */
+    unlink(path);
+    store_close(open_new("kill9.db"));
+    crash_writes = 0;
+    CHECK_INT(bulk_fill(path, N, BATCH, 0), 0);
+    long total = crash_writes;
+    CHECK(total > 50);
+    int killed = 0, refused = 0, empty = 0, whole = 0;
+    for (long k = 1; k <= total + 1; k += 1 + total / 80) {
+        char *side = xasprintf("%s-wal", path);
+        unlink(path);
+        unlink(side);
+        free(side);
+        store_close(open_new("kill9.db"));
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+            crash_writes = 0;
+            crash_at = k;
+            _exit(bulk_fill(path, N, BATCH, 0) == 0 ? 0 : 1);
+        }
+        int st = 0;
+        waitpid(pid, &st, 0);
+        killed += WIFSIGNALED(st);
+        CHECK(WIFSIGNALED(st) || (WIFEXITED(st) && WEXITSTATUS(st) == 0));
+        char *err = NULL, n[16] = "", ok[16] = "";
+        store *s = store_open(path, 0, &err);
+        if (!s) {
+            refused++;
+            if (getenv("T_VERBOSE"))
+                printf("     k=%ld: %s\n", k, err);
+        } else {
+            db_text(s, "SELECT count(*) FROM patients", n, sizeof n);
+            db_text(s, "PRAGMA integrity_check", ok, sizeof ok);
+            CHECK_STR(ok, "ok");
+            if (strcmp(n, "0") == 0)
+                empty++;
+            else if (strcmp(n, "40") == 0)
+                whole++;
+            else
+                printf("FAIL: a fill killed at write %ld of %ld opens with %s patients\n", k,
+                       total, n), t_fail++;
+        }
+        store_close(s);
+        free(err);
+    }
+    printf("     kill -9 of a fill at %d of its %ld writes: %d refused, %d empty, %d whole\n",
+           killed, total, refused, empty, whole);
+    CHECK(killed > 0 && refused > 0 && whole > 0);
+    sqlite3_vfs_unregister(&crash_vfs);
+    free(path);
+}
+
 static long cache_kib(store *s)
 {
     sqlite3_stmt *q = NULL;
@@ -598,6 +798,8 @@ int main(void)
     test_patients();
     test_records();
     test_bulk_derive();
+    test_bulk_unjournalled();
+    test_bulk_kill9();
     test_bulk_cache();
     char *cmd = xasprintf("rm -rf '%s'", dir);
     if (system(cmd) != 0)
