@@ -1,6 +1,8 @@
 /* test_util.c — dates, UUIDs, UTF-8 checks and escaping of untrusted text. */
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "t.h"
 #include "util.h"
@@ -34,6 +36,31 @@ static void test_dates(void)
     date_pin(today);
     CHECK_INT(date_today(), today);
     CHECK(date_is_pinned());
+}
+
+/* UUIDs come from a pool of random bytes: a child of fork must not make
+ * the UUIDs its parent makes next from the same pool. */
+static void test_uuid_fork(void)
+{
+    char a[37], b[37] = "";
+    uuid_v4(a);   /* the pool filled */
+    int fd[2];
+    CHECK_INT(pipe(fd), 0);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        uuid_v4(a);
+        _exit(write(fd[1], a, sizeof a) == (ssize_t)sizeof a ? 0 : 1);
+    }
+    close(fd[1]);
+    CHECK_INT(read(fd[0], b, sizeof b), sizeof b);
+    close(fd[0]);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    uuid_v4(a);
+    CHECK_INT(strlen(b), 36);
+    CHECK(strcmp(a, b) != 0);
 }
 
 static void test_uuid(void)
@@ -225,6 +252,7 @@ int main(void)
     test_dates();
     test_csv_cell();
     test_uuid();
+    test_uuid_fork();
     test_utf8();
     test_escape();
     test_format_lengths();
