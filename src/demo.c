@@ -593,6 +593,10 @@ static void say_partial(store *s, int saved, int wanted, int batch, char **err)
     char *why = *err;
     if (saved == 0)
         *err = xasprintf("%s; nothing was saved", why);
+    else if (saved == wanted)
+        *err = xasprintf("%s; %s holds all %d demo patients but was not finished (the rows "
+                         "and indexes made last, the mark that it is complete): delete it "
+                         "and run demo again", why, store_path(s), wanted);
     else
         *err = xasprintf("%s; %s now holds the first %d of the %d demo patients (saved %d at a "
                      "time), part of a cohort: delete it and run demo again",
@@ -645,8 +649,10 @@ int demo_generate(store *s, const config *c, const form_set *fs, const demo_opts
     free(g.pd);
     free(g.held);
     demo_shape_free(&g.shape);
-    if (rc == 0 && store_bulk_finish(s, err) == 0 && store_commit(s, err) == 0)
+    int last_saved = 0;
+    if (rc == 0 && store_bulk_finish(s, &last_saved, err) == 0 && store_commit(s, err) == 0)
         return 0;
+    saved = last_saved ? o->patients : saved;
     store_rollback(s);
     if (!*err)
         *err = xstrdup("the demo cohort could not be written");

@@ -53,7 +53,10 @@ void store_rollback(store *s);
  * were set aside and marks it complete. The batches' page cache is sized
  * for the `patients` the fill will hold (store_bulk.c says how). */
 int store_bulk_start(store *s, int patients, char **err);
-int store_bulk_finish(store *s, char **err);
+/* *last_saved says whether the last batch's rows were committed (an
+ * unjournalled fill commits them before it goes back to WAL), so that a
+ * failure after that can say how much the file holds. */
+int store_bulk_finish(store *s, int *last_saved, char **err);
 /* One transaction around a few writes that stand or fall together (a hip
  * and its enrolment record). Nests inside a batch or another one; the
  * outermost store_tx_end commits when ok, else rolls back. */

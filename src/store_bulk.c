@@ -158,8 +158,9 @@ int store_bulk_start(store *s, int patients, char **err)
     return 0;
 }
 
-int store_bulk_finish(store *s, char **err)
+int store_bulk_finish(store *s, int *last_saved, char **err)
 {
+    *last_saved = 0;
     if (!s->batch)
         return st_fail(err, "%s: internal error: a bulk fill ends in a batch", s->path);
     /* Unjournalled, the last batch commits as the others, still marked
@@ -173,6 +174,7 @@ int store_bulk_finish(store *s, char **err)
             st_bulk_wal(s, NULL);
             return -1;
         }
+        *last_saved = 1;
         if (st_bulk_wal(s, err) < 0 || store_begin(s, err) < 0)
             return -1;
     }

@@ -506,6 +506,7 @@ static int count_derive(void *ctx, store *s, char **err)
 
 static void test_bulk_derive(void)
 {
+    int last = 0;
     store *s = open_new("bulk.db");
     if (!s)
         return;
@@ -527,7 +528,7 @@ static void test_bulk_derive(void)
     }
     CHECK_INT(d.calls, 0);   /* no derive between batches */
     CHECK_INT(store_due_pending_count(s), 3);
-    CHECK_INT(store_bulk_finish(s, &err), 0);
+    CHECK_INT(store_bulk_finish(s, &last, &err), 0);
     CHECK_INT(d.calls, 1);   /* once, with every patient of every batch queued */
     CHECK_INT(d.first_pending, 3);
     CHECK_INT(store_commit(s, &err), 0);
@@ -552,9 +553,12 @@ static void db_text(store *s, const char *sql, char *out, size_t n)
     sqlite3_finalize(q);
 }
 
-/* A bulk fill of `n` patients, `batch` a batch, into the store at `p`. */
-static int bulk_fill(const char *p, int n, int batch, int stop_in_last)
+/* A bulk fill of `n` patients, `batch` a batch, into the store at `p`;
+ * *saved (if not NULL) receives the patients it says it committed, as
+ * demo.c counts them. */
+static int bulk_fill_saved(const char *p, int n, int batch, int stop_in_last, int *saved)
 {
+    int last = 0, done = 0;
     char *err = NULL;
     store *s = store_open(p, 0, &err);
     if (!s) {
@@ -572,18 +576,27 @@ static int bulk_fill(const char *p, int n, int batch, int stop_in_last)
         add_hip(s, pt.uuid, 'L', "2025-01-10", &h);
         st_patient_free(&pt);
         st_hip_free(&h);
-        if (i % batch == 0 && i < n)
+        if (i % batch == 0 && i < n) {
             rc = store_commit_next(s, &committed, &err);
+            done = committed ? i : done;
+        }
         if (stop_in_last && i == n - 1)
             rc = -1;
     }
     if (rc == 0)
-        rc = store_bulk_finish(s, &err) == 0 && store_commit(s, &err) == 0 ? 0 : -1;
+        rc = store_bulk_finish(s, &last, &err) == 0 && store_commit(s, &err) == 0 ? 0 : -1;
     if (rc < 0)
         store_rollback(s);
+    if (saved)
+        *saved = rc == 0 || last ? n : done;
     free(err);
     store_close(s);
     return rc;
+}
+
+static int bulk_fill(const char *p, int n, int batch, int stop_in_last)
+{
+    return bulk_fill_saved(p, n, batch, stop_in_last, NULL);
 }
 
 /* A fill of more than one batch runs its batches after the first in
@@ -591,6 +604,7 @@ static int bulk_fill(const char *p, int n, int batch, int stop_in_last)
  * in the middle of a batch (Ctrl-C) keeps the batches before it whole. */
 static void test_bulk_unjournalled(void)
 {
+    int last = 0;
     store *s = open_new("unjournalled.db");
     if (!s)
         return;
@@ -610,7 +624,8 @@ static void test_bulk_unjournalled(void)
     CHECK_STR(mode, "0");
     add_patient(s, "U2", "Bulk Patient", &p);
     st_patient_free(&p);
-    CHECK_INT(store_bulk_finish(s, &err), 0);
+    CHECK_INT(store_bulk_finish(s, &last, &err), 0);
+    CHECK_INT(last, 1);   /* committed unjournalled, before the switch back */
     CHECK_INT(store_commit(s, &err), 0);
     db_text(s, "PRAGMA journal_mode", mode, sizeof mode);
     CHECK_STR(mode, "wal");
@@ -655,10 +670,13 @@ static sqlite3_vfs crash_vfs, *crash_real;
 static sqlite3_io_methods crash_methods[2];   /* the database's, the WAL's */
 static const sqlite3_io_methods *crash_orig[2];
 static long crash_writes, crash_at;
+static int crash_ioerr;   /* fail the write instead of killing */
 
 static int crash_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
 {
-    if (++crash_writes == crash_at)
+    if (++crash_writes == crash_at && crash_ioerr)
+        return SQLITE_IOERR_WRITE;
+    if (crash_writes == crash_at)
         kill(getpid(), SIGKILL);
     return crash_orig[f->pMethods == &crash_methods[1]]->xWrite(f, buf, n, off);
 }
@@ -736,6 +754,54 @@ static void test_bulk_kill9(void)
     printf("     kill -9 of a fill at %d of its %ld writes: %d refused, %d empty, %d whole\n",
            killed, total, refused, empty, whole);
     CHECK(killed > 0 && refused > 0 && whole > 0);
+
+    /* A write that fails instead, at each write in turn: a file left sound
+     * holds exactly the patients the fill says it saved (demo.c tells the
+     * user so), the last batch's included when it was committed before
+     * the switch back to WAL failed. */
+    int sound = 0, all = 0;
+    for (long k = 1; k <= total; k++) {
+        /* Every write of the last sixth (the last batch's commit, the switch
+         * back to WAL, the completing transaction), every tenth before. */
+        if (k < total - total / 6 && k % 10 != 0)
+            continue;
+        char *side = xasprintf("%s-wal", path);
+        unlink(path);
+        unlink(side);
+        free(side);
+        store_close(open_new("kill9.db"));
+        int saved = -1;
+        crash_writes = 0;
+        crash_at = k;
+        crash_ioerr = 1;
+        int rc = bulk_fill_saved(path, N, BATCH, 0, &saved);
+        crash_at = 0;
+        crash_ioerr = 0;
+        sqlite3 *db = NULL;
+        char got[16] = "", ok[16] = "";
+        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+            sqlite3_stmt *q = NULL;
+            if (sqlite3_prepare_v2(db, "SELECT (SELECT integrity_check FROM "
+                                       "pragma_integrity_check), (SELECT count(*) FROM patients)",
+                                   -1, &q, NULL) == SQLITE_OK &&
+                sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0)) {
+                snprintf(ok, sizeof ok, "%s", (const char *)sqlite3_column_text(q, 0));
+                snprintf(got, sizeof got, "%d", sqlite3_column_int(q, 1));
+            }
+            sqlite3_finalize(q);
+        }
+        sqlite3_close(db);
+        if (strcmp(ok, "ok") != 0)
+            continue;   /* torn by the failed write: refused, as above */
+        sound++;
+        all += rc != 0 && saved == N;
+        if (atoi(got) != saved)
+            printf("FAIL: a fill whose write %ld of %ld failed says it saved %d; the file holds "
+                   "%s\n", k, total, saved, got), t_fail++;
+    }
+    printf("     a failed write at one of %ld: %d files sound, %d with every patient though "
+           "the fill failed\n", total, sound, all);
+    CHECK(sound > 0 && all > 0);
     sqlite3_vfs_unregister(&crash_vfs);
     free(path);
 }
@@ -758,6 +824,7 @@ static long cache_kib(store *s)
  * command. */
 static void test_bulk_cache(void)
 {
+    int last = 0;
     CHECK_INT(st_bulk_cache_kib(1000), 262144);
     CHECK_INT(st_bulk_cache_kib(16666), 262144);
     CHECK_INT(st_bulk_cache_kib(20000), 314572);
@@ -776,7 +843,7 @@ static void test_bulk_cache(void)
     CHECK_INT(store_commit_next(s, &committed, &err), 0);
     CHECK_INT(committed, 1);
     CHECK_INT(cache_kib(s), 1572864);   /* every batch of the fill */
-    CHECK_INT(store_bulk_finish(s, &err), 0);
+    CHECK_INT(store_bulk_finish(s, &last, &err), 0);
     CHECK_INT(store_commit(s, &err), 0);
     CHECK_INT(cache_kib(s), 16384);
     CHECK_INT(store_begin(s, &err), 0);  /* a batch after the fill: 256 MiB again */
