@@ -553,6 +553,21 @@ static void db_text(store *s, const char *sql, char *out, size_t n)
     sqlite3_finalize(q);
 }
 
+/* The first column of sql's first row on the file at path, opened by SQLite
+ * itself, read-only (the store refuses a file left incomplete); "" if none. */
+static void file_text(const char *path, const char *sql, char *out, size_t n)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    out[0] = 0;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+        snprintf(out, n, "%s", (const char *)sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+}
+
 /* A bulk fill of `n` patients, `batch` a batch, into the store at `p`;
  * *saved (if not NULL) receives the patients it says it committed, as
  * demo.c counts them. */
@@ -642,16 +657,13 @@ static void test_bulk_unjournalled(void)
     store_close(s);
     char *path = path_in("unjournalled-stop.db");
     CHECK_INT(bulk_fill(path, 12, 3, 1), -1);
-    sqlite3 *db = NULL;
-    CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
-    sqlite3_stmt *q = NULL;
-    const char *sql = "SELECT (SELECT count(*) FROM patients) || ' ' || "
-                      "(SELECT journal_mode FROM pragma_journal_mode) || ' ' || "
-                      "(SELECT integrity_check FROM pragma_integrity_check)";
-    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
-        CHECK_STR((const char *)sqlite3_column_text(q, 0), "9 wal ok");
-    sqlite3_finalize(q);
-    sqlite3_close(db);
+    char got[64];
+    file_text(path,
+              "SELECT (SELECT count(*) FROM patients) || ' ' || "
+              "(SELECT journal_mode FROM pragma_journal_mode) || ' ' || "
+              "(SELECT integrity_check FROM pragma_integrity_check)",
+              got, sizeof got);
+    CHECK_STR(got, "9 wal ok");
     s = store_open(path, 0, &err);
     CHECK(s == NULL && err && strstr(err, "incomplete demo"));
     store_close(s);
@@ -696,6 +708,16 @@ static int crash_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int fla
     return rc;
 }
 
+/* path as open_new leaves it: an empty bedside database, no WAL. */
+static void fresh_file(const char *path)
+{
+    char *side = xasprintf("%s-wal", path);
+    unlink(path);
+    unlink(side);
+    free(side);
+    store_close(open_new("kill9.db"));
+}
+
 static void test_bulk_kill9(void)
 {
     crash_real = sqlite3_vfs_find(NULL);
@@ -706,19 +728,14 @@ static void test_bulk_kill9(void)
     char *path = path_in("kill9.db");
     enum { N = 40, BATCH = 8 };
     /* Every write of a whole fill, counted. */
-    unlink(path);
-    store_close(open_new("kill9.db"));
+    fresh_file(path);
     crash_writes = 0;
     CHECK_INT(bulk_fill(path, N, BATCH, 0), 0);
     long total = crash_writes;
     CHECK(total > 50);
     int killed = 0, refused = 0, empty = 0, whole = 0;
     for (long k = 1; k <= total + 1; k += 1 + total / 80) {
-        char *side = xasprintf("%s-wal", path);
-        unlink(path);
-        unlink(side);
-        free(side);
-        store_close(open_new("kill9.db"));
+        fresh_file(path);
         fflush(stdout);
         pid_t pid = fork();
         if (pid == 0) {
@@ -765,11 +782,7 @@ static void test_bulk_kill9(void)
          * back to WAL, the completing transaction), every tenth before. */
         if (k < total - total / 6 && k % 10 != 0)
             continue;
-        char *side = xasprintf("%s-wal", path);
-        unlink(path);
-        unlink(side);
-        free(side);
-        store_close(open_new("kill9.db"));
+        fresh_file(path);
         int saved = -1;
         crash_writes = 0;
         crash_at = k;
@@ -777,27 +790,20 @@ static void test_bulk_kill9(void)
         int rc = bulk_fill_saved(path, N, BATCH, 0, &saved);
         crash_at = 0;
         crash_ioerr = 0;
-        sqlite3 *db = NULL;
-        char got[16] = "", ok[16] = "";
-        if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
-            sqlite3_stmt *q = NULL;
-            if (sqlite3_prepare_v2(db, "SELECT (SELECT integrity_check FROM "
-                                       "pragma_integrity_check), (SELECT count(*) FROM patients)",
-                                   -1, &q, NULL) == SQLITE_OK &&
-                sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0)) {
-                snprintf(ok, sizeof ok, "%s", (const char *)sqlite3_column_text(q, 0));
-                snprintf(got, sizeof got, "%d", sqlite3_column_int(q, 1));
-            }
-            sqlite3_finalize(q);
-        }
-        sqlite3_close(db);
-        if (strcmp(ok, "ok") != 0)
+        char got[64];
+        file_text(path,
+                  "SELECT (SELECT count(*) FROM patients) || ' ' || "
+                  "(SELECT integrity_check FROM pragma_integrity_check)",
+                  got, sizeof got);
+        int held = -1;
+        char ok[16] = "";
+        if (sscanf(got, "%d %15s", &held, ok) != 2 || strcmp(ok, "ok") != 0)
             continue;   /* torn by the failed write: refused, as above */
         sound++;
         all += rc != 0 && saved == N;
-        if (atoi(got) != saved)
+        if (held != saved)
             printf("FAIL: a fill whose write %ld of %ld failed says it saved %d; the file holds "
-                   "%s\n", k, total, saved, got), t_fail++;
+                   "%d\n", k, total, saved, held), t_fail++;
     }
     printf("     a failed write at one of %ld: %d files sound, %d with every patient though "
            "the fill failed\n", total, sound, all);
