@@ -314,6 +314,8 @@ void store_library_init(void)
     /* bedside runs one thread: SQLite's mutexes (taken at every step and
      * every allocation) guard nothing here. */
     sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+    /* Small blocks from free lists: SQLite here has no lookaside memory. */
+    st_mem_install();
 }
 
 store *store_open(const char *path, int flags, char **err)

@@ -137,6 +137,11 @@ void st_patient_from_row(sqlite3_stmt *q, int c, st_patient *p);
 /* A hip from the ST_HIP_COLS columns starting at c (store_patient.c). */
 void st_hip_from_row(store *s, sqlite3_stmt *q, int c, st_hip *h);
 
+/* SQLite's allocator (store_mem.c): its methods, for the tests, and their
+ * installation, before SQLite's first use (store_library_init). */
+const sqlite3_mem_methods *st_mem_methods(void);
+void st_mem_install(void);
+
 /* Records (store_record.c) shared with drafts. */
 #define ST_REC_SELECT                                                                       \
     "r.uuid, r.patient, ifnull(r.hip,''), h.side, r.timepoint, r.visit_date, r.form, "     \

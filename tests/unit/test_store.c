@@ -2,6 +2,7 @@
  * recognising files, patients, hips, final records, duplicates, amendments,
  * voids, the per-patient and per-hip reads. */
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -862,6 +863,73 @@ static void test_bulk_cache(void)
     store_close(s);
 }
 
+/* SQLite's allocator (store_mem.c), driven as SQLite drives it: blocks of
+ * every size, each filled with its own byte, freed and grown in a random
+ * order; no block may lose its bytes to another. */
+static void test_mem(void)
+{
+    const sqlite3_mem_methods *m = st_mem_methods();
+    enum { N = 3000 };
+    static unsigned char *p[N];
+    static int len[N];
+    unsigned seed = 7;
+    int bad_size = 0, bad_align = 0, bad_round = 0, bad_bytes = 0;
+    for (int round = 0; round < 4; round++) {
+        for (int i = 0; i < N; i++) {
+            seed = seed * 1103515245u + 12345u;
+            int n = 1 + (int)((seed >> 8) % (i % 3 ? 520 : 3000));
+            int fresh = 1;
+            if (p[i]) {
+                if (seed & 0x10000) {   /* grow or shrink, keeping what fits */
+                    fresh = 0;
+                    unsigned char *q = m->xRealloc(p[i], n);
+                    for (int k = 0; k < (n < len[i] ? n : len[i]); k++)
+                        bad_bytes += q[k] != (unsigned char)i;
+                    p[i] = q;
+                } else {
+                    m->xFree(p[i]);
+                    p[i] = m->xMalloc(n);
+                }
+            } else {
+                p[i] = m->xMalloc(n);
+            }
+            len[i] = n;
+            bad_size += m->xSize(p[i]) < n;
+            bad_round += fresh && m->xRoundup(n) != m->xSize(p[i]);   /* as SQLite assumes */
+            bad_align += ((uintptr_t)p[i] & 7) != 0;
+            memset(p[i], i & 0xff, (size_t)n);
+        }
+        for (int i = 0; i < N; i++)   /* every block still holds its own bytes */
+            for (int k = 0; k < len[i]; k++)
+                bad_bytes += p[i][k] != (unsigned char)i;
+    }
+    CHECK_INT(bad_size, 0);
+    CHECK_INT(bad_round, 0);
+    CHECK_INT(bad_align, 0);
+    CHECK_INT(bad_bytes, 0);
+    /* A small block freed is the next one of its size (its list is used);
+     * a size between two lists gets the larger one. */
+    void *a = m->xMalloc(100);
+    m->xFree(a);
+    CHECK(m->xMalloc(97) == a);
+    CHECK_INT(m->xRoundup(100), 104);
+    CHECK_INT(m->xRoundup(105), 120);
+    CHECK_INT(m->xRoundup(1), 8);
+    CHECK_INT(m->xRoundup(504), 504);
+    CHECK_INT(m->xRoundup(505), 512);   /* beyond the lists: malloc's, 8-byte rounded */
+    void *big = m->xMalloc(5000);
+    CHECK_INT(m->xSize(big), 5000);
+    CHECK(m->xRealloc(big, 4000) == big);   /* shrinking keeps the block */
+    big = m->xRealloc(big, 100000);
+    CHECK_INT(m->xSize(big), 100000);
+    m->xFree(big);
+    m->xFree(a);
+    m->xFree(NULL);
+    CHECK_INT(m->xSize(NULL), 0);
+    for (int i = 0; i < N; i++)
+        m->xFree(p[i]);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/test_store.XXXXXX");
@@ -874,6 +942,7 @@ int main(void)
     test_bulk_unjournalled();
     test_bulk_kill9();
     test_bulk_cache();
+    test_mem();
     char *cmd = xasprintf("rm -rf '%s'", dir);
     if (system(cmd) != 0)
         printf("could not remove %s\n", dir);
