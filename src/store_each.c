@@ -20,11 +20,14 @@ static const char SQL_HIPS_ONE[] =
 /* Ordered by MRN only, and CROSS JOIN fixes the loop order: SQLite walks
  * patients by the MRN index and each patient's records by records_patient,
  * instead of sorting 300,000 rows. */
-/* ?1: the forms that end follow-up, [[form, path], ...] (st_ends_json). */
+/* ?1: the forms that end follow-up, [[form, path], ...] (st_ends_json). The
+ * IN list is made once per statement run: a record of any other form (most
+ * of them) skips the subquery that reads ?1 again and its answers. */
 #define DONE_SQL(where)                                                                       \
     "SELECT p.mrn, ifnull(r.hip, ''), r.timepoint, r.form, "                                  \
-    "(SELECT min(json_extract(r.answers, json_extract(e.value, '$[1]'))) FROM json_each(?1) e "               \
-    "WHERE json_extract(e.value, '$[0]') = r.form) "                                                          \
+    "CASE WHEN r.form IN (SELECT json_extract(value, '$[0]') FROM json_each(?1)) THEN "      \
+    "(SELECT min(json_extract(r.answers, json_extract(e.value, '$[1]'))) FROM json_each(?1) e " \
+    "WHERE json_extract(e.value, '$[0]') = r.form) END "                                      \
     "FROM patients p CROSS JOIN records r ON r.patient = p.uuid "                             \
     "WHERE " where "r.status = 'final' AND NOT EXISTS (SELECT 1 FROM records n "              \
     "WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) ORDER BY p.mrn"
