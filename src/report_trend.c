@@ -382,19 +382,14 @@ int rtrend_hips(app *a, const char *mrn, const report_opts *o, report_doc *doc,
     }
     size_t n_hip = 0, n_rec = 0;
     st_hip *hips = store_hips_of(a->db, p.uuid, &n_hip);
-    st_record *rec = store_records_of(a->db, p.uuid, 0, &n_rec);
+    st_record *rec = store_records_ended(a->db, p.uuid, &a->ends, &n_rec);
     int n_tp = a->cfg.n_tp;
     sched_ctx sc = {
         .hips = hips, .n = n_hip, .c = &a->cfg, .today = o->today,
         .items = xcalloc(n_hip * (size_t)n_tp + 1, sizeof(sched_item)),
         .end = xcalloc(n_hip + 1, sizeof(int)), .have = xcalloc(n_hip + 1, sizeof(int)),
     };
-    if (store_each_hip_of(a->db, &p, hips, n_hip, &a->ends, collect_sched, &sc) < 0) {
-        if (err)
-            *err = xasprintf("cannot read the follow-up of patient '%s'", mrn);
-        rc = -1;
-        goto out;
-    }
+    store_each_hip_in(&p, hips, n_hip, rec, n_rec, collect_sched, &sc);
     int n_col;
     rcol *col = build_cols(a, rec, n_rec, &n_col);
     header(doc, a, &p, rec, n_rec, o);
@@ -424,21 +419,17 @@ int rtrend_hips(app *a, const char *mrn, const report_opts *o, report_doc *doc,
         rdoc_beside(doc, &part[0], &part[1], hw, BESIDE_GAP);
     }
     free(col);
-    rc = 0;
     if (keep) {
         *keep = (rtrend_read){.p = p, .rec = rec, .n_rec = n_rec};
         p = (st_patient){0};
         rec = NULL;
         n_rec = 0;
     }
-out:
     free(sc.items);
     free(sc.end);
     free(sc.have);
     store_hips_free(hips, n_hip);
     store_records_free(rec, n_rec);
     st_patient_free(&p);
-    if (rc)
-        report_doc_free(doc);
-    return rc;
+    return 0;
 }

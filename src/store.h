@@ -111,6 +111,8 @@ typedef struct {
     char **score_id;                   /* computed scores (NULL ones absent) */
     double *score_val;
     int n_score;
+    int end_date;                      /* read by store_records_ended: the end of
+                                          follow-up it gives (ST_END_DATE), else -1 */
     int validated;                     /* on input: the caller validated it against
                                           its form just now (entry_save, demo), so
                                           the write marks it valid (store_mark.c) */
@@ -212,9 +214,10 @@ typedef int (*store_hip_fn)(void *ctx, const st_patient *p, const st_hip *h, con
                             int end_date);
 int store_each_hip(store *s, const char *mrn, const st_ends *ends, store_hip_fn fn, void *ctx);
 /* The same for hips already read (store_hips_of) of patient p, in their
- * order: one query, over p's records only (the trend view, print). */
-int store_each_hip_of(store *s, const st_patient *p, const st_hip *hips, size_t n,
-                      const st_ends *ends, store_hip_fn fn, void *ctx);
+ * order, from p's current records as store_records_ended read them (the
+ * trend view, print): no query. */
+int store_each_hip_in(const st_patient *p, const st_hip *hips, size_t n, const st_record *rec,
+                      size_t n_rec, store_hip_fn fn, void *ctx);
 /* Every observed hip (no index procedure; h->observed set) with its
  * patient, ordered by MRN then side: the hips store_each_hip leaves out.
  * fn returns non-zero to stop; 0, fn's value, or -1 on a database error. */
@@ -303,6 +306,10 @@ int store_record_current(store *s, const char *patient_uuid, const char *hip_uui
 /* Records of a patient with answers and scores, ordered by hip side,
  * visit date, entered_at. With all == 0 only current final records. */
 st_record *store_records_of(store *s, const char *patient_uuid, int all, size_t *n);
+/* The current final records of a patient, as store_records_of, each with
+ * the end of follow-up it gives (end_date; ends: the forms that end it). */
+st_record *store_records_ended(store *s, const char *patient_uuid, const st_ends *ends,
+                               size_t *n);
 /* The current final records of a patient, as store_records_of, of the forms
  * that end follow-up (ends) only: what the end of a hip's follow-up is read
  * from, without parsing every other record's answers. */

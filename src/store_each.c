@@ -20,20 +20,14 @@ static const char SQL_HIPS_ONE[] =
 /* Ordered by MRN only, and CROSS JOIN fixes the loop order: SQLite walks
  * patients by the MRN index and each patient's records by records_patient,
  * instead of sorting 300,000 rows. */
-/* ?1: the forms that end follow-up, [[form, path], ...] (st_ends_json). The
- * IN list is made once per statement run: a record of any other form (most
- * of them) skips the subquery that reads ?1 again and its answers. */
+/* ?1: the forms that end follow-up, [[form, path], ...] (st_ends_json). */
 #define DONE_SQL(where)                                                                       \
-    "SELECT p.mrn, ifnull(r.hip, ''), r.timepoint, r.form, "                                  \
-    "CASE WHEN r.form IN (SELECT json_extract(value, '$[0]') FROM json_each(?1)) THEN "      \
-    "(SELECT min(json_extract(r.answers, json_extract(e.value, '$[1]'))) FROM json_each(?1) e " \
-    "WHERE json_extract(e.value, '$[0]') = r.form) END "                                      \
+    "SELECT p.mrn, ifnull(r.hip, ''), r.timepoint, r.form, " ST_END_DATE("r", "?1") " "      \
     "FROM patients p CROSS JOIN records r ON r.patient = p.uuid "                             \
     "WHERE " where "r.status = 'final' AND NOT EXISTS (SELECT 1 FROM records n "              \
     "WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) ORDER BY p.mrn"
 static const char SQL_DONE_ALL[] = DONE_SQL("");
 static const char SQL_DONE_ONE[] = DONE_SQL("p.mrn = ?3 AND ");
-static const char SQL_DONE_PATIENT[] = DONE_SQL("p.uuid = ?3 AND ");
 
 /* The current finals of one patient, copied out of the cursor. */
 typedef struct {
@@ -125,24 +119,24 @@ static void pat_free(pat_done *pd)
     free(pd->end);
 }
 
-int store_each_hip_of(store *s, const st_patient *p, const st_hip *hips, size_t n,
-                      const st_ends *ends, store_hip_fn fn, void *ctx)
+int store_each_hip_in(const st_patient *p, const st_hip *hips, size_t n, const st_record *rec,
+                      size_t n_rec, store_hip_fn fn, void *ctx)
 {
-    sqlite3_stmt *dq = st_stmt(s, SQL_DONE_PATIENT);
-    if (!dq)
-        return -1;
-    char *js = st_ends_json(ends, NULL);
-    st_bind_text(dq, 1, js);
-    st_bind_text(dq, 3, p->uuid);
-    pat_done pd = {0};
-    int rc;
-    while ((rc = sqlite3_step(dq)) == SQLITE_ROW)
-        pat_add(&pd, dq);
-    sqlite3_reset(dq);
-    free(js);
-    int stop = st_walk_end(s, rc, 0);
-    st_done done = {.tp = xcalloc((size_t)pd.n + 1, sizeof *done.tp),
-                    .form = xcalloc((size_t)pd.n + 1, sizeof *done.form)};
+    /* The records' own texts, lent: pd owns only its arrays here. */
+    pat_done pd = {
+        .hip = xcalloc(n_rec + 1, sizeof *pd.hip), .tp = xcalloc(n_rec + 1, sizeof *pd.tp),
+        .form = xcalloc(n_rec + 1, sizeof *pd.form), .end = xcalloc(n_rec + 1, sizeof *pd.end),
+    };
+    for (size_t i = 0; i < n_rec; i++) {
+        assert(rec[i].current && strcmp(rec[i].patient, p->uuid) == 0);
+        pd.hip[pd.n] = (char *)rec[i].hip;
+        pd.tp[pd.n] = rec[i].timepoint;
+        pd.form[pd.n] = rec[i].form;
+        pd.end[pd.n++] = rec[i].end_date;
+    }
+    st_done done = {.tp = xcalloc(n_rec + 1, sizeof *done.tp),
+                    .form = xcalloc(n_rec + 1, sizeof *done.form)};
+    int stop = 0;
     for (size_t i = 0; !stop && i < n; i++) {
         if (hips[i].observed)
             continue;
@@ -152,7 +146,10 @@ int store_each_hip_of(store *s, const st_patient *p, const st_hip *hips, size_t 
     }
     free(done.tp);
     free(done.form);
-    pat_free(&pd);
+    free(pd.hip);
+    free(pd.tp);
+    free(pd.form);
+    free(pd.end);
     return stop;
 }
 

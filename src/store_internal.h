@@ -142,6 +142,16 @@ void st_hip_from_row(store *s, sqlite3_stmt *q, int c, st_hip *h);
 const sqlite3_mem_methods *st_mem_methods(void);
 void st_mem_install(void);
 
+/* The end of follow-up that current final record r gives: the earliest of
+ * its dates in the ending forms' fields (param: [[form, path], ...], as
+ * st_ends_json makes it), or NULL. The IN list is made once per statement
+ * run, so a record of any other form (most of them) skips the subquery
+ * that reads the list again with its answers. */
+#define ST_END_DATE(r, param)                                                                 \
+    "CASE WHEN " r ".form IN (SELECT json_extract(value, '$[0]') FROM json_each(" param      \
+    ")) THEN (SELECT min(json_extract(" r ".answers, json_extract(e.value, '$[1]'))) "         \
+    "FROM json_each(" param ") e WHERE json_extract(e.value, '$[0]') = " r ".form) END"
+
 /* Records (store_record.c) shared with drafts. */
 #define ST_REC_SELECT                                                                       \
     "r.uuid, r.patient, ifnull(r.hip,''), h.side, r.timepoint, r.visit_date, r.form, "     \

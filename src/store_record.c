@@ -116,6 +116,7 @@ void st_record_from_row(store *s, sqlite3_stmt *q, st_record *r)
     r->amended = sqlite3_column_int(q, 14);
     st_record_load_answers(s, r, (const char *)sqlite3_column_text(q, 15));
     r->out_of_window = sqlite3_column_int(q, 16) != 0;
+    r->end_date = -1;
     load_scores(s, r);
 }
 
@@ -224,10 +225,14 @@ int store_record_current(store *s, const char *patient_uuid, const char *hip_uui
 static const char SQL_RECORDS_ALL[] =
     "SELECT " ST_REC_COLS "WHERE r.patient = ?1 "
     "ORDER BY ifnull(h.side, ''), r.visit_date, r.entered_at, r.uuid";
-static const char SQL_RECORDS_CURRENT[] =
-    "SELECT " ST_REC_COLS "WHERE r.patient = ?1 AND r.status = 'final' AND NOT EXISTS "
-    "(SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) "
-    "ORDER BY ifnull(h.side, ''), r.visit_date, r.entered_at, r.uuid";
+#define RECORDS_CURRENT(extra)                                                                \
+    "SELECT " ST_REC_SELECT extra ST_REC_FROM "WHERE r.patient = ?1 AND r.status = 'final' "  \
+    "AND NOT EXISTS (SELECT 1 FROM records n WHERE n.supersedes = r.uuid "                    \
+    "AND n.status IN ('final','void')) "                                                      \
+    "ORDER BY ifnull(h.side, ''), r.visit_date, r.entered_at, r.uuid"
+static const char SQL_RECORDS_CURRENT[] = RECORDS_CURRENT("");
+/* ?2: the ending forms, st_ends_json; the end date follows ST_REC_NCOLS. */
+static const char SQL_RECORDS_ENDED[] = RECORDS_CURRENT(", " ST_END_DATE("r", "?2") " ");
 
 /* The same, of the forms in ?2 (a JSON array of form ids) only. The unary
  * + keeps SQLite from driving the read by the form's index (every record of
@@ -255,7 +260,10 @@ static st_record *records_of(store *s, const char *sql, const char *patient_uuid
             cap = cap ? cap * 2 : 32;
             v = xrealloc(v, cap * sizeof *v);
         }
-        st_record_from_row(s, q, &v[(*n)++]);
+        st_record_from_row(s, q, &v[*n]);
+        if (sql == SQL_RECORDS_ENDED && sqlite3_column_type(q, ST_REC_NCOLS) != SQLITE_NULL)
+            v[*n].end_date = st_col_date(q, ST_REC_NCOLS);
+        (*n)++;
     }
     sqlite3_reset(q);
     return v;
@@ -264,6 +272,15 @@ static st_record *records_of(store *s, const char *sql, const char *patient_uuid
 st_record *store_records_of(store *s, const char *patient_uuid, int all, size_t *n)
 {
     return records_of(s, all ? SQL_RECORDS_ALL : SQL_RECORDS_CURRENT, patient_uuid, NULL, n);
+}
+
+st_record *store_records_ended(store *s, const char *patient_uuid, const st_ends *ends,
+                               size_t *n)
+{
+    char *js = st_ends_json(ends, NULL);
+    st_record *v = records_of(s, SQL_RECORDS_ENDED, patient_uuid, js, n);
+    free(js);
+    return v;
 }
 
 st_record *store_records_ending(store *s, const char *patient_uuid, const st_ends *ends,

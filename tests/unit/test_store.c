@@ -264,34 +264,51 @@ static int hip_cb(void *ctx, const st_patient *p, const st_hip *h, const st_done
     return 0;
 }
 
-/* Everything a store_hip_fn is given, as text: side, end, done (tp/form). */
+static int by_text(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Everything a store_hip_fn is given, as text: side, end, done (tp/form,
+ * sorted: the done-list is a set, st_done_has). */
 static int sig_cb(void *ctx, const st_patient *p, const st_hip *h, const st_done *done, int end)
 {
     sbuf *b = ctx;
     sbuf_printf(b, "%s %c end %d:", p->mrn, h->side, end);
+    char **item = xcalloc((size_t)done->n + 1, sizeof *item);
     for (int i = 0; i < done->n; i++)
-        sbuf_printf(b, " %s/%s", done->tp[i], done->form[i]);
+        item[i] = xasprintf("%s/%s", done->tp[i], done->form[i]);
+    qsort(item, (size_t)done->n, sizeof *item, by_text);
+    for (int i = 0; i < done->n; i++) {
+        sbuf_printf(b, " %s", item[i]);
+        free(item[i]);
+    }
+    free(item);
     sbuf_addc(b, '\n');
     return 0;
 }
 
-/* store_each_hip_of on hips already read gives what store_each_hip gives. */
-static void check_each_hip_of(store *s, const st_patient *p, const st_ends *ends)
+/* store_each_hip_in, on hips and records already read, gives what
+ * store_each_hip gives (the done-lists, and the end dates read with the
+ * records by the same rule, ST_END_DATE). */
+static void check_each_hip_in(store *s, const st_patient *p, const st_ends *ends)
 {
     sbuf want = {0}, got = {0};
     CHECK_INT(store_each_hip(s, p->mrn, ends, sig_cb, &want), 0);
-    size_t n;
+    size_t n, n_rec;
     st_hip *hips = store_hips_of(s, p->uuid, &n);
-    CHECK_INT(store_each_hip_of(s, p, hips, n, ends, sig_cb, &got), 0);
+    st_record *rec = store_records_ended(s, p->uuid, ends, &n_rec);
+    CHECK_INT(store_each_hip_in(p, hips, n, rec, n_rec, sig_cb, &got), 0);
     CHECK(want.s != NULL);
     CHECK_STR(got.s, want.s);
     /* An observed hip has no schedule: left out. */
     sbuf_free(&got);
     for (size_t i = 0; i < n; i++)
         hips[i].observed = hips[i].side == 'R';
-    CHECK_INT(store_each_hip_of(s, p, hips, n, ends, sig_cb, &got), 0);
+    CHECK_INT(store_each_hip_in(p, hips, n, rec, n_rec, sig_cb, &got), 0);
     CHECK(got.s && !strstr(got.s, " R end"));
     CHECK(got.s && strstr(got.s, " L end"));
+    store_records_free(rec, n_rec);
     store_hips_free(hips, n);
     sbuf_free(&want);
     sbuf_free(&got);
@@ -477,8 +494,8 @@ static void test_records(void)
     memset(&hc, 0, sizeof hc);
     CHECK_INT(store_each_hip(s, "A1", NULL, hip_cb, &hc), 0);
     CHECK_INT(hc.end_left, -1);
-    check_each_hip_of(s, &p, &ends);
-    check_each_hip_of(s, &p, NULL);
+    check_each_hip_in(s, &p, &ends);
+    check_each_hip_in(s, &p, NULL);
 
     st_patient_free(&p);
     st_patient_free(&q);
