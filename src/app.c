@@ -409,14 +409,15 @@ int app_init(app *a, const app_opts *o, int need)
     a->ascii = o->ascii || !locale_is_utf8();
     if (!need)
         return 0;
-    if (load_config(a, o))
-        return 1;
-    /* Checked forms are kept in the user's cache (form_cache.c). */
+    /* Checked forms, and the configuration's parsed tree, are kept in the
+     * user's cache (form_cache.c). */
     char *cache = xdg_dir("XDG_CACHE_HOME", ".cache");
     char *forms_cache = xasprintf("%s/bedside/forms", cache);
     form_cache_use(forms_cache);
     free(forms_cache);
     free(cache);
+    if (load_config(a, o))
+        return 1;
     if (o->forms) {
         /* --forms replaces the configured folder for everyone (forms check too). */
         free(a->cfg.forms_dir);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "form.h"    /* the forms cache keeps the parsed tree */
 #include "store.h"   /* TIMEPOINT_UNSCHEDULED */
 #include "ytree.h"
 
@@ -426,7 +427,16 @@ static int load_tree(config *c, const char *name, ynode *root, diag *d)
 
 int config_load(config *c, const char *path, diag *d)
 {
-    return load_tree(c, path, ytree_load_file(path, d), d);
+    /* The tree libyaml parses, from the forms cache when it keeps these
+     * bytes (form_cache_use); the checks below run on it every time. */
+    size_t len = 0;
+    char *buf = ytree_read_file(path, &len, d);
+    ynode *root = NULL;
+    if (buf && !(root = form_cache_tree_get(buf, len)) &&
+        (root = ytree_load_buffer(path, buf, len, d)))
+        form_cache_tree_put(root, buf, len);
+    free(buf);
+    return load_tree(c, path, root, d);
 }
 
 int config_load_buffer(config *c, const char *name, const char *buf, size_t len, diag *d)

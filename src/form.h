@@ -128,6 +128,11 @@ int form_set_load(form_set *s, const char *dir, diag *d);
  * others can write to is not used. Counts of hits and misses, for tests. */
 void form_cache_use(const char *dir);
 void form_cache_counts(int *hits, int *misses);
+/* The parsed tree of a YAML file kept the same way (config_load keeps the
+ * configuration's), keyed by its bytes and the build; NULL if none is kept.
+ * Counted with the forms' hits and misses. */
+struct ynode *form_cache_tree_get(const char *buf, size_t len);
+void form_cache_tree_put(const struct ynode *root, const char *buf, size_t len);
 const form *form_set_find(const form_set *s, const char *id);
 void form_set_free(form_set *s);
 

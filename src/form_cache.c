@@ -20,7 +20,12 @@
  * detect is a file forged by someone who can write the user's cache — who
  * can as well write the user's configuration, which names the forms folder.
  * The expressions of a form from the cache compile at their first use
- * (form_expr_deferred): a show or a print never evaluates most of them. */
+ * (form_expr_deferred): a show or a print never evaluates most of them.
+ *
+ * The configuration's parsed YAML is kept the same way (KIND_TREE, through
+ * ytree_encode and ytree_decode, which checks it as untrusted): every
+ * command spared libyaml's parse of it; config.c's checks run on the tree
+ * at every start all the same. */
 #include <dirent.h>
 #include <elf.h>
 #include <errno.h>
@@ -119,8 +124,13 @@ static void hash_text(struct sha256_ctx *h, const char *s)
     sha256_update(h, strlen(s) + 1, (const uint8_t *)s);   /* with its NUL */
 }
 
+/* What a file keeps: a checked form, or the parsed tree of a YAML file
+ * (the configuration's). Part of the key: one is never read as the other. */
+#define KIND_FORM "bedside form cache 1 " BEDSIDE_VERSION
+#define KIND_TREE "bedside yaml tree cache 1 " BEDSIDE_VERSION
+
 /* 0 and key filled, or -1: no build id, no cache. */
-static int cache_key(const char *buf, size_t len, unsigned char key[KEY_LEN])
+static int cache_key(const char *kind, const char *buf, size_t len, unsigned char key[KEY_LEN])
 {
     static build_id b;
     static int looked;
@@ -132,7 +142,7 @@ static int cache_key(const char *buf, size_t len, unsigned char key[KEY_LEN])
         return -1;
     struct sha256_ctx h;
     sha256_init(&h);
-    hash_text(&h, "bedside form cache 1 " BEDSIDE_VERSION);
+    hash_text(&h, kind);
     sha256_update(&h, b.n, b.id);
     hash_text(&h, sqlite3_sourceid());
     hash_text(&h, yaml_get_version_string());
@@ -226,14 +236,9 @@ static void prune(void)
     closedir(d);
 }
 
-static void put_u32(sbuf *b, uint32_t v)
-{
-    sbuf_addn(b, (const char *)&v, sizeof v);
-}
-
 static void put_int(sbuf *b, int v)
 {
-    put_u32(b, (uint32_t)(int32_t)v);
+    sbuf_add_u32(b, (uint32_t)(int32_t)v);
 }
 
 static void put_num(sbuf *b, double v)
@@ -244,11 +249,11 @@ static void put_num(sbuf *b, double v)
 static void put_str(sbuf *b, const char *s)
 {
     if (!s) {
-        put_u32(b, UINT32_MAX);
+        sbuf_add_u32(b, UINT32_MAX);
         return;
     }
     size_t n = strlen(s);
-    put_u32(b, (uint32_t)n);
+    sbuf_add_u32(b, (uint32_t)n);
     sbuf_addn(b, s, n);
 }
 
@@ -356,23 +361,18 @@ unsigned char *form_cache_encode(const form *f, size_t *n)
     return (unsigned char *)sbuf_take(&b);
 }
 
-void form_cache_put(const form *f, const char *buf, size_t len)
+/* The file for key, holding payload: magic, key, length, payload, and the
+ * SHA-256 of all that. */
+static void write_cached(const unsigned char key[KEY_LEN], const unsigned char *payload,
+                         size_t plen)
 {
-    unsigned char key[KEY_LEN];
-    if (!dir_usable(1) || cache_key(buf, len, key) != 0)
+    if (plen > MAX_FILE)
         return;
-    size_t plen = 0;
-    unsigned char *payload = form_cache_encode(f, &plen);
-    if (plen > MAX_FILE) {
-        free(payload);
-        return;
-    }
     sbuf b = {0};
     sbuf_addn(&b, MAGIC, MAGIC_LEN);
     sbuf_addn(&b, (const char *)key, KEY_LEN);
-    put_u32(&b, (uint32_t)plen);
+    sbuf_add_u32(&b, (uint32_t)plen);
     sbuf_addn(&b, (const char *)payload, plen);
-    free(payload);
     unsigned char sum[SHA256_DIGEST_SIZE];
     struct sha256_ctx h;
     sha256_init(&h);
@@ -395,29 +395,38 @@ void form_cache_put(const form *f, const char *buf, size_t len)
     sbuf_free(&b);
 }
 
+/* Keep payload (taken) as what the bytes buf give, of kind. */
+static void keep(const char *kind, const char *buf, size_t len, unsigned char *payload,
+                 size_t plen)
+{
+    unsigned char key[KEY_LEN];
+    if (dir_usable(1) && cache_key(kind, buf, len, key) == 0)
+        write_cached(key, payload, plen);
+    free(payload);
+}
+
+void form_cache_put(const form *f, const char *buf, size_t len)
+{
+    size_t plen = 0;
+    unsigned char *payload = form_cache_encode(f, &plen);
+    keep(KIND_FORM, buf, len, payload, plen);
+}
+
+void form_cache_tree_put(const ynode *root, const char *buf, size_t len)
+{
+    size_t plen = 0;
+    unsigned char *payload = ytree_encode(root, &plen);
+    keep(KIND_TREE, buf, len, payload, plen);
+}
+
 /* ---- reading ---------------------------------------------------------- */
 
-typedef struct {
-    const unsigned char *p, *end;
-    int bad;
-} reader;
-
-static uint32_t get_u32(reader *r)
-{
-    uint32_t v = 0;
-    if (r->bad || (size_t)(r->end - r->p) < sizeof v) {
-        r->bad = 1;
-        return 0;
-    }
-    memcpy(&v, r->p, sizeof v);
-    r->p += sizeof v;
-    return v;
-}
+typedef breader reader;
 
 /* An int within lo..hi (else the file is bad). */
 static int get_int(reader *r, int lo, int hi)
 {
-    int32_t v = (int32_t)get_u32(r);
+    int32_t v = (int32_t)breader_u32(r);
     if (r->bad || v < lo || v > hi) {
         r->bad = 1;
         return lo;
@@ -432,13 +441,9 @@ static int get_flag(reader *r)
 
 static double get_num(reader *r)
 {
-    double v = 0;
-    if (r->bad || (size_t)(r->end - r->p) < sizeof v) {
-        r->bad = 1;
+    double v;
+    if (breader_take(r, &v, sizeof v) < 0)
         return 0;
-    }
-    memcpy(&v, r->p, sizeof v);
-    r->p += sizeof v;
     if (!isfinite(v)) {
         r->bad = 1;
         return 0;
@@ -461,7 +466,7 @@ static int text_ok(const unsigned char *p, size_t n)
 /* UTF-8 text without a NUL; NULL only where `optional`. */
 static char *get_str(reader *r, int optional)
 {
-    uint32_t n = get_u32(r);
+    uint32_t n = breader_u32(r);
     if (r->bad)
         return NULL;
     if (n == UINT32_MAX) {
@@ -684,18 +689,46 @@ static unsigned char *read_cached(const unsigned char key[KEY_LEN], size_t *plen
     return buf;
 }
 
-form *form_cache_get(const char *path, const char *buf, size_t len)
+/* 0 when there is no cache to look in; else 1, and *payload the payload
+ * kept for the bytes buf, of kind, or NULL. */
+static int kept(const char *kind, const char *buf, size_t len, unsigned char **payload,
+                size_t *n)
 {
     unsigned char key[KEY_LEN];
-    if (!dir_usable(0) || cache_key(buf, len, key) != 0)
-        return NULL;
-    size_t n = 0;
-    unsigned char *payload = read_cached(key, &n);
-    form *f = payload ? form_cache_decode(path, payload, n) : NULL;
-    free(payload);
-    if (f)
+    if (!dir_usable(0) || cache_key(kind, buf, len, key) != 0)
+        return 0;
+    *payload = read_cached(key, n);
+    return 1;
+}
+
+/* Counts a hit (found is not NULL) or a miss; returns found. */
+static void *counted(void *found)
+{
+    if (found)
         hits++;
     else
         misses++;
-    return f;
+    return found;
+}
+
+form *form_cache_get(const char *path, const char *buf, size_t len)
+{
+    size_t n = 0;
+    unsigned char *payload = NULL;
+    if (!kept(KIND_FORM, buf, len, &payload, &n))
+        return NULL;
+    form *f = payload ? form_cache_decode(path, payload, n) : NULL;
+    free(payload);
+    return counted(f);
+}
+
+ynode *form_cache_tree_get(const char *buf, size_t len)
+{
+    size_t n = 0;
+    unsigned char *payload = NULL;
+    if (!kept(KIND_TREE, buf, len, &payload, &n))
+        return NULL;
+    ynode *root = payload ? ytree_decode(payload, n) : NULL;
+    free(payload);
+    return counted(root);
 }

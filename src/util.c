@@ -185,6 +185,30 @@ void sbuf_addc(sbuf *b, char c)
     sbuf_addn(b, &c, 1);
 }
 
+void sbuf_add_u32(sbuf *b, uint32_t v)
+{
+    sbuf_addn(b, (const char *)&v, sizeof v);
+}
+
+int breader_take(breader *r, void *out, size_t n)
+{
+    if (r->bad || (size_t)(r->end - r->p) < n) {
+        r->bad = 1;
+        memset(out, 0, n);
+        return -1;
+    }
+    memcpy(out, r->p, n);
+    r->p += n;
+    return 0;
+}
+
+uint32_t breader_u32(breader *r)
+{
+    uint32_t v;
+    breader_take(r, &v, sizeof v);
+    return v;
+}
+
 /* Formatted straight into the free space at the end, and once more after
  * growing the buffer when it did not fit. */
 void sbuf_printf(sbuf *b, const char *fmt, ...)

@@ -4,6 +4,7 @@
 #define BEDSIDE_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #define BEDSIDE_VERSION "0.1.0"
@@ -44,6 +45,17 @@ void sbuf_addc(sbuf *b, char c);
 void sbuf_printf(sbuf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
 char *sbuf_take(sbuf *b);              /* returns the string ("" if empty), resets b */
 void sbuf_free(sbuf *b);
+/* Bytes kept by this program (the forms cache): a 32-bit number in host
+ * order, added to b; and read back from untrusted bytes, where a read past
+ * end sets bad and gives 0 (so a decoder checks bad once, at its end). */
+void sbuf_add_u32(sbuf *b, uint32_t v);
+typedef struct {
+    const unsigned char *p, *end;
+    int bad;
+} breader;
+uint32_t breader_u32(breader *r);
+/* The next n bytes into out (zeros, and -1, past the end). */
+int breader_take(breader *r, void *out, size_t n);
 
 /* Diagnostics: a list of "FILE:LINE:COLUMN: message" lines. Loaders add every
  * problem they find, so a check can print all of them, not only the first. */

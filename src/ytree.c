@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -534,4 +535,107 @@ const ynode *ytree_get(const ynode *map, const char *key)
         if (map->key[i]->type == YT_SCALAR && strcmp(map->key[i]->str, key) == 0)
             return map->item[i];
     return NULL;
+}
+
+/* ---- a tree as bytes --------------------------------------------------- */
+
+static void encode(sbuf *b, const ynode *n)
+{
+    sbuf_add_u32(b, (uint32_t)n->type);
+    sbuf_add_u32(b, (uint32_t)n->line);
+    sbuf_add_u32(b, (uint32_t)n->col);
+    if (n->type == YT_SCALAR) {
+        size_t len = strlen(n->str);
+        sbuf_add_u32(b, (uint32_t)n->plain);
+        sbuf_add_u32(b, (uint32_t)len);
+        sbuf_addn(b, n->str, len);
+        return;
+    }
+    sbuf_add_u32(b, (uint32_t)n->n);
+    for (size_t i = 0; i < n->n; i++) {
+        if (n->type == YT_MAP)
+            encode(b, n->key[i]);
+        encode(b, n->item[i]);
+    }
+}
+
+unsigned char *ytree_encode(const ynode *root, size_t *n)
+{
+    sbuf b = {0};
+    encode(&b, root);
+    *n = b.len;
+    return (unsigned char *)sbuf_take(&b);
+}
+
+#define NODE_MIN 12   /* the fewest bytes a node takes: type, line, column */
+
+/* Only what the parser could have made: the same bounds on depth, counts
+ * and text, scalar keys, no key twice in a mapping. NULL with in->bad set
+ * on anything else. */
+static ynode *decode(breader *in, yparse *y, int depth)
+{
+    uint32_t type = breader_u32(in), line = breader_u32(in), col = breader_u32(in);
+    if (in->bad || type > YT_MAP || line < 1 || col < 1 || line > INT32_MAX ||
+        col > INT32_MAX || depth > YTREE_MAX_DEPTH)
+        goto bad;
+    ynode *n = aalloc(y, sizeof *n);
+    memset(n, 0, sizeof *n);
+    n->type = (ytype)type;
+    n->line = (int)line;
+    n->col = (int)col;
+    size_t left = (size_t)(in->end - in->p);
+    if (n->type == YT_SCALAR) {
+        uint32_t plain = breader_u32(in), len = breader_u32(in);
+        left = (size_t)(in->end - in->p);
+        if (in->bad || plain > 1 || len > left || memchr(in->p, 0, len) ||
+            !utf8_valid((const char *)in->p, len, NULL))
+            goto bad;
+        n->plain = (int)plain;
+        n->str = aalloc(y, (size_t)len + 1);
+        memcpy(n->str, in->p, len);
+        n->str[len] = '\0';
+        in->p += len;
+        return n;
+    }
+    uint32_t count = breader_u32(in);
+    int map = n->type == YT_MAP;
+    left = (size_t)(in->end - in->p);
+    if (in->bad || count > (map ? YTREE_MAX_KEYS : YTREE_MAX_ITEMS) ||
+        (size_t)count * (map ? 2 : 1) * NODE_MIN > left)
+        goto bad;
+    if (count) {
+        n->item = aalloc(y, count * sizeof *n->item);
+        if (map)
+            n->key = aalloc(y, count * sizeof *n->key);
+    }
+    for (size_t i = 0; i < count; i++, n->n = i) {
+        if (map) {
+            ynode *k = decode(in, y, depth + 1);
+            if (!k || k->type != YT_SCALAR)
+                goto bad;
+            for (size_t j = 0; j < i; j++)
+                if (strcmp(n->key[j]->str, k->str) == 0)
+                    goto bad;
+            n->key[i] = k;
+        }
+        if (!(n->item[i] = decode(in, y, depth + 1)))
+            goto bad;
+    }
+    return n;
+bad:
+    in->bad = 1;   /* what was made stays in the arena, freed with it */
+    return NULL;
+}
+
+ynode *ytree_decode(const unsigned char *p, size_t n)
+{
+    yparse y = {0};
+    breader in = {.p = p, .end = p + n};
+    ynode *root = decode(&in, &y, 1);
+    if (!root || in.bad || in.p != in.end) {
+        arena_free(y.arena);
+        return NULL;
+    }
+    root->arena = y.arena;
+    return root;
 }

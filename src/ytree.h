@@ -41,6 +41,11 @@ ynode *ytree_load_file(const char *path, diag *d);
  * or NULL with the problem added to d. Caller frees; *n is the length. */
 char *ytree_read_file(const char *path, size_t *n, diag *d);
 ynode *ytree_load_buffer(const char *name, const char *buf, size_t len, diag *d);
+/* A parsed tree as bytes, and back (the forms cache keeps the
+ * configuration's: form_cache.c). Decoding takes any bytes: NULL unless
+ * they are a tree the parser could have made (bounds, UTF-8, no key twice). */
+unsigned char *ytree_encode(const ynode *root, size_t *n);
+ynode *ytree_decode(const unsigned char *p, size_t n);
 /* Frees a whole tree, given its root (its nodes are not freed one by one). */
 void ytree_free(ynode *root);
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # form_cache.sh — checked forms kept in $XDG_CACHE_HOME/bedside/forms
-# (src/form_cache.c) through the real binary: made private at the first
+# (src/form_cache.c), with the configuration's parsed tree beside them,
+# through the real binary: made private at the first
 # command; every command's output the same from a warm cache as from the
 # YAML; an edited form, a damaged file, a shared folder and an unwritable
 # cache all fall back to the YAML; a form with a problem is never kept.
@@ -18,7 +19,7 @@ inodes() { find "$C/bedside/forms" -type f ! -name '.*' -printf '%i %f\n' | sort
 
 bs --forms "$F" forms check
 expect_rc 0 "forms check, cache cold"
-expect_same "$(cached)" "$n_forms" "every checked form kept"
+expect_same "$(cached)" "$((n_forms + 1))" "every checked form kept, and the configuration's tree"
 expect_same "$(stat -c %a "$C/bedside/forms")" 700 "the cache folder is private"
 expect_same "$(find "$C/bedside/forms" -type f ! -perm 600 | wc -l)" 0 "its files are 0600"
 
@@ -75,7 +76,7 @@ expect_same "$(sqlite3 "$DB" "SELECT group_concat(score || '=' || value, ' ') FR
 sed -i 's/^title: .*/title: "Harris Hip Score (edited)"/' "$F/hhs.yaml"
 bs --forms "$F" forms list
 expect_out "Harris Hip Score \(edited\)" "an edited form's new title, through a warm cache"
-expect_same "$(cached)" "$((n_forms + 1))" "the edited form kept beside the old"
+expect_same "$(cached)" "$((n_forms + 2))" "the edited form kept beside the old"
 
 # Pruned when a new form is kept: files of ours no run has read for 30 days
 # and a killed run's temporary file left for a day go; recent ones, a file
@@ -107,7 +108,18 @@ expect_out "edited twice" "a new form kept"
 [ -L "$K/$(printf 'c%.0s' $(seq 64))" ] && ok || fail "a symbolic link stays"
 [ -e "$T/elsewhere" ] && ok || fail "what a link points at is never touched"
 rm -f "$K/$used_key" "$K/.new-NEW123" "$K/notes.txt" "$K/$(printf 'c%.0s' $(seq 64))"
-expect_same "$(cached)" "$((n_forms + 2))" "every form kept so far stays (the eleven, two edits of one)"
+expect_same "$(cached)" "$((n_forms + 3))" \
+    "every file kept so far stays (the eleven forms, two edits of one, the configuration's tree)"
+
+# An edited configuration is a miss too: its new schedule shows at once.
+cp "${BEDSIDE_CONFIG:-$TOP/config/bedside.yaml}" "$T/edited.yaml"
+sed -i 's/label: 24 months/label: Two years/' "$T/edited.yaml"
+grep -q "Two years" "$T/edited.yaml" && ok || fail "the test's configuration edit took"
+BEDSIDE_CONFIG=$T/edited.yaml bs --forms "$F" show "$mrn"
+expect_out "Two years" "an edited configuration's new label, through a warm cache"
+BEDSIDE_CONFIG=$T/edited.yaml XDG_CACHE_HOME=$T/cold-config bs --forms "$F" show "$mrn"
+expect_out "Two years" "the same from a cold cache"
+rm -f "$T/edited.yaml"
 
 # A form with a problem is reported as from a cold cache and never kept.
 before=$(cached)

@@ -2,13 +2,15 @@
  * read back from the cache is the form its YAML gives, member by member;
  * a damaged, truncated, renamed, foreign or shared file is a miss; any
  * bytes at all decode without harm (run under ASan); an edited form is a
- * miss. */
+ * miss. The configuration's parsed tree, kept the same way, gives the
+ * configuration the YAML gives. */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "form_internal.h"
 #include "t.h"
 
@@ -519,6 +521,107 @@ static void test_edited(void)
     free(path);
 }
 
+/* A configuration as text, every member (config.h). */
+static char *config_text(const char *path)
+{
+    config c;
+    diag d = {0};
+    int rc = config_load(&c, path, &d);
+    sbuf b = {0};
+    sbuf_printf(&b, "rc %d, %d problems\n", rc, (int)d.n);
+    for (size_t i = 0; i < d.n; i++)
+        sbuf_printf(&b, "%s\n", d.msg[i]);
+    diag_free(&d);
+    if (rc != 0) {
+        config_free(&c);
+        return sbuf_take(&b);
+    }
+    sbuf_printf(&b, "%s|%s|%s|%d %d %d|%s|%s\n", c.path, c.database ? c.database : "-",
+                c.forms_dir ? c.forms_dir : "-", c.paper_letter, c.print_pdf, c.print_ascii,
+                c.list_form ? c.list_form : "-", c.list_score ? c.list_score : "-");
+    for (char **a = c.print_cmd; a && *a; a++)
+        sbuf_printf(&b, "cmd %s\n", *a);
+    for (int i = 0; i < c.n_tp; i++) {
+        const sched_tp *t = &c.tp[i];
+        sbuf_printf(&b, "tp %s %s %d %d %d:", t->id, t->label, t->day, t->before, t->after);
+        for (int k = 0; k < t->n_forms; k++)
+            sbuf_printf(&b, " %s", t->forms[k]);
+        sbuf_addc(&b, '\n');
+    }
+    const config_report_item *it[] = {&c.rep_outcome, &c.rep_endpoint};
+    for (int i = 0; i < 2; i++)
+        sbuf_printf(&b, "report %s %s %s %d:%d\n", it[i]->form ? it[i]->form : "-",
+                    it[i]->field ? it[i]->field : "-", it[i]->by ? it[i]->by : "-",
+                    it[i]->line, it[i]->col);
+    config_free(&c);
+    return sbuf_take(&b);
+}
+
+/* The configuration's tree from the cache: the same configuration as from
+ * its YAML, a damaged kept tree a miss, an edited file a miss. */
+static void test_config_tree(void)
+{
+    char *shipped_cfg = xasprintf("%s/config/bedside.yaml", BEDSIDE_SRCDIR);
+    char *trial = xasprintf("%s/config/examples/trial-003.yaml", BEDSIDE_SRCDIR);
+    const char *paths[] = {shipped_cfg, trial};
+    for (int i = 0; i < 2; i++) {
+        form_cache_use(NULL);
+        char *want = config_text(paths[i]);
+        form_cache_use(dir);
+        empty_dir();
+        int m = misses(), h = hits();
+        char *first = config_text(paths[i]);   /* parsed, and kept */
+        char *again = config_text(paths[i]);   /* from the kept tree */
+        CHECK_INT(misses(), m + 1);
+        CHECK_INT(hits(), h + 1);
+        CHECK_STR(first, want);
+        CHECK_STR(again, want);
+        char *file = only_file();
+        size_t n = 0;
+        unsigned char *good = file ? slurp(file, &n) : NULL;
+        if (good) {
+            good[n / 2] ^= 0x04;   /* damaged: a miss, parsed again, and kept again */
+            spill(file, good, n);
+            m = misses();
+            char *damaged = config_text(paths[i]);
+            CHECK_INT(misses(), m + 1);
+            CHECK_STR(damaged, want);
+            free(damaged);
+        }
+        free(good);
+        free(file);
+        free(want);
+        free(first);
+        free(again);
+    }
+    /* An edited configuration is read as it is now. */
+    char *path = xasprintf("%s/c.yaml.src", dir);
+    size_t n = 0;
+    unsigned char *v1 = slurp(shipped_cfg, &n);
+    if (!v1)
+        return;
+    v1[n] = '\0';   /* slurp leaves room for it */
+    spill(path, v1, n);
+    free(config_text(path));
+    char *before = config_text(path);
+    char *at = strstr((char *)v1, "{form: hhs, score: total}");
+    CHECK(at != NULL);
+    if (at)
+        memcpy(at, "{form: vas, score: pain} ", 25);
+    spill(path, v1, n);
+    free(v1);
+    char *after = config_text(path);
+    CHECK(strstr(before, "|hhs|total") != NULL);
+    CHECK(strstr(after, "|vas|pain") != NULL);
+    free(before);
+    free(after);
+    unlink(path);
+    free(path);
+    empty_dir();
+    free(shipped_cfg);
+    free(trial);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/bedside-fcache-XXXXXX");
@@ -533,6 +636,7 @@ int main(void)
     test_deferred_failure();
     test_bad_ids();
     test_edited();
+    test_config_tree();
     empty_dir();
     rmdir(dir);
     form_cache_use(NULL);

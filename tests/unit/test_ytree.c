@@ -1,5 +1,6 @@
 /* test_ytree.c — the strict YAML reader: every refusal with its exact
  * position, and the schema helpers. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -261,6 +262,163 @@ static void test_helpers(void)
     ytree_free(n);
 }
 
+/* A tree as text: every node's type, position, quoting and value. */
+static void dump(sbuf *b, const ynode *n)
+{
+    sbuf_printf(b, "(%d %d:%d", (int)n->type, n->line, n->col);
+    if (n->type == YT_SCALAR)
+        sbuf_printf(b, " %d '%s'", n->plain, n->str);
+    for (size_t i = 0; i < n->n; i++) {
+        if (n->type == YT_MAP)
+            dump(b, n->key[i]);
+        dump(b, n->item[i]);
+    }
+    sbuf_addc(b, ')');
+}
+
+static char *dumped(const ynode *n)
+{
+    sbuf b = {0};
+    dump(&b, n);
+    return sbuf_take(&b);
+}
+
+/* Bytes of one node, built by hand (the format of ytree_encode). */
+static void raw32(sbuf *b, uint32_t v)
+{
+    sbuf_addn(b, (const char *)&v, sizeof v);
+}
+
+/* A node's head: its type, line and column, then for a list or mapping its
+ * count, for a scalar its quoting (plain). */
+static void raw_head(sbuf *b, uint32_t type, uint32_t line, uint32_t n)
+{
+    raw32(b, type);
+    raw32(b, line);
+    raw32(b, 1);
+    raw32(b, n);
+}
+
+static void raw_scalar(sbuf *b, const char *s, size_t len)
+{
+    raw_head(b, YT_SCALAR, 1, 1);
+    raw32(b, (uint32_t)len);
+    sbuf_addn(b, s, len);
+}
+
+static int decodes(const sbuf *b)
+{
+    ynode *n = ytree_decode((const unsigned char *)b->s, b->len);
+    ytree_free(n);
+    return n != NULL;
+}
+
+/* The tree the forms cache keeps for the configuration: back as parsed,
+ * and only a tree the parser could have made from any other bytes. */
+static void test_codec(void)
+{
+    const char *src = "a: 1\nb: \"1\"\nc:\n  - x\n  - {k: v, \"\": ''}\n  - []\n"
+                      "d: {}\ne: caf\u00e9 \u2014 \u00e5\nf:\n  g:\n    h: [1, [2, [3]]]\n";
+    ynode *n = NULL;
+    CHECK_STR(first_problem(src, strlen(src), &n), "");
+    if (!n)
+        return;
+    size_t len = 0;
+    unsigned char *enc = ytree_encode(n, &len);
+    ynode *back = ytree_decode(enc, len);
+    CHECK(back != NULL);
+    char *want = dumped(n), *got = back ? dumped(back) : NULL;
+    CHECK_STR(got, want);
+    free(got);
+    ytree_free(back);
+    int prefixes = 0;   /* every shorter read, and one byte more, refused */
+    for (size_t k = 0; k < len; k++)
+        prefixes += ytree_decode(enc, k) == NULL;
+    CHECK_INT(prefixes, (long)len);
+    unsigned char *more = xmalloc(len + 1);
+    memcpy(more, enc, len);
+    more[len] = 0;
+    CHECK(ytree_decode(more, len + 1) == NULL);
+    free(more);
+    /* Bytes changed at random: refused, or a tree that encodes back to them. */
+    uint32_t seed = 99;
+    int refused = 0, same = 0;
+    unsigned char *b = xmalloc(len);
+    for (int round = 0; round < 2000; round++) {
+        memcpy(b, enc, len);
+        for (int k = 0; k <= round % 3; k++) {
+            seed = seed * 1103515245u + 12345u;
+            b[(seed >> 8) % len] = (unsigned char)(seed >> 20);
+        }
+        ynode *t = ytree_decode(b, len);
+        if (!t) {
+            refused++;
+            continue;
+        }
+        size_t n2 = 0;
+        unsigned char *again = ytree_encode(t, &n2);
+        same += n2 == len && memcmp(again, b, len) == 0;
+        free(again);
+        ytree_free(t);
+    }
+    CHECK(refused > 0);
+    CHECK_INT(refused + same, 2000);
+    free(b);
+    free(enc);
+    free(want);
+    ytree_free(n);
+
+    sbuf s = {0};
+    raw_scalar(&s, "ok", 2);
+    CHECK(decodes(&s));
+    sbuf_free(&s);
+    raw_scalar(&s, "a\0b", 3);   /* a NUL inside */
+    CHECK(!decodes(&s));
+    sbuf_free(&s);
+    raw_scalar(&s, "\xc3\x28", 2);   /* not UTF-8 */
+    CHECK(!decodes(&s));
+    sbuf_free(&s);
+    raw_head(&s, 3, 1, 0);   /* no such type */
+    CHECK(!decodes(&s));
+    sbuf_free(&s);
+    raw_head(&s, YT_SEQ, 0, 0);   /* line 0 */
+    CHECK(!decodes(&s));
+    sbuf_free(&s);
+    /* A mapping: the same key twice, then a list as a key. */
+    for (int kind = 0; kind < 2; kind++) {
+        raw_head(&s, YT_MAP, 1, 2);
+        raw_scalar(&s, "k", 1);
+        raw_scalar(&s, "v", 1);
+        if (kind == 0) {
+            raw_scalar(&s, "k", 1);
+        } else {
+            raw_head(&s, YT_SEQ, 1, 0);
+        }
+        raw_scalar(&s, "w", 1);
+        CHECK(!decodes(&s));
+        sbuf_free(&s);
+    }
+    /* Nesting: YTREE_MAX_DEPTH levels decode, one more does not. */
+    for (int extra = 0; extra < 2; extra++) {
+        for (int d = 0; d < YTREE_MAX_DEPTH - 1 + extra; d++) {
+            raw_head(&s, YT_SEQ, 1, 1);
+        }
+        raw_scalar(&s, "deep", 4);
+        CHECK_INT(decodes(&s), !extra);
+        sbuf_free(&s);
+    }
+    /* More items than a list may hold, or than the bytes could carry. */
+    raw_head(&s, YT_SEQ, 1, YTREE_MAX_ITEMS + 1);
+    for (int i = 0; i <= YTREE_MAX_ITEMS; i++)
+        raw_scalar(&s, "", 0);
+    CHECK(!decodes(&s));
+    sbuf_free(&s);
+    raw_head(&s, YT_SEQ, 1, 1000);
+    raw_scalar(&s, "", 0);
+    CHECK(!decodes(&s));
+    sbuf_free(&s);
+}
+
 int main(void)
 {
     test_tree();
@@ -268,5 +426,6 @@ int main(void)
     test_file();
     test_big();
     test_helpers();
+    test_codec();
     return t_done();
 }
