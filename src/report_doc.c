@@ -203,6 +203,11 @@ int rtext_width(const char *s)
     const unsigned char *u = (const unsigned char *)s;
     int w = 0;
     while (*u) {
+        if (*u < 0x80) {   /* ASCII, most of what is laid out: a byte, a column */
+            u++;
+            w++;
+            continue;
+        }
         unsigned cp;
         u += utf8_next(u, &cp);
         w += char_width(cp);
@@ -217,6 +222,13 @@ static size_t fit_len(const char *s, int width, int *w)
     const unsigned char *u = (const unsigned char *)s;
     *w = 0;
     while (*u) {
+        if (*u < 0x80) {
+            if (*w + 1 > width)
+                break;
+            (*w)++;
+            u++;
+            continue;
+        }
         unsigned cp;
         int len = utf8_next(u, &cp);
         int cw = char_width(cp);
@@ -234,6 +246,11 @@ static int cols_of(const char *s, size_t n)
     const unsigned char *u = (const unsigned char *)s, *end = u + n;
     int w = 0;
     while (u < end) {
+        if (*u < 0x80) {
+            u++;
+            w++;
+            continue;
+        }
         unsigned cp;
         u += utf8_next(u, &cp);
         w += char_width(cp);

@@ -41,6 +41,17 @@ static void test_width(void)
     f = rtext_fit("abc", 10);
     CHECK_STR(f, "abc");
     free(f);
+    /* ASCII and other characters mixed: each byte below 0x80 one column. */
+    CHECK_INT(rtext_width("a\tb▁c"), 5);
+    f = rtext_fit("ab▁▂cd", 3);
+    CHECK_STR(f, "ab▁");
+    free(f);
+    f = rtext_fit("ab▁▂cd", 5);
+    CHECK_STR(f, "ab▁▂c");
+    free(f);
+    f = rtext_fit("ab▁▂cd", 2);
+    CHECK_STR(f, "ab");
+    free(f);
 }
 
 static void test_wrap(void)
