@@ -128,11 +128,15 @@ void st_merge_taken_free(st_merge_taken *t);
 void st_patient_from_row(sqlite3_stmt *q, int c, st_patient *p);
 /* The columns of hip alias h: uuid, patient, side, index_date, and its
  * enrolment answers as one JSON object (every current record of the hip at
- * the timepoint 'enrolment'; found through records_key), ST_HIP_NCOLS in all. */
+ * the timepoint 'enrolment'; found through records_key), ST_HIP_NCOLS in all.
+ * The records table itself, not the current_records view: the same plan,
+ * and SQLite prepares it without expanding the view's every column. */
 #define ST_HIP_COLS(h)                                                                        \
     h ".uuid, " h ".patient, " h ".side, " h ".index_date, "                                  \
-    "(SELECT json_group_object(ea.key, ea.value) FROM current_records enr, "                  \
-    "json_each(enr.answers) ea WHERE enr.hip = " h ".uuid AND enr.timepoint = 'enrolment')"
+    "(SELECT json_group_object(ea.key, ea.value) FROM records enr, "                          \
+    "json_each(enr.answers) ea WHERE enr.hip = " h ".uuid AND enr.timepoint = 'enrolment' "    \
+    "AND enr.status = 'final' AND NOT EXISTS (SELECT 1 FROM records n "                       \
+    "WHERE n.supersedes = enr.uuid AND n.status IN ('final','void')))"
 #define ST_HIP_NCOLS 5
 /* A hip from the ST_HIP_COLS columns starting at c (store_patient.c). */
 void st_hip_from_row(store *s, sqlite3_stmt *q, int c, st_hip *h);
