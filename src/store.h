@@ -307,9 +307,10 @@ int store_record_current(store *s, const char *patient_uuid, const char *hip_uui
  * visit date, entered_at. With all == 0 only current final records. */
 st_record *store_records_of(store *s, const char *patient_uuid, int all, size_t *n);
 /* The current final records of a patient, as store_records_of, each with
- * the end of follow-up it gives (end_date; ends: the forms that end it). */
-st_record *store_records_ended(store *s, const char *patient_uuid, const st_ends *ends,
-                               size_t *n);
+ * the end of follow-up it gives (end_date; ends: the forms that end it),
+ * into *out. 0, or -1 (SQLite's message on stderr) if the read failed part-way. */
+int store_records_ended(store *s, const char *patient_uuid, const st_ends *ends,
+                        st_record **out, size_t *n);
 /* The current final records of a patient, as store_records_of, of the forms
  * that end follow-up (ends) only: what the end of a hip's follow-up is read
  * from, without parsing every other record's answers. */

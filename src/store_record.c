@@ -243,10 +243,14 @@ static const char SQL_RECORDS_ENDING[] =
     "(SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) "
     "ORDER BY ifnull(h.side, ''), r.visit_date, r.entered_at, r.uuid";
 
+/* With bad: *bad = -1 (and SQLite's message on stderr) when the read
+ * failed part-way, else 0. */
 static st_record *records_of(store *s, const char *sql, const char *patient_uuid,
-                             const char *forms, size_t *n)
+                             const char *forms, size_t *n, int *bad)
 {
     *n = 0;
+    if (bad)
+        *bad = -1;
     sqlite3_stmt *q = st_stmt(s, sql);
     if (!q)
         return NULL;
@@ -255,7 +259,8 @@ static st_record *records_of(store *s, const char *sql, const char *patient_uuid
         st_bind_text(q, 2, forms);
     st_record *v = NULL;
     size_t cap = 0;
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 32;
             v = xrealloc(v, cap * sizeof *v);
@@ -265,22 +270,26 @@ static st_record *records_of(store *s, const char *sql, const char *patient_uuid
             v[*n].end_date = st_col_date(q, ST_REC_NCOLS);
         (*n)++;
     }
+    if (bad)
+        *bad = st_walk_end(s, rc, 0);
     sqlite3_reset(q);
     return v;
 }
 
 st_record *store_records_of(store *s, const char *patient_uuid, int all, size_t *n)
 {
-    return records_of(s, all ? SQL_RECORDS_ALL : SQL_RECORDS_CURRENT, patient_uuid, NULL, n);
+    return records_of(s, all ? SQL_RECORDS_ALL : SQL_RECORDS_CURRENT, patient_uuid, NULL, n,
+                      NULL);
 }
 
-st_record *store_records_ended(store *s, const char *patient_uuid, const st_ends *ends,
-                               size_t *n)
+int store_records_ended(store *s, const char *patient_uuid, const st_ends *ends,
+                        st_record **out, size_t *n)
 {
     char *js = st_ends_json(ends, NULL);
-    st_record *v = records_of(s, SQL_RECORDS_ENDED, patient_uuid, js, n);
+    int bad;
+    *out = records_of(s, SQL_RECORDS_ENDED, patient_uuid, js, n, &bad);
     free(js);
-    return v;
+    return bad;
 }
 
 st_record *store_records_ending(store *s, const char *patient_uuid, const st_ends *ends,
@@ -294,7 +303,7 @@ st_record *store_records_ending(store *s, const char *patient_uuid, const st_end
         st_json_string(&b, ends->v[i].form);
     }
     sbuf_add(&b, "]");
-    st_record *v = records_of(s, SQL_RECORDS_ENDING, patient_uuid, b.s, n);
+    st_record *v = records_of(s, SQL_RECORDS_ENDING, patient_uuid, b.s, n, NULL);
     sbuf_free(&b);
     return v;
 }

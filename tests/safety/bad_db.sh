@@ -93,6 +93,26 @@ head -c $((psize * (pages - 2))) /dev/urandom |
 refused "$T/db-c.db" "overwritten pages" check
 refused "$T/db-c.db" "overwritten pages" export csv
 
+# A damaged page among one patient's records (the opening probes read the
+# first and last rows only): show and print refuse with a message naming the
+# file, rather than a summary short of some records.
+cp "$DB" "$T/db-d.db"
+leaf=$(sqlite3 "$T/db-d.db" "SELECT pageno FROM dbstat WHERE name = 'records' AND pagetype = 'leaf'
+    ORDER BY pageno LIMIT 1 OFFSET (SELECT count(*) / 2 FROM dbstat WHERE name = 'records'
+    AND pagetype = 'leaf')")
+head -c "$psize" /dev/urandom |
+    dd of="$T/db-d.db" bs="$psize" seek=$((leaf - 1)) conv=notrunc status=none
+hit=
+for m in $(sqlite3 "$DB" "SELECT mrn FROM patients ORDER BY mrn"); do
+    sqlite3 "$T/db-d.db" "SELECT count(answers) FROM records r JOIN patients p ON
+        p.uuid = r.patient WHERE p.mrn = '$m'" >/dev/null 2>&1 || { hit=$m; break; }
+done
+[ -n "$hit" ] && ok || fail "the damaged page holds some patient's records"
+if [ -n "$hit" ]; then
+    refused "$T/db-d.db" "a damaged page of one patient's records" show "$hit"
+    refused "$T/db-d.db" "a damaged page of one patient's records" print "$hit"
+fi
+
 # A zero-length file at the path is not a database someone can lose data
 # in, but a file of zeros that is not empty is not ours.
 head -c 8192 /dev/zero >"$T/zeros.db"

@@ -297,7 +297,8 @@ static void check_each_hip_in(store *s, const st_patient *p, const st_ends *ends
     CHECK_INT(store_each_hip(s, p->mrn, ends, sig_cb, &want), 0);
     size_t n, n_rec;
     st_hip *hips = store_hips_of(s, p->uuid, &n);
-    st_record *rec = store_records_ended(s, p->uuid, ends, &n_rec);
+    st_record *rec = NULL;
+    CHECK_INT(store_records_ended(s, p->uuid, ends, &rec, &n_rec), 0);
     CHECK_INT(store_each_hip_in(p, hips, n, rec, n_rec, sig_cb, &got), 0);
     CHECK(want.s != NULL);
     CHECK_STR(got.s, want.s);

@@ -222,7 +222,8 @@ int main(void)
     st_hip *hips = store_hips_of(s, one.uuid, &n_hip);
     CHECK(n_hip > 0);
     size_t n_rec = 0;
-    st_record *rec = store_records_ended(s, one.uuid, &ends, &n_rec);
+    st_record *rec = NULL;
+    CHECK_INT(store_records_ended(s, one.uuid, &ends, &rec, &n_rec), 0);
     CHECK_INT(store_each_hip_in(&one, hips, n_hip, rec, n_rec, count_hip, &n), 0);
     store_records_free(rec, n_rec);
     store_hips_free(hips, n_hip);
