@@ -29,7 +29,9 @@ static const char SQL_HIPS_ONE[] =
 static const char SQL_DONE_ALL[] = DONE_SQL("");
 static const char SQL_DONE_ONE[] = DONE_SQL("p.mrn = ?3 AND ");
 
-/* The current finals of one patient, copied out of the cursor. */
+/* The current finals of one patient: copied out of the cursor (store_each_hip),
+ * or lent by the records already read (store_each_hip_in, which frees only
+ * the arrays). */
 typedef struct {
     char *mrn;
     char **hip, **tp, **form;
