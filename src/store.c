@@ -149,33 +149,21 @@ static int open_fail(store *s, int rc, char **err)
 /* Read the first and last row of each of our tables: cheap (a root-to-leaf
  * path each) and it finds most truncated or overwritten files at once. The
  * first row is read through whichever b-tree SQLite scans for it (often the
- * narrowest covering index), the last through the table's own. Plain
- * statements, no subquery: each is prepared at every start. */
+ * narrowest covering index), the last through the table's own. One
+ * statement of scalar subqueries, each planned as it would be alone: one
+ * prepare at every start instead of ten. */
 static int cheap_check(store *s, char **err)
 {
-    static const char *const probes[] = {
-        "SELECT 1 FROM patients LIMIT 1",
-        "SELECT max(rowid) FROM patients",
-        "SELECT 1 FROM hips LIMIT 1",
-        "SELECT max(rowid) FROM hips",
-        "SELECT 1 FROM records LIMIT 1",
-        "SELECT max(rowid) FROM records",
-        "SELECT 1 FROM scores LIMIT 1",
-        "SELECT 1 FROM scores ORDER BY record DESC LIMIT 1",
-        "SELECT 1 FROM audit LIMIT 1",
-        "SELECT max(rowid) FROM audit",
-    };
-    int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
-    for (size_t i = 0; rc == SQLITE_OK && i < sizeof probes / sizeof probes[0]; i++) {
-        int v;
-        rc = query_int(s->db, probes[i], &v);
-    }
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-    if (rc != SQLITE_OK) {
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    static const char probes[] =
+        "SELECT (SELECT 1 FROM patients LIMIT 1), (SELECT max(rowid) FROM patients), "
+        "(SELECT 1 FROM hips LIMIT 1), (SELECT max(rowid) FROM hips), "
+        "(SELECT 1 FROM records LIMIT 1), (SELECT max(rowid) FROM records), "
+        "(SELECT 1 FROM scores LIMIT 1), (SELECT 1 FROM scores ORDER BY record DESC LIMIT 1), "
+        "(SELECT 1 FROM audit LIMIT 1), (SELECT max(rowid) FROM audit)";
+    int v;
+    int rc = query_int(s->db, probes, &v);
+    if (rc != SQLITE_OK)
         return open_fail(s, rc, err);
-    }
     return 0;
 }
 
