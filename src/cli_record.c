@@ -299,8 +299,9 @@ int cli_void(app *a, int argc, char **argv)
     if (entry_open_record(a, argv[optind], "void", &old, &t, &e) != ENTRY_OK)
         return cli_entry_err(&e, NULL);
     size_t n = 1;
-    st_record *v = visit ? entry_visit_records(a, &old, &n) : &old;
-    if (entry_void_records(a, v, n, reason, &e) != ENTRY_OK)
+    st_record *v = &old;
+    if ((visit && entry_visit_records(a, &old, &v, &n, &e) != ENTRY_OK) ||
+        entry_void_records(a, v, n, reason, &e) != ENTRY_OK)
         rc = cli_entry_err(&e, NULL);
     else
         for (size_t i = 0; i < n; i++)

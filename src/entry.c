@@ -60,7 +60,11 @@ static void end_dates(const app *a, store *db, const char *patient, hip_ends *he
     if (a->ends.n == 0)
         return;
     size_t n = 0;
-    st_record *r = store_records_ending(db, patient, &a->ends, &n);
+    st_record *r;
+    /* A read that fails part-way keeps the records before: the store then
+     * refuses every write (store_read_failed), so no record is saved
+     * against an end of follow-up that was not read. */
+    (void)store_records_ending(db, patient, &a->ends, &r, &n);
     for (size_t i = 0; i < n; i++) {
         const form *f = app_end_form(a, r[i].form);
         const char *v = f ? st_record_get(&r[i], f->field[f->ends_follow_up].id) : NULL;
@@ -398,7 +402,12 @@ int entry_check_answers(app *a, const entry_target *t, const form_answers *ans,
     const char *whose = !t->h ? "patient" : t->h->side == 'L' ? "left hip" : "right hip";
     if (rc == ENTRY_OK) {
         size_t n = 0;
-        st_record *r = store_records_of(a->db, t->p.uuid, 0, &n);
+        st_record *r;
+        if (store_records_of(a->db, t->p.uuid, 0, &r, &n) < 0) {
+            store_records_free(r, n);
+            return entry_fail(e, "", "cannot read the records of the %s: %s", whose,
+                              store_read_failed(a->db));
+        }
         for (size_t i = 0; i < n && rc == ENTRY_OK; i++) {
             if (strcmp(r[i].form, f->id) != 0 || strcmp(r[i].hip, t->h ? t->h->uuid : "") != 0 ||
                 (except_uuid && strcmp(r[i].uuid, except_uuid) == 0))
@@ -618,10 +627,18 @@ static int same_visit(const st_record *x, const st_record *y)
            (strcmp(x->timepoint, TIMEPOINT_UNSCHEDULED) != 0 || x->visit_date == y->visit_date);
 }
 
-st_record *entry_visit_records(app *a, const st_record *r, size_t *n)
+int entry_visit_records(app *a, const st_record *r, st_record **out, size_t *n,
+                        entry_error *e)
 {
     size_t all = 0, k = 0;
-    st_record *v = store_records_of(a->db, r->patient, 0, &all);
+    st_record *v;
+    if (store_records_of(a->db, r->patient, 0, &v, &all) < 0) {
+        store_records_free(v, all);
+        *out = NULL;
+        *n = 0;
+        return entry_fail(e, "", "cannot read the records of the visit: %s",
+                          store_read_failed(a->db));
+    }
     for (size_t i = 0; i < all; i++) {
         if (same_visit(&v[i], r))
             v[k++] = v[i];
@@ -636,8 +653,9 @@ st_record *entry_visit_records(app *a, const st_record *r, size_t *n)
             v[j] = v[j - 1];
             v[j - 1] = t;
         }
+    *out = v;
     *n = k;
-    return v;
+    return ENTRY_OK;
 }
 
 form_answers *entry_answers_of(const form *f, const st_record *r, int *dropped)

@@ -273,8 +273,10 @@ int entry_void_records(app *a, const st_record *recs, size_t n, const char *reas
                        entry_error *e);
 /* The current final records of r's visit: the same patient, hip (or
  * patient scope), timepoint and, for an unscheduled visit, date; in the
- * schedule's form order. Free with store_records_free. */
-st_record *entry_visit_records(app *a, const st_record *r, size_t *n);
+ * schedule's form order, into *out (free with store_records_free).
+ * ENTRY_OK, or ENTRY_REFUSED with why in e if they could not be read. */
+int entry_visit_records(app *a, const st_record *r, st_record **out, size_t *n,
+                        entry_error *e);
 /* ---- Enrolment (entry_enrol.c) ------------------------------------------ */
 
 /* Would ans (answers of an enrolment form, or NULL) make a record? Yes when

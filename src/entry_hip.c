@@ -123,7 +123,13 @@ static int redate(app *a, const st_patient *p, char side, int index_date, const 
     /* Every current record of the hip, and every patient-scope record,
      * which counts in the window of any of the patient's hips. */
     size_t n = 0;
-    st_record *r = store_records_of(a->db, p->uuid, 0, &n);
+    st_record *r;
+    if (store_records_of(a->db, p->uuid, 0, &r, &n) < 0) {
+        store_records_free(r, n);
+        st_hip_free(&h);
+        return entry_fail(e, "index_date", "cannot read the patient's records to check them "
+                          "against the new index date: %s", store_read_failed(a->db));
+    }
     for (size_t i = 0; i < n; i++) {
         if (r[i].side && r[i].side != side)
             continue;

@@ -383,9 +383,11 @@ int rtrend_hips(app *a, const char *mrn, const report_opts *o, report_doc *doc,
     size_t n_hip = 0, n_rec = 0;
     st_hip *hips = store_hips_of(a->db, p.uuid, &n_hip);
     st_record *rec = NULL;
-    if (store_records_ended(a->db, p.uuid, &a->ends, &rec, &n_rec) < 0) {
+    if (store_records_ended(a->db, p.uuid, &a->ends, &rec, &n_rec) < 0 ||
+        store_read_failed(a->db)) {
         if (err)
-            *err = xasprintf("cannot read the records of patient '%s'", mrn);
+            *err = xasprintf("cannot read the hips and records of patient '%s': %s", mrn,
+                             store_read_failed(a->db));
         store_hips_free(hips, n_hip);
         store_records_free(rec, n_rec);
         st_patient_free(&p);

@@ -381,6 +381,7 @@ void store_close(store *s)
     sqlite3_close(s->db);
     st_mark_free(s);
     st_bulk_free(s);
+    free(s->read_failed);
     free(s->path);
     free(s);
 }

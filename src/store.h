@@ -35,6 +35,10 @@ store *store_open(const char *path, int flags, char **err);
 void store_library_init(void);
 void store_close(store *s);
 const char *store_path(const store *s);
+/* Why a read of a patient's hips or records failed part-way in this store
+ * (the file's path and SQLite's message), or NULL. After one, every write
+ * refuses: a rule checked against that read may have missed rows. */
+const char *store_read_failed(const store *s);
 /* 0 if this process can write the database now; else -1 and why. Used
  * before a nurse starts typing. */
 int store_can_write(store *s, char **err);
@@ -180,7 +184,9 @@ int store_hip_redate(store *s, const char *hip_uuid, int old_date, int new_date,
  * 0, or -1 when the database cannot be read. */
 int store_each_unenrolled(store *s, const char *form_id, int hips,
                           void (*fn)(void *ctx, const char *mrn, char side), void *ctx);
-st_hip *store_hips_of(store *s, const char *patient_uuid, size_t *n);  /* L before R */
+/* A patient's hips, L before R; a read that fails part-way returns those
+ * before, and store_read_failed says why. */
+st_hip *store_hips_of(store *s, const char *patient_uuid, size_t *n);
 void store_hips_free(st_hip *h, size_t n);
 
 /* Which (timepoint, form) pairs have a current final record for a hip,
@@ -304,18 +310,19 @@ int store_record_lookup(store *s, const char *id, st_record *r, char **err);
 int store_record_current(store *s, const char *patient_uuid, const char *hip_uuid,
                          const char *tp, const char *form, st_record *r);
 /* Records of a patient with answers and scores, ordered by hip side,
- * visit date, entered_at. With all == 0 only current final records. */
-st_record *store_records_of(store *s, const char *patient_uuid, int all, size_t *n);
+ * visit date, entered_at, into *out. With all == 0 only current final
+ * records. 0, or -1 if the read failed part-way (store_read_failed says
+ * why; *out holds the records read before, for store_records_free). */
+int store_records_of(store *s, const char *patient_uuid, int all, st_record **out, size_t *n);
 /* The current final records of a patient, as store_records_of, each with
- * the end of follow-up it gives (end_date; ends: the forms that end it),
- * into *out. 0, or -1 (SQLite's message on stderr) if the read failed part-way. */
+ * the end of follow-up it gives (end_date; ends: the forms that end it). */
 int store_records_ended(store *s, const char *patient_uuid, const st_ends *ends,
                         st_record **out, size_t *n);
 /* The current final records of a patient, as store_records_of, of the forms
  * that end follow-up (ends) only: what the end of a hip's follow-up is read
  * from, without parsing every other record's answers. */
-st_record *store_records_ending(store *s, const char *patient_uuid, const st_ends *ends,
-                                size_t *n);
+int store_records_ending(store *s, const char *patient_uuid, const st_ends *ends,
+                         st_record **out, size_t *n);
 void store_records_free(st_record *r, size_t n);
 /* Stream current final records (of one form, or all), ordered by MRN, side,
  * visit date; memory stays flat. fn gets the patient's MRN too. */

@@ -45,8 +45,9 @@ int store_draft_find(store *s, const char *patient_uuid, const char *hip_uuid, c
     st_bind_text(q, 3, tp);
     st_bind_text(q, 4, form);
     int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW)
-        st_record_from_row(s, q, r);
+    if (rc == SQLITE_ROW ? st_record_from_row(s, q, r) < 0
+                         : rc != SQLITE_DONE && st_read_fail(s) < 0)
+        rc = SQLITE_ERROR;
     sqlite3_reset(q);
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
@@ -58,15 +59,16 @@ static int draft_get(store *s, const char *uuid, st_record *r, char **err)
         return -1;
     st_bind_text(q, 1, uuid);
     int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW)
-        st_record_from_row(s, q, r);
+    if (rc == SQLITE_ROW ? st_record_from_row(s, q, r) < 0
+                         : rc != SQLITE_DONE && st_read_fail(s) < 0)
+        rc = SQLITE_ERROR;
     sqlite3_reset(q);
     if (rc == SQLITE_ROW)
         return 0;
     if (rc == SQLITE_DONE)
         return st_fail(err, "draft %.8s no longer exists (finished or discarded elsewhere)",
                        uuid ? uuid : "");
-    return st_fail_db(s, err, "cannot read the draft");
+    return st_fail(err, "cannot read the draft: %s", s->read_failed);
 }
 
 int store_draft_open(store *s, st_record *r, char **err)

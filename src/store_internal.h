@@ -23,6 +23,7 @@ struct store {
     store_derive_fn derive;     /* run before each commit (store_set_derive) */
     void *derive_ctx;
     int deriving;
+    char *read_failed; /* st_read_fail: why a read of hips or records failed */
     struct st_form_digest *digest;   /* the forms' digests (store_mark.c) */
     int n_digest;
     char *bulk_name[ST_BULK_MAX], *bulk_sql[ST_BULK_MAX];   /* store_bulk.c: indexes */
@@ -65,6 +66,11 @@ int st_fail_db(store *s, char **err, const char *what);
  * `stop` if it stopped the walk, else -1 with SQLite's message when the last
  * step `rc` was an error rather than the end of the rows, else 0. */
 int st_walk_end(store *s, int rc, int stop);
+/* A read of hips or records failed part-way (a damaged page, an I/O error):
+ * keep SQLite's message (the first one) and return -1. Every later write of
+ * this store refuses (st_tx_begin, st_tx_end): whatever a rule checked
+ * against that read may have missed rows. */
+int st_read_fail(store *s);
 
 /* A write transaction: BEGIN IMMEDIATE, or nothing inside a batch (whose
  * transaction it joins). st_tx_end commits when ok != 0, else rolls back;
@@ -166,10 +172,10 @@ void st_mem_install(void);
 #define ST_REC_NCOLS 17
 #define ST_REC_FROM "FROM records r LEFT JOIN hips h ON h.uuid = r.hip "
 #define ST_REC_COLS ST_REC_SELECT ST_REC_FROM
-/* Fill r from a row selected with ST_REC_COLS (answers and scores too). */
-void st_record_from_row(store *s, sqlite3_stmt *q, st_record *r);
-/* Answers of a JSON object into r (json_each). */
-void st_record_load_answers(store *s, st_record *r, const char *json);
+/* Fill r from a row selected with ST_REC_COLS (answers and scores too): 0,
+ * or -1 (st_read_fail) with r freed if its answers or scores could not be
+ * read whole. */
+int st_record_from_row(store *s, sqlite3_stmt *q, st_record *r);
 /* Checks shared by a final record and a draft: the patient exists, the hip
  * (if any) is the patient's, and with dup != 0 no current final record has
  * the same key (unless unscheduled). Inside a write transaction. */

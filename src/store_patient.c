@@ -285,15 +285,20 @@ st_hip *store_hips_of(store *s, const char *patient_uuid, size_t *n)
 {
     *n = 0;
     sqlite3_stmt *q = st_stmt(s, SQL_HIPS_OF);
-    if (!q)
+    if (!q) {
+        st_read_fail(s);
         return NULL;
+    }
     st_bind_text(q, 1, patient_uuid);
     st_hip *v = NULL;
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         v = xrealloc(v, (*n + 1) * sizeof *v);
         st_hip_from_row(s, q, 0, &v[*n]);
         v[(*n)++].observed = sqlite3_column_int(q, ST_HIP_NCOLS) == 1;
     }
+    if (rc != SQLITE_DONE)
+        st_read_fail(s);   /* callers that show hips ask store_read_failed */
     sqlite3_reset(q);
     return v;
 }

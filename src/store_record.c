@@ -68,33 +68,40 @@ const char *st_record_get(const st_record *r, const char *key)
 static const char SQL_ANSWERS[] = "SELECT key, value FROM json_each(?1)";
 static const char SQL_SCORES[] = "SELECT score, value FROM scores WHERE record = ?1";
 
-void st_record_load_answers(store *s, st_record *r, const char *json)
+/* 0, or -1 (st_read_fail) when the rows could not all be read. */
+static int load_answers(store *s, st_record *r, const char *json)
 {
     sqlite3_stmt *q = st_stmt(s, SQL_ANSWERS);
-    if (!q || !json)
-        return;
-    st_bind_text(q, 1, json);
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    if (!q)
+        return st_read_fail(s);
+    st_bind_text(q, 1, json ? json : "{}");   /* the column is NOT NULL */
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         const char *k = (const char *)sqlite3_column_text(q, 0);
         const char *v = (const char *)sqlite3_column_text(q, 1);
         if (k && v)
             st_record_answer(r, k, v);
     }
+    int bad = rc != SQLITE_DONE ? st_read_fail(s) : 0;
     sqlite3_reset(q);
+    return bad;
 }
 
-static void load_scores(store *s, st_record *r)
+static int load_scores(store *s, st_record *r)
 {
     sqlite3_stmt *q = st_stmt(s, SQL_SCORES);
     if (!q)
-        return;
+        return st_read_fail(s);
     st_bind_text(q, 1, r->uuid);
-    while (sqlite3_step(q) == SQLITE_ROW)
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
         st_record_score(r, (const char *)sqlite3_column_text(q, 0), sqlite3_column_double(q, 1));
+    int bad = rc != SQLITE_DONE ? st_read_fail(s) : 0;
     sqlite3_reset(q);
+    return bad;
 }
 
-void st_record_from_row(store *s, sqlite3_stmt *q, st_record *r)
+int st_record_from_row(store *s, sqlite3_stmt *q, st_record *r)
 {
     memset(r, 0, sizeof *r);
     st_col_uuid(q, 0, r->uuid);
@@ -114,10 +121,14 @@ void st_record_from_row(store *s, sqlite3_stmt *q, st_record *r)
     r->reason = st_col_strdup(q, 12);
     r->current = sqlite3_column_int(q, 13);
     r->amended = sqlite3_column_int(q, 14);
-    st_record_load_answers(s, r, (const char *)sqlite3_column_text(q, 15));
     r->out_of_window = sqlite3_column_int(q, 16) != 0;
     r->end_date = -1;
-    load_scores(s, r);
+    if (load_answers(s, r, (const char *)sqlite3_column_text(q, 15)) < 0 ||
+        load_scores(s, r) < 0) {
+        st_record_free(r);
+        return -1;
+    }
+    return 0;
 }
 
 static const char SQL_PREFIX[] =
@@ -172,13 +183,21 @@ int store_record_lookup(store *s, const char *id, st_record *r, char **err)
         return -1;
     st_bind_text(q, 1, uuid);
     rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW)
-        st_record_from_row(s, q, r);
-    sqlite3_reset(q);
-    if (rc != SQLITE_ROW) {
-        st_fail(err, "no record %s", uuid);
-        return rc == SQLITE_DONE ? 1 : -1;
+    if (rc == SQLITE_ROW && st_record_from_row(s, q, r) < 0) {
+        sqlite3_reset(q);
+        return st_fail(err, "cannot read record %s: %s", uuid, s->read_failed);
     }
+    if (rc != SQLITE_ROW) {
+        if (rc != SQLITE_DONE) {
+            st_read_fail(s);
+            sqlite3_reset(q);
+            return st_fail(err, "cannot read record %s: %s", uuid, s->read_failed);
+        }
+        sqlite3_reset(q);
+        st_fail(err, "no record %s", uuid);
+        return 1;
+    }
+    sqlite3_reset(q);
     return 0;
 }
 
@@ -216,8 +235,9 @@ int store_record_current(store *s, const char *patient_uuid, const char *hip_uui
     st_bind_text(q, 3, tp);
     st_bind_text(q, 4, form);
     int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW)
-        st_record_from_row(s, q, r);
+    if (rc == SQLITE_ROW ? st_record_from_row(s, q, r) < 0
+                         : rc != SQLITE_DONE && st_read_fail(s) < 0)
+        rc = SQLITE_ERROR;
     sqlite3_reset(q);
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
@@ -243,20 +263,22 @@ static const char SQL_RECORDS_ENDING[] =
     "(SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) "
     "ORDER BY ifnull(h.side, ''), r.visit_date, r.entered_at, r.uuid";
 
-/* With bad: *bad = -1 (and SQLite's message on stderr) when the read
- * failed part-way, else 0. */
-static st_record *records_of(store *s, const char *sql, const char *patient_uuid,
-                             const char *forms, size_t *n, int *bad)
+/* The records sql selects for the patient (and ?2 = forms) into *out: 0, or
+ * -1 (st_read_fail) when the read failed part-way; *out then holds the
+ * records read before. A statement with a column after ST_REC_COLS gives
+ * each record's end of follow-up there. */
+static int records_of(store *s, const char *sql, const char *patient_uuid, const char *forms,
+                      st_record **out, size_t *n)
 {
+    *out = NULL;
     *n = 0;
-    if (bad)
-        *bad = -1;
     sqlite3_stmt *q = st_stmt(s, sql);
     if (!q)
-        return NULL;
+        return st_read_fail(s);
     st_bind_text(q, 1, patient_uuid);
     if (forms)
         st_bind_text(q, 2, forms);
+    int ended = sqlite3_column_count(q) > ST_REC_NCOLS;
     st_record *v = NULL;
     size_t cap = 0;
     int rc;
@@ -265,35 +287,35 @@ static st_record *records_of(store *s, const char *sql, const char *patient_uuid
             cap = cap ? cap * 2 : 32;
             v = xrealloc(v, cap * sizeof *v);
         }
-        st_record_from_row(s, q, &v[*n]);
-        if (sql == SQL_RECORDS_ENDED && sqlite3_column_type(q, ST_REC_NCOLS) != SQLITE_NULL)
+        if (st_record_from_row(s, q, &v[*n]) < 0)
+            break;
+        if (ended && sqlite3_column_type(q, ST_REC_NCOLS) != SQLITE_NULL)
             v[*n].end_date = st_col_date(q, ST_REC_NCOLS);
         (*n)++;
     }
-    if (bad)
-        *bad = st_walk_end(s, rc, 0);
+    int bad = rc == SQLITE_DONE ? 0 : st_read_fail(s);
     sqlite3_reset(q);
-    return v;
+    *out = v;
+    return bad;
 }
 
-st_record *store_records_of(store *s, const char *patient_uuid, int all, size_t *n)
+int store_records_of(store *s, const char *patient_uuid, int all, st_record **out, size_t *n)
 {
-    return records_of(s, all ? SQL_RECORDS_ALL : SQL_RECORDS_CURRENT, patient_uuid, NULL, n,
-                      NULL);
+    return records_of(s, all ? SQL_RECORDS_ALL : SQL_RECORDS_CURRENT, patient_uuid, NULL, out,
+                      n);
 }
 
 int store_records_ended(store *s, const char *patient_uuid, const st_ends *ends,
                         st_record **out, size_t *n)
 {
     char *js = st_ends_json(ends, NULL);
-    int bad;
-    *out = records_of(s, SQL_RECORDS_ENDED, patient_uuid, js, n, &bad);
+    int bad = records_of(s, SQL_RECORDS_ENDED, patient_uuid, js, out, n);
     free(js);
     return bad;
 }
 
-st_record *store_records_ending(store *s, const char *patient_uuid, const st_ends *ends,
-                                size_t *n)
+int store_records_ending(store *s, const char *patient_uuid, const st_ends *ends,
+                         st_record **out, size_t *n)
 {
     sbuf b = {0};
     sbuf_add(&b, "[");
@@ -303,9 +325,9 @@ st_record *store_records_ending(store *s, const char *patient_uuid, const st_end
         st_json_string(&b, ends->v[i].form);
     }
     sbuf_add(&b, "]");
-    st_record *v = records_of(s, SQL_RECORDS_ENDING, patient_uuid, b.s, n, NULL);
+    int bad = records_of(s, SQL_RECORDS_ENDING, patient_uuid, b.s, out, n);
     sbuf_free(&b);
-    return v;
+    return bad;
 }
 
 void store_records_free(st_record *r, size_t n)
@@ -346,10 +368,16 @@ static int each(store *s, const char *sql, const char *form, store_record_fn fn,
     int rc = SQLITE_DONE, stop = 0;
     while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         st_record r;
-        st_record_from_row(s, q, &r);
+        if (st_record_from_row(s, q, &r) < 0) {
+            fprintf(stderr, "bedside: %s\n", s->read_failed);
+            stop = -1;
+            break;
+        }
         stop = fn(ctx, (const char *)sqlite3_column_text(q, ST_REC_NCOLS), &r);
         st_record_free(&r);
     }
+    if (!stop && rc != SQLITE_DONE)
+        st_read_fail(s);
     stop = st_walk_end(s, rc, stop);
     sqlite3_finalize(q);
     return stop;

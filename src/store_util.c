@@ -69,6 +69,28 @@ int st_walk_end(store *s, int rc, int stop)
     return 0;
 }
 
+int st_read_fail(store *s)
+{
+    if (!s->read_failed)
+        s->read_failed = xasprintf("%s: %s", s->path, sqlite3_errmsg(s->db));
+    return -1;
+}
+
+const char *store_read_failed(const store *s)
+{
+    return s->read_failed;
+}
+
+/* -1 with why, if a read of this store failed earlier (st_read_fail). */
+static int reads_whole(store *s, char **err)
+{
+    if (!s->read_failed)
+        return 0;
+    return st_fail(err, "nothing saved: reading the database failed earlier (%s); what was "
+                        "checked against it may be incomplete. Run bedside check.",
+                   s->read_failed);
+}
+
 /* Run one fixed statement (BEGIN, COMMIT, SAVEPOINT...) through the cache. */
 static int exec1(store *s, const char *sql)
 {
@@ -120,7 +142,7 @@ int st_tx_begin(store *s, char **err)
         s->depth = 1;
         return 0;
     }
-    if (st_begin_immediate(s, err) < 0)
+    if (reads_whole(s, err) < 0 || st_begin_immediate(s, err) < 0)
         return -1;
     s->depth = 1;
     return 0;
@@ -140,7 +162,7 @@ int st_tx_end(store *s, int ok, char **err)
             s->spoiled = 1;
         return ok ? 0 : -1;
     }
-    if (ok && st_derive(s, err) < 0)
+    if (ok && (reads_whole(s, err) < 0 || st_derive(s, err) < 0))
         ok = 0;
     if (ok) {
         int rc = exec1(s, SQL_COMMIT);

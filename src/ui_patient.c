@@ -59,7 +59,12 @@ static void pat_resume(ui *u, void *stp)
 static void open_record(ui *u, pat_st *s)
 {
     size_t n = 0;
-    st_record *r = store_records_of(u->a->db, s->p.uuid, 0, &n);
+    st_record *r;
+    if (store_records_of(u->a->db, s->p.uuid, 0, &r, &n) < 0) {
+        ui_alert(u, "Cannot list the records", store_read_failed(u->a->db));
+        store_records_free(r, n);
+        return;
+    }
     if (!n) {
         ui_msg(u, UC_WARN, "No saved record yet: n starts a visit.");
         store_records_free(r, n);

@@ -231,7 +231,12 @@ static void void_records(ui *u, rec_st *s)
     }
     entry_target_free(&t);
     size_t n = 0;
-    st_record *visit = entry_visit_records(u->a, &old, &n);
+    st_record *visit;
+    if (entry_visit_records(u->a, &old, &visit, &n, &e) != ENTRY_OK) {
+        ui_alert(u, "Not voided", e.msg);
+        st_record_free(&old);
+        return;
+    }
     const form *f = form_set_find(&u->a->forms, old.form);
     char *which = visit_name(u, s);
     int whole = 0;

@@ -221,7 +221,8 @@ static void read_all(store *s)
     st_patient_row *rows = store_patient_list(s, NULL, "vas", "vas", 0, &n);
     for (size_t i = 0; i < n; i++) {
         size_t nr = 0, nh = 0, na = 0;
-        st_record *r = store_records_of(s, rows[i].p.uuid, 1, &nr);
+        st_record *r;
+        (void)store_records_of(s, rows[i].p.uuid, 1, &r, &nr);
         store_records_free(r, nr);
         st_hip *h = store_hips_of(s, rows[i].p.uuid, &nh);
         store_hips_free(h, nh);

@@ -113,6 +113,31 @@ if [ -n "$hit" ]; then
     refused "$T/db-d.db" "a damaged page of one patient's records" print "$hit"
 fi
 
+# The same for a page of scores: the summary would lack a score and look
+# whole. A conversion is not recorded either: its once-only rule reads the
+# hip's records and their scores.
+cp "$DB" "$T/db-s.db"
+leaf=$(sqlite3 "$T/db-s.db" "SELECT pageno FROM dbstat WHERE name = 'scores' AND pagetype = 'leaf'
+    ORDER BY pageno LIMIT 1 OFFSET (SELECT count(*) / 2 FROM dbstat WHERE name = 'scores'
+    AND pagetype = 'leaf')")
+head -c "$psize" /dev/urandom |
+    dd of="$T/db-s.db" bs="$psize" seek=$((leaf - 1)) conv=notrunc status=none
+hit=
+for m in $(sqlite3 "$DB" "SELECT mrn FROM patients ORDER BY mrn"); do
+    sqlite3 "$T/db-s.db" "SELECT count(*), sum(s.value) FROM scores s JOIN records r ON
+        r.uuid = s.record JOIN patients p ON p.uuid = r.patient WHERE p.mrn = '$m'" \
+        >/dev/null 2>&1 || { hit=$m; break; }
+done
+[ -n "$hit" ] && ok || fail "the damaged page holds some patient's scores"
+if [ -n "$hit" ]; then
+    side=$(sqlite3 "$DB" "SELECT h.side FROM hips h JOIN patients p ON p.uuid = h.patient
+        WHERE p.mrn = '$hit' ORDER BY h.side LIMIT 1")
+    refused "$T/db-s.db" "a damaged page of one patient's scores" show "$hit"
+    refused "$T/db-s.db" "a damaged page of one patient's scores" print "$hit"
+    refused "$T/db-s.db" "a damaged page of one patient's scores" record "$hit" --form tha \
+        --hip "$side" --timepoint unscheduled --date "$TODAY" tha_date="$TODAY" reason=collapse
+fi
+
 # A zero-length file at the path is not a database someone can lose data
 # in, but a file of zeros that is not empty is not ours.
 head -c 8192 /dev/zero >"$T/zeros.db"

@@ -152,7 +152,8 @@ static int n_rows(void)
     int total = 0;
     for (size_t i = 0; i < n; i++) {
         size_t k = 0;
-        st_record *r = store_records_of(A.db, p[i].p.uuid, 1, &k);
+        st_record *r;
+        CHECK_INT(store_records_of(A.db, p[i].p.uuid, 1, &r, &k), 0);
         total += (int)k;
         store_records_free(r, k);
     }

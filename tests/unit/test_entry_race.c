@@ -137,7 +137,8 @@ static int save_racing(race *r, const char *mrn, const char *form_id, const char
 static size_t count_form(const st_patient *p, const char *form_id)
 {
     size_t n = 0, k = 0;
-    st_record *recs = store_records_of(A.db, p->uuid, 0, &n);
+    st_record *recs;
+    CHECK_INT(store_records_of(A.db, p->uuid, 0, &recs, &n), 0);
     for (size_t i = 0; i < n; i++)
         k += strcmp(recs[i].form, form_id) == 0;
     store_records_free(recs, n);
@@ -173,7 +174,8 @@ static void test_redate(race *r)
 
     /* Without the record in the way (voided), the same move goes through. */
     size_t n = 0;
-    st_record *recs = store_records_of(A.db, p.uuid, 0, &n);
+    st_record *recs;
+    CHECK_INT(store_records_of(A.db, p.uuid, 0, &recs, &n), 0);
     CHECK_INT(n, 1);
     if (n == 1) {
         CHECK_INT(entry_void(&A, &recs[0], "entered for the wrong date", &e), ENTRY_OK);
@@ -233,7 +235,8 @@ static void test_amend_end(race *r)
     CHECK_INT(save_racing(&none, "R4", "end_of_followup", NULL, "2026-05-20", late, &e),
               ENTRY_OK);
     size_t n = 0;
-    st_record *recs = store_records_of(A.db, p.uuid, 0, &n);
+    st_record *recs;
+    CHECK_INT(store_records_of(A.db, p.uuid, 0, &recs, &n), 0);
     CHECK_INT(n, 1);
     if (n == 1) {
         st_record old, nr;

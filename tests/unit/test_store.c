@@ -453,11 +453,12 @@ static void test_records(void)
     st_record_free(&r);
 
     size_t n;
-    st_record *all = store_records_of(s, p.uuid, 1, &n);
+    st_record *all;
+    CHECK_INT(store_records_of(s, p.uuid, 1, &all, &n), 0);
     CHECK_INT(n, 8);   /* 2 + 2 unscheduled + satisfaction + amend + void + new */
     CHECK_INT(all[0].side, 0);   /* patient scope first */
     store_records_free(all, n);
-    all = store_records_of(s, p.uuid, 0, &n);
+    CHECK_INT(store_records_of(s, p.uuid, 0, &all, &n), 0);
     CHECK_INT(n, 5);
     int in_order = 1;
     for (size_t i = 1; i < n; i++)

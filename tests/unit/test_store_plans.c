@@ -314,7 +314,8 @@ int main(void)
     CHECK_INT(store_patient_get(s, "M0", &m0), 0);
     sqlite3_trace_v2(s->db, SQLITE_TRACE_STMT, on_stmt, &endr);
     size_t n_end = 9;
-    st_record *er = store_records_ending(s, m0.uuid, &ends2, &n_end);
+    st_record *er;
+    CHECK_INT(store_records_ending(s, m0.uuid, &ends2, &er, &n_end), 0);
     CHECK_INT((int)n_end, 0);
     store_records_free(er, n_end);
     sqlite3_trace_v2(s->db, 0, NULL, NULL);

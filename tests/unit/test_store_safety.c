@@ -362,7 +362,8 @@ static void test_eight_writers(void)
         if (store_patient_get(s, mrn, &q) != 0)
             continue;
         size_t n;
-        st_record *r = store_records_of(s, q.uuid, 0, &n);
+        st_record *r;
+        CHECK_INT(store_records_of(s, q.uuid, 0, &r, &n), 0);
         total += (int)n;
         store_records_free(r, n);
         st_patient_free(&q);
@@ -447,6 +448,83 @@ static void test_backup_and_check(void)
     free(path);
 }
 
+
+/* A read of a patient's records that fails part-way (here: answers that are
+ * not JSON, put in past the CHECK by a raw connection, as a doctored copy
+ * could hold them) is an error, never a shorter list; and after it the store
+ * saves nothing, before or inside a transaction, since a rule may have been
+ * checked against the rows that were missing. */
+static void test_failed_read(void)
+{
+    char *path = at("failed_read.db");
+    st_patient p;
+    st_hip h;
+    char rec[37];
+    store_close(make_db(path, &p, &h, rec));
+    char *sql = xasprintf(
+        "PRAGMA ignore_check_constraints = 1; INSERT INTO records(uuid, patient, hip, "
+        "timepoint, visit_date, form, form_version, status, answers, entered_by, entered_at) "
+        "VALUES ('00000000-0000-4000-8000-000000000001', '%s', '%s', '3m', '2025-04-01', 'vas', "
+        "1, 'final', '{\"pain\": ', 'x', '2025-04-01T10:00:00Z')", p.uuid, h.uuid);
+    CHECK(raw_exec(path, sql) == NULL);
+    free(sql);
+    char *err = NULL;
+    store *s = store_open(path, 0, &err);
+    CHECK(s != NULL);
+    if (!s) {
+        printf("     open: %s\n", err);
+        free(err);
+        err = NULL;
+        free(path);
+        return;
+    }
+    CHECK(store_read_failed(s) == NULL);
+    /* Inside a transaction: the write before the read is rolled back. */
+    CHECK_INT(store_tx_begin(s, &err), 0);
+    st_patient q = {.mrn = "S2", .name = "Sue", .sex = 'F', .born = day("1960-06-06")};
+    CHECK_INT(store_patient_add(s, &q, &err), 0);
+    st_record *r = NULL;
+    size_t n = 9;
+    CHECK_INT(store_records_of(s, p.uuid, 0, &r, &n), -1);
+    store_records_free(r, n);
+    CHECK(store_read_failed(s) && strstr(store_read_failed(s), "failed_read.db") &&
+          strstr(store_read_failed(s), "JSON"));
+    CHECK_INT(store_tx_end(s, 1, &err), -1);
+    CHECK(err && strstr(err, "nothing saved") && strstr(err, "JSON"));
+    free(err);
+    err = NULL;
+    st_patient got = {0};
+    if (store_patient_get(s, "S2", &got) != 1) {
+        CHECK(!"the write before the failed read was rolled back");
+        st_patient_free(&got);
+    }
+    /* And every write after it. */
+    st_patient q3 = {.mrn = "S3", .name = "Sid", .sex = 'M', .born = day("1961-06-06")};
+    CHECK_INT(store_patient_add(s, &q3, &err), -1);
+    CHECK(err && strstr(err, "nothing saved"));
+    free(err);
+    err = NULL;
+    /* The other readers of records say so too. */
+    st_record one = {0};
+    CHECK_INT(store_record_current(s, p.uuid, h.uuid, "3m", "vas", &one), -1);
+    CHECK_INT(store_record_lookup(s, "00000000-0000-4000-8000-000000000001", &one, &err), -1);
+    CHECK(err && strstr(err, "JSON"));
+    free(err);
+    err = NULL;
+    CHECK_INT(store_record_lookup(s, rec, &one, NULL), 0);   /* a sound record still reads */
+    st_record_free(&one);
+    store_close(s);
+    /* A fresh store that reads only the sound record writes again. */
+    s = store_open(path, 0, &err);
+    CHECK(s != NULL);
+    if (s) {
+        CHECK_INT(store_patient_add(s, &q3, &err), 0);
+        CHECK(store_read_failed(s) == NULL);
+        store_close(s);
+    }
+    free(path);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/test_store_safety.XXXXXX");
@@ -459,6 +537,7 @@ int main(void)
     test_two_writers();
     test_eight_writers();
     test_backup_and_check();
+    test_failed_read();
     char *cmd = xasprintf("rm -rf '%s'", dir);
     if (system(cmd) != 0)
         printf("could not remove %s\n", dir);
