@@ -128,6 +128,10 @@ static void hash_text(struct sha256_ctx *h, const char *s)
  * (the configuration's). Part of the key: one is never read as the other. */
 #define KIND_FORM "bedside form cache 1 " BEDSIDE_VERSION
 #define KIND_TREE "bedside yaml tree cache 1 " BEDSIDE_VERSION
+/* A folder's forms kept together (form_cache_set_get), named SET_PREFIX
+ * and the key. */
+#define KIND_SET "bedside forms folder cache 1 " BEDSIDE_VERSION
+#define SET_PREFIX "set-"
 
 /* 0 and key filled, or -1: no build id, no cache. */
 static int cache_key(const char *kind, const char *buf, size_t len, unsigned char key[KEY_LEN])
@@ -155,7 +159,8 @@ static int cache_key(const char *kind, const char *buf, size_t len, unsigned cha
     return 0;
 }
 
-static char *file_of(const unsigned char key[KEY_LEN])
+/* prefix: "" for a form or a tree, SET_PREFIX for a folder's forms. */
+static char *file_of(const char *prefix, const unsigned char key[KEY_LEN])
 {
     static const char digits[] = "0123456789abcdef";
     char hex[2 * KEY_LEN + 1];
@@ -164,7 +169,7 @@ static char *file_of(const unsigned char key[KEY_LEN])
         hex[2 * i + 1] = digits[key[i] & 15];
     }
     hex[2 * KEY_LEN] = '\0';
-    return xasprintf("%s/%s", cache_dir, hex);
+    return xasprintf("%s/%s%s", cache_dir, prefix, hex);
 }
 
 /* The folder (and later each file) must be ours and writable by us alone. */
@@ -204,6 +209,8 @@ static int our_name(const char *n, int *tmp)
     *tmp = strncmp(n, ".new-", 5) == 0;
     if (*tmp)
         return 1;
+    if (strncmp(n, SET_PREFIX, strlen(SET_PREFIX)) == 0)
+        n += strlen(SET_PREFIX);
     size_t i = 0;
     for (; n[i]; i++)
         if (!((n[i] >= '0' && n[i] <= '9') || (n[i] >= 'a' && n[i] <= 'f')))
@@ -363,8 +370,8 @@ unsigned char *form_cache_encode(const form *f, size_t *n)
 
 /* The file for key, holding payload: magic, key, length, payload, and the
  * SHA-256 of all that. */
-static void write_cached(const unsigned char key[KEY_LEN], const unsigned char *payload,
-                         size_t plen)
+static void write_cached(const char *prefix, const unsigned char key[KEY_LEN],
+                         const unsigned char *payload, size_t plen)
 {
     if (plen > MAX_FILE)
         return;
@@ -384,7 +391,7 @@ static void write_cached(const unsigned char key[KEY_LEN], const unsigned char *
     int fd = mkstemp(tmp);   /* mode 0600 */
     if (fd >= 0) {
         int written = write_all(fd, b.s, b.len) == 0;
-        char *final = file_of(key);
+        char *final = file_of(prefix, key);
         if (close(fd) != 0 || !written || rename(tmp, final) != 0)
             unlink(tmp);
         else
@@ -401,7 +408,7 @@ static void keep(const char *kind, const char *buf, size_t len, unsigned char *p
 {
     unsigned char key[KEY_LEN];
     if (dir_usable(1) && cache_key(kind, buf, len, key) == 0)
-        write_cached(key, payload, plen);
+        write_cached("", key, payload, plen);
     free(payload);
 }
 
@@ -648,9 +655,10 @@ bad:
 }
 
 /* The payload of the file for key, checked whole, or NULL. */
-static unsigned char *read_cached(const unsigned char key[KEY_LEN], size_t *plen)
+static unsigned char *read_cached(const char *prefix, const unsigned char key[KEY_LEN],
+                                  size_t *plen)
 {
-    char *file = file_of(key);
+    char *file = file_of(prefix, key);
     int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
     free(file);
     if (fd < 0)
@@ -697,7 +705,7 @@ static int kept(const char *kind, const char *buf, size_t len, unsigned char **p
     unsigned char key[KEY_LEN];
     if (!dir_usable(0) || cache_key(kind, buf, len, key) != 0)
         return 0;
-    *payload = read_cached(key, n);
+    *payload = read_cached("", key, n);
     return 1;
 }
 
@@ -731,4 +739,100 @@ ynode *form_cache_tree_get(const char *buf, size_t len)
     ynode *root = payload ? ytree_decode(payload, n) : NULL;
     free(payload);
     return counted(root);
+}
+
+/* ---- a folder's forms at once ----------------------------------------- */
+
+/* The forms of a folder are also kept together, in one file keyed by the
+ * folder and each file's name and status (device, inode, mode, size, and
+ * modification and change times) rather than its bytes: a start that finds
+ * every file as it was reads that one file, not each form and its kept
+ * copy. Any change to a file gives it a new change time, which no one can
+ * set back, so a new key. File times move in the clock's coarse ticks, and
+ * a file changed twice in one tick to the same size would look the same
+ * (git's "racy" entries): only files last changed RACY_SECONDS ago or more
+ * are kept so; until then each form is read from its bytes as before. */
+#define RACY_SECONDS 2
+
+/* 0 and key filled, or -1: no cache. */
+static int set_key(const char *dir, char *const *names, const struct stat *st, size_t n,
+                   unsigned char key[KEY_LEN])
+{
+    sbuf b = {0};
+    sbuf_add(&b, dir);
+    sbuf_addc(&b, '\0');
+    for (size_t i = 0; i < n; i++) {
+        sbuf_add(&b, names[i]);
+        sbuf_addc(&b, '\0');
+        const uint64_t v[] = {
+            (uint64_t)st[i].st_dev, (uint64_t)st[i].st_ino, (uint64_t)st[i].st_mode,
+            (uint64_t)st[i].st_size, (uint64_t)st[i].st_mtim.tv_sec,
+            (uint64_t)st[i].st_mtim.tv_nsec, (uint64_t)st[i].st_ctim.tv_sec,
+            (uint64_t)st[i].st_ctim.tv_nsec,
+        };
+        sbuf_addn(&b, (const char *)v, sizeof v);
+    }
+    int rc = cache_key(KIND_SET, b.s, b.len, key);
+    sbuf_free(&b);
+    return rc;
+}
+
+int form_cache_set_get(const char *dir, char *const *names, const struct stat *st, size_t n,
+                       form ***out)
+{
+    unsigned char key[KEY_LEN];
+    if (n == 0 || !dir_usable(0) || set_key(dir, names, st, n, key) != 0)
+        return 0;
+    size_t len = 0;
+    unsigned char *payload = read_cached(SET_PREFIX, key, &len);
+    if (!payload)
+        return 0;
+    reader r = {payload, payload + len, 0};
+    form **v = xcalloc(n, sizeof *v);
+    int ok = get_int(&r, (int)n, (int)n) == (int)n && !r.bad;
+    for (size_t i = 0; ok && i < n; i++) {
+        uint32_t flen = breader_u32(&r);
+        if (r.bad || flen > (size_t)(r.end - r.p)) {
+            ok = 0;
+            break;
+        }
+        char *path = xasprintf("%s/%s", dir, names[i]);
+        v[i] = form_cache_decode(path, r.p, flen);
+        free(path);
+        r.p += flen;
+        ok = v[i] != NULL;
+    }
+    free(payload);
+    if (!ok || r.p != r.end) {
+        for (size_t i = 0; i < n; i++)
+            form_free(v[i]);
+        free(v);
+        return 0;
+    }
+    hits += (int)n;
+    *out = v;
+    return 1;
+}
+
+void form_cache_set_put(const char *dir, char *const *names, const struct stat *st, size_t n,
+                        form *const *v)
+{
+    time_t now = time(NULL);
+    for (size_t i = 0; i < n; i++)
+        if (st[i].st_ctim.tv_sec > now - RACY_SECONDS || st[i].st_mtim.tv_sec > now - RACY_SECONDS)
+            return;
+    unsigned char key[KEY_LEN];
+    if (n == 0 || !dir_usable(1) || set_key(dir, names, st, n, key) != 0)
+        return;
+    sbuf b = {0};
+    put_int(&b, (int)n);
+    for (size_t i = 0; i < n; i++) {
+        size_t flen = 0;
+        unsigned char *one = form_cache_encode(v[i], &flen);
+        sbuf_add_u32(&b, (uint32_t)flen);
+        sbuf_addn(&b, (const char *)one, flen);
+        free(one);
+    }
+    write_cached(SET_PREFIX, key, (const unsigned char *)b.s, b.len);
+    sbuf_free(&b);
 }

@@ -81,6 +81,15 @@ void form_cache_put(const form *f, const char *buf, size_t len);
 /* For the tests: a cache file's payload to a form, or NULL; any bytes. */
 form *form_cache_decode(const char *path, const unsigned char *p, size_t n);
 unsigned char *form_cache_encode(const form *f, size_t *n);
+/* The forms of folder dir, its files names (sorted) with their status st,
+ * as kept together: 1 and *out (n forms, in the names' order) when every
+ * file is as it was then, else 0. Keeping them (only files that have not
+ * changed for a few seconds: form_cache.c). */
+struct stat;
+int form_cache_set_get(const char *dir, char *const *names, const struct stat *st, size_t n,
+                       form ***out);
+void form_cache_set_put(const char *dir, char *const *names, const struct stat *st, size_t n,
+                        form *const *v);
 
 /* form_answer.c */
 /* Parse user text for field fl into canonical text (caller frees). Returns

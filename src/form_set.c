@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "form_internal.h"
 
@@ -82,11 +83,29 @@ int form_set_load(form_set *s, const char *dir, diag *d)
     closedir(dp);
     if (n)
         qsort(names, n, sizeof *names, by_name);
+    /* Every file as it was when the folder was last kept: its forms at once;
+     * else each from its bytes (form_load), and kept together if all load. */
+    struct stat *st = xcalloc(n + 1, sizeof *st);
+    int stated = 1;
+    for (size_t i = 0; i < n && stated; i++) {
+        char *path = xasprintf("%s/%s", dir, names[i]);
+        stated = stat(path, &st[i]) == 0 && S_ISREG(st[i].st_mode);
+        free(path);
+    }
+    size_t problems = d ? d->n : 0;
+    form **loaded = NULL;
+    int from_set = stated && form_cache_set_get(dir, names, st, n, &loaded);
+    if (!from_set) {
+        loaded = xcalloc(n + 1, sizeof *loaded);
+        for (size_t i = 0; i < n; i++) {
+            char *path = xasprintf("%s/%s", dir, names[i]);
+            loaded[i] = form_load(path, d);
+            free(path);
+        }
+    }
     int bad = 0;
     for (size_t i = 0; i < n; i++) {
-        char *path = xasprintf("%s/%s", dir, names[i]);
-        form *f = form_load(path, d);
-        free(path);
+        form *f = loaded[i];
         if (!f) {
             bad++;
             continue;
@@ -102,6 +121,10 @@ int form_set_load(form_set *s, const char *dir, diag *d)
         s->v = xrealloc(s->v, ((size_t)s->n + 1) * sizeof *s->v);
         s->v[s->n++] = f;
     }
+    if (!from_set && stated && !bad && (d ? d->n : 0) == problems)
+        form_cache_set_put(dir, names, st, n, s->v);
+    free(loaded);
+    free(st);
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);

@@ -13,9 +13,11 @@ F=$T/forms
 cp -r "$TOP/forms" "$F"
 n_forms=$(ls "$F"/*.yaml | wc -l)
 
-cached() { find "$C/bedside/forms" -type f ! -name '.*' 2>/dev/null | wc -l; }
+# The kept forms and trees; a folder's forms kept together (set-*, once its
+# files have not changed for a few seconds) are not counted here.
+cached() { find "$C/bedside/forms" -type f ! -name '.*' ! -name 'set-*' 2>/dev/null | wc -l; }
 # The kept files' inodes: a miss writes a file anew (a new inode), a hit reads it.
-inodes() { find "$C/bedside/forms" -type f ! -name '.*' -printf '%i %f\n' | sort; }
+inodes() { find "$C/bedside/forms" -type f ! -name '.*' ! -name 'set-*' -printf '%i %f\n' | sort; }
 
 bs --forms "$F" forms check
 expect_rc 0 "forms check, cache cold"

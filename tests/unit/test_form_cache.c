@@ -521,6 +521,143 @@ static void test_edited(void)
     free(path);
 }
 
+
+/* The cache files named SET_PREFIX (a folder's forms kept together). */
+static int set_files(void)
+{
+    DIR *dp = opendir(dir);
+    struct dirent *de;
+    int n = 0;
+    while (dp && (de = readdir(dp)) != NULL)
+        n += strncmp(de->d_name, "set-", 4) == 0;
+    if (dp)
+        closedir(dp);
+    return n;
+}
+
+/* Every cache file but the folder's, so that a hit can only come from it. */
+static void drop_form_files(void)
+{
+    DIR *dp = opendir(dir);
+    struct dirent *de;
+    while (dp && (de = readdir(dp)) != NULL) {
+        if (de->d_name[0] == '.' || strncmp(de->d_name, "set-", 4) == 0)
+            continue;
+        char *p = xasprintf("%s/%s", dir, de->d_name);
+        unlink(p);
+        free(p);
+    }
+    if (dp)
+        closedir(dp);
+}
+
+static int set_load(const char *folder, form_set *fs)
+{
+    diag d = {0};
+    int bad = form_set_load(fs, folder, &d);
+    diag_print(&d, stdout);
+    diag_free(&d);
+    return bad;
+}
+
+static const char *title_of(const form_set *fs, const char *id)
+{
+    const form *f = form_set_find(fs, id);
+    return f ? f->title : "(none)";
+}
+
+/* A folder's forms kept together, by the files' status: not while a file
+ * is fresh (its change time within the clock's coarse tick of another
+ * change), then read at once; an edit of the same size, a new file and a
+ * damaged cache file each go back to the forms' bytes. */
+static void test_folder(void)
+{
+    char *folder = xasprintf("%s.forms", dir);
+    CHECK(mkdir(folder, 0700) == 0);
+    const char *a1 = "id: ta\ntitle: Alpha\nversion: 1\nscope: hip\n"
+                     "sections:\n  - title: S\n    fields:\n      - {id: a, label: A, type: integer}\n";
+    const char *a2 = "id: ta\ntitle: Alpho\nversion: 1\nscope: hip\n"
+                     "sections:\n  - title: S\n    fields:\n      - {id: a, label: A, type: integer}\n";
+    const char *b1 = "id: tb\ntitle: Beta\nversion: 1\nscope: patient\n"
+                     "sections:\n  - title: S\n    fields:\n      - {id: b, label: B, type: text}\n";
+    char *pa = xasprintf("%s/a.yaml", folder), *pb = xasprintf("%s/b.yaml", folder);
+    spill(pa, a1, strlen(a1));
+    spill(pb, b1, strlen(b1));
+    empty_dir();
+    form_cache_use(dir);
+    form_set fs;
+    CHECK_INT(set_load(folder, &fs), 0);
+    form_set_free(&fs);
+    CHECK_INT(set_files(), 0);   /* fresh files: each form kept alone only */
+    sleep(3);
+    CHECK_INT(set_load(folder, &fs), 0);
+    form_set_free(&fs);
+    CHECK_INT(set_files(), 1);
+    drop_form_files();
+    int h = hits(), m = misses();
+    CHECK_INT(set_load(folder, &fs), 0);
+    CHECK_INT(hits(), h + 2);
+    CHECK_INT(misses(), m);
+    CHECK_INT(fs.n, 2);
+    CHECK(strcmp(title_of(&fs, "ta"), "Alpha") == 0 && strcmp(title_of(&fs, "tb"), "Beta") == 0);
+    CHECK(fs.n == 2 && strcmp(fs.v[0]->path, pa) == 0);
+    form_set_free(&fs);
+    /* The same size, another byte: read from the bytes at once. */
+    spill(pa, a2, strlen(a2));
+    m = misses();
+    CHECK_INT(set_load(folder, &fs), 0);
+    CHECK(strcmp(title_of(&fs, "ta"), "Alpho") == 0);
+    CHECK_INT(misses(), m + 2);   /* the edited form, and tb (its file was dropped) */
+    form_set_free(&fs);
+    CHECK_INT(set_files(), 1);    /* a.yaml is fresh: not kept together yet */
+    /* A damaged file of the folder: the forms' bytes, not an error. */
+    sleep(3);
+    CHECK_INT(set_load(folder, &fs), 0);
+    form_set_free(&fs);
+    CHECK_INT(set_files(), 2);
+    DIR *dp = opendir(dir);
+    struct dirent *de;
+    while (dp && (de = readdir(dp)) != NULL) {
+        if (strncmp(de->d_name, "set-", 4) != 0)
+            continue;
+        char *p = xasprintf("%s/%s", dir, de->d_name);
+        size_t n = 0;
+        unsigned char *b = slurp(p, &n);
+        if (b && n > 60) {
+            b[60] ^= 0x40;
+            spill(p, b, n);
+        }
+        free(b);
+        free(p);
+    }
+    if (dp)
+        closedir(dp);
+    drop_form_files();
+    h = hits();
+    m = misses();
+    CHECK_INT(set_load(folder, &fs), 0);
+    CHECK_INT(hits(), h);
+    CHECK_INT(misses(), m + 2);
+    CHECK(strcmp(title_of(&fs, "ta"), "Alpho") == 0 && strcmp(title_of(&fs, "tb"), "Beta") == 0);
+    form_set_free(&fs);
+    /* A new file in the folder: another key. */
+    char *pc = xasprintf("%s/c.yaml", folder);
+    spill(pc, a1, strlen(a1));   /* id ta again: a problem, never kept together */
+    diag d = {0};
+    CHECK(form_set_load(&fs, folder, &d) > 0);
+    CHECK_INT((int)d.n, 1);
+    diag_free(&d);
+    form_set_free(&fs);
+    unlink(pa);
+    unlink(pb);
+    unlink(pc);
+    rmdir(folder);
+    free(pa);
+    free(pb);
+    free(pc);
+    free(folder);
+}
+
 /* A configuration as text, every member (config.h). */
 static char *config_text(const char *path)
 {
@@ -636,6 +773,7 @@ int main(void)
     test_deferred_failure();
     test_bad_ids();
     test_edited();
+    test_folder();
     test_config_tree();
     empty_dir();
     rmdir(dir);
