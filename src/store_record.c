@@ -212,12 +212,12 @@ int store_record_get(store *s, const char *uuid, st_record *r)
  * LIMIT, with which SQLite sorts in a temporary b-tree made at every call
  * (most of the cost of a lookup that finds nothing, as every save's does). */
 static const char SQL_CURRENT_HIP[] =
-    "SELECT " ST_REC_COLS "WHERE r.hip = ?2 AND r.timepoint = ?3 AND r.form = ?4 "
+    "SELECT " ST_REC_COLS_CURRENT "WHERE r.hip = ?2 AND r.timepoint = ?3 AND r.form = ?4 "
     "AND r.patient = ?1 AND r.status = 'final' AND NOT EXISTS (SELECT 1 FROM records n "
     "WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) "
     "ORDER BY r.visit_date DESC, r.entered_at DESC";
 static const char SQL_CURRENT_PATIENT[] =
-    "SELECT " ST_REC_COLS "WHERE r.patient = ?1 AND +r.hip IS NULL AND +r.timepoint = ?3 "
+    "SELECT " ST_REC_COLS_CURRENT "WHERE r.patient = ?1 AND +r.hip IS NULL AND +r.timepoint = ?3 "
     "AND +r.form = ?4 AND r.status = 'final' AND NOT EXISTS (SELECT 1 FROM records n "
     "WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) "
     "ORDER BY r.visit_date DESC, r.entered_at DESC";
@@ -246,7 +246,8 @@ static const char SQL_RECORDS_ALL[] =
     "SELECT " ST_REC_COLS "WHERE r.patient = ?1 "
     "ORDER BY ifnull(h.side, ''), r.visit_date, r.entered_at, r.uuid";
 #define RECORDS_CURRENT(extra)                                                                \
-    "SELECT " ST_REC_SELECT extra ST_REC_FROM "WHERE r.patient = ?1 AND r.status = 'final' "  \
+    "SELECT " ST_REC_SELECT_CURRENT extra ST_REC_FROM "WHERE r.patient = ?1 AND "         \
+    "r.status = 'final' "                                                                     \
     "AND NOT EXISTS (SELECT 1 FROM records n WHERE n.supersedes = r.uuid "                    \
     "AND n.status IN ('final','void')) "                                                      \
     "ORDER BY ifnull(h.side, ''), r.visit_date, r.entered_at, r.uuid"
@@ -258,7 +259,7 @@ static const char SQL_RECORDS_ENDED[] = RECORDS_CURRENT(", " ST_END_DATE("r", "?
  * + keeps SQLite from driving the read by the form's index (every record of
  * those forms in the cohort) instead of the patient's. */
 static const char SQL_RECORDS_ENDING[] =
-    "SELECT " ST_REC_COLS "WHERE r.patient = ?1 AND r.status = 'final' "
+    "SELECT " ST_REC_COLS_CURRENT "WHERE r.patient = ?1 AND r.status = 'final' "
     "AND +r.form IN (SELECT value FROM json_each(?2)) AND NOT EXISTS "
     "(SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) "
     "ORDER BY ifnull(h.side, ''), r.visit_date, r.entered_at, r.uuid";
@@ -341,7 +342,7 @@ void store_records_free(st_record *r, size_t n)
  * use the store (even this function) meanwhile. Patients drive the loop
  * (CROSS JOIN) so only one patient's records are sorted at a time. */
 static const char SQL_EACH_CURRENT[] =
-    "SELECT " ST_REC_SELECT ", p.mrn FROM patients p CROSS JOIN records r "
+    "SELECT " ST_REC_SELECT_CURRENT ", p.mrn FROM patients p CROSS JOIN records r "
     "ON r.patient = p.uuid LEFT JOIN hips h ON h.uuid = r.hip "
     "WHERE r.status = 'final' AND (?1 IS NULL OR r.form = ?1) AND NOT EXISTS "
     "(SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) "
@@ -349,7 +350,7 @@ static const char SQL_EACH_CURRENT[] =
 
 /* The same without the records marked valid as they are now (ST_MARKED). */
 static const char SQL_EACH_UNMARKED[] =
-    "SELECT " ST_REC_SELECT ", p.mrn FROM patients p CROSS JOIN records r "
+    "SELECT " ST_REC_SELECT_CURRENT ", p.mrn FROM patients p CROSS JOIN records r "
     "ON r.patient = p.uuid LEFT JOIN hips h ON h.uuid = r.hip "
     "WHERE r.status = 'final' AND ?1 IS NULL AND NOT EXISTS "
     "(SELECT 1 FROM records n WHERE n.supersedes = r.uuid AND n.status IN ('final','void')) "
