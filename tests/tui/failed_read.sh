@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# A patient whose records cannot all be read (answers that are not JSON, put
+# past the CHECK by another program, as a doctored copy could hold them): the
+# patient screen says so instead of a trend short of a record, the record
+# picker alerts with the file and SQLite's words rather than listing fewer
+# records, and nothing is saved.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib_tmux.sh"
+trap 'tui_stop; t_cleanup' EXIT
+
+bs patient add RF-1 --name "Rosa Fink" --sex F --born 1970-01-01
+bs hip add RF-1 --side L --index-date 2026-05-15
+bs record RF-1 --form vas --hip L --timepoint 1m pain=4
+expect_rc 0 "setup: one VAS record"
+p=$(sqlite3 "$DB" "SELECT uuid FROM patients")
+h=$(sqlite3 "$DB" "SELECT uuid FROM hips")
+sqlite3 "$DB" "PRAGMA ignore_check_constraints = 1; INSERT INTO records(uuid, patient, hip,
+    timepoint, visit_date, form, form_version, status, answers, entered_by, entered_at)
+    VALUES ('00000000-0000-4000-8000-000000000001', '$p', '$h', '3m', '2026-06-01', 'vas', 1,
+    'final', '{\"pain\": ', 'x', '2026-06-01T10:00:00Z')"
+# What a nurse saved (the next-due table is bedside's own, rebuilt at start).
+saved() { sqlite3 "$DB" "SELECT * FROM patients; SELECT * FROM hips; SELECT * FROM records;
+    SELECT * FROM scores; SELECT * FROM audit" | md5sum; }
+before=$(saved)
+
+tui_bedside a 80 24
+tui_expect a 'RF-1 +Rosa Fink' "list"
+tui_keys a Enter
+tui_expect a "cannot show the trend view: cannot read the hips and records of patient" \
+    "the patient screen says the records could not be read"
+tui_expect_not a "Visual analogue" "no trend of the record that could be read"
+tui_keys a o
+tui_expect a "Cannot list the records" "the record picker refuses"
+tui_expect a "test.db: malformed JSON" "naming the file and SQLite's words"
+tui_expect_not a "Open a record" "no picker with the records that could be read"
+tui_keys a Enter
+tui_expect a "n new visit" "the alert closes to the patient screen"
+tui_kill a
+expect_same "$(saved)" "$before" "nothing saved, nothing lost"
+tui_stop
+tui_stderr_clean
+t_done
