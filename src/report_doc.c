@@ -14,7 +14,8 @@ void rdoc_line(report_doc *d)
         d->cap = d->cap ? 2 * d->cap : 64;
         d->line = xrealloc(d->line, (size_t)d->cap * sizeof *d->line);
     }
-    d->line[d->n++] = (report_line){.text = xcalloc(1, 32), .cap = 32};
+    /* 128: an 80-column line with some box drawing fits without growing. */
+    d->line[d->n++] = (report_line){.text = xcalloc(1, 128), .cap = 128};
 }
 
 /* Room on line l for n more bytes and the NUL. */
@@ -29,6 +30,22 @@ static void line_reserve(report_line *l, size_t n)
     l->cap = cap;
 }
 
+/* A line's spans are allocated for span_cap(n_span) of them: powers of two
+ * from 4, so that adding one at a time does not reallocate each time. */
+static size_t span_cap(int n)
+{
+    size_t c = 4;
+    while (c < (size_t)n)
+        c *= 2;
+    return n > 0 ? c : 0;
+}
+
+static void span_reserve(report_line *l, int more)
+{
+    if (l->n_span + more > (int)span_cap(l->n_span))
+        l->span = xrealloc(l->span, span_cap(l->n_span + more) * sizeof *l->span);
+}
+
 /* n bytes of s (whole characters), w columns wide, to the last line. */
 static void add_bytes(report_doc *d, const char *s, size_t n, int w, int attr)
 {
@@ -40,7 +57,7 @@ static void add_bytes(report_doc *d, const char *s, size_t n, int w, int attr)
     line_reserve(l, n);
     memcpy(l->text + l->len, s, n);
     if (attr) {
-        l->span = xrealloc(l->span, (size_t)(l->n_span + 1) * sizeof *l->span);
+        span_reserve(l, 1);
         l->span[l->n_span++] = (report_span){.start = (int)l->len, .len = (int)n, .attr = attr};
     }
     l->len += n;
@@ -138,7 +155,7 @@ static void rdoc_join(report_doc *d, const report_line *src)
     add_bytes(d, src->text, src->len, src->width, 0);
     if (!src->n_span)
         return;
-    l->span = xrealloc(l->span, (size_t)(l->n_span + src->n_span) * sizeof *l->span);
+    span_reserve(l, src->n_span);
     for (int i = 0; i < src->n_span; i++) {
         report_span s = src->span[i];
         s.start += base;

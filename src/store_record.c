@@ -27,6 +27,18 @@ void st_record_free(st_record *r)
     memset(r, 0, sizeof *r);
 }
 
+/* A record's answers and scores grow in powers of two from 8 (they have no
+ * capacity of their own): room runs out when n is 0, 8, 16, 32, ... */
+static int st_grows(int n)
+{
+    return n == 0 || (n >= 8 && (n & (n - 1)) == 0);
+}
+
+static size_t st_grown(int n)
+{
+    return n ? 2 * (size_t)n : 8;
+}
+
 void st_record_answer(st_record *r, const char *key, const char *value)
 {
     for (int i = 0; i < r->n_ans; i++) {
@@ -36,7 +48,8 @@ void st_record_answer(st_record *r, const char *key, const char *value)
             return;
         }
     }
-    r->ans = xrealloc(r->ans, (size_t)(r->n_ans + 1) * sizeof *r->ans);
+    if (st_grows(r->n_ans))
+        r->ans = xrealloc(r->ans, st_grown(r->n_ans) * sizeof *r->ans);
     r->ans[r->n_ans].key = xstrdup(key);
     r->ans[r->n_ans].value = xstrdup(value);
     r->n_ans++;
@@ -50,8 +63,10 @@ void st_record_score(st_record *r, const char *id, double value)
             return;
         }
     }
-    r->score_id = xrealloc(r->score_id, (size_t)(r->n_score + 1) * sizeof *r->score_id);
-    r->score_val = xrealloc(r->score_val, (size_t)(r->n_score + 1) * sizeof *r->score_val);
+    if (st_grows(r->n_score)) {
+        r->score_id = xrealloc(r->score_id, st_grown(r->n_score) * sizeof *r->score_id);
+        r->score_val = xrealloc(r->score_val, st_grown(r->n_score) * sizeof *r->score_val);
+    }
     r->score_id[r->n_score] = xstrdup(id);
     r->score_val[r->n_score] = value;
     r->n_score++;
