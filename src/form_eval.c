@@ -227,13 +227,23 @@ double form_round(double v, int decimals)
     return r == 0 ? 0 : r;
 }
 
+static void compute_first(const form *f, int n, form_value *vals, double *val, int *isnull,
+                          char **why);
+
 /* Scores in order into vals[n_field ..]; val/isnull as form_compute. With
  * why, why[k] gets (to free) the reason a score could not be computed: its
  * expression failed or gave a non-finite number. */
 static void compute(const form *f, form_value *vals, double *val, int *isnull, char **why)
 {
+    compute_first(f, f->n_score, vals, val, isnull, why);
+}
+
+/* The first n scores only (a score reads the fields and the scores before it). */
+static void compute_first(const form *f, int n, form_value *vals, double *val, int *isnull,
+                          char **why)
+{
     int nf = f->n_field;
-    for (int k = 0; k < f->n_score; k++) {
+    for (int k = 0; k < n; k++) {
         const form_score *s = &f->score[k];
         form_value out = {.kind = FV_NULL};
         char *text = NULL, err[200];
@@ -367,7 +377,12 @@ char *form_summary(const form_answers *a)
     size_t ns = (size_t)f->n_score + 1;
     double *val = xcalloc(ns, sizeof *val);
     int *isnull = xcalloc(ns, sizeof *isnull);
-    compute(f, vals, val, isnull, NULL);
+    /* Only the scores the summary reads, and those they read: most
+     * summaries read answers alone. */
+    int nr;
+    const int *reads = form_expr_reads(f->summary, &nr);
+    int last = nr ? reads[nr - 1] : -1;   /* ascending */
+    compute_first(f, last >= f->n_field ? last - f->n_field + 1 : 0, vals, val, isnull, NULL);
     form_value out;
     char *text = NULL, err[200], *res = NULL;
     if (form_expr_eval(f->summary, vals, f->n_field + f->n_score, &out, &text, err,

@@ -285,9 +285,43 @@ static void test_others(void)
     }
 }
 
+
+/* A summary computes the scores it reads, and the scores those read, and no
+ * others: one that reads the second score sees the first one's value in it;
+ * one that reads answers alone does not evaluate a score that would fail. */
+static void test_summary_scores(void)
+{
+    const char *y =
+        "id: sums\ntitle: Sums\nversion: 1\nscope: hip\n"
+        "sections:\n  - title: S\n    fields:\n"
+        "      - {id: a, label: A, type: integer}\n"
+        "      - {id: b, label: B, type: integer}\n"
+        "scores:\n"
+        "  - {id: first, label: First, expr: a + b}\n"
+        "  - {id: second, label: Second, expr: first * 10}\n"
+        "  - {id: third, label: Third, expr: second + 1}\n"
+        "summary:\n  label: Sum\n  show: all\n  expr: \"'second ' || second\"\n";
+    diag d = {0};
+    form *f = form_load_buffer("sums.yaml", y, strlen(y), &d);
+    diag_print(&d, stdout);
+    diag_free(&d);
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    form_answers *a = form_answers_new(f);
+    set(a, "a", "2");
+    set(a, "b", "3");
+    char *s = form_summary(a);
+    CHECK_STR(s, "second 50.0");
+    free(s);
+    form_answers_free(a);
+    form_free(f);
+}
+
 int main(void)
 {
     test_hhs();
     test_others();
+    test_summary_scores();
     return t_done();
 }
