@@ -322,8 +322,32 @@ typedef struct {
     char *type, *name, *sql;
 } obj;
 
+static int type_rank(const char *type)
+{
+    static const char *const order[] = {"table", "trigger", "view"};
+    for (int i = 0; i < 3; i++)
+        if (type && strcmp(type, order[i]) == 0)
+            return i;
+    return 3;
+}
+
+/* By type (tables, triggers, views, the rest), then name as SQLite's BINARY
+ * collation orders it (bytes; a missing name first). */
+static int by_type_name(const void *pa, const void *pb)
+{
+    const obj *a = pa, *b = pb;
+    int ra = type_rank(a->type), rb = type_rank(b->type);
+    if (ra != rb)
+        return ra < rb ? -1 : 1;
+    if (!a->name || !b->name)
+        return (a->name != NULL) - (b->name != NULL);
+    return strcmp(a->name, b->name);
+}
+
 /* All objects of a database's main schema, by type and name; statistics
- * tables (ANALYZE) are not schema. Returns -1 if the schema cannot be read. */
+ * tables (ANALYZE) are not schema. Returns -1 if the schema cannot be read.
+ * Sorted here rather than by an ORDER BY, which made SQLite copy every
+ * CREATE statement through a sorter at every start. */
 static int objects(sqlite3 *db, obj **out, int *n)
 {
     *out = NULL;
@@ -331,20 +355,23 @@ static int objects(sqlite3 *db, obj **out, int *n)
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(db,
                            "SELECT type, name, sql FROM main.sqlite_schema "
-                           "WHERE name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\' "
-                           "ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'trigger' THEN 1 "
-                           "WHEN 'view' THEN 2 ELSE 3 END, name",
+                           "WHERE name NOT LIKE 'sqlite\\_stat%' ESCAPE '\\'",
                            -1, &q, NULL) != SQLITE_OK)
         return -1;
-    int rc;
+    int rc, cap = 0;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        *out = xrealloc(*out, (size_t)(*n + 1) * sizeof **out);
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 64;
+            *out = xrealloc(*out, (size_t)cap * sizeof **out);
+        }
         obj *o = &(*out)[(*n)++];
         o->type = st_col_strdup(q, 0);
         o->name = st_col_strdup(q, 1);
         o->sql = st_col_strdup(q, 2);
     }
     sqlite3_finalize(q);
+    if (*n > 1)
+        qsort(*out, (size_t)*n, sizeof **out, by_type_name);
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
