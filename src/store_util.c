@@ -86,8 +86,10 @@ static int reads_whole(store *s, char **err)
 {
     if (!s->read_failed)
         return 0;
-    return st_fail(err, "nothing saved: reading the database failed earlier (%s); what was "
-                        "checked against it may be incomplete. Run bedside check.",
+    return st_fail(err, "nothing saved: reading the database failed earlier in this session "
+                        "(%s), so what was checked against it may be incomplete. Quit and start "
+                        "bedside again; if the read fails again, the file may be damaged: run "
+                        "bedside check.",
                    s->read_failed);
 }
 
