@@ -463,13 +463,13 @@ static int reference(int version, obj **want, int *nw, char **err)
 {
     assert(version >= 1 && version <= (int)(sizeof steps / sizeof steps[0]));
     sqlite3 *ref = NULL;
+    /* A step may use bedside's own functions. */
     if (sqlite3_open_v2(":memory:", &ref, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
         st_register_functions(ref) != SQLITE_OK) {
         sqlite3_close(ref);
         return st_fail(err, "out of memory");
     }
     int rc = 0;
-    st_register_functions(ref);   /* a step may use bedside's own functions */
     for (int i = 0; i < version && rc == 0; i++)
         if (sqlite3_exec(ref, steps[i], NULL, NULL, NULL) != SQLITE_OK)
             rc = st_fail(err, "bedside's own schema %d does not build: %s", i + 1,
