@@ -106,6 +106,10 @@ typedef struct form {
      * a record found valid under one digest stays valid while it is the
      * same (store_marks). */
     unsigned char digest[FORM_DIGEST_BYTES];
+    /* A form from the cache keeps its texts (ids, labels, codes...) in one
+     * block (form_cache_decode), which form_free frees whole. */
+    char *texts;
+    size_t texts_len;
 } form;
 
 typedef struct {

@@ -59,7 +59,7 @@ _Static_assert(sizeof(form_field) == 136, "form_field changed: update form_cache
 _Static_assert(sizeof(form_section) == 24, "form_section changed: update form_cache.c");
 _Static_assert(sizeof(form_band) == 16, "form_band changed: update form_cache.c");
 _Static_assert(sizeof(form_score) == 96, "form_score changed: update form_cache.c");
-_Static_assert(sizeof(form) == 160, "form changed: update form_cache.c");
+_Static_assert(sizeof(form) == 176, "form changed: update form_cache.c");
 #endif
 
 static char *cache_dir;
@@ -470,6 +470,21 @@ static int text_ok(const unsigned char *p, size_t n)
     return !(any & 0x80) || utf8_valid((const char *)p, n, NULL);
 }
 
+/* While a form is decoded, where its texts go (form.h, texts): one block
+ * the size of the payload, which always has room, since each text is
+ * preceded there by its four-byte length. */
+static struct {
+    char *base, *p;
+    size_t len, left;
+} texts;
+
+/* Whether s is in block (of len bytes): compared as addresses. */
+static int within(const char *s, const char *block, size_t len)
+{
+    uintptr_t a = (uintptr_t)s, b = (uintptr_t)block;
+    return block && a >= b && a < b + len;
+}
+
 /* UTF-8 text without a NUL; NULL only where `optional`. */
 static char *get_str(reader *r, int optional)
 {
@@ -485,7 +500,16 @@ static char *get_str(reader *r, int optional)
         r->bad = 1;
         return NULL;
     }
-    char *s = xstrndup((const char *)r->p, n);
+    char *s;
+    if (texts.p && texts.left > n) {
+        s = texts.p;
+        memcpy(s, r->p, n);
+        s[n] = '\0';
+        texts.p += n + 1;
+        texts.left -= n + 1;
+    } else {
+        s = xstrndup((const char *)r->p, n);
+    }
     r->p += n;
     return s;
 }
@@ -504,7 +528,8 @@ static form_expr *get_expr(reader *r, form_sandbox *sb, const char *const *names
     if (!r->bad && !e)
         r->bad = 1;
     free(reads);
-    free(text);
+    if (!within(text, texts.base, texts.len))   /* the expression copied it */
+        free(text);
     return e;
 }
 
@@ -579,6 +604,10 @@ form *form_cache_decode(const char *path, const unsigned char *p, size_t n)
     f->path = xstrdup(path);
     f->ends_follow_up = f->end_reason = -1;
     f->sb = form_sandbox_new();
+    f->texts = xmalloc(n + 1);
+    f->texts_len = n + 1;
+    texts.base = texts.p = f->texts;
+    texts.len = texts.left = f->texts_len;
     int n_sec = get_int(&r, 1, FORM_MAX_FIELDS);
     int n_field = get_int(&r, 1, FORM_MAX_FIELDS);
     int n_score = get_int(&r, 0, FORM_MAX_SCORES);
@@ -648,8 +677,10 @@ form *form_cache_decode(const char *path, const unsigned char *p, size_t n)
     free(names);
     if (r.bad || r.p != r.end)
         goto bad;
+    texts.base = texts.p = NULL;
     return f;
 bad:
+    texts.base = texts.p = NULL;
     form_free(f);
     return NULL;
 }

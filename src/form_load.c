@@ -6,6 +6,7 @@
  * field and score id is known. */
 #include <nettle/sha2.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -490,48 +491,57 @@ form *form_load_buffer(const char *name, const char *buf, size_t len, diag *d)
     return f;
 }
 
+/* A text of f: in its block of texts (a form from the cache), or its own. */
+static void free_text(const form *f, char *s)
+{
+    uintptr_t a = (uintptr_t)s, b = (uintptr_t)f->texts;
+    if (!(f->texts && a >= b && a < b + f->texts_len))
+        free(s);
+}
+
 void form_free(form *f)
 {
     if (!f)
         return;
     for (int i = 0; i < f->n_field; i++) {
         form_field *fl = &f->field[i];
-        free(fl->id);
-        free(fl->label);
-        free(fl->help);
-        free(fl->check_message);
-        free(fl->unit);
-        free(fl->def);
+        free_text(f, fl->id);
+        free_text(f, fl->label);
+        free_text(f, fl->help);
+        free_text(f, fl->check_message);
+        free_text(f, fl->unit);
+        free_text(f, fl->def);
         form_expr_free(fl->show_if);
         form_expr_free(fl->check);
         for (int j = 0; j < fl->n_opt; j++) {
-            free(fl->opt[j].code);
-            free(fl->opt[j].label);
+            free_text(f, fl->opt[j].code);
+            free_text(f, fl->opt[j].label);
         }
         free(fl->opt);
     }
     free(f->field);
     for (int i = 0; i < f->n_sec; i++) {
-        free(f->sec[i].title);
+        free_text(f, f->sec[i].title);
         form_expr_free(f->sec[i].show_if);
     }
     free(f->sec);
     for (int i = 0; i < f->n_score; i++) {
         form_score *s = &f->score[i];
-        free(s->id);
-        free(s->label);
+        free_text(f, s->id);
+        free_text(f, s->label);
         form_expr_free(s->expr);
         for (int j = 0; j < s->n_band; j++)
-            free(s->band[j].label);
+            free_text(f, s->band[j].label);
         free(s->band);
     }
     free(f->score);
-    free(f->summary_label);
+    free_text(f, f->summary_label);
     form_expr_free(f->summary);
     form_sandbox_free(f->sb);
     free(f->path);
-    free(f->id);
-    free(f->title);
-    free(f->description);
+    free_text(f, f->id);
+    free_text(f, f->title);
+    free_text(f, f->description);
+    free(f->texts);
     free(f);
 }
