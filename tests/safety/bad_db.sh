@@ -88,25 +88,39 @@ refused "$T/db-b.db" "truncated file" patient add X-1 --name A --sex F --born 19
 cp "$DB" "$T/db-c.db"
 psize=$(sqlite3 "$DB" "PRAGMA page_size;")
 pages=$((size / psize))
+# (A cohort that was not made leaves a file of a page or two: head -c of a
+# negative count would copy /dev/urandom without end.)
+[ "$pages" -gt 2 ] || { fail "the demo cohort is only $pages pages"; t_done; exit; }
 head -c $((psize * (pages - 2))) /dev/urandom |
     dd of="$T/db-c.db" bs="$psize" seek=1 conv=notrunc status=none
 refused "$T/db-c.db" "overwritten pages" check
 refused "$T/db-c.db" "overwritten pages" export csv
 
+# damage_leaf FILE TABLE — random bytes over the middle leaf page of TABLE.
+damage_leaf() {
+    local leaf
+    leaf=$(sqlite3 "$1" "SELECT pageno FROM dbstat WHERE name = '$2' AND pagetype = 'leaf'
+        ORDER BY pageno LIMIT 1 OFFSET (SELECT count(*) / 2 FROM dbstat WHERE name = '$2'
+        AND pagetype = 'leaf')")
+    head -c "$psize" /dev/urandom |
+        dd of="$1" bs="$psize" seek=$((leaf - 1)) conv=notrunc status=none
+}
+# first_unreadable FILE FROM — the first MRN (of the sound $DB) whose rows of
+# "SELECT count(*) FROM <FROM> WHERE p.mrn = MRN" cannot be read from FILE.
+first_unreadable() {
+    local m
+    for m in $(sqlite3 "$DB" "SELECT mrn FROM patients ORDER BY mrn"); do
+        sqlite3 "$1" "SELECT count(*), max(r.answers) FROM $2 WHERE p.mrn = '$m'" \
+            >/dev/null 2>&1 || { echo "$m"; return; }
+    done
+}
+
 # A damaged page among one patient's records (the opening probes read the
 # first and last rows only): show and print refuse with a message naming the
 # file, rather than a summary short of some records.
 cp "$DB" "$T/db-d.db"
-leaf=$(sqlite3 "$T/db-d.db" "SELECT pageno FROM dbstat WHERE name = 'records' AND pagetype = 'leaf'
-    ORDER BY pageno LIMIT 1 OFFSET (SELECT count(*) / 2 FROM dbstat WHERE name = 'records'
-    AND pagetype = 'leaf')")
-head -c "$psize" /dev/urandom |
-    dd of="$T/db-d.db" bs="$psize" seek=$((leaf - 1)) conv=notrunc status=none
-hit=
-for m in $(sqlite3 "$DB" "SELECT mrn FROM patients ORDER BY mrn"); do
-    sqlite3 "$T/db-d.db" "SELECT count(answers) FROM records r JOIN patients p ON
-        p.uuid = r.patient WHERE p.mrn = '$m'" >/dev/null 2>&1 || { hit=$m; break; }
-done
+damage_leaf "$T/db-d.db" records
+hit=$(first_unreadable "$T/db-d.db" "records r JOIN patients p ON p.uuid = r.patient")
 [ -n "$hit" ] && ok || fail "the damaged page holds some patient's records"
 if [ -n "$hit" ]; then
     refused "$T/db-d.db" "a damaged page of one patient's records" show "$hit"
@@ -117,17 +131,9 @@ fi
 # whole. A conversion is not recorded either: its once-only rule reads the
 # hip's records and their scores.
 cp "$DB" "$T/db-s.db"
-leaf=$(sqlite3 "$T/db-s.db" "SELECT pageno FROM dbstat WHERE name = 'scores' AND pagetype = 'leaf'
-    ORDER BY pageno LIMIT 1 OFFSET (SELECT count(*) / 2 FROM dbstat WHERE name = 'scores'
-    AND pagetype = 'leaf')")
-head -c "$psize" /dev/urandom |
-    dd of="$T/db-s.db" bs="$psize" seek=$((leaf - 1)) conv=notrunc status=none
-hit=
-for m in $(sqlite3 "$DB" "SELECT mrn FROM patients ORDER BY mrn"); do
-    sqlite3 "$T/db-s.db" "SELECT count(*), sum(s.value) FROM scores s JOIN records r ON
-        r.uuid = s.record JOIN patients p ON p.uuid = r.patient WHERE p.mrn = '$m'" \
-        >/dev/null 2>&1 || { hit=$m; break; }
-done
+damage_leaf "$T/db-s.db" scores
+hit=$(first_unreadable "$T/db-s.db" "scores s JOIN records r ON r.uuid = s.record JOIN patients p
+    ON p.uuid = r.patient")
 [ -n "$hit" ] && ok || fail "the damaged page holds some patient's scores"
 if [ -n "$hit" ]; then
     side=$(sqlite3 "$DB" "SELECT h.side FROM hips h JOIN patients p ON p.uuid = h.patient

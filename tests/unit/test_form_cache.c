@@ -118,12 +118,15 @@ static int misses(void)
     return m;
 }
 
-static void empty_dir(void)
+/* Remove the cache folder's files; with keep_sets, not a folder's forms
+ * kept together (set-*), so that a hit can only come from one of those. */
+static void remove_files(int keep_sets)
 {
     DIR *dp = opendir(dir);
     struct dirent *de;
     while (dp && (de = readdir(dp)) != NULL) {
-        if (de->d_name[0] == '.' && (!de->d_name[1] || de->d_name[1] == '.'))
+        if ((de->d_name[0] == '.' && (!de->d_name[1] || de->d_name[1] == '.')) ||
+            (keep_sets && strncmp(de->d_name, "set-", 4) == 0))
             continue;
         char *p = xasprintf("%s/%s", dir, de->d_name);
         unlink(p);
@@ -131,6 +134,11 @@ static void empty_dir(void)
     }
     if (dp)
         closedir(dp);
+}
+
+static void empty_dir(void)
+{
+    remove_files(0);
 }
 
 /* The one file in the cache folder (after loading one form into it). */
@@ -535,22 +543,6 @@ static int set_files(void)
     return n;
 }
 
-/* Every cache file but the folder's, so that a hit can only come from it. */
-static void drop_form_files(void)
-{
-    DIR *dp = opendir(dir);
-    struct dirent *de;
-    while (dp && (de = readdir(dp)) != NULL) {
-        if (de->d_name[0] == '.' || strncmp(de->d_name, "set-", 4) == 0)
-            continue;
-        char *p = xasprintf("%s/%s", dir, de->d_name);
-        unlink(p);
-        free(p);
-    }
-    if (dp)
-        closedir(dp);
-}
-
 static int set_load(const char *folder, form_set *fs)
 {
     diag d = {0};
@@ -593,7 +585,7 @@ static void test_folder(void)
     CHECK_INT(set_load(folder, &fs), 0);
     form_set_free(&fs);
     CHECK_INT(set_files(), 1);
-    drop_form_files();
+    remove_files(1);
     int h = hits(), m = misses();
     CHECK_INT(set_load(folder, &fs), 0);
     CHECK_INT(hits(), h + 2);
@@ -632,7 +624,7 @@ static void test_folder(void)
     }
     if (dp)
         closedir(dp);
-    drop_form_files();
+    remove_files(1);
     h = hits();
     m = misses();
     CHECK_INT(set_load(folder, &fs), 0);
