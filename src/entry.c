@@ -115,7 +115,9 @@ int entry_hips_of(const app *a, store *db, const char *patient_uuid, entry_hip v
     hip_ends he;
     end_dates(a, db, patient_uuid, &he);
     size_t nh = 0;
-    st_hip *h = store_hips_of(db, patient_uuid, &nh);
+    st_hip *h;
+    /* As end_dates: a failed read refuses the write that would follow. */
+    (void)store_hips_of(db, patient_uuid, &h, &nh);
     int n = 0;
     for (size_t i = 0; i < nh && n < 2; i++, n++) {
         int k = h[i].side == 'R';
@@ -145,7 +147,9 @@ static void load_end_dates(app *a, entry_target *t)
 static int finish_resolve(app *a, const form *f, char side, entry_target *t, entry_error *e)
 {
     t->f = f;
-    t->hips = store_hips_of(a->db, t->p.uuid, &t->n_hips);
+    if (store_hips_of(a->db, t->p.uuid, &t->hips, &t->n_hips) < 0)
+        return entry_fail(e, "", "cannot read the hips of patient '%s': %s", t->p.mrn,
+                          store_read_failed(a->db));
     if (!f ? side != 0 : f->scope == SCOPE_HIP) {
         if (!side)
             return entry_fail(e, "hip", "%s is recorded per hip: give --hip L or --hip R",

@@ -381,10 +381,10 @@ int rtrend_hips(app *a, const char *mrn, const report_opts *o, report_doc *doc,
         return rc > 0 ? 1 : -1;
     }
     size_t n_hip = 0, n_rec = 0;
-    st_hip *hips = store_hips_of(a->db, p.uuid, &n_hip);
+    st_hip *hips = NULL;
     st_record *rec = NULL;
-    if (store_records_ended(a->db, p.uuid, &a->ends, &rec, &n_rec) < 0 ||
-        store_read_failed(a->db)) {
+    if (store_hips_of(a->db, p.uuid, &hips, &n_hip) < 0 ||
+        store_records_ended(a->db, p.uuid, &a->ends, &rec, &n_rec) < 0) {
         if (err)
             *err = xasprintf("cannot read the hips and records of patient '%s': %s", mrn,
                              store_read_failed(a->db));

@@ -35,9 +35,10 @@ store *store_open(const char *path, int flags, char **err);
 void store_library_init(void);
 void store_close(store *s);
 const char *store_path(const store *s);
-/* Why a read of a patient's hips or records failed part-way in this store
- * (the file's path and SQLite's message), or NULL. After one, every write
- * refuses: a rule checked against that read may have missed rows. */
+/* Why the latest read of a patient's hips or records that failed part-way
+ * in this store failed (the file's path and SQLite's message), or NULL.
+ * After one, every write refuses: a rule checked against that read may have
+ * missed rows. */
 const char *store_read_failed(const store *s);
 /* 0 if this process can write the database now; else -1 and why. Used
  * before a nurse starts typing. */
@@ -184,9 +185,9 @@ int store_hip_redate(store *s, const char *hip_uuid, int old_date, int new_date,
  * 0, or -1 when the database cannot be read. */
 int store_each_unenrolled(store *s, const char *form_id, int hips,
                           void (*fn)(void *ctx, const char *mrn, char side), void *ctx);
-/* A patient's hips, L before R; a read that fails part-way returns those
- * before, and store_read_failed says why. */
-st_hip *store_hips_of(store *s, const char *patient_uuid, size_t *n);
+/* A patient's hips, L before R, into *out: 0, or -1 if the read failed
+ * part-way (store_read_failed says why; *out holds the hips before). */
+int store_hips_of(store *s, const char *patient_uuid, st_hip **out, size_t *n);
 void store_hips_free(st_hip *h, size_t n);
 
 /* Which (timepoint, form) pairs have a current final record for a hip,

@@ -67,7 +67,8 @@ int st_fail_db(store *s, char **err, const char *what);
  * step `rc` was an error rather than the end of the rows, else 0. */
 int st_walk_end(store *s, int rc, int stop);
 /* A read of hips or records failed part-way (a damaged page, an I/O error):
- * keep SQLite's message (the first one) and return -1. Every later write of
+ * keep SQLite's message (the latest: what a caller reports) and return -1.
+ * Every later write of
  * this store refuses (st_tx_begin, st_tx_end): whatever a rule checked
  * against that read may have missed rows. */
 int st_read_fail(store *s);

@@ -281,14 +281,13 @@ int store_hip_get(store *s, const char *patient_uuid, char side, st_hip *h)
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
 }
 
-st_hip *store_hips_of(store *s, const char *patient_uuid, size_t *n)
+int store_hips_of(store *s, const char *patient_uuid, st_hip **out, size_t *n)
 {
+    *out = NULL;
     *n = 0;
     sqlite3_stmt *q = st_stmt(s, SQL_HIPS_OF);
-    if (!q) {
-        st_read_fail(s);
-        return NULL;
-    }
+    if (!q)
+        return st_read_fail(s);
     st_bind_text(q, 1, patient_uuid);
     st_hip *v = NULL;
     int rc;
@@ -297,10 +296,10 @@ st_hip *store_hips_of(store *s, const char *patient_uuid, size_t *n)
         st_hip_from_row(s, q, 0, &v[*n]);
         v[(*n)++].observed = sqlite3_column_int(q, ST_HIP_NCOLS) == 1;
     }
-    if (rc != SQLITE_DONE)
-        st_read_fail(s);   /* callers that show hips ask store_read_failed */
+    int bad = rc == SQLITE_DONE ? 0 : st_read_fail(s);
     sqlite3_reset(q);
-    return v;
+    *out = v;
+    return bad;
 }
 
 void store_hips_free(st_hip *h, size_t n)

@@ -71,8 +71,8 @@ int st_walk_end(store *s, int rc, int stop)
 
 int st_read_fail(store *s)
 {
-    if (!s->read_failed)
-        s->read_failed = xasprintf("%s: %s", s->path, sqlite3_errmsg(s->db));
+    free(s->read_failed);
+    s->read_failed = xasprintf("%s: %s", s->path, sqlite3_errmsg(s->db));
     return -1;
 }
 

@@ -265,7 +265,8 @@ int ui_add_hip(ui *u, const st_patient *p)
         {.label = "Index date", .hint = "day 0 (the procedure), YYYY-MM-DD"},
     };
     size_t nh = 0;
-    st_hip *hips = store_hips_of(u->a->db, p->uuid, &nh);
+    st_hip *hips;
+    (void)store_hips_of(u->a->db, p->uuid, &hips, &nh);   /* only the side offered */
     const char *side = nh == 1 ? (hips[0].side == 'L' ? "R" : "L") : "";
     store_hips_free(hips, nh);
     char today[11];

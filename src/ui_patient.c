@@ -9,7 +9,8 @@
 void ui_patient_reload(ui *u, pat_st *s)
 {
     store_hips_free(s->hips, s->nh);
-    s->hips = store_hips_of(u->a->db, s->p.uuid, &s->nh);
+    /* A failed read: the trend view below says so. */
+    (void)store_hips_of(u->a->db, s->p.uuid, &s->hips, &s->nh);
     report_doc_free(&s->doc);
     memset(&s->doc, 0, sizeof s->doc);
     report_opts o = {.width = u->cols, .ascii = u->a->ascii, .today = u->a->today};

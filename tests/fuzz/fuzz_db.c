@@ -224,7 +224,8 @@ static void read_all(store *s)
         st_record *r;
         (void)store_records_of(s, rows[i].p.uuid, 1, &r, &nr);
         store_records_free(r, nr);
-        st_hip *h = store_hips_of(s, rows[i].p.uuid, &nh);
+        st_hip *h;
+        (void)store_hips_of(s, rows[i].p.uuid, &h, &nh);
         store_hips_free(h, nh);
         st_audit_row *a = store_history(s, rows[i].p.uuid, &na);
         store_history_free(a, na);

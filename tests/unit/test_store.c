@@ -200,7 +200,8 @@ static void test_patients(void)
     st_record_free(&en2);
 
     size_t n;
-    st_hip *hips = store_hips_of(s, a.uuid, &n);
+    st_hip *hips;
+    CHECK_INT(store_hips_of(s, a.uuid, &hips, &n), 0);
     CHECK_INT(n, 2);
     CHECK_INT(hips[0].side, 'L');
     CHECK_INT(hips[1].side, 'R');
@@ -296,7 +297,8 @@ static void check_each_hip_in(store *s, const st_patient *p, const st_ends *ends
     sbuf want = {0}, got = {0};
     CHECK_INT(store_each_hip(s, p->mrn, ends, sig_cb, &want), 0);
     size_t n, n_rec;
-    st_hip *hips = store_hips_of(s, p->uuid, &n);
+    st_hip *hips;
+    CHECK_INT(store_hips_of(s, p->uuid, &hips, &n), 0);
     st_record *rec = NULL;
     CHECK_INT(store_records_ended(s, p->uuid, ends, &rec, &n_rec), 0);
     CHECK_INT(store_each_hip_in(p, hips, n, rec, n_rec, sig_cb, &got), 0);

@@ -219,7 +219,8 @@ int main(void)
     st_patient one = {0};
     CHECK_INT(store_patient_get(s, "M1", &one), 0);
     size_t n_hip = 0;
-    st_hip *hips = store_hips_of(s, one.uuid, &n_hip);
+    st_hip *hips;
+    CHECK_INT(store_hips_of(s, one.uuid, &hips, &n_hip), 0);
     CHECK(n_hip > 0);
     size_t n_rec = 0;
     st_record *rec = NULL;
