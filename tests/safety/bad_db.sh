@@ -105,13 +105,15 @@ damage_leaf() {
     head -c "$psize" /dev/urandom |
         dd of="$1" bs="$psize" seek=$((leaf - 1)) conv=notrunc status=none
 }
-# first_unreadable FILE FROM — the first MRN (of the sound $DB) whose rows of
-# "SELECT count(*) FROM <FROM> WHERE p.mrn = MRN" cannot be read from FILE.
+# first_unreadable FILE SQL — the first MRN (of the sound $DB) for which SQL,
+# ending in "p.mrn = ", cannot be read from FILE. SQL reads the rows along
+# bedside's own path (a patient's records by its index, each record's scores
+# by their key): a damaged page can read as garbage on one path and fail on
+# another.
 first_unreadable() {
     local m
     for m in $(sqlite3 "$DB" "SELECT mrn FROM patients ORDER BY mrn"); do
-        sqlite3 "$1" "SELECT count(*), max(r.answers) FROM $2 WHERE p.mrn = '$m'" \
-            >/dev/null 2>&1 || { echo "$m"; return; }
+        sqlite3 "$1" "$2'$m'" >/dev/null 2>&1 || { echo "$m"; return; }
     done
 }
 
@@ -120,7 +122,8 @@ first_unreadable() {
 # file, rather than a summary short of some records.
 cp "$DB" "$T/db-d.db"
 damage_leaf "$T/db-d.db" records
-hit=$(first_unreadable "$T/db-d.db" "records r JOIN patients p ON p.uuid = r.patient")
+hit=$(first_unreadable "$T/db-d.db" "SELECT r.answers FROM patients p JOIN records r
+    ON r.patient = p.uuid WHERE p.mrn = ")
 [ -n "$hit" ] && ok || fail "the damaged page holds some patient's records"
 if [ -n "$hit" ]; then
     refused "$T/db-d.db" "a damaged page of one patient's records" show "$hit"
@@ -132,8 +135,9 @@ fi
 # hip's records and their scores.
 cp "$DB" "$T/db-s.db"
 damage_leaf "$T/db-s.db" scores
-hit=$(first_unreadable "$T/db-s.db" "scores s JOIN records r ON r.uuid = s.record JOIN patients p
-    ON p.uuid = r.patient")
+hit=$(first_unreadable "$T/db-s.db" "SELECT (SELECT group_concat(s.score || '=' || s.value)
+    FROM scores s WHERE s.record = r.uuid) FROM patients p JOIN records r ON r.patient = p.uuid
+    WHERE p.mrn = ")
 [ -n "$hit" ] && ok || fail "the damaged page holds some patient's scores"
 if [ -n "$hit" ]; then
     side=$(sqlite3 "$DB" "SELECT h.side FROM hips h JOIN patients p ON p.uuid = h.patient
