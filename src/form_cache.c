@@ -474,16 +474,9 @@ static int text_ok(const unsigned char *p, size_t n)
  * the size of the payload, which always has room, since each text is
  * preceded there by its four-byte length. */
 static struct {
-    char *base, *p;
-    size_t len, left;
+    char *p;
+    size_t left;
 } texts;
-
-/* Whether s is in block (of len bytes): compared as addresses. */
-static int within(const char *s, const char *block, size_t len)
-{
-    uintptr_t a = (uintptr_t)s, b = (uintptr_t)block;
-    return block && a >= b && a < b + len;
-}
 
 /* UTF-8 text without a NUL; NULL only where `optional`. */
 static char *get_str(reader *r, int optional)
@@ -514,7 +507,7 @@ static char *get_str(reader *r, int optional)
     return s;
 }
 
-static form_expr *get_expr(reader *r, form_sandbox *sb, const char *const *names, int n)
+static form_expr *get_expr(reader *r, const form *f, const char *const *names, int n)
 {
     int k = get_int(r, -1, n);
     if (r->bad || k < 0)
@@ -524,11 +517,11 @@ static form_expr *get_expr(reader *r, form_sandbox *sb, const char *const *names
     int *reads = xcalloc((size_t)nreads + 1, sizeof *reads);
     for (int i = 0; i < nreads && !r->bad; i++)
         reads[i] = get_int(r, 0, k - 1);
-    form_expr *e = r->bad ? NULL : form_expr_deferred(sb, text, names, k, reads, nreads);
+    form_expr *e = r->bad ? NULL : form_expr_deferred(f->sb, text, names, k, reads, nreads);
     if (!r->bad && !e)
         r->bad = 1;
     free(reads);
-    if (!within(text, texts.base, texts.len))   /* the expression copied it */
+    if (!form_text_in_block(f, text))   /* the expression copied it */
         free(text);
     return e;
 }
@@ -606,8 +599,8 @@ form *form_cache_decode(const char *path, const unsigned char *p, size_t n)
     f->sb = form_sandbox_new();
     f->texts = xmalloc(n + 1);
     f->texts_len = n + 1;
-    texts.base = texts.p = f->texts;
-    texts.len = texts.left = f->texts_len;
+    texts.p = f->texts;
+    texts.left = f->texts_len;
     int n_sec = get_int(&r, 1, FORM_MAX_FIELDS);
     int n_field = get_int(&r, 1, FORM_MAX_FIELDS);
     int n_score = get_int(&r, 0, FORM_MAX_SCORES);
@@ -665,22 +658,22 @@ form *form_cache_decode(const char *path, const unsigned char *p, size_t n)
         names[n_field + i] = f->score[i].id;
     int all = n_field + n_score;
     for (int i = 0; i < n_sec && !r.bad; i++)
-        f->sec[i].show_if = get_expr(&r, f->sb, names, all);
+        f->sec[i].show_if = get_expr(&r, f, names, all);
     for (int i = 0; i < n_field && !r.bad; i++) {
-        f->field[i].show_if = get_expr(&r, f->sb, names, all);
-        f->field[i].check = get_expr(&r, f->sb, names, all);
+        f->field[i].show_if = get_expr(&r, f, names, all);
+        f->field[i].check = get_expr(&r, f, names, all);
     }
     for (int i = 0; i < n_score && !r.bad; i++)
-        f->score[i].expr = get_expr(&r, f->sb, names, all);
+        f->score[i].expr = get_expr(&r, f, names, all);
     if (!r.bad)
-        f->summary = get_expr(&r, f->sb, names, all);
+        f->summary = get_expr(&r, f, names, all);
     free(names);
     if (r.bad || r.p != r.end)
         goto bad;
-    texts.base = texts.p = NULL;
+    texts.p = NULL;
     return f;
 bad:
-    texts.base = texts.p = NULL;
+    texts.p = NULL;
     form_free(f);
     return NULL;
 }

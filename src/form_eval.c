@@ -227,17 +227,6 @@ double form_round(double v, int decimals)
     return r == 0 ? 0 : r;
 }
 
-static void compute_first(const form *f, int n, form_value *vals, double *val, int *isnull,
-                          char **why);
-
-/* Scores in order into vals[n_field ..]; val/isnull as form_compute. With
- * why, why[k] gets (to free) the reason a score could not be computed: its
- * expression failed or gave a non-finite number. */
-static void compute(const form *f, form_value *vals, double *val, int *isnull, char **why)
-{
-    compute_first(f, f->n_score, vals, val, isnull, why);
-}
-
 /* The first n scores only (a score reads the fields and the scores before it). */
 static void compute_first(const form *f, int n, form_value *vals, double *val, int *isnull,
                           char **why)
@@ -267,6 +256,14 @@ static void compute_first(const form *f, int n, form_value *vals, double *val, i
         val[k] = null ? 0 : v;
         isnull[k] = null;
     }
+}
+
+/* Scores in order into vals[n_field ..]; val/isnull as form_compute. With
+ * why, why[k] gets (to free) the reason a score could not be computed: its
+ * expression failed or gave a non-finite number. */
+static void compute(const form *f, form_value *vals, double *val, int *isnull, char **why)
+{
+    compute_first(f, f->n_score, vals, val, isnull, why);
 }
 
 void form_compute(const form_answers *a, double *val, int *isnull)

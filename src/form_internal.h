@@ -78,6 +78,9 @@ void form_load_field(form_loader *L, form_field *fl, const ynode *m, int index);
  * cannot be written). */
 form *form_cache_get(const char *path, const char *buf, size_t len);
 void form_cache_put(const form *f, const char *buf, size_t len);
+/* Whether s is one of f's texts kept in its block (form.h, texts), which
+ * form_free frees whole (form_load.c). */
+int form_text_in_block(const form *f, const char *s);
 /* For the tests: a cache file's payload to a form, or NULL; any bytes. */
 form *form_cache_decode(const char *path, const unsigned char *p, size_t n);
 unsigned char *form_cache_encode(const form *f, size_t *n);

@@ -491,11 +491,16 @@ form *form_load_buffer(const char *name, const char *buf, size_t len, diag *d)
     return f;
 }
 
+int form_text_in_block(const form *f, const char *s)
+{
+    uintptr_t a = (uintptr_t)s, b = (uintptr_t)f->texts;   /* compared as addresses */
+    return f->texts && a >= b && a < b + f->texts_len;
+}
+
 /* A text of f: in its block of texts (a form from the cache), or its own. */
 static void free_text(const form *f, char *s)
 {
-    uintptr_t a = (uintptr_t)s, b = (uintptr_t)f->texts;
-    if (!(f->texts && a >= b && a < b + f->texts_len))
+    if (!form_text_in_block(f, s))
         free(s);
 }
 
