@@ -369,6 +369,11 @@ static int open_db(app *a, const app_opts *o, int need)
         }
         flags = STORE_NOINIT | (access(a->db_path, W_OK) != 0 ? STORE_READONLY : 0);
     }
+    /* A store that may write reads the ends of its tables at open, where
+     * the rows it adds land: a file damaged there is refused before anything
+     * is typed. A command that only reads is stopped by the pages it reads. */
+    if (!(need & (APP_DB_WRITE | APP_WRITES)))
+        flags |= STORE_NOPROBE;
     char *err = NULL;
     a->db = store_open(a->db_path, flags, &err);
     if (!a->db && exists && !folder_writable(a->db_path))

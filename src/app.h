@@ -46,7 +46,8 @@ enum {
     APP_CONFIG = 1,   /* the configuration only (forms check) */
     APP_FORMS = 2,    /* config + forms, cross-checked with the schedule */
     APP_DB_READ = 4,  /* + an existing database (never created) */
-    APP_DB_WRITE = 8  /* + the database, created with its folder if missing */
+    APP_DB_WRITE = 8, /* + the database, created with its folder if missing */
+    APP_WRITES = 16   /* with APP_DB_READ: the command writes to the database */
 };
 /* Fill a from o with what `need` asks for (APP_* flags). Prints every problem
  * as "bedside: ..." on stderr; returns 0, or the exit status (1). a is

@@ -73,7 +73,7 @@ static app_opts g_opts;
 int cli_load(app *a, int need, int writes)
 {
     app_free(a);   /* a holds only today and ascii until now */
-    int rc = app_init(a, &g_opts, need);
+    int rc = app_init(a, &g_opts, need | (writes ? APP_WRITES : 0));
     if (rc)
         return rc;
     if (writes && a->db) {

@@ -188,6 +188,11 @@ int cli_drafts(app *a, int argc, char **argv)
         return rc;
     size_t n = 0;
     st_draft_row *d = store_drafts(a->db, &n);
+    if (store_read_failed(a->db)) {   /* nothing was read before: this list */
+        cli_err("cannot list the drafts: %s", store_read_failed(a->db));
+        store_draft_rows_free(d, n);
+        return 1;
+    }
     if (n == 0) {
         store_draft_rows_free(d, n);
         fprintf(stderr, "bedside: no open drafts\n");
@@ -227,7 +232,12 @@ static int history_repairs(app *a)
     if (rc)
         return rc;
     size_t n = 0;
-    st_audit_row *h = store_audit_repairs(a->db, &n);
+    st_audit_row *h;
+    if (store_audit_repairs(a->db, &h, &n) < 0) {
+        cli_err("cannot read the audit trail: %s", store_read_failed(a->db));
+        store_history_free(h, n);
+        return 1;
+    }
     for (size_t i = 0; i < n; i++) {
         printf("%s  %s  %s\n", cli_esc(h[i].at), cli_esc(h[i].who), cli_esc(h[i].action));
         for (int k = 0; k < h[i].n_chg; k++)
@@ -266,7 +276,14 @@ int cli_history(app *a, int argc, char **argv)
     if (cli_find_patient(a, argv[optind], &p))
         return 1;
     size_t n = 0;
-    st_audit_row *h = store_history(a->db, p.uuid, &n);
+    st_audit_row *h;
+    if (store_history(a->db, p.uuid, &h, &n) < 0) {
+        cli_err("cannot read the audit trail of patient '%s': %s", cli_esc(p.mrn),
+                store_read_failed(a->db));
+        store_history_free(h, n);
+        st_patient_free(&p);
+        return 1;
+    }
     size_t ww = 3;
     for (size_t i = 0; i < n; i++) {
         size_t l = utf8_chars(cli_esc(h[i].who));

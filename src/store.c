@@ -146,8 +146,12 @@ static int open_fail(store *s, int rc, char **err)
     }
 }
 
-/* Read the first and last row of each of our tables: cheap (a root-to-leaf
- * path each) and it finds most truncated or overwritten files at once. The
+/* Unless STORE_NOPROBE: read the first and last row of each table, where
+ * new rows land. Cheap (a root-to-leaf path each) and it finds most
+ * truncated or overwritten files at once, before a write makes them worse.
+ * A command that only reads goes without: each read it makes fails with the
+ * damage it meets (store_read_failed), and the pages it does not read are
+ * check's to judge, not a reason to refuse a sound patient. The
  * first row is read through whichever b-tree SQLite scans for it (often the
  * narrowest covering index), the last through the table's own. One
  * statement of scalar subqueries, each planned as it would be alone: one
@@ -289,7 +293,7 @@ static int identify(store *s, char **err)
     }
     if (!s->readonly && ensure_wal(s, err) < 0)
         return -1;
-    return cheap_check(s, err);
+    return s->probe ? cheap_check(s, err) : 0;
 }
 
 void store_library_init(void)
@@ -345,6 +349,7 @@ store *store_open(const char *path, int flags, char **err)
     s->path = xstrdup(path);
     s->readonly = ro;
     s->noinit = (flags & STORE_NOINIT) != 0;
+    s->probe = !(flags & STORE_NOPROBE);
     int rc = sqlite3_open_v2(path, &s->db,
                              ro ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE, NULL);
     if (rc != SQLITE_OK) {

@@ -23,8 +23,11 @@
 typedef struct store store;
 
 /* STORE_NOINIT: for commands that only read; an empty file is refused
- * rather than given a schema. */
-enum { STORE_CREATE = 1, STORE_READONLY = 2, STORE_NOINIT = 4 };
+ * rather than given a schema. Every open reads the first and last row of
+ * each table, where new rows land, and refuses the file if one cannot be
+ * read; STORE_NOPROBE leaves that out, for a command that only reads a
+ * few rows (each of its reads fails with the damage it meets). */
+enum { STORE_CREATE = 1, STORE_READONLY = 2, STORE_NOINIT = 4, STORE_NOPROBE = 8 };
 
 /* Open (and with STORE_CREATE create, mode 0660 in a 0770 folder) a bedside
  * database; migrates an older schema. Refuses a file that is not a bedside
@@ -371,7 +374,9 @@ typedef struct {
     char *timepoint, *form, *saved_by, *saved_at;
     int visit_date, n_answers;
 } st_draft_row;
-st_draft_row *store_drafts(store *s, size_t *n);    /* oldest first */
+/* Oldest first. A list cut short by a failed read is marked on the store
+ * (store_read_failed), so that no write follows it. */
+st_draft_row *store_drafts(store *s, size_t *n);
 void store_draft_rows_free(st_draft_row *d, size_t n);
 
 /* The audit trail of a patient, oldest first. */
@@ -386,11 +391,15 @@ typedef struct {
     st_change *chg;
     int n_chg;
 } st_audit_row;
-st_audit_row *store_history(store *s, const char *patient_uuid, size_t *n);
+/* 0, or -1 when the trail could not be read whole (a damaged page, an I/O
+ * error): the rows read so far are still given, to free, and
+ * store_read_failed says why. */
+int store_history(store *s, const char *patient_uuid, st_audit_row **out, size_t *n);
 /* The entries about no patient, oldest first: the repairs of the derived
  * tables (check --repair-derived), each with what it rebuilt as changes
- * whose field is the detail's key and new_value its value. */
-st_audit_row *store_audit_repairs(store *s, size_t *n);
+ * whose field is the detail's key and new_value its value. 0 or -1 as
+ * store_history. */
+int store_audit_repairs(store *s, st_audit_row **out, size_t *n);
 void store_history_free(st_audit_row *a, size_t n);
 
 /* The audit entry of a rebuild of the derived tables (check

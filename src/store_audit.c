@@ -107,10 +107,12 @@ static const char SQL_DETAIL[] =
     "SELECT key, value ->> '$[0]', value ->> '$[1]' FROM json_each(?1)";
 
 /* Append every row of q (bound, not yet stepped) to a's changes: the
- * field, its old value and its new one; q is reset after. */
-static void take_changes(st_audit_row *a, sqlite3_stmt *q)
+ * field, its old value and its new one; q is reset after. The step's last
+ * result: SQLITE_DONE when every row was read. */
+static int take_changes(st_audit_row *a, sqlite3_stmt *q)
 {
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         a->chg = xrealloc(a->chg, (size_t)(a->n_chg + 1) * sizeof *a->chg);
         st_change *c = &a->chg[a->n_chg++];
         c->field = st_col_strdup(q, 0);
@@ -118,6 +120,7 @@ static void take_changes(st_audit_row *a, sqlite3_stmt *q)
         c->new_value = st_col_strdup(q, 2);
     }
     sqlite3_reset(q);
+    return rc;
 }
 
 static void load_changes(store *s, st_audit_row *a, const char *detail)
@@ -135,27 +138,31 @@ static const char SQL_CREATED[] =
     "UNION ALL SELECT j.key, NULL, j.value, j.id FROM records r, json_each(r.answers) j "
     "WHERE r.uuid = ?1 ORDER BY 4";
 
-static void load_created(store *s, st_audit_row *a)
+/* The record's answers are JSON by the table's CHECK: a step that fails
+ * here is a failed read of the file, not a tampered detail. */
+static int load_created(store *s, st_audit_row *a)
 {
     sqlite3_stmt *q = st_stmt(s, SQL_CREATED);
     if (!q)
-        return;
+        return st_read_fail(s);
     st_bind_text(q, 1, a->record);
-    take_changes(a, q);
+    return take_changes(a, q) == SQLITE_DONE ? 0 : st_read_fail(s);
 }
 
-st_audit_row *store_history(store *s, const char *patient_uuid, size_t *n)
+int store_history(store *s, const char *patient_uuid, st_audit_row **out, size_t *n)
 {
+    *out = NULL;
     *n = 0;
     sqlite3_stmt *q = st_stmt(s, SQL_HISTORY);
     if (!q)
-        return NULL;
+        return st_read_fail(s);
     st_bind_text(q, 1, patient_uuid);
     st_audit_row *v = NULL;
     /* Details are parsed after the scan: load_changes uses another cached
      * statement, and keeping rows short-lived keeps the read simple. */
     char **details = NULL;
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         v = xrealloc(v, (*n + 1) * sizeof *v);
         details = xrealloc(details, (*n + 1) * sizeof *details);
         st_audit_row *a = &v[*n];
@@ -172,27 +179,33 @@ st_audit_row *store_history(store *s, const char *patient_uuid, size_t *n)
         details[*n] = st_col_strdup(q, 8);
         (*n)++;
     }
+    int bad = rc == SQLITE_DONE ? 0 : st_read_fail(s);
     sqlite3_reset(q);
     for (size_t i = 0; i < *n; i++) {
-        if (!details[i] && strcmp(v[i].action, "create") == 0)
-            load_created(s, &v[i]);
+        if (bad)
+            ;
+        else if (!details[i] && strcmp(v[i].action, "create") == 0)
+            bad = load_created(s, &v[i]);
         else
             load_changes(s, &v[i], details[i]);
         free(details[i]);
     }
     free(details);
-    return v;
+    *out = v;
+    return bad;
 }
 
-st_audit_row *store_audit_repairs(store *s, size_t *n)
+int store_audit_repairs(store *s, st_audit_row **out, size_t *n)
 {
+    *out = NULL;
     *n = 0;
     sqlite3_stmt *q = st_stmt(s, SQL_REPAIRS);
     if (!q)
-        return NULL;
+        return st_read_fail(s);
     st_audit_row *v = NULL;
     char **details = NULL;
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         v = xrealloc(v, (*n + 1) * sizeof *v);
         details = xrealloc(details, (*n + 1) * sizeof *details);
         st_audit_row *a = &v[*n];
@@ -203,6 +216,7 @@ st_audit_row *store_audit_repairs(store *s, size_t *n)
         a->reason = st_col_strdup(q, 3);
         details[(*n)++] = st_col_strdup(q, 4);
     }
+    int bad = rc == SQLITE_DONE ? 0 : st_read_fail(s);
     sqlite3_reset(q);
     sqlite3_stmt *d = st_stmt(s, SQL_REPAIR_DETAIL);
     for (size_t i = 0; i < *n; i++) {
@@ -215,7 +229,8 @@ st_audit_row *store_audit_repairs(store *s, size_t *n)
         free(details[i]);
     }
     free(details);
-    return v;
+    *out = v;
+    return bad;
 }
 
 void store_history_free(st_audit_row *a, size_t n)

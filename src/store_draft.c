@@ -256,7 +256,8 @@ st_draft_row *store_drafts(store *s, size_t *n)
     if (!q)
         return NULL;
     st_draft_row *v = NULL;
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         v = xrealloc(v, (*n + 1) * sizeof *v);
         st_draft_row *d = &v[(*n)++];
         memset(d, 0, sizeof *d);
@@ -271,6 +272,8 @@ st_draft_row *store_drafts(store *s, size_t *n)
         d->visit_date = st_col_date(q, 7);
         d->n_answers = sqlite3_column_int(q, 8);
     }
+    if (rc != SQLITE_DONE)
+        st_read_fail(s);
     sqlite3_reset(q);
     return v;
 }

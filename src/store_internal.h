@@ -16,6 +16,7 @@ struct store {
     char *path;
     int readonly;      /* opened read-only, or the file has no write bit */
     int noinit;        /* STORE_NOINIT: an empty file is refused, not set up */
+    int probe;         /* not STORE_NOPROBE: the tables' ends are read at open */
     int batch;         /* inside store_begin .. store_commit */
     int depth;         /* nesting of st_tx_begin */
     int spoiled;       /* a write in the batch failed half-way: commit refuses */

@@ -227,7 +227,8 @@ static void read_all(store *s)
         st_hip *h;
         (void)store_hips_of(s, rows[i].p.uuid, &h, &nh);
         store_hips_free(h, nh);
-        st_audit_row *a = store_history(s, rows[i].p.uuid, &na);
+        st_audit_row *a;
+        (void)store_history(s, rows[i].p.uuid, &a, &na);
         store_history_free(a, na);
     }
     store_patient_rows_free(rows, n);

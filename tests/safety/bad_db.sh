@@ -148,6 +148,38 @@ if [ -n "$hit" ]; then
         --hip "$side" --timepoint unscheduled --date "$TODAY" tha_date="$TODAY" reason=collapse
 fi
 
+# A damaged page of the audit trail: history refuses rather than list a
+# trail that lacks entries and looks whole.
+cp "$DB" "$T/db-h.db"
+damage_leaf "$T/db-h.db" audit
+hit=$(first_unreadable "$T/db-h.db" "SELECT a.at, a.detail FROM patients p, audit a
+    WHERE a.patient = p.uuid AND p.mrn = ")
+[ -n "$hit" ] && ok || fail "the damaged page holds some patient's audit trail"
+[ -n "$hit" ] && refused "$T/db-h.db" "a damaged page of one patient's audit trail" history "$hit"
+
+# The last page of records, where the next record lands, made unreadable
+# (0xff is no page type). A command that writes reads the ends of every
+# table first and refuses before it adds anything. A command that only
+# reads is not refused for a page it does not read: the first patient's
+# records lie on the first pages, and its summary is whole.
+cp "$DB" "$T/db-e.db"
+leaf=$(sqlite3 "$T/db-e.db" "SELECT pageno FROM dbstat WHERE name = 'records'
+    AND pagetype = 'leaf' ORDER BY path DESC LIMIT 1")
+head -c "$psize" /dev/zero | tr '\0' '\377' |
+    dd of="$T/db-e.db" bs="$psize" seek=$((leaf - 1)) conv=notrunc status=none
+refused "$T/db-e.db" "the last page of records unreadable" patient add X-9 --name A --sex F \
+    --born 1970-01-01
+first=$(sqlite3 "$DB" "SELECT mrn FROM patients ORDER BY rowid LIMIT 1")
+last=$(sqlite3 "$DB" "SELECT p.mrn FROM records r JOIN patients p ON p.uuid = r.patient
+    ORDER BY r.rowid DESC LIMIT 1")
+bs --db "$DB" show "$first"
+cp "$T/out" "$T/show-sound"
+bs --db "$T/db-e.db" show "$first"
+expect_rc 0 "show of a patient whose pages are sound, beside an unreadable page"
+expect_same "$(cat "$T/out")" "$(cat "$T/show-sound")" "that summary is the sound file's"
+refused "$T/db-e.db" "the last page of records unreadable" show "$last"
+rm -f "$T/db-e.db-wal" "$T/db-e.db-shm"
+
 # A zero-length file at the path is not a database someone can lose data
 # in, but a file of zeros that is not empty is not ours.
 head -c 8192 /dev/zero >"$T/zeros.db"

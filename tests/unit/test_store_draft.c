@@ -192,7 +192,8 @@ int main(void)
     memcpy(voided, got.uuid, 37);
     st_record_free(&got);
 
-    st_audit_row *a = store_history(other, p.uuid, &n);
+    st_audit_row *a;
+    CHECK_INT(store_history(other, p.uuid, &a, &n), 0);
     const char *want[] = {"patient", "hip", "create", "discard", "create", "discard", "amend",
                           "void"};
     CHECK_INT(n, 8);

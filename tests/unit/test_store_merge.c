@@ -221,7 +221,8 @@ int main(void)
     st_record_free(&got);
     CHECK_INT(count(main_path, "SELECT count(*) FROM patients WHERE mrn = 'M2'"), 1);
     size_t n;
-    st_audit_row *hist = store_history(s, p2.uuid, &n);
+    st_audit_row *hist;
+    CHECK_INT(store_history(s, p2.uuid, &hist, &n), 0);
     /* patient and hip on both sides, the laptop's record, the merge itself */
     CHECK_INT(n, 6);
     CHECK(n == 6 && strcmp(hist[5].action, "merge") == 0);

@@ -113,7 +113,8 @@ static void test_triggers(void)
     CHECK(r.n_score == 1 && r.score_val[0] == 50);
     st_record_free(&r);
     size_t n;
-    st_audit_row *a = store_history(s, p.uuid, &n);
+    st_audit_row *a;
+    CHECK_INT(store_history(s, p.uuid, &a, &n), 0);
     CHECK_INT(n, 3);
     for (size_t i = 0; i < n; i++)
         CHECK_STR(a[i].who, util_login());
