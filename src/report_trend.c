@@ -374,8 +374,10 @@ int rtrend_hips(app *a, const char *mrn, const report_opts *o, report_doc *doc,
 {
     *doc = (report_doc){0};
     st_patient p = {0};
-    int rc = store_patient_get(a->db, mrn, &p);
+    /* The patient, the hips and the records as of one moment. */
+    int rc = store_read_begin(a->db) < 0 ? -1 : store_patient_get(a->db, mrn, &p);
     if (rc != 0) {
+        store_read_end(a->db);
         if (rc < 0 && err)
             *err = xasprintf("cannot read patient '%s' from %s", mrn, store_path(a->db));
         return rc > 0 ? 1 : -1;
@@ -383,8 +385,10 @@ int rtrend_hips(app *a, const char *mrn, const report_opts *o, report_doc *doc,
     size_t n_hip = 0, n_rec = 0;
     st_hip *hips = NULL;
     st_record *rec = NULL;
-    if (store_hips_of(a->db, p.uuid, &hips, &n_hip) < 0 ||
-        store_records_ended(a->db, p.uuid, &a->ends, &rec, &n_rec) < 0) {
+    int bad = store_hips_of(a->db, p.uuid, &hips, &n_hip) < 0 ||
+              store_records_ended(a->db, p.uuid, &a->ends, &rec, &n_rec) < 0;
+    store_read_end(a->db);
+    if (bad) {
         if (err)
             *err = xasprintf("cannot read the hips and records of patient '%s': %s", mrn,
                              store_read_failed(a->db));

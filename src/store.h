@@ -70,6 +70,12 @@ int store_bulk_finish(store *s, int *last_saved, char **err);
  * outermost store_tx_end commits when ok, else rolls back. */
 int store_tx_begin(store *s, char **err);
 int store_tx_end(store *s, int ok, char **err);
+/* The reads until store_read_end see the file as it was at the first of
+ * them: a write another process commits in between is not seen half (a
+ * patient's hips before it, the records after). Inside a transaction
+ * already, both do nothing. 0, or -1 (store_read_failed says why). */
+int store_read_begin(store *s);
+void store_read_end(store *s);
 
 typedef struct {
     char uuid[37];

@@ -19,6 +19,7 @@ struct store {
     int probe;         /* not STORE_NOPROBE: the tables' ends are read at open */
     int batch;         /* inside store_begin .. store_commit */
     int depth;         /* nesting of st_tx_begin */
+    int reading;       /* inside store_read_begin .. store_read_end */
     int spoiled;       /* a write in the batch failed half-way: commit refuses */
     sqlite3_int64 batch_mark;   /* total changes when the current write began */
     store_derive_fn derive;     /* run before each commit (store_set_derive) */

@@ -177,6 +177,29 @@ int st_tx_end(store *s, int ok, char **err)
     return -1;
 }
 
+static const char SQL_READ_BEGIN[] = "BEGIN DEFERRED";
+
+int store_read_begin(store *s)
+{
+    assert(!s->reading);
+    if (!sqlite3_get_autocommit(s->db))
+        return 0;
+    if (exec1(s, SQL_READ_BEGIN) != SQLITE_OK)
+        return st_read_fail(s);
+    s->reading = 1;
+    return 0;
+}
+
+void store_read_end(store *s)
+{
+    if (!s->reading)
+        return;
+    s->reading = 0;
+    /* Nothing was written: the end of a read cannot fail to save. */
+    if (exec1(s, SQL_COMMIT) != SQLITE_OK && !sqlite3_get_autocommit(s->db))
+        exec1(s, SQL_ROLLBACK);
+}
+
 void st_bind_text(sqlite3_stmt *q, int i, const char *v)
 {
     if (v)

@@ -526,6 +526,60 @@ static void test_failed_read(void)
     free(path);
 }
 
+/* Reads between store_read_begin and store_read_end see one state of the
+ * file: a record another process saves in between is not among them. */
+static void test_read_snapshot(void)
+{
+    char *path = at("snapshot.db");
+    st_patient p;
+    st_hip h;
+    char rec[37];
+    store *s = make_db(path, &p, &h, rec);
+    char *err = NULL;
+    store *other = store_open(path, 0, &err);
+    CHECK(other != NULL);
+    if (!other) {
+        free(err);
+        store_close(s);
+        free(path);
+        return;
+    }
+    st_patient got = {0};
+    CHECK_INT(store_read_begin(s), 0);
+    CHECK_INT(store_patient_get(s, "S1", &got), 0);
+    st_patient_free(&got);
+    st_record r = {0};
+    memcpy(r.patient, p.uuid, 37);
+    memcpy(r.hip, h.uuid, 37);
+    r.timepoint = xstrdup("3m");
+    r.form = xstrdup("vas");
+    r.visit_date = day("2025-04-01");
+    st_record_answer(&r, "pain", "4");
+    CHECK_INT(store_record_final(other, &r, &err), 0);   /* not blocked by the reader */
+    st_record_free(&r);
+    st_record *v = NULL;
+    size_t n = 0;
+    CHECK_INT(store_records_of(s, p.uuid, 0, &v, &n), 0);
+    CHECK_INT(n, 1);                                        /* as at the first read */
+    store_records_free(v, n);
+    store_read_end(s);
+    CHECK_INT(store_records_of(s, p.uuid, 0, &v, &n), 0);
+    CHECK_INT(n, 2);                                        /* and now as it is */
+    store_records_free(v, n);
+    /* Inside a write, both do nothing: the write still commits. */
+    CHECK_INT(store_tx_begin(s, &err), 0);
+    CHECK_INT(store_read_begin(s), 0);
+    st_patient q = {.mrn = "S4", .name = "Sal", .sex = 'F', .born = day("1962-06-06")};
+    CHECK_INT(store_patient_add(s, &q, &err), 0);
+    store_read_end(s);
+    CHECK_INT(store_tx_end(s, 1, &err), 0);
+    CHECK_INT(store_patient_get(other, "S4", &got), 0);
+    st_patient_free(&got);
+    store_close(other);
+    store_close(s);
+    free(path);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/test_store_safety.XXXXXX");
@@ -539,6 +593,7 @@ int main(void)
     test_eight_writers();
     test_backup_and_check();
     test_failed_read();
+    test_read_snapshot();
     char *cmd = xasprintf("rm -rf '%s'", dir);
     if (system(cmd) != 0)
         printf("could not remove %s\n", dir);
