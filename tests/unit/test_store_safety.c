@@ -28,6 +28,19 @@ static int day(const char *s)
 }
 
 /* A database with one patient, one hip and one final record. */
+/* A record of form on timepoint for p's hip h, dated date, to fill. */
+static st_record visit(const st_patient *p, const st_hip *h, const char *timepoint,
+                       const char *form, const char *date)
+{
+    st_record r = {0};
+    memcpy(r.patient, p->uuid, 37);
+    memcpy(r.hip, h->uuid, 37);
+    r.timepoint = xstrdup(timepoint);
+    r.form = xstrdup(form);
+    r.visit_date = day(date);
+    return r;
+}
+
 static store *make_db(const char *path, st_patient *p, st_hip *h, char rec[37])
 {
     char *err = NULL;
@@ -41,12 +54,7 @@ static store *make_db(const char *path, st_patient *p, st_hip *h, char rec[37])
     *h = (st_hip){.side = 'L', .index_date = day("2025-01-01")};
     memcpy(h->patient, p->uuid, 37);
     CHECK_INT(store_hip_add(s, h, &err), 0);
-    st_record r = {0};
-    memcpy(r.patient, p->uuid, 37);
-    memcpy(r.hip, h->uuid, 37);
-    r.timepoint = xstrdup("baseline");
-    r.form = xstrdup("hhs");
-    r.visit_date = day("2025-01-01");
+    st_record r = visit(p, h, "baseline", "hhs", "2025-01-01");
     st_record_answer(&r, "pain", "10");
     st_record_score(&r, "total", 50);
     CHECK_INT(store_record_final(s, &r, &err), 0);
@@ -251,12 +259,7 @@ static void test_two_writers(void)
     CHECK(t != NULL);
     /* One connection's commit is seen by the other, and the duplicate
      * check runs under the write lock across connections. */
-    st_record r = {0};
-    memcpy(r.patient, p.uuid, 37);
-    memcpy(r.hip, h.uuid, 37);
-    r.timepoint = xstrdup("baseline");
-    r.form = xstrdup("hhs");
-    r.visit_date = day("2025-01-02");
+    st_record r = visit(&p, &h, "baseline", "hhs", "2025-01-02");
     CHECK_INT(store_record_final(t, &r, &err), -1);
     CHECK(err && strstr(err, "already recorded"));
     free(err);
@@ -548,12 +551,7 @@ static void test_read_snapshot(void)
     CHECK_INT(store_read_begin(s), 0);
     CHECK_INT(store_patient_get(s, "S1", &got), 0);
     st_patient_free(&got);
-    st_record r = {0};
-    memcpy(r.patient, p.uuid, 37);
-    memcpy(r.hip, h.uuid, 37);
-    r.timepoint = xstrdup("3m");
-    r.form = xstrdup("vas");
-    r.visit_date = day("2025-04-01");
+    st_record r = visit(&p, &h, "3m", "vas", "2025-04-01");
     st_record_answer(&r, "pain", "4");
     CHECK_INT(store_record_final(other, &r, &err), 0);   /* not blocked by the reader */
     st_record_free(&r);
