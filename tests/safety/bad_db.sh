@@ -157,6 +157,15 @@ hit=$(first_unreadable "$T/db-h.db" "SELECT a.at, a.detail FROM patients p, audi
 [ -n "$hit" ] && ok || fail "the damaged page holds some patient's audit trail"
 [ -n "$hit" ] && refused "$T/db-h.db" "a damaged page of one patient's audit trail" history "$hit"
 
+# A draft whose answers are not JSON, put past the CHECK as a doctored copy
+# could hold it: drafts refuses rather than list the drafts before it.
+cp "$DB" "$T/db-j.db"
+sqlite3 "$T/db-j.db" "PRAGMA ignore_check_constraints = 1; INSERT INTO records(uuid, patient,
+    hip, timepoint, visit_date, form, form_version, status, answers, entered_by, entered_at)
+    SELECT '00000000-0000-4000-8000-0000000000d1', h.patient, h.uuid, '24m', '2026-06-01',
+    'vas', 1, 'draft', '{\"pain\": ', 'x', '2026-06-01T10:00:00Z' FROM hips h LIMIT 1"
+refused "$T/db-j.db" "a draft whose answers are not JSON" drafts
+
 # The last page of records, where the next record lands, made unreadable
 # (0xff is no page type). A command that writes reads the ends of every
 # table first and refuses before it adds anything. A command that only
