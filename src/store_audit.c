@@ -181,15 +181,14 @@ int store_history(store *s, const char *patient_uuid, st_audit_row **out, size_t
     }
     int bad = rc == SQLITE_DONE ? 0 : st_read_fail(s);
     sqlite3_reset(q);
-    for (size_t i = 0; i < *n; i++) {
-        if (bad)
-            ;
-        else if (!details[i] && strcmp(v[i].action, "create") == 0)
+    for (size_t i = 0; i < *n && !bad; i++) {
+        if (!details[i] && strcmp(v[i].action, "create") == 0)
             bad = load_created(s, &v[i]);
         else
             load_changes(s, &v[i], details[i]);
-        free(details[i]);
     }
+    for (size_t i = 0; i < *n; i++)
+        free(details[i]);
     free(details);
     *out = v;
     return bad;
