@@ -269,7 +269,19 @@ static int verify_hip(void *ctx, const st_patient *p, const st_hip *h, const st_
     verify_ctx *c = ctx;
     compute(&c->r, h, done, end_date);
     size_t n = 0;
-    st_due *have = store_due_of_hip(c->s, h->uuid, &n);
+    st_due *have;
+    if (store_due_of_hip(c->s, h->uuid, &have, &n) < 0) {
+        /* Not a difference to repair: the rows could not be read. */
+        char *mrn = text_escape(p->mrn);
+        char *msg = xasprintf("patient %s, %s hip: the next-due table cannot be read: %s", mrn,
+                              h->side == 'L' ? "left" : "right", store_read_failed(c->s));
+        c->report(c->ctx, msg);
+        c->problems++;
+        free(msg);
+        free(mrn);
+        store_due_free(have, n);
+        return 0;
+    }
     size_t i = 0;
     while (i < n && i < c->r.n && row_same(&have[i], &c->r.row[i]))
         i++;

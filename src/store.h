@@ -264,8 +264,10 @@ int store_due_forget(store *s, const char *mrn, char **err);
 int store_due_clear(store *s, char **err);
 int store_due_clear_pending(store *s, char **err);
 int store_due_put(store *s, const st_due *d, char **err);
-/* The stored rows of one hip, by target (*n of them); NULL if none. */
-st_due *store_due_of_hip(store *s, const char *hip_uuid, size_t *n);
+/* The stored rows of one hip, by target (*n of them; *out NULL if none).
+ * 0, or -1 if they could not all be read (the rows read so far are given;
+ * store_read_failed says why, and this store writes nothing more). */
+int store_due_of_hip(store *s, const char *hip_uuid, st_due **out, size_t *n);
 void store_due_free(st_due *d, size_t n);
 /* Rows whose hip is not a scheduled hip (orphans): fn per distinct hip. */
 int store_due_orphans(store *s, void (*fn)(void *ctx, const char *hip), void *ctx);

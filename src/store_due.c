@@ -195,20 +195,24 @@ static void due_from_row(sqlite3_stmt *q, int c, st_due *d)
         d->missing = xstrdup("");
 }
 
-st_due *store_due_of_hip(store *s, const char *hip_uuid, size_t *n)
+int store_due_of_hip(store *s, const char *hip_uuid, st_due **out, size_t *n)
 {
+    *out = NULL;
     *n = 0;
     sqlite3_stmt *q = st_stmt(s, SQL_OF_HIP);
     if (!q)
-        return NULL;
+        return st_read_fail(s);
     st_bind_text(q, 1, hip_uuid);
     st_due *v = NULL;
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         v = xrealloc(v, (*n + 1) * sizeof *v);
         due_from_row(q, 0, &v[(*n)++]);
     }
+    int bad = rc == SQLITE_DONE ? 0 : st_read_fail(s);
     sqlite3_reset(q);
-    return v;
+    *out = v;
+    return bad;
 }
 
 void store_due_free(st_due *d, size_t n)

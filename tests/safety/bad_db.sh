@@ -166,6 +166,20 @@ sqlite3 "$T/db-j.db" "PRAGMA ignore_check_constraints = 1; INSERT INTO records(u
     'vas', 1, 'draft', '{\"pain\": ', 'x', '2026-06-01T10:00:00Z' FROM hips h LIMIT 1"
 refused "$T/db-j.db" "a draft whose answers are not JSON" drafts
 
+# An unreadable page of the next-due table: check says the hips' rows cannot
+# be read, not that they lack a visit --repair-derived would put back.
+cp "$DB" "$T/db-n.db"
+leaf=$(sqlite3 "$T/db-n.db" "SELECT pageno FROM dbstat WHERE name = 'due'
+    AND pagetype = 'leaf' ORDER BY path LIMIT 1")
+head -c "$psize" /dev/zero | tr '\0' '\377' |
+    dd of="$T/db-n.db" bs="$psize" seek=$((leaf - 1)) conv=notrunc status=none
+refused "$T/db-n.db" "an unreadable page of the next-due table" check
+grep -q 'the next-due table cannot be read' "$T/out" && ok ||
+    fail "check on an unreadable next-due page: no 'cannot be read' line"
+grep -q 'lacks.*repair-derived' "$T/out" &&
+    fail "check on an unreadable next-due page: advises --repair-derived for rows it could not read" ||
+    ok
+
 # The last page of records, where the next record lands, made unreadable
 # (0xff is no page type). A command that writes reads the ends of every
 # table first and refuses before it adds anything. A command that only
