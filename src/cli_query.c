@@ -187,8 +187,8 @@ int cli_drafts(app *a, int argc, char **argv)
     if ((rc = cli_load(a, APP_DB_READ, 0)) != 0)
         return rc;
     size_t n = 0;
-    st_draft_row *d = store_drafts(a->db, &n);
-    if (store_read_failed(a->db)) {   /* nothing was read before: this list */
+    st_draft_row *d;
+    if (store_drafts(a->db, &d, &n) < 0) {
         cli_err("cannot list the drafts: %s", store_read_failed(a->db));
         store_draft_rows_free(d, n);
         return 1;

@@ -382,9 +382,10 @@ typedef struct {
     char *timepoint, *form, *saved_by, *saved_at;
     int visit_date, n_answers;
 } st_draft_row;
-/* Oldest first. A list cut short by a failed read is marked on the store
- * (store_read_failed), so that no write follows it. */
-st_draft_row *store_drafts(store *s, size_t *n);
+/* The open drafts, oldest first. 0, or -1 if they could not all be read
+ * (the rows read so far are given; store_read_failed says why, and this
+ * store writes nothing more). */
+int store_drafts(store *s, st_draft_row **out, size_t *n);
 void store_draft_rows_free(st_draft_row *d, size_t n);
 
 /* The audit trail of a patient, oldest first. */

@@ -249,12 +249,13 @@ int store_draft_finalize(store *s, const char *draft_uuid, st_record *r, char **
     return 0;
 }
 
-st_draft_row *store_drafts(store *s, size_t *n)
+int store_drafts(store *s, st_draft_row **out, size_t *n)
 {
+    *out = NULL;
     *n = 0;
     sqlite3_stmt *q = st_stmt(s, SQL_DRAFTS);
     if (!q)
-        return NULL;
+        return st_read_fail(s);
     st_draft_row *v = NULL;
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -272,10 +273,10 @@ st_draft_row *store_drafts(store *s, size_t *n)
         d->visit_date = st_col_date(q, 7);
         d->n_answers = sqlite3_column_int(q, 8);
     }
-    if (rc != SQLITE_DONE)
-        st_read_fail(s);
+    int bad = rc == SQLITE_DONE ? 0 : st_read_fail(s);
     sqlite3_reset(q);
-    return v;
+    *out = v;
+    return bad;
 }
 
 void store_draft_rows_free(st_draft_row *d, size_t n)

@@ -102,6 +102,10 @@ extern const ui_screen_ops ui_cohort_ops, ui_drafts_ops;
 /* ui_drafts.c: every unfinished draft (mrn NULL) or one patient's, newest
  * first; Enter resumes one, x discards one. */
 void ui_drafts_open(ui *u, const char *mrn);
+/* The open drafts, oldest first (store_drafts), for every screen that
+ * lists or marks them: a list that could not be read whole is said on the
+ * message line, and the rows read before are given. */
+st_draft_row *ui_drafts_read(ui *u, size_t *n);
 /* ui_cohort.c: the cohort report (`c` from the patient list), scrollable. */
 void ui_cohort_open(ui *u);
 /* ui_doc.c: one line of a report document at row y of w. */

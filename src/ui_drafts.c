@@ -29,11 +29,19 @@ static void dr_clear(dr_st *s)
     s->n = 0;
 }
 
+st_draft_row *ui_drafts_read(ui *u, size_t *n)
+{
+    st_draft_row *d;
+    if (store_drafts(u->a->db, &d, n) < 0)
+        ui_msg(u, UC_ERROR, "cannot list the drafts: %s", store_read_failed(u->a->db));
+    return d;
+}
+
 static void dr_load(ui *u, dr_st *s)
 {
     dr_clear(s);
     size_t n = 0, k = 0;
-    st_draft_row *d = store_drafts(u->a->db, &n);   /* oldest first */
+    st_draft_row *d = ui_drafts_read(u, &n);   /* oldest first */
     s->d = xcalloc(n + 1, sizeof *s->d);
     s->name = xcalloc(n + 1, sizeof *s->name);
     for (size_t i = n; i-- > 0;) {

@@ -121,7 +121,7 @@ static void load(ui *u, ui_due *d)
         free(err);
     }
     store_draft_rows_free(d->drafts, d->ndrafts);
-    d->drafts = store_drafts(u->a->db, &d->ndrafts);
+    d->drafts = ui_drafts_read(u, &d->ndrafts);
     sched_due_range(&u->a->cfg, u->a->today, 0, &d->lo, &d->hi);
     d->sel = d->top = 0;
     load_page(u, d, 0);

@@ -78,7 +78,7 @@ static void load_drafts(ui *u, list_st *l)
         free(l->dmrn[i]);
     free(l->dmrn);
     size_t n = 0;
-    st_draft_row *d = store_drafts(u->a->db, &n);
+    st_draft_row *d = ui_drafts_read(u, &n);
     l->dmrn = xcalloc(n + 1, sizeof *l->dmrn);
     l->ndmrn = 0;
     for (size_t i = 0; i < n; i++)

@@ -22,7 +22,7 @@ void ui_patient_reload(ui *u, pat_st *s)
     s->doc_width = u->cols;
     s->gen = u->data_gen;
     size_t n = 0;
-    st_draft_row *d = store_drafts(u->a->db, &n);
+    st_draft_row *d = ui_drafts_read(u, &n);
     s->n_drafts = 0;
     for (size_t i = 0; i < n; i++)
         s->n_drafts += strcmp(d[i].mrn, s->p.mrn) == 0;

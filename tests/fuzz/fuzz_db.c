@@ -237,7 +237,8 @@ static void read_all(store *s)
     st_ends ends = {.v = &tha, .n = 1};
     store_each_hip(s, NULL, &ends, each_hip, &sides);
     size_t nd = 0;
-    st_draft_row *d = store_drafts(s, &nd);
+    st_draft_row *d;
+    (void)store_drafts(s, &d, &nd);
     store_draft_rows_free(d, nd);
 }
 

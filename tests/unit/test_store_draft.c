@@ -34,7 +34,8 @@ static void key(st_record *r, const st_patient *p, const st_hip *h, const char *
 static size_t n_drafts(store *s)
 {
     size_t n;
-    st_draft_row *d = store_drafts(s, &n);
+    st_draft_row *d;
+    CHECK_INT(store_drafts(s, &d, &n), 0);
     store_draft_rows_free(d, n);
     return n;
 }
@@ -98,7 +99,8 @@ int main(void)
     err = NULL;
 
     size_t n;
-    st_draft_row *dr = store_drafts(other, &n);
+    st_draft_row *dr;
+    CHECK_INT(store_drafts(other, &dr, &n), 0);
     CHECK_INT(n, 1);
     if (n == 1) {
         CHECK_STR(dr[0].mrn, "D1");
