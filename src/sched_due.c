@@ -270,29 +270,20 @@ static int verify_hip(void *ctx, const st_patient *p, const st_hip *h, const st_
     compute(&c->r, h, done, end_date);
     size_t n = 0;
     st_due *have;
-    if (store_due_of_hip(c->s, h->uuid, &have, &n) < 0) {
-        /* Not a difference to repair: the rows could not be read. */
-        char *mrn = text_escape(p->mrn);
-        char *msg = xasprintf("patient %s, %s hip: the next-due table cannot be read: %s", mrn,
-                              h->side == 'L' ? "left" : "right", store_read_failed(c->s));
-        c->report(c->ctx, msg);
-        c->problems++;
-        free(msg);
-        free(mrn);
-        store_due_free(have, n);
-        return 0;
-    }
+    int unread = store_due_of_hip(c->s, h->uuid, &have, &n) < 0;
     size_t i = 0;
-    while (i < n && i < c->r.n && row_same(&have[i], &c->r.row[i]))
+    while (!unread && i < n && i < c->r.n && row_same(&have[i], &c->r.row[i]))
         i++;
-    if (i < n || i < c->r.n) {
+    if (unread || i < n || i < c->r.n) {
         /* The first difference names the hip's problem; one line per hip. */
         sbuf b = {0};
         char *mrn = text_escape(p->mrn);
         sbuf_printf(&b, "patient %s, %s hip: the next-due table ", mrn,
                     h->side == 'L' ? "left" : "right");
         const st_due *x = i < n ? &have[i] : NULL, *y = i < c->r.n ? &c->r.row[i] : NULL;
-        if (x && y && strcmp(x->tp, y->tp) == 0) {
+        if (unread) {   /* not a difference a rebuild should paper over */
+            sbuf_printf(&b, "cannot be read: %s", store_read_failed(c->s));
+        } else if (x && y && strcmp(x->tp, y->tp) == 0) {
             sbuf_printf(&b, "%s", "holds ");
             row_text(&b, x);
             sbuf_printf(&b, "%s", " where the records give ");
@@ -305,7 +296,8 @@ static int verify_hip(void *ctx, const st_patient *p, const st_hip *h, const st_
             sbuf_printf(&b, "%s", "lacks ");
             row_text(&b, y);
         }
-        sbuf_printf(&b, "%s", "; bedside check --repair-derived rebuilds it");
+        if (!unread)
+            sbuf_printf(&b, "%s", "; bedside check --repair-derived rebuilds it");
         c->report(c->ctx, b.s);
         c->problems++;
         sbuf_free(&b);

@@ -38,8 +38,9 @@ store *store_open(const char *path, int flags, char **err);
 void store_library_init(void);
 void store_close(store *s);
 const char *store_path(const store *s);
-/* Why the latest read of a patient's hips or records that failed part-way
- * in this store failed (the file's path and SQLite's message), or NULL.
+/* Why the latest read that failed part-way in this store (of a patient's
+ * hips or records, the drafts, an audit trail, a hip's next-due rows)
+ * failed: the file's path and SQLite's message, or NULL.
  * After one, every write refuses: a rule checked against that read may have
  * missed rows. */
 const char *store_read_failed(const store *s);

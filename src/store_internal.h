@@ -25,7 +25,7 @@ struct store {
     store_derive_fn derive;     /* run before each commit (store_set_derive) */
     void *derive_ctx;
     int deriving;
-    char *read_failed; /* st_read_fail: why a read of hips or records failed */
+    char *read_failed; /* st_read_fail: why the latest read of a list failed */
     struct st_form_digest *digest;   /* the forms' digests (store_mark.c) */
     int n_digest;
     char *bulk_name[ST_BULK_MAX], *bulk_sql[ST_BULK_MAX];   /* store_bulk.c: indexes */
@@ -68,11 +68,11 @@ int st_fail_db(store *s, char **err, const char *what);
  * `stop` if it stopped the walk, else -1 with SQLite's message when the last
  * step `rc` was an error rather than the end of the rows, else 0. */
 int st_walk_end(store *s, int rc, int stop);
-/* A read of hips or records failed part-way (a damaged page, an I/O error):
- * keep SQLite's message (the latest: what a caller reports) and return -1.
- * Every later write of
- * this store refuses (st_tx_begin, st_tx_end): whatever a rule checked
- * against that read may have missed rows. */
+/* A read of a list (hips, records, drafts, an audit trail, next-due rows)
+ * failed part-way (a damaged page, an I/O error): keep SQLite's message (the
+ * latest: what a caller reports) and return -1. Every later write of this
+ * store refuses (st_tx_begin, st_tx_end): whatever a rule checked against
+ * that read may have missed rows. */
 int st_read_fail(store *s);
 
 /* A write transaction: BEGIN IMMEDIATE, or nothing inside a batch (whose
