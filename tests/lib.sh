@@ -74,6 +74,26 @@ db_sum() {
     if [ -f "$DB" ]; then sqlite3 "$DB" .dump 2>/dev/null | md5sum | cut -d' ' -f1; else echo none; fi
 }
 
+# entered_sum — a fingerprint of what nurses entered (patients, hips,
+# records, scores, audit), without the tables bedside derives and may
+# rebuild on its own (the next-due table, the search index).
+entered_sum() {
+    sqlite3 "$DB" "SELECT * FROM patients; SELECT * FROM hips; SELECT * FROM records;
+        SELECT * FROM scores; SELECT * FROM audit" | md5sum | cut -d' ' -f1
+}
+
+# not_json FILE MRN STATUS TIMEPOINT — a VAS record (STATUS final or draft)
+# on TIMEPOINT of MRN's first hip whose answers are not JSON, put past the
+# CHECK by another program, as a doctored copy could hold it.
+not_json() {
+    sqlite3 "$1" "PRAGMA ignore_check_constraints = 1; INSERT INTO records(uuid, patient, hip,
+        timepoint, visit_date, form, form_version, status, answers, entered_by, entered_at)
+        SELECT printf('00000000-0000-4000-8000-%012d', (SELECT count(*) + 1 FROM records)),
+        h.patient, h.uuid, '$4', '2026-06-01', 'vas', 1, '$3', '{\"pain\": ', 'x',
+        '2026-06-01T10:00:00Z' FROM hips h JOIN patients p ON p.uuid = h.patient
+        WHERE p.mrn = '$2' ORDER BY h.side LIMIT 1"
+}
+
 # behind_back FILE SQL — run SQL on FILE with bedside's safeguard triggers
 # dropped and then put back as they were: how someone with sqlite3 edits a
 # final record of a copy, leaving a schema that bedside opens as its own.

@@ -105,6 +105,15 @@ damage_leaf() {
     head -c "$psize" /dev/urandom |
         dd of="$1" bs="$psize" seek=$((leaf - 1)) conv=notrunc status=none
 }
+# unreadable_leaf FILE TABLE [DESC] — 0xff (no page type) over the first
+# leaf page of TABLE in key order, or with DESC the last one.
+unreadable_leaf() {
+    local leaf
+    leaf=$(sqlite3 "$1" "SELECT pageno FROM dbstat WHERE name = '$2' AND pagetype = 'leaf'
+        ORDER BY path $3 LIMIT 1")
+    head -c "$psize" /dev/zero | tr '\0' '\377' |
+        dd of="$1" bs="$psize" seek=$((leaf - 1)) conv=notrunc status=none
+}
 # first_unreadable FILE SQL — the first MRN (of the sound $DB) for which SQL,
 # ending in "p.mrn = ", cannot be read from FILE. SQL reads the rows along
 # bedside's own path (a patient's records by its index, each record's scores
@@ -160,19 +169,13 @@ hit=$(first_unreadable "$T/db-h.db" "SELECT a.at, a.detail FROM patients p, audi
 # A draft whose answers are not JSON, put past the CHECK as a doctored copy
 # could hold it: drafts refuses rather than list the drafts before it.
 cp "$DB" "$T/db-j.db"
-sqlite3 "$T/db-j.db" "PRAGMA ignore_check_constraints = 1; INSERT INTO records(uuid, patient,
-    hip, timepoint, visit_date, form, form_version, status, answers, entered_by, entered_at)
-    SELECT '00000000-0000-4000-8000-0000000000d1', h.patient, h.uuid, '24m', '2026-06-01',
-    'vas', 1, 'draft', '{\"pain\": ', 'x', '2026-06-01T10:00:00Z' FROM hips h LIMIT 1"
+not_json "$T/db-j.db" "$(sqlite3 "$DB" "SELECT mrn FROM patients ORDER BY mrn LIMIT 1")" draft 24m
 refused "$T/db-j.db" "a draft whose answers are not JSON" drafts
 
 # An unreadable page of the next-due table: check says the hips' rows cannot
 # be read, not that they lack a visit --repair-derived would put back.
 cp "$DB" "$T/db-n.db"
-leaf=$(sqlite3 "$T/db-n.db" "SELECT pageno FROM dbstat WHERE name = 'due'
-    AND pagetype = 'leaf' ORDER BY path LIMIT 1")
-head -c "$psize" /dev/zero | tr '\0' '\377' |
-    dd of="$T/db-n.db" bs="$psize" seek=$((leaf - 1)) conv=notrunc status=none
+unreadable_leaf "$T/db-n.db" due ""
 refused "$T/db-n.db" "an unreadable page of the next-due table" check
 grep -q 'the next-due table cannot be read' "$T/out" && ok ||
     fail "check on an unreadable next-due page: no 'cannot be read' line"
@@ -180,16 +183,13 @@ grep -q 'lacks.*repair-derived' "$T/out" &&
     fail "check on an unreadable next-due page: advises --repair-derived for rows it could not read" ||
     ok
 
-# The last page of records, where the next record lands, made unreadable
-# (0xff is no page type). A command that writes reads the ends of every
+# The last page of records, where the next record lands, made unreadable.
+# A command that writes reads the ends of every
 # table first and refuses before it adds anything. A command that only
 # reads is not refused for a page it does not read: the first patient's
 # records lie on the first pages, and its summary is whole.
 cp "$DB" "$T/db-e.db"
-leaf=$(sqlite3 "$T/db-e.db" "SELECT pageno FROM dbstat WHERE name = 'records'
-    AND pagetype = 'leaf' ORDER BY path DESC LIMIT 1")
-head -c "$psize" /dev/zero | tr '\0' '\377' |
-    dd of="$T/db-e.db" bs="$psize" seek=$((leaf - 1)) conv=notrunc status=none
+unreadable_leaf "$T/db-e.db" records DESC
 refused "$T/db-e.db" "the last page of records unreadable" patient add X-9 --name A --sex F \
     --born 1970-01-01
 first=$(sqlite3 "$DB" "SELECT mrn FROM patients ORDER BY rowid LIMIT 1")

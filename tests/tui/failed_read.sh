@@ -15,17 +15,8 @@ bs patient add RG-1 --name "Rita Gold" --sex F --born 1971-01-01
 bs hip add RG-1 --side R --index-date 2026-05-15
 bs record RG-1 --form vas --hip R --timepoint 1m pain=6
 expect_rc 0 "setup: one VAS record each"
-p=$(sqlite3 "$DB" "SELECT uuid FROM patients WHERE mrn = 'RF-1'")
-h=$(sqlite3 "$DB" "SELECT h.uuid FROM hips h JOIN patients p ON p.uuid = h.patient
-    WHERE p.mrn = 'RF-1'")
-sqlite3 "$DB" "PRAGMA ignore_check_constraints = 1; INSERT INTO records(uuid, patient, hip,
-    timepoint, visit_date, form, form_version, status, answers, entered_by, entered_at)
-    VALUES ('00000000-0000-4000-8000-000000000001', '$p', '$h', '3m', '2026-06-01', 'vas', 1,
-    'final', '{\"pain\": ', 'x', '2026-06-01T10:00:00Z')"
-# What a nurse saved (the next-due table is bedside's own, rebuilt at start).
-saved() { sqlite3 "$DB" "SELECT * FROM patients; SELECT * FROM hips; SELECT * FROM records;
-    SELECT * FROM scores; SELECT * FROM audit" | md5sum; }
-before=$(saved)
+not_json "$DB" RF-1 final 3m
+before=$(entered_sum)
 
 tui_bedside a 80 24
 tui_expect a 'RF-1 +Rosa Fink' "list"
@@ -48,7 +39,7 @@ tui_expect a 'MRN RG-1' "the other patient's screen"
 tui_expect a 'VAS pain' "with its trend"
 tui_expect_not a 'cannot show the trend view' "and no message of the other patient's read"
 tui_kill a
-expect_same "$(saved)" "$before" "nothing saved, nothing lost"
+expect_same "$(entered_sum)" "$before" "nothing saved, nothing lost"
 tui_stop
 tui_stderr_clean
 t_done
