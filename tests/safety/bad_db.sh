@@ -182,6 +182,7 @@ grep -q 'the next-due table cannot be read' "$T/out" && ok ||
 grep -q 'lacks.*repair-derived' "$T/out" &&
     fail "check on an unreadable next-due page: advises --repair-derived for rows it could not read" ||
     ok
+refused "$T/db-n.db" "an unreadable page of the next-due table" check --repair-derived
 
 # The last page of records, where the next record lands, made unreadable.
 # A command that writes reads the ends of every
